@@ -1,0 +1,63 @@
+"""xl-placement: analyse an equity placing in Excel.
+
+The public surface: load a deal, compute its figures, and the core calculations.
+"""
+
+from xl_placement.capital import (
+    dilution,
+    mandate_headroom,
+    shareholding,
+    theoretical_diluted_price,
+    theoretical_dilution_effect,
+)
+from xl_placement.deal import Deal
+from xl_placement.dealfile import deal_from_mapping, load_deal
+from xl_placement.errors import (
+    CalculationError,
+    DealError,
+    InputError,
+    OutputError,
+    OutputExistsError,
+    OutputLockedError,
+    PlacementError,
+    TemplateError,
+    UnsafeWorkbookError,
+)
+from xl_placement.figures import Figures, compute
+from xl_placement.money import allocate, round_half_up
+from xl_placement.prices import average_close, benchmark_window, benchmarked_price, discount, vwap
+from xl_placement.proceeds import allocate_proceeds, proceeds
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CalculationError",
+    "Deal",
+    "DealError",
+    "Figures",
+    "InputError",
+    "OutputError",
+    "OutputExistsError",
+    "OutputLockedError",
+    "PlacementError",
+    "TemplateError",
+    "UnsafeWorkbookError",
+    "__version__",
+    "allocate",
+    "allocate_proceeds",
+    "average_close",
+    "benchmark_window",
+    "benchmarked_price",
+    "compute",
+    "deal_from_mapping",
+    "dilution",
+    "discount",
+    "load_deal",
+    "mandate_headroom",
+    "proceeds",
+    "round_half_up",
+    "shareholding",
+    "theoretical_diluted_price",
+    "theoretical_dilution_effect",
+    "vwap",
+]

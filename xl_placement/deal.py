@@ -1,0 +1,129 @@
+"""The deal: a typed, validated description of one placing (built by ``dealfile``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from xl_placement.prices import Close
+
+EXCHANGES = ("HKEX", "SGX", "NASDAQ", "ASX", "other")
+KINDS = ("placing", "top-up")
+MANDATES = ("general", "specific")
+UNDERWRITINGS = ("best efforts", "fully underwritten")
+PROCEEDS_BASES = ("net", "gross")
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """The listed company selling the shares."""
+
+    name: str
+    stock_code: str
+    exchange: str
+    currency: str
+    share_class: str | None = None
+
+
+@dataclass(frozen=True)
+class Placing:
+    """The terms of the placing."""
+
+    new_shares: int
+    price: Decimal
+    shares_outstanding: int
+    kind: str = "placing"
+    mandate: str = "general"
+    underwriting: str = "best efforts"
+    agents: tuple[str, ...] = ()
+    min_placees: int | None = None
+    offering: str = ""
+    class_shares_outstanding: int | None = None
+    agreement_date: dt.date | None = None
+    announcement_date: dt.date | None = None
+    price_fixing_date: dt.date | None = None
+    mandate_limit: int | None = None
+    mandate_used: int = 0
+
+
+@dataclass(frozen=True)
+class Market:
+    """Market prices before the deal: given figures and/or a dated history."""
+
+    last_close: Decimal | None = None
+    average_closes: dict[int, Decimal] = field(default_factory=dict)
+    vwaps: dict[int, Decimal] = field(default_factory=dict)
+    day_vwap: Decimal | None = None
+    history: tuple[Close, ...] = ()
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Costs of the deal in the issuer's currency."""
+
+    commission_rate: Decimal = Decimal(0)
+    other_costs: Decimal = Decimal(0)
+    stated: bool = False  # True when the deal file has a [costs] table
+
+
+@dataclass(frozen=True)
+class Fx:
+    """The rate used to show amounts in a second currency, with where it came from."""
+
+    quote_currency: str
+    rate: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
+class Use:
+    """One use of proceeds and its share of them."""
+
+    name: str
+    share: Decimal
+
+
+@dataclass(frozen=True)
+class ProceedsPlan:
+    """How the proceeds are to be used."""
+
+    uses: tuple[Use, ...]
+    basis: str = "net"
+    decimals: int = 0
+
+
+@dataclass(frozen=True)
+class Shareholder:
+    """A holder listed in the shareholding table."""
+
+    name: str
+    shares: int
+
+
+@dataclass(frozen=True)
+class StatedFigure:
+    """A figure as the announcement published it, with its published precision.
+
+    ``quantum`` is the step of the last published digit in the figure's own unit
+    (0.001 for "8.6%" as a fraction, 10,000,000 for 3,250,000,000).
+    """
+
+    value: Decimal
+    quantum: Decimal
+    text: str
+
+
+@dataclass(frozen=True)
+class Deal:
+    """One placing, validated: everything the figures, checks and report need."""
+
+    issuer: Issuer
+    placing: Placing
+    market: Market
+    proceeds: ProceedsPlan
+    costs: Costs = field(default_factory=Costs)
+    fx: Fx | None = None
+    shareholders: tuple[Shareholder, ...] = ()
+    stated: dict[str, StatedFigure] = field(default_factory=dict)
+    source: str = ""

@@ -1,0 +1,320 @@
+"""Read a deal file (TOML or JSON) or a mapping of the same shape into a validated Deal.
+
+Validation reports every problem at once, each naming the file, the field path,
+the value and the expected form.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import tomllib
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xl_placement import deal as model
+from xl_placement import fields as f
+from xl_placement.errors import MISSING, DealError, Problem
+from xl_placement.prices import Close
+
+MAX_DEAL_FILE_BYTES = 5_000_000
+SHARE_TOLERANCE = Decimal("0.000001")
+
+
+def load_deal(path: str | Path) -> model.Deal:
+    """Load and validate a deal file.
+
+    Args:
+        path: a ``.toml`` or ``.json`` deal file.
+
+    Returns:
+        The validated Deal.
+
+    Raises:
+        DealError: the file cannot be read or parsed, or holds invalid fields (all listed).
+    """
+    path = Path(path)
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise DealError([Problem("file", path.name, "must be a .toml or .json deal file")], source)
+    try:
+        size = path.stat().st_size
+        if size > MAX_DEAL_FILE_BYTES:
+            raise DealError(
+                [Problem("file", f"{size:,} bytes", f"is larger than {MAX_DEAL_FILE_BYTES:,} bytes")],
+                source,
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DealError([Problem("file", MISSING, f"cannot be read: {exc.strerror or exc}")], source) from exc
+    try:
+        content = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DealError([Problem("file", MISSING, "must be UTF-8 text")], source) from exc
+    data = parse_text(content, suffix.lstrip("."), source)
+    return deal_from_mapping(data, source)
+
+
+def parse_text(content: str, fmt: str, source: str = "") -> dict[str, Any]:
+    """Parse deal-file text in ``fmt`` ("toml" or "json") into a plain mapping."""
+    try:
+        data = tomllib.loads(content) if fmt == "toml" else json.loads(content)
+    except tomllib.TOMLDecodeError as exc:
+        raise DealError([Problem("file", MISSING, f"is not valid TOML: {exc}")], source) from exc
+    except json.JSONDecodeError as exc:
+        raise DealError([Problem("file", MISSING, f"is not valid JSON: {exc}")], source) from exc
+    except RecursionError as exc:
+        raise DealError([Problem("file", MISSING, "is nested too deeply")], source) from exc
+    if not isinstance(data, dict):
+        raise DealError([Problem("file", MISSING, "must hold a table of sections at the top")], source)
+    return data
+
+
+class _Reader:
+    """Collects the problems of one deal while reading its sections."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def section(self, data: Mapping[str, Any], name: str, *, required: bool = True) -> dict[str, Any]:
+        value = data.get(name)
+        if value is None:
+            if required:
+                self.problems.append(Problem(name, MISSING, f"the [{name}] section is missing"))
+            return {}
+        if not isinstance(value, dict):
+            self.problems.append(Problem(name, value, f"must be a table ([{name}])"))
+            return {}
+        return value
+
+    def fields(self, data: Mapping[str, Any], specs: Sequence[f.Field], path: str) -> dict[str, Any]:
+        """Parse the plain fields of one table; unknown names are reported with a suggestion."""
+        result: dict[str, Any] = {}
+        by_name = {spec.name: spec for spec in specs}
+        patterns = [name for name in by_name if "<N>" in name]
+        for key, value in data.items():
+            spec = by_name.get(key)
+            matched = None if spec else f.match_pattern(key, patterns)
+            if matched:
+                spec = by_name[matched[0]]
+            if spec is None:
+                if f"{path}.{key}" not in f.TABLES:
+                    self.unknown(key, list(by_name), path)
+                continue
+            parsed = self.value(value, spec.parse, f"{path}.{key}")
+            if parsed is not None:
+                result[key] = parsed
+        for spec in specs:
+            if spec.required and spec.name not in data:
+                self.problems.append(Problem(f"{path}.{spec.name}", MISSING, f"is required ({spec.doc})"))
+        return result
+
+    def value(self, value: object, parse: f.Parser, path: str) -> Any:
+        try:
+            return parse(value)
+        except f.Invalid as exc:
+            self.problems.append(Problem(path, value, str(exc)))
+            return None
+
+    def unknown(self, key: str, known: Sequence[str], path: str) -> None:
+        names = [k for k in known if "<N>" not in k]
+        close = difflib.get_close_matches(key, names, n=1)
+        hint = f"; did you mean {path}.{close[0]}?" if close else f"; known fields: {', '.join(known)}"
+        self.problems.append(Problem(f"{path}.{key}", MISSING, "is not a known field" + hint))
+
+    def table(
+        self, value: object, specs: Sequence[f.Field], path: str, *, required: bool = False
+    ) -> list[dict[str, Any]]:
+        """Parse an array of tables such as [[proceeds.uses]]."""
+        if value is None:
+            if required:
+                self.problems.append(Problem(path, MISSING, f"needs at least one [[{path}]] entry"))
+            return []
+        if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
+            self.problems.append(
+                Problem(path, "(not a list of tables)", f"must be a list of [[{path}]] tables")
+            )
+            return []
+        if len(value) > f.MAX_ROWS:
+            self.problems.append(Problem(path, f"{len(value):,} rows", f"has more than {f.MAX_ROWS:,} rows"))
+            return []
+        if required and not value:
+            self.problems.append(Problem(path, MISSING, f"needs at least one [[{path}]] entry"))
+        rows = []
+        for index, row in enumerate(value):
+            before = len(self.problems)
+            parsed = self.fields(row, specs, f"{path}[{index}]")
+            if len(self.problems) == before:
+                rows.append(parsed)
+        return rows
+
+
+def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
+    """Validate a mapping of the deal-file shape and build the Deal.
+
+    Raises:
+        DealError: listing every problem found.
+    """
+    reader = _Reader()
+    known = {*f.SECTIONS, "shareholders", "stated"}
+    for key in data:
+        if key not in known:
+            reader.unknown(key, sorted(known), "deal")
+    issuer = reader.fields(reader.section(data, "issuer"), f.ISSUER, "issuer")
+    placing_raw = reader.section(data, "placing")
+    placing = reader.fields(placing_raw, f.PLACING, "placing")
+    market_raw = reader.section(data, "market")
+    market = reader.fields(market_raw, f.MARKET, "market")
+    history = reader.table(market_raw.get("history"), f.HISTORY, "market.history")
+    costs_raw = reader.section(data, "costs", required=False)
+    costs = reader.fields(costs_raw, f.COSTS, "costs")
+    fx_raw = reader.section(data, "fx", required=False)
+    fx = reader.fields(fx_raw, f.FX, "fx") if fx_raw else {}
+    proceeds_raw = reader.section(data, "proceeds")
+    proceeds = reader.fields(proceeds_raw, f.PROCEEDS, "proceeds")
+    uses = reader.table(proceeds_raw.get("uses"), f.USE, "proceeds.uses", required=bool(proceeds_raw))
+    holders = reader.table(data.get("shareholders"), f.SHAREHOLDER, "shareholders")
+    stated = _stated(reader, data.get("stated"))
+
+    _cross_checks(reader, placing, market, history, uses, holders)
+    if reader.problems:
+        raise DealError(reader.problems, source)
+    return model.Deal(
+        issuer=model.Issuer(**issuer),
+        placing=model.Placing(**placing),
+        market=_market(market, history),
+        proceeds=model.ProceedsPlan(uses=tuple(model.Use(u["name"], u["share"]) for u in uses), **proceeds),
+        costs=model.Costs(**costs, stated=bool(costs_raw)),
+        fx=model.Fx(**fx) if fx else None,
+        shareholders=tuple(model.Shareholder(h["name"], h["shares"]) for h in holders),
+        stated=stated,
+        source=source,
+    )
+
+
+def _market(market: dict[str, Any], history: list[dict[str, Any]]) -> model.Market:
+    averages: dict[int, Decimal] = {}
+    vwaps: dict[int, Decimal] = {}
+    plain: dict[str, Any] = {}
+    for key, value in market.items():
+        matched = f.match_pattern(key, ["average_close_<N>d", "vwap_<N>d"])
+        if matched and matched[0] == "average_close_<N>d":
+            averages[matched[1]] = value
+        elif matched:
+            vwaps[matched[1]] = value
+        else:
+            plain[key] = value
+    closes = tuple(Close(h["date"], h["close"], _opt_dec(h.get("volume"))) for h in history)
+    return model.Market(average_closes=averages, vwaps=vwaps, history=closes, **plain)
+
+
+def _opt_dec(value: int | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _cross_checks(
+    reader: _Reader,
+    placing: dict[str, Any],
+    market: dict[str, Any],
+    history: list[dict[str, Any]],
+    uses: list[dict[str, Any]],
+    holders: list[dict[str, Any]],
+) -> None:
+    """Checks that involve more than one field."""
+    problems = reader.problems
+    if "last_close" not in market and not history:
+        problems.append(
+            Problem("market.last_close", MISSING, "is required unless [[market.history]] is given")
+        )
+    dates = [row["date"] for row in history]
+    for index in range(1, len(dates)):
+        if dates[index] <= dates[index - 1]:
+            problems.append(
+                Problem(
+                    f"market.history[{index}].date",
+                    dates[index].isoformat(),
+                    f"must be after the previous row's {dates[index - 1].isoformat()} (history runs oldest first, one row a day)",
+                )
+            )
+            break
+    if uses:
+        total = sum((u["share"] for u in uses), Decimal(0))
+        if abs(total - 1) > SHARE_TOLERANCE:
+            problems.append(
+                Problem(
+                    "proceeds.uses",
+                    f"shares adding up to {_percent(total)}",
+                    "the shares must add up to 100%; correct them",
+                )
+            )
+        seen: set[str] = set()
+        for index, use in enumerate(uses):
+            key = use["name"].casefold()
+            if key in seen:
+                problems.append(
+                    Problem(f"proceeds.uses[{index}].name", use["name"], "appears twice; give each use once")
+                )
+            seen.add(key)
+    outstanding = placing.get("shares_outstanding")
+    if outstanding is not None:
+        held = sum(h["shares"] for h in holders)
+        if held > outstanding:
+            problems.append(
+                Problem(
+                    "shareholders",
+                    f"{held:,} shares in all",
+                    f"the listed holders cannot hold more than placing.shares_outstanding ({outstanding:,})",
+                )
+            )
+        in_class = placing.get("class_shares_outstanding")
+        if in_class is not None and in_class > outstanding:
+            problems.append(
+                Problem(
+                    "placing.class_shares_outstanding",
+                    in_class,
+                    f"cannot exceed placing.shares_outstanding ({outstanding:,})",
+                )
+            )
+    limit, used = placing.get("mandate_limit"), placing.get("mandate_used")
+    if used is not None and limit is None:
+        problems.append(Problem("placing.mandate_used", used, "needs placing.mandate_limit as well"))
+
+
+def _stated(reader: _Reader, data: object) -> dict[str, model.StatedFigure]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        reader.problems.append(Problem("stated", data, "must be a table ([stated])"))
+        return {}
+    result = {}
+    for key, value in data.items():
+        if key not in f.STATED_KEYS and not f.match_pattern(key, f.STATED_KEYS):
+            reader.unknown(key, f.STATED_KEYS, "stated")
+            continue
+        figure = reader.value(value, stated_figure, f"stated.{key}")
+        if figure is not None:
+            result[key] = figure
+    return result
+
+
+def stated_figure(value: object) -> model.StatedFigure:
+    """A published figure with its precision: "8.6%" is 0.086 to the nearest 0.001."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        number = f.number(value.strip()[:-1])
+        exponent = min(int(number.as_tuple().exponent), 0)
+        return model.StatedFigure(number / 100, Decimal(1).scaleb(exponent - 2), value.strip())
+    number = f.number(value)
+    if number == number.to_integral_value() and number != 0:
+        # A whole amount's precision is its last non-zero digit: 3,250,000,000 is to 10 million.
+        exponent = int(number.normalize().as_tuple().exponent)
+    else:
+        exponent = int(number.as_tuple().exponent)
+    return model.StatedFigure(number, Decimal(1).scaleb(exponent), str(value))
+
+
+def _percent(value: Decimal) -> str:
+    text = f"{value * 100:.6f}".rstrip("0").rstrip(".")
+    return f"{text}%"

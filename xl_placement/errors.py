@@ -1,0 +1,95 @@
+"""The error hierarchy: every failure a user can cause or meet has a class here.
+
+Messages name the field (or file, row, argument), the value and the fix, so the
+command line, the Excel functions and the button can show them as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class PlacementError(Exception):
+    """Base of every error xl-placement raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is, what it holds and what is expected."""
+
+    path: str
+    value: object
+    expected: str
+
+    def __str__(self) -> str:
+        """Render as ``path = value: expected``."""
+        if self.value is _MISSING:
+            return f"{self.path}: {self.expected}"
+        return f"{self.path} = {_show(self.value)}: {self.expected}"
+
+
+class _Missing:
+    """Marker for a field that is absent (so its value is not shown)."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING = _Missing()
+MISSING: object = _MISSING
+
+
+def _show(value: object, limit: int = 60) -> str:
+    """Show a value compactly and safely (long text shortened, control characters escaped)."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    text = (
+        text.encode("unicode_escape", "backslashreplace").decode("ascii") if isinstance(value, str) else text
+    )
+    if len(text) > limit:
+        text = f"{text[: limit - 15]}...({len(value) if isinstance(value, str) else len(text)} chars)"
+    return text
+
+
+class InputError(PlacementError, ValueError):
+    """Bad input: a deal file, a batch row, a workbook or a function argument."""
+
+
+class DealError(InputError):
+    """A deal failed validation; ``problems`` lists every problem found, not just the first."""
+
+    def __init__(self, problems: Sequence[Problem], source: str = "") -> None:
+        """Collect the problems of one deal, with the file or row they came from."""
+        self.problems = tuple(problems)
+        self.source = source
+        prefix = f"{source}: " if source else ""
+        lines = [f"{prefix}{problem}" for problem in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class CalculationError(InputError):
+    """A calculation was asked something it cannot answer (e.g. a zero reference price)."""
+
+
+class TemplateError(PlacementError):
+    """The report template is missing a name or placeholder the generator needs."""
+
+
+class OutputError(PlacementError, OSError):
+    """An output file could not be written; any previous file is left as it was."""
+
+
+class OutputExistsError(OutputError):
+    """The output file exists and overwriting it was not asked for."""
+
+
+class OutputLockedError(OutputError):
+    """The output file is open in another program (Excel locks files it has open)."""
+
+
+class UnsafeWorkbookError(InputError):
+    """A workbook a user supplied was refused (XML attack, zip bomb, not a workbook)."""
+
+
+class DependencyMissingError(PlacementError):
+    """An optional external program (LibreOffice for PDF export) is not installed."""

@@ -1,0 +1,438 @@
+"""The deal-file fields.
+
+One table drives validation, user documentation and the Inputs sheet, so the three never disagree.
+
+Each field has a parser that turns what a user wrote (TOML, JSON or CSV text) into
+a clean value, or raises ``Invalid`` with the expected form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from xl_placement import deal as model
+
+MAX_TEXT = 200  # characters in a name, agent, source or other short text
+MAX_SIGNIFICANT = 15  # digits Excel holds exactly
+MAX_ROWS = 10_000  # rows in a history, uses or shareholders table
+
+
+class Invalid(ValueError):  # noqa: N818 - reads as "raise Invalid(expected form)"
+    """A value is not of the expected form; the message says what is expected."""
+
+
+Parser = Callable[[object], object]
+
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d+)?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def number(value: object) -> Decimal:
+    """A finite number; numeric text ("1,234.5", "1_234") is accepted; bools are not."""
+    if isinstance(value, bool) or value is None:
+        raise Invalid("must be a number")
+    if isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise Invalid("must be a finite number (not NaN or infinity)")
+        result = Decimal(repr(value))
+    elif isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, str):
+        text = value.strip().replace("_", "")
+        if not _NUMBER_TEXT.match(text):
+            raise Invalid("must be a number")
+        try:
+            result = Decimal(text.replace(",", ""))
+        except InvalidOperation as exc:  # pragma: no cover - the pattern already checked
+            raise Invalid("must be a number") from exc
+    else:
+        raise Invalid("must be a number")
+    if not result.is_finite():
+        raise Invalid("must be a finite number (not NaN or infinity)")
+    digits = result.normalize().as_tuple().digits
+    if len(digits) > MAX_SIGNIFICANT:
+        raise Invalid(f"has more than {MAX_SIGNIFICANT} significant digits, which Excel cannot hold exactly")
+    return result
+
+
+def positive(value: object) -> Decimal:
+    """A number above zero."""
+    result = number(value)
+    if result <= 0:
+        raise Invalid("must be a positive number")
+    return result
+
+
+def non_negative(value: object) -> Decimal:
+    """A number of zero or more."""
+    result = number(value)
+    if result < 0:
+        raise Invalid("must be zero or a positive number")
+    return result
+
+
+def whole(value: object) -> int:
+    """A whole number (1.7e9 and "1,700,000,000" are accepted; 1.5 is not)."""
+    result = number(value)
+    if result != result.to_integral_value():
+        raise Invalid("must be a whole number")
+    return int(result)
+
+
+def positive_whole(value: object) -> int:
+    """A whole number above zero."""
+    result = whole(value)
+    if result <= 0:
+        raise Invalid("must be a positive whole number")
+    return result
+
+
+def non_negative_whole(value: object) -> int:
+    """A whole number of zero or more."""
+    result = whole(value)
+    if result < 0:
+        raise Invalid("must be zero or a positive whole number")
+    return result
+
+
+def fraction(value: object) -> Decimal:
+    """A fraction (0.086) or a percentage text ("8.6%")."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return number(value.strip()[:-1]) / 100
+    if isinstance(value, str) and not value.strip():
+        raise Invalid('must be a fraction like 0.086 or a percentage like "8.6%"')
+    try:
+        return number(value)
+    except Invalid as exc:
+        raise Invalid('must be a fraction like 0.086 or a percentage like "8.6%"') from exc
+
+
+def rate(value: object) -> Decimal:
+    """A fraction from 0 up to, not including, 1."""
+    result = fraction(value)
+    if not 0 <= result < 1:
+        raise Invalid('must be a fraction from 0 to below 1, like 0.025 or "2.5%"')
+    return result
+
+
+def share(value: object) -> Decimal:
+    """A share of a whole: a fraction from 0 to 1."""
+    result = fraction(value)
+    if not 0 <= result <= 1:
+        raise Invalid('must be a fraction from 0 to 1, like 0.4 or "40%"')
+    return result
+
+
+def text(value: object) -> str:
+    """A short, single-line text with no control characters."""
+    if not isinstance(value, str):
+        raise Invalid("must be text (in quotes)")
+    stripped = value.strip()
+    if not stripped:
+        raise Invalid("must not be empty")
+    if len(stripped) > MAX_TEXT:
+        raise Invalid(f"is {len(stripped):,} characters long; the limit is {MAX_TEXT}")
+    if _CONTROL.search(stripped) or "\n" in stripped or "\r" in stripped or "\t" in stripped:
+        raise Invalid("must be one line of text with no control characters")
+    return stripped
+
+
+def code(value: object) -> str:
+    """A stock code: text, or a number that is turned into text ("0020" stays "0020")."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return text(value)
+
+
+def currency(value: object) -> str:
+    """A three-letter ISO 4217 currency code."""
+    result = text(value).upper()
+    if not re.fullmatch(r"[A-Z]{3}", result):
+        raise Invalid('must be a three-letter currency code like "HKD"')
+    return result
+
+
+def choice(options: Sequence[str]) -> Parser:
+    """One of ``options``, matched without regard to case."""
+    by_key = {option.lower(): option for option in options}
+
+    def parse(value: object) -> str:
+        if isinstance(value, str) and value.strip().lower() in by_key:
+            return by_key[value.strip().lower()]
+        raise Invalid("must be one of " + ", ".join(f'"{o}"' for o in options))
+
+    return parse
+
+
+def texts(value: object) -> tuple[str, ...]:
+    """A list of short texts (a single text is taken as a list of one)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        raise Invalid('must be a list of text, like ["HSBC"]')
+    return tuple(text(item) for item in value)
+
+
+def date(value: object) -> dt.date:
+    """A date: a TOML date, or text in the form YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise Invalid("must be a date in the form YYYY-MM-DD")
+
+
+def decimals(value: object) -> int:
+    """Digits after the point for rounding: -9 (billions) to 6."""
+    result = whole(value)
+    if not -9 <= result <= 6:
+        raise Invalid("must be a whole number from -9 to 6")
+    return result
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field a deal file may hold."""
+
+    name: str
+    parse: Parser
+    unit: str
+    doc: str
+    required: bool = False
+    example: str = ""
+
+
+def _f(name: str, parse: Parser, unit: str, doc: str, *, required: bool = False, example: str = "") -> Field:
+    return Field(name, parse, unit, doc, required, example)
+
+
+ISSUER = (
+    _f("name", text, "text", "Issuer's name as it appears on the announcement.", required=True),
+    _f(
+        "stock_code",
+        code,
+        "text",
+        'Stock code on the exchange, as text to keep leading zeros ("0020").',
+        required=True,
+    ),
+    _f(
+        "exchange",
+        choice(model.EXCHANGES),
+        "choice",
+        "Selects the listing-rule checks: HKEX, SGX, NASDAQ, ASX or other.",
+        required=True,
+    ),
+    _f(
+        "currency",
+        currency,
+        "ISO 4217 code",
+        "Currency of the price and of every amount in the file.",
+        required=True,
+    ),
+    _f("share_class", text, "text", 'Class of the new shares ("B"), for dual-class issuers.'),
+)
+
+PLACING = (
+    _f(
+        "kind",
+        choice(model.KINDS),
+        "choice",
+        "placing (new shares) or top-up (a holder places existing shares, then subscribes for new ones).",
+    ),
+    _f(
+        "mandate",
+        choice(model.MANDATES),
+        "choice",
+        "general (issued under the general mandate) or specific (approved for this deal).",
+    ),
+    _f("underwriting", choice(model.UNDERWRITINGS), "choice", "best efforts or fully underwritten."),
+    _f("agents", texts, "list of text", "Placing agents and coordinators."),
+    _f(
+        "min_placees",
+        positive_whole,
+        "placees",
+        "Minimum number of placees (HKEX: fewer than six must be named).",
+    ),
+    _f("offering", text, "text", 'How the shares are offered, e.g. "Regulation S".'),
+    _f("new_shares", positive_whole, "shares", "New shares issued by the deal.", required=True),
+    _f("price", positive, "issuer currency per share", "Placing price.", required=True),
+    _f(
+        "shares_outstanding",
+        positive_whole,
+        "shares",
+        "Shares in issue before the deal, excluding treasury shares.",
+        required=True,
+    ),
+    _f(
+        "class_shares_outstanding",
+        positive_whole,
+        "shares",
+        "Shares of the placed class in issue before the deal (for per-class dilution).",
+    ),
+    _f(
+        "agreement_date",
+        date,
+        "date",
+        "Date of the placing agreement (selects the benchmarked price's closes).",
+    ),
+    _f("announcement_date", date, "date", "Date of the announcement."),
+    _f("price_fixing_date", date, "date", "Date the price was fixed."),
+    _f(
+        "mandate_limit",
+        positive_whole,
+        "shares",
+        "Shares the general mandate allows in all (20% of issued shares at the resolution date, plus any repurchase extension).",
+    ),
+    _f("mandate_used", non_negative_whole, "shares", "Shares already issued under the same general mandate."),
+)
+
+MARKET = (
+    _f(
+        "last_close",
+        positive,
+        "issuer currency per share",
+        "Closing price on the last trading day (the agreement date's close for Rule 13.36(5)). Computed from history when absent.",
+    ),
+    _f(
+        "average_close_<N>d",
+        positive,
+        "issuer currency per share",
+        "Simple average of the last N daily closes (N = 5, 10, 30, ...). Computed from history when absent.",
+    ),
+    _f(
+        "vwap_<N>d",
+        positive,
+        "issuer currency per share",
+        "Volume-weighted average price over N trading days (ASX uses 15). Computed from history with volumes when absent.",
+    ),
+    _f(
+        "day_vwap",
+        positive,
+        "issuer currency per share",
+        "VWAP of the full market day the agreement is signed (SGX Rule 811).",
+    ),
+)
+
+HISTORY = (
+    _f("date", date, "date", "Trading day.", required=True),
+    _f("close", positive, "issuer currency per share", "Closing price.", required=True),
+    _f("volume", non_negative_whole, "shares", "Shares traded (needed for VWAP)."),
+)
+
+COSTS = (
+    _f("commission_rate", rate, "fraction of gross", 'Placing commission, e.g. 0.025 or "2.5%".'),
+    _f(
+        "other_costs",
+        non_negative,
+        "issuer currency",
+        "All other costs: legal and professional fees, levies, trading fees.",
+    ),
+)
+
+FX = (
+    _f("quote_currency", currency, "ISO 4217 code", "Second currency amounts are shown in.", required=True),
+    _f(
+        "rate",
+        positive,
+        "issuer currency per quote unit",
+        "Exchange rate, e.g. 7.8203 HKD per USD.",
+        required=True,
+    ),
+    _f(
+        "source",
+        text,
+        "text",
+        "Where the rate comes from (never a hard-coded rate without a source).",
+        required=True,
+    ),
+)
+
+PROCEEDS = (
+    _f(
+        "basis", choice(model.PROCEEDS_BASES), "choice", "net or gross: what the shares of the uses apply to."
+    ),
+    _f(
+        "decimals",
+        decimals,
+        "digits",
+        "Rounding of allocated amounts (0 = whole units, -6 = millions); they add up exactly at this precision.",
+    ),
+)
+
+USE = (
+    _f("name", text, "text", "What the money is for.", required=True),
+    _f(
+        "share",
+        share,
+        "fraction",
+        'Share of the proceeds, 0.40 or "40%"; all shares add up to 100%.',
+        required=True,
+    ),
+)
+
+SHAREHOLDER = (
+    _f("name", text, "text", "Holder shown in the shareholding table.", required=True),
+    _f("shares", non_negative_whole, "shares", "Shares held before the deal.", required=True),
+)
+
+STATED_KEYS = (
+    "discount_to_last_close",
+    "discount_to_average_close_<N>d",
+    "discount_to_vwap_<N>d",
+    "discount_to_day_vwap",
+    "discount_to_benchmarked_price",
+    "percent_of_existing",
+    "percent_of_enlarged",
+    "percent_of_existing_class",
+    "percent_of_enlarged_class",
+    "gross_proceeds",
+    "net_proceeds",
+    "net_price_per_share",
+    "gross_proceeds_quote",
+    "net_proceeds_quote",
+    "theoretical_dilution_effect",
+)
+
+SECTIONS: dict[str, tuple[Field, ...]] = {
+    "issuer": ISSUER,
+    "placing": PLACING,
+    "market": MARKET,
+    "costs": COSTS,
+    "fx": FX,
+    "proceeds": PROCEEDS,
+}
+
+TABLES: dict[str, tuple[Field, ...]] = {
+    "market.history": HISTORY,
+    "proceeds.uses": USE,
+    "shareholders": SHAREHOLDER,
+}
+
+PATTERNS = {
+    "average_close_<N>d": re.compile(r"^average_close_(\d{1,3})d$"),
+    "vwap_<N>d": re.compile(r"^vwap_(\d{1,3})d$"),
+    "discount_to_average_close_<N>d": re.compile(r"^discount_to_average_close_(\d{1,3})d$"),
+    "discount_to_vwap_<N>d": re.compile(r"^discount_to_vwap_(\d{1,3})d$"),
+}
+
+
+def match_pattern(name: str, patterns: Sequence[str]) -> tuple[str, int] | None:
+    """Match ``name`` to a patterned field such as ``average_close_<N>d``; return it and N."""
+    for pattern in patterns:
+        if pattern in PATTERNS:
+            found = PATTERNS[pattern].match(name)
+            if found and int(found.group(1)) >= 1:
+                return pattern, int(found.group(1))
+    return None

@@ -1,0 +1,199 @@
+"""Every figure of a deal, computed once from the core functions.
+
+The report, the command line, the checks and the tests all read figures from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from xl_placement import capital as dil
+from xl_placement.deal import Deal
+from xl_placement.errors import CalculationError
+from xl_placement.prices import (
+    BenchmarkWindow,
+    Close,
+    average_close,
+    benchmark_window,
+    discount,
+    vwap,
+)
+from xl_placement.proceeds import Proceeds, allocate_proceeds, proceeds
+
+STANDARD_AVERAGES = (5, 10, 30)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference price and the placing price's discount to it (negative: a premium)."""
+
+    key: str  # "last_close", "average_close_5d", "vwap_15d", "day_vwap", "benchmarked_price"
+    label: str  # "Last close", "5-day average close", ...
+    price: Decimal
+    discount: Decimal
+    origin: str  # "given" or "from history"
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """One use of proceeds with its share and allocated amount."""
+
+    name: str
+    share: Decimal
+    amount: Decimal
+    amount_quote: Decimal | None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """All computed figures of one deal."""
+
+    deal: Deal
+    references: tuple[Reference, ...]
+    benchmark: BenchmarkWindow | None
+    percent_of_existing: Decimal
+    percent_of_enlarged: Decimal
+    percent_of_existing_class: Decimal | None
+    percent_of_enlarged_class: Decimal | None
+    proceeds: Proceeds
+    allocation_base: Decimal
+    allocations: tuple[Allocation, ...]
+    theoretical_diluted_price: Decimal | None
+    theoretical_dilution_effect: Decimal | None
+    mandate_headroom: int | None
+    shareholding: tuple[dil.Holding, ...]
+
+    def reference(self, key: str) -> Reference | None:
+        """The reference with this key, if the deal has it."""
+        return next((r for r in self.references if r.key == key), None)
+
+    @property
+    def benchmarked_price(self) -> Decimal | None:
+        """The HKEX benchmarked price, when the deal gives enough to compute it."""
+        ref = self.reference("benchmarked_price")
+        return ref.price if ref else None
+
+    @property
+    def enlarged_shares(self) -> int:
+        """Shares in issue after the deal."""
+        return self.deal.placing.shares_outstanding + self.deal.placing.new_shares
+
+
+def compute(deal: Deal) -> Figures:
+    """Compute every figure of a validated deal.
+
+    Raises:
+        CalculationError: the deal's figures cannot be computed (e.g. costs above gross).
+    """
+    p = deal.placing
+    refs, window = _references(deal)
+    money = proceeds(
+        p.new_shares,
+        p.price,
+        deal.costs.commission_rate,
+        deal.costs.other_costs,
+        deal.fx.rate if deal.fx else None,
+    )
+    base = money.net if deal.proceeds.basis == "net" else money.gross
+    amounts = allocate_proceeds(base, [u.share for u in deal.proceeds.uses], deal.proceeds.decimals)
+    allocations = tuple(
+        Allocation(u.name, u.share, a, a / deal.fx.rate if deal.fx else None)
+        for u, a in zip(deal.proceeds.uses, amounts, strict=True)
+    )
+    bench = next((r.price for r in refs if r.key == "benchmarked_price"), None)
+    per_class = p.class_shares_outstanding
+    return Figures(
+        deal=deal,
+        references=refs,
+        benchmark=window,
+        percent_of_existing=dil.dilution(p.new_shares, p.shares_outstanding, "existing"),
+        percent_of_enlarged=dil.dilution(p.new_shares, p.shares_outstanding, "enlarged"),
+        percent_of_existing_class=dil.dilution(p.new_shares, per_class, "existing") if per_class else None,
+        percent_of_enlarged_class=dil.dilution(p.new_shares, per_class, "enlarged") if per_class else None,
+        proceeds=money,
+        allocation_base=base,
+        allocations=allocations,
+        theoretical_diluted_price=(
+            dil.theoretical_diluted_price(bench, p.shares_outstanding, p.new_shares, p.price)
+            if bench
+            else None
+        ),
+        theoretical_dilution_effect=(
+            dil.theoretical_dilution_effect(bench, p.shares_outstanding, p.new_shares, p.price)
+            if bench
+            else None
+        ),
+        mandate_headroom=(
+            dil.mandate_headroom(p.mandate_limit, p.mandate_used, p.new_shares) if p.mandate_limit else None
+        ),
+        shareholding=tuple(
+            dil.shareholding(
+                [(h.name, h.shares) for h in deal.shareholders], p.shares_outstanding, p.new_shares
+            )
+        ),
+    )
+
+
+def _references(deal: Deal) -> tuple[tuple[Reference, ...], BenchmarkWindow | None]:
+    """Reference prices: given figures first, the rest derived from the history."""
+    m, price = deal.market, deal.placing.price
+    closes = _closes_to_last_trading_day(deal)
+    refs: list[Reference] = []
+
+    def add(key: str, label: str, value: Decimal, origin: str) -> None:
+        refs.append(Reference(key, label, value, discount(price, value), origin))
+
+    last = m.last_close if m.last_close is not None else (closes[-1].close if closes else None)
+    if last is not None:
+        add("last_close", "Last close", last, "given" if m.last_close is not None else "from history")
+    days = sorted({*m.average_closes, *(n for n in STANDARD_AVERAGES if n <= len(closes))})
+    for n in days:
+        if n in m.average_closes:
+            add(f"average_close_{n}d", f"{n}-day average close", m.average_closes[n], "given")
+        elif n <= len(closes):
+            add(
+                f"average_close_{n}d",
+                f"{n}-day average close",
+                average_close([c.close for c in closes], n),
+                "from history",
+            )
+    with_volume = [c for c in closes if c.volume is not None]
+    vwap_days = sorted({*m.vwaps, *([15] if deal.issuer.exchange == "ASX" else [])})
+    for n in vwap_days:
+        if n in m.vwaps:
+            add(f"vwap_{n}d", f"{n}-day VWAP", m.vwaps[n], "given")
+        elif with_volume and len(with_volume) == len(closes) and n <= len(closes):
+            add(
+                f"vwap_{n}d",
+                f"{n}-day VWAP",
+                vwap([c.close for c in closes], [c.volume or 0 for c in closes], n),
+                "from history",
+            )
+    if m.day_vwap is not None:
+        add("day_vwap", "VWAP on the agreement day", m.day_vwap, "given")
+    window = _benchmark(deal)
+    if window is not None:
+        add("benchmarked_price", "Benchmarked price (Rule 13.36(5))", window.price, "from history")
+    elif last is not None and 5 in m.average_closes:
+        add("benchmarked_price", "Benchmarked price (Rule 13.36(5))", max(last, m.average_closes[5]), "given")
+    return tuple(refs), window
+
+
+def _closes_to_last_trading_day(deal: Deal) -> list[Close]:
+    """History up to and including the agreement date (all of it when there is no date)."""
+    history = list(deal.market.history)
+    agreed = deal.placing.agreement_date
+    return [c for c in history if agreed is None or c.date <= agreed]
+
+
+def _benchmark(deal: Deal) -> BenchmarkWindow | None:
+    p = deal.placing
+    if not deal.market.history or p.agreement_date is None:
+        return None
+    try:
+        return benchmark_window(
+            deal.market.history, p.agreement_date, p.announcement_date, p.price_fixing_date
+        )
+    except CalculationError:
+        return None

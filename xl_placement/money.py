@@ -1,0 +1,90 @@
+"""Exact money: Decimal arithmetic, spreadsheet rounding and exact-sum allocation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+
+from xl_placement.errors import CalculationError
+
+Number = int | float | Decimal
+
+# Enough digits for 10^15 shares times a price with 10 decimals, and then some.
+PRECISION = 50
+
+
+def dec(value: Number) -> Decimal:
+    """Turn a number into a Decimal without binary noise (1.91 stays 1.91, not 1.9099...)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise CalculationError(f"expected a number, got {value!r}")
+    if isinstance(value, int):
+        return Decimal(value)
+    # repr() of a float is the shortest text that reads back as the same float.
+    return Decimal(repr(value))
+
+
+def round_half_up(value: Number, decimals: int = 0) -> Decimal:
+    """Round like a spreadsheet's ROUND: halves go away from zero (2.675 -> 2.68, -2.5 -> -3).
+
+    Args:
+        value: the number to round.
+        decimals: digits after the point; negative rounds to tens, hundreds, ...
+
+    Returns:
+        The rounded Decimal.
+    """
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return dec(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def to_minor_units(value: Number, decimals: int) -> int:
+    """Express an amount as a whole number of units of 10**-decimals, rounded half up."""
+    return int(round_half_up(value, decimals).scaleb(decimals))
+
+
+def allocate(total: Number, weights: Sequence[Number], decimals: int = 2) -> list[Decimal]:
+    """Split ``total`` in proportion to ``weights`` so the parts add up to it exactly.
+
+    Largest-remainder (Hamilton) rounding: each part first gets its quota rounded
+    down to the precision; the units left over go one each to the largest
+    remainders, ties to the earlier part. Each part is then within one unit of
+    its exact quota and a zero weight gets exactly zero. Like every quota method
+    it can show the Alabama paradox, so a larger total may shrink a part.
+
+    Args:
+        total: the amount to split (rounded half up to ``decimals`` first).
+        weights: non-negative weights; they need not add up to one.
+        decimals: digits after the point of each part (negative for tens, ...).
+
+    Returns:
+        One Decimal per weight, quantized to ``decimals``.
+
+    Raises:
+        CalculationError: no weights, a negative weight, or weights adding up to zero.
+    """
+    if not weights:
+        raise CalculationError("weights: need at least one weight")
+    exact = [dec(w) for w in weights]
+    for index, weight in enumerate(exact):
+        if weight < 0 or not weight.is_finite():
+            raise CalculationError(f"weights[{index}] = {weight}: must be zero or a positive number")
+    weight_sum = sum(exact, Decimal(0))
+    if weight_sum == 0:
+        raise CalculationError("weights: add up to zero; give at least one positive weight")
+    units = to_minor_units(total, decimals)
+    sign = -1 if units < 0 else 1
+    units = abs(units)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        quotas = [Decimal(units) * w / weight_sum for w in exact]
+        floors = [int(q.to_integral_value(rounding=ROUND_FLOOR)) for q in quotas]
+        remainders = [q - f for q, f in zip(quotas, floors, strict=True)]
+    left = units - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (-remainders[i], i))
+    for index in order[:left]:
+        floors[index] += 1
+    step = Decimal(1).scaleb(-decimals)
+    return [(Decimal(sign * part) * step).quantize(step) for part in floors]

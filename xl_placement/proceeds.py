@@ -1,0 +1,117 @@
+"""Proceeds: gross, costs, net, net price per share, quote currency, use of proceeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+
+from xl_placement.errors import CalculationError
+from xl_placement.money import PRECISION, Number, allocate, dec, round_half_up
+
+MINOR_UNIT_DECIMALS = 2  # cents: proceeds and costs are kept to the minor unit
+
+
+@dataclass(frozen=True)
+class Proceeds:
+    """The money of a deal, in the issuer's currency (and the quote currency, when a rate is given)."""
+
+    gross: Decimal
+    commission: Decimal
+    other_costs: Decimal
+    net: Decimal
+    net_price_per_share: Decimal
+    fx_rate: Decimal | None = None
+    gross_quote: Decimal | None = None
+    net_quote: Decimal | None = None
+
+    @property
+    def costs(self) -> Decimal:
+        """Commission plus other costs."""
+        return self.commission + self.other_costs
+
+
+def gross_proceeds(new_shares: Number, price: Number) -> Decimal:
+    """Gross proceeds: shares x price, rounded half up to the minor unit."""
+    shares, p = dec(new_shares), dec(price)
+    if shares < 0 or p < 0:
+        raise CalculationError("new_shares and price must be zero or positive")
+    return round_half_up(shares * p, MINOR_UNIT_DECIMALS)
+
+
+def to_quote(amount: Number, rate: Number) -> Decimal:
+    """Convert an amount into the quote currency; ``rate`` is issuer currency per quote unit."""
+    r = dec(rate)
+    if r <= 0:
+        raise CalculationError(f"fx rate must be positive, got {rate}")
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return dec(amount) / r
+
+
+def proceeds(
+    new_shares: Number,
+    price: Number,
+    commission_rate: Number = 0,
+    other_costs: Number = 0,
+    fx_rate: Number | None = None,
+) -> Proceeds:
+    """Gross, costs, net and net price per share of a placing.
+
+    Args:
+        new_shares: shares placed.
+        price: placing price per share.
+        commission_rate: placing commission as a fraction of gross (0.025 for 2.5%).
+        other_costs: all other costs (levies, fees) as an amount.
+        fx_rate: issuer currency per unit of the quote currency (7.8203 HKD per USD).
+
+    Returns:
+        The Proceeds; amounts rounded half up to the minor unit, net price per share unrounded.
+
+    Raises:
+        CalculationError: a negative input, no shares, or costs above gross proceeds.
+    """
+    shares = dec(new_shares)
+    if shares <= 0:
+        raise CalculationError(f"new_shares must be positive, got {new_shares}")
+    rate, other = dec(commission_rate), dec(other_costs)
+    if not 0 <= rate < 1:
+        raise CalculationError(f"commission_rate must be a fraction from 0 to below 1, got {commission_rate}")
+    if other < 0:
+        raise CalculationError(f"other_costs must be zero or positive, got {other_costs}")
+    gross = gross_proceeds(shares, price)
+    commission = round_half_up(gross * rate, MINOR_UNIT_DECIMALS)
+    other = round_half_up(other, MINOR_UNIT_DECIMALS)
+    net = gross - commission - other
+    if net < 0:
+        raise CalculationError(f"costs of {commission + other} exceed gross proceeds of {gross}")
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        per_share = net / shares
+    if fx_rate is None:
+        return Proceeds(gross, commission, other, net, per_share)
+    return Proceeds(
+        gross,
+        commission,
+        other,
+        net,
+        per_share,
+        dec(fx_rate),
+        to_quote(gross, fx_rate),
+        to_quote(net, fx_rate),
+    )
+
+
+def allocate_proceeds(amount: Number, shares: Sequence[Number], decimals: int = 0) -> list[Decimal]:
+    """Allocate proceeds to uses by their shares, adding up exactly at ``decimals``.
+
+    Raises:
+        CalculationError: shares that do not add up to 100% (the message states their sum).
+    """
+    total = sum((dec(s) for s in shares), Decimal(0))
+    if abs(total - 1) > Decimal("0.000001"):
+        raise CalculationError(
+            f"the shares of the uses add up to {total * 100:.4f}%, not 100%; correct them so they total 100%"
+        )
+    return allocate(amount, shares, decimals)
