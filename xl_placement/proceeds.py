@@ -1,5 +1,4 @@
-"""Proceeds: gross, costs, net, net price per share, quote currency, use of proceeds.
-"""
+"""Proceeds: gross, costs, net, net price per share, quote currency, use of proceeds."""
 
 from __future__ import annotations
 
