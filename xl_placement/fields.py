@@ -104,14 +104,15 @@ def non_negative_whole(value: object) -> int:
 
 def fraction(value: object) -> Decimal:
     """A fraction (0.086) or a percentage text ("8.6%")."""
-    if isinstance(value, str) and value.strip().endswith("%"):
-        return number(value.strip()[:-1]) / 100
-    if isinstance(value, str) and not value.strip():
-        raise Invalid('must be a fraction like 0.086 or a percentage like "8.6%"')
+    expected = 'must be a fraction like 0.086 or a percentage like "8.6%"'
+    percent = isinstance(value, str) and value.strip().endswith("%")
     try:
-        return number(value)
+        result = number(value.strip()[:-1] if percent and isinstance(value, str) else value)
     except Invalid as exc:
-        raise Invalid('must be a fraction like 0.086 or a percentage like "8.6%"') from exc
+        # Keep the significant-digits and NaN messages; replace the generic "must be a number".
+        message = str(exc)
+        raise Invalid(expected if message == "must be a number" else message) from exc
+    return result / 100 if percent else result
 
 
 def rate(value: object) -> Decimal:
