@@ -19,6 +19,7 @@ what is wrong with which argument and how to fix it.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -49,12 +50,12 @@ _READ = {"err_to_str": True}
 
 
 def _shown(value: object) -> str:
-    """Show a value in an error message the way the user typed it (1700000000.0 as 1700000000)."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    """Show a value in an error message the way the user sees it in the cell."""
+    if isinstance(value, float):
+        return format(value, ".15g")  # as Excel shows it: 1700000000, -1, 0.5, 1e+300
     if isinstance(value, str):
         text = value if len(value) <= MAX_SHOWN else value[: MAX_SHOWN - 3] + "..."
-        return repr(text.encode("unicode_escape").decode("ascii"))
+        return "'" + text.encode("unicode_escape").decode("ascii") + "'"
     return str(value)
 
 
@@ -84,13 +85,27 @@ def _cells(value: Cell) -> list[Any]:
 def _parse(name: str, value: object, parse: Callable[[object], Any]) -> Any:
     """Parse one cell with a deal-file field parser; a blank or bad cell names the argument."""
     if isinstance(value, list | tuple):
-        raise _bad(name, "a range", "must be a single cell")
+        cells = _cells(value)
+        if len(cells) != 1:
+            raise InputError(f"{name} must be a single cell, got a range of {len(cells)} cells")
+        value = cells[0]
     if _is_blank(value):
         raise InputError(f"{name} is blank; give a value")
     try:
-        return parse(value)
+        return parse(_excel_number(value))
     except fields.Invalid as exc:
         raise _bad(name, value, str(exc)) from exc
+
+
+def _excel_number(value: object) -> object:
+    """A number from a cell at Excel's own precision of 15 significant digits (=1/3 is 0.333333333333333).
+
+    Excel computes with doubles but holds and shows 15 digits; reading a float at that
+    precision keeps 1.91 as 1.91 and lets results of formulas such as =1/3 through.
+    """
+    if isinstance(value, float) and math.isfinite(value):
+        return Decimal(format(value, ".15g"))
+    return value
 
 
 def _optional(name: str, value: object, parse: Callable[[object], Any], default: Any) -> Any:
