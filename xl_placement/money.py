@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from xl_placement.errors import CalculationError
 
@@ -69,22 +70,23 @@ def allocate(total: Number, weights: Sequence[Number], decimals: int = 2) -> lis
         raise CalculationError("weights: need at least one weight")
     exact = [dec(w) for w in weights]
     for index, weight in enumerate(exact):
-        if weight < 0 or not weight.is_finite():
+        if not weight.is_finite() or weight < 0:
             raise CalculationError(f"weights[{index}] = {weight}: must be zero or a positive number")
-    weight_sum = sum(exact, Decimal(0))
+    # Exact integer arithmetic: every weight over one common denominator.
+    ratios = [w.as_integer_ratio() for w in exact]
+    common = math.lcm(*(d for _, d in ratios))
+    scaled = [n * (common // d) for n, d in ratios]
+    weight_sum = sum(scaled)
     if weight_sum == 0:
         raise CalculationError("weights: add up to zero; give at least one positive weight")
     units = to_minor_units(total, decimals)
     sign = -1 if units < 0 else 1
     units = abs(units)
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        quotas = [Decimal(units) * w / weight_sum for w in exact]
-        floors = [int(q.to_integral_value(rounding=ROUND_FLOOR)) for q in quotas]
-        remainders = [q - f for q, f in zip(quotas, floors, strict=True)]
-    left = units - sum(floors)
-    order = sorted(range(len(exact)), key=lambda i: (-remainders[i], i))
+    parts, remainders = zip(*(divmod(units * w, weight_sum) for w in scaled), strict=True)
+    shares = list(parts)
+    left = units - sum(shares)
+    # Largest remainder first; sorted() is stable, so equal remainders go to the earlier part.
+    order = sorted(range(len(shares)), key=remainders.__getitem__, reverse=True)
     for index in order[:left]:
-        floors[index] += 1
-    step = Decimal(1).scaleb(-decimals)
-    return [(Decimal(sign * part) * step).quantize(step) for part in floors]
+        shares[index] += 1
+    return [Decimal(sign * part).scaleb(-decimals) for part in shares]
