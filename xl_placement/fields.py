@@ -19,6 +19,9 @@ from xl_placement import deal as model
 
 MAX_TEXT = 200  # characters in a name, agent, source or other short text
 MAX_SIGNIFICANT = 15  # digits Excel holds exactly
+MAX_MAGNITUDE = (
+    Decimal(10) ** MAX_SIGNIFICANT
+)  # larger numbers lose digits in Excel and overflow money rounding
 MAX_ROWS = 10_000  # rows in a history, uses or shareholders table
 
 
@@ -59,6 +62,8 @@ def number(value: object) -> Decimal:
     digits = result.normalize().as_tuple().digits
     if len(digits) > MAX_SIGNIFICANT:
         raise Invalid(f"has more than {MAX_SIGNIFICANT} significant digits, which Excel cannot hold exactly")
+    if abs(result) >= MAX_MAGNITUDE:
+        raise Invalid(f"must be below {MAX_MAGNITUDE:,} ({MAX_SIGNIFICANT} digits, what Excel holds exactly)")
     return result
 
 
