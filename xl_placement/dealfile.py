@@ -97,11 +97,11 @@ class _Reader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def section(self, data: Mapping[str, Any], name: str, *, required: bool = True) -> dict[str, Any] | None:
+    def section(self, data: Mapping[str, Any], name: str) -> dict[str, Any] | None:
         """The table called ``name``, or None when it is absent or not a table (reported once)."""
         value = data.get(name)
         if value is None:
-            if required:
+            if name in f.REQUIRED_SECTIONS:
                 self.problems.append(Problem(name, MISSING, f"the [{name}] section is missing"))
             return None
         if not isinstance(value, dict):
@@ -210,10 +210,10 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
     market_raw = reader.section(data, "market")
     market = reader.fields(market_raw, f.MARKET, "market")
     history = reader.table((market_raw or {}).get("history"), f.HISTORY, "market.history")
-    costs_raw = reader.section(data, "costs", required=False)
+    costs_raw = reader.section(data, "costs")
     costs = reader.fields(costs_raw, f.COSTS, "costs")
     # An [fx] table, even an empty one, must be complete; without one, amounts stay in one currency.
-    fx = reader.fields(reader.section(data, "fx", required=False), f.FX, "fx")
+    fx = reader.fields(reader.section(data, "fx"), f.FX, "fx")
     proceeds_raw = reader.section(data, "proceeds")
     proceeds = reader.fields(proceeds_raw, f.PROCEEDS, "proceeds")
     proceeds_raw = proceeds_raw or {}
