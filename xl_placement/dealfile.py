@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import json
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -151,6 +152,7 @@ class _Reader:
         names = {k.replace("<N>", "5"): k for k in known}
         found = difflib.get_close_matches(key, list(names), n=1)
         close = [names[found[0]]] if found else []
+        key = _shown_key(key)
         if not path:
             hint = f"; did you mean [{close[0]}]?" if close else f"; known sections: {', '.join(known)}"
             self.problems.append(Problem(key, MISSING, "is not a known section" + hint))
@@ -321,6 +323,17 @@ def _cross_checks(
     limit, used = placing.get("mandate_limit"), placing.get("mandate_used")
     if used is not None and limit is None:
         problems.append(Problem("placing.mandate_used", used, "needs placing.mandate_limit as well"))
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.<>-]{1,60}$")
+
+
+def _shown_key(key: str) -> str:
+    """A name from the file, safe to show: odd names (control characters, spaces, very long) are quoted."""
+    if _PLAIN_KEY.match(key):
+        return key
+    shown = repr(key)
+    return shown if len(shown) <= 60 else f"{shown[:45]}...({len(key):,} chars)"
 
 
 def _check_shares(reader: _Reader, uses: list[dict[str, Any]]) -> None:
