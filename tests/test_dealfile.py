@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xl_placement.dealfile import MAX_DEAL_FILE_BYTES, deal_from_mapping, load_deal, stated_figure
 from xl_placement.errors import DealError, InputError
-from xl_placement.fields import MAX_ROWS
+from xl_placement.fields import MAX_ROWS, SECTIONS, STATED_KEYS
 
 D = Decimal
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -592,6 +594,19 @@ def test_an_empty_deal_names_the_required_sections():
     ]
 
 
+def test_odd_unknown_names_are_quoted_on_one_line():
+    """An unknown name with a newline or of great length is shown quoted and shortened, on one line."""
+    data = change(demo(), "stated.bad\nname", 1)
+    data = change(data, "placing." + "x" * 500, 1)
+    assert messages(data) == [
+        f"{SOURCE}: placing.'"
+        + "x" * 44
+        + "...(500 chars): is not a known field; known fields: "
+        + ", ".join(spec.name for spec in SECTIONS["placing"]),
+        f"{SOURCE}: stated.'bad\\nname': is not a known field; known fields: " + ", ".join(STATED_KEYS),
+    ]
+
+
 def test_too_many_rows():
     """A table with more rows than the limit is refused as a whole, with the count and the limit."""
     rows = [{"name": f"use {i}", "share": 0} for i in range(MAX_ROWS + 1)]
@@ -667,3 +682,50 @@ def test_problem_for_the_brief_example_reads_as_documented(tmp_path, monkeypatch
     with pytest.raises(DealError) as caught:
         load_deal("examples/x.toml")
     assert str(caught.value) == "examples/x.toml: placing.price = -1.91: must be a positive number"
+
+
+# ---------------------------------------------------------------- any input: a Deal or a clear DealError
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**20), max_value=10**20)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=30)
+    | st.dates(),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+FIELD_PATHS = [
+    f"{section}.{spec.name}"
+    for section, specs in SECTIONS.items()
+    for spec in specs
+    if "<N>" not in spec.name
+] + [
+    "proceeds.uses.0.share",
+    "proceeds.uses.1.name",
+    "market.history",
+    "shareholders",
+    "stated",
+    "fx",
+    "market",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(path=st.sampled_from(FIELD_PATHS), value=json_values)
+def test_any_value_in_any_field_gives_a_deal_or_a_clear_error(path, value):
+    """Property: whatever a field holds, validation returns a Deal or raises a DealError naming a field."""
+    data = change(demo(), path, value)
+    try:
+        deal = deal_from_mapping(data, SOURCE)
+    except DealError as error:
+        problems, text = error.problems, str(error)
+    else:
+        assert deal.placing.new_shares > 0
+        return
+    assert problems
+    assert len(text.splitlines()) == len(problems)  # one line per problem: no raw newlines from the file
+    assert all(line.startswith(f"{SOURCE}: ") for line in text.splitlines())
