@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xl_placement.dealfile import deal_from_mapping, load_deal
-from xl_placement.errors import CalculationError
+from xl_placement.errors import CalculationError, DealError
 from xl_placement.figures import compute
 from xl_placement.money import round_half_up
 
@@ -251,3 +253,47 @@ def test_given_figures_win_over_history():
     assert (refs["last_close"].price, refs["last_close"].origin) == (D("2.09"), "given")
     assert (refs["average_close_5d"].price, refs["average_close_5d"].origin) == (D("2.021"), "given")
     assert refs["average_close_10d"].origin == "from history"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    new_shares=st.integers(min_value=1, max_value=10**12),
+    outstanding=st.integers(min_value=1, max_value=10**13),
+    price=st.decimals(min_value=D("0.001"), max_value=D(5000), places=3),
+    last_close=st.decimals(min_value=D("0.001"), max_value=D(5000), places=3),
+    commission=st.decimals(min_value=0, max_value=D("0.05"), places=4),
+    other_costs=st.integers(min_value=0, max_value=10**9),
+    weights=st.lists(st.integers(min_value=0, max_value=100), min_size=1, max_size=6).filter(any),
+    decimals=st.integers(min_value=-6, max_value=2),
+)
+def test_any_valid_deal_computes_consistent_figures_or_a_clear_error(
+    new_shares, outstanding, price, last_close, commission, other_costs, weights, decimals
+):
+    """Property: a valid deal gives figures whose uses add up and whose bases agree, or a CalculationError."""
+    total = sum(weights)
+    shares = [D(w) / total for w in weights[:-1]]
+    shares.append(1 - sum(shares, D(0)))
+    data = copy.deepcopy(demo())
+    data["placing"].update(new_shares=new_shares, shares_outstanding=outstanding, price=str(price))
+    data["market"] = {"last_close": str(last_close)}
+    data["costs"] = {"commission_rate": str(commission), "other_costs": other_costs}
+    data["proceeds"] = {
+        "decimals": decimals,
+        "uses": [{"name": f"use {i}", "share": str(s.quantize(D("1e-14")))} for i, s in enumerate(shares)],
+    }
+    del data["stated"]
+    try:
+        figures = compute(deal_from_mapping(data))
+    except DealError as error:
+        pytest.fail(f"a valid deal was refused: {error}")
+    except CalculationError as error:
+        # Costs above gross proceeds are the one thing validation leaves to the calculation.
+        assert "exceed gross proceeds" in str(error)  # noqa: PT017 - checking which error it is
+        return
+    assert sum(a.amount for a in figures.allocations) == round_half_up(figures.allocation_base, decimals)
+    e = Fraction(figures.percent_of_existing)
+    assert abs(Fraction(figures.percent_of_enlarged) - e / (1 + e)) < Fraction(1, 10**40)
+    assert figures.proceeds.net == figures.proceeds.gross - figures.proceeds.costs
+    last = figures.reference("last_close")
+    assert last is not None
+    assert (last.discount < 0) == (price > last_close)
