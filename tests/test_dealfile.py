@@ -357,6 +357,11 @@ CASES: list[tuple[str, object, str]] = [
         "placing.shares_outstanding = 1234567890123456: has more than 15 significant digits, which Excel cannot hold exactly",
     ),
     ("placing.new_shares", 1.5, "placing.new_shares = 1.5: must be a whole number"),
+    (
+        "placing.shares_outstanding",
+        10**15,
+        "placing.shares_outstanding = 1000000000000000: must be below 1,000,000,000,000,000 (15 digits, what Excel holds exactly)",
+    ),
     ("placing.new_shares", 0, "placing.new_shares = 0: must be a positive whole number"),
     ("placing.min_placees", -6, "placing.min_placees = -6: must be a positive whole number"),
     ("placing.mandate_limit", 0, "placing.mandate_limit = 0: must be a positive whole number"),
