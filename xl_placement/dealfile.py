@@ -66,7 +66,8 @@ def load_deal(path: str | Path) -> model.Deal:
     except OSError as exc:
         raise DealError([Problem("file", MISSING, f"cannot be read: {exc.strerror or exc}")], source) from exc
     try:
-        content = raw.decode("utf-8")
+        # utf-8-sig: Windows editors (Notepad) may start a UTF-8 file with a byte-order mark.
+        content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DealError(
