@@ -734,3 +734,19 @@ def test_any_value_in_any_field_gives_a_deal_or_a_clear_error(path, value):
     assert problems
     assert len(text.splitlines()) == len(problems)  # one line per problem: no raw newlines from the file
     assert all(line.startswith(f"{SOURCE}: ") for line in text.splitlines())
+
+
+@pytest.mark.parametrize("name", ["deal.toml", "deal.json"])
+def test_utf8_with_byte_order_mark_and_crlf_loads(tmp_path, name):
+    """A file saved by Windows Notepad (UTF-8 with a byte-order mark, CRLF line ends) loads like any other."""
+    with (EXAMPLES / "sensetime.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+    text = (EXAMPLES / "sensetime.toml").read_text(encoding="utf-8")
+    if name.endswith(".json"):
+        text = json.dumps(to_json(data), indent=2)
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    deal = load_deal(path)
+    assert dataclasses.replace(deal, source="") == dataclasses.replace(
+        load_deal(EXAMPLES / "sensetime.toml"), source=""
+    )
