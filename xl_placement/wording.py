@@ -100,7 +100,7 @@ def announcement_sentences(figures: Figures) -> tuple[str, ...]:
     if placees:
         sentences.append(placees)
     sentences.extend(_size(figures))
-    sentences.extend(_price(figures, ref) for ref in figures.references if _shown(deal, ref))
+    sentences.extend(_price(figures, ref) for ref in figures.references if _shown(figures, ref))
     sentences.extend(_proceeds(figures))
     sentences.append(_uses(figures))
     return tuple(sentences)
@@ -174,9 +174,12 @@ def _size(figures: Figures) -> list[str]:
     return sentences
 
 
-def _shown(deal: Deal, ref: Reference) -> bool:
-    """The benchmarked price is a Hong Kong notion: other exchanges' wording leaves it out."""
-    return ref.key != "benchmarked_price" or deal.issuer.exchange == "HKEX"
+def _shown(figures: Figures, ref: Reference) -> bool:
+    """Every reference price, except a benchmarked price that repeats another one or is not HKEX's."""
+    if ref.key != "benchmarked_price":
+        return True
+    others = {r.price for r in figures.references if r.key != ref.key}
+    return figures.deal.issuer.exchange == "HKEX" and ref.price not in others
 
 
 def _price(figures: Figures, ref: Reference) -> str:
