@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from deal_maps import example, history, mapping, report, report_of
@@ -160,3 +162,15 @@ def test_benchmarked_price_sentence_only_when_it_adds_a_price() -> None:
     )
     assert "benchmarked price of HK$2.70 per Share under Rule 13.36(5)" in bench
     assert not any("benchmarked price" in s for s in _sentences("sensetime"))
+
+
+def test_readme_wording_example_is_what_the_code_writes() -> None:
+    """The sentences quoted in the README's checks section are the demo deal's own sentences."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Listing-rule checks", 1)[1].split("\n## ", 1)[0]
+    quoted = " ".join(line[2:] for line in section.splitlines() if line.startswith("> "))
+    sentences = re.split(r"(?<=\.) +(?=[A-Z])", quoted.strip())
+    assert len(sentences) == 3
+    produced = " ".join(_sentences("sensetime"))
+    for sentence in sentences:
+        assert sentence in produced, sentence
