@@ -174,3 +174,19 @@ def test_readme_wording_example_is_what_the_code_writes() -> None:
     produced = " ".join(_sentences("sensetime"))
     for sentence in sentences:
         assert sentence in produced, sentence
+
+
+def test_naming_placees_is_only_said_for_hkex() -> None:
+    """Three placees on SGX get no Hong Kong naming requirement in the wording."""
+    sentences = report(issuer={"exchange": "SGX", "currency": "SGD"}, placing={"min_placees": 3}).sentences
+    assert _one(sentences, "The Placing Shares will be placed") == (
+        "The Placing Shares will be placed to not less than three placees."
+    )
+
+
+def test_small_amounts_keep_their_cents() -> None:
+    """Costs of S$5.10 (2% of S$180 plus S$1.50) are not rounded away to S$5."""
+    sentences = report(
+        issuer={"exchange": "SGX", "currency": "SGD"}, costs={"commission_rate": "2%", "other_costs": "1.50"}
+    ).sentences
+    assert "other costs and expenses of approximately S$5.10" in _one(sentences, "The net proceeds")
