@@ -28,7 +28,11 @@ import xlwings as xw
 
 from xl_placement import capital, fields
 from xl_placement import prices as market  # not `prices`: VWAP has an argument of that name
-from xl_placement.errors import InputError
+from xl_placement.checks import check_deal
+from xl_placement.deal import Deal
+from xl_placement.dealfile import deal_from_mapping
+from xl_placement.errors import MISSING, DealError, InputError, Problem
+from xl_placement.figures import compute
 from xl_placement.proceeds import allocate_proceeds
 from xl_placement.proceeds import proceeds as placing_proceeds
 
@@ -395,3 +399,141 @@ def VWAP(prices: Cell, volumes: Cell) -> Any:
     p_values = [_parse(_cell_name("prices", i), p, fields.positive) for i, p, _ in pairs]
     v_values = [_parse(_cell_name("volumes", i), v, fields.non_negative) for i, _, v in pairs]
     return _to_excel(market.vwap(p_values, v_values))
+
+
+# Each argument of PLACEMENT_CHECK and the deal-file field it fills (the names match).
+CHECK_FIELDS = {
+    "exchange": "issuer.exchange",
+    "price": "placing.price",
+    "new_shares": "placing.new_shares",
+    "shares_outstanding": "placing.shares_outstanding",
+    "last_close": "market.last_close",
+    "average_close_5d": "market.average_close_5d",
+    "mandate": "placing.mandate",
+    "min_placees": "placing.min_placees",
+    "mandate_limit": "placing.mandate_limit",
+    "mandate_used": "placing.mandate_used",
+    "day_vwap": "market.day_vwap",
+    "vwap_15d": "market.vwap_15d",
+    "currency": "issuer.currency",
+}
+# The currency the check texts show prices in, unless the currency argument says otherwise.
+EXCHANGE_CURRENCIES = {"HKEX": "HKD", "SGX": "SGD", "NASDAQ": "USD", "ASX": "AUD"}
+NO_CURRENCY = "XXX"  # ISO 4217's code for "no currency", for an exchange without a default
+CHECK_HEADER: Row = ["Rule", "Check", "Status", "Figure", "Limit", "Detail"]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("exchange", doc='Exchange whose rules apply: "HKEX", "SGX", "NASDAQ", "ASX" or "other".', **_READ)
+@xw.arg("price", doc="Placing price per share, e.g. 1.91.", **_READ)
+@xw.arg("new_shares", doc="New shares issued by the placing, e.g. 1700000000.", **_READ)
+@xw.arg("shares_outstanding", doc="Shares in issue before the placing, excluding treasury shares.", **_READ)
+@xw.arg("last_close", doc="Closing price on the last trading day (the agreement date), e.g. 2.09.", **_READ)
+@xw.arg(
+    "average_close_5d",
+    doc="Optional: average close of the 5 trading days before the deal (HKEX benchmarked price, Nasdaq).",
+    **_READ,
+)
+@xw.arg("mandate", doc='Optional: "general" (default) or "specific".', **_READ)
+@xw.arg(
+    "min_placees", doc="Optional: minimum number of placees (HKEX: fewer than six must be named).", **_READ
+)
+@xw.arg(
+    "mandate_limit", doc="Optional: shares the general mandate allows in all (HKEX headroom check).", **_READ
+)
+@xw.arg(
+    "mandate_used", doc="Optional: shares already issued under the same general mandate (default 0).", **_READ
+)
+@xw.arg(
+    "day_vwap", doc="Optional: VWAP of the full market day the agreement is signed (SGX Rule 811).", **_READ
+)
+@xw.arg("vwap_15d", doc="Optional: 15-trading-day VWAP (ASX Listing Rule 7.1A).", **_READ)
+@xw.arg(
+    "currency",
+    doc='Optional: currency of the prices, for the texts, e.g. "HKD"; default the exchange\'s (HKD, SGD, USD, AUD).',
+    **_READ,
+)
+@excel_function
+def PLACEMENT_CHECK(
+    exchange: Cell,
+    price: Cell,
+    new_shares: Cell,
+    shares_outstanding: Cell,
+    last_close: Cell,
+    average_close_5d: Cell = None,
+    mandate: Cell = None,
+    min_placees: Cell = None,
+    mandate_limit: Cell = None,
+    mandate_used: Cell = None,
+    day_vwap: Cell = None,
+    vwap_15d: Cell = None,
+    currency: Cell = None,
+) -> Any:
+    """Listing-rule checks of a placing for its exchange, as in the report: a table of rule, check, status (pass, breach, not applicable, not enough data, information), figure, limit and detail."""
+    arguments = dict(
+        zip(
+            CHECK_FIELDS,
+            (
+                exchange,
+                price,
+                new_shares,
+                shares_outstanding,
+                last_close,
+                average_close_5d,
+                mandate,
+                min_placees,
+                mandate_limit,
+                mandate_used,
+                day_vwap,
+                vwap_15d,
+                currency,
+            ),
+            strict=True,
+        )
+    )
+    report = check_deal(compute(_check_deal_from(arguments)))
+    rows = [[r.rule, r.title, r.status, r.figure, r.limit, r.detail] for r in report.rules]
+    return [CHECK_HEADER, *rows]
+
+
+def _check_deal_from(arguments: dict[str, Cell]) -> Deal:
+    """Build the deal PLACEMENT_CHECK checks, validated by the deal-file rules; problems name the arguments."""
+    mapping: dict[str, dict[str, Any]] = {
+        # The checks need no name, stock code or uses; these placeholders satisfy the deal file.
+        "issuer": {"name": "PLACEMENT_CHECK", "stock_code": "-"},
+        "placing": {},
+        "market": {},
+        "proceeds": {"uses": [{"name": "Proceeds", "share": 1}]},
+    }
+    for name, path in CHECK_FIELDS.items():
+        cells = _cells(arguments[name])
+        if len(cells) != 1:
+            raise InputError(f"{name} must be a single cell, got a range of {len(cells)} cells")
+        if not _is_blank(cells[0]):
+            section, key = path.split(".")
+            mapping[section][key] = _excel_number(cells[0])
+    exchange = str(mapping["issuer"].get("exchange", "")).strip().upper()
+    mapping["issuer"].setdefault("currency", EXCHANGE_CURRENCIES.get(exchange, NO_CURRENCY))
+    try:
+        return deal_from_mapping(mapping)
+    except DealError as exc:
+        raise InputError("; ".join(_argument_problem(p, arguments) for p in exc.problems)) from exc
+
+
+def _argument_problem(problem: Problem, arguments: dict[str, Cell]) -> str:
+    """A deal-file problem said in terms of PLACEMENT_CHECK's arguments."""
+    by_path = {path: name for name, path in CHECK_FIELDS.items()}
+    name = by_path.get(problem.path)
+    if name is None:
+        text = str(problem)
+    elif problem.value is MISSING:
+        text = (
+            f"{name} is blank; give a value"
+            if "required" in problem.expected
+            else f"{name} {problem.expected}"
+        )
+    else:
+        text = f"{name} {problem.expected}, got {_shown(arguments[name])}"
+    for path, argument in by_path.items():
+        text = text.replace(path, argument)
+    return text
