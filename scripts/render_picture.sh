@@ -13,8 +13,7 @@ from xl_placement.dealfile import load_deal
 from xl_placement.report import build_report
 build_report(load_deal("examples/sensetime.toml"), sys.argv[1], force=True)
 PYEOF
-soffice "-env:UserInstallation=file://$work/profile" --headless --norestore \
-  --convert-to pdf --outdir "$work" "$work/sensetime.xlsx" >/dev/null
+"$PY" -c "import sys; from xl_placement.pdf import export_pdf; export_pdf(sys.argv[1], sys.argv[2], force=True)" "$work/sensetime.xlsx" "$work/sensetime.pdf"
 mkdir -p docs
 pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$work/sensetime.pdf" docs/report
 pdftoppm -png -r 80 -f 2 -l 2 -singlefile "$work/sensetime.pdf" docs/report-proceeds

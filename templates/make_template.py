@@ -203,7 +203,7 @@ def deal_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads best as 
     name(wb, "RefRow", ws, "B20:E20")
 
     # Right block: proceeds, then share capital and dilution.
-    band(ws, 5, "G", "I", "Proceeds", ("{{currency}} m", "{{quote_currency}} m"))
+    band(ws, 5, "G", "I", "Proceeds", ("{{currency}} m", "{{quote_head}}"))
     money_rows = [
         (6, "Gross proceeds", "Gross", "GrossQuote", True),
         (8, "Placing commission", "Commission", "CommissionQuote", False),
@@ -229,7 +229,7 @@ def deal_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads best as 
     label(ws, "G12", "Net price per share ({{currency}})")
     field(ws, "H12", PER_SHARE, is_input=False)
     name(wb, "NetPerShare", ws, "H12")
-    label(ws, "G13", "Rate ({{currency}} per {{quote_currency}})")
+    label(ws, "G13", "Exchange rate ({{rate_unit}})")
     field(ws, "H13", RATE)
     name(wb, "FxRate", ws, "H13")
     for row in (12, 13):
@@ -245,7 +245,7 @@ def deal_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads best as 
     ws["G15"].alignment = Alignment(wrap_text=True, vertical="top")
     name(wb, "CostsNote", ws, "G15")
 
-    band(ws, 19, "G", "I", "Share capital and dilution", ("Shares / %", "Class {{share_class}}"))
+    band(ws, 19, "G", "I", "Share capital and dilution", ("Shares / %", "{{class_head}}"))
     ws.row_dimensions[19].height = 26
     capital = [
         (20, "Shares in issue before the placing", "SharesOutstanding", "ClassShares", SHARES, True),
@@ -320,7 +320,7 @@ def proceeds_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - as above
         "B",
         "E",
         "Use",
-        ("Share", "Amount ({{currency}})", "{{quote_currency}} m"),
+        ("Share", "Amount ({{currency}})", "{{quote_head}}"),
     )
     ws.row_dimensions[10].height = 26
     field(ws, "B11", align="left")
@@ -393,7 +393,7 @@ def shareholding_sheet(wb: Workbook) -> None:
 def checks_sheet(wb: Workbook) -> None:
     """Listing-rule checks, stated versus computed figures, and announcement wording."""
     ws = wb.create_sheet("Checks")
-    setup(ws, {"A": 2, "B": 16, "C": 38, "D": 14, "E": 14, "F": 15, "G": 60, "H": 2})
+    setup(ws, {"A": 2, "B": 22, "C": 34, "D": 18, "E": 18, "F": 15, "G": 58, "H": 2})
     title(
         ws,
         "{{issuer}}: listing-rule checks ({{exchange}})",
@@ -405,11 +405,11 @@ def checks_sheet(wb: Workbook) -> None:
     ws["F5"].alignment = Alignment(horizontal="center")
     ws["G5"].alignment = Alignment(horizontal="left", indent=1)
     for column in "BCDEFG":
-        field(ws, f"{column}6", is_input=False, align="right" if column in "DEF" else "left")
+        field(ws, f"{column}6", is_input=False)
         ws[f"{column}6"].alignment = Alignment(
             horizontal={"D": "right", "E": "right", "F": "center"}.get(column, "left"),
             vertical="top",
-            wrap_text=column in "CDEG",
+            wrap_text=True,
             indent=1 if column == "G" else 0,
         )
     ws["F6"].font = font(bold=True)
@@ -421,14 +421,14 @@ def checks_sheet(wb: Workbook) -> None:
     ws["G8"].alignment = Alignment(horizontal="left", indent=1)
     ws["F8"].alignment = Alignment(horizontal="center")
     for column in "BCDEFG":
-        field(
-            ws,
-            f"{column}9",
-            is_input=False,
-            align={"D": "right", "E": "right", "F": "center"}.get(column, "left"),
+        field(ws, f"{column}9", is_input=False)
+        ws[f"{column}9"].alignment = Alignment(
+            horizontal={"D": "right", "E": "right", "F": "center"}.get(column, "left"),
+            vertical="top",
+            wrap_text=True,
+            indent=1 if column == "G" else 0,
         )
     ws["F9"].font = font(bold=True)
-    ws["G9"].alignment = Alignment(horizontal="left", indent=1)
     ws["G9"].font = font(color=GREY, size=9)
     underline(ws, 9, "B", "G")
     name(wb, "StatedRow", ws, "B9:G9")

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
 import io
 import zipfile
 from pathlib import Path
-from typing import cast
 
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 
+from xl_placement.checks import CheckReport, check_deal
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures, compute
 from xl_placement.output import write_atomic
 from xl_placement.report.cache import cached_parts
 from xl_placement.report.cells import CellWriter
 from xl_placement.report.chart import link_formats
-from xl_placement.report.checks_sheet import CheckReportLike, fill_checks
+from xl_placement.report.checks_sheet import fill_checks
 from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding
 from xl_placement.report.save import deterministic_zip
 from xl_placement.report.template import check_placeholders, fill_placeholders, load_template
@@ -33,14 +32,17 @@ def placeholder_values(figures: Figures) -> dict[str, str]:
         "stock_code": deal.issuer.stock_code,
         "exchange": deal.issuer.exchange,
         "currency": deal.issuer.currency,
-        "quote_currency": deal.fx.quote_currency if deal.fx else "n/a",
-        "share_class": deal.issuer.share_class or "n/a",
+        "quote_currency": deal.fx.quote_currency if deal.fx else "",
+        "quote_head": f"{deal.fx.quote_currency} m" if deal.fx else "",
+        "rate_unit": f"{deal.issuer.currency} per {deal.fx.quote_currency}" if deal.fx else "none given",
+        "share_class": deal.issuer.share_class or "",
+        "class_head": f"Class {deal.issuer.share_class}" if deal.issuer.share_class else "Class",
         "basis": deal.proceeds.basis,
     }
 
 
 def render_report(
-    figures: Figures, checks: CheckReportLike | None = None, *, template: str | Path | None = None
+    figures: Figures, checks: CheckReport | None = None, *, template: str | Path | None = None
 ) -> bytes:
     """Fill the report template for one deal and return the workbook's bytes.
 
@@ -48,7 +50,7 @@ def render_report(
 
     Args:
         figures: the deal's figures from ``figures.compute``.
-        checks: the listing-rule checks from ``checks.check_deal``; None leaves the sheet saying so.
+        checks: the checks from ``checks.check_deal``; None computes them from ``figures``.
         template: a restyled template; ``templates/report.xlsx`` when None.
 
     Returns:
@@ -57,6 +59,7 @@ def render_report(
     Raises:
         TemplateError: the template lacks a sheet or name, or holds a placeholder with no value.
     """
+    checks = check_deal(figures) if checks is None else checks
     wb = load_template(template)
     values = placeholder_values(figures)
     per_sheet = {title: {"sheet": title} for title in wb.sheetnames}
@@ -98,15 +101,6 @@ def _chart_bottom(ws: object) -> int:
     return bottom
 
 
-def check_report(figures: Figures) -> CheckReportLike | None:
-    """The deal's listing-rule checks, when this version has ``xl_placement.checks``."""
-    try:
-        module = importlib.import_module("xl_placement.checks")
-    except ModuleNotFoundError:
-        return None
-    return cast(CheckReportLike, module.check_deal(figures))
-
-
 def build_report(
     deal: Deal, path: str | Path, *, force: bool = False, template: str | Path | None = None
 ) -> Path:
@@ -127,5 +121,5 @@ def build_report(
         OutputError: the file cannot be written (an existing file is left unchanged).
     """
     figures = compute(deal)
-    data = render_report(figures, check_report(figures), template=template)
+    data = render_report(figures, check_deal(figures), template=template)
     return write_atomic(path, data, force=force)

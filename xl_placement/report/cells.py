@@ -17,6 +17,7 @@ from xl_placement.report.cache import CachedValue
 
 INPUT_COLOR = "FF0000FF"  # banker convention: typed inputs in blue
 FORMULA_COLOR = "FF000000"  # formulas in black
+CHARS_PER_WIDTH = 1.25  # 10-point Arial characters per unit of column width (estimated)
 MAX_CELL_TEXT = 32_767  # Excel's limit; openpyxl would cut longer text silently
 
 
@@ -69,6 +70,47 @@ class CellWriter:
     def not_applicable(self, ws: Worksheet, ref: str, why: str = "n/a") -> Cell:
         """Mark a figure the deal does not give (black text, right-aligned by the template)."""
         return self.text(ws, ref, why)
+
+
+def fit_height(ws: Worksheet, row: int, *, line_height: float = 13.0) -> None:
+    """Set a row's height to show its wrapped text (LibreOffice does not resize rows on load).
+
+    The number of lines is estimated from each wrapped cell's text length and its
+    (merged) width: about 1.25 characters of 10-point text per unit of column width, wrapped at spaces.
+    """
+    lines = 1
+    for cell in ws[row]:
+        if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+            continue
+        width = sum(_width(ws, column) for column in _merged_columns(ws, cell))
+        per_line = max(1, int(width * CHARS_PER_WIDTH))
+        lines = max(lines, sum(wrapped_lines(part, per_line) for part in cell.value.split("\n")))
+    if lines > 1:
+        ws.row_dimensions[row].height = line_height * lines + 3
+
+
+def wrapped_lines(text: str, per_line: int) -> int:
+    """How many lines ``text`` takes when wrapped at spaces into lines of ``per_line`` characters."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > per_line:
+            lines, used = lines + 1, 0
+        used += (1 if used else 0) + len(word)
+        while used > per_line:  # a word longer than a line breaks anywhere
+            lines, used = lines + 1, used - per_line
+    return lines
+
+
+def _width(ws: Worksheet, column: str) -> float:
+    width = ws.column_dimensions[column].width
+    return float(width) if width else 8.43
+
+
+def _merged_columns(ws: Worksheet, cell: Cell) -> list[str]:
+    for merged in ws.merged_cells.ranges:
+        if cell.coordinate in merged:
+            return [ws.cell(1, c).column_letter for c in range(merged.min_col, merged.max_col + 1)]
+    return [str(cell.column_letter)]
 
 
 def _colour(cell: Cell, rgb: str) -> None:

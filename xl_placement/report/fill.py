@@ -30,6 +30,7 @@ KIND_TEXT = {"placing": "Placing of new shares", "top-up": "Top-up placing"}
 MANDATE_TEXT = {"general": "General mandate", "specific": "Specific mandate"}
 UNDERWRITING_TEXT = {"best efforts": "Best efforts", "fully underwritten": "Fully underwritten"}
 NOT_GIVEN = "not given"
+BLANK = ""  # a quote-currency cell when the deal has no quote currency
 
 
 def cell(wb: Workbook, name: str) -> tuple[Worksheet, str]:
@@ -91,10 +92,10 @@ class DealSheet:
         else:
             self.out.formula(ws, ref, formula, expected)
 
-    def na(self, name: str) -> None:
-        """Mark a named cell "n/a"."""
+    def na(self, name: str, text: str = "n/a") -> None:
+        """Mark a named cell "n/a" (or ``text``): the deal does not give this figure."""
         ws, ref = cell(self.wb, name)
-        self.out.not_applicable(ws, ref)
+        self.out.not_applicable(ws, ref, text)
 
     def _terms(self) -> None:
         deal = self.figures.deal
@@ -161,7 +162,7 @@ class DealSheet:
             self.na("FxRate")
             self.put_text("FxSource", "no quote currency given", is_input=False)
             for key in quotes:
-                self.na(key)
+                self.na(key, BLANK)
         else:
             self.put_number("FxRate", deal.fx.rate)
             self.put_text("FxSource", deal.fx.source)
@@ -307,7 +308,7 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
         out.number(ws, share_cell, allocation.share)
         out.formula(ws, f"{uc[2]}{use_row}", fx.amount(f, e, "AllocDecimals"), allocation.amount)
         if rate is None:
-            out.not_applicable(ws, f"{uc[3]}{use_row}")
+            out.not_applicable(ws, f"{uc[3]}{use_row}", BLANK)
         else:
             out.formula(
                 ws,
@@ -327,7 +328,7 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     allocated = sum((a.amount for a in figures.allocations), Decimal(0))
     out.formula(ws, f"{uc[2]}{total_row}", fx.total(f"{uc[2]}{first}", f"{uc[2]}{last}"), allocated)
     if rate is None:
-        out.not_applicable(ws, f"{uc[3]}{total_row}")
+        out.not_applicable(ws, f"{uc[3]}{total_row}", BLANK)
     else:
         quote_total = sum((to_quote(a.amount, rate) for a in figures.allocations), Decimal(0))
         out.formula(ws, f"{uc[3]}{total_row}", fx.total(f"{uc[3]}{first}", f"{uc[3]}{last}"), quote_total)
