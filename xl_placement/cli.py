@@ -19,6 +19,7 @@ from xl_placement.errors import (
     DependencyMissingError,
     InputError,
     OutputError,
+    OutputExistsError,
     PlacementError,
 )
 
@@ -47,7 +48,8 @@ exit status:
   3  output not written: the file exists (use --force), is open in another
      program, or the folder cannot be written; any previous file is unchanged
   4  a required program is missing (LibreOffice for --pdf)
- 70  internal error (a bug): rerun with --debug and report the traceback"""
+ 70  internal error (a bug): rerun with --debug and report the traceback
+130  interrupted (Ctrl-C); no partial output is left"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -188,8 +190,14 @@ def _build(args: argparse.Namespace) -> int:
     if Path(args.deal).exists() and out.exists() and out.resolve() == Path(args.deal).resolve():
         raise InputError(f"-o {out}: that is the deal itself; choose another output file")
     pdf = out.with_suffix(".pdf")
-    if args.pdf and pdf.exists() and not args.force:
-        raise OutputError(f"{pdf} already exists; use --force to replace it (or choose another -o path)")
+    if args.pdf:
+        from xl_placement.libreoffice import require_soffice  # noqa: PLC0415 - light start-up
+
+        require_soffice("--pdf")  # before anything is written: all outputs or none
+        if pdf.exists() and not args.force:
+            raise OutputExistsError(
+                f"{pdf} already exists; use --force to replace it (or choose another -o path)"
+            )
     deal = api.load_deal(args.deal)
     figures = api.compute(deal)
     checks = api.check_deal(figures)
