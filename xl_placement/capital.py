@@ -26,7 +26,7 @@ def dilution(new_shares: Number, existing_shares: Number, basis: str = "enlarged
     Raises:
         CalculationError: a negative count, no existing shares, or an unknown basis.
     """
-    new, existing = dec(new_shares), dec(existing_shares)
+    new, existing = dec(new_shares, "new_shares"), dec(existing_shares, "existing_shares")
     if new < 0:
         raise CalculationError(f"new_shares must be zero or positive, got {new_shares}")
     if existing <= 0:
@@ -48,7 +48,9 @@ def theoretical_diluted_price(
     (benchmarked price x existing shares + funds raised) / (existing + new shares),
     where funds raised = new shares x price.
     """
-    bench, existing, new, p = (dec(v) for v in (benchmarked_price, existing_shares, new_shares, price))
+    bench = dec(benchmarked_price, "benchmarked_price")
+    existing, new = dec(existing_shares, "existing_shares"), dec(new_shares, "new_shares")
+    p = dec(price, "price")
     if bench <= 0:
         raise CalculationError(f"benchmarked_price must be positive, got {benchmarked_price}")
     if existing <= 0:

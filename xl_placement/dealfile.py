@@ -7,6 +7,7 @@ the value and the expected form.
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -39,12 +40,25 @@ def load_deal(path: str | Path) -> model.Deal:
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
-        raise DealError([Problem("file", path.name, "must be a .toml or .json deal file")], source)
+        raise DealError(
+            [
+                Problem(
+                    "file", MISSING, f'has the suffix "{path.suffix}"; it must be a .toml or .json deal file'
+                )
+            ],
+            source,
+        )
     try:
         size = path.stat().st_size
         if size > MAX_DEAL_FILE_BYTES:
             raise DealError(
-                [Problem("file", f"{size:,} bytes", f"is larger than {MAX_DEAL_FILE_BYTES:,} bytes")],
+                [
+                    Problem(
+                        "file",
+                        MISSING,
+                        f"is {size:,} bytes, larger than the {MAX_DEAL_FILE_BYTES:,} bytes a deal file may have",
+                    )
+                ],
                 source,
             )
         raw = path.read_bytes()
@@ -53,7 +67,10 @@ def load_deal(path: str | Path) -> model.Deal:
     try:
         content = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DealError([Problem("file", MISSING, "must be UTF-8 text")], source) from exc
+        raise DealError(
+            [Problem("file", MISSING, f"must be UTF-8 text (byte {exc.start:,} is not); save it as UTF-8")],
+            source,
+        ) from exc
     data = parse_text(content, suffix.lstrip("."), source)
     return deal_from_mapping(data, source)
 
@@ -109,7 +126,9 @@ class _Reader:
                 result[key] = parsed
         for spec in specs:
             if spec.required and spec.name not in data:
-                self.problems.append(Problem(f"{path}.{spec.name}", MISSING, f"is required ({spec.doc})"))
+                self.problems.append(
+                    Problem(f"{path}.{spec.name}", MISSING, f"is required ({spec.unit}): {spec.doc}")
+                )
         return result
 
     def value(self, value: object, parse: f.Parser, path: str) -> Any:
@@ -120,35 +139,45 @@ class _Reader:
             return None
 
     def unknown(self, key: str, known: Sequence[str], path: str) -> None:
+        """Report an unknown name, suggesting the closest known one (``path`` "" is the top level)."""
         names = [k for k in known if "<N>" not in k]
         close = difflib.get_close_matches(key, names, n=1)
+        if not path:
+            hint = f"; did you mean [{close[0]}]?" if close else f"; known sections: {', '.join(known)}"
+            self.problems.append(Problem(key, MISSING, "is not a known section" + hint))
+            return
         hint = f"; did you mean {path}.{close[0]}?" if close else f"; known fields: {', '.join(known)}"
         self.problems.append(Problem(f"{path}.{key}", MISSING, "is not a known field" + hint))
 
     def table(
         self, value: object, specs: Sequence[f.Field], path: str, *, required: bool = False
-    ) -> list[dict[str, Any]]:
-        """Parse an array of tables such as [[proceeds.uses]]."""
-        if value is None:
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """Parse an array of tables such as [[proceeds.uses]].
+
+        Returns:
+            The valid rows, each with its index in the file (so later messages name the right row).
+        """
+        if value is None or (required and value == []):
             if required:
                 self.problems.append(Problem(path, MISSING, f"needs at least one [[{path}]] entry"))
             return []
-        if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
-            self.problems.append(
-                Problem(path, "(not a list of tables)", f"must be a list of [[{path}]] tables")
-            )
+        if not isinstance(value, list):
+            self.problems.append(Problem(path, value, f"must be a list of [[{path}]] tables"))
             return []
         if len(value) > f.MAX_ROWS:
-            self.problems.append(Problem(path, f"{len(value):,} rows", f"has more than {f.MAX_ROWS:,} rows"))
+            self.problems.append(
+                Problem(path, MISSING, f"has {len(value):,} rows; the limit is {f.MAX_ROWS:,}")
+            )
             return []
-        if required and not value:
-            self.problems.append(Problem(path, MISSING, f"needs at least one [[{path}]] entry"))
         rows = []
         for index, row in enumerate(value):
+            if not isinstance(row, dict):
+                self.problems.append(Problem(f"{path}[{index}]", row, f"must be a [[{path}]] table"))
+                continue
             before = len(self.problems)
             parsed = self.fields(row, specs, f"{path}[{index}]")
             if len(self.problems) == before:
-                rows.append(parsed)
+                rows.append((index, parsed))
         return rows
 
 
@@ -158,11 +187,15 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
     Raises:
         DealError: listing every problem found.
     """
+    if not isinstance(data, Mapping):
+        raise DealError(
+            [Problem("deal", MISSING, "must be a table of sections ([issuer], [placing], ...)")], source
+        )
     reader = _Reader()
     known = {*f.SECTIONS, "shareholders", "stated"}
     for key in data:
         if key not in known:
-            reader.unknown(key, sorted(known), "deal")
+            reader.unknown(key, sorted(known), "")
     issuer = reader.fields(reader.section(data, "issuer"), f.ISSUER, "issuer")
     placing_raw = reader.section(data, "placing")
     placing = reader.fields(placing_raw, f.PLACING, "placing")
@@ -172,30 +205,36 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
     costs_raw = reader.section(data, "costs", required=False)
     costs = reader.fields(costs_raw, f.COSTS, "costs")
     fx_raw = reader.section(data, "fx", required=False)
-    fx = reader.fields(fx_raw, f.FX, "fx") if fx_raw else {}
+    # An [fx] table, even an empty one, must be complete; without one, amounts stay in one currency.
+    fx = reader.fields(fx_raw, f.FX, "fx") if "fx" in data else {}
     proceeds_raw = reader.section(data, "proceeds")
     proceeds = reader.fields(proceeds_raw, f.PROCEEDS, "proceeds")
     uses = reader.table(proceeds_raw.get("uses"), f.USE, "proceeds.uses", required=bool(proceeds_raw))
     holders = reader.table(data.get("shareholders"), f.SHAREHOLDER, "shareholders")
     stated = _stated(reader, data.get("stated"))
 
-    _cross_checks(reader, placing, market, history, uses, holders)
+    _cross_checks(reader, placing, market_raw, history, uses, holders)
+    uses_complete = isinstance(proceeds_raw.get("uses"), list) and len(uses) == len(proceeds_raw["uses"])
+    if uses and uses_complete:
+        _check_shares(reader, [row for _, row in uses])
     if reader.problems:
         raise DealError(reader.problems, source)
     return model.Deal(
         issuer=model.Issuer(**issuer),
         placing=model.Placing(**placing),
         market=_market(market, history),
-        proceeds=model.ProceedsPlan(uses=tuple(model.Use(u["name"], u["share"]) for u in uses), **proceeds),
+        proceeds=model.ProceedsPlan(
+            uses=tuple(model.Use(u["name"], u["share"]) for _, u in uses), **proceeds
+        ),
         costs=model.Costs(**costs, stated=bool(costs_raw)),
         fx=model.Fx(**fx) if fx else None,
-        shareholders=tuple(model.Shareholder(h["name"], h["shares"]) for h in holders),
+        shareholders=tuple(model.Shareholder(h["name"], h["shares"]) for _, h in holders),
         stated=stated,
         source=source,
     )
 
 
-def _market(market: dict[str, Any], history: list[dict[str, Any]]) -> model.Market:
+def _market(market: dict[str, Any], history: list[tuple[int, dict[str, Any]]]) -> model.Market:
     averages: dict[int, Decimal] = {}
     vwaps: dict[int, Decimal] = {}
     plain: dict[str, Any] = {}
@@ -207,7 +246,7 @@ def _market(market: dict[str, Any], history: list[dict[str, Any]]) -> model.Mark
             vwaps[matched[1]] = value
         else:
             plain[key] = value
-    closes = tuple(Close(h["date"], h["close"], _opt_dec(h.get("volume"))) for h in history)
+    closes = tuple(Close(h["date"], h["close"], _opt_dec(h.get("volume"))) for _, h in history)
     return model.Market(average_closes=averages, vwaps=vwaps, history=closes, **plain)
 
 
@@ -218,55 +257,46 @@ def _opt_dec(value: int | None) -> Decimal | None:
 def _cross_checks(
     reader: _Reader,
     placing: dict[str, Any],
-    market: dict[str, Any],
-    history: list[dict[str, Any]],
-    uses: list[dict[str, Any]],
-    holders: list[dict[str, Any]],
+    market_raw: dict[str, Any],
+    history: list[tuple[int, dict[str, Any]]],
+    uses: list[tuple[int, dict[str, Any]]],
+    holders: list[tuple[int, dict[str, Any]]],
 ) -> None:
     """Checks that involve more than one field."""
     problems = reader.problems
-    if "last_close" not in market and not history:
+    # An invalid last_close has its own message already; only its absence is reported here.
+    if "last_close" not in market_raw and not market_raw.get("history"):
         problems.append(
             Problem("market.last_close", MISSING, "is required unless [[market.history]] is given")
         )
-    dates = [row["date"] for row in history]
-    for index in range(1, len(dates)):
-        if dates[index] <= dates[index - 1]:
+    for (_, before), (index, row) in itertools.pairwise(history):
+        if row["date"] <= before["date"]:
             problems.append(
                 Problem(
                     f"market.history[{index}].date",
-                    dates[index].isoformat(),
-                    f"must be after the previous row's {dates[index - 1].isoformat()} (history runs oldest first, one row a day)",
+                    row["date"].isoformat(),
+                    f"must be after the previous row's {before['date'].isoformat()} (history runs oldest first, one row a day)",
                 )
             )
             break
-    if uses:
-        total = sum((u["share"] for u in uses), Decimal(0))
-        if abs(total - 1) > SHARE_TOLERANCE:
+    seen: set[str] = set()
+    for index, use in uses:
+        key = use["name"].casefold()
+        if key in seen:
             problems.append(
-                Problem(
-                    "proceeds.uses",
-                    f"shares adding up to {_percent(total)}",
-                    "the shares must add up to 100%; correct them",
-                )
+                Problem(f"proceeds.uses[{index}].name", use["name"], "appears twice; give each use once")
             )
-        seen: set[str] = set()
-        for index, use in enumerate(uses):
-            key = use["name"].casefold()
-            if key in seen:
-                problems.append(
-                    Problem(f"proceeds.uses[{index}].name", use["name"], "appears twice; give each use once")
-                )
-            seen.add(key)
+        seen.add(key)
     outstanding = placing.get("shares_outstanding")
     if outstanding is not None:
-        held = sum(h["shares"] for h in holders)
+        held = sum(h["shares"] for _, h in holders)
         if held > outstanding:
             problems.append(
                 Problem(
                     "shareholders",
-                    f"{held:,} shares in all",
-                    f"the listed holders cannot hold more than placing.shares_outstanding ({outstanding:,})",
+                    MISSING,
+                    f"the listed holders hold {held:,} shares in all, more than "
+                    f"placing.shares_outstanding ({outstanding:,}); correct the holdings",
                 )
             )
         in_class = placing.get("class_shares_outstanding")
@@ -281,6 +311,19 @@ def _cross_checks(
     limit, used = placing.get("mandate_limit"), placing.get("mandate_used")
     if used is not None and limit is None:
         problems.append(Problem("placing.mandate_used", used, "needs placing.mandate_limit as well"))
+
+
+def _check_shares(reader: _Reader, uses: list[dict[str, Any]]) -> None:
+    """The shares of the uses must add up to 100% (checked only when every row is valid)."""
+    total = sum((u["share"] for u in uses), Decimal(0))
+    if abs(total - 1) > SHARE_TOLERANCE:
+        reader.problems.append(
+            Problem(
+                "proceeds.uses",
+                MISSING,
+                f"the shares of the uses add up to {_percent(total)}, not 100%; correct them so they total 100%",
+            )
+        )
 
 
 def _stated(reader: _Reader, data: object) -> dict[str, model.StatedFigure]:

@@ -19,6 +19,9 @@ from xl_placement import deal as model
 
 MAX_TEXT = 200  # characters in a name, agent, source or other short text
 MAX_SIGNIFICANT = 15  # digits Excel holds exactly
+MAX_MAGNITUDE = (
+    Decimal(10) ** MAX_SIGNIFICANT
+)  # larger numbers lose digits in Excel and overflow money rounding
 MAX_ROWS = 10_000  # rows in a history, uses or shareholders table
 
 
@@ -59,6 +62,8 @@ def number(value: object) -> Decimal:
     digits = result.normalize().as_tuple().digits
     if len(digits) > MAX_SIGNIFICANT:
         raise Invalid(f"has more than {MAX_SIGNIFICANT} significant digits, which Excel cannot hold exactly")
+    if abs(result) >= MAX_MAGNITUDE:
+        raise Invalid(f"must be below {MAX_MAGNITUDE:,} ({MAX_SIGNIFICANT} digits, what Excel holds exactly)")
     return result
 
 
@@ -104,14 +109,15 @@ def non_negative_whole(value: object) -> int:
 
 def fraction(value: object) -> Decimal:
     """A fraction (0.086) or a percentage text ("8.6%")."""
-    if isinstance(value, str) and value.strip().endswith("%"):
-        return number(value.strip()[:-1]) / 100
-    if isinstance(value, str) and not value.strip():
-        raise Invalid('must be a fraction like 0.086 or a percentage like "8.6%"')
+    expected = 'must be a fraction like 0.086 or a percentage like "8.6%"'
+    percent = isinstance(value, str) and value.strip().endswith("%")
     try:
-        return number(value)
+        result = number(value.strip()[:-1] if percent and isinstance(value, str) else value)
     except Invalid as exc:
-        raise Invalid('must be a fraction like 0.086 or a percentage like "8.6%"') from exc
+        # Keep the significant-digits and NaN messages; replace the generic "must be a number".
+        message = str(exc)
+        raise Invalid(expected if message == "must be a number" else message) from exc
+    return result / 100 if percent else result
 
 
 def rate(value: object) -> Decimal:

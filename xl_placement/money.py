@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from xl_placement.errors import CalculationError
 
@@ -13,16 +14,28 @@ Number = int | float | Decimal
 PRECISION = 50
 
 
-def dec(value: Number) -> Decimal:
-    """Turn a number into a Decimal without binary noise (1.91 stays 1.91, not 1.9099...)."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool):
-        raise CalculationError(f"expected a number, got {value!r}")
+def dec(value: Number, name: str = "") -> Decimal:
+    """Turn a number into a Decimal without binary noise (1.91 stays 1.91, not 1.9099...).
+
+    Args:
+        value: an int, float or Decimal.
+        name: the argument's name, shown in the error message.
+
+    Raises:
+        CalculationError: the value is not a number (text, a bool) or not finite (NaN, infinity).
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise CalculationError(f"{name or 'value'} must be a number, got {value!r}")
     if isinstance(value, int):
         return Decimal(value)
     # repr() of a float is the shortest text that reads back as the same float.
-    return Decimal(repr(value))
+    result = value if isinstance(value, Decimal) else Decimal(repr(value))
+    if not result.is_finite():
+        # Comparing a NaN Decimal raises decimal.InvalidOperation, not a clear message.
+        raise CalculationError(
+            f"{name or 'value'} must be a finite number (not NaN or infinity), got {value}"
+        )
+    return result
 
 
 def round_half_up(value: Number, decimals: int = 0) -> Decimal:
@@ -35,9 +48,15 @@ def round_half_up(value: Number, decimals: int = 0) -> Decimal:
     Returns:
         The rounded Decimal.
     """
+    number = dec(value)
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        return dec(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        try:
+            return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        except InvalidOperation as exc:
+            raise CalculationError(
+                f"{value} has too many digits to round to {decimals} decimals (limit {PRECISION} digits)"
+            ) from exc
 
 
 def to_minor_units(value: Number, decimals: int) -> int:
@@ -67,24 +86,30 @@ def allocate(total: Number, weights: Sequence[Number], decimals: int = 2) -> lis
     """
     if not weights:
         raise CalculationError("weights: need at least one weight")
-    exact = [dec(w) for w in weights]
-    for index, weight in enumerate(exact):
-        if weight < 0 or not weight.is_finite():
+    exact = []
+    for index, weight in enumerate(weights):
+        try:
+            value = dec(weight)
+        except CalculationError:
+            value = Decimal(-1)
+        if value < 0:
             raise CalculationError(f"weights[{index}] = {weight}: must be zero or a positive number")
-    weight_sum = sum(exact, Decimal(0))
+        exact.append(value)
+    # Exact integer arithmetic: every weight over one common denominator.
+    ratios = [w.as_integer_ratio() for w in exact]
+    common = math.lcm(*(d for _, d in ratios))
+    scaled = [n * (common // d) for n, d in ratios]
+    weight_sum = sum(scaled)
     if weight_sum == 0:
         raise CalculationError("weights: add up to zero; give at least one positive weight")
     units = to_minor_units(total, decimals)
     sign = -1 if units < 0 else 1
     units = abs(units)
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        quotas = [Decimal(units) * w / weight_sum for w in exact]
-        floors = [int(q.to_integral_value(rounding=ROUND_FLOOR)) for q in quotas]
-        remainders = [q - f for q, f in zip(quotas, floors, strict=True)]
-    left = units - sum(floors)
-    order = sorted(range(len(exact)), key=lambda i: (-remainders[i], i))
+    parts, remainders = zip(*(divmod(units * w, weight_sum) for w in scaled), strict=True)
+    shares = list(parts)
+    left = units - sum(shares)
+    # Largest remainder first; sorted() is stable, so equal remainders go to the earlier part.
+    order = sorted(range(len(shares)), key=remainders.__getitem__, reverse=True)
     for index in order[:left]:
-        floors[index] += 1
-    step = Decimal(1).scaleb(-decimals)
-    return [(Decimal(sign * part) * step).quantize(step) for part in floors]
+        shares[index] += 1
+    return [Decimal(sign * part).scaleb(-decimals) for part in shares]

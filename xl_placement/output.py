@@ -35,7 +35,9 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
     """
     target = Path(path)
     if target.exists() and not force:
-        raise OutputExistsError(f"{target} already exists; use --force to replace it (or choose another -o path)")
+        raise OutputExistsError(
+            f"{target} already exists; use --force to replace it (or choose another -o path)"
+        )
     if target.is_dir():
         raise OutputError(f"{target} is a folder; give a file name such as {target / 'report.xlsx'}")
     _check_not_open(target)
@@ -57,7 +59,9 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
         if isinstance(exc, OutputError):
             raise
         if isinstance(exc, OSError):
-            raise OutputError(f"could not save {target}: {exc.strerror or exc}; the previous file is unchanged") from exc
+            raise OutputError(
+                f"could not save {target}: {exc.strerror or exc}; the previous file is unchanged"
+            ) from exc
         raise
     return target
 

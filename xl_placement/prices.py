@@ -19,7 +19,7 @@ def discount(price: Number, reference: Number) -> Decimal:
     Raises:
         CalculationError: the price is negative or the reference is not positive.
     """
-    p, r = dec(price), dec(reference)
+    p, r = dec(price, "price"), dec(reference, "reference")
     if r <= 0:
         raise CalculationError(f"reference price must be positive, got {reference}")
     if p < 0:
@@ -58,7 +58,7 @@ def vwap(prices: Sequence[Number], volumes: Sequence[Number], days: int | None =
             f"prices and volumes must be the same length, got {len(prices)} and {len(volumes)}"
         )
     window_p = _last(prices, days, "prices")
-    window_v = [dec(v) for v in volumes[len(volumes) - len(window_p) :]]
+    window_v = [dec(v, "volumes") for v in volumes[len(volumes) - len(window_p) :]]
     if any(v < 0 for v in window_v):
         raise CalculationError("volumes must be zero or positive")
     total_volume = sum(window_v, Decimal(0))
@@ -80,7 +80,7 @@ def benchmarked_price(agreement_close: Number, prior_closes: Sequence[Number]) -
         prior_closes: the closes before the earliest of the announcement, agreement and
             price-fixing dates, oldest first; the last five are averaged.
     """
-    close = dec(agreement_close)
+    close = dec(agreement_close, "agreement_close")
     if close <= 0:
         raise CalculationError(f"agreement_close must be positive, got {agreement_close}")
     return max(close, average_close(prior_closes, 5))
@@ -148,7 +148,7 @@ def _last(values: Sequence[Number], days: int | None, name: str) -> list[Decimal
         raise CalculationError(f"{name}: need at least one value")
     if days is not None and days > len(values):
         raise CalculationError(f"{name}: {days} days asked but only {len(values)} given")
-    window = [dec(v) for v in (values if days is None else values[-days:])]
+    window = [dec(v, name) for v in (values if days is None else values[-days:])]
     for value in window:
         if value <= 0 or not value.is_finite():
             raise CalculationError(f"{name}: every price must be positive, got {value}")

@@ -33,7 +33,7 @@ class Proceeds:
 
 def gross_proceeds(new_shares: Number, price: Number) -> Decimal:
     """Gross proceeds: shares x price, rounded half up to the minor unit."""
-    shares, p = dec(new_shares), dec(price)
+    shares, p = dec(new_shares, "new_shares"), dec(price, "price")
     if shares < 0 or p < 0:
         raise CalculationError("new_shares and price must be zero or positive")
     return round_half_up(shares * p, MINOR_UNIT_DECIMALS)
@@ -41,12 +41,12 @@ def gross_proceeds(new_shares: Number, price: Number) -> Decimal:
 
 def to_quote(amount: Number, rate: Number) -> Decimal:
     """Convert an amount into the quote currency; ``rate`` is issuer currency per quote unit."""
-    r = dec(rate)
+    r = dec(rate, "fx rate")
     if r <= 0:
         raise CalculationError(f"fx rate must be positive, got {rate}")
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        return dec(amount) / r
+        return dec(amount, "amount") / r
 
 
 def proceeds(
@@ -71,10 +71,10 @@ def proceeds(
     Raises:
         CalculationError: a negative input, no shares, or costs above gross proceeds.
     """
-    shares = dec(new_shares)
+    shares = dec(new_shares, "new_shares")
     if shares <= 0:
         raise CalculationError(f"new_shares must be positive, got {new_shares}")
-    rate, other = dec(commission_rate), dec(other_costs)
+    rate, other = dec(commission_rate, "commission_rate"), dec(other_costs, "other_costs")
     if not 0 <= rate < 1:
         raise CalculationError(f"commission_rate must be a fraction from 0 to below 1, got {commission_rate}")
     if other < 0:
@@ -108,7 +108,7 @@ def allocate_proceeds(amount: Number, shares: Sequence[Number], decimals: int = 
     Raises:
         CalculationError: shares that do not add up to 100% (the message states their sum).
     """
-    total = sum((dec(s) for s in shares), Decimal(0))
+    total = sum((dec(s, "shares") for s in shares), Decimal(0))
     if abs(total - 1) > Decimal("0.000001"):
         raise CalculationError(
             f"the shares of the uses add up to {total * 100:.4f}%, not 100%; correct them so they total 100%"

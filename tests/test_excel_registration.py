@@ -1,0 +1,172 @@
+"""What Excel registers on xlwings' "Import Functions", from xlwings' own code.
+
+On Linux ``xw.func`` and ``xw.arg`` are pass-through stubs, so these tests load
+xlwings' Windows implementation (``xlwings/udfs.py``) with its Windows-only imports
+(pythoncom, pywintypes, win32com) stubbed, decorate the functions with its real
+``xlfunc``/``xlarg``, and run its ``import_udfs`` against a stand-in workbook that
+records what would reach Excel: the VBA module text it imports and every
+``Application.MacroOptions`` call (description, category, argument help).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlwings
+from xlwings.conversion import accessors
+
+import xl_placement
+
+EXPECTED_SIGNATURES = {
+    "PLACEMENT_DISCOUNT": "price, reference, Optional days",
+    "DILUTION": "new_shares, existing_shares, Optional basis",
+    "ALLOCATE_PROCEEDS": "amount, weights, Optional labels, Optional decimals",
+    "PLACEMENT_PROCEEDS": "new_shares, price, Optional commission_rate, Optional other_costs, Optional fx_rate",
+    "BENCHMARKED_PRICE": "agreement_close, prior_closes",
+    "THEORETICAL_DILUTION": "benchmarked_price, existing_shares, new_shares, price",
+    "VWAP": "prices, volumes",
+}
+
+EXCEL_TEXT_LIMIT = 255  # Excel's limit on a description and on each argument's help
+
+
+class _Recorder:
+    """Stands in for the COM workbook: keeps what xlwings sends to Excel."""
+
+    def __init__(self) -> None:
+        self.Name = "placement.xlsm"
+        self.module: types.ModuleType | None = None
+        self.vba = ""
+        self.macro_options: dict[str, dict[str, Any]] = {}
+        recorder = self
+
+        class Components:
+            def __call__(self, name: str) -> str:
+                return name
+
+            def Remove(self, component: str) -> None:  # noqa: N802 - COM's name
+                assert component == "xlwings_udfs"
+
+            def Import(self, path: str) -> None:  # noqa: N802 - COM's name
+                recorder.vba = Path(path).read_text()
+
+        class Application:
+            Version = "16.0"
+
+            def MacroOptions(self, macro: str, **options: Any) -> None:  # noqa: N802 - COM's name
+                recorder.macro_options[macro] = options
+
+        self.VBProject = types.SimpleNamespace(VBComponents=Components())
+        self.Application = Application()
+
+
+@pytest.fixture(scope="module")
+def registered() -> _Recorder:
+    """Run xlwings' Import Functions for the ``placement`` module and return what Excel receives."""
+    reloaded = ("xlwings.udfs", "xl_placement.excel", "placement")
+    saved = {name: sys.modules.get(name) for name in reloaded}
+    importlib.import_module("xl_placement.excel")
+    with pytest.MonkeyPatch.context() as mp:
+        stubs = {
+            "pythoncom": types.SimpleNamespace(CoInitialize=lambda: None),
+            "pywintypes": types.SimpleNamespace(com_error=type("com_error", (Exception,), {})),
+            "win32com": types.ModuleType("win32com"),
+            "win32com.client": types.SimpleNamespace(Dispatch=lambda obj: obj),
+        }
+        for name, stub in stubs.items():
+            mp.setitem(sys.modules, name, stub)
+        mp.setattr(xl_placement, "excel", xl_placement.excel)  # restored to the plain module afterwards
+        mp.setattr(xlwings, "udfs", None, raising=False)
+        try:
+            for name in reloaded:
+                sys.modules.pop(name, None)
+            udfs = importlib.import_module("xlwings.udfs")
+            mp.setattr(xlwings, "func", udfs.xlfunc)
+            mp.setattr(xlwings, "arg", udfs.xlarg)
+            mp.setattr(udfs, "__pro__", False)
+            module = importlib.import_module("placement")  # decorated by xlwings' real xlfunc/xlarg
+            mp.setitem(udfs.udf_modules, "placement", {"module": module, "filetime": None, "filename": ""})
+            workbook = _Recorder()
+            udfs.import_udfs("placement", workbook)
+            workbook.module = module
+        finally:
+            for name, original in saved.items():
+                if original is None:
+                    sys.modules.pop(name, None)
+                else:
+                    sys.modules[name] = original
+    return workbook
+
+
+def test_import_registers_exactly_the_documented_functions(registered):
+    """Import Functions registers the seven documented functions and nothing else (no helpers, no main)."""
+    assert set(registered.macro_options) == {f"'placement.xlsm'!{name}" for name in EXPECTED_SIGNATURES}
+
+
+@pytest.mark.parametrize(("name", "arguments"), EXPECTED_SIGNATURES.items())
+def test_vba_wrapper_has_the_documented_signature(registered, name, arguments):
+    """The VBA wrapper xlwings writes declares the argument names and optional markers the README documents."""
+    assert f"Function {name}({arguments})\n" in registered.vba
+    call_args = arguments.replace("Optional ", "")
+    assert (
+        f'{name} = XLPy.CallUDF("placement", "{name}", Array({call_args}), ThisWorkbook, Application.Caller)'
+        in registered.vba
+    )
+
+
+@pytest.mark.parametrize("name", EXPECTED_SIGNATURES)
+def test_function_wizard_shows_category_description_and_help(registered, name):
+    """Each function sits in the xl-placement category with a one-line description and help for every argument."""
+    options = registered.macro_options[f"'placement.xlsm'!{name}"]
+    assert options["Category"] == "xl-placement"
+    description = options["Description"]
+    assert description == getattr(registered.module, name).__doc__
+    assert "\n" not in description
+    assert 20 < len(description) <= EXCEL_TEXT_LIMIT
+    helps = options["ArgumentDescriptions"]
+    assert len(helps) == len(EXPECTED_SIGNATURES[name].split(", "))
+    for text in helps:
+        assert not text.startswith("Positional argument")  # xlwings' filler when doc= is missing
+        assert 10 < len(text) <= EXCEL_TEXT_LIMIT
+
+
+def test_optional_arguments_say_so_in_their_help(registered):
+    """The help of every optional argument starts with "Optional:", so the wizard tells the user."""
+    for name, arguments in EXPECTED_SIGNATURES.items():
+        helps = registered.macro_options[f"'placement.xlsm'!{name}"]["ArgumentDescriptions"]
+        for argument, text in zip(arguments.split(", "), helps, strict=True):
+            assert text.startswith("Optional:") == argument.startswith("Optional "), (name, argument)
+
+
+def test_examples_in_help_are_the_demo_deal(registered):
+    """The help texts use the demo deal's figures, so the wizard and the README tell one story."""
+    helps = registered.macro_options["'placement.xlsm'!PLACEMENT_DISCOUNT"]["ArgumentDescriptions"]
+    assert "1.91" in helps[0]
+    assert "2.09" in helps[1]
+
+
+def test_every_argument_uses_a_converter_xlwings_has(registered):
+    """Each argument and result is read with a converter xlwings knows, with error cells kept as text."""
+    for name in EXPECTED_SIGNATURES:
+        info = getattr(registered.module, name).__xlfunc__
+        assert info["ret"]["options"].get("convert") in accessors
+        assert "expand" not in info["ret"]["options"]  # results spill natively
+        for argument in info["args"]:
+            assert argument["options"].get("convert") in accessors, (name, argument["name"])
+            assert argument["options"].get("err_to_str") is True, (name, argument["name"])
+
+
+def test_functions_keep_their_python_signature_through_the_error_wrapper(registered):
+    """The error-catching wrapper keeps the signature xlwings inspects (arguments and defaults)."""
+    for name, arguments in EXPECTED_SIGNATURES.items():
+        parameters = inspect.signature(getattr(registered.module, name)).parameters.values()
+        declared = ", ".join(
+            ("Optional " if p.default is not inspect.Parameter.empty else "") + p.name for p in parameters
+        )
+        assert declared == arguments

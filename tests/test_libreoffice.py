@@ -1,0 +1,164 @@
+"""LibreOffice headless as the oracle: forced recalculation, error values, clear failures."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from xl_placement import libreoffice
+from xl_placement.errors import DependencyMissingError
+from xl_placement.libreoffice import CellError, ConversionError, formula_errors, recalculate
+
+
+def _stale_workbook(path: Path) -> Path:
+    """A workbook whose formula cells carry deliberately wrong cached values."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Deal")
+    sheet.write("A1", 2)
+    sheet.write("A2", 3)
+    sheet.write_formula("A3", "=A1+A2", None, 999)
+    sheet.write_formula("A4", '=A1&"-"&A2', None, "stale")
+    book.close()
+    return path
+
+
+def _error_workbook(path: Path) -> Path:
+    """A workbook with one formula per common error value, cached as harmless zeros."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Errors")
+    sheet.write("A1", 1)
+    sheet.write_string("A2", "text")
+    sheet.write_formula("B1", "=A1/0", None, 0)
+    sheet.write_formula("B2", "=NOSUCHFUNCTION(A1)", None, 0)
+    sheet.write_formula("B3", "=A1+A2", None, 0)
+    sheet.write_formula("B4", "=A1*2", None, 0)
+    sheet.write_string("C1", "#N/A")  # text that looks like an error stays text
+    book.close()
+    return path
+
+
+@pytest.mark.libreoffice
+def test_recalculate_replaces_stale_cached_values(tmp_path):
+    """A formula whose cached value is deliberately stale comes back with the recalculated value."""
+    source = _stale_workbook(tmp_path / "stale.xlsx")
+    before = openpyxl.load_workbook(source, data_only=True)["Deal"]
+    assert before["A3"].value == 999  # the premise: the file really carries the stale value
+
+    result = recalculate(source, tmp_path / "out")
+
+    assert result == tmp_path / "out" / "stale.xlsx"
+    sheet = openpyxl.load_workbook(result, data_only=True)["Deal"]
+    assert sheet["A3"].value == 5
+    assert sheet["A4"].value == "2-3"
+
+
+@pytest.mark.libreoffice
+def test_recalculate_keeps_the_formulas(tmp_path):
+    """The recalculated file still holds the formula, not just its value."""
+    result = recalculate(_stale_workbook(tmp_path / "stale.xlsx"), tmp_path / "out")
+    assert openpyxl.load_workbook(result)["Deal"]["A3"].value == "=A1+A2"
+
+
+@pytest.mark.libreoffice
+def test_recalculate_into_the_source_folder_replaces_the_file_whole(tmp_path):
+    """Writing the result over its own source yields the complete recalculated workbook."""
+    source = _stale_workbook(tmp_path / "stale.xlsx")
+    result = recalculate(source, tmp_path)
+    assert result == source
+    assert openpyxl.load_workbook(result, data_only=True)["Deal"]["A3"].value == 5
+
+
+@pytest.mark.libreoffice
+def test_formula_errors_lists_each_error_cell(tmp_path):
+    """Division by zero, an unknown function and text in arithmetic are found; '#N/A' typed as text is not."""
+    result = recalculate(_error_workbook(tmp_path / "errors.xlsx"), tmp_path / "out")
+    found = {(error.cell, error.value) for error in formula_errors(result)}
+    assert found == {("B1", "#DIV/0!"), ("B2", "#NAME?"), ("B3", "#VALUE!")}
+
+
+@pytest.mark.libreoffice
+def test_formula_errors_empty_for_a_clean_workbook(tmp_path):
+    """A workbook whose formulas all calculate has no error cells."""
+    result = recalculate(_stale_workbook(tmp_path / "stale.xlsx"), tmp_path / "out")
+    assert formula_errors(result) == []
+
+
+def test_formula_errors_reports_libreoffice_err_codes(tmp_path):
+    """LibreOffice's Err:NNN text is reported as an error, ordinary text is not."""
+    path = tmp_path / "err.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    sheet["A1"] = "Err:502"
+    sheet["A2"] = "Err: not a code"
+    book.save(path)
+    assert formula_errors(path) == [CellError("S", "A1", "Err:502")]
+    assert str(CellError("S", "A1", "Err:502")) == "'S'!A1 = Err:502"
+
+
+@pytest.mark.libreoffice
+def test_repeat_conversions_reuse_the_warm_profile(tmp_path):
+    """Later conversions in a session reuse one profile and do not pay the first-start cost again."""
+    source = _stale_workbook(tmp_path / "stale.xlsx")
+    recalculate(source, tmp_path / "warm")
+    profile = libreoffice._shared_profile()
+    started = time.perf_counter()
+    recalculate(source, tmp_path / "again")
+    elapsed = time.perf_counter() - started
+    assert libreoffice._shared_profile() == profile
+    assert (profile / "user" / "registrymodifications.xcu").is_file()
+    assert elapsed < 30
+
+
+def test_missing_soffice_gives_install_instructions(monkeypatch, tmp_path):
+    """Without LibreOffice, recalculation fails with a message saying how to install it."""
+    monkeypatch.setattr(libreoffice, "find_soffice", lambda: None)
+    with pytest.raises(DependencyMissingError, match=r"apt-get install libreoffice-calc-nogui"):
+        recalculate(tmp_path / "any.xlsx", tmp_path)
+
+
+@pytest.mark.libreoffice
+def test_missing_source_file_is_a_clear_error(tmp_path):
+    """A source path that does not exist is named in the error."""
+    with pytest.raises(ConversionError, match=r"nothing\.xlsx does not exist"):
+        recalculate(tmp_path / "nothing.xlsx", tmp_path / "out")
+
+
+@pytest.mark.libreoffice
+def test_unreadable_source_reports_libreoffice_output(tmp_path):
+    """A file LibreOffice cannot load gives a ConversionError carrying LibreOffice's own message."""
+    bogus = tmp_path / "bogus.xlsx"
+    bogus.write_bytes(b"PK\x03\x04 this is not really a zip")
+    with pytest.raises(
+        ConversionError, match=r"could not convert .*bogus\.xlsx.*: Error: source file could not be loaded$"
+    ):
+        recalculate(bogus, tmp_path / "out")
+    assert not (tmp_path / "out" / "bogus.xlsx").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the stand-in program is a shell script")
+def test_timeout_stops_libreoffice(tmp_path, monkeypatch):
+    """A conversion that exceeds its timeout is stopped and reported, naming the file."""
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nsleep 30\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv(libreoffice.SOFFICE_ENV, str(fake))
+    source = _stale_workbook(tmp_path / "slow.xlsx")
+    started = time.perf_counter()
+    with pytest.raises(ConversionError, match=r"longer than 0.5 seconds .*slow\.xlsx"):
+        recalculate(source, tmp_path / "out", timeout=0.5)
+    assert time.perf_counter() - started < 10
+
+
+def test_find_soffice_honours_the_environment_variable(monkeypatch, tmp_path):
+    """XL_PLACEMENT_SOFFICE names the program when it is not on PATH."""
+    fake = tmp_path / "my-soffice"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv(libreoffice.SOFFICE_ENV, str(fake))
+    assert libreoffice.find_soffice() == str(fake)

@@ -1,0 +1,397 @@
+"""The Excel functions: thin adapters from cells to the calculation core, through xlwings.
+
+Each function converts what Excel hands over once, at the edge (a cell, a range
+in a row or a column, a block, blanks, numbers that arrive as floats, numeric
+text such as "1,700,000,000" or "8.6%"), calls the core, and shapes the result
+for the sheet: a float, or a list of rows that spills natively.
+
+What Excel shows for a function comes from the decorator metadata that xlwings
+reads on "Import Functions": the docstring (one line, at most 255 characters) is
+the description in the function wizard, ``doc=`` of ``xw.arg`` is each
+argument's help and ``category`` groups the functions under "xl-placement".
+Arguments are annotated ``Any`` because xlwings treats an annotation as the
+converter to use and ``Any`` selects its plain value reader.
+
+Errors never show a traceback: the cell shows one line, ``#VALUE!`` followed by
+what is wrong with which argument and how to fix it.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import xlwings as xw
+
+from xl_placement import capital, fields
+from xl_placement import prices as market  # not `prices`: VWAP has an argument of that name
+from xl_placement.errors import InputError
+from xl_placement.proceeds import allocate_proceeds
+from xl_placement.proceeds import proceeds as placing_proceeds
+
+CATEGORY = "xl-placement"
+ERROR_PREFIX = "#VALUE! "
+MAX_SHOWN = 40  # characters of a bad text value repeated back in an error
+
+Cell = Any  # what xlwings passes for one argument: a value, a list, or a list of lists
+Row = list[float | str]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+# Every argument is read with xlwings' plain value reader; error cells (#N/A, #DIV/0!)
+# arrive as their text instead of as blanks, so they are reported, not skipped.
+_READ = {"err_to_str": True}
+
+
+# --- Excel-shaped input, converted once -------------------------------------------------
+
+
+def _shown(value: object) -> str:
+    """Show a value in an error message the way the user sees it in the cell."""
+    if isinstance(value, float):
+        return format(value, ".15g")  # as Excel shows it: 1700000000, -1, 0.5, 1e+300
+    if isinstance(value, str):
+        text = value if len(value) <= MAX_SHOWN else value[: MAX_SHOWN - 3] + "..."
+        return "'" + text.encode("unicode_escape").decode("ascii") + "'"
+    return str(value)
+
+
+def _bad(name: str, value: object, expected: str) -> InputError:
+    """The error for one argument: its name, what is expected and what it got."""
+    return InputError(f"{name} {expected}, got {_shown(value)}")
+
+
+def _is_blank(value: object) -> bool:
+    """A blank cell: None from an empty cell, or empty text from a formula such as ="" ."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _cells(value: Cell) -> list[Any]:
+    """Flatten a cell, a row, a column or a block (across each row, then down) into a list.
+
+    Blanks are kept (as None or empty text) so that callers can pair ranges cell by cell.
+    """
+    if not isinstance(value, list | tuple):
+        return [value]
+    flat: list[Any] = []
+    for item in value:
+        flat.extend(item if isinstance(item, list | tuple) else [item])
+    return flat
+
+
+def _parse(name: str, value: object, parse: Callable[[object], Any]) -> Any:
+    """Parse one cell with a deal-file field parser; a blank or bad cell names the argument."""
+    if isinstance(value, list | tuple):
+        cells = _cells(value)
+        if len(cells) != 1:
+            raise InputError(f"{name} must be a single cell, got a range of {len(cells)} cells")
+        value = cells[0]
+    if _is_blank(value):
+        raise InputError(f"{name} is blank; give a value")
+    try:
+        return parse(_excel_number(value))
+    except fields.Invalid as exc:
+        raise _bad(name, value, str(exc)) from exc
+
+
+def _excel_number(value: object) -> object:
+    """A number from a cell at Excel's own precision of 15 significant digits (=1/3 is 0.333333333333333).
+
+    Excel computes with doubles but holds and shows 15 digits; reading a float at that
+    precision keeps 1.91 as 1.91 and lets results of formulas such as =1/3 through.
+    """
+    if isinstance(value, float) and math.isfinite(value):
+        return Decimal(format(value, ".15g"))
+    return value
+
+
+def _optional(name: str, value: object, parse: Callable[[object], Any], default: Any) -> Any:
+    """An optional argument: left out or blank gives ``default``."""
+    return default if _is_blank(value) else _parse(name, value, parse)
+
+
+def _numbers(name: str, value: Cell, parse: Callable[[object], Any] = fields.positive) -> list[Any]:
+    """The non-blank cells of a range, each parsed; blanks are skipped (a range may be longer than the data).
+
+    A bad cell is named by its position in the range, counted across each row, then down.
+    """
+    cells = _cells(value)
+    if len(cells) == 1:
+        return [_parse(name, cells[0], parse)]
+    parsed = [_parse(_cell_name(name, i), cell, parse) for i, cell in enumerate(cells) if not _is_blank(cell)]
+    if not parsed:
+        raise InputError(f"{name} has no values; select the cells that hold them")
+    return parsed
+
+
+def _cell_name(name: str, index: int) -> str:
+    """Name one cell of a range argument in a message: ``weights (cell 3)``."""
+    return f"{name} (cell {index + 1})"
+
+
+def _basis(value: object) -> str:
+    """The dilution basis: "enlarged" (the default) or "existing"."""
+    result: str = _optional("basis", value, fields.choice(capital.BASES), "enlarged")
+    return result
+
+
+def _decimals(value: object) -> int:
+    """Digits of rounding for ALLOCATE_PROCEEDS (default 2)."""
+    result: int = _optional("decimals", value, fields.decimals, 2)
+    return result
+
+
+# --- Result shaping ---------------------------------------------------------------------
+
+
+def _to_excel(value: Decimal | int | None) -> float | str:
+    """A number for a cell (Excel holds doubles); nothing becomes an empty cell."""
+    return "" if value is None else float(value)
+
+
+def excel_function(function: _F) -> _F:
+    """Turn any failure into the one line a cell shows, never a traceback.
+
+    An ``InputError`` (bad argument, impossible calculation) becomes ``#VALUE! <message>``;
+    anything unexpected becomes ``#VALUE! <FUNCTION> failed unexpectedly: <error>``.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: Any) -> Any:
+        try:
+            return function(*args)
+        except InputError as exc:
+            return ERROR_PREFIX + _one_line(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a cell must show a message, never a traceback
+            return f"{ERROR_PREFIX}{function.__name__} failed unexpectedly: {_one_line(f'{type(exc).__name__}: {exc}')}; please report it"
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _one_line(text: str) -> str:
+    """Join a multi-line message into one line for a cell."""
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or "no details"
+
+
+# --- The functions ----------------------------------------------------------------------
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("price", doc="Placing price per share, e.g. 1.91.", **_READ)
+@xw.arg(
+    "reference",
+    doc="Reference price (e.g. last close 2.09), or a range of daily closes, oldest first, to average.",
+    **_READ,
+)
+@xw.arg(
+    "days",
+    doc="Optional: with a range of closes, average only the last N (e.g. 5); default all of them.",
+    **_READ,
+)
+@excel_function
+def PLACEMENT_DISCOUNT(price: Cell, reference: Cell, days: Cell = None) -> Any:
+    """Discount of the placing price to a reference price or to the average of a range of closes, as a fraction: 1 - price / reference. Negative is a premium."""
+    p = _parse("price", price, fields.positive)
+    closes = _numbers("reference", reference)
+    n = _optional("days", days, fields.positive_whole, len(closes))
+    if n > len(closes):
+        raise InputError(
+            f"days is {n} but reference has {len(closes)} close(s); select more closes or ask for fewer days"
+        )
+    return _to_excel(market.discount(p, market.average_close(closes, n)))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("new_shares", doc="New shares issued by the placing, e.g. 1700000000.", **_READ)
+@xw.arg("existing_shares", doc="Shares in issue before the placing, excluding treasury shares.", **_READ)
+@xw.arg(
+    "basis",
+    doc='Optional: "enlarged" (default, new / (existing + new)) or "existing" (new / existing).',
+    **_READ,
+)
+@excel_function
+def DILUTION(new_shares: Cell, existing_shares: Cell, basis: Cell = None) -> Any:
+    """New shares as a fraction of the enlarged share capital (default) or of the existing share capital."""
+    new = _parse("new_shares", new_shares, fields.positive_whole)
+    existing = _parse("existing_shares", existing_shares, fields.positive_whole)
+    return _to_excel(capital.dilution(new, existing, _basis(basis)))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("amount", doc="Amount to allocate, e.g. net proceeds 3247000000.", **_READ)
+@xw.arg(
+    "weights",
+    doc="Share of each use: fractions (0.4) or percentages (40%, or 40 when any weight is above 1); must total 100%.",
+    **_READ,
+)
+@xw.arg(
+    "labels",
+    doc="Optional: names of the uses, one per weight; the result is then a two-column table.",
+    **_READ,
+)
+@xw.arg(
+    "decimals", doc="Optional: digits after the point of each amount (default 2; 0 for whole units).", **_READ
+)
+@excel_function
+def ALLOCATE_PROCEEDS(amount: Cell, weights: Cell, labels: Cell = None, decimals: Cell = None) -> Any:
+    """Split an amount by weights into amounts that add up to it exactly at the given decimals (largest remainder). Spills one row per weight."""
+    total = _parse("amount", amount, fields.non_negative)
+    places = _decimals(decimals)
+    raw = _cells(weights)
+    names = None if _is_blank(labels) else _cells(labels)
+    if names is not None and len(names) != len(raw):
+        raise InputError(
+            f"labels has {len(names)} cell(s) but weights has {len(raw)}; select one label per weight"
+        )
+    rows = [i for i, weight in enumerate(raw) if not _is_blank(weight)]
+    if not rows:
+        raise InputError("weights has no values; select the cells that hold the shares of the uses")
+    shares = _weights({i: raw[i] for i in rows})
+    amounts = dict(zip(rows, allocate_proceeds(total, shares, places), strict=True))
+    result: list[Row] = []
+    for index in range(len(raw)):
+        value = _to_excel(amounts.get(index))
+        result.append([value] if names is None else [_label(names[index]), value])
+    return result
+
+
+def _weights(cells: dict[int, object]) -> list[Decimal]:
+    """Weights as fractions: percentages when any plain number is above 1; the sum must be 100%."""
+    values = []
+    for index, cell in cells.items():
+        value = _parse(_cell_name("weights", index), cell, fields.fraction)
+        if value < 0:
+            raise _bad(_cell_name("weights", index), cell, "must be zero or positive")
+        values.append(value)
+    if any(value > 1 for value in values):
+        values = [value / 100 for value in values]
+    total = sum(values, Decimal(0))
+    if abs(total - 1) > Decimal("0.000001"):
+        shown = f"{total * 100:.6f}".rstrip("0").rstrip(".")
+        raise InputError(f"weights add up to {shown}%, not 100%; correct them so they total 100%")
+    return values
+
+
+def _label(value: object) -> str:
+    """A label cell as text (a number label such as 2025 stays 2025); never turned into a formula."""
+    if _is_blank(value):
+        return ""
+    return _shown(value) if isinstance(value, float) else str(value)
+
+
+PROCEEDS_LABELS = (
+    "Gross proceeds",
+    "Commission",
+    "Other costs",
+    "Net proceeds",
+    "Net price per share",
+    "Gross proceeds in quote currency",
+    "Net proceeds in quote currency",
+)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("new_shares", doc="New shares issued by the placing, e.g. 1700000000.", **_READ)
+@xw.arg("price", doc="Placing price per share, e.g. 1.91.", **_READ)
+@xw.arg(
+    "commission_rate",
+    doc="Optional: placing commission as a fraction of gross (0.025 or 2.5%); default 0.",
+    **_READ,
+)
+@xw.arg("other_costs", doc="Optional: all other costs (fees, levies) as an amount; default 0.", **_READ)
+@xw.arg(
+    "fx_rate",
+    doc="Optional: issuer currency per unit of the quote currency (7.8203 HKD per USD) for the quote-currency rows.",
+    **_READ,
+)
+@excel_function
+def PLACEMENT_PROCEEDS(
+    new_shares: Cell,
+    price: Cell,
+    commission_rate: Cell = None,
+    other_costs: Cell = None,
+    fx_rate: Cell = None,
+) -> Any:
+    """Gross proceeds, commission, other costs, net proceeds, net price per share and the quote-currency amounts, as a two-column table of label and value."""
+    money = placing_proceeds(
+        _parse("new_shares", new_shares, fields.positive_whole),
+        _parse("price", price, fields.positive),
+        _optional("commission_rate", commission_rate, fields.rate, Decimal(0)),
+        _optional("other_costs", other_costs, fields.non_negative, Decimal(0)),
+        _optional("fx_rate", fx_rate, fields.positive, None),
+    )
+    values = (
+        money.gross,
+        money.commission,
+        money.other_costs,
+        money.net,
+        money.net_price_per_share,
+        money.gross_quote,
+        money.net_quote,
+    )
+    return [[label, _to_excel(value)] for label, value in zip(PROCEEDS_LABELS, values, strict=True)]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("agreement_close", doc="Closing price on the date of the placing agreement.", **_READ)
+@xw.arg(
+    "prior_closes",
+    doc="Daily closes before the earliest of the agreement, announcement and price-fixing dates, oldest first; the last 5 are averaged.",
+    **_READ,
+)
+@excel_function
+def BENCHMARKED_PRICE(agreement_close: Cell, prior_closes: Cell) -> Any:
+    """HKEX Rule 13.36(5) benchmarked price: the higher of the agreement-date close and the average of the 5 closes before the earliest key date."""
+    close = _parse("agreement_close", agreement_close, fields.positive)
+    closes = _numbers("prior_closes", prior_closes)
+    if len(closes) < 5:
+        raise InputError(
+            f"prior_closes has {len(closes)} close(s); select at least the 5 before the earliest key date"
+        )
+    return _to_excel(market.benchmarked_price(close, closes))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("benchmarked_price", doc="Benchmarked price (see BENCHMARKED_PRICE).", **_READ)
+@xw.arg("existing_shares", doc="Shares in issue before the issue, excluding treasury shares.", **_READ)
+@xw.arg("new_shares", doc="New shares issued.", **_READ)
+@xw.arg("price", doc="Issue price per share.", **_READ)
+@excel_function
+def THEORETICAL_DILUTION(
+    benchmarked_price: Cell, existing_shares: Cell, new_shares: Cell, price: Cell
+) -> Any:
+    """HKEX Rule 7.27B theoretical dilution effect: the discount of (benchmarked price x existing + funds raised) / (existing + new) to the benchmarked price."""
+    return _to_excel(
+        capital.theoretical_dilution_effect(
+            _parse("benchmarked_price", benchmarked_price, fields.positive),
+            _parse("existing_shares", existing_shares, fields.positive_whole),
+            _parse("new_shares", new_shares, fields.positive_whole),
+            _parse("price", price, fields.positive),
+        )
+    )
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("prices", doc="Traded prices (or daily closes), one per row or column.", **_READ)
+@xw.arg("volumes", doc="Volumes traded at those prices, the same number of cells as prices.", **_READ)
+@excel_function
+def VWAP(prices: Cell, volumes: Cell) -> Any:
+    """Volume-weighted average price: sum of price x volume divided by the sum of volumes. Rows blank in both ranges are skipped."""
+    price_cells, volume_cells = _cells(prices), _cells(volumes)
+    if len(price_cells) != len(volume_cells):
+        raise InputError(
+            f"prices has {len(price_cells)} cell(s) but volumes has {len(volume_cells)}; select ranges of the same size"
+        )
+    pairs = [
+        (index, p, v)
+        for index, (p, v) in enumerate(zip(price_cells, volume_cells, strict=True))
+        if not (_is_blank(p) and _is_blank(v))
+    ]
+    if not pairs:
+        raise InputError("prices has no values; select the cells that hold them")
+    p_values = [_parse(_cell_name("prices", i), p, fields.positive) for i, p, _ in pairs]
+    v_values = [_parse(_cell_name("volumes", i), v, fields.non_negative) for i, _, v in pairs]
+    return _to_excel(market.vwap(p_values, v_values))

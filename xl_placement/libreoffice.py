@@ -1,0 +1,288 @@
+"""LibreOffice headless: the spreadsheet engine that recalculates and renders workbooks.
+
+No Excel runs on Linux, but LibreOffice Calc does. It is the project's oracle for its
+own formulas (a generated workbook recalculates to the numbers Python computed) and
+the way to turn a workbook into a PDF.
+
+Two things make it dependable here:
+
+- **An isolated profile.** Each process gets its own LibreOffice user profile in a
+  temporary folder, so a user's own LibreOffice settings (or a running LibreOffice)
+  never change the result, and it is reused across calls because the first start of
+  a fresh profile is the slow one. A lock keeps calls in one process from starting two
+  instances on the same profile.
+- **Forced recalculation.** LibreOffice's default for Excel files is to trust the
+  cached values they carry. The profile is written before the first start with
+  ``OOXMLRecalcMode`` and ``ODFRecalcMode`` set to 0 ("always recalculate").
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+
+from xl_placement.errors import DependencyMissingError, PlacementError
+
+#: Seconds one conversion may take before LibreOffice is stopped.
+DEFAULT_TIMEOUT = 120.0
+
+#: The environment variable naming the soffice program when it is not on PATH.
+SOFFICE_ENV = "XL_PLACEMENT_SOFFICE"
+
+INSTALL_HINT = (
+    "install LibreOffice: on Debian/Ubuntu `sudo apt-get install libreoffice-calc-nogui`, "
+    "on macOS `brew install --cask libreoffice`, on Windows from https://www.libreoffice.org/download/ "
+    f"(or set {SOFFICE_ENV} to the full path of soffice)"
+)
+
+# The registry keys that make Calc recalculate every formula on load (0 = always).
+_RECALC_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+# Where installers put soffice when it is not on PATH.
+_KNOWN_LOCATIONS = (
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+
+# Error values a calculated cell can hold (Excel's, plus LibreOffice's ``Err:NNN``).
+ERROR_VALUES = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!", "#GETTING_DATA"}
+)
+
+
+class ConversionError(PlacementError):
+    """LibreOffice could not convert a file (its own messages are included)."""
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A cell whose calculated value is an error value such as ``#DIV/0!``."""
+
+    sheet: str
+    cell: str
+    value: str
+
+    def __str__(self) -> str:
+        """Render as ``'Sheet'!A1 = #DIV/0!``."""
+        return f"'{self.sheet}'!{self.cell} = {self.value}"
+
+
+_lock = threading.Lock()
+_profile: Path | None = None
+
+
+def find_soffice() -> str | None:
+    """Find the LibreOffice program.
+
+    Looks at ``$XL_PLACEMENT_SOFFICE``, then ``soffice`` and ``libreoffice`` on PATH,
+    then the usual install folders on macOS and Windows.
+
+    Returns:
+        The program's path, or None when LibreOffice is not installed.
+    """
+    configured = os.environ.get(SOFFICE_ENV)
+    if configured:
+        return configured if Path(configured).is_file() else shutil.which(configured)
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for location in _KNOWN_LOCATIONS:
+        if Path(location).is_file():
+            return location
+    return None
+
+
+def require_soffice(purpose: str = "this") -> str:
+    """Return the LibreOffice program, or explain how to install it.
+
+    Args:
+        purpose: what LibreOffice is needed for, shown in the message (e.g. "PDF export").
+
+    Raises:
+        DependencyMissingError: LibreOffice is not installed.
+    """
+    program = find_soffice()
+    if program is None:
+        raise DependencyMissingError(f"{purpose} needs LibreOffice, which was not found; {INSTALL_HINT}")
+    return program
+
+
+def recalculate(xlsx_path: str | Path, out_dir: str | Path, *, timeout: float = DEFAULT_TIMEOUT) -> Path:
+    """Open a workbook in LibreOffice, recalculate every formula and save it as xlsx.
+
+    Args:
+        xlsx_path: the workbook (xlsx, xlsm or anything Calc opens).
+        out_dir: the folder for the result, created when missing.
+        timeout: seconds before LibreOffice is stopped.
+
+    Returns:
+        ``out_dir / <stem>.xlsx``, whose cells carry the values LibreOffice calculated.
+
+    Raises:
+        DependencyMissingError: LibreOffice is not installed.
+        ConversionError: the file is missing, or LibreOffice failed or timed out.
+    """
+    return convert(xlsx_path, out_dir, "xlsx", timeout=timeout)
+
+
+def convert(
+    source: str | Path, out_dir: str | Path, target_format: str, *, timeout: float = DEFAULT_TIMEOUT
+) -> Path:
+    """Convert ``source`` with LibreOffice into ``out_dir`` (formulas recalculated first).
+
+    The conversion runs in a private folder and the result is then moved into
+    ``out_dir``, so a source inside ``out_dir`` is never overwritten half-way.
+
+    Args:
+        source: the file to convert.
+        out_dir: the folder for the result, created when missing.
+        target_format: LibreOffice's ``--convert-to`` argument, e.g. ``xlsx`` or ``pdf``.
+        timeout: seconds before LibreOffice is stopped.
+
+    Returns:
+        ``out_dir / <stem>.<extension>``.
+
+    Raises:
+        DependencyMissingError: LibreOffice is not installed.
+        ConversionError: the file is missing, or LibreOffice failed or timed out.
+    """
+    program = require_soffice(f"converting to {target_format}")
+    source = Path(source).resolve()
+    if not source.is_file():
+        raise ConversionError(f"{source} does not exist or is not a file; check the path")
+    extension = target_format.split(":", 1)[0]
+    destination = Path(out_dir) / f"{source.stem}.{extension}"
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="xl-placement-convert-") as work:
+        produced = _run(program, source, Path(work), target_format, extension, timeout)
+        shutil.move(produced, destination)
+    return destination
+
+
+def formula_errors(path: str | Path) -> list[CellError]:
+    """List the cells of a calculated workbook that hold an error value.
+
+    Reads the cached values (``data_only``), so run it on LibreOffice's output.
+
+    Args:
+        path: a workbook, typically the result of :func:`recalculate`.
+
+    Returns:
+        Every cell holding ``#DIV/0!``, ``#NAME?``, ``#REF!``, ``#VALUE!`` or another
+        error value, or LibreOffice's ``Err:NNN`` text; empty when there is none.
+    """
+    book = openpyxl.load_workbook(path, data_only=True)
+    try:
+        found = []
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if _is_error(cell.value, cell.data_type):
+                        found.append(CellError(sheet.title, cell.coordinate, str(cell.value)))
+        return found
+    finally:
+        book.close()
+
+
+def _is_error(value: object, data_type: str) -> bool:
+    if not isinstance(value, str):
+        return False
+    if data_type == "e":
+        return True
+    return value.startswith("Err:") and value[4:].isdigit()
+
+
+def _run(program: str, source: Path, work: Path, target_format: str, extension: str, timeout: float) -> Path:
+    """Run one conversion into ``work`` and return the file it produced."""
+    with _lock:
+        profile = _shared_profile()
+        command = [
+            program,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            "--convert-to",
+            target_format,
+            "--outdir",
+            str(work),
+            str(source),
+        ]
+        stdout, stderr, returncode = _execute(command, timeout, source)
+    produced = work / f"{source.stem}.{extension}"
+    if returncode != 0 or not produced.is_file():
+        output = _messages(f"{stderr}\n{stdout}")
+        raise ConversionError(
+            f"LibreOffice could not convert {source} to {target_format} (exit code {returncode}): {output}"
+        )
+    return produced
+
+
+def _messages(output: str) -> str:
+    """LibreOffice's output on one line, without the Java launcher noise it prints on every run."""
+    lines = [line.strip() for line in output.splitlines()]
+    kept = [line for line in lines if line and "javaldx" not in line]
+    return "; ".join(kept) or "no output"
+
+
+def _execute(command: list[str], timeout: float, source: Path) -> tuple[str, str, int]:
+    # A new session (process group) lets a timeout stop soffice.bin too, not just the wrapper script.
+    with subprocess.Popen(  # noqa: S603 - the program is LibreOffice, the arguments are ours
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=sys.platform != "win32",
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill(process)
+            process.communicate()
+            raise ConversionError(
+                f"LibreOffice took longer than {timeout:g} seconds to convert {source} and was stopped"
+            ) from None
+        return stdout, stderr, process.returncode
+
+
+def _kill(process: subprocess.Popen[str]) -> None:
+    if sys.platform == "win32":
+        process.kill()
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _shared_profile() -> Path:
+    """The process's LibreOffice profile, made (with recalculation forced) on first use."""
+    global _profile  # noqa: PLW0603 - one profile per process is the point: its first start is the slow one
+    if _profile is None or not _profile.is_dir():
+        root = Path(tempfile.mkdtemp(prefix="xl-placement-lo-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        user = root / "profile" / "user"
+        user.mkdir(parents=True)
+        (user / "registrymodifications.xcu").write_text(_RECALC_SETTINGS, encoding="utf-8")
+        _profile = root / "profile"
+    return _profile

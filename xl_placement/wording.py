@@ -1,0 +1,288 @@
+"""The key sentences of a placing announcement, generated from the deal's figures.
+
+Also the small formatters the checks share: currency symbols, prices, percentages and
+amounts in millions, all rounded half up like a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from xl_placement.deal import Deal
+from xl_placement.figures import Figures, Reference
+from xl_placement.money import round_half_up
+
+SYMBOLS = {"HKD": "HK$", "USD": "US$", "SGD": "S$", "AUD": "A$"}
+NUMBER_WORDS = {
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+    15: "fifteen",
+    20: "twenty",
+    30: "thirty",
+    60: "sixty",
+    90: "ninety",
+}
+MAX_PRICE_DECIMALS = 4
+MILLION = Decimal(1_000_000)
+
+
+def symbol(currency: str) -> str:
+    """The symbol written before an amount: "HK$" for HKD; other codes as "EUR "."""
+    return SYMBOLS.get(currency, f"{currency} ")
+
+
+def price_text(value: Decimal, currency: str) -> str:
+    """A price with at least 2 and at most 4 decimals: HK$1.91, HK$2.021, S$0.1234."""
+    digits = -int(value.normalize().as_tuple().exponent)
+    places = min(max(digits, 2), MAX_PRICE_DECIMALS)
+    return f"{symbol(currency)}{round_half_up(value, places):,}"
+
+
+def percent_text(value: Decimal, decimals: int = 2) -> str:
+    """A fraction as a percentage, rounded half up: 0.086124 -> "8.61%"."""
+    return f"{round_half_up(value * 100, decimals)}%"
+
+
+def share_text(value: Decimal) -> str:
+    """A share of a whole as a plain percentage: 0.40 -> "40%", 0.125 -> "12.5%"."""
+    text = f"{(value * 100).normalize():f}"
+    return f"{text}%"
+
+
+def millions_text(value: Decimal, currency: str) -> str:
+    """An amount in millions to one decimal: HK$3,247 million, US$415.2 million.
+
+    Amounts below a million are written out in full (HK$850,000).
+    """
+    if abs(value) < MILLION:
+        return f"{symbol(currency)}{round_half_up(value, 0):,}"
+    millions = round_half_up(value / MILLION, 1)
+    text = f"{millions:,}"
+    text = text.removesuffix(".0")
+    return f"{symbol(currency)}{text} million"
+
+
+def number_word(n: int) -> str:
+    """Small counts in words as announcements write them ("five"); others as digits."""
+    return NUMBER_WORDS.get(n, f"{n:,}")
+
+
+def date_text(day: dt.date) -> str:
+    """A date as announcements write it: 3 June 2025."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def announcement_sentences(figures: Figures) -> tuple[str, ...]:
+    """The key sentences of the placing announcement, generated from the deal.
+
+    The terms of the placing, the placees, the size against the existing and the enlarged
+    share capital, the price against each reference price, the gross and net proceeds,
+    the net price per share and the use of proceeds.
+
+    Args:
+        figures: the computed figures of a deal.
+
+    Returns:
+        One sentence per item, in the order an announcement gives them.
+    """
+    deal = figures.deal
+    sentences = [_terms(deal)]
+    placees = _placees(deal)
+    if placees:
+        sentences.append(placees)
+    sentences.extend(_size(figures))
+    sentences.extend(_price(figures, ref) for ref in figures.references if _shown(deal, ref))
+    sentences.extend(_proceeds(figures))
+    sentences.append(_uses(figures))
+    return tuple(sentences)
+
+
+def _noun(deal: Deal) -> str:
+    return "Subscription Shares" if deal.placing.kind == "top-up" else "Placing Shares"
+
+
+def _event(deal: Deal) -> str:
+    return "the Subscription" if deal.placing.kind == "top-up" else "the Placing"
+
+
+def _class_shares(deal: Deal) -> str:
+    """The class as announcements name it: Class B Shares, H Shares, or plain Shares."""
+    name = deal.issuer.share_class
+    if not name:
+        return "Shares"
+    if name.lower().startswith("class") or len(name) > 2 or name.upper() in ("H", "A"):
+        return f"{name} Shares"
+    return f"Class {name} Shares"
+
+
+def _terms(deal: Deal) -> str:
+    p, ccy = deal.placing, deal.issuer.currency
+    through = f"through {_join(p.agents)} " if p.agents else ""
+    basis = "on a best efforts basis" if p.underwriting == "best efforts" else "on a fully underwritten basis"
+    mandate = "the general mandate" if p.mandate == "general" else "a specific mandate"
+    shares = _class_shares(deal)
+    price = price_text(p.price, ccy)
+    if p.kind == "top-up":
+        return (
+            f"The Vendor has agreed to place {p.new_shares:,} existing {shares} {through}{basis} "
+            f'at {price} per Share (the "Placing Price"), and to subscribe for {p.new_shares:,} new '
+            f'{shares} (the "Subscription Shares") at the Placing Price, to be issued under {mandate}.'
+        )
+    return (
+        f"The Company has agreed to place {p.new_shares:,} new {shares} "
+        f'(the "Placing Shares") {through}{basis} at {price} per Placing Share '
+        f'(the "Placing Price"), to be issued under {mandate}.'
+    )
+
+
+def _placees(deal: Deal) -> str:
+    n = deal.placing.min_placees
+    if n is None:
+        return ""
+    if n >= 6:
+        return f"The Placing Shares will be placed to not less than {number_word(n)} placees."
+    return (
+        f"The Placing Shares will be placed to not less than {number_word(n)} placees; "
+        "as there may be fewer than six, each placee must be named."
+    )
+
+
+def _size(figures: Figures) -> list[str]:
+    deal = figures.deal
+    noun, event = _noun(deal), _event(deal)
+    sentences = [
+        f"The {noun} represent approximately {percent_text(figures.percent_of_existing)} of the existing "
+        f"issued share capital of the Company and approximately {percent_text(figures.percent_of_enlarged)} "
+        f"of the issued share capital of the Company as enlarged by {event}."
+    ]
+    existing, enlarged = figures.percent_of_existing_class, figures.percent_of_enlarged_class
+    if existing is not None and enlarged is not None:
+        shares = _class_shares(deal)
+        sentences.append(
+            f"The {noun} represent approximately {percent_text(existing)} of the existing issued {shares} "
+            f"and approximately {percent_text(enlarged)} of the issued {shares} as enlarged by {event}."
+        )
+    return sentences
+
+
+def _shown(deal: Deal, ref: Reference) -> bool:
+    """The benchmarked price is a Hong Kong notion: other exchanges' wording leaves it out."""
+    return ref.key != "benchmarked_price" or deal.issuer.exchange == "HKEX"
+
+
+def _price(figures: Figures, ref: Reference) -> str:
+    deal = figures.deal
+    ccy = deal.issuer.currency
+    opening = f"The Placing Price of {price_text(deal.placing.price, ccy)}"
+    target = _reference_words(figures, ref)
+    if ref.discount == 0:
+        return f"{opening} is equal to {target}."
+    word = "discount" if ref.discount > 0 else "premium"
+    return f"{opening} represents a {word} of approximately {percent_text(abs(ref.discount))} to {target}."
+
+
+def _reference_words(figures: Figures, ref: Reference) -> str:
+    ccy = figures.deal.issuer.currency
+    price = price_text(ref.price, ccy)
+    if ref.key == "last_close":
+        return f"the closing price of {price} per Share on {_last_day(figures.deal)}"
+    if ref.key.startswith("average_close_"):
+        days = int(ref.key.removeprefix("average_close_").removesuffix("d"))
+        return (
+            f"the average closing price of approximately {price} per Share for the last "
+            f"{number_word(days)} consecutive trading days"
+        )
+    if ref.key.startswith("vwap_"):
+        days = int(ref.key.removeprefix("vwap_").removesuffix("d"))
+        return (
+            f"the volume-weighted average price of approximately {price} per Share for the last "
+            f"{number_word(days)} trading days"
+        )
+    if ref.key == "day_vwap":
+        return f"the volume-weighted average price of {price} per Share on the day of the placing agreement"
+    return f"the benchmarked price of {price} per Share under Rule 13.36(5) of the Listing Rules"
+
+
+def _last_day(deal: Deal) -> str:
+    """The last trading day: dated when the close comes from the history."""
+    if deal.market.last_close is None and deal.market.history:
+        agreed = deal.placing.agreement_date
+        days = [c.date for c in deal.market.history if agreed is None or c.date <= agreed]
+        if days:
+            return f"{date_text(days[-1])}, the last trading day"
+    return "the last trading day"
+
+
+def _proceeds(figures: Figures) -> list[str]:
+    deal, money = figures.deal, figures.proceeds
+    ccy, event = deal.issuer.currency, _event(deal)
+    gross = (
+        f"The gross proceeds from {event} are expected to be approximately {millions_text(money.gross, ccy)}"
+    )
+    if deal.fx and money.gross_quote is not None:
+        gross += f" (approximately {millions_text(money.gross_quote, deal.fx.quote_currency)})"
+    sentences = [gross + "."]
+    if money.costs == 0:
+        sentences.append(
+            f"No costs are deducted, so the net proceeds equal the gross proceeds of approximately "
+            f"{millions_text(money.net, ccy)}."
+        )
+    else:
+        sentences.append(
+            f"The net proceeds from {event}, after deducting the placing commission and other costs and "
+            f"expenses of approximately {millions_text(money.costs, ccy)}, are estimated to be approximately "
+            f"{millions_text(money.net, ccy)}."
+        )
+    places = max(2, -int(deal.placing.price.normalize().as_tuple().exponent))
+    per_share = price_text(round_half_up(money.net_price_per_share, min(places, MAX_PRICE_DECIMALS)), ccy)
+    sentences.append(f"The net price per {_noun(deal)[:-1]} is approximately {per_share}.")
+    return sentences
+
+
+def _uses(figures: Figures) -> str:
+    deal = figures.deal
+    ccy = deal.issuer.currency
+    basis = "net" if deal.proceeds.basis == "net" else "gross"
+    opening = f"The Company intends to use the {basis} proceeds from {_event(deal)}"
+    items = [
+        f"approximately {share_text(a.share)} (approximately {millions_text(a.amount, ccy)}) for {_lower_first(a.name)}"
+        for a in figures.allocations
+    ]
+    if len(items) == 1:
+        only = figures.allocations[0]
+        return f"{opening} (approximately {millions_text(only.amount, ccy)}) for {_lower_first(only.name)}."
+    numbered = [f"({_roman(i + 1)}) {item}" for i, item in enumerate(items)]
+    return f"{opening} as follows: " + "; ".join(numbered[:-1]) + f"; and {numbered[-1]}."
+
+
+def _lower_first(name: str) -> str:
+    """Lower-case a plain first word (General -> general); SenseCore and AI stay as written."""
+    first = name.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+def _roman(n: int) -> str:
+    numerals = ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    out = ""
+    for value, letters in numerals:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _join(names: tuple[str, ...]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + f" and {names[-1]}"
