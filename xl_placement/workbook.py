@@ -172,7 +172,6 @@ def workbook_bytes(name: str | None = None, deal: model.Deal | None = None) -> b
             "strings_to_formulas": False,  # text from a deal is text, never a formula
             "strings_to_numbers": False,
             "strings_to_urls": False,
-            "use_future_functions": True,  # FILTER is written with its _xlfn. prefix
         },
     )
     book.set_properties(
@@ -371,10 +370,8 @@ class _Inputs:
         sheet, fmt = self.sheet, self.formats
         sheet.write_string(row, _FIG_LABEL, "Use of proceeds, allocated (ALLOCATE_PROCEEDS)", fmt["section"])
         sheet.write_string(row, _FIG_UDF, "Amount", fmt["section"])
-        formula = (
-            "=ALLOCATE_PROCEEDS(figures_allocation_base,"
-            'FILTER(uses_share,uses_share<>""),FILTER(uses_name,uses_share<>""),proceeds_decimals)'
-        )
+        # Blank rows of the uses table give blank rows here (ALLOCATE_PROCEEDS skips blank weights).
+        formula = "=ALLOCATE_PROCEEDS(figures_allocation_base,uses_share,uses_name,proceeds_decimals)"
         first = self.figures.allocations[0].name if self.figures.allocations else ""
         sheet.write_dynamic_array_formula(
             row + 1, _FIG_LABEL, row + 1, _FIG_LABEL, formula, fmt["label"], first
@@ -554,3 +551,28 @@ def iter_defined_names(deal: model.Deal | None = None) -> Iterator[str]:
         yield from (defined_name(cell.path) for cell in cells)
     for table, specs in f.TABLES.items():
         yield from (defined_name(f"{table}.{spec.name}") for spec in specs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m xl_placement.workbook [-o PATH] [--name TITLE] [--force]``: write placement.xlsm."""
+    import argparse  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from xl_placement.errors import PlacementError  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(prog="python -m xl_placement.workbook", description=main.__doc__)
+    parser.add_argument("-o", "--output", default="placement.xlsm", help="the .xlsm file to write")
+    parser.add_argument("--name", help="title at the top of the Inputs sheet")
+    parser.add_argument("--force", action="store_true", help="replace an existing file")
+    args = parser.parse_args(argv)
+    try:
+        written = build_workbook(args.output, args.name, force=args.force)
+    except (PlacementError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
+    print(f"wrote {written}")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
