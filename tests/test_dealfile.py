@@ -750,3 +750,22 @@ def test_utf8_with_byte_order_mark_and_crlf_loads(tmp_path, name):
     assert dataclasses.replace(deal, source="") == dataclasses.replace(
         load_deal(EXAMPLES / "sensetime.toml"), source=""
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    content=st.binary(max_size=300) | st.text(max_size=300).map(str.encode),
+    suffix=st.sampled_from([".toml", ".json"]),
+)
+def test_any_file_content_gives_a_deal_or_a_clear_error(tmp_path_factory, content, suffix):
+    """Property: whatever bytes a deal file holds, loading it gives a Deal or a DealError, never another exception."""
+    path = tmp_path_factory.mktemp("fuzz") / f"deal{suffix}"
+    path.write_bytes(content)
+    try:
+        load_deal(path)
+    except DealError as error:
+        lines = str(error).splitlines()
+    else:
+        return
+    assert lines
+    assert all(line.startswith(f"{path}: ") for line in lines)
