@@ -485,7 +485,11 @@ CASES: list[tuple[str, object, str]] = [
         "stated.discount_to_last_clse: is not a known field; did you mean stated.discount_to_last_close?",
     ),
     ("stated", "8.6%", "stated = '8.6%': must be a table ([stated])"),
-    ("stated.percent_of_enlarged", "about 4%", "stated.percent_of_enlarged = 'about 4%': must be a number"),
+    (
+        "stated.percent_of_enlarged",
+        "about 4%",
+        "stated.percent_of_enlarged = 'about 4%': must be a number like 3_250_000_000 or a percentage like \"8.6%\"",
+    ),
     # tables
     (
         "proceeds.uses",
