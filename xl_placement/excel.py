@@ -264,7 +264,7 @@ def ALLOCATE_PROCEEDS(amount: Cell, weights: Cell, labels: Cell = None, decimals
     shares = _weights({i: raw[i] for i in rows})
     amounts = dict(zip(rows, allocate_proceeds(total, shares, places), strict=True))
     result: list[Row] = []
-    for index in range(len(raw)):
+    for index in range(rows[-1] + 1):  # up to the last weight: a whole column spills no blank tail
         value = _to_excel(amounts.get(index))
         result.append([value] if names is None else [_label(names[index]), value])
     return result
