@@ -34,6 +34,12 @@ def test_a_value_for_a_cell_without_formula_is_an_error():
         fill_sheet(SHEET, "S", {"A1": 1, "B1": 1, "C1": "x"})
 
 
+def test_a_template_formula_keeps_no_cached_value():
+    """A cell registered with None (the template's own formula) is left exactly as openpyxl wrote it."""
+    xml = fill_sheet(SHEET, "S", {"B1": None, "C1": "ab"})
+    assert '<c r="B1" s="3"><f>A1*2</f><v /></c>' in xml
+
+
 @pytest.mark.parametrize(("value", "expected"), [(True, (' t="b"', "1")), (7, ("", "7")), (0.1, ("", "0.1"))])
 def test_value_xml(value, expected):
     """Booleans, integers and floats are written the way spreadsheets store them."""

@@ -124,3 +124,14 @@ def test_restyled_template_keeps_its_styles(tmp_path):
     template = _edited_template(tmp_path, restyle)
     book = openpyxl.load_workbook(io.BytesIO(render_report(figures_of("sensetime"), template=template)))
     assert book["Deal sheet"]["G6"].fill.fgColor.rgb == "FFFFFF00"
+
+
+def test_a_formula_added_to_the_template_survives(tmp_path):
+    """A banker's own formula in the template stays a formula in the report (Excel calculates it on opening)."""
+
+    def add(book):
+        book["Deal sheet"]["G40"] = "=Gross/1000000"
+
+    template = _edited_template(tmp_path, add)
+    data = render_report(figures_of("sensetime"), template=template)
+    assert openpyxl.load_workbook(io.BytesIO(data))["Deal sheet"]["G40"].value == "=Gross/1000000"
