@@ -1,0 +1,141 @@
+"""Reading the Inputs sheet back: the same deal and figures as the deal file, and problems that name their cell."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xl_placement.deal import Shareholder
+from xl_placement.dealfile import load_deal
+from xl_placement.errors import DealError, UnsafeWorkbookError
+from xl_placement.figures import compute
+from xl_placement.inputs import deal_from_workbook
+from xl_placement.prices import Close
+from xl_placement.workbook import build_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMITTED = ROOT / "placement.xlsm"
+
+
+def _same(a, b):
+    return dataclasses.replace(a, source="") == dataclasses.replace(b, source="")
+
+
+def test_committed_workbook_gives_the_demo_deal_and_its_figures():
+    """deal_from_workbook("placement.xlsm") equals load_deal("examples/sensetime.toml"), figures included."""
+    from_sheet = deal_from_workbook(COMMITTED)
+    from_file = load_deal(ROOT / "examples" / "sensetime.toml")
+    assert _same(from_sheet, from_file)
+    sheet_figures, file_figures = compute(from_sheet), compute(from_file)
+    assert dataclasses.replace(sheet_figures, deal=None) == dataclasses.replace(file_figures, deal=None)
+
+
+def test_demo_figures_match_the_announcement():
+    """The workbook's deal gives the published 8.6% discount, 4.04% of enlarged capital and HK$3,247m gross."""
+    figures = compute(deal_from_workbook(COMMITTED))
+    last = next(r for r in figures.references if r.key == "last_close")
+    assert round(last.discount * 1000) == 86
+    assert round(figures.percent_of_enlarged * 10000) == 404
+    assert figures.proceeds.gross == Decimal("3247000000")
+
+
+def test_packaged_demo_equals_the_example_file():
+    """The demo deal packaged for the builder is byte for byte examples/sensetime.toml."""
+    packaged = ROOT / "xl_placement" / "data" / "sensetime.toml"
+    assert packaged.read_bytes() == (ROOT / "examples" / "sensetime.toml").read_bytes()
+
+
+def test_a_workbook_built_from_the_byd_deal_reads_back_the_same(tmp_path):
+    """A workbook prefilled with the BYD deal (10-day average, class shares, costs) reads back equal."""
+    deal = load_deal(ROOT / "examples" / "byd.toml")
+    target = build_workbook(tmp_path / "byd.xlsm", deal=deal)
+    assert _same(deal_from_workbook(target), deal)
+
+
+def test_history_shareholders_and_dates_round_trip(tmp_path):
+    """A deal with a price history, shareholders, dates and two agents survives the sheet unchanged."""
+    deal = load_deal(ROOT / "examples" / "sensetime.toml")
+    start = dt.date(2025, 6, 2)
+    history = tuple(
+        dataclasses.replace(c, date=start + dt.timedelta(days=i))
+        for i, c in enumerate(
+            _closes([Decimal("2.10"), Decimal("2.05"), Decimal("2.09")], [151_000_000, 0, 99])
+        )
+    )
+    deal = dataclasses.replace(
+        deal,
+        market=dataclasses.replace(deal.market, history=history),
+        placing=dataclasses.replace(
+            deal.placing, agents=("HSBC", "Morgan Stanley"), agreement_date=dt.date(2025, 6, 5)
+        ),
+        shareholders=_holders([("Founder entities", 5_000_000_000), ("SoftBank", 2_000_000_000)]),
+    )
+    target = build_workbook(tmp_path / "deal.xlsm", deal=deal)
+    assert _same(deal_from_workbook(target), deal)
+
+
+def _closes(closes, volumes):
+    return [Close(dt.date(2025, 1, 1), c, Decimal(v)) for c, v in zip(closes, volumes, strict=True)]
+
+
+def _holders(pairs):
+    return tuple(Shareholder(name, shares) for name, shares in pairs)
+
+
+def _edited(tmp_path, changes: dict[str, object]) -> Path:
+    book = openpyxl.load_workbook(COMMITTED)
+    for name, value in changes.items():
+        sheet, ref = next(iter(book.defined_names[name].destinations))
+        first = ref.replace("$", "").split(":")[0]
+        book[sheet][first] = value
+    target = tmp_path / "edited.xlsx"
+    book.save(target)
+    return target
+
+
+def test_problems_name_the_field_and_the_sheet_cell(tmp_path):
+    """A bad price and a blank issuer name are both reported, each with its field path and its Inputs cell."""
+    target = _edited(tmp_path, {"placing_price": "abc", "issuer_name": None})
+    with pytest.raises(DealError) as caught:
+        deal_from_workbook(target)
+    paths = [problem.path for problem in caught.value.problems]
+    book = openpyxl.load_workbook(COMMITTED)
+    price_cell = next(iter(book.defined_names["placing_price"].destinations))[1].replace("$", "")
+    name_cell = next(iter(book.defined_names["issuer_name"].destinations))[1].replace("$", "")
+    assert f"placing.price (cell Inputs!{price_cell})" in paths
+    assert f"issuer.name (cell Inputs!{name_cell})" in paths
+    assert "'abc': must be a number" in str(caught.value)
+
+
+def test_a_bad_table_row_names_its_row_on_the_sheet(tmp_path):
+    """A use whose share is text names the table cell it sits in, not just its index."""
+    target = _edited(tmp_path, {"uses_share": "forty"})
+    with pytest.raises(DealError) as caught:
+        deal_from_workbook(target)
+    book = openpyxl.load_workbook(COMMITTED)
+    first = next(iter(book.defined_names["uses_share"].destinations))[1].replace("$", "").split(":")[0]
+    assert any(f"(cell Inputs!{first})" in problem.path for problem in caught.value.problems)
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    """An issuer name typed as "=1+1" is read as the text "=1+1", never evaluated."""
+    book = openpyxl.load_workbook(COMMITTED)
+    sheet, ref = next(iter(book.defined_names["issuer_name"].destinations))
+    book[sheet][ref.replace("$", "")].value = "=1+1"
+    book[sheet][ref.replace("$", "")].data_type = "s"
+    target = tmp_path / "formula.xlsx"
+    book.save(target)
+    assert deal_from_workbook(target).issuer.name == "=1+1"
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):
+    """A text file named .xlsm is refused with UnsafeWorkbookError, not a traceback from deep inside openpyxl."""
+    fake = tmp_path / "fake.xlsm"
+    fake.write_text("not a workbook")
+    with pytest.raises(UnsafeWorkbookError):
+        deal_from_workbook(fake)

@@ -1,0 +1,50 @@
+"""Read the input cells of a workbook file with openpyxl, for ``inputs.deal_from_workbook``.
+
+Only values are read (``data_only``: a formula cell gives the value Excel last saved),
+VBA is not loaded, and the file goes through the project's safe reader first.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from xl_placement.errors import UnsafeWorkbookError
+from xl_placement.inputs import Cells, Grid
+
+
+def cells(path: Path) -> Cells:
+    """The defined names of the workbook at ``path`` with readers of their values."""
+    book = _load(path)
+    ranges = {}
+    for name, defined in book.defined_names.items():
+        destinations = list(defined.destinations)
+        if len(destinations) != 1:
+            continue
+        sheet, ref = destinations[0]
+        if sheet not in book.sheetnames:
+            continue
+        address = f"{sheet}!{ref.replace('$', '')}"
+        ranges[name] = (address, partial(_grid, book[sheet], ref.replace("$", "")))
+    return Cells(ranges)
+
+
+def _grid(sheet: Any, ref: str) -> Grid:
+    found = sheet[ref]
+    if not isinstance(found, tuple):
+        return [[found.value]]
+    return [[cell.value for cell in row] for row in found]
+
+
+def _load(path: Path) -> Any:
+    # Until the project's safe reader (safe_read.load_workbook_safely) is on main, openpyxl
+    # is called directly with the same settings: values only, no VBA kept.
+    import openpyxl  # noqa: PLC0415 - loaded only when a workbook is read
+
+    if not path.is_file():
+        raise UnsafeWorkbookError(f"{path}: no such workbook file")
+    try:
+        return openpyxl.load_workbook(path, read_only=False, data_only=True, keep_vba=False)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise UnsafeWorkbookError(f"{path}: cannot be read as a workbook ({exc})") from exc

@@ -1,0 +1,99 @@
+"""The "Build report" button of placement.xlsm.
+
+The button's macro ``BuildReport`` runs ``placement.main()`` through xlwings'
+``RunPython``, which calls ``main()`` here. It reads the deal from the calling
+workbook's Inputs sheet as it is on screen (saved or not), builds the report with the
+same generator as the command line, saves it as ``<workbook name> report.xlsx`` in
+the workbook's folder and opens it. Bad input reaches the user as one message box
+listing each problem and its cell, never as a Python traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, cast
+
+from xl_placement import deal as model
+from xl_placement.errors import DealError, PlacementError
+from xl_placement.inputs import Cells, Grid, deal_from_cells
+
+TITLE = "xl-placement: Build report"
+MAX_LISTED = 12  # problems listed in the message box; the rest are counted
+
+
+def main() -> None:
+    """Run from the workbook's button: build the report of the calling workbook."""
+    import xlwings as xw  # noqa: PLC0415 - xlwings is only needed when Excel calls
+
+    run(xw.Book.caller())
+
+
+def run(book: Any) -> Path | None:
+    """Build and open the report of an xlwings ``Book``; show any problem in a message box.
+
+    Returns:
+        The report's path, or None when a message box reported a problem instead.
+    """
+    try:
+        deal = deal_from_book(book)
+        target = report_path(Path(book.fullname))
+        _report_builder()(deal, target, force=True)
+    except PlacementError as exc:
+        book.app.alert(message(exc), title=TITLE, mode="critical")
+        return None
+    except Exception as exc:  # noqa: BLE001 - a button must never show a traceback
+        text = f"The report could not be built: {type(exc).__name__}: {exc}\n\nPlease report this problem."
+        book.app.alert(text, title=TITLE, mode="critical")
+        return None
+    book.app.books.open(str(target))
+    return target
+
+
+def report_path(workbook: Path) -> Path:
+    """Where the button saves the report: ``<workbook name> report.xlsx`` beside the workbook."""
+    return workbook.with_name(f"{workbook.stem} report.xlsx")
+
+
+def message(exc: PlacementError) -> str:
+    """One readable message for a message box: a line per problem, the first few listed."""
+    if not isinstance(exc, DealError):
+        return str(exc)
+    problems = [str(problem) for problem in exc.problems]
+    count = len(problems)
+    head = "The deal on the Inputs sheet has " + ("1 problem:" if count == 1 else f"{count} problems:")
+    lines = problems[:MAX_LISTED]
+    if count > MAX_LISTED:
+        lines.append(f"... and {count - MAX_LISTED} more.")
+    return "\n".join([head, "", *lines, "", "Correct the cells named above and press Build report again."])
+
+
+def deal_from_book(book: Any) -> model.Deal:
+    """Read the deal from an open xlwings ``Book`` by its defined names.
+
+    Raises:
+        DealError: the inputs are invalid (every problem listed, each naming its cell).
+    """
+    ranges: dict[str, tuple[str, Callable[[], Grid]]] = {}
+    for name in book.names:
+        try:
+            found = name.refers_to_range
+        except Exception:  # noqa: BLE001, S112 - a name for a constant or formula is not an input
+            continue
+        address = f"{found.sheet.name}!{str(found.address).replace('$', '')}"
+        ranges[str(name.name)] = (address, _reader(found))
+    return deal_from_cells(Cells(ranges), str(book.fullname))
+
+
+def _reader(found: Any) -> Callable[[], Grid]:
+    def read() -> Grid:
+        return cast(Grid, found.options(ndim=2).value)
+
+    return read
+
+
+def _report_builder() -> Callable[..., Path]:
+    """The report generator shared with the command line (``xl_placement.report.build_report``)."""
+    module = importlib.import_module("xl_placement.report")
+    return cast(Callable[..., Path], module.build_report)

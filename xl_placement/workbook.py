@@ -1,0 +1,578 @@
+"""Build placement.xlsm: the Inputs sheet, the "Build report" button and xlwings' settings.
+
+The workbook is generated, never hand-edited: ``build_workbook`` lays out one named,
+blue input cell for every deal-file field in ``fields.py`` (so the sheet cannot drift
+from the deal file), fills in a deal (the demo by default), and embeds the VBA
+project made by ``vba.build_vba_project`` from the installed xlwings' own. The same
+inputs give the same bytes: document dates are fixed and XlsxWriter fixes the zip's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from xl_placement import deal as model
+from xl_placement import fields as f
+from xl_placement.dealfile import deal_from_mapping, parse_text
+from xl_placement.figures import Figures, compute
+from xl_placement.inputs import AGENT_SEPARATOR, SHEET, TABLE_ROWS, defined_name
+from xl_placement.output import write_atomic
+from xl_placement.vba import MACRO_NAME, build_vba_project
+
+CONF_SHEET = "xlwings.conf"
+PYTHON_MODULE = "placement"  # the module the button runs and "Import Functions" loads
+DEFAULT_TITLE = "xl-placement deal sheet"
+FIXED_DATE = dt.datetime(2025, 1, 1)  # document created/modified date: fixed, for identical bytes
+
+#: The N of the patterned fields that get a row of their own (plus any N the deal uses).
+PATTERN_DAYS = {"average_close_<N>d": (5, 10, 30), "vwap_<N>d": (5, 15, 30)}
+STATED_PATTERNS = {
+    "discount_to_average_close_<N>d": "average_close_<N>d",
+    "discount_to_vwap_<N>d": "vwap_<N>d",
+}
+
+#: The fixed choices behind each dropdown (the fields' parsers accept exactly these).
+CHOICES = {
+    "issuer.exchange": model.EXCHANGES,
+    "placing.kind": model.KINDS,
+    "placing.mandate": model.MANDATES,
+    "placing.underwriting": model.UNDERWRITINGS,
+    "proceeds.basis": model.PROCEEDS_BASES,
+}
+
+SECTION_TITLES = {
+    "issuer": "Issuer",
+    "placing": "Placing",
+    "market": "Market prices (or fill in the price history on the right)",
+    "costs": "Costs (leave both empty when they are not known)",
+    "fx": "Second currency (optional; all three or none)",
+    "proceeds": "Proceeds (the uses are in the table on the right)",
+    "stated": "Figures as the announcement published them (optional; checked)",
+}
+STATED_DOC = (
+    'The figure as the announcement published it. Type it as text ("8.6%", "3,250,000,000") '
+    "so its precision is kept: the report checks the computed figure at that precision."
+)
+
+INSTRUCTIONS = (
+    "1. Type the deal into the blue cells. Point at a cell to read what it means and its unit. "
+    "Leave optional cells empty.",
+    "2. Press Build report: Python builds '<this workbook's name> report.xlsx' in this "
+    "workbook's folder and opens it (a previous report of the same name is replaced).",
+    "3. The tables on the right hold up to "
+    f"{TABLE_ROWS['proceeds.uses']} uses of proceeds, {TABLE_ROWS['shareholders']} shareholders "
+    f"and {TABLE_ROWS['market.history']} days of prices (oldest first); leave unused rows empty.",
+    "4. The figures in column G use xl-placement's Excel functions: on Windows run "
+    "Import Functions once (see the README, 'First run'); column H shows the same figures "
+    "with plain Excel formulas.",
+)
+
+
+@dataclass(frozen=True)
+class InputCell:
+    """One named input cell on the Inputs sheet."""
+
+    path: str  # deal-file path, e.g. "placing.new_shares" or "stated.gross_proceeds"
+    label: str
+    unit: str
+    doc: str
+    required: bool = False
+
+
+def input_cells(deal: model.Deal | None = None) -> dict[str, list[InputCell]]:
+    """The input cells of every section, in sheet order, derived from ``fields.py``."""
+    sections: dict[str, list[InputCell]] = {}
+    for section, specs in f.SECTIONS.items():
+        cells = sections.setdefault(section, [])
+        for spec in specs:
+            for key in _expand(spec.name, deal):
+                cells.append(InputCell(f"{section}.{key}", _label(key), spec.unit, spec.doc, spec.required))
+    stated = sections.setdefault("stated", [])
+    for key in f.STATED_KEYS:
+        pattern = STATED_PATTERNS.get(key)
+        names = [key.replace("<N>", str(n)) for n in _days(pattern, deal)] if pattern else [key]
+        stated.extend(InputCell(f"stated.{name}", _label(name), "as published", STATED_DOC) for name in names)
+    return sections
+
+
+def _expand(name: str, deal: model.Deal | None) -> list[str]:
+    if "<N>" not in name:
+        return [name]
+    return [name.replace("<N>", str(n)) for n in _days(name, deal)]
+
+
+def _days(pattern: str, deal: model.Deal | None) -> list[int]:
+    days = set(PATTERN_DAYS[pattern])
+    if deal is not None:
+        given = deal.market.average_closes if pattern.startswith("average") else deal.market.vwaps
+        days |= set(given)
+    return sorted(days)
+
+
+def _label(key: str) -> str:
+    words = key.replace("_", " ")
+    for pattern in ("average close ", "vwap ", "discount to average close ", "discount to vwap "):
+        if words.startswith(pattern) and words.endswith("d") and words[len(pattern) : -1].isdigit():
+            words = f"{words[: len(pattern) - 1]}, {words[len(pattern) : -1]} days"
+    words = words.replace("vwap", "VWAP")
+    return words[0].upper() + words[1:]
+
+
+def demo_deal() -> model.Deal:
+    """The demo deal (SenseTime's 2025 placing) the committed workbook opens with."""
+    text = resources.files("xl_placement").joinpath("data", "sensetime.toml").read_text("utf-8")
+    return deal_from_mapping(parse_text(text, "toml", "sensetime.toml"), "sensetime.toml")
+
+
+def build_workbook(
+    path: str | Path, name: str | None = None, force: bool = False, deal: model.Deal | None = None
+) -> Path:
+    """Write a macro-enabled deal workbook such as placement.xlsm.
+
+    The file may have any name: its button runs the Python module ``placement`` and its
+    ``xlwings.conf`` sheet points "Import Functions" at the same module, so neither
+    depends on the workbook's file name.
+
+    Args:
+        path: the ``.xlsm`` file to write.
+        name: the title shown at the top of the Inputs sheet (default: "xl-placement deal sheet").
+        force: replace an existing file.
+        deal: the deal to fill in (default: the demo deal).
+
+    Returns:
+        The path written.
+
+    Raises:
+        OutputError: the file exists (without ``force``), is open in Excel or cannot be written.
+        ValueError: ``path`` does not end in ``.xlsm``.
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".xlsm":
+        raise ValueError(f"{target}: a workbook with macros must end in .xlsm (e.g. {target.stem}.xlsm)")
+    return write_atomic(target, workbook_bytes(name, deal), force=force)
+
+
+def workbook_bytes(name: str | None = None, deal: model.Deal | None = None) -> bytes:
+    """The bytes of the workbook ``build_workbook`` writes (the same inputs give the same bytes)."""
+    deal = deal if deal is not None else demo_deal()
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,  # text from a deal is text, never a formula
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    book.set_properties(
+        {
+            "title": name or DEFAULT_TITLE,
+            "subject": "Equity placing inputs",
+            "author": "xl-placement",
+            "comments": "Generated by xl-placement; edit the blue cells, then press Build report.",
+            "created": FIXED_DATE,
+        }
+    )
+    book.set_vba_name("ThisWorkbook")
+    book.add_vba_project(io.BytesIO(build_vba_project()), is_stream=True)
+    _Inputs(book, deal, compute(deal), name or DEFAULT_TITLE).write()
+    _write_conf(book)
+    book.close()
+    return buffer.getvalue()
+
+
+# --- the Inputs sheet -------------------------------------------------------------------------
+
+_LABEL, _VALUE, _UNIT, _PATH = 0, 1, 2, 3  # columns A-D
+_FIG_LABEL, _FIG_UDF, _FIG_NATIVE = 5, 6, 7  # columns F-H
+_HIST_COL = 9  # column J
+_FIRST_ROW = 7  # row 8: the first section title
+
+
+class _Inputs:
+    """Writes the Inputs sheet of one deal."""
+
+    def __init__(self, book: Any, deal: model.Deal, figures: Figures, title: str) -> None:
+        self.book = book
+        self.deal = deal
+        self.figures = figures
+        self.title = title
+        self.sheet = book.add_worksheet(SHEET)
+        self.sheet.set_vba_name("Sheet1")
+        self.sheet.set_comments_author("xl-placement")
+        self.formats = _formats(book)
+        self.values = deal_values(deal)
+
+    def write(self) -> None:
+        sheet, fmt = self.sheet, self.formats
+        sheet.activate()
+        sheet.hide_gridlines(2)
+        sheet.set_column(_LABEL, _LABEL, 38)
+        sheet.set_column(_VALUE, _VALUE, 30)
+        sheet.set_column(_UNIT, _UNIT, 26)
+        sheet.set_column(_PATH, _PATH, 36)
+        sheet.set_column(4, 4, 3)
+        sheet.set_column(_FIG_LABEL, _FIG_LABEL, 46)
+        sheet.set_column(_FIG_UDF, _FIG_NATIVE, 20)
+        sheet.set_column(8, 8, 3)
+        sheet.set_column(_HIST_COL, _HIST_COL + 2, 16)
+        sheet.write_string(0, 0, self.title, fmt["title"])
+        for row, line in enumerate(INSTRUCTIONS, start=1):
+            sheet.write_string(row, 0, line, fmt["note"])
+        sheet.insert_button(
+            1,
+            _FIG_LABEL,
+            {"macro": MACRO_NAME, "caption": "Build report", "width": 200, "height": 44, "x_offset": 8},
+        )
+        row = _FIRST_ROW
+        for section, cells in input_cells(self.deal).items():
+            row = self._section(row, section, cells) + 1
+        self._figures(_FIRST_ROW)
+        allocation = _FIRST_ROW + 10
+        self._allocation(allocation)
+        uses = allocation + TABLE_ROWS["proceeds.uses"] + 3
+        self._uses(uses)
+        self._holders(uses + TABLE_ROWS["proceeds.uses"] + 3)
+        self._history(_FIRST_ROW)
+        sheet.freeze_panes(6, 0)
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)  # one page wide when printed
+
+    def _section(self, row: int, section: str, cells: list[InputCell]) -> int:
+        sheet, fmt = self.sheet, self.formats
+        sheet.write_string(row, _LABEL, SECTION_TITLES[section], fmt["section"])
+        for column in (_VALUE, _UNIT, _PATH):
+            sheet.write_blank(row, column, None, fmt["section"])
+        for cell in cells:
+            row += 1
+            self._input(row, cell)
+        return row + 1
+
+    def _input(self, row: int, cell: InputCell) -> None:
+        sheet, fmt = self.sheet, self.formats
+        label = cell.label + (" *" if cell.required else "")
+        sheet.write_string(row, _LABEL, label, fmt["label"])
+        style = _style(cell)
+        value = self.values.get(cell.path)
+        _write_value(sheet, row, _VALUE, value, fmt[style])
+        sheet.write_string(row, _UNIT, cell.unit, fmt["unit"])
+        sheet.write_string(row, _PATH, cell.path, fmt["path"])
+        address = f"={SHEET}!${_col(_VALUE)}${row + 1}"
+        self.book.define_name(defined_name(cell.path), address)
+        note = f"{cell.doc}\nUnit: {cell.unit}.\nDeal file: {cell.path}" + (
+            " (required)" if cell.required else ""
+        )
+        sheet.write_comment(row, _VALUE, note, {"x_scale": 2.2, "y_scale": 1.6, "author": "xl-placement"})
+        if cell.path in CHOICES:
+            sheet.data_validation(
+                row,
+                _VALUE,
+                row,
+                _VALUE,
+                {
+                    "validate": "list",
+                    "source": list(CHOICES[cell.path]),
+                    "error_title": "Choose from the list",
+                    "error_message": "Pick one of: " + ", ".join(CHOICES[cell.path]),
+                },
+            )
+        elif style == "date":
+            sheet.data_validation(
+                row,
+                _VALUE,
+                row,
+                _VALUE,
+                {
+                    "validate": "date",
+                    "criteria": ">",
+                    "value": dt.date(1900, 1, 1),
+                    "error_title": "A date",
+                    "error_message": "Type a date, e.g. 2025-06-30.",
+                },
+            )
+
+    def _figures(self, row: int) -> None:
+        sheet, fmt, figures = self.sheet, self.formats, self.figures
+        sheet.write_string(row, _FIG_LABEL, "Figures (live: they follow the blue cells)", fmt["section"])
+        sheet.write_string(row, _FIG_UDF, "Excel function", fmt["section"])
+        sheet.write_string(row, _FIG_NATIVE, "Plain formula", fmt["section"])
+        discounts = {r.key: r.discount for r in figures.references}
+        gross = figures.proceeds.gross
+        lines: list[tuple[str, str | None, str, Decimal | None, str]] = [
+            (
+                "Discount to last close",
+                "=PLACEMENT_DISCOUNT(placing_price,market_last_close)",
+                "=1-placing_price/market_last_close",
+                discounts.get("last_close"),
+                "percent",
+            ),
+            (
+                "Discount to 5-day average close",
+                "=PLACEMENT_DISCOUNT(placing_price,market_average_close_5d)",
+                "=1-placing_price/market_average_close_5d",
+                discounts.get("average_close_5d"),
+                "percent",
+            ),
+            (
+                "Discount to 30-day average close",
+                "=PLACEMENT_DISCOUNT(placing_price,market_average_close_30d)",
+                "=1-placing_price/market_average_close_30d",
+                discounts.get("average_close_30d"),
+                "percent",
+            ),
+            (
+                "New shares, % of enlarged share capital",
+                "=DILUTION(placing_new_shares,placing_shares_outstanding)",
+                "=placing_new_shares/(placing_shares_outstanding+placing_new_shares)",
+                figures.percent_of_enlarged,
+                "percent",
+            ),
+            (
+                "New shares, % of existing share capital",
+                '=DILUTION(placing_new_shares,placing_shares_outstanding,"existing")',
+                "=placing_new_shares/placing_shares_outstanding",
+                figures.percent_of_existing,
+                "percent",
+            ),
+            ("Gross proceeds", None, "=placing_new_shares*placing_price", gross, "amount"),
+            (
+                "Proceeds the uses share (net or gross, per the basis)",
+                None,
+                '=IF(proceeds_basis="gross",placing_new_shares*placing_price,'
+                "placing_new_shares*placing_price*(1-N(costs_commission_rate))-N(costs_other_costs))",
+                figures.allocation_base,
+                "amount",
+            ),
+        ]
+        for offset, (label, udf, native, value, style) in enumerate(lines, start=1):
+            sheet.write_string(row + offset, _FIG_LABEL, label, fmt["label"])
+            cached = float(value) if value is not None else 0
+            if udf:
+                sheet.write_formula(row + offset, _FIG_UDF, udf, fmt[style + "_out"], cached)
+            else:
+                sheet.write_string(row + offset, _FIG_UDF, "(plain formula only)", fmt["unit"])
+            sheet.write_formula(row + offset, _FIG_NATIVE, native, fmt[style + "_out"], cached)
+        base_row = row + len(lines)
+        self.book.define_name("figures_allocation_base", f"={SHEET}!${_col(_FIG_NATIVE)}${base_row + 1}")
+
+    def _allocation(self, row: int) -> None:
+        sheet, fmt = self.sheet, self.formats
+        sheet.write_string(row, _FIG_LABEL, "Use of proceeds, allocated (ALLOCATE_PROCEEDS)", fmt["section"])
+        sheet.write_string(row, _FIG_UDF, "Amount", fmt["section"])
+        # Blank rows of the uses table give blank rows here (ALLOCATE_PROCEEDS skips blank weights).
+        formula = "=ALLOCATE_PROCEEDS(figures_allocation_base,uses_share,uses_name,proceeds_decimals)"
+        first = self.figures.allocations[0].name if self.figures.allocations else ""
+        sheet.write_dynamic_array_formula(
+            row + 1, _FIG_LABEL, row + 1, _FIG_LABEL, formula, fmt["label"], first
+        )
+
+    def _uses(self, row: int) -> None:
+        rows = [{"name": u.name, "share": u.share} for u in self.deal.proceeds.uses]
+        self._table(row, _FIG_LABEL, "proceeds.uses", TABLE_ROWS["proceeds.uses"], rows)
+
+    def _holders(self, row: int) -> None:
+        rows = [{"name": h.name, "shares": h.shares} for h in self.deal.shareholders]
+        self._table(row, _FIG_LABEL, "shareholders", TABLE_ROWS["shareholders"], rows)
+
+    def _history(self, row: int) -> None:
+        rows = [{"date": c.date, "close": c.close, "volume": c.volume} for c in self.deal.market.history]
+        self._table(row, _HIST_COL, "market.history", TABLE_ROWS["market.history"], rows)
+
+    def _table(self, row: int, col: int, table: str, capacity: int, rows: list[dict[str, Any]]) -> None:
+        sheet, fmt = self.sheet, self.formats
+        specs = f.TABLES[table]
+        for offset, spec in enumerate(specs):
+            column = col + offset
+            sheet.write_string(row, column, _table_title(table, spec.name), fmt["section"])
+            note = f"{spec.doc}\nUnit: {spec.unit}.\nDeal file: [[{table}]] {spec.name}" + (
+                " (required in each filled row)" if spec.required else ""
+            )
+            sheet.write_comment(row, column, note, {"x_scale": 2.2, "y_scale": 1.4})
+            style = _style(InputCell(f"{table}.{spec.name}", "", spec.unit, ""))
+            for index in range(capacity):
+                value = rows[index].get(spec.name) if index < len(rows) else None
+                _write_value(sheet, row + 1 + index, column, value, fmt[style])
+            first, last = row + 2, row + 1 + capacity
+            letter = _col(column)
+            self.book.define_name(
+                defined_name(f"{table}.{spec.name}"), f"={SHEET}!${letter}${first}:${letter}${last}"
+            )
+        if len(rows) > capacity:
+            raise ValueError(
+                f"{table} has {len(rows)} rows; the workbook holds {capacity} (use a deal file for more)"
+            )
+
+
+def _table_title(table: str, column: str) -> str:
+    titles = {
+        ("proceeds.uses", "name"): "Use of proceeds",
+        ("proceeds.uses", "share"): "Share",
+        ("shareholders", "name"): "Shareholder",
+        ("shareholders", "shares"): "Shares before the deal",
+        ("market.history", "date"): "Price history: date",
+        ("market.history", "close"): "Close",
+        ("market.history", "volume"): "Volume",
+    }
+    return titles.get((table, column), _label(column))
+
+
+def deal_values(deal: model.Deal) -> dict[str, object]:
+    """The value of each input cell for ``deal``, by deal-file path (absent fields left out)."""
+    values: dict[str, object] = {}
+    for key in ("name", "stock_code", "exchange", "currency", "share_class"):
+        values[f"issuer.{key}"] = getattr(deal.issuer, key)
+    placing = deal.placing
+    for spec in f.PLACING:
+        values[f"placing.{spec.name}"] = getattr(placing, spec.name)
+    values["placing.agents"] = f"{AGENT_SEPARATOR} ".join(placing.agents)
+    if placing.mandate_limit is None:
+        values.pop("placing.mandate_used")  # meaningless without the limit
+    market = deal.market
+    values["market.last_close"] = market.last_close
+    values["market.day_vwap"] = market.day_vwap
+    for days, price in market.average_closes.items():
+        values[f"market.average_close_{days}d"] = price
+    for days, price in market.vwaps.items():
+        values[f"market.vwap_{days}d"] = price
+    if deal.costs.stated:
+        values["costs.commission_rate"] = deal.costs.commission_rate
+        values["costs.other_costs"] = deal.costs.other_costs
+    if deal.fx is not None:
+        for key in ("quote_currency", "rate", "source"):
+            values[f"fx.{key}"] = getattr(deal.fx, key)
+    values["proceeds.basis"] = deal.proceeds.basis
+    values["proceeds.decimals"] = deal.proceeds.decimals
+    for key, figure in deal.stated.items():
+        values[f"stated.{key}"] = figure.text
+    return {path: value for path, value in values.items() if value not in (None, "")}
+
+
+def _write_value(sheet: Any, row: int, col: int, value: object, cell_format: Any) -> None:
+    if value is None:
+        sheet.write_blank(row, col, None, cell_format)
+    elif isinstance(value, bool):
+        raise TypeError(f"unexpected true/false value at row {row + 1}")
+    elif isinstance(value, dt.date):
+        sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), cell_format)
+    elif isinstance(value, int):
+        sheet.write_number(row, col, value, cell_format)
+    elif isinstance(value, Decimal):
+        sheet.write_number(row, col, float(value), cell_format)
+    else:
+        sheet.write_string(row, col, str(value), cell_format)
+
+
+_STYLES = {
+    "shares": "shares",
+    "issuer currency": "shares",
+    "issuer currency per share": "price",
+    "issuer currency per quote unit": "price",
+    "fraction": "percent",
+    "fraction of gross": "percent",
+    "date": "date",
+    "digits": "whole",
+    "placees": "whole",
+}
+
+
+def _style(cell: InputCell) -> str:
+    """The cell format of an input: by its unit; stated figures and anything else are text."""
+    if cell.path.startswith("stated."):
+        return "text"
+    return _STYLES.get(cell.unit, "text")
+
+
+def _formats(book: Any) -> dict[str, Any]:
+    blue = {"font_color": "#0000FF", "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"}
+    out = {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF"}
+    return {
+        "title": book.add_format({"bold": True, "font_size": 16}),
+        "note": book.add_format({"italic": True, "font_color": "#404040"}),
+        "section": book.add_format({"bold": True, "bg_color": "#D9E1F2", "bottom": 1}),
+        "label": book.add_format({}),
+        "unit": book.add_format({"font_color": "#595959"}),
+        "path": book.add_format({"font_color": "#808080", "font_name": "Consolas"}),
+        "text": book.add_format({**blue, "num_format": "@"}),
+        "shares": book.add_format({**blue, "num_format": "#,##0"}),
+        "price": book.add_format({**blue, "num_format": "#,##0.00##"}),
+        "percent": book.add_format({**blue, "num_format": "0.00%"}),
+        "date": book.add_format({**blue, "num_format": "yyyy-mm-dd"}),
+        "whole": book.add_format({**blue, "num_format": "0"}),
+        "percent_out": book.add_format({**out, "num_format": "0.0000%"}),
+        "amount_out": book.add_format({**out, "num_format": "#,##0"}),
+    }
+
+
+def _col(index: int) -> str:
+    return str(xlsxwriter.utility.xl_col_to_name(index))
+
+
+# --- the xlwings.conf sheet ---------------------------------------------------------------------
+
+CONF_SETTINGS = (("UDF Modules", PYTHON_MODULE),)
+CONF_NOTES = (
+    "xlwings reads its settings for this workbook from A1 down to the first empty row.",
+    f"UDF Modules = {PYTHON_MODULE}: 'Import Functions' loads the Excel functions of the Python "
+    f"module {PYTHON_MODULE} (installed with xl-placement), whatever this workbook is called.",
+    "The Build report button runs placement.main() the same way, so a copy saved under another name works.",
+    "To choose a Python, add a row above the empty row, e.g. Interpreter_Win | "
+    r"C:\Users\you\AppData\Local\Programs\Python\Python311\python.exe",
+    "Settings not listed here come from your xlwings.conf file, then from xlwings' defaults.",
+)
+
+
+def _write_conf(book: Any) -> None:
+    sheet = book.add_worksheet(CONF_SHEET)
+    sheet.set_vba_name("Sheet2")
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 1, 18)
+    for row, (key, value) in enumerate(CONF_SETTINGS):
+        sheet.write_string(row, 0, key)
+        sheet.write_string(row, 1, value)
+    italic = book.add_format({"italic": True, "font_color": "#404040"})
+    for row, line in enumerate(CONF_NOTES, start=len(CONF_SETTINGS) + 2):
+        sheet.write_string(row, 0, line, italic)
+
+
+def iter_defined_names(deal: model.Deal | None = None) -> Iterator[str]:
+    """Every input's defined name (sections first, then the table columns)."""
+    for cells in input_cells(deal).values():
+        yield from (defined_name(cell.path) for cell in cells)
+    for table, specs in f.TABLES.items():
+        yield from (defined_name(f"{table}.{spec.name}") for spec in specs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m xl_placement.workbook [-o PATH] [--name TITLE] [--force]``: write placement.xlsm."""
+    import argparse  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from xl_placement.errors import PlacementError  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(prog="python -m xl_placement.workbook", description=main.__doc__)
+    parser.add_argument("-o", "--output", default="placement.xlsm", help="the .xlsm file to write")
+    parser.add_argument("--name", help="title at the top of the Inputs sheet")
+    parser.add_argument("--force", action="store_true", help="replace an existing file")
+    args = parser.parse_args(argv)
+    try:
+        written = build_workbook(args.output, args.name, force=args.force)
+    except (PlacementError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
+    print(f"wrote {written}")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
