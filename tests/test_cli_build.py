@@ -282,3 +282,28 @@ def test_two_runs_creating_the_same_new_report(tmp_path: Path) -> None:
     assert all("already exists" in err for code, err in results if code == 3)
     assert openpyxl.load_workbook(target).sheetnames
     assert leftovers(tmp_path) == []
+
+
+def test_build_and_check_from_a_deal_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A placement.xlsm's Inputs sheet is a DEAL too: check passes and build prints the demo's 8.61% and 4.0357%."""
+    from xl_placement.workbook import build_workbook  # noqa: PLC0415
+
+    book = build_workbook(tmp_path / "placement.xlsm")
+    code, out, err = run(capsys, "check", str(book))
+    assert (code, err) == (0, "")
+    code, out, err = run(capsys, "build", str(book), "-o", str(tmp_path / "from-workbook.xlsx"))
+    assert (code, err) == (0, "")
+    assert "discount to last close (HKD 2.09): 8.61%" in out
+    assert "4.0357% of enlarged" in out
+    assert openpyxl.load_workbook(tmp_path / "from-workbook.xlsx").sheetnames
+
+
+def test_a_fake_workbook_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A text file named .xlsx is refused as not a workbook (exit 2, one line, no traceback)."""
+    fake = tmp_path / "deal.xlsx"
+    fake.write_text("issuer,price\nX,1\n")
+    code, out, err = run(capsys, "build", str(fake), "-o", str(tmp_path / "r.xlsx"))
+    assert (code, out) == (2, "")
+    assert err.startswith("error: ")
+    assert "Traceback" not in err
+    assert not (tmp_path / "r.xlsx").exists()
