@@ -109,6 +109,19 @@ def module_sources(project: bytes) -> dict[str, str]:
     }
 
 
+def write_module_sources(project: bytes, folder: str | Path) -> list[Path]:
+    """Write each module's source to ``folder`` (``docs/vba/``) as ``.bas`` or ``.cls``, LF line ends."""
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, source in module_sources(project).items():
+        is_class = "Attribute VB_Base = " in source or "Attribute VB_PredeclaredId" in source
+        path = target / f"{name}{'.cls' if is_class else '.bas'}"
+        path.write_text(source.replace("\r\n", "\n"), encoding="utf-8", newline="\n")
+        written.append(path)
+    return written
+
+
 def _read_streams(data: bytes) -> dict[str, bytes]:
     """Every stream of an OLE compound file, by path (``"VBA/dir"``): a small MS-CFB reader."""
     if data[:8] != _SIGNATURE or len(data) < _SECTOR:

@@ -26,7 +26,7 @@ from xl_placement.dealfile import deal_from_mapping, parse_text
 from xl_placement.figures import Figures, compute
 from xl_placement.inputs import AGENT_SEPARATOR, SHEET, TABLE_ROWS, defined_name
 from xl_placement.output import write_atomic
-from xl_placement.vba import MACRO_NAME, build_vba_project
+from xl_placement.vba import MACRO_NAME, build_vba_project, write_module_sources
 
 CONF_SHEET = "xlwings.conf"
 PYTHON_MODULE = "placement"  # the module the button runs and "Import Functions" loads
@@ -564,6 +564,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", default="placement.xlsm", help="the .xlsm file to write")
     parser.add_argument("--name", help="title at the top of the Inputs sheet")
     parser.add_argument("--force", action="store_true", help="replace an existing file")
+    parser.add_argument(
+        "--vba-docs", metavar="DIR", help="also write each VBA module's source to DIR (docs/vba)"
+    )
     args = parser.parse_args(argv)
     try:
         written = build_workbook(args.output, args.name, force=args.force)
@@ -571,6 +574,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)  # noqa: T201
         return 2
     print(f"wrote {written}")  # noqa: T201
+    if args.vba_docs:
+        for path in write_module_sources(build_vba_project(), args.vba_docs):
+            print(f"wrote {path}")  # noqa: T201
     return 0
 
 
