@@ -10,6 +10,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import types
+
+import pytest
+
+import placement
 
 HEAVY = ("openpyxl", "xlsxwriter", "defusedxml")
 
@@ -23,19 +28,36 @@ print(json.dumps({"added": added, "loaded": sorted(sys.modules)}))
 """
 
 
-def _probe() -> dict[str, list[str]]:
+@pytest.fixture(scope="module")
+def probe() -> dict[str, list[str]]:
+    """Import xlwings, then placement, in a fresh Python; list the modules loaded and those added."""
     result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True)
     return json.loads(result.stdout)
 
 
-def test_importing_placement_loads_no_report_libraries():
+def test_importing_placement_loads_no_report_libraries(probe):
     """After ``import placement`` none of openpyxl, XlsxWriter or defusedxml is loaded."""
-    loaded = {name.split(".")[0] for name in _probe()["loaded"]}
+    loaded = {name.split(".")[0] for name in probe["loaded"]}
     assert not loaded & set(HEAVY)
 
 
-def test_placement_adds_only_its_own_modules_and_the_standard_library():
+def test_placement_adds_only_its_own_modules_and_the_standard_library(probe):
     """Beyond what ``import xlwings`` loads, ``import placement`` adds only xl_placement and standard modules."""
-    added = {name.split(".")[0] for name in _probe()["added"]}
+    added = {name.split(".")[0] for name in probe["added"]}
     foreign = {name for name in added if name not in sys.stdlib_module_names and not name.startswith("_")}
     assert foreign == {"placement", "xl_placement"}
+
+
+def test_button_module_is_not_imported_with_the_functions(probe):
+    """The button's module (and the report machinery behind it) loads only when the button runs."""
+    assert "xl_placement.button" not in probe["loaded"]
+
+
+def test_main_runs_the_button(monkeypatch):
+    """placement.main(), what the workbook's button calls, runs xl_placement.button.main()."""
+    calls = []
+    fake = types.ModuleType("xl_placement.button")
+    fake.main = lambda: calls.append("button")
+    monkeypatch.setitem(sys.modules, "xl_placement.button", fake)
+    placement.main()
+    assert calls == ["button"]

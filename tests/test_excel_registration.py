@@ -31,6 +31,11 @@ EXPECTED_SIGNATURES = {
     "BENCHMARKED_PRICE": "agreement_close, prior_closes",
     "THEORETICAL_DILUTION": "benchmarked_price, existing_shares, new_shares, price",
     "VWAP": "prices, volumes",
+    "PLACEMENT_CHECK": (
+        "exchange, price, new_shares, shares_outstanding, last_close, Optional average_close_5d, "
+        "Optional mandate, Optional min_placees, Optional mandate_limit, Optional mandate_used, "
+        "Optional day_vwap, Optional vwap_15d, Optional currency"
+    ),
 }
 
 EXCEL_TEXT_LIMIT = 255  # Excel's limit on a description and on each argument's help
@@ -105,7 +110,7 @@ def registered() -> _Recorder:
 
 
 def test_import_registers_exactly_the_documented_functions(registered):
-    """Import Functions registers the seven documented functions and nothing else (no helpers, no main)."""
+    """Import Functions registers the eight documented functions and nothing else (no helpers, no main)."""
     assert set(registered.macro_options) == {f"'placement.xlsm'!{name}" for name in EXPECTED_SIGNATURES}
 
 

@@ -12,7 +12,7 @@ import xlsxwriter
 
 from xl_placement import libreoffice
 from xl_placement.errors import DependencyMissingError
-from xl_placement.libreoffice import CellError, ConversionError, formula_errors, recalculate
+from xl_placement.libreoffice import CellError, ConversionError, formula_errors, recalculate, recalculate_many
 
 
 def _stale_workbook(path: Path) -> Path:
@@ -99,6 +99,33 @@ def test_formula_errors_reports_libreoffice_err_codes(tmp_path):
     book.save(path)
     assert formula_errors(path) == [CellError("S", "A1", "Err:502")]
     assert str(CellError("S", "A1", "Err:502")) == "'S'!A1 = Err:502"
+
+
+@pytest.mark.libreoffice
+def test_recalculate_many_converts_each_file_in_one_start(tmp_path):
+    """Several workbooks recalculated in one batch each come back with their own right values."""
+    sources = []
+    for index in range(3):
+        book = xlsxwriter.Workbook(str(tmp_path / f"deal{index}.xlsx"))
+        sheet = book.add_worksheet("Deal")
+        sheet.write("A1", index)
+        sheet.write_formula("A2", "=A1*10", None, -1)
+        book.close()
+        sources.append(tmp_path / f"deal{index}.xlsx")
+    results = recalculate_many(sources, tmp_path / "out")
+    assert results == [tmp_path / "out" / f"deal{index}.xlsx" for index in range(3)]
+    values = [openpyxl.load_workbook(result, data_only=True)["Deal"]["A2"].value for result in results]
+    assert values == [0, 10, 20]
+
+
+@pytest.mark.libreoffice
+def test_recalculate_many_refuses_clashing_names(tmp_path):
+    """Two files with the same name would overwrite each other's result, so the batch is refused."""
+    first = _stale_workbook(tmp_path / "stale.xlsx")
+    (tmp_path / "other").mkdir()
+    second = _stale_workbook(tmp_path / "other" / "stale.xlsx")
+    with pytest.raises(ConversionError, match=r"must have different names, got stale, stale"):
+        recalculate_many([first, second], tmp_path / "out")
 
 
 @pytest.mark.libreoffice

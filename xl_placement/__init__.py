@@ -1,8 +1,18 @@
 """xl-placement: analyse an equity placing in Excel.
 
-The public surface: load a deal, compute its figures, and the core calculations.
+The public surface: load a deal, compute its figures, check them, build the report
+(``xl_placement.api``), and the core calculations.
 """
 
+from xl_placement.api import (
+    FigureRow,
+    build_report,
+    check_deal,
+    export_pdf,
+    figure_rows,
+    figures_frame,
+    load_deal,
+)
 from xl_placement.capital import (
     dilution,
     mandate_headroom,
@@ -11,7 +21,7 @@ from xl_placement.capital import (
     theoretical_dilution_effect,
 )
 from xl_placement.deal import Deal
-from xl_placement.dealfile import deal_from_mapping, load_deal
+from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import (
     CalculationError,
     DealError,
@@ -34,6 +44,7 @@ __all__ = [
     "CalculationError",
     "Deal",
     "DealError",
+    "FigureRow",
     "Figures",
     "InputError",
     "OutputError",
@@ -48,10 +59,15 @@ __all__ = [
     "average_close",
     "benchmark_window",
     "benchmarked_price",
+    "build_report",
+    "check_deal",
     "compute",
     "deal_from_mapping",
     "dilution",
     "discount",
+    "export_pdf",
+    "figure_rows",
+    "figures_frame",
     "load_deal",
     "mandate_headroom",
     "proceeds",

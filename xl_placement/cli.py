@@ -1,30 +1,403 @@
-"""The xl-placement command line."""
+"""The xl-placement command line: build, check, batch and init.
+
+Start-up stays light: only argparse is imported here; each command imports what it
+needs when it runs (openpyxl for a report, LibreOffice only for --pdf).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from xl_placement.dealfile import load_deal
-from xl_placement.errors import PlacementError
-from xl_placement.figures import compute
-from xl_placement.summary import summary_lines
+from xl_placement import __version__
+from xl_placement.errors import (
+    MISSING,
+    DealError,
+    DependencyMissingError,
+    InputError,
+    OutputError,
+    OutputExistsError,
+    PlacementError,
+)
+
+if TYPE_CHECKING:
+    from xl_placement.batch import Outcome
+    from xl_placement.checks import CheckReport
+    from xl_placement.figures import Figures
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # a check failed (check), a deal failed (batch)
+EXIT_BAD_INPUT = 2  # bad deal file, batch row, workbook or argument (argparse uses 2 as well)
+EXIT_OUTPUT = 3  # the output exists, is open in another program, or cannot be written
+EXIT_MISSING = 4  # a program the command needs is not installed (LibreOffice for --pdf)
+EXIT_INTERNAL = 70  # a bug: please report it with the --debug output
+EXIT_INTERRUPTED = 130
+
+DEFAULT_OUT_DIR = Path("out")
+DEFAULT_INIT_PATH = Path("deal.toml")
+
+EXIT_STATUS_HELP = """\
+exit status:
+  0  success (check: every rule passed and every stated figure matches)
+  1  check: a listing-rule breach or a stated figure that differs;
+     batch: at least one deal failed (the others are still built)
+  2  bad input: a deal file, batch row, workbook or argument (the message names it)
+  3  output not written: the file exists (use --force), is open in another
+     program, or the folder cannot be written; any previous file is unchanged
+  4  a required program is missing (LibreOffice for --pdf)
+ 70  internal error (a bug): rerun with --debug and report the traceback
+130  interrupted (Ctrl-C); no partial output is left"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the full traceback of an error (for bug reports)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="xl-placement",
+        description="Analyse an equity placing: discount, dilution, proceeds, use of proceeds and "
+        "listing-rule checks, as a report workbook, from a deal file (TOML or JSON) or a workbook.",
+        epilog=EXIT_STATUS_HELP + "\n\nRun 'xl-placement COMMAND --help' for a command's options.",
+        formatter_class=formatter,
+        parents=[debug],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    build = commands.add_parser(
+        "build",
+        parents=[debug],
+        formatter_class=formatter,
+        help="build a deal's report workbook (and PDF) and print its summary",
+        description="Build the report workbook of one deal and print its key figures and check results.",
+        epilog="example:\n  xl-placement build examples/sensetime.toml -o out/sensetime.xlsx --force\n\n"
+        + EXIT_STATUS_HELP,
+    )
+    build.add_argument(
+        "deal", metavar="DEAL", help="deal file (.toml/.json) or workbook with an Inputs sheet (.xlsx/.xlsm)"
+    )
+    build.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.xlsx",
+        type=Path,
+        help=f"report file to write (default: {DEFAULT_OUT_DIR}/<DEAL name>.xlsx in the current folder)",
+    )
+    build.add_argument(
+        "--pdf", action="store_true", help="also write a PDF beside the report (needs LibreOffice)"
+    )
+    build.add_argument("--force", action="store_true", help="replace existing output files (atomically)")
+    build.set_defaults(run=_build)
+
+    check = commands.add_parser(
+        "check",
+        parents=[debug],
+        formatter_class=formatter,
+        help="validate a deal, run the listing-rule checks and compare stated figures; writes nothing",
+        description="Validate a deal, run the listing-rule checks, compare the stated figures with the "
+        "computed ones and print the announcement sentences. No file is written.",
+        epilog="example:\n  xl-placement check examples/sensetime.toml --json\n\n" + EXIT_STATUS_HELP,
+    )
+    check.add_argument(
+        "deal", metavar="DEAL", help="deal file (.toml/.json) or workbook with an Inputs sheet (.xlsx/.xlsm)"
+    )
+    check.add_argument(
+        "--json",
+        action="store_true",
+        help="print machine-readable results (numbers as exact decimal strings)",
+    )
+    check.set_defaults(run=_check)
+
+    batch = commands.add_parser(
+        "batch",
+        parents=[debug],
+        formatter_class=formatter,
+        help="build reports for many deals (a CSV table or a folder of deal files) in parallel",
+        description="Build one report per deal, in parallel, plus summary.xlsx and summary.csv listing "
+        "every deal's key figures, status and error. A bad row is reported with its row number and "
+        "does not stop the others. CSV columns are dotted field paths (issuer.name, placing.price, "
+        "proceeds.uses.0.share, ...); an empty cell is an absent field.",
+        epilog="example:\n  xl-placement batch deals.csv --out-dir out/batch --workers 4\n\n"
+        + EXIT_STATUS_HELP,
+    )
+    batch.add_argument(
+        "input", metavar="INPUT", help="a .csv file (one deal a row) or a folder of .toml/.json deal files"
+    )
+    batch.add_argument(
+        "--out-dir",
+        required=True,
+        metavar="DIR",
+        type=Path,
+        help="folder for the reports and summaries (created if missing)",
+    )
+    batch.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="processes to run at once (default: one per CPU core)",
+    )
+    batch.add_argument("--force", action="store_true", help="replace existing reports and summaries")
+    batch.set_defaults(run=_batch)
+
+    init = commands.add_parser(
+        "init",
+        parents=[debug],
+        formatter_class=formatter,
+        help="write a commented example deal file to start from",
+        description="Write a commented example deal file (the demo deal, every field explained).",
+        epilog="example:\n  xl-placement init my-deal.toml\n\n" + EXIT_STATUS_HELP,
+    )
+    init.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_INIT_PATH,
+        metavar="PATH",
+        help=f"the .toml file to write, or a folder to write {DEFAULT_INIT_PATH} into (default: {DEFAULT_INIT_PATH})",
+    )
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+    init.set_defaults(run=_init)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, got {text!r}")
+    return value
+
+
+# --- the commands ----------------------------------------------------------------
+
+
+def _build(args: argparse.Namespace) -> int:
+    from xl_placement import api  # noqa: PLC0415 - light start-up
+
+    out = args.output if args.output is not None else DEFAULT_OUT_DIR / f"{Path(args.deal).stem}.xlsx"
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(f"-o {out}: the report is an .xlsx workbook; give a name ending in .xlsx")
+    if Path(args.deal).exists() and out.exists() and out.resolve() == Path(args.deal).resolve():
+        raise InputError(f"-o {out}: that is the deal itself; choose another output file")
+    pdf = out.with_suffix(".pdf")
+    if args.pdf:
+        from xl_placement.libreoffice import require_soffice  # noqa: PLC0415 - light start-up
+
+        require_soffice("--pdf")  # before anything is written: all outputs or none
+        if pdf.exists() and not args.force:
+            raise OutputExistsError(
+                f"{pdf} already exists; use --force to replace it (or choose another -o path)"
+            )
+    deal = api.load_deal(args.deal)
+    figures = api.compute(deal)
+    checks = api.check_deal(figures)
+    written = api.build_report(deal, out, force=args.force)
+    _print_summary(figures, checks)
+    _out(f"report: {written}")
+    if args.pdf:
+        from xl_placement.libreoffice import ConversionError  # noqa: PLC0415 - light start-up
+
+        try:
+            _out(f"pdf: {api.export_pdf(written, pdf, force=args.force)}")
+        except ConversionError as exc:
+            raise OutputError(f"{pdf} was not written: {exc}") from exc
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from xl_placement import api  # noqa: PLC0415 - light start-up
+
+    try:
+        deal = api.load_deal(args.deal)
+        figures = api.compute(deal)
+    except InputError as exc:
+        if args.json:
+            _print_json(_invalid_json(args.deal, exc))
+        raise
+    checks = api.check_deal(figures)
+    if args.json:
+        _print_json(_check_json(figures, checks))
+    else:
+        _print_summary(figures, checks)
+        if checks.sentences:
+            _out("announcement wording:")
+            for sentence in checks.sentences:
+                _out(f"  {sentence}")
+        _out("all checks passed" if checks.passed else "some checks failed (see above)")
+    return EXIT_OK if checks.passed else EXIT_FAILED
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from xl_placement.batch import FAILED, ProgressBar, run_batch  # noqa: PLC0415 - light start-up
+
+    bar = ProgressBar(sys.stderr)
+    debug = getattr(args, "debug", False)
+
+    def progress(outcome: Outcome, done: int, total: int) -> None:
+        if outcome.status == FAILED:
+            bar.clear()
+            for line in outcome.error.splitlines():
+                _err(f"error: {line}")
+            if debug and outcome.trace:
+                _err(outcome.trace)
+        bar(outcome, done, total)
+
+    result = run_batch(args.input, args.out_dir, workers=args.workers, force=args.force, progress=progress)
+    counts = {
+        status: sum(o.status == status for o in result.outcomes) for status in ("passed", "breach", FAILED)
+    }
+    _out(
+        f"{len(result.outcomes)} deals: {counts['passed']} passed, "
+        f"{counts['breach']} with a breach or a stated figure that differs, {counts[FAILED]} failed"
+    )
+    for path in result.summaries:
+        _out(f"summary: {path}")
+    return EXIT_FAILED if result.failed else EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    from importlib.resources import files  # noqa: PLC0415 - light start-up
+
+    from xl_placement.output import write_atomic  # noqa: PLC0415 - light start-up
+
+    path: Path = args.path
+    if path.is_dir():
+        path = path / DEFAULT_INIT_PATH
+    if path.suffix.lower() != ".toml":
+        raise InputError(f"{path}: the example is a TOML deal file; give a name ending in .toml")
+    example = files("xl_placement").joinpath("data/example-deal.toml").read_bytes()
+    write_atomic(path, example, force=args.force)
+    _out(f"wrote {path}")
+    _out(f"next: edit it, then run 'xl-placement check {path}' and 'xl-placement build {path}'")
+    return EXIT_OK
+
+
+# --- printing --------------------------------------------------------------------
+
+
+def _print_summary(figures: Figures, checks: CheckReport) -> None:
+    from xl_placement.summary import summary_lines  # noqa: PLC0415 - light start-up
+
+    _out("\n".join(summary_lines(figures)))
+    for rule in checks.rules:
+        detail = f" ({rule.detail})" if rule.detail else ""
+        _out(f"  [{rule.status}] {rule.rule} {rule.title}{detail}")
+    for stated in checks.stated:
+        mark = "matches" if stated.matches else "DIFFERS"
+        _out(f"  [{mark}] {stated.label}: stated {stated.stated}, computed {stated.computed_text}")
+
+
+def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
+    from dataclasses import asdict  # noqa: PLC0415 - light start-up
+
+    from xl_placement.api import figure_rows  # noqa: PLC0415 - light start-up
+
+    return {
+        "deal": figures.deal.source,
+        "status": "passed" if checks.passed else "failed",
+        "passed": checks.passed,
+        "figures": {
+            row.key: {"label": row.label, "value": row.value, "unit": row.unit, "group": row.group}
+            for row in figure_rows(figures)
+        },
+        "rules": [asdict(rule) for rule in checks.rules],
+        "stated": [asdict(stated) for stated in checks.stated],
+        "sentences": list(checks.sentences),
+    }
+
+
+def _invalid_json(deal: str, exc: InputError) -> dict[str, Any]:
+    if isinstance(exc, DealError):
+        problems = [
+            {"path": p.path, "value": None if p.value is MISSING else str(p.value), "expected": p.expected}
+            for p in exc.problems
+        ]
+    else:
+        problems = [{"path": "", "value": None, "expected": str(exc)}]
+    return {"deal": deal, "status": "invalid", "passed": False, "problems": problems}
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    import json  # noqa: PLC0415 - light start-up
+
+    _out(json.dumps(data, indent=2, ensure_ascii=False, default=_json_value))
+
+
+def _json_value(value: object) -> str:
+    """Decimals (and dates) as exact strings: 0.08612440191387559808612440191 stays exact."""
+    from datetime import date  # noqa: PLC0415 - light start-up
+    from decimal import Decimal  # noqa: PLC0415 - light start-up
+
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot show {type(value).__name__} as JSON")
+
+
+# --- running ---------------------------------------------------------------------
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(f"{text}\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(f"{text}\n")
+
+
+def _report_error(exc: BaseException, debug: bool) -> None:
+    if debug:
+        import traceback  # noqa: PLC0415 - only on errors
+
+        traceback.print_exception(exc, file=sys.stderr)
+    for line in (str(exc) or type(exc).__name__).splitlines():
+        _err(f"error: {line}")
+
+
+_EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (InputError, EXIT_BAD_INPUT),
+    (OutputError, EXIT_OUTPUT),
+    (DependencyMissingError, EXIT_MISSING),
+    (PlacementError, EXIT_INTERNAL),  # TemplateError: a broken installation
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="xl-placement", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="compute a deal's figures")
-    build.add_argument("deal")
-    build.add_argument("-o", "--output")
-    build.add_argument("--force", action="store_true")
-    args = parser.parse_args(argv)
+    """Run the command line.
+
+    Args:
+        argv: the arguments (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit status (see ``xl-placement --help``).
+    """
+    args = _parser().parse_args(argv)
+    debug = getattr(args, "debug", False)
+    run: Callable[[argparse.Namespace], int] = args.run
     try:
-        figures = compute(load_deal(args.deal))
+        return run(args)
+    except KeyboardInterrupt:
+        _err("error: interrupted; no partial output was left")
+        return EXIT_INTERRUPTED
     except PlacementError as exc:
-        print(f"error: {exc}", file=sys.stderr)  # noqa: T201
-        return 2
-    print("\n".join(summary_lines(figures)))  # noqa: T201
-    return 0
+        _report_error(exc, debug)
+        return next(code for kind, code in _EXIT_CODES if isinstance(exc, kind))
+    except Exception as exc:  # noqa: BLE001 - a bug still gets a one-line message, not a traceback
+        _report_error(exc, debug)
+        _err(f"error: internal error ({type(exc).__name__}); rerun with --debug and report the traceback")
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import json
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -67,8 +68,9 @@ def load_deal(path: str | Path) -> model.Deal:
     try:
         content = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
         raise DealError(
-            [Problem("file", MISSING, f"must be UTF-8 text (byte {exc.start:,} is not); save it as UTF-8")],
+            [Problem("file", MISSING, f"must be UTF-8 text (line {line:,} is not); save it as UTF-8")],
             source,
         ) from exc
     data = parse_text(content, suffix.lstrip("."), source)
@@ -96,20 +98,26 @@ class _Reader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def section(self, data: Mapping[str, Any], name: str, *, required: bool = True) -> dict[str, Any]:
+    def section(self, data: Mapping[str, Any], name: str) -> dict[str, Any] | None:
+        """The table called ``name``, or None when it is absent or not a table (reported once)."""
         value = data.get(name)
         if value is None:
-            if required:
+            if name in f.REQUIRED_SECTIONS:
                 self.problems.append(Problem(name, MISSING, f"the [{name}] section is missing"))
-            return {}
+            return None
         if not isinstance(value, dict):
             self.problems.append(Problem(name, value, f"must be a table ([{name}])"))
-            return {}
+            return None
         return value
 
-    def fields(self, data: Mapping[str, Any], specs: Sequence[f.Field], path: str) -> dict[str, Any]:
-        """Parse the plain fields of one table; unknown names are reported with a suggestion."""
+    def fields(self, data: Mapping[str, Any] | None, specs: Sequence[f.Field], path: str) -> dict[str, Any]:
+        """Parse the plain fields of one table; unknown names are reported with a suggestion.
+
+        A missing table (None) has been reported already, so its fields are not listed again.
+        """
         result: dict[str, Any] = {}
+        if data is None:
+            return result
         by_name = {spec.name: spec for spec in specs}
         patterns = [name for name in by_name if "<N>" in name]
         for key, value in data.items():
@@ -140,8 +148,11 @@ class _Reader:
 
     def unknown(self, key: str, known: Sequence[str], path: str) -> None:
         """Report an unknown name, suggesting the closest known one (``path`` "" is the top level)."""
-        names = [k for k in known if "<N>" not in k]
-        close = difflib.get_close_matches(key, names, n=1)
+        # A patterned name is compared as if N were 5, and suggested as the pattern.
+        names = {k.replace("<N>", "5"): k for k in known}
+        found = difflib.get_close_matches(key, list(names), n=1)
+        close = [names[found[0]]] if found else []
+        key = _shown_key(key)
         if not path:
             hint = f"; did you mean [{close[0]}]?" if close else f"; known sections: {', '.join(known)}"
             self.problems.append(Problem(key, MISSING, "is not a known section" + hint))
@@ -197,19 +208,20 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
         if key not in known:
             reader.unknown(key, sorted(known), "")
     issuer = reader.fields(reader.section(data, "issuer"), f.ISSUER, "issuer")
-    placing_raw = reader.section(data, "placing")
-    placing = reader.fields(placing_raw, f.PLACING, "placing")
+    placing = reader.fields(reader.section(data, "placing"), f.PLACING, "placing")
     market_raw = reader.section(data, "market")
     market = reader.fields(market_raw, f.MARKET, "market")
-    history = reader.table(market_raw.get("history"), f.HISTORY, "market.history")
-    costs_raw = reader.section(data, "costs", required=False)
+    history = reader.table((market_raw or {}).get("history"), f.HISTORY, "market.history")
+    costs_raw = reader.section(data, "costs")
     costs = reader.fields(costs_raw, f.COSTS, "costs")
-    fx_raw = reader.section(data, "fx", required=False)
     # An [fx] table, even an empty one, must be complete; without one, amounts stay in one currency.
-    fx = reader.fields(fx_raw, f.FX, "fx") if "fx" in data else {}
+    fx = reader.fields(reader.section(data, "fx"), f.FX, "fx")
     proceeds_raw = reader.section(data, "proceeds")
     proceeds = reader.fields(proceeds_raw, f.PROCEEDS, "proceeds")
-    uses = reader.table(proceeds_raw.get("uses"), f.USE, "proceeds.uses", required=bool(proceeds_raw))
+    proceeds_raw = proceeds_raw or {}
+    uses = reader.table(
+        proceeds_raw.get("uses"), f.USE, "proceeds.uses", required=isinstance(data.get("proceeds"), dict)
+    )
     holders = reader.table(data.get("shareholders"), f.SHAREHOLDER, "shareholders")
     stated = _stated(reader, data.get("stated"))
 
@@ -257,7 +269,7 @@ def _opt_dec(value: int | None) -> Decimal | None:
 def _cross_checks(
     reader: _Reader,
     placing: dict[str, Any],
-    market_raw: dict[str, Any],
+    market_raw: dict[str, Any] | None,
     history: list[tuple[int, dict[str, Any]]],
     uses: list[tuple[int, dict[str, Any]]],
     holders: list[tuple[int, dict[str, Any]]],
@@ -265,7 +277,7 @@ def _cross_checks(
     """Checks that involve more than one field."""
     problems = reader.problems
     # An invalid last_close has its own message already; only its absence is reported here.
-    if "last_close" not in market_raw and not market_raw.get("history"):
+    if market_raw is not None and "last_close" not in market_raw and not market_raw.get("history"):
         problems.append(
             Problem("market.last_close", MISSING, "is required unless [[market.history]] is given")
         )
@@ -274,7 +286,7 @@ def _cross_checks(
             problems.append(
                 Problem(
                     f"market.history[{index}].date",
-                    row["date"].isoformat(),
+                    row["date"],
                     f"must be after the previous row's {before['date'].isoformat()} (history runs oldest first, one row a day)",
                 )
             )
@@ -311,6 +323,17 @@ def _cross_checks(
     limit, used = placing.get("mandate_limit"), placing.get("mandate_used")
     if used is not None and limit is None:
         problems.append(Problem("placing.mandate_used", used, "needs placing.mandate_limit as well"))
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.<>-]{1,60}$")
+
+
+def _shown_key(key: str) -> str:
+    """A name from the file, safe to show: odd names (control characters, spaces, very long) are quoted."""
+    if _PLAIN_KEY.match(key):
+        return key
+    shown = repr(key)
+    return shown if len(shown) <= 60 else f"{shown[:45]}...({len(key):,} chars)"
 
 
 def _check_shares(reader: _Reader, uses: list[dict[str, Any]]) -> None:

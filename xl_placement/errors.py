@@ -42,10 +42,8 @@ MISSING: object = _MISSING
 
 def _show(value: object, limit: int = 60) -> str:
     """Show a value compactly and safely (long text shortened, control characters escaped)."""
+    # repr() already escapes control and other unprintable characters ("a\nb" shows as 'a\nb').
     text = repr(value) if isinstance(value, str) else str(value)
-    text = (
-        text.encode("unicode_escape", "backslashreplace").decode("ascii") if isinstance(value, str) else text
-    )
     if len(text) > limit:
         text = f"{text[: limit - 15]}...({len(value) if isinstance(value, str) else len(text)} chars)"
     return text

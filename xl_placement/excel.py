@@ -28,7 +28,11 @@ import xlwings as xw
 
 from xl_placement import capital, fields
 from xl_placement import prices as market  # not `prices`: VWAP has an argument of that name
-from xl_placement.errors import InputError
+from xl_placement.checks import check_deal
+from xl_placement.deal import Deal
+from xl_placement.dealfile import SHARE_TOLERANCE, deal_from_mapping
+from xl_placement.errors import MISSING, DealError, InputError, Problem
+from xl_placement.figures import compute
 from xl_placement.proceeds import allocate_proceeds
 from xl_placement.proceeds import proceeds as placing_proceeds
 
@@ -82,13 +86,17 @@ def _cells(value: Cell) -> list[Any]:
     return flat
 
 
+def _single(name: str, value: Cell) -> object:
+    """The value of an argument that takes one cell (a one-cell range counts as its cell)."""
+    cells = _cells(value)
+    if len(cells) != 1:
+        raise InputError(f"{name} must be a single cell, got a range of {len(cells)} cells")
+    return cells[0]
+
+
 def _parse(name: str, value: object, parse: Callable[[object], Any]) -> Any:
     """Parse one cell with a deal-file field parser; a blank or bad cell names the argument."""
-    if isinstance(value, list | tuple):
-        cells = _cells(value)
-        if len(cells) != 1:
-            raise InputError(f"{name} must be a single cell, got a range of {len(cells)} cells")
-        value = cells[0]
+    value = _single(name, value)
     if _is_blank(value):
         raise InputError(f"{name} is blank; give a value")
     try:
@@ -113,15 +121,19 @@ def _optional(name: str, value: object, parse: Callable[[object], Any], default:
     return default if _is_blank(value) else _parse(name, value, parse)
 
 
-def _numbers(name: str, value: Cell, parse: Callable[[object], Any] = fields.positive) -> list[Any]:
-    """The non-blank cells of a range, each parsed; blanks are skipped (a range may be longer than the data).
+def _prices(name: str, value: Cell) -> list[Decimal]:
+    """The prices in the non-blank cells of a range; blanks are skipped (a range may be longer than the data).
 
     A bad cell is named by its position in the range, counted across each row, then down.
     """
     cells = _cells(value)
     if len(cells) == 1:
-        return [_parse(name, cells[0], parse)]
-    parsed = [_parse(_cell_name(name, i), cell, parse) for i, cell in enumerate(cells) if not _is_blank(cell)]
+        return [_parse(name, cells[0], fields.positive)]
+    parsed = [
+        _parse(_cell_name(name, i), cell, fields.positive)
+        for i, cell in enumerate(cells)
+        if not _is_blank(cell)
+    ]
     if not parsed:
         raise InputError(f"{name} has no values; select the cells that hold them")
     return parsed
@@ -152,7 +164,7 @@ def _to_excel(value: Decimal | int | None) -> float | str:
     return "" if value is None else float(value)
 
 
-def excel_function(function: _F) -> _F:
+def _cell_function(function: _F) -> _F:
     """Turn any failure into the one line a cell shows, never a traceback.
 
     An ``InputError`` (bad argument, impossible calculation) becomes ``#VALUE! <message>``;
@@ -191,11 +203,11 @@ def _one_line(text: str) -> str:
     doc="Optional: with a range of closes, average only the last N (e.g. 5); default all of them.",
     **_READ,
 )
-@excel_function
+@_cell_function
 def PLACEMENT_DISCOUNT(price: Cell, reference: Cell, days: Cell = None) -> Any:
     """Discount of the placing price to a reference price or to the average of a range of closes, as a fraction: 1 - price / reference. Negative is a premium."""
     p = _parse("price", price, fields.positive)
-    closes = _numbers("reference", reference)
+    closes = _prices("reference", reference)
     n = _optional("days", days, fields.positive_whole, len(closes))
     if n > len(closes):
         raise InputError(
@@ -212,7 +224,7 @@ def PLACEMENT_DISCOUNT(price: Cell, reference: Cell, days: Cell = None) -> Any:
     doc='Optional: "enlarged" (default, new / (existing + new)) or "existing" (new / existing).',
     **_READ,
 )
-@excel_function
+@_cell_function
 def DILUTION(new_shares: Cell, existing_shares: Cell, basis: Cell = None) -> Any:
     """New shares as a fraction of the enlarged share capital (default) or of the existing share capital."""
     new = _parse("new_shares", new_shares, fields.positive_whole)
@@ -235,7 +247,7 @@ def DILUTION(new_shares: Cell, existing_shares: Cell, basis: Cell = None) -> Any
 @xw.arg(
     "decimals", doc="Optional: digits after the point of each amount (default 2; 0 for whole units).", **_READ
 )
-@excel_function
+@_cell_function
 def ALLOCATE_PROCEEDS(amount: Cell, weights: Cell, labels: Cell = None, decimals: Cell = None) -> Any:
     """Split an amount by weights into amounts that add up to it exactly at the given decimals (largest remainder). Spills one row per weight."""
     total = _parse("amount", amount, fields.non_negative)
@@ -269,7 +281,7 @@ def _weights(cells: dict[int, object]) -> list[Decimal]:
     if any(value > 1 for value in values):
         values = [value / 100 for value in values]
     total = sum(values, Decimal(0))
-    if abs(total - 1) > Decimal("0.000001"):
+    if abs(total - 1) > SHARE_TOLERANCE:
         shown = f"{total * 100:.6f}".rstrip("0").rstrip(".")
         raise InputError(f"weights add up to {shown}%, not 100%; correct them so they total 100%")
     return values
@@ -307,7 +319,7 @@ PROCEEDS_LABELS = (
     doc="Optional: issuer currency per unit of the quote currency (7.8203 HKD per USD) for the quote-currency rows.",
     **_READ,
 )
-@excel_function
+@_cell_function
 def PLACEMENT_PROCEEDS(
     new_shares: Cell,
     price: Cell,
@@ -342,11 +354,11 @@ def PLACEMENT_PROCEEDS(
     doc="Daily closes before the earliest of the agreement, announcement and price-fixing dates, oldest first; the last 5 are averaged.",
     **_READ,
 )
-@excel_function
+@_cell_function
 def BENCHMARKED_PRICE(agreement_close: Cell, prior_closes: Cell) -> Any:
     """HKEX Rule 13.36(5) benchmarked price: the higher of the agreement-date close and the average of the 5 closes before the earliest key date."""
     close = _parse("agreement_close", agreement_close, fields.positive)
-    closes = _numbers("prior_closes", prior_closes)
+    closes = _prices("prior_closes", prior_closes)
     if len(closes) < 5:
         raise InputError(
             f"prior_closes has {len(closes)} close(s); select at least the 5 before the earliest key date"
@@ -359,7 +371,7 @@ def BENCHMARKED_PRICE(agreement_close: Cell, prior_closes: Cell) -> Any:
 @xw.arg("existing_shares", doc="Shares in issue before the issue, excluding treasury shares.", **_READ)
 @xw.arg("new_shares", doc="New shares issued.", **_READ)
 @xw.arg("price", doc="Issue price per share.", **_READ)
-@excel_function
+@_cell_function
 def THEORETICAL_DILUTION(
     benchmarked_price: Cell, existing_shares: Cell, new_shares: Cell, price: Cell
 ) -> Any:
@@ -377,7 +389,7 @@ def THEORETICAL_DILUTION(
 @xw.func(category=CATEGORY)
 @xw.arg("prices", doc="Traded prices (or daily closes), one per row or column.", **_READ)
 @xw.arg("volumes", doc="Volumes traded at those prices, the same number of cells as prices.", **_READ)
-@excel_function
+@_cell_function
 def VWAP(prices: Cell, volumes: Cell) -> Any:
     """Volume-weighted average price: sum of price x volume divided by the sum of volumes. Rows blank in both ranges are skipped."""
     price_cells, volume_cells = _cells(prices), _cells(volumes)
@@ -395,3 +407,139 @@ def VWAP(prices: Cell, volumes: Cell) -> Any:
     p_values = [_parse(_cell_name("prices", i), p, fields.positive) for i, p, _ in pairs]
     v_values = [_parse(_cell_name("volumes", i), v, fields.non_negative) for i, _, v in pairs]
     return _to_excel(market.vwap(p_values, v_values))
+
+
+# Each argument of PLACEMENT_CHECK and the deal-file field it fills (the names match).
+CHECK_FIELDS = {
+    "exchange": "issuer.exchange",
+    "price": "placing.price",
+    "new_shares": "placing.new_shares",
+    "shares_outstanding": "placing.shares_outstanding",
+    "last_close": "market.last_close",
+    "average_close_5d": "market.average_close_5d",
+    "mandate": "placing.mandate",
+    "min_placees": "placing.min_placees",
+    "mandate_limit": "placing.mandate_limit",
+    "mandate_used": "placing.mandate_used",
+    "day_vwap": "market.day_vwap",
+    "vwap_15d": "market.vwap_15d",
+    "currency": "issuer.currency",
+}
+# The currency the check texts show prices in, unless the currency argument says otherwise.
+EXCHANGE_CURRENCIES = {"HKEX": "HKD", "SGX": "SGD", "NASDAQ": "USD", "ASX": "AUD"}
+NO_CURRENCY = "XXX"  # ISO 4217's code for "no currency", for an exchange without a default
+CHECK_HEADER: Row = ["Rule", "Check", "Status", "Figure", "Limit", "Detail"]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("exchange", doc='Exchange whose rules apply: "HKEX", "SGX", "NASDAQ", "ASX" or "other".', **_READ)
+@xw.arg("price", doc="Placing price per share, e.g. 1.91.", **_READ)
+@xw.arg("new_shares", doc="New shares issued by the placing, e.g. 1700000000.", **_READ)
+@xw.arg("shares_outstanding", doc="Shares in issue before the placing, excluding treasury shares.", **_READ)
+@xw.arg("last_close", doc="Closing price on the last trading day (the agreement date), e.g. 2.09.", **_READ)
+@xw.arg(
+    "average_close_5d",
+    doc="Optional: average close of the 5 trading days before the deal (HKEX benchmarked price, Nasdaq).",
+    **_READ,
+)
+@xw.arg("mandate", doc='Optional: "general" (default) or "specific".', **_READ)
+@xw.arg(
+    "min_placees", doc="Optional: minimum number of placees (HKEX: fewer than six must be named).", **_READ
+)
+@xw.arg(
+    "mandate_limit", doc="Optional: shares the general mandate allows in all (HKEX headroom check).", **_READ
+)
+@xw.arg(
+    "mandate_used", doc="Optional: shares already issued under the same general mandate (default 0).", **_READ
+)
+@xw.arg(
+    "day_vwap", doc="Optional: VWAP of the full market day the agreement is signed (SGX Rule 811).", **_READ
+)
+@xw.arg("vwap_15d", doc="Optional: 15-trading-day VWAP (ASX Listing Rule 7.1A).", **_READ)
+@xw.arg(
+    "currency",
+    doc='Optional: currency of the prices, for the texts, e.g. "HKD"; default the exchange\'s (HKD, SGD, USD, AUD).',
+    **_READ,
+)
+@_cell_function
+def PLACEMENT_CHECK(
+    exchange: Cell,
+    price: Cell,
+    new_shares: Cell,
+    shares_outstanding: Cell,
+    last_close: Cell,
+    average_close_5d: Cell = None,
+    mandate: Cell = None,
+    min_placees: Cell = None,
+    mandate_limit: Cell = None,
+    mandate_used: Cell = None,
+    day_vwap: Cell = None,
+    vwap_15d: Cell = None,
+    currency: Cell = None,
+) -> Any:
+    """Listing-rule checks of a placing for its exchange, as in the report: a table of rule, check, status (pass, breach, not applicable, not enough data, information), figure, limit and detail."""
+    arguments = dict(
+        zip(
+            CHECK_FIELDS,
+            (
+                exchange,
+                price,
+                new_shares,
+                shares_outstanding,
+                last_close,
+                average_close_5d,
+                mandate,
+                min_placees,
+                mandate_limit,
+                mandate_used,
+                day_vwap,
+                vwap_15d,
+                currency,
+            ),
+            strict=True,
+        )
+    )
+    report = check_deal(compute(_check_deal_from(arguments)))
+    rows = [[r.rule, r.title, r.status, r.figure, r.limit, r.detail] for r in report.rules]
+    return [CHECK_HEADER, *rows]
+
+
+def _check_deal_from(arguments: dict[str, Cell]) -> Deal:
+    """Build the deal PLACEMENT_CHECK checks, validated by the deal-file rules; problems name the arguments."""
+    mapping: dict[str, dict[str, Any]] = {
+        # The checks need no name, stock code or uses; these placeholders satisfy the deal file.
+        "issuer": {"name": "PLACEMENT_CHECK", "stock_code": "-"},
+        "placing": {},
+        "market": {},
+        "proceeds": {"uses": [{"name": "Proceeds", "share": 1}]},
+    }
+    for name, path in CHECK_FIELDS.items():
+        value = _single(name, arguments[name])
+        if not _is_blank(value):
+            section, key = path.split(".")
+            mapping[section][key] = _excel_number(value)
+    exchange = str(mapping["issuer"].get("exchange", "")).strip().upper()
+    mapping["issuer"].setdefault("currency", EXCHANGE_CURRENCIES.get(exchange, NO_CURRENCY))
+    try:
+        return deal_from_mapping(mapping)
+    except DealError as exc:
+        raise InputError("; ".join(_argument_problem(p, arguments) for p in exc.problems)) from exc
+
+
+def _argument_problem(problem: Problem, arguments: dict[str, Cell]) -> str:
+    """A deal-file problem said in terms of PLACEMENT_CHECK's arguments."""
+    by_path = {path: name for name, path in CHECK_FIELDS.items()}
+    name = by_path.get(problem.path)
+    if name is None:
+        text = str(problem)
+    elif problem.value is MISSING:
+        text = (
+            f"{name} is blank; give a value"
+            if "required" in problem.expected
+            else f"{name} {problem.expected}"
+        )
+    else:
+        text = f"{name} {problem.expected}, got {_shown(_single(name, arguments[name]))}"
+    for path, argument in by_path.items():
+        text = text.replace(path, argument)
+    return text

@@ -8,6 +8,7 @@ a clean value, or raises ``Invalid`` with the expected form.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -32,6 +33,7 @@ class Invalid(ValueError):  # noqa: N818 - reads as "raise Invalid(expected form
 Parser = Callable[[object], object]
 
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d+)?$")
+_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -174,6 +176,7 @@ def choice(options: Sequence[str]) -> Parser:
             return by_key[value.strip().lower()]
         raise Invalid("must be one of " + ", ".join(f'"{o}"' for o in options))
 
+    parse.options = tuple(options)  # type: ignore[attr-defined]  # read by the field reference
     return parse
 
 
@@ -192,7 +195,8 @@ def date(value: object) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
+    # Only the documented form: fromisoformat alone would also take "20250603" or "2025-W23-2".
+    if isinstance(value, str) and _DATE_TEXT.match(value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
@@ -393,23 +397,34 @@ SHAREHOLDER = (
     _f("shares", non_negative_whole, "shares", "Shares held before the deal.", required=True),
 )
 
-STATED_KEYS = (
-    "discount_to_last_close",
-    "discount_to_average_close_<N>d",
-    "discount_to_vwap_<N>d",
-    "discount_to_day_vwap",
-    "discount_to_benchmarked_price",
-    "percent_of_existing",
-    "percent_of_enlarged",
-    "percent_of_existing_class",
-    "percent_of_enlarged_class",
-    "gross_proceeds",
-    "net_proceeds",
-    "net_price_per_share",
-    "gross_proceeds_quote",
-    "net_proceeds_quote",
-    "theoretical_dilution_effect",
-)
+_PERCENT = 'percentage text ("8.6%") or fraction'
+
+# Figures an announcement may state, checked against the computed ones: key -> (form, meaning).
+STATED_DOCS: dict[str, tuple[str, str]] = {
+    "discount_to_last_close": (_PERCENT, "Discount to the last close (negative for a premium)."),
+    "discount_to_average_close_<N>d": (_PERCENT, "Discount to the N-day average close."),
+    "discount_to_vwap_<N>d": (_PERCENT, "Discount to the N-day VWAP."),
+    "discount_to_day_vwap": (_PERCENT, "Discount to the VWAP of the agreement day."),
+    "discount_to_benchmarked_price": (_PERCENT, "Discount to the HKEX benchmarked price (Rule 13.36(5))."),
+    "percent_of_existing": (_PERCENT, "New shares as a percentage of the existing share capital."),
+    "percent_of_enlarged": (_PERCENT, "New shares as a percentage of the enlarged share capital."),
+    "percent_of_existing_class": (_PERCENT, "The same, of the existing shares of the placed class."),
+    "percent_of_enlarged_class": (_PERCENT, "The same, of the enlarged shares of the placed class."),
+    "gross_proceeds": (
+        "issuer currency",
+        "Gross proceeds as published (3_250_000_000 is read as to the nearest 10 million).",
+    ),
+    "net_proceeds": ("issuer currency", "Net proceeds as published."),
+    "net_price_per_share": ("issuer currency per share", "Net proceeds divided by the new shares."),
+    "gross_proceeds_quote": ("quote currency", "Gross proceeds in the [fx] quote currency."),
+    "net_proceeds_quote": ("quote currency", "Net proceeds in the [fx] quote currency."),
+    "theoretical_dilution_effect": (_PERCENT, "Theoretical dilution effect (Rule 7.27B)."),
+}
+
+STATED_KEYS = tuple(STATED_DOCS)
+
+# Sections a deal file must have; the others may be left out.
+REQUIRED_SECTIONS = ("issuer", "placing", "market", "proceeds")
 
 SECTIONS: dict[str, tuple[Field, ...]] = {
     "issuer": ISSUER,
@@ -442,3 +457,114 @@ def match_pattern(name: str, patterns: Sequence[str]) -> tuple[str, int] | None:
             if found and int(found.group(1)) >= 1:
                 return pattern, int(found.group(1))
     return None
+
+
+# What each section or table is for, in the order the reference shows them.
+_SECTION_DOCS = {
+    "issuer": "The listed company selling the shares.",
+    "placing": "The terms of the placing.",
+    "market": (
+        "Market prices before the deal. Give `last_close` and any averages as published, "
+        "or a dated `[[market.history]]` to compute them from (or both: given figures win)."
+    ),
+    "market.history": (
+        "Optional price history, oldest first, one row per trading day. Averages and VWAPs are then "
+        "computed up to and including `placing.agreement_date` (or the last row), and the benchmarked price from the 5 "
+        "trading days before the earliest of the agreement, announcement and price-fixing dates."
+    ),
+    "costs": "Optional; without it costs are zero and net proceeds equal gross (the report says so).",
+    "fx": "Optional; shows amounts in a second currency. All three fields are needed when the table is given.",
+    "proceeds": "How the proceeds are split between their uses.",
+    "proceeds.uses": "One table per use of proceeds, at least one; the shares add up to 100%.",
+    "shareholders": (
+        "Optional holders for the shareholding table before and after the deal; "
+        "the rest of the existing shares are shown as other public shareholders."
+    ),
+}
+
+
+# Fields whose need depends on another field (dealfile's cross-checks enforce these).
+_CONDITIONS = {
+    "market.last_close": "required without `[[market.history]]`",
+    "placing.mandate_used": "optional, default `0`; needs `mandate_limit`",
+}
+
+
+def _defaults() -> dict[str, object]:
+    """Default values of optional fields, read from the deal model so the docs cannot drift from it."""
+    classes = {
+        "issuer": model.Issuer,
+        "placing": model.Placing,
+        "costs": model.Costs,
+        "proceeds": model.ProceedsPlan,
+    }
+    result: dict[str, object] = {}
+    for section, cls in classes.items():
+        for item in dataclasses.fields(cls):
+            if item.default is not dataclasses.MISSING and item.default not in (None, "", ()):
+                result[f"{section}.{item.name}"] = item.default
+    return result
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|")
+
+
+def _unit(field: Field) -> str:
+    options = getattr(field.parse, "options", None)
+    if options:
+        return "one of " + ", ".join(f"`{option}`" for option in options)
+    return field.unit
+
+
+def _field_table(path: str, specs: Sequence[Field], defaults: dict[str, object]) -> list[str]:
+    lines = ["| Field | Unit | Required | Meaning |", "|---|---|---|---|"]
+    for spec in specs:
+        default = defaults.get(f"{path}.{spec.name}")
+        if f"{path}.{spec.name}" in _CONDITIONS:
+            need = _CONDITIONS[f"{path}.{spec.name}"]
+        elif spec.required:
+            need = "required"
+        elif default is not None:
+            need = f"optional, default `{default}`"
+        else:
+            need = "optional"
+        lines.append(f"| `{spec.name}` | {_cell(_unit(spec))} | {need} | {_cell(spec.doc)} |")
+    return lines
+
+
+def markdown_reference() -> str:
+    """The deal-file reference as Markdown: one table per section and table, then the stated keys.
+
+    The README's "The deal file" section holds this text between two marker comments, and a
+    test fails when they differ, so the user documentation follows this table of fields.
+
+    Returns:
+        Markdown text ending with a newline.
+    """
+    defaults = _defaults()
+    blocks: list[list[str]] = []
+    order = ["issuer", "placing", "market", "market.history", "costs", "fx", "proceeds", "proceeds.uses"]
+    for path in [*order, "shareholders"]:
+        specs = SECTIONS.get(path) or TABLES[path]
+        header = f"[[{path}]]" if path in TABLES else f"[{path}]"
+        status = "required" if path in REQUIRED_SECTIONS else "optional"
+        if path in TABLES:
+            status = "at least one row" if path == "proceeds.uses" else "optional"
+        blocks.append(
+            [f"### `{header}` ({status})", "", _SECTION_DOCS[path], "", *_field_table(path, specs, defaults)]
+        )
+    stated = [
+        "### `[stated]` (optional)",
+        "",
+        "Figures as the announcement published them; each is checked against the computed figure "
+        'at the published precision ("8.6%" matches anything from 8.55% to below 8.65%). '
+        "`<N>` is a number of trading days, as in `discount_to_average_close_5d`.",
+        "",
+        "| Key | Form | Meaning |",
+        "|---|---|---|",
+        *(f"| `{key}` | {_cell(form)} | {_cell(doc)} |" for key, (form, doc) in STATED_DOCS.items()),
+    ]
+    blocks.append(stated)
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"

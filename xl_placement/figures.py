@@ -11,6 +11,7 @@ from decimal import Decimal
 from xl_placement import capital as dil
 from xl_placement.deal import Deal
 from xl_placement.errors import CalculationError
+from xl_placement.fields import match_pattern
 from xl_placement.prices import (
     BenchmarkWindow,
     Close,
@@ -147,7 +148,8 @@ def _references(deal: Deal) -> tuple[tuple[Reference, ...], BenchmarkWindow | No
     last = m.last_close if m.last_close is not None else (closes[-1].close if closes else None)
     if last is not None:
         add("last_close", "Last close", last, "given" if m.last_close is not None else "from history")
-    days = sorted({*m.average_closes, *(n for n in STANDARD_AVERAGES if n <= len(closes))})
+    wanted = (*STANDARD_AVERAGES, *_stated_days(deal, "discount_to_average_close_<N>d"))
+    days = sorted({*m.average_closes, *(n for n in wanted if n <= len(closes))})
     for n in days:
         if n in m.average_closes:
             add(f"average_close_{n}d", f"{n}-day average close", m.average_closes[n], "given")
@@ -159,7 +161,13 @@ def _references(deal: Deal) -> tuple[tuple[Reference, ...], BenchmarkWindow | No
                 "from history",
             )
     with_volume = [c for c in closes if c.volume is not None]
-    vwap_days = sorted({*m.vwaps, *([15] if deal.issuer.exchange == "ASX" else [])})
+    vwap_days = sorted(
+        {
+            *m.vwaps,
+            *([15] if deal.issuer.exchange == "ASX" else []),
+            *_stated_days(deal, "discount_to_vwap_<N>d"),
+        }
+    )
     for n in vwap_days:
         if n in m.vwaps:
             add(f"vwap_{n}d", f"{n}-day VWAP", m.vwaps[n], "given")
@@ -178,6 +186,12 @@ def _references(deal: Deal) -> tuple[tuple[Reference, ...], BenchmarkWindow | No
     elif last is not None and 5 in m.average_closes:
         add("benchmarked_price", "Benchmarked price (Rule 13.36(5))", max(last, m.average_closes[5]), "given")
     return tuple(refs), window
+
+
+def _stated_days(deal: Deal, pattern: str) -> list[int]:
+    """The N of each stated figure such as discount_to_average_close_<N>d, so it gets computed."""
+    found = (match_pattern(key, [pattern]) for key in deal.stated)
+    return [m[1] for m in found if m]
 
 
 def _closes_to_last_trading_day(deal: Deal) -> list[Close]:

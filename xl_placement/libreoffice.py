@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,6 +144,26 @@ def recalculate(xlsx_path: str | Path, out_dir: str | Path, *, timeout: float = 
     return convert(xlsx_path, out_dir, "xlsx", timeout=timeout)
 
 
+def recalculate_many(
+    xlsx_paths: Sequence[str | Path], out_dir: str | Path, *, timeout: float = DEFAULT_TIMEOUT
+) -> list[Path]:
+    """Recalculate several workbooks with one start of LibreOffice (most of a conversion's time).
+
+    Args:
+        xlsx_paths: the workbooks; their file names (without extension) must differ.
+        out_dir: the folder for the results, created when missing.
+        timeout: seconds before LibreOffice is stopped, for the whole batch.
+
+    Returns:
+        ``out_dir / <stem>.xlsx`` for each workbook, in the order given.
+
+    Raises:
+        DependencyMissingError: LibreOffice is not installed.
+        ConversionError: a file is missing, two share a name, or LibreOffice failed or timed out.
+    """
+    return convert_many(xlsx_paths, out_dir, "xlsx", timeout=timeout)
+
+
 def convert(
     source: str | Path, out_dir: str | Path, target_format: str, *, timeout: float = DEFAULT_TIMEOUT
 ) -> Path:
@@ -164,17 +185,41 @@ def convert(
         DependencyMissingError: LibreOffice is not installed.
         ConversionError: the file is missing, or LibreOffice failed or timed out.
     """
+    return convert_many([source], out_dir, target_format, timeout=timeout)[0]
+
+
+def convert_many(
+    sources: Sequence[str | Path],
+    out_dir: str | Path,
+    target_format: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[Path]:
+    """Convert several files with one start of LibreOffice; see :func:`convert`.
+
+    Returns:
+        ``out_dir / <stem>.<extension>`` for each source, in the order given.
+
+    Raises:
+        DependencyMissingError: LibreOffice is not installed.
+        ConversionError: a file is missing, two share a name, or LibreOffice failed or timed out.
+    """
     program = require_soffice(f"converting to {target_format}")
-    source = Path(source).resolve()
-    if not source.is_file():
-        raise ConversionError(f"{source} does not exist or is not a file; check the path")
+    resolved = [Path(source).resolve() for source in sources]
+    for source in resolved:
+        if not source.is_file():
+            raise ConversionError(f"{source} does not exist or is not a file; check the path")
+    stems = [source.stem for source in resolved]
+    if len(set(stems)) != len(stems):
+        raise ConversionError(f"the files to convert must have different names, got {', '.join(stems)}")
     extension = target_format.split(":", 1)[0]
-    destination = Path(out_dir) / f"{source.stem}.{extension}"
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    destinations = [Path(out_dir) / f"{stem}.{extension}" for stem in stems]
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="xl-placement-convert-") as work:
-        produced = _run(program, source, Path(work), target_format, extension, timeout)
-        shutil.move(produced, destination)
-    return destination
+        produced = _run(program, resolved, Path(work), target_format, extension, timeout)
+        for made, destination in zip(produced, destinations, strict=True):
+            shutil.move(made, destination)
+    return destinations
 
 
 def formula_errors(path: str | Path) -> list[CellError]:
@@ -210,8 +255,10 @@ def _is_error(value: object, data_type: str) -> bool:
     return value.startswith("Err:") and value[4:].isdigit()
 
 
-def _run(program: str, source: Path, work: Path, target_format: str, extension: str, timeout: float) -> Path:
-    """Run one conversion into ``work`` and return the file it produced."""
+def _run(
+    program: str, sources: list[Path], work: Path, target_format: str, extension: str, timeout: float
+) -> list[Path]:
+    """Run one LibreOffice conversion of ``sources`` into ``work`` and return the files it produced."""
     with _lock:
         profile = _shared_profile()
         command = [
@@ -227,14 +274,17 @@ def _run(program: str, source: Path, work: Path, target_format: str, extension: 
             target_format,
             "--outdir",
             str(work),
-            str(source),
+            *map(str, sources),
         ]
-        stdout, stderr, returncode = _execute(command, timeout, source)
-    produced = work / f"{source.stem}.{extension}"
-    if returncode != 0 or not produced.is_file():
+        names = ", ".join(str(source) for source in sources)
+        stdout, stderr, returncode = _execute(command, timeout, names)
+    produced = [work / f"{source.stem}.{extension}" for source in sources]
+    failed = [str(source) for source, made in zip(sources, produced, strict=True) if not made.is_file()]
+    if returncode != 0 or failed:
         output = _messages(f"{stderr}\n{stdout}")
         raise ConversionError(
-            f"LibreOffice could not convert {source} to {target_format} (exit code {returncode}): {output}"
+            f"LibreOffice could not convert {', '.join(failed) or names} to {target_format} "
+            f"(exit code {returncode}): {output}"
         )
     return produced
 
@@ -246,7 +296,7 @@ def _messages(output: str) -> str:
     return "; ".join(kept) or "no output"
 
 
-def _execute(command: list[str], timeout: float, source: Path) -> tuple[str, str, int]:
+def _execute(command: list[str], timeout: float, source: str) -> tuple[str, str, int]:
     # A new session (process group) lets a timeout stop soffice.bin too, not just the wrapper script.
     with subprocess.Popen(  # noqa: S603 - the program is LibreOffice, the arguments are ours
         command,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from xl_placement import fields
 from xl_placement.deal import StatedFigure
@@ -62,6 +62,10 @@ def stated_checks(figures: Figures) -> tuple[StatedCheck, ...]:
 def check_stated(figures: Figures, key: str, figure: StatedFigure) -> StatedCheck:
     """Compare one stated figure with the computed one."""
     spec = _spec(figures, key)
+    if spec is None:
+        return StatedCheck(
+            key, key, figure.text, Decimal(0), "cannot be computed: not a figure xl-placement computes", False
+        )
     computed = spec.compute(figures)
     if computed is None:
         return StatedCheck(
@@ -72,16 +76,26 @@ def check_stated(figures: Figures, key: str, figure: StatedFigure) -> StatedChec
             f"cannot be computed: {spec.missing}",
             False,
         )
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        rounded = computed.quantize(figure.quantum, rounding=ROUND_HALF_UP)
+    try:
+        with localcontext() as ctx:
+            ctx.prec = PRECISION
+            rounded = computed.quantize(figure.quantum, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # a stated figure with more digits than PRECISION can compare
+        return StatedCheck(
+            key,
+            spec.label,
+            figure.text,
+            computed,
+            f"cannot be compared: {figure.text} has more decimal places than the comparison allows",
+            False,
+        )
     text = f"{_show(rounded, spec.kind, figure.quantum)} ({_show_full(computed, spec.kind)})"
     if key.startswith("net_") and not figures.deal.costs.stated:
         text += "; no [costs] given, so net equals gross"
     return StatedCheck(key, spec.label, figure.text, computed, text, rounded == figure.value)
 
 
-def _spec(figures: Figures, key: str) -> _Spec:
+def _spec(figures: Figures, key: str) -> _Spec | None:
     deal = figures.deal
     ccy = deal.issuer.currency
     quote = deal.fx.quote_currency if deal.fx else "quote currency"
@@ -161,7 +175,7 @@ def _spec(figures: Figures, key: str) -> _Spec:
             no_benchmark,
         ),
     }
-    return specs[key]
+    return specs.get(key)
 
 
 def _reference(ref_key: str, label: str, missing: str) -> _Spec:

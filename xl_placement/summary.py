@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from xl_placement.figures import Figures
 from xl_placement.money import round_half_up
+
+if TYPE_CHECKING:  # checks imports figures and wording; only the type is needed here
+    from xl_placement.checks import CheckReport
 
 
 def percent(value: Decimal, decimals: int = 2) -> str:
@@ -44,3 +48,41 @@ def summary_lines(figures: Figures) -> list[str]:
         f"net price per share {ccy} {round_half_up(money.net_price_per_share, 4)}"
     )
     return lines
+
+
+def check_lines(report: CheckReport) -> list[str]:
+    """The listing-rule checks, the stated-versus-computed figures and the wording, one per line.
+
+    Args:
+        report: the result of ``checks.check_deal``.
+
+    Returns:
+        Plain-text lines ending with the overall result.
+    """
+    lines = ["Listing-rule checks:"]
+    for rule in report.rules:
+        lines.append(f"  [{rule.status}] {rule.rule}, {rule.title}: {rule.figure} (limit: {rule.limit})")
+        lines.append(f"      {rule.detail}")
+    if report.stated:
+        lines.append("Stated against computed (at the published precision):")
+        for item in report.stated:
+            mark = "match" if item.matches else "MISMATCH"
+            lines.append(f"  [{mark}] {item.label}: stated {item.stated}, computed {item.computed_text}")
+    if report.sentences:
+        lines.append("Announcement wording:")
+        lines.extend(f"  {sentence}" for sentence in report.sentences)
+    lines.append(_verdict(report))
+    return lines
+
+
+def _verdict(report: CheckReport) -> str:
+    if report.passed:
+        return "Checks passed: no rule breached and every stated figure matches."
+    parts = []
+    if report.breaches:
+        parts.append(f"{len(report.breaches)} rule breach{'es' if len(report.breaches) != 1 else ''}")
+    if report.mismatches:
+        parts.append(
+            f"{len(report.mismatches)} stated figure{'s' if len(report.mismatches) != 1 else ''} not matching"
+        )
+    return "Checks failed: " + " and ".join(parts) + "."

@@ -33,6 +33,7 @@ NUMBER_WORDS = {
 }
 MAX_PRICE_DECIMALS = 4
 MILLION = Decimal(1_000_000)
+SMALL = Decimal(1_000)  # amounts below this keep their cents
 
 
 def symbol(currency: str) -> str:
@@ -61,8 +62,11 @@ def share_text(value: Decimal) -> str:
 def millions_text(value: Decimal, currency: str) -> str:
     """An amount in millions to one decimal: HK$3,247 million, US$415.2 million.
 
-    Amounts below a million are written out in full (HK$850,000).
+    Amounts below a million are written out in full (HK$850,000), below a thousand
+    with cents (S$5.10).
     """
+    if abs(value) < SMALL:
+        return f"{symbol(currency)}{round_half_up(value, 2):,}"
     if abs(value) < MILLION:
         return f"{symbol(currency)}{round_half_up(value, 0):,}"
     millions = round_half_up(value / MILLION, 1)
@@ -100,7 +104,7 @@ def announcement_sentences(figures: Figures) -> tuple[str, ...]:
     if placees:
         sentences.append(placees)
     sentences.extend(_size(figures))
-    sentences.extend(_price(figures, ref) for ref in figures.references if _shown(deal, ref))
+    sentences.extend(_price(figures, ref) for ref in figures.references if _shown(figures, ref))
     sentences.extend(_proceeds(figures))
     sentences.append(_uses(figures))
     return tuple(sentences)
@@ -120,7 +124,7 @@ def _class_shares(deal: Deal) -> str:
     if not name:
         return "Shares"
     if name.lower().startswith("class") or len(name) > 2 or name.upper() in ("H", "A"):
-        return f"{name} Shares"
+        return f"{name[0].upper()}{name[1:]} Shares"
     return f"Class {name} Shares"
 
 
@@ -148,7 +152,7 @@ def _placees(deal: Deal) -> str:
     n = deal.placing.min_placees
     if n is None:
         return ""
-    if n >= 6:
+    if n >= 6 or deal.issuer.exchange != "HKEX":
         return f"The Placing Shares will be placed to not less than {number_word(n)} placees."
     return (
         f"The Placing Shares will be placed to not less than {number_word(n)} placees; "
@@ -174,9 +178,12 @@ def _size(figures: Figures) -> list[str]:
     return sentences
 
 
-def _shown(deal: Deal, ref: Reference) -> bool:
-    """The benchmarked price is a Hong Kong notion: other exchanges' wording leaves it out."""
-    return ref.key != "benchmarked_price" or deal.issuer.exchange == "HKEX"
+def _shown(figures: Figures, ref: Reference) -> bool:
+    """Every reference price, except a benchmarked price that repeats another one or is not HKEX's."""
+    if ref.key != "benchmarked_price":
+        return True
+    others = {r.price for r in figures.references if r.key != ref.key}
+    return figures.deal.issuer.exchange == "HKEX" and ref.price not in others
 
 
 def _price(figures: Figures, ref: Reference) -> str:

@@ -1,0 +1,78 @@
+"""The Python API: a thin sorted public surface, deals from files, figures as a DataFrame."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import xl_placement
+from xl_placement import api
+from xl_placement.errors import DealError
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "examples" / "sensetime.toml"
+BYD = ROOT / "examples" / "byd.toml"
+
+
+def test_public_names_are_sorted_and_importable() -> None:
+    """__all__ is sorted, every name in it exists, and the API functions are exported at the top."""
+    assert xl_placement.__all__ == sorted(xl_placement.__all__)
+    for name in xl_placement.__all__:
+        assert hasattr(xl_placement, name), name
+    for name in ("load_deal", "compute", "check_deal", "build_report", "figures_frame", "export_pdf"):
+        assert getattr(xl_placement, name) is getattr(api, name)
+
+
+def test_load_deal_refuses_other_files(tmp_path: Path) -> None:
+    """load_deal names the accepted kinds of file when given another."""
+    path = tmp_path / "deal.csv"
+    path.write_text("x")
+    with pytest.raises(
+        DealError,
+        match=r"deal\.csv: file = 'deal\.csv': must be a \.toml or \.json deal file, or an \.xlsx/\.xlsm workbook",
+    ):
+        api.load_deal(path)
+
+
+def test_figures_frame_matches_the_published_demo() -> None:
+    """The DataFrame of the demo deal shows the announcement's 8.6%, 5.5%, 6.8%, 4.04% and HK$3,247m."""
+    frame = xl_placement.figures_frame(xl_placement.compute(xl_placement.load_deal(DEMO)))
+    assert list(frame.columns) == ["group", "label", "value", "exact", "unit"]
+    assert frame.index.name == "key"
+    assert round(frame.loc["discount_to_last_close", "value"] * 100, 1) == 8.6
+    assert round(frame.loc["discount_to_average_close_5d", "value"] * 100, 1) == 5.5
+    assert round(frame.loc["discount_to_average_close_30d", "value"] * 100, 1) == 6.8
+    assert round(frame.loc["percent_of_enlarged", "value"] * 100, 2) == 4.04
+    assert frame.loc["gross_proceeds", "exact"] == Decimal(3_247_000_000)
+    assert frame.loc["gross_proceeds", "unit"] == "HKD"
+    assert round(frame.loc["gross_proceeds_quote", "value"] / 1e6, 1) == 415.2
+    assert frame.loc["gross_proceeds_quote", "unit"] == "USD"
+    uses = frame[frame["group"] == "use of proceeds"]
+    assert uses["exact"].sum() == Decimal(3_247_000_000)  # the allocation adds up exactly
+    assert list(uses["value"]) == [1_298_800_000, 974_100_000, 649_400_000, 324_700_000]
+
+
+def test_figures_frame_for_byd() -> None:
+    """BYD's published 7.8% discount, 4.46% of existing and 4.27% of enlarged come out of the frame."""
+    frame = api.figures_frame(api.compute(api.load_deal(BYD)))
+    assert round(frame.loc["discount_to_last_close", "value"] * 100, 1) == 7.8
+    assert round(frame.loc["percent_of_existing", "value"] * 100, 2) == 4.46
+    assert round(frame.loc["percent_of_enlarged", "value"] * 100, 2) == 4.27
+
+
+def test_figure_rows_name_stated_keys() -> None:
+    """Every [stated] key the demo deal uses is a row key of figure_rows, so stated and computed line up."""
+    deal = api.load_deal(DEMO)
+    keys = {row.key for row in api.figure_rows(api.compute(deal))}
+    assert set(deal.stated) <= keys
+
+
+def test_import_does_not_load_pandas() -> None:
+    """import xl_placement stays light: pandas and openpyxl load only when a function needs them."""
+    code = "import sys, xl_placement; print([m for m in ('pandas', 'openpyxl') if m in sys.modules])"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

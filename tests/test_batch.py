@@ -1,0 +1,312 @@
+"""Batch input: CSV rows named by dotted field paths become deals; names, summaries and progress are safe."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xl_placement.batch import (
+    FAILED,
+    PASSED,
+    Outcome,
+    ProgressBar,
+    parse_header,
+    read_jobs,
+    row_mapping,
+    safe_name,
+    summary_csv,
+    summary_xlsx,
+)
+from xl_placement.dealfile import deal_from_mapping
+from xl_placement.errors import DealError, InputError
+from xl_placement.figures import compute
+
+DEMO_COLUMNS = [
+    "issuer.name",
+    "issuer.stock_code",
+    "issuer.exchange",
+    "issuer.currency",
+    "placing.new_shares",
+    "placing.price",
+    "placing.shares_outstanding",
+    "market.last_close",
+    "market.average_close_5d",
+    "proceeds.uses.0.name",
+    "proceeds.uses.0.share",
+    "proceeds.uses.1.name",
+    "proceeds.uses.1.share",
+]
+DEMO_ROW = [
+    "SenseTime Group Inc.",
+    "0020",
+    "HKEX",
+    "HKD",
+    "1,700,000,000",
+    "1.91",
+    "40424038000",
+    "2.09",
+    "2.021",
+    "Infrastructure",
+    "60%",
+    "Working capital",
+    "40%",
+]
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        csv.writer(stream).writerows(rows)
+    return path
+
+
+def test_dotted_columns_make_the_nested_deal() -> None:
+    """A CSV row of text cells becomes a deal whose figures match the published demo deal (8.6%, 4.04%)."""
+    mapping = row_mapping(parse_header(DEMO_COLUMNS), DEMO_ROW)
+    assert mapping["proceeds"]["uses"] == [
+        {"name": "Infrastructure", "share": "60%"},
+        {"name": "Working capital", "share": "40%"},
+    ]
+    figures = compute(deal_from_mapping(mapping))
+    assert figures.deal.issuer.stock_code == "0020"  # the leading zero survives: cells are text
+    ref = figures.reference("last_close")
+    assert ref is not None
+    assert round(ref.discount * 100, 1) == Decimal("8.6")
+    assert round(figures.percent_of_enlarged * 100, 2) == Decimal("4.04")
+    assert figures.proceeds.gross == Decimal(3_247_000_000)
+
+
+def test_history_and_shareholders_columns() -> None:
+    """List columns at any depth (market.history.N.*, shareholders.N.*) build lists in order."""
+    columns = parse_header(
+        ["market.history.0.date", "market.history.0.close", "market.history.1.date", "shareholders.0.shares"]
+    )
+    mapping = row_mapping(columns, ["2025-06-02", "2.10", "2025-06-03", "5"])
+    assert mapping == {
+        "market": {"history": [{"date": "2025-06-02", "close": "2.10"}, {"date": "2025-06-03"}]},
+        "shareholders": [{"shares": "5"}],
+    }
+
+
+def test_empty_cells_are_absent_fields() -> None:
+    """Empty and blank cells leave the field out (so optional fields can be left blank)."""
+    columns = parse_header(["issuer.name", "issuer.share_class", "proceeds.uses.1.name"])
+    assert row_mapping(columns, ["X", "  ", ""]) == {"issuer": {"name": "X"}}
+
+
+def test_formula_text_stays_text() -> None:
+    """A cell such as =HYPERLINK(...) or @SUM(1) is kept as the exact text, never evaluated."""
+    columns = parse_header(["issuer.name", "fx.source"])
+    mapping = row_mapping(columns, ['=HYPERLINK("http://x","y")', "@SUM(1)"])
+    assert mapping == {"issuer": {"name": '=HYPERLINK("http://x","y")'}, "fx": {"source": "@SUM(1)"}}
+
+
+def test_formula_text_in_a_number_field_is_an_error() -> None:
+    """=1+1 in placing.price is refused as not a number (not computed to 2)."""
+    columns = parse_header(DEMO_COLUMNS)
+    row = list(DEMO_ROW)
+    row[DEMO_COLUMNS.index("placing.price")] = "=1+1"
+    with pytest.raises(DealError, match=r"placing.price = '=1\+1': must be a number"):
+        deal_from_mapping(row_mapping(columns, row))
+
+
+def test_gap_in_list_numbering_is_reported() -> None:
+    """proceeds.uses.2 without proceeds.uses.1 names the missing entry."""
+    columns = parse_header(["proceeds.uses.0.name", "proceeds.uses.2.name"])
+    with pytest.raises(DealError, match=r"proceeds.uses.1: .*is missing but proceeds.uses.2 is given"):
+        row_mapping(columns, ["a", "b"])
+
+
+def test_extra_cells_and_unnamed_columns_are_reported() -> None:
+    """A row wider than the header, or a value under a blank heading, is a row error, not silently dropped."""
+    columns = parse_header(["issuer.name", ""])
+    with pytest.raises(DealError, match="header has only 2 columns"):
+        row_mapping(columns, ["a", "", "stray"])
+    with pytest.raises(DealError, match="column 2 = 'x': has a value but no heading"):
+        row_mapping(columns, ["a", "x"])
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (["issuer.name", "issuer.name"], "column 2 'issuer.name': repeats column 'issuer.name'"),
+        (["issuer..name"], "has no empty parts"),
+        (["0.name"], "must start with a section name"),
+        (["issuer", "issuer.name"], "columns 'issuer' and 'issuer.name' both set issuer"),
+        (["proceeds.uses.0.name", "proceeds.uses.x"], "mix list numbers and field names"),
+        (["proceeds.uses.10000.name"], "the list index 10000 is above 9999"),
+    ],
+)
+def test_bad_headers_are_refused(header: list[str], message: str) -> None:
+    """A malformed header is an input error naming the column, before any deal runs."""
+    with pytest.raises(InputError, match=message):
+        parse_header(header, "deals.csv")
+
+
+def test_unknown_column_is_reported_by_name() -> None:
+    """A typo in a column (placing.pirce) is reported with a suggestion, not ignored."""
+    columns = parse_header([*DEMO_COLUMNS, "placing.pirce"])
+    with pytest.raises(DealError, match=r"placing.pirce: is not a known field; did you mean placing.price\?"):
+        deal_from_mapping(row_mapping(columns, [*DEMO_ROW, "2"]))
+
+
+def test_csv_rows_become_jobs_with_row_numbers(tmp_path: Path) -> None:
+    """Rows are numbered as a spreadsheet shows them (header = row 1), blank lines skipped, bad rows kept as failures."""
+    source = write_csv(
+        tmp_path / "deals.csv",
+        [DEMO_COLUMNS, DEMO_ROW, [""] * len(DEMO_COLUMNS), [*DEMO_ROW[:9], "a", "1", "", "", "", "stray"]],
+    )
+    jobs, failed = read_jobs(source, tmp_path / "out")
+    assert [(j.row, j.report.name) for j in jobs] == [(2, "row2-0020.xlsx")]
+    assert [(o.row, o.status) for o in failed] == [(4, FAILED)]
+    assert failed[0].error.startswith(f"{source} row 4: row = '15 cells'")
+
+
+def test_csv_with_excel_bom_is_read(tmp_path: Path) -> None:
+    """Excel's 'CSV UTF-8' byte-order mark does not end up in the first column's name."""
+    source = tmp_path / "deals.csv"
+    source.write_bytes(
+        "\ufeff".encode()
+        + ",".join(DEMO_COLUMNS).encode()
+        + b"\r\n"
+        + ",".join(f'"{c}"' for c in DEMO_ROW).encode()
+    )
+    jobs, failed = read_jobs(source, tmp_path)
+    assert failed == []
+    assert jobs[0].mapping is not None
+    assert jobs[0].mapping["issuer"]["name"] == "SenseTime Group Inc."
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"issuer.name\r\n", "there are no deals below the header row"),
+        ("issuer.name\r\nCaf\u00e9\r\n".encode("cp1252"), "is not UTF-8 text .*save it as 'CSV UTF-8'"),
+        (b'issuer.name\r\n"unclosed\r\n', "row 2: is not valid CSV"),
+    ],
+)
+def test_unusable_csv_is_an_input_error(tmp_path: Path, content: bytes, message: str) -> None:
+    """An empty, header-only, non-UTF-8 or malformed CSV is one clear input error naming the file."""
+    source = tmp_path / "deals.csv"
+    source.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        read_jobs(source, tmp_path)
+
+
+def test_folder_input_and_wrong_input(tmp_path: Path) -> None:
+    """A folder gives one job per .toml/.json file (report named after it); other inputs are refused clearly."""
+    (tmp_path / "b.toml").write_text("")
+    (tmp_path / "a.json").write_text("{}")
+    (tmp_path / "summary.toml").write_text("")
+    (tmp_path / "notes.txt").write_text("")
+    jobs, _ = read_jobs(tmp_path, tmp_path / "out")
+    assert [(j.path.name if j.path else "", j.report.name) for j in jobs] == [
+        ("a.json", "a.xlsx"),
+        ("b.toml", "b.xlsx"),
+        ("summary.toml", "summary-2.xlsx"),  # never the batch's own summary.xlsx
+    ]
+    with pytest.raises(InputError, match="no such file or folder"):
+        read_jobs(tmp_path / "missing.csv", tmp_path)
+    with pytest.raises(InputError, match=r"must be a \.csv file or a folder"):
+        read_jobs(tmp_path / "notes.txt", tmp_path)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match=r"has no \.toml or \.json deal files"):
+        read_jobs(empty, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("row2-0020", "row2-0020"),
+        ("../../etc/passwd", "etc_passwd"),
+        ("a/b\\c:d*e?f", "a_b_c_d_e_f"),
+        ("CON", "_CON"),
+        ("nul.txt", "_nul.txt"),
+        ("...", "fallback"),
+        ("\u5546\u6e6f", "fallback"),
+        ("x" * 300, "x" * 80),
+    ],
+)
+def test_safe_file_names(stem: str, expected: str) -> None:
+    """Report names keep only letters, digits and ._- , avoid Windows device names and stay short."""
+    assert safe_name(stem, "fallback") == expected
+
+
+def test_duplicate_codes_get_distinct_names(tmp_path: Path) -> None:
+    """Two rows with the same stock code and names differing only in case never share a report file."""
+    source = write_csv(tmp_path / "d.csv", [["issuer.stock_code"], ["ab"], ["AB"]])
+    jobs, _ = read_jobs(source, tmp_path)
+    names = [j.report.name.lower() for j in jobs]
+    assert len(set(names)) == 2
+
+
+OUTCOMES = [
+    Outcome(
+        "deals.csv row 2",
+        2,
+        PASSED,
+        report="out/row2.xlsx",
+        issuer={"issuer": "=cmd|' /C calc'!A0", "stock code": "0020", "exchange": "HKEX", "currency": "HKD"},
+        figures={
+            "price": Decimal("1.91"),
+            "discount_to_last_close": Decimal("-0.011"),
+            "new_shares": Decimal(5),
+        },
+    ),
+    Outcome("deals.csv row 3", 3, FAILED, error="deals.csv row 3: issuer.name = '+SUM(1)': bad\nsecond line"),
+]
+
+
+def test_summary_csv_defuses_formula_text() -> None:
+    """Text cells starting with = + - @ get a leading apostrophe in summary.csv; numbers (a premium's -0.011) do not."""
+    rows = list(csv.reader(io.StringIO(summary_csv(OUTCOMES).decode("utf-8-sig"))))
+    header = rows[0]
+    first = dict(zip(header, rows[1], strict=True))
+    second = dict(zip(header, rows[2], strict=True))
+    assert first["issuer"] == "'=cmd|' /C calc'!A0"
+    assert first["stock code"] == "0020"
+    assert first["discount to last close"] == "-0.011"
+    assert second["status"] == "failed"
+    assert second["error"] == "deals.csv row 3: issuer.name = '+SUM(1)': bad; second line"
+
+
+def test_summary_xlsx_has_no_formulas(tmp_path: Path) -> None:
+    """summary.xlsx holds formula-like text as plain strings and numbers as numbers; no cell is a formula."""
+    path = tmp_path / "summary.xlsx"
+    path.write_bytes(summary_xlsx(OUTCOMES))
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert all(cell.data_type != "f" for cell in cells)
+    values = {str(cell.value) for cell in cells}
+    assert "=cmd|' /C calc'!A0" in values
+    assert sheet.cell(row=2, column=6).value == "0020"
+    assert sheet.cell(row=2, column=9).value == pytest.approx(1.91)
+
+
+def test_summary_xlsx_is_deterministic() -> None:
+    """The same outcomes give the same summary.xlsx bytes (so runs can be diffed)."""
+    assert summary_xlsx(OUTCOMES) == summary_xlsx(OUTCOMES)
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    """The bar draws on a terminal and writes nothing when output is redirected."""
+    quiet = io.StringIO()
+    ProgressBar(quiet)(OUTCOMES[0], 1, 2)
+    assert quiet.getvalue() == ""
+    tty = FakeTerminal()
+    bar = ProgressBar(tty, width=10)
+    bar(OUTCOMES[0], 1, 2)
+    bar(OUTCOMES[1], 2, 2)
+    assert tty.getvalue() == "\r[#####-----] 1/2 deals\r[##########] 2/2 deals, 1 failed\n"

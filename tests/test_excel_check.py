@@ -1,0 +1,120 @@
+"""PLACEMENT_CHECK: the listing-rule checks in a cell, the same as the report and the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import placement
+from xl_placement.checks import check_deal
+from xl_placement.dealfile import load_deal
+from xl_placement.figures import compute
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+HEADER = ["Rule", "Check", "Status", "Figure", "Limit", "Detail"]
+
+
+def statuses(table):
+    """Rule -> status of a PLACEMENT_CHECK table (after its header row)."""
+    assert table[0] == HEADER
+    return {row[0]: row[2] for row in table[1:]}
+
+
+def test_demo_deal_cells_give_exactly_the_rows_of_check_deal():
+    """On the demo deal's cells PLACEMENT_CHECK shows the very rows check_deal gives for examples/sensetime.toml."""
+    deal = load_deal(EXAMPLES / "sensetime.toml")
+    expected = [
+        [r.rule, r.title, r.status, r.figure, r.limit, r.detail] for r in check_deal(compute(deal)).rules
+    ]
+    table = placement.PLACEMENT_CHECK("HKEX", 1.91, 1.7e9, 40_424_038_000.0, 2.09, 2.021, "general", 6.0)
+    assert table == [HEADER, *expected]
+    assert statuses(table)["HKEX Rule 13.36(5)"] == "pass"
+
+
+@pytest.mark.parametrize(
+    ("price", "status"),
+    [(0.80, "breach"), (0.8001, "pass"), (0.7999, "breach"), (1.05, "pass")],
+    ids=["exactly-20%", "19.99%", "20.01%", "premium"],
+)
+def test_hkex_discount_cap_at_its_boundary(price, status):
+    """Rule 13.36(5): a discount of exactly 20% to the benchmarked price breaches; 19.99% and a premium pass."""
+    table = placement.PLACEMENT_CHECK("HKEX", price, 100.0, 1000.0, 1.0, 0.9)
+    assert statuses(table)["HKEX Rule 13.36(5)"] == status
+
+
+def test_hkex_benchmark_uses_the_5_day_average_when_it_is_above_the_close():
+    """With the 5-day average (1.25) above the close (1.0), a price of 1.0 is a 20% discount: a breach."""
+    table = placement.PLACEMENT_CHECK("HKEX", 1.0, 100.0, 1000.0, 1.0, 1.25)
+    assert statuses(table)["HKEX Rule 13.36(5)"] == "breach"
+
+
+def test_hkex_without_average_says_which_input_is_missing():
+    """Without the 5-day average the discount check has not enough data and names the missing input."""
+    table = placement.PLACEMENT_CHECK("HKEX", 1.91, 1.7e9, 4e10, 2.09)
+    row = next(row for row in table if row[0] == "HKEX Rule 13.36(5)")
+    assert row[2] == "not enough data"
+    assert "average_close_5d" in row[5]
+
+
+@pytest.mark.parametrize(("used", "status"), [(0.0, "pass"), (1.0, "breach")])
+def test_hkex_mandate_headroom(used, status):
+    """New shares equal to the mandate limit fit; one share already used makes it a breach."""
+    table = placement.PLACEMENT_CHECK("HKEX", 1.91, 100.0, 1000.0, 2.09, 2.021, "general", 6.0, 100.0, used)
+    assert statuses(table)["HKEX Rule 13.36(2)(b)"] == status
+
+
+def test_sgx_rule_811_discount_to_day_vwap():
+    """SGX Rule 811: more than a 10% discount to the agreement day's VWAP breaches."""
+    breach = placement.PLACEMENT_CHECK("SGX", 0.89, 100.0, 1000.0, 1.0, None, None, None, None, None, 1.0)
+    ok = placement.PLACEMENT_CHECK("sgx", 0.90, 100.0, 1000.0, 1.0, None, None, None, None, None, 1.0)
+    assert statuses(breach) == {"SGX Rule 811": "breach"}
+    assert statuses(ok) == {"SGX Rule 811": "pass"}
+
+
+def test_exchange_without_rules_says_so():
+    """An exchange without rules here is reported as not applicable, not passed silently."""
+    table = placement.PLACEMENT_CHECK("other", 1.91, 100.0, 1000.0, 2.09)
+    assert table[1][2] == "not applicable"
+    assert "No listing rules are checked" in table[1][5]
+
+
+def test_currency_defaults_to_the_exchange_and_can_be_given():
+    """Prices in the texts carry the exchange's currency (S$ for SGX) or the one given."""
+    args = ("SGX", 0.9, 100.0, 1000.0, 1.0, None, None, None, None, None, 1.0)
+    assert "VWAP of the agreement day S$1.00" in placement.PLACEMENT_CHECK(*args)[1][5]
+    assert "VWAP of the agreement day EUR 1.00" in placement.PLACEMENT_CHECK(*args, None, "eur")[1][5]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("LSE", 1.91, 100.0, 1000.0, 2.09),
+            '#VALUE! exchange must be one of "HKEX", "SGX", "NASDAQ", "ASX", "other", got \'LSE\'',
+        ),
+        (
+            ("HKEX", -1.0, 100.0, None, 2.09),
+            "#VALUE! price must be a positive number, got -1; shares_outstanding is blank; give a value",
+        ),
+        (
+            ("HKEX", 1.91, 1.5, 1000.0, 2.09),
+            "#VALUE! new_shares must be a whole number, got 1.5",
+        ),
+        (
+            ("HKEX", 1.91, 100.0, 1000.0, 2.09, None, "special"),
+            '#VALUE! mandate must be one of "general", "specific", got \'special\'',
+        ),
+        (
+            ("HKEX", 1.91, 100.0, 1000.0, 2.09, None, None, None, None, 5.0),
+            "#VALUE! mandate_used needs mandate_limit as well, got 5",
+        ),
+        (
+            ("HKEX", [1.91, 1.92], 100.0, 1000.0, 2.09),
+            "#VALUE! price must be a single cell, got a range of 2 cells",
+        ),
+    ],
+)
+def test_bad_arguments_are_named_in_one_line(args, message):
+    """Problems are reported by argument name, all of them, on one line."""
+    assert placement.PLACEMENT_CHECK(*args) == message

@@ -1,0 +1,165 @@
+"""Stated-versus-computed figures: compared at the published precision, rounding half up."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from deal_maps import example, history, mapping, report_of
+
+from xl_placement.checks import StatedCheck, check_deal
+from xl_placement.dealfile import stated_figure
+from xl_placement.stated import check_stated
+
+
+def _stated(checks_stated: tuple[StatedCheck, ...], key: str) -> StatedCheck:
+    return next(s for s in checks_stated if s.key == key)
+
+
+def _sensetime(key: str, value: object) -> StatedCheck:
+    return check_stated(example("sensetime"), key, stated_figure(value))
+
+
+def test_sensetime_published_figures_all_match() -> None:
+    """Every figure SenseTime's announcement published (8.6%, 5.5%, 6.8%, 4.04%, HK$3.25bn) matches."""
+    checks = check_deal(example("sensetime"))
+    assert [s.key for s in checks.stated] == [
+        "discount_to_last_close",
+        "discount_to_average_close_5d",
+        "discount_to_average_close_30d",
+        "percent_of_enlarged",
+        "gross_proceeds",
+    ]
+    assert all(s.matches for s in checks.stated)
+
+
+def test_one_decimal_matches_the_unrounded_discount() -> None:
+    """ "8.6%" matches the computed 8.61%; the text shows both the rounded and the fuller figure."""
+    check = _sensetime("discount_to_last_close", "8.6%")
+    assert check.matches
+    assert check.computed_text == "8.6% (8.6124%)"
+
+
+def test_wrong_tenth_does_not_match() -> None:
+    """ "8.7%" does not match 8.61%, and the mismatch shows the computed 8.6%."""
+    check = _sensetime("discount_to_last_close", "8.7%")
+    assert not check.matches
+    assert check.stated == "8.7%"
+    assert check.computed_text.startswith("8.6%")
+
+
+def test_gross_proceeds_match_to_ten_million() -> None:
+    """3,250,000,000 (to 10 million) matches the computed HK$3,247,000,000; 3,240,000,000 does not."""
+    assert _sensetime("gross_proceeds", 3_250_000_000).matches
+    assert not _sensetime("gross_proceeds", 3_240_000_000).matches
+
+
+def test_two_decimals_of_enlarged_capital() -> None:
+    """4.04% matches 4.0357% of the enlarged capital and 4.21% matches 4.2054% of the existing."""
+    assert _sensetime("percent_of_enlarged", "4.04%").matches
+    assert _sensetime("percent_of_existing", "4.21%").matches
+    assert not _sensetime("percent_of_existing", "4.20%").matches
+
+
+def test_half_rounds_up_like_a_spreadsheet() -> None:
+    """A computed 8.625% rounds half up to 8.63% (banker's rounding would give 8.62%)."""
+    data = mapping(placing={"price": "0.91375"}, market={"last_close": "1.00"})
+    data["stated"] = {"discount_to_last_close": "8.63%", "discount_to_average_close_5d": "8.62%"}
+    data["market"]["average_close_5d"] = "1.00"
+    checks = report_of(data)
+    assert _stated(checks.stated, "discount_to_last_close").matches
+    assert not _stated(checks.stated, "discount_to_average_close_5d").matches
+
+
+def test_byd_published_figures_match() -> None:
+    """BYD's published 7.8%, 12.3%, 11.8%, 4.46%, 4.27%, 11.82%, 10.57% and net HK$43,383m all match."""
+    checks = check_deal(example("byd"))
+    assert len(checks.stated) == 8
+    assert all(s.matches for s in checks.stated)
+
+
+def test_per_class_figure_without_class_count_is_a_reasoned_mismatch() -> None:
+    """A per-class figure without placing.class_shares_outstanding is a mismatch naming that field."""
+    data = mapping()
+    data["stated"] = {"percent_of_existing_class": "11.82%"}
+    check = report_of(data).stated[0]
+    assert not check.matches
+    assert check.computed == 0
+    assert "placing.class_shares_outstanding" in check.computed_text
+
+
+def test_quote_currency_figure_without_fx_names_fx() -> None:
+    """gross_proceeds_quote without an [fx] section is a mismatch that asks for [fx]."""
+    data = mapping()
+    data["stated"] = {"gross_proceeds_quote": 415_200_000}
+    check = report_of(data).stated[0]
+    assert not check.matches
+    assert "[fx]" in check.computed_text
+
+
+def test_quote_currency_figure_matches_published_dollars() -> None:
+    """SenseTime's US$415.2m matches HK$3,247m at 7.8203."""
+    assert _sensetime("gross_proceeds_quote", 415_200_000).matches
+
+
+def test_benchmark_discount_without_data_names_the_input() -> None:
+    """discount_to_benchmarked_price without a 5-day average or history names market.average_close_5d."""
+    data = mapping()
+    del data["market"]["average_close_5d"]
+    data["stated"] = {"discount_to_benchmarked_price": "10%"}
+    check = report_of(data).stated[0]
+    assert not check.matches
+    assert "market.average_close_5d" in check.computed_text
+
+
+def test_faq_theoretical_dilution_effect_matches() -> None:
+    """The Exchange FAQ's 8.33% theoretical dilution effect matches the computed figure."""
+    data = mapping(
+        placing={"new_shares": 50, "price": "0.75", "shares_outstanding": 100},
+        market={"last_close": "1.00", "average_close_5d": "1.00"},
+    )
+    data["stated"] = {"theoretical_dilution_effect": "8.33%"}
+    assert report_of(data).stated[0].matches
+
+
+def test_premium_stated_as_negative_discount_matches() -> None:
+    """A 1.1% premium (6.41 against 6.34) stated as "-1.1%" matches."""
+    data = mapping(placing={"price": "6.41"}, market={"average_close_10d": "6.34"})
+    data["stated"] = {"discount_to_average_close_10d": "-1.1%"}
+    assert report_of(data).stated[0].matches
+
+
+@pytest.mark.parametrize(
+    ("key", "stated"),
+    [
+        ("discount_to_average_close_20d", "10.0%"),  # 20 closes of 2.00, price 1.80
+        ("discount_to_vwap_5d", "10.0%"),  # VWAP of 2.00 over the last five days
+    ],
+)
+def test_stated_n_day_figure_is_computed_from_history(key: str, stated: str) -> None:
+    """A stated N-day figure outside 5/10/30 is computed from the history rather than reported missing."""
+    days = [f"2025-03-{d:02d}" for d in range(1, 26)]
+    data = mapping()
+    data["market"] = {"history": history([(d, "2.00") for d in days], [1000] * 25)}
+    data["stated"] = {key: stated}
+    check = report_of(data).stated[0]
+    assert check.matches, check.computed_text
+    assert check.computed == Decimal("0.1")
+
+
+def test_net_figures_say_when_costs_are_missing() -> None:
+    """Without a [costs] table the net figure's text says net equals gross."""
+    data = mapping()
+    data["stated"] = {"net_proceeds": 180}
+    check = report_of(data).stated[0]
+    assert check.matches
+    assert "no [costs] given" in check.computed_text
+
+
+def test_mismatch_fails_the_report() -> None:
+    """One mismatching stated figure makes CheckReport.passed False."""
+    data = mapping()
+    data["stated"] = {"discount_to_last_close": "9%"}
+    checks = report_of(data)
+    assert not checks.passed
+    assert checks.mismatches == checks.stated

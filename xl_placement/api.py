@@ -1,0 +1,277 @@
+"""The Python API: the command line's powers as functions for scripts and notebooks.
+
+    >>> from xl_placement import load_deal, compute, check_deal, figures_frame
+    >>> figures = compute(load_deal("examples/sensetime.toml"))
+    >>> check_deal(figures).passed
+    True
+
+Heavy libraries (openpyxl, pandas, LibreOffice) are imported only by the functions
+that need them, so ``import xl_placement`` and the command line start quickly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from xl_placement import dealfile
+from xl_placement.deal import Deal
+from xl_placement.errors import DealError, Problem
+from xl_placement.figures import Figures, compute
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from xl_placement.checks import CheckReport
+
+DEAL_FILE_SUFFIXES = (".toml", ".json")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+__all__ = [
+    "FigureRow",
+    "build_report",
+    "check_deal",
+    "compute",
+    "export_pdf",
+    "figure_rows",
+    "figures_frame",
+    "load_deal",
+]
+
+
+def load_deal(path: str | Path) -> Deal:
+    """Load and validate a deal from a deal file or a workbook's Inputs sheet.
+
+    Args:
+        path: a ``.toml`` or ``.json`` deal file, or an ``.xlsx``/``.xlsm`` workbook
+            with an Inputs sheet (such as ``placement.xlsm``).
+
+    Returns:
+        The validated Deal.
+
+    Raises:
+        DealError: the file cannot be read or holds invalid fields (every problem listed).
+        UnsafeWorkbookError: a workbook was refused (not a workbook, zip bomb, XML attack).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        # The Inputs-sheet reader arrives with placement.xlsm; until then mypy may not see it.
+        from xl_placement.inputs import (  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415
+            deal_from_workbook,
+        )
+
+        deal: Deal = deal_from_workbook(path)
+        return deal
+    if suffix not in DEAL_FILE_SUFFIXES:
+        expected = "must be a .toml or .json deal file, or an .xlsx/.xlsm workbook with an Inputs sheet"
+        raise DealError([Problem("file", path.name, expected)], str(path))
+    return dealfile.load_deal(path)
+
+
+def check_deal(figures: Figures) -> CheckReport:
+    """Run the listing-rule checks and compare the stated figures with the computed ones.
+
+    Returns:
+        The CheckReport: rule results, stated-versus-computed results and the
+        announcement sentences; ``passed`` is true when nothing breaches or differs.
+    """
+    from xl_placement.checks import check_deal as run_checks  # noqa: PLC0415 - keeps start-up light
+
+    return run_checks(figures)
+
+
+def build_report(deal: Deal, path: str | Path, *, force: bool = False) -> Path:
+    """Build the report workbook of a deal and save it atomically.
+
+    Args:
+        deal: the validated deal.
+        path: the ``.xlsx`` file to write.
+        force: replace an existing file.
+
+    Returns:
+        The path written.
+
+    Raises:
+        OutputExistsError: the file exists and ``force`` is false.
+        OutputLockedError: the file is open in another program.
+        OutputError: the file could not be written; a previous file is unchanged.
+    """
+    from xl_placement.report import (  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415
+        build_report as build,
+    )
+
+    written: Path = build(deal, path, force=force)
+    return written
+
+
+def export_pdf(xlsx_path: str | Path, pdf_path: str | Path | None = None, *, force: bool = False) -> Path:
+    """Turn a report workbook into a PDF with LibreOffice (beside it unless ``pdf_path`` is given).
+
+    Raises:
+        DependencyMissingError: LibreOffice (soffice) is not installed.
+        OutputError: the PDF could not be written.
+    """
+    from xl_placement.pdf import export_pdf as export  # noqa: PLC0415 - LibreOffice only when needed
+
+    return export(xlsx_path, pdf_path, force=force)
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One computed figure, named as in the deal file's ``[stated]`` table where it can be stated."""
+
+    group: str  # "reference", "dilution", "proceeds", "use of proceeds", "rules"
+    key: str
+    label: str
+    value: Decimal
+    unit: str  # a currency code, "fraction" or "shares"
+
+
+def figure_rows(figures: Figures) -> list[FigureRow]:
+    """Every figure of a deal as a flat list of rows, in the order a deal sheet shows them."""
+    deal = figures.deal
+    ccy = deal.issuer.currency
+    rows: list[FigureRow] = [
+        FigureRow("deal", "price", "Placing price", deal.placing.price, ccy),
+        FigureRow("deal", "new_shares", "New shares", Decimal(deal.placing.new_shares), "shares"),
+        FigureRow(
+            "deal",
+            "shares_outstanding",
+            "Shares in issue before the deal",
+            Decimal(deal.placing.shares_outstanding),
+            "shares",
+        ),
+    ]
+    for ref in figures.references:
+        rows.append(FigureRow("reference", ref.key, ref.label, ref.price, ccy))
+        rows.append(
+            FigureRow(
+                "discount", f"discount_to_{ref.key}", f"Discount to {ref.label}", ref.discount, "fraction"
+            )
+        )
+    rows += _dilution_rows(figures)
+    rows += _proceeds_rows(figures)
+    for index, allocation in enumerate(figures.allocations):
+        rows.append(FigureRow("use of proceeds", f"use_{index}", allocation.name, allocation.amount, ccy))
+    if figures.theoretical_diluted_price is not None and figures.theoretical_dilution_effect is not None:
+        rows.append(
+            FigureRow(
+                "rules",
+                "theoretical_diluted_price",
+                "Theoretical diluted price",
+                figures.theoretical_diluted_price,
+                ccy,
+            )
+        )
+        rows.append(
+            FigureRow(
+                "rules",
+                "theoretical_dilution_effect",
+                "Theoretical dilution effect",
+                figures.theoretical_dilution_effect,
+                "fraction",
+            )
+        )
+    if figures.mandate_headroom is not None:
+        rows.append(
+            FigureRow(
+                "rules",
+                "mandate_headroom",
+                "General mandate headroom after the deal",
+                Decimal(figures.mandate_headroom),
+                "shares",
+            )
+        )
+    return rows
+
+
+def _dilution_rows(figures: Figures) -> list[FigureRow]:
+    rows = [
+        FigureRow(
+            "dilution",
+            "enlarged_shares",
+            "Shares in issue after the deal",
+            Decimal(figures.enlarged_shares),
+            "shares",
+        ),
+        FigureRow(
+            "dilution",
+            "percent_of_existing",
+            "New shares, % of existing",
+            figures.percent_of_existing,
+            "fraction",
+        ),
+        FigureRow(
+            "dilution",
+            "percent_of_enlarged",
+            "New shares, % of enlarged share capital",
+            figures.percent_of_enlarged,
+            "fraction",
+        ),
+    ]
+    if figures.percent_of_existing_class is not None and figures.percent_of_enlarged_class is not None:
+        rows.append(
+            FigureRow(
+                "dilution",
+                "percent_of_existing_class",
+                "New shares, % of existing shares of the class",
+                figures.percent_of_existing_class,
+                "fraction",
+            )
+        )
+        rows.append(
+            FigureRow(
+                "dilution",
+                "percent_of_enlarged_class",
+                "New shares, % of enlarged shares of the class",
+                figures.percent_of_enlarged_class,
+                "fraction",
+            )
+        )
+    return rows
+
+
+def _proceeds_rows(figures: Figures) -> list[FigureRow]:
+    money, ccy = figures.proceeds, figures.deal.issuer.currency
+    rows = [
+        FigureRow("proceeds", "gross_proceeds", "Gross proceeds", money.gross, ccy),
+        FigureRow("proceeds", "commission", "Placing commission", money.commission, ccy),
+        FigureRow("proceeds", "other_costs", "Other costs", money.other_costs, ccy),
+        FigureRow("proceeds", "net_proceeds", "Net proceeds", money.net, ccy),
+        FigureRow("proceeds", "net_price_per_share", "Net price per share", money.net_price_per_share, ccy),
+    ]
+    fx = figures.deal.fx
+    if fx is not None and money.gross_quote is not None and money.net_quote is not None:
+        rows.append(
+            FigureRow(
+                "proceeds", "gross_proceeds_quote", "Gross proceeds", money.gross_quote, fx.quote_currency
+            )
+        )
+        rows.append(
+            FigureRow("proceeds", "net_proceeds_quote", "Net proceeds", money.net_quote, fx.quote_currency)
+        )
+    return rows
+
+
+def figures_frame(figures: Figures) -> pd.DataFrame:
+    """The figures of a deal as a pandas DataFrame, one row per figure, indexed by key.
+
+    Columns: ``group``, ``label``, ``value`` (a float, for charts and arithmetic),
+    ``exact`` (the Decimal the report uses) and ``unit``.
+    """
+    import pandas as pd  # noqa: PLC0415 - pandas is slow to import; only notebooks need it
+
+    rows = figure_rows(figures)
+    return pd.DataFrame(
+        {
+            "group": [r.group for r in rows],
+            "label": [r.label for r in rows],
+            "value": [float(r.value) for r in rows],
+            "exact": [r.value for r in rows],
+            "unit": [r.unit for r in rows],
+        },
+        index=pd.Index([r.key for r in rows], name="key"),
+    )

@@ -1,0 +1,614 @@
+"""Batch runs: many deals from a CSV table or a folder of deal files, in parallel.
+
+Each deal gets its own report; ``summary.xlsx`` and ``summary.csv`` list every deal
+with its key figures, its status and, for a deal that failed, the reason. A bad row
+is reported with its row number and does not stop the others.
+
+CSV cells are text: a cell is parsed by its field's parser (a number, a date, a
+percentage...) or kept as text; nothing is ever evaluated or written as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from xl_placement import api
+from xl_placement.dealfile import deal_from_mapping
+from xl_placement.errors import (
+    MISSING,
+    DealError,
+    InputError,
+    OutputError,
+    OutputExistsError,
+    PlacementError,
+    Problem,
+)
+from xl_placement.fields import MAX_ROWS
+from xl_placement.money import round_half_up
+from xl_placement.output import write_atomic
+
+MAX_CSV_BYTES = 200_000_000
+MAX_CELL_CHARS = 100_000
+SUMMARY_NAMES = ("summary.xlsx", "summary.csv")
+DEAL_FILE_SUFFIXES = (".toml", ".json")
+PASSED, BREACH, FAILED = "passed", "breach", "failed"
+
+# Key figures in the summary table: (deal-figure key, column heading, unit).
+SUMMARY_FIGURES = (
+    ("price", "price", "money"),
+    ("new_shares", "new shares", "shares"),
+    ("discount_to_last_close", "discount to last close", "fraction"),
+    ("discount_to_benchmarked_price", "discount to benchmarked price", "fraction"),
+    ("percent_of_existing", "% of existing", "fraction"),
+    ("percent_of_enlarged", "% of enlarged", "fraction"),
+    ("gross_proceeds", "gross proceeds", "money"),
+    ("net_proceeds", "net proceeds", "money"),
+)
+SUMMARY_COLUMNS = (
+    "row",
+    "source",
+    "status",
+    "report",
+    "issuer",
+    "stock code",
+    "exchange",
+    "currency",
+    *(heading for _, heading, _ in SUMMARY_FIGURES),
+    "breaches",
+    "mismatched stated figures",
+    "error",
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One deal to build: a CSV row's mapping or a deal file, and where its report goes."""
+
+    label: str  # "deals.csv row 3" or "deals/byd.toml": how messages name the deal
+    row: int | None
+    mapping: Mapping[str, Any] | None
+    path: Path | None
+    report: Path
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one deal."""
+
+    label: str
+    row: int | None
+    status: str  # passed | breach | failed
+    report: str = ""
+    issuer: Mapping[str, str] = field(default_factory=dict)
+    figures: Mapping[str, Decimal] = field(default_factory=dict)
+    breaches: tuple[str, ...] = ()
+    mismatches: tuple[str, ...] = ()
+    error: str = ""
+    trace: str = ""
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Every deal's outcome and the summary files written."""
+
+    outcomes: tuple[Outcome, ...]
+    summaries: tuple[Path, ...]
+
+    @property
+    def failed(self) -> tuple[Outcome, ...]:
+        """The deals that got no report."""
+        return tuple(o for o in self.outcomes if o.status == FAILED)
+
+
+# --- reading the input -------------------------------------------------------
+
+
+def read_jobs(source: Path, out_dir: Path) -> tuple[list[Job], list[Outcome]]:
+    """The deals of a CSV file or a folder of deal files.
+
+    Returns:
+        The jobs to run, and the rows that already failed while being read.
+
+    Raises:
+        InputError: the input as a whole is unusable (missing, not UTF-8, bad header, no deals).
+    """
+    if source.is_dir():
+        return _folder_jobs(source, out_dir), []
+    if not source.exists():
+        raise InputError(f"{source}: no such file or folder; give a .csv file or a folder of deal files")
+    if source.suffix.lower() != ".csv":
+        raise InputError(
+            f"{source}: the batch input must be a .csv file or a folder of .toml/.json deal files"
+        )
+    return _csv_jobs(source, out_dir)
+
+
+def _folder_jobs(folder: Path, out_dir: Path) -> list[Job]:
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DEAL_FILE_SUFFIXES)
+    if not files:
+        raise InputError(f"{folder}: the folder has no .toml or .json deal files")
+    names = _Names()
+    return [
+        Job(str(path), None, None, path, out_dir / names.claim(safe_name(path.stem, "deal")))
+        for path in files
+    ]
+
+
+def _csv_jobs(path: Path, out_dir: Path) -> tuple[list[Job], list[Outcome]]:
+    rows = list(_read_csv(path))
+    if not rows:
+        raise InputError(f"{path}: the file is empty; the first row must name the columns (issuer.name, ...)")
+    header_row, *body = rows
+    columns = parse_header(header_row[1], str(path))
+    width = max(len(str(len(rows))), 1)
+    names = _Names()
+    jobs: list[Job] = []
+    failed: list[Outcome] = []
+    for number, cells in body:
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line between deals
+        label = f"{path} row {number}"
+        try:
+            mapping = row_mapping(columns, cells)
+        except DealError as exc:
+            failed.append(Outcome(label, number, FAILED, error=_message(exc, label)))
+            continue
+        code = _get(mapping, "issuer", "stock_code")
+        stem = f"row{number:0{width}d}" + (f"-{code}" if isinstance(code, str) and code.strip() else "")
+        jobs.append(Job(label, number, mapping, None, out_dir / names.claim(safe_name(stem, f"row{number}"))))
+    if not jobs and not failed:
+        raise InputError(f"{path}: there are no deals below the header row")
+    return jobs, failed
+
+
+def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Rows with their spreadsheet row numbers (the header is row 1)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise InputError(f"{path}: the file is {size:,} bytes; the limit is {MAX_CSV_BYTES:,}")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: is not UTF-8 text (byte {exc.start + 1}); save it as 'CSV UTF-8' and try again"
+        ) from exc
+    csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, cells
+    except csv.Error as exc:
+        raise InputError(f"{path} row {number + 1}: is not valid CSV ({exc})") from exc
+
+
+Column = tuple[str | int, ...]
+
+
+def parse_header(cells: Sequence[str], source: str = "") -> list[Column | None]:
+    """Turn column names (dotted field paths) into key paths; number parts index lists.
+
+    ``proceeds.uses.0.share`` becomes ``("proceeds", "uses", 0, "share")``. A blank
+    heading gives ``None`` (the column must then stay empty).
+
+    Raises:
+        InputError: a malformed, repeated or conflicting column name.
+    """
+    prefix = f"{source}: " if source else ""
+    columns: list[Column | None] = []
+    seen: dict[Column, str] = {}
+    for index, cell in enumerate(cells, start=1):
+        name = cell.strip()
+        if not name:
+            columns.append(None)
+            continue
+        parts = name.split(".")
+        if any(not part.strip() for part in parts):
+            raise InputError(
+                f"{prefix}column {index} {name!r}: a field path has no empty parts, like issuer.name"
+            )
+        if parts[0].isdigit():
+            raise InputError(
+                f"{prefix}column {index} {name!r}: must start with a section name, like issuer.name"
+            )
+        key: Column = tuple(int(p) if p.isdigit() else p.strip() for p in parts)
+        for part in key:
+            if isinstance(part, int) and part >= MAX_ROWS:
+                raise InputError(
+                    f"{prefix}column {index} {name!r}: the list index {part} is above {MAX_ROWS - 1}"
+                )
+        if key in seen:
+            raise InputError(
+                f"{prefix}column {index} {name!r}: repeats column {seen[key]!r}; give each field once"
+            )
+        seen[key] = name
+        columns.append(key)
+    _check_shape([c for c in columns if c is not None], seen, prefix)
+    return columns
+
+
+def _check_shape(columns: list[Column], names: Mapping[Column, str], prefix: str) -> None:
+    """No column may be a prefix of another, and a list position is never also a named field."""
+    keys = set(columns)
+    for column in columns:
+        for end in range(1, len(column)):
+            if column[:end] in keys:
+                raise InputError(
+                    f"{prefix}columns {names[column[:end]]!r} and {names[column]!r} both set "
+                    f"{names[column[:end]]}; keep one of them"
+                )
+    kinds: dict[Column, set[type]] = {}
+    for column in columns:
+        for end in range(1, len(column)):
+            kinds.setdefault(column[:end], set()).add(type(column[end]))
+    for parent, types in kinds.items():
+        if len(types) > 1:
+            shown = ".".join(str(p) for p in parent)
+            raise InputError(
+                f"{prefix}columns under {shown!r} mix list numbers and field names; use one form"
+            )
+
+
+def row_mapping(columns: Sequence[Column | None], cells: Sequence[str]) -> dict[str, Any]:
+    """One CSV row as a nested deal mapping; empty cells are absent fields.
+
+    Raises:
+        DealError: the row has more cells than the header, a value under a blank
+            heading, or list entries numbered with a gap.
+    """
+    problems: list[Problem] = []
+    if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
+        problems.append(
+            Problem(
+                "row",
+                f"{len(cells)} cells",
+                f"the header has only {len(columns)} columns; check for stray commas",
+            )
+        )
+    tree: dict[Any, Any] = {}
+    for index, (column, cell) in enumerate(zip(columns, cells, strict=False), start=1):
+        if not cell.strip():
+            continue
+        if column is None:
+            problems.append(Problem(f"column {index}", cell, "has a value but no heading in the first row"))
+            continue
+        node = tree
+        for part in column[:-1]:
+            node = node.setdefault(part, {})
+        node[column[-1]] = cell
+    data: dict[str, Any] = _lists(tree, "", problems)
+    if problems:
+        raise DealError(problems)
+    return data
+
+
+def _lists(node: Any, path: str, problems: list[Problem]) -> Any:
+    """Turn dicts keyed by list positions into lists, reporting gaps in the numbering."""
+    if not isinstance(node, dict):
+        return node
+    if node and all(isinstance(key, int) for key in node):
+        positions = sorted(node)
+        expected = list(range(len(positions)))
+        if positions != expected:
+            missing = next(i for i in [*expected, len(positions)] if i not in node)
+            problems.append(
+                Problem(
+                    f"{path}.{missing}",
+                    MISSING,
+                    f"is missing but {path}.{positions[-1]} is given; number the entries 0, 1, 2 ... without gaps",
+                )
+            )
+        return [_lists(node[key], f"{path}.{key}", problems) for key in positions]
+    return {key: _lists(value, f"{path}.{key}" if path else key, problems) for key, value in node.items()}
+
+
+def _get(mapping: Mapping[str, Any], *keys: str) -> object:
+    node: object = mapping
+    for key in keys:
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(key)
+    return node
+
+
+# --- file names ----------------------------------------------------------------
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+MAX_NAME = 80
+
+
+def safe_name(stem: str, fallback: str) -> str:
+    """A file name stem that is safe on every system: letters, digits, ``._-`` only."""
+    name = _UNSAFE.sub("_", stem).strip("._-")[:MAX_NAME].strip("._-")
+    if not name:
+        name = fallback
+    if name.split(".")[0].lower() in _RESERVED:
+        name = f"_{name}"
+    return name
+
+
+class _Names:
+    """Hands out report names, never the same twice (case-insensitively) nor a summary's."""
+
+    def __init__(self) -> None:
+        self.used = {Path(name).stem.lower() for name in SUMMARY_NAMES}
+
+    def claim(self, stem: str) -> str:
+        candidate, number = stem, 1
+        while candidate.lower() in self.used:
+            number += 1
+            candidate = f"{stem}-{number}"
+        self.used.add(candidate.lower())
+        return f"{candidate}.xlsx"
+
+
+# --- running -------------------------------------------------------------------
+
+
+def run_job(job: Job, force: bool = False) -> Outcome:
+    """Build one deal's report; every failure becomes a failed Outcome with its reason."""
+    try:
+        if job.mapping is not None:
+            deal = deal_from_mapping(job.mapping, job.label)
+        else:
+            assert job.path is not None  # noqa: S101 - a Job has a mapping or a path
+            deal = api.load_deal(job.path)
+        figures = api.compute(deal)
+        checks = api.check_deal(figures)
+        api.build_report(deal, job.report, force=force)
+    except PlacementError as exc:
+        return Outcome(job.label, job.row, FAILED, error=_message(exc, job.label))
+    except Exception as exc:  # noqa: BLE001 - one deal's bug must not stop the batch
+        return Outcome(
+            job.label,
+            job.row,
+            FAILED,
+            error=f"{job.label}: internal error ({type(exc).__name__}: {exc}); please report it",
+            trace=traceback.format_exc(),
+        )
+    rows = {row.key: row.value for row in api.figure_rows(figures)}
+    issuer = deal.issuer
+    return Outcome(
+        job.label,
+        job.row,
+        PASSED if checks.passed else BREACH,
+        report=str(job.report),
+        issuer={
+            "issuer": issuer.name,
+            "stock code": issuer.stock_code,
+            "exchange": issuer.exchange,
+            "currency": issuer.currency,
+        },
+        figures={key: _shown(rows[key], unit) for key, _, unit in SUMMARY_FIGURES if key in rows},
+        breaches=tuple(f"{r.rule}: {r.detail}".rstrip(": ") for r in checks.rules if r.status == "breach"),
+        mismatches=tuple(
+            f"{s.key}: stated {s.stated}, computed {s.computed_text}" for s in checks.stated if not s.matches
+        ),
+    )
+
+
+def _shown(value: Decimal, unit: str) -> Decimal:
+    """Summary precision: fractions to 8 decimals (0.08612440), amounts as computed."""
+    return round_half_up(value, 8) if unit == "fraction" else value
+
+
+def _message(exc: PlacementError, label: str) -> str:
+    """The error text, naming the row or file once per line; CSV rows use the column names."""
+    lines = str(exc).splitlines() or [type(exc).__name__]
+    result = []
+    for line in lines:
+        text = line if line.startswith(label) else f"{label}: {line}"
+        if " row " in label:
+            text = re.sub(r"\[(\d+)\]", r".\1", text)  # proceeds.uses[0].share -> the CSV column's name
+        result.append(text)
+    return "\n".join(result)
+
+
+def run_batch(
+    source: str | Path,
+    out_dir: str | Path,
+    *,
+    workers: int | None = None,
+    force: bool = False,
+    progress: Callable[[Outcome, int, int], None] | None = None,
+) -> BatchResult:
+    """Build a report for every deal of a CSV file or folder, then the summary table.
+
+    Args:
+        source: a CSV file (one deal a row, columns named by field paths) or a folder
+            of ``.toml``/``.json`` deal files.
+        out_dir: the folder for the reports and ``summary.xlsx``/``summary.csv``.
+        workers: processes to use (default: one per CPU core).
+        force: replace existing reports and summaries.
+        progress: called after each deal with its outcome, the number done and the total.
+
+    Returns:
+        The BatchResult; a deal that failed is listed there with its reason.
+
+    Raises:
+        InputError: the input as a whole is unusable.
+        OutputError: the output folder or the summary files cannot be written.
+    """
+    source, out_dir = Path(source), Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"--out-dir {out_dir} is a file; give a folder")
+    if not force:
+        for name in SUMMARY_NAMES:
+            if (out_dir / name).exists():
+                raise OutputExistsError(f"{out_dir / name} already exists; use --force to replace it")
+    jobs, outcomes = read_jobs(source, out_dir)
+    total = len(jobs) + len(outcomes)
+    for done, outcome in enumerate(outcomes, start=1):
+        if progress:
+            progress(outcome, done, total)
+    for outcome in _run_all(jobs, workers or os.cpu_count() or 1, force):
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome, len(outcomes), total)
+    ordered = tuple(sorted(outcomes, key=_order(jobs)))
+    summaries = write_summaries(ordered, out_dir, force=force)
+    return BatchResult(ordered, summaries)
+
+
+def _order(jobs: Sequence[Job]) -> Callable[[Outcome], tuple[int, str]]:
+    by_label = {job.label: index for index, job in enumerate(jobs)}
+    return lambda o: (o.row if o.row is not None else by_label.get(o.label, 0), o.label)
+
+
+def _run_all(jobs: Sequence[Job], workers: int, force: bool) -> Iterator[Outcome]:
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield run_job(job, force)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        futures: dict[Future[Outcome], Job] = {pool.submit(run_job, job, force): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                yield future.result()
+            except Exception as exc:  # noqa: BLE001 - a crashed worker fails its deal only
+                yield Outcome(
+                    job.label, job.row, FAILED, error=f"{job.label}: the worker process failed ({exc})"
+                )
+
+
+# --- the summary table ---------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def summary_records(outcomes: Iterable[Outcome]) -> list[list[str | Decimal | int | None]]:
+    """One row per deal, in SUMMARY_COLUMNS order: text, numbers (Decimal) or None."""
+    records: list[list[str | Decimal | int | None]] = []
+    for o in outcomes:
+        records.append(
+            [
+                o.row,
+                o.label,
+                o.status,
+                o.report,
+                o.issuer.get("issuer", ""),
+                o.issuer.get("stock code", ""),
+                o.issuer.get("exchange", ""),
+                o.issuer.get("currency", ""),
+                *(o.figures.get(key) for key, _, _ in SUMMARY_FIGURES),
+                "; ".join(o.breaches),
+                "; ".join(o.mismatches),
+                "; ".join(o.error.splitlines()),
+            ]
+        )
+    return records
+
+
+def summary_csv(outcomes: Iterable[Outcome]) -> bytes:
+    """The summary table as CSV (UTF-8 with a BOM, so Excel reads the accents right).
+
+    Text that a spreadsheet would take for a formula (starting with ``= + - @``, tab
+    or carriage return) gets a leading apostrophe, the usual CSV-injection defence.
+    """
+    stream = io.StringIO(newline="")
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(SUMMARY_COLUMNS)
+    for record in summary_records(outcomes):
+        writer.writerow(["" if v is None else _csv_text(v) if isinstance(v, str) else str(v) for v in record])
+    return stream.getvalue().encode("utf-8-sig")
+
+
+def _csv_text(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def summary_xlsx(outcomes: Iterable[Outcome]) -> bytes:
+    """The summary table as a workbook; every text cell is written as a string, never a formula."""
+    import xlsxwriter  # noqa: PLC0415 - only batch runs need it
+
+    stream = io.BytesIO()
+    options = {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    }
+    workbook = xlsxwriter.Workbook(stream, options)
+    # A fixed creation date: the same outcomes give the same bytes.
+    workbook.set_properties({"title": "xl-placement batch summary", "created": dt.datetime(2000, 1, 1)})
+    sheet = workbook.add_worksheet("Summary")
+    bold = workbook.add_format({"bold": True})
+    formats = {
+        "money": workbook.add_format({"num_format": "#,##0.00##"}),
+        "shares": workbook.add_format({"num_format": "#,##0"}),
+        "fraction": workbook.add_format({"num_format": "0.00%"}),
+    }
+    units = {heading: unit for _, heading, unit in SUMMARY_FIGURES}
+    for col, heading in enumerate(SUMMARY_COLUMNS):
+        sheet.write_string(0, col, heading, bold)
+    records = summary_records(outcomes)
+    for row, record in enumerate(records, start=1):
+        for col, value in enumerate(record):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                sheet.write_string(row, col, value[:32_767])
+            else:
+                sheet.write_number(row, col, float(value), formats.get(units.get(SUMMARY_COLUMNS[col], "")))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(records), 1), len(SUMMARY_COLUMNS) - 1)
+    workbook.close()
+    return stream.getvalue()
+
+
+def write_summaries(outcomes: Sequence[Outcome], out_dir: Path, *, force: bool = False) -> tuple[Path, ...]:
+    """Write summary.xlsx and summary.csv into ``out_dir``."""
+    return (
+        write_atomic(out_dir / "summary.xlsx", summary_xlsx(outcomes), force=force),
+        write_atomic(out_dir / "summary.csv", summary_csv(outcomes), force=force),
+    )
+
+
+# --- progress ------------------------------------------------------------------
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; silent when the stream is not a terminal."""
+
+    def __init__(self, stream: IO[str] | None = None, width: int = 30) -> None:
+        """Draw on ``stream`` (standard error by default) if it is a terminal."""
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.enabled = self.stream.isatty()
+        self.failed = 0
+
+    def __call__(self, outcome: Outcome, done: int, total: int) -> None:
+        """Redraw after one more deal."""
+        self.failed += outcome.status == FAILED
+        if not self.enabled:
+            return
+        filled = self.width * done // max(total, 1)
+        bar = "#" * filled + "-" * (self.width - filled)
+        failed = f", {self.failed} failed" if self.failed else ""
+        end = "\n" if done == total else ""
+        self.stream.write(f"\r[{bar}] {done}/{total} deals{failed}{end}")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        """Move off the bar's line before other output."""
+        if self.enabled:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()

@@ -1,0 +1,12 @@
+"""The report workbook: a template filled from a deal, with live formulas that carry their values.
+
+Data flow: ``template`` (load and check the template) -> ``fill`` and ``checks_sheet``
+(write values and ``formulas`` through ``cells``, tables by ``tables``, the
+``chart``) -> ``cache`` (cached values into the saved XML) -> ``save`` (deterministic
+bytes) -> ``build`` (``render_report`` and ``build_report``).
+"""
+
+from xl_placement.report.build import build_report, render_report
+from xl_placement.report.template import DEFAULT_TEMPLATE, REQUIRED_NAMES, load_template
+
+__all__ = ["DEFAULT_TEMPLATE", "REQUIRED_NAMES", "build_report", "load_template", "render_report"]

@@ -1,0 +1,125 @@
+"""Render the report to bytes and save it: the generator's two entry points."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
+
+from xl_placement.checks import CheckReport, check_deal
+from xl_placement.deal import Deal
+from xl_placement.figures import Figures, compute
+from xl_placement.output import write_atomic
+from xl_placement.report.cache import cached_parts
+from xl_placement.report.cells import CellWriter
+from xl_placement.report.chart import link_formats
+from xl_placement.report.checks_sheet import fill_checks
+from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding
+from xl_placement.report.save import deterministic_zip
+from xl_placement.report.template import check_placeholders, fill_placeholders, load_template
+
+ROW_CM = 0.53  # a default row is 15 pt, about 0.53 cm
+PRINT_LAST_COLUMN = {"Deal sheet": "I", "Use of proceeds": "P", "Shareholding": "F", "Checks": "G"}
+
+
+def placeholder_values(figures: Figures) -> dict[str, str]:
+    """The text each ``{{placeholder}}`` of the template is replaced with."""
+    deal = figures.deal
+    return {
+        "issuer": deal.issuer.name,
+        "stock_code": deal.issuer.stock_code,
+        "exchange": deal.issuer.exchange,
+        "currency": deal.issuer.currency,
+        "quote_currency": deal.fx.quote_currency if deal.fx else "",
+        "quote_head": f"{deal.fx.quote_currency} m" if deal.fx else "",
+        "rate_unit": f"{deal.issuer.currency} per {deal.fx.quote_currency}" if deal.fx else "none given",
+        "share_class": deal.issuer.share_class or "",
+        "class_head": f"Class {deal.issuer.share_class}" if deal.issuer.share_class else "Class",
+        "basis": deal.proceeds.basis,
+    }
+
+
+def render_report(
+    figures: Figures, checks: CheckReport | None = None, *, template: str | Path | None = None
+) -> bytes:
+    """Fill the report template for one deal and return the workbook's bytes.
+
+    The same figures give the same bytes. Every formula cell carries its computed value.
+
+    Args:
+        figures: the deal's figures from ``figures.compute``.
+        checks: the checks from ``checks.check_deal``; None computes them from ``figures``.
+        template: a restyled template; ``templates/report.xlsx`` when None.
+
+    Returns:
+        The xlsx file's bytes.
+
+    Raises:
+        TemplateError: the template lacks a sheet or name, or holds a placeholder with no value.
+    """
+    checks = check_deal(figures) if checks is None else checks
+    wb = load_template(template)
+    values = placeholder_values(figures)
+    per_sheet = {title: {"sheet": title} for title in wb.sheetnames}
+    check_placeholders(wb, set(values) | {"sheet"})
+    fill_placeholders(wb, values, per_sheet)
+    out = CellWriter()
+    DealSheet(wb, figures, out).fill()
+    fill_proceeds(wb, figures, out)
+    fill_shareholding(wb, figures, out)
+    fill_checks(wb, checks, out)
+    for ws in wb.worksheets:
+        last = PRINT_LAST_COLUMN.get(ws.title, get_column_letter(ws.max_column))
+        rows = max(ws.max_row, _chart_bottom(ws))
+        ws.print_area = f"A1:{last}{rows}"
+    wb.active = 0
+    wb.calculation.fullCalcOnLoad = True
+    stream = io.BytesIO()
+    wb.save(stream)
+    data = stream.getvalue()
+    title = f"{figures.deal.issuer.name}: placing of new shares"
+    parts = cached_parts(data, out.expected) | chart_parts(data)
+    return deterministic_zip(data, title=title, replace=parts)
+
+
+def chart_parts(data: bytes) -> dict[str, bytes]:
+    """The chart parts with their number formats marked as the chart's own."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = [n for n in package.namelist() if n.startswith("xl/charts/chart")]
+        return {n: link_formats(package.read(n).decode("utf-8")).encode("utf-8") for n in names}
+
+
+def _chart_bottom(ws: object) -> int:
+    """The last row a chart on the sheet covers (charts do not count in ``max_row``)."""
+    bottom = 0
+    for chart in getattr(ws, "_charts", []):
+        if isinstance(chart.anchor, str):
+            row, _ = coordinate_to_tuple(chart.anchor)
+            bottom = max(bottom, row + int(chart.height / ROW_CM) + 1)
+    return bottom
+
+
+def build_report(
+    deal: Deal, path: str | Path, *, force: bool = False, template: str | Path | None = None
+) -> Path:
+    """Compute a deal's figures and checks, render the report and save it atomically.
+
+    Args:
+        deal: the validated deal.
+        path: the ``.xlsx`` file to write.
+        force: replace an existing file.
+        template: a restyled template; ``templates/report.xlsx`` when None.
+
+    Returns:
+        The path written.
+
+    Raises:
+        CalculationError: the deal's figures cannot be computed.
+        TemplateError: the template is unusable (nothing is written).
+        OutputError: the file cannot be written (an existing file is left unchanged).
+    """
+    figures = compute(deal)
+    data = render_report(figures, check_deal(figures), template=template)
+    return write_atomic(path, data, force=force)

@@ -1,0 +1,74 @@
+"""The Checks sheet: listing-rule checks, stated-versus-computed figures, announcement wording.
+
+Written from ``checks.check_deal``'s ``CheckReport``: the same results the command line
+and the Excel functions show.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+
+from xl_placement.checks import CheckReport
+from xl_placement.report.cells import CellWriter, fit_height
+from xl_placement.report.tables import table_rows
+
+STATUS_COLOURS = {
+    "pass": "FF007A33",
+    "breach": "FFC00000",
+    "not applicable": "FF595959",
+    "not enough data": "FFB45F06",
+    "information": "FF1F3864",
+}
+
+
+def fill_checks(wb: Workbook, report: CheckReport, out: CellWriter) -> None:
+    """Fill the three tables of the Checks sheet (rules first: the others sit below it)."""
+    rules = list(report.rules)
+    proto, rows = table_rows(wb, "RuleRow", len(rules))
+    ws = proto.ws
+    c = [ws.cell(1, proto.min_col + i).column_letter for i in range(6)]
+    if not rules:
+        out.text(ws, f"{c[1]}{rows[0]}", f"No listing rules are checked for {_exchange(wb)}")
+    for check, row in zip(rules, rows, strict=False):
+        for column, text in zip(
+            c, (check.rule, check.title, check.figure, check.limit, check.status, check.detail), strict=True
+        ):
+            out.text(ws, f"{column}{row}", text)
+        _colour(ws[f"{c[4]}{row}"], STATUS_COLOURS.get(check.status, "FF000000"))
+        fit_height(ws, row)
+
+    stated = list(report.stated)
+    proto, rows = table_rows(wb, "StatedRow", len(stated))
+    if not stated:
+        out.text(ws, f"{c[1]}{rows[0]}", "No stated figures in the deal file")
+    for number, (item, row) in enumerate(zip(stated, rows, strict=False), start=1):
+        verdict = "yes" if item.matches else "NO"
+        values = (f"{number}.", item.label, item.stated, item.computed_text, verdict, item.key)
+        for column, text in zip(c, values, strict=True):
+            out.text(ws, f"{column}{row}", text)
+        _colour(ws[f"{c[4]}{row}"], STATUS_COLOURS["pass" if item.matches else "breach"])
+        fit_height(ws, row)
+
+    sentences = list(report.sentences)
+    proto, rows = table_rows(wb, "SentenceRow", len(sentences))
+    if not sentences:
+        out.text(ws, f"{c[0]}{rows[0]}", "No announcement wording available")
+    for sentence, row in zip(sentences, rows, strict=False):
+        out.text(ws, f"{c[0]}{row}", sentence)
+        fit_height(ws, row)
+
+
+def _exchange(wb: Workbook) -> str:
+    from xl_placement.report.template import area  # noqa: PLC0415 - avoids a cycle at import time
+
+    found = area(wb, "Exchange")
+    return str(found.ws[found.ref].value)
+
+
+def _colour(cell: Cell, rgb: str) -> None:
+    font = copy(cell.font)
+    font.color = rgb
+    cell.font = font

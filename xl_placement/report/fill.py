@@ -1,0 +1,421 @@
+"""Filling the template: the deal sheet, the use of proceeds and the shareholding.
+
+Inputs (the deal's figures) are written as values in blue; every derived figure
+is a native formula in black that refers to those inputs, registered with the value
+Python computed, so Excel follows a changed price and a reader sees the numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal, localcontext
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xl_placement.capital import PLACEES, PUBLIC
+from xl_placement.deal import Deal
+from xl_placement.figures import Figures, Reference
+from xl_placement.money import PRECISION, to_minor_units
+from xl_placement.proceeds import to_quote
+from xl_placement.report import formulas as fx
+from xl_placement.report.cells import CellWriter
+from xl_placement.report.chart import ChartRow, add_waterfall
+from xl_placement.report.tables import table_rows
+from xl_placement.report.template import area
+
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+KIND_TEXT = {"placing": "Placing of new shares", "top-up": "Top-up placing"}
+MANDATE_TEXT = {"general": "General mandate", "specific": "Specific mandate"}
+UNDERWRITING_TEXT = {"best efforts": "Best efforts", "fully underwritten": "Fully underwritten"}
+NOT_GIVEN = "not given"
+BLANK = ""  # a quote-currency cell when the deal has no quote currency
+
+
+def cell(wb: Workbook, name: str) -> tuple[Worksheet, str]:
+    """The sheet and cell reference of a single-cell defined name."""
+    found = area(wb, name)
+    return found.ws, found.ref
+
+
+def placees_text(minimum: int | None) -> str:
+    """How the placees are described: "Not less than six independent placees"."""
+    if minimum is None:
+        return NOT_GIVEN
+    count = NUMBER_WORDS[minimum] if minimum < len(NUMBER_WORDS) else f"{minimum:,}"
+    return f"Not less than {count} independent placees"
+
+
+def costs_note(deal: Deal, figures: Figures) -> str:
+    """Say plainly when costs are zero because they were not published."""
+    if figures.proceeds.costs == 0:
+        return (
+            "Costs were not published for this deal: zero costs are assumed, "
+            "so net proceeds equal gross proceeds."
+        )
+    if not deal.costs.stated:
+        return "No costs were given."
+    return "Costs as given in the deal file: commission on gross proceeds plus other costs."
+
+
+@dataclass
+class DealSheet:
+    """Fills the deal sheet and remembers where the reference prices went."""
+
+    wb: Workbook
+    figures: Figures
+    out: CellWriter
+
+    def fill(self) -> None:
+        """Fill the terms, pricing, proceeds and share capital blocks."""
+        self._terms()
+        self._references()
+        self._proceeds()
+        self._capital()
+
+    def put_text(self, name: str, value: str, *, is_input: bool = True) -> None:
+        """Write a text input (blue) or a label (black) into a named cell."""
+        ws, ref = cell(self.wb, name)
+        self.out.text(ws, ref, value, is_input=is_input)
+
+    def put_number(self, name: str, value: Decimal | int) -> None:
+        """Write an input number (blue) into a named cell."""
+        ws, ref = cell(self.wb, name)
+        self.out.number(ws, ref, value)
+
+    def put_formula(self, name: str, formula: str, expected: Decimal | int | None) -> None:
+        """Write a formula into a named cell, or "n/a" when the deal does not give the figure."""
+        ws, ref = cell(self.wb, name)
+        if expected is None:
+            self.out.not_applicable(ws, ref)
+        else:
+            self.out.formula(ws, ref, formula, expected)
+
+    def na(self, name: str, text: str = "n/a") -> None:
+        """Mark a named cell "n/a" (or ``text``): the deal does not give this figure."""
+        ws, ref = cell(self.wb, name)
+        self.out.not_applicable(ws, ref, text)
+
+    def _terms(self) -> None:
+        deal = self.figures.deal
+        issuer, p = deal.issuer, deal.placing
+        self.put_text("IssuerName", issuer.name)
+        self.put_text("StockCode", issuer.stock_code)
+        self.put_text("Exchange", issuer.exchange)
+        self.put_text("ShareClass", issuer.share_class or NOT_GIVEN)
+        self.put_text("Kind", KIND_TEXT.get(p.kind, p.kind))
+        self.put_text("Mandate", MANDATE_TEXT.get(p.mandate, p.mandate))
+        self.put_text("Underwriting", UNDERWRITING_TEXT.get(p.underwriting, p.underwriting))
+        self.put_text("Agents", ", ".join(p.agents) if p.agents else NOT_GIVEN)
+        self.put_text("Placees", placees_text(p.min_placees))
+        self.put_text("Offering", p.offering or NOT_GIVEN)
+        self.put_number("NewShares", p.new_shares)
+        self.put_number("Price", p.price)
+
+    def _references(self) -> None:
+        refs = self.figures.references
+        proto, rows = table_rows(self.wb, "RefRow", len(refs))
+        ws = proto.ws
+        col = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(4)]
+        if not refs:
+            self.out.text(ws, f"{col[0]}{rows[0]}", "No reference prices given")
+            return
+        where = {r.key: f"{col[1]}{row}" for r, row in zip(refs, rows, strict=True)}
+        for ref, row in zip(refs, rows, strict=True):
+            self.out.text(ws, f"{col[0]}{row}", ref.label)
+            price_cell = f"{col[1]}{row}"
+            source = self._reference_price(ws, price_cell, ref, where)
+            self.out.formula(ws, f"{col[2]}{row}", fx.discount("Price", price_cell), ref.discount)
+            self.out.text(ws, f"{col[3]}{row}", source)
+
+    def _reference_price(self, ws: Worksheet, target: str, ref: Reference, where: dict[str, str]) -> str:
+        """Write one reference price: a formula when it follows from other rows, else an input."""
+        if (
+            ref.key == "benchmarked_price"
+            and ref.origin == "given"
+            and {"last_close", "average_close_5d"} <= set(where)
+        ):
+            formula = fx.higher(where["last_close"], where["average_close_5d"])
+            self.out.formula(ws, target, formula, ref.price)
+            return "higher of the two"
+        self.out.number(ws, target, ref.price)
+        return "from history" if ref.origin == "from history" else "given"
+
+    def _proceeds(self) -> None:
+        deal, money = self.figures.deal, self.figures.proceeds
+        self.put_formula("Gross", fx.gross("NewShares", "Price"), money.gross)
+        self.put_number("CommissionRate", deal.costs.commission_rate)
+        self.put_formula("Commission", fx.commission("Gross", "CommissionRate"), money.commission)
+        self.put_number("OtherCosts", money.other_costs)
+        self.put_formula("TotalCosts", fx.add("Commission", "OtherCosts"), money.costs)
+        self.put_formula("Net", fx.subtract("Gross", "TotalCosts"), money.net)
+        self.put_formula("NetPerShare", fx.per_share("Net", "NewShares"), money.net_price_per_share)
+        quotes = {
+            "GrossQuote": ("Gross", money.gross),
+            "CommissionQuote": ("Commission", money.commission),
+            "OtherCostsQuote": ("OtherCosts", money.other_costs),
+            "TotalCostsQuote": ("TotalCosts", money.costs),
+            "NetQuote": ("Net", money.net),
+        }
+        if deal.fx is None:
+            self.na("FxRate")
+            self.put_text("FxSource", "no quote currency given", is_input=False)
+            for key in quotes:
+                self.na(key, BLANK)
+        else:
+            self.put_number("FxRate", deal.fx.rate)
+            self.put_text("FxSource", deal.fx.source)
+            for key, (base, value) in quotes.items():
+                self.put_formula(key, fx.to_quote(base, "FxRate"), to_quote(value, deal.fx.rate))
+        self.put_text("CostsNote", costs_note(deal, self.figures), is_input=False)
+
+    def _capital(self) -> None:
+        f, p = self.figures, self.figures.deal.placing
+        self.put_number("SharesOutstanding", p.shares_outstanding)
+        self.put_formula("Enlarged", fx.enlarged("SharesOutstanding", "NewShares"), f.enlarged_shares)
+        self.put_formula(
+            "PctExisting", fx.dilution_existing("NewShares", "SharesOutstanding"), f.percent_of_existing
+        )
+        self.put_formula(
+            "PctEnlarged", fx.dilution_enlarged("NewShares", "SharesOutstanding"), f.percent_of_enlarged
+        )
+        if p.class_shares_outstanding is None:
+            for key in ("ClassShares", "ClassEnlarged", "PctExistingClass", "PctEnlargedClass"):
+                self.na(key)
+        else:
+            self.put_number("ClassShares", p.class_shares_outstanding)
+            self.put_formula(
+                "ClassEnlarged",
+                fx.enlarged("ClassShares", "NewShares"),
+                p.class_shares_outstanding + p.new_shares,
+            )
+            self.put_formula(
+                "PctExistingClass",
+                fx.dilution_existing("NewShares", "ClassShares"),
+                f.percent_of_existing_class,
+            )
+            self.put_formula(
+                "PctEnlargedClass",
+                fx.dilution_enlarged("NewShares", "ClassShares"),
+                f.percent_of_enlarged_class,
+            )
+        self._theoretical()
+        if p.mandate_limit is None:
+            self.na("MandateLimit")
+            self.put_number("MandateUsed", p.mandate_used)
+            self.na("MandateHeadroom")
+        else:
+            self.put_number("MandateLimit", p.mandate_limit)
+            self.put_number("MandateUsed", p.mandate_used)
+            self.put_formula(
+                "MandateHeadroom", fx.headroom("MandateLimit", "MandateUsed", "NewShares"), f.mandate_headroom
+            )
+
+    def _theoretical(self) -> None:
+        f = self.figures
+        bench = self._bench_cell()
+        if bench is None or f.theoretical_diluted_price is None or f.theoretical_dilution_effect is None:
+            self.na("TheoreticalPrice")
+            self.na("TheoreticalEffect")
+            return
+        self.put_formula(
+            "TheoreticalPrice",
+            fx.theoretical_price(bench, "SharesOutstanding", "NewShares", "Price"),
+            f.theoretical_diluted_price,
+        )
+        self.put_formula(
+            "TheoreticalEffect", fx.discount("TheoreticalPrice", bench), f.theoretical_dilution_effect
+        )
+
+    def _bench_cell(self) -> str | None:
+        proto = area(self.wb, "RefRow")
+        for offset, ref in enumerate(self.figures.references):
+            if ref.key == "benchmarked_price":
+                column = proto.ws.cell(proto.min_row, proto.min_col + 1).column_letter
+                return f"${column}${proto.min_row + offset}"
+        return None
+
+
+@dataclass(frozen=True)
+class Workings:
+    """Largest-remainder steps of one allocation, computed exactly (the formulas' expected values)."""
+
+    units: int
+    quotas: tuple[Decimal, ...]
+    floors: tuple[int, ...]
+    remainders: tuple[Decimal, ...]
+    ranks: tuple[int, ...]
+    left: int
+
+    @property
+    def extras(self) -> tuple[int, ...]:
+        """One extra unit for the ``left`` largest remainders."""
+        return tuple(1 if r <= self.left else 0 for r in self.ranks)
+
+
+def workings(base: Decimal, shares: Sequence[Decimal], decimals: int) -> Workings:
+    """The steps of ``money.allocate`` as the sheet shows them."""
+    units = to_minor_units(base, decimals)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        total = sum(shares, Decimal(0))
+        quotas = tuple(Decimal(units) * s / total for s in shares)
+        floors = tuple(int(q.to_integral_value(rounding=ROUND_FLOOR)) for q in quotas)
+        remainders = tuple(q - f for q, f in zip(quotas, floors, strict=True))
+    order = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
+    ranks = [0] * len(shares)
+    for position, index in enumerate(order, start=1):
+        ranks[index] = position
+    return Workings(units, quotas, floors, remainders, tuple(ranks), units - sum(floors))
+
+
+def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
+    """The use-of-proceeds table, its workings and the waterfall chart."""
+    deal = figures.deal
+    plan = deal.proceeds
+    ws, ref = cell(wb, "AllocBasis")
+    out.text(ws, ref, plan.basis)
+    _, base_ref = cell(wb, "AllocBase")
+    out.formula(ws, base_ref, fx.copy_of("Net" if plan.basis == "net" else "Gross"), figures.allocation_base)
+    _, dec_ref = cell(wb, "AllocDecimals")
+    out.number(ws, dec_ref, plan.decimals)
+
+    steps = workings(figures.allocation_base, [u.share for u in plan.uses], plan.decimals)
+    work_proto, work_rows = table_rows(wb, "WorkRow", len(plan.uses))
+    use_proto, use_rows = table_rows(wb, "UseRow", len(plan.uses))
+    wc = [ws.cell(1, work_proto.min_col + i).column_letter for i in range(5)]
+    uc = [ws.cell(1, use_proto.min_col + i).column_letter for i in range(4)]
+    shares = f"${uc[1]}${use_rows[0]}:${uc[1]}${use_rows[-1]}"
+    floors = f"${wc[1]}${work_rows[0]}:${wc[1]}${work_rows[-1]}"
+    remainders = f"${wc[2]}${work_rows[0]}:${wc[2]}${work_rows[-1]}"
+    _, units_ref = cell(wb, "AllocUnits")
+    _, left_ref = cell(wb, "AllocLeft")
+    out.formula(ws, units_ref, fx.units("AllocBase", "AllocDecimals"), steps.units)
+    out.formula(ws, left_ref, fx.left(units_ref, floors), steps.left)
+    rate = deal.fx.rate if deal.fx else None
+    for i, (allocation, use_row, work_row) in enumerate(
+        zip(figures.allocations, use_rows, work_rows, strict=True)
+    ):
+        q, f, r, k, e = (f"{c}{work_row}" for c in wc)
+        share_cell = f"{uc[1]}{use_row}"
+        out.formula(ws, q, fx.quota(units_ref, share_cell, shares), steps.quotas[i])
+        out.formula(ws, f, fx.floor(q), steps.floors[i])
+        out.formula(ws, r, fx.subtract(q, f), steps.remainders[i])
+        out.formula(ws, k, fx.rank(r, remainders), steps.ranks[i])
+        out.formula(ws, e, fx.extra_unit(k, left_ref), steps.extras[i])
+        out.text(ws, f"{uc[0]}{use_row}", allocation.name, is_input=True)
+        out.number(ws, share_cell, allocation.share)
+        out.formula(ws, f"{uc[2]}{use_row}", fx.amount(f, e, "AllocDecimals"), allocation.amount)
+        if rate is None:
+            out.not_applicable(ws, f"{uc[3]}{use_row}", BLANK)
+        else:
+            out.formula(
+                ws,
+                f"{uc[3]}{use_row}",
+                fx.to_quote(f"{uc[2]}{use_row}", "FxRate"),
+                to_quote(allocation.amount, rate),
+            )
+    total_row = area(wb, "UseTotal").min_row
+    first, last = use_rows[0], use_rows[-1]
+    out.text(ws, f"{uc[0]}{total_row}", "Total")
+    out.formula(
+        ws,
+        f"{uc[1]}{total_row}",
+        fx.total(f"{uc[1]}{first}", f"{uc[1]}{last}"),
+        sum(u.share for u in plan.uses),
+    )
+    allocated = sum((a.amount for a in figures.allocations), Decimal(0))
+    out.formula(ws, f"{uc[2]}{total_row}", fx.total(f"{uc[2]}{first}", f"{uc[2]}{last}"), allocated)
+    if rate is None:
+        out.not_applicable(ws, f"{uc[3]}{total_row}", BLANK)
+    else:
+        quote_total = sum((to_quote(a.amount, rate) for a in figures.allocations), Decimal(0))
+        out.formula(ws, f"{uc[3]}{total_row}", fx.total(f"{uc[3]}{first}", f"{uc[3]}{last}"), quote_total)
+    _, check_ref = cell(wb, "AllocCheck")
+    out.formula(
+        ws, check_ref, fx.subtract(f"{uc[2]}{total_row}", "AllocBase"), allocated - figures.allocation_base
+    )
+    _fill_chart(wb, figures, out, [f"${uc[2]}${row}" for row in use_rows])
+
+
+Bar = tuple[str, Decimal]  # a formula (without "=") and its value; "" for an empty segment
+EMPTY: Bar = ("", Decimal(0))
+
+
+def _fill_chart(wb: Workbook, figures: Figures, out: CellWriter, amount_cells: list[str]) -> None:
+    """The waterfall's data: gross, costs, net, then each use stepping down from the base.
+
+    Each bar has four stacked segments: the invisible base, a total, a cost and a use.
+    """
+    money = figures.proceeds
+    bars: list[tuple[str, Bar, Bar, Bar, Bar]] = [
+        ("Gross proceeds", EMPTY, ("Gross", money.gross), EMPTY, EMPTY)
+    ]
+    if figures.deal.proceeds.basis == "net":
+        bars.append(("Costs", ("Net", money.net), EMPTY, ("TotalCosts", money.costs), EMPTY))
+        bars.append(("Net proceeds", EMPTY, ("Net", money.net), EMPTY, EMPTY))
+    spent = Decimal(0)
+    for allocation, amount_cell in zip(figures.allocations, amount_cells, strict=True):
+        spent += allocation.amount
+        base = fx.subtract("AllocBase", f"SUM({amount_cells[0]}:{amount_cell})")
+        step = (base, figures.allocation_base - spent)
+        bars.append((allocation.name, step, EMPTY, EMPTY, (amount_cell, allocation.amount)))
+    proto, lines = table_rows(wb, "ChartRow", len(bars))
+    ws = proto.ws
+    cols = [ws.cell(1, proto.min_col + i).column_letter for i in range(5)]
+    for line, (label, *segments) in zip(lines, bars, strict=True):
+        out.text(ws, f"{cols[0]}{line}", label)
+        for column, (formula, value) in zip(cols[1:], segments, strict=True):
+            if formula:
+                out.formula(ws, f"{column}{line}", formula, value)
+            else:
+                out.number(ws, f"{column}{line}", 0, is_input=False)
+    add_waterfall(
+        ws,
+        ChartRow(proto.min_col, lines[0], lines[-1]),
+        area(wb, "ChartAnchor").ref,
+        figures.deal.issuer.currency,
+    )
+
+
+def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> None:
+    """Before and after per listed holder, the placees, the public and the total."""
+    holdings = figures.shareholding
+    lines = holdings[:-1]  # listed holders, placees, public; the total comes last
+    proto, rows = table_rows(wb, "HoldingRow", len(lines))
+    ws = proto.ws
+    c = [ws.cell(1, proto.min_col + i).column_letter for i in range(5)]
+    total_row = area(wb, "HoldingTotal").min_row
+    total = holdings[-1]
+    before_total, after_total = f"${c[1]}${total_row}", f"${c[3]}${total_row}"
+    listed = len(lines) - 2
+    for index, (holding, row) in enumerate(zip(lines, rows, strict=True)):
+        out.text(ws, f"{c[0]}{row}", holding.name, is_input=index < listed)
+        before, after = f"{c[1]}{row}", f"{c[3]}{row}"
+        if index < listed:
+            out.number(ws, before, holding.shares_before)
+            out.formula(ws, after, fx.copy_of(before), holding.shares_after)
+        elif holding.name == PLACEES:
+            out.number(ws, before, 0, is_input=False)
+            out.formula(ws, after, fx.copy_of("NewShares"), holding.shares_after)
+        else:  # PUBLIC: what the listed holders do not hold
+            listed_range = f"SUM({c[1]}{rows[0]}:{c[1]}{rows[listed - 1]})" if listed else "0"
+            out.formula(ws, before, fx.subtract("SharesOutstanding", listed_range), holding.shares_before)
+            out.formula(ws, after, fx.copy_of(before), holding.shares_after)
+        out.formula(ws, f"{c[2]}{row}", fx.share_of(before, before_total), holding.percent_before)
+        out.formula(ws, f"{c[4]}{row}", fx.share_of(after, after_total), holding.percent_after)
+    assert lines[-1].name == PUBLIC  # noqa: S101 - the core's table ends with the public, then the total
+    out.text(ws, f"{c[0]}{total_row}", "Total")
+    out.formula(
+        ws, f"{c[1]}{total_row}", fx.total(f"{c[1]}{rows[0]}", f"{c[1]}{rows[-1]}"), total.shares_before
+    )
+    out.formula(
+        ws, f"{c[2]}{total_row}", fx.total(f"{c[2]}{rows[0]}", f"{c[2]}{rows[-1]}"), total.percent_before
+    )
+    out.formula(
+        ws, f"{c[3]}{total_row}", fx.total(f"{c[3]}{rows[0]}", f"{c[3]}{rows[-1]}"), total.shares_after
+    )
+    out.formula(
+        ws, f"{c[4]}{total_row}", fx.total(f"{c[4]}{rows[0]}", f"{c[4]}{rows[-1]}"), total.percent_after
+    )

@@ -1,0 +1,210 @@
+"""The report template: load it, check it has every name the generator needs, fill placeholders.
+
+The template (``templates/report.xlsx``, made by ``templates/make_template.py``) holds
+the layout and styles; the generator finds its cells by defined names. A template
+missing a name, or holding a placeholder the generator cannot fill, is refused
+before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xl_placement.errors import TemplateError
+
+DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "report.xlsx"
+REGENERATE = "regenerate it with `python templates/make_template.py` or add the names in Excel (Formulas > Name Manager)"
+
+# Single cells, filled with a value or a formula.
+CELL_NAMES = (
+    # Deal sheet: terms
+    "IssuerName", "StockCode", "Exchange", "ShareClass", "Kind", "Mandate", "Underwriting",
+    "Agents", "Placees", "Offering", "NewShares", "Price",
+    # Deal sheet: proceeds
+    "Gross", "GrossQuote", "CommissionRate", "Commission", "CommissionQuote", "OtherCosts",
+    "OtherCostsQuote", "TotalCosts", "TotalCostsQuote", "Net", "NetQuote", "NetPerShare",
+    "FxRate", "FxSource", "CostsNote",
+    # Deal sheet: share capital
+    "SharesOutstanding", "ClassShares", "Enlarged", "ClassEnlarged", "PctExisting",
+    "PctExistingClass", "PctEnlarged", "PctEnlargedClass", "TheoreticalPrice",
+    "TheoreticalEffect", "MandateLimit", "MandateUsed", "MandateHeadroom",
+    # Use of proceeds
+    "AllocBasis", "AllocBase", "AllocDecimals", "AllocCheck", "AllocUnits", "AllocLeft", "ChartAnchor",
+)  # fmt: skip
+# One-row prototypes of the variable-length tables (and their total rows).
+ROW_NAMES = (
+    "RefRow", "UseRow", "UseTotal", "ChartRow", "WorkRow", "HoldingRow", "HoldingTotal",
+    "RuleRow", "StatedRow", "SentenceRow",
+)  # fmt: skip
+REQUIRED_NAMES = CELL_NAMES + ROW_NAMES
+SHEETS = ("Deal sheet", "Use of proceeds", "Shareholding", "Checks")
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
+MAX_TEMPLATE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where a defined name points: a sheet and a rectangle of cells (1-based, inclusive)."""
+
+    ws: Worksheet
+    min_col: int
+    min_row: int
+    max_col: int
+    max_row: int
+
+    @property
+    def ref(self) -> str:
+        """The top-left cell, e.g. ``C16``."""
+        return str(self.ws.cell(self.min_row, self.min_col).coordinate)
+
+
+def load_template(path: str | Path | None = None) -> Workbook:
+    """Load the report template and check it has every sheet and defined name the generator needs.
+
+    Args:
+        path: the template; ``templates/report.xlsx`` when None.
+
+    Returns:
+        The template workbook, ready to fill.
+
+    Raises:
+        TemplateError: the file is missing or unreadable, or lacks sheets or names (all listed).
+    """
+    source = Path(path) if path is not None else DEFAULT_TEMPLATE
+    if not source.is_file():
+        raise TemplateError(f"report template {source} not found; {REGENERATE.split(' or ', maxsplit=1)[0]}")
+    if source.stat().st_size > MAX_TEMPLATE_BYTES:
+        raise TemplateError(f"report template {source} is larger than {MAX_TEMPLATE_BYTES:,} bytes")
+    try:
+        with warnings.catch_warnings():
+            # Content openpyxl cannot keep is reported as a warning; refuse it instead.
+            warnings.simplefilter("error")
+            wb = load_workbook(source)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, UserWarning) as exc:
+        raise TemplateError(f"report template {source} cannot be read: {exc}") from exc
+    check_template(wb, str(source))
+    return wb
+
+
+def check_template(wb: Workbook, source: str = "the report template") -> None:
+    """Refuse a template that lacks a sheet or a defined name, or whose name points nowhere.
+
+    Raises:
+        TemplateError: naming every missing sheet and name.
+    """
+    problems = []
+    missing_sheets = [s for s in SHEETS if s not in wb.sheetnames]
+    if missing_sheets:
+        problems.append(f"sheets {', '.join(missing_sheets)}")
+    missing = [n for n in REQUIRED_NAMES if n not in wb.defined_names]
+    if missing:
+        problems.append(f"defined names {', '.join(missing)}")
+    broken = [n for n in REQUIRED_NAMES if n in wb.defined_names and _destination(wb, n) is None]
+    if broken:
+        problems.append(f"names pointing to no cell on an existing sheet: {', '.join(broken)}")
+    if problems:
+        raise TemplateError(f"{source} lacks {'; '.join(problems)}; {REGENERATE}")
+
+
+def area(wb: Workbook, name: str) -> Area:
+    """The sheet and cells a defined name points to.
+
+    Raises:
+        TemplateError: the name is missing or points nowhere.
+    """
+    found = _destination(wb, name)
+    if found is None:
+        raise TemplateError(f"the report template lacks the defined name {name}; {REGENERATE}")
+    return found
+
+
+def _destination(wb: Workbook, name: str) -> Area | None:
+    defined = wb.defined_names.get(name)
+    if defined is None:
+        return None
+    try:
+        destinations = list(defined.destinations)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    if len(destinations) != 1 or destinations[0][0] not in wb.sheetnames:
+        return None
+    title, ref = destinations[0]
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+    except (ValueError, TypeError):
+        return None
+    if None in (min_col, min_row, max_col, max_row):
+        return None
+    return Area(wb[title], int(min_col or 0), int(min_row or 0), int(max_col or 0), int(max_row or 0))
+
+
+def placeholders(wb: Workbook) -> Iterator[tuple[str, str]]:
+    """Every placeholder in the template's text cells and page footers: (where, key)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    for match in PLACEHOLDER.finditer(cell.value):
+                        yield f"'{ws.title}'!{cell.coordinate}", match.group(1)
+        for where, part in _header_footer_parts(ws):
+            for match in PLACEHOLDER.finditer(part.text or ""):
+                yield f"'{ws.title}' {where}", match.group(1)
+
+
+def check_placeholders(wb: Workbook, known: set[str]) -> None:
+    """Refuse a template holding a placeholder the generator has no value for.
+
+    Raises:
+        TemplateError: naming each unknown placeholder and where it is.
+    """
+    unknown = [f"{{{{{key}}}}} in {where}" for where, key in placeholders(wb) if key not in known]
+    if unknown:
+        raise TemplateError(
+            f"the report template has placeholders with no value: {'; '.join(unknown)}; "
+            f"known placeholders are {', '.join(sorted(known))}"
+        )
+
+
+def fill_placeholders(
+    wb: Workbook, values: Mapping[str, str], per_sheet: Mapping[str, Mapping[str, str]]
+) -> None:
+    """Replace every placeholder in text cells and footers with its value, in one pass.
+
+    Values are inserted as text, never scanned again, so deal text holding ``{{`` is safe.
+    ``per_sheet`` adds values that differ by sheet (the sheet's own name).
+    """
+    for ws in wb.worksheets:
+        known = {**values, **per_sheet.get(ws.title, {})}
+
+        def sub(match: re.Match[str], known: Mapping[str, str] = known) -> str:
+            return known[match.group(1)]
+
+        def sub_footer(match: re.Match[str], known: Mapping[str, str] = known) -> str:
+            return known[match.group(1)].replace("&", "&&")  # "&" starts a footer code
+
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and PLACEHOLDER.search(cell.value):
+                    cell.value = PLACEHOLDER.sub(sub, cell.value)
+                    cell.data_type = "s"
+        for _, part in _header_footer_parts(ws):
+            if part.text:
+                part.text = PLACEHOLDER.sub(sub_footer, part.text)
+
+
+def _header_footer_parts(ws: Worksheet) -> Iterator[tuple[str, Any]]:
+    for attr in ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter"):
+        block = getattr(ws, attr)
+        for side in ("left", "center", "right"):
+            yield f"{attr} {side}", getattr(block, side)

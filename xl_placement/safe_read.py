@@ -1,0 +1,260 @@
+"""Reading workbooks a user supplies, safely.
+
+An .xlsx file is a zip of XML parts, so a hostile one can be a zip bomb (a tiny file
+that expands to gigabytes), an XML entity bomb ("billion laughs") or an XML external
+entity that reads local files. Two layers refuse them:
+
+1. :func:`check_workbook_file` looks at the file *before* anything is decompressed:
+   its size, that it is a zip at all (an old .xls or a password-protected workbook is
+   an OLE compound file instead), the number of parts, their declared sizes and
+   compression ratios, the compression methods, and that the parts a workbook needs
+   are there. Python's zipfile never decompresses more than a part's declared size,
+   so limiting declared sizes limits memory.
+2. :func:`load_workbook_safely` then loads with openpyxl, which parses XML through
+   defusedxml (entity declarations and external references are refused); it checks
+   that openpyxl really is using defusedxml and refuses to load otherwise.
+
+Every refusal is an :class:`~xl_placement.errors.UnsafeWorkbookError` with a one-line
+message naming the file and what to do.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import openpyxl.xml
+import openpyxl.xml.functions
+from defusedxml import DefusedXmlException
+from openpyxl.utils.exceptions import InvalidFileException
+
+from xl_placement.errors import DependencyMissingError, UnsafeWorkbookError
+
+#: Largest workbook file accepted, in bytes (a placing workbook is well under 1 MB).
+MAX_FILE_BYTES = 50 * 1024 * 1024
+#: Most parts (zip entries) accepted in one workbook.
+MAX_PARTS = 10_000
+#: Largest total declared uncompressed size of all parts, in bytes.
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+#: A part larger than MAX_RATIO_PART_BYTES must not expand more than MAX_RATIO times.
+MAX_RATIO = 200
+MAX_RATIO_PART_BYTES = 10 * 1024 * 1024
+
+#: The extensions openpyxl reads: workbooks and templates, with and without macros.
+WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".xltx", ".xltm")
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_MARKER = "EncryptedPackage".encode("utf-16-le")
+# Excel writes parts stored or deflated; other methods (bzip2, lzma) decompress without a size bound.
+_ALLOWED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+_OTHER_EXTENSIONS = {
+    ".xls": "an Excel 97-2003 workbook; open it in Excel and save it as .xlsx",
+    ".xlsb": "an Excel binary workbook; open it in Excel and save it as .xlsx",
+    ".ods": "an OpenDocument spreadsheet; save it as .xlsx",
+    ".csv": "a CSV file, not a workbook; give the deal as a deal file or a workbook",
+}
+
+
+def check_workbook_file(path: str | Path) -> Path:
+    """Refuse a file that is not a safe, well-formed workbook, without decompressing it.
+
+    Args:
+        path: the workbook a user supplied.
+
+    Returns:
+        The path, as a Path.
+
+    Raises:
+        UnsafeWorkbookError: the file is missing, empty, too large, not a workbook,
+            encrypted, truncated, or a zip bomb; the message names the file and the fix.
+    """
+    source = Path(path)
+    _check_bytes(source, _read_checked(source))
+    return source
+
+
+def load_workbook_safely(path: str | Path, **kwargs: Any) -> Any:
+    """Check a workbook file, then load it with openpyxl parsing XML through defusedxml.
+
+    Args:
+        path: the workbook a user supplied.
+        **kwargs: passed to :func:`openpyxl.load_workbook` (e.g. ``data_only=True``).
+
+    Returns:
+        The openpyxl ``Workbook``.
+
+    Raises:
+        UnsafeWorkbookError: the file was refused by :func:`check_workbook_file`, or
+            openpyxl could not read it (an XML attack, a damaged part); one line naming the file.
+        DependencyMissingError: openpyxl is not using defusedxml, so loading is refused.
+    """
+    source = Path(path)
+    data = _read_checked(source)
+    _check_bytes(source, data)
+    _require_defusedxml()
+    try:
+        # Loading the very bytes that were checked: the file cannot change in between, and no
+        # file handle is left open when openpyxl fails half-way.
+        return openpyxl.load_workbook(io.BytesIO(data), **kwargs)
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        zlib.error,
+        KeyError,
+        ValueError,  # includes defusedxml's EntitiesForbidden, DTDForbidden, ExternalReferenceForbidden
+        TypeError,
+        SyntaxError,  # xml.etree.ElementTree.ParseError
+        EOFError,
+        OSError,
+    ) as exc:
+        raise _refuse(source, _reason(exc)) from exc
+
+
+def _reason(exc: BaseException) -> str:
+    """Say why openpyxl failed, from the innermost cause (openpyxl wraps it in a generic ValueError)."""
+    root = exc
+    while root.__cause__ is not None:
+        root = root.__cause__
+    if isinstance(root, DefusedXmlException):
+        return (
+            f"contains an XML attack ({type(root).__name__}: entity declarations and external references "
+            "are refused); it was not read"
+        )
+    return f"could not be read as a workbook ({_describe(root)}); save it again from Excel"
+
+
+def _read_checked(source: Path) -> bytes:
+    """The file's bytes, after the extension and size checks (so at most MAX_FILE_BYTES)."""
+    _check_extension(source)
+    _check_size(source)
+    try:
+        return source.read_bytes()
+    except OSError as exc:
+        raise _refuse(source, f"cannot be read ({exc.strerror or exc})") from exc
+
+
+def _check_bytes(source: Path, data: bytes) -> None:
+    _check_magic(source, data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+        raise _refuse(
+            source, f"is damaged or truncated (not a readable zip: {exc}); save it again from Excel"
+        ) from exc
+    _check_parts(source, parts)
+
+
+def _check_extension(source: Path) -> None:
+    extension = source.suffix.lower()
+    if extension in WORKBOOK_EXTENSIONS:
+        return
+    if extension in _OTHER_EXTENSIONS:
+        raise _refuse(source, f"is {_OTHER_EXTENSIONS[extension]}")
+    allowed = ", ".join(WORKBOOK_EXTENSIONS)
+    raise _refuse(source, f"has the extension {extension or '(none)'!r}; a workbook must end in {allowed}")
+
+
+def _check_size(source: Path) -> None:
+    try:
+        size = source.stat().st_size
+    except FileNotFoundError:
+        raise _refuse(source, "does not exist; check the path") from None
+    except OSError as exc:
+        raise _refuse(source, f"cannot be read ({exc.strerror or exc})") from exc
+    if not source.is_file():
+        raise _refuse(source, "is not a file; give the path of a workbook")
+    if size == 0:
+        raise _refuse(source, "is empty (0 bytes); save the workbook again from Excel")
+    if size > MAX_FILE_BYTES:
+        raise _refuse(source, f"is {_mb(size)}, larger than the {_mb(MAX_FILE_BYTES)} limit for a workbook")
+
+
+def _check_magic(source: Path, data: bytes) -> None:
+    head = data[:8]
+    if head == _OLE_MAGIC:
+        if _ENCRYPTED_MARKER in data:
+            raise _refuse(
+                source, "is password-protected (encrypted); remove the password in Excel and save it again"
+            )
+        raise _refuse(
+            source, "is an old-format Excel 97-2003 (.xls) file despite its name; save it as .xlsx in Excel"
+        )
+    if head[:4] not in _ZIP_MAGIC:
+        kind = "a text file" if _looks_like_text(head) else "not a zip file"
+        raise _refuse(
+            source, f"is not an Excel workbook ({kind}); give an .xlsx or .xlsm file saved by Excel"
+        )
+
+
+def _check_parts(source: Path, parts: list[zipfile.ZipInfo]) -> None:
+    if len(parts) > MAX_PARTS:
+        raise _refuse(source, f"has {len(parts):,} parts, more than the {MAX_PARTS:,} a workbook may have")
+    total = 0
+    for part in parts:
+        if part.flag_bits & 0x1:
+            raise _refuse(source, f"has an encrypted part ({part.filename}); save it again from Excel")
+        if part.compress_type not in _ALLOWED_METHODS:
+            raise _refuse(source, f"uses an unsupported compression method in {part.filename}")
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > MAX_RATIO_PART_BYTES and ratio > MAX_RATIO:
+            raise _refuse(
+                source,
+                f"looks like a zip bomb: {part.filename} expands {ratio:,.0f} times to {_mb(part.file_size)}",
+            )
+        total += part.file_size
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise _refuse(
+                source, f"would expand to more than {_mb(MAX_UNCOMPRESSED_BYTES)}, the limit for a workbook"
+            )
+    names = {part.filename for part in parts}
+    if "[Content_Types].xml" not in names:
+        raise _refuse(source, f"is not an Excel workbook ({_guess_kind(names)}); give an .xlsx or .xlsm file")
+    if "xl/workbook.xml" not in names:
+        raise _refuse(source, f"is not an Excel workbook ({_guess_kind(names)}); give an .xlsx or .xlsm file")
+
+
+def _guess_kind(names: set[str]) -> str:
+    if "mimetype" in names:
+        return "an OpenDocument file; save it as .xlsx"
+    if "word/document.xml" in names:
+        return "a Word document"
+    if "ppt/presentation.xml" in names:
+        return "a PowerPoint presentation"
+    return "a zip file without a workbook part"
+
+
+def _require_defusedxml() -> None:
+    """Fail closed unless openpyxl parses XML with defusedxml (it does when defusedxml is importable)."""
+    iterparse_module = getattr(openpyxl.xml.functions.iterparse, "__module__", "")
+    if openpyxl.xml.DEFUSEDXML is not True or not iterparse_module.startswith("defusedxml"):
+        raise DependencyMissingError(
+            "openpyxl is not parsing XML with defusedxml, so workbooks from users are not read; "
+            "install defusedxml (pip install defusedxml) and unset OPENPYXL_DEFUSEDXML"
+        )
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    name = type(exc).__name__
+    if len(text) > 160:
+        text = text[:157] + "..."
+    return f"{name}: {text}" if text else name
+
+
+def _looks_like_text(head: bytes) -> bool:
+    return all(byte in b"\t\n\r" or 32 <= byte < 127 for byte in head) or head.startswith(b"\xef\xbb\xbf")
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
+
+
+def _refuse(source: Path, reason: str) -> UnsafeWorkbookError:
+    return UnsafeWorkbookError(f"{source}: {reason}")
