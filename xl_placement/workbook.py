@@ -23,6 +23,7 @@ import xlsxwriter
 from xl_placement import deal as model
 from xl_placement import fields as f
 from xl_placement.dealfile import deal_from_mapping, parse_text
+from xl_placement.errors import InputError
 from xl_placement.figures import Figures, compute
 from xl_placement.inputs import AGENT_SEPARATOR, SHEET, TABLE_ROWS, defined_name
 from xl_placement.output import write_atomic
@@ -153,11 +154,11 @@ def build_workbook(
 
     Raises:
         OutputError: the file exists (without ``force``), is open in Excel or cannot be written.
-        ValueError: ``path`` does not end in ``.xlsm``.
+        InputError: ``path`` does not end in ``.xlsm``, or a table of the deal is too long for the sheet.
     """
     target = Path(path)
     if target.suffix.lower() != ".xlsm":
-        raise ValueError(f"{target}: a workbook with macros must end in .xlsm (e.g. {target.stem}.xlsm)")
+        raise InputError(f"{target}: a workbook with macros must end in .xlsm (e.g. {target.stem}.xlsm)")
     return write_atomic(target, workbook_bytes(name, deal), force=force)
 
 
@@ -390,6 +391,10 @@ class _Inputs:
         self._table(row, _HIST_COL, "market.history", TABLE_ROWS["market.history"], rows)
 
     def _table(self, row: int, col: int, table: str, capacity: int, rows: list[dict[str, Any]]) -> None:
+        if len(rows) > capacity:
+            raise InputError(
+                f"{table} has {len(rows)} rows; the workbook holds {capacity} (use a deal file for more)"
+            )
         sheet, fmt = self.sheet, self.formats
         specs = f.TABLES[table]
         for offset, spec in enumerate(specs):
@@ -407,10 +412,6 @@ class _Inputs:
             letter = _col(column)
             self.book.define_name(
                 defined_name(f"{table}.{spec.name}"), f"={SHEET}!${letter}${first}:${letter}${last}"
-            )
-        if len(rows) > capacity:
-            raise ValueError(
-                f"{table} has {len(rows)} rows; the workbook holds {capacity} (use a deal file for more)"
             )
 
 
@@ -570,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         written = build_workbook(args.output, args.name, force=args.force)
-    except (PlacementError, ValueError) as exc:
+    except PlacementError as exc:
         print(f"error: {exc}", file=sys.stderr)  # noqa: T201
         return 2
     print(f"wrote {written}")  # noqa: T201
