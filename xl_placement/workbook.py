@@ -226,7 +226,8 @@ class _Inputs:
         sheet.set_column(_FIG_LABEL, _FIG_LABEL, 46)
         sheet.set_column(_FIG_UDF, _FIG_NATIVE, 20)
         sheet.set_column(8, 8, 3)
-        sheet.set_column(_HIST_COL, _HIST_COL + 2, 16)
+        sheet.set_column(_HIST_COL, _HIST_COL, 22)
+        sheet.set_column(_HIST_COL + 1, _HIST_COL + 2, 16)
         sheet.write_string(0, 0, self.title, fmt["title"])
         for row, line in enumerate(INSTRUCTIONS, start=1):
             sheet.write_string(row, 0, line, fmt["note"])
@@ -421,7 +422,7 @@ def _table_title(table: str, column: str) -> str:
         ("proceeds.uses", "share"): "Share",
         ("shareholders", "name"): "Shareholder",
         ("shareholders", "shares"): "Shares before the deal",
-        ("market.history", "date"): "Price history: date",
+        ("market.history", "date"): "Price history (date)",
         ("market.history", "close"): "Close",
         ("market.history", "volume"): "Volume",
     }
