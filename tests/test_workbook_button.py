@@ -167,3 +167,11 @@ def test_button_writes_the_same_report_as_the_command_line(tmp_path, capsys):
     assert cli.main(["build", str(ROOT / "examples" / "sensetime.toml"), "-o", str(from_cli)]) == 0
     capsys.readouterr()
     assert written.read_bytes() == from_cli.read_bytes()
+
+
+def test_a_stock_code_typed_as_a_number_is_read_as_its_digits(tmp_path, written):
+    """A stock code cell holding the number 1211 (a float from Excel) becomes the code "1211"."""
+    book = FakeBook(tmp_path / "placement.xlsm", {"issuer_stock_code": 1211})
+    button.run(book)
+    deal, _, _ = written[0]
+    assert deal.issuer.stock_code == "1211"

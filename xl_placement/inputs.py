@@ -135,6 +135,8 @@ def deal_from_cells(cells: Cells, source: str) -> model.Deal:
             continue
         if path == "placing.agents":
             value = _agents(value)
+        elif path == "issuer.stock_code" and isinstance(value, float) and value.is_integer():
+            value = int(value)  # Excel hands a code typed as a number over as a float: 1211.0
         mapping.setdefault(target.section, {})[target.key] = value
     if not where and not table_where:
         expected = (

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -545,14 +544,6 @@ def _write_conf(book: Any) -> None:
     italic = book.add_format({"italic": True, "font_color": "#404040"})
     for row, line in enumerate(CONF_NOTES, start=len(CONF_SETTINGS) + 2):
         sheet.write_string(row, 0, line, italic)
-
-
-def iter_defined_names(deal: model.Deal | None = None) -> Iterator[str]:
-    """Every input's defined name (sections first, then the table columns)."""
-    for cells in input_cells(deal).values():
-        yield from (defined_name(cell.path) for cell in cells)
-    for table, specs in f.TABLES.items():
-        yield from (defined_name(f"{table}.{spec.name}") for spec in specs)
 
 
 def main(argv: list[str] | None = None) -> int:
