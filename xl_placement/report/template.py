@@ -13,11 +13,13 @@ import warnings
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.errors import TemplateError
@@ -131,24 +133,45 @@ def area(wb: Workbook, name: str) -> Area:
     return found
 
 
-def _destination(wb: Workbook, name: str) -> Area | None:
-    defined = wb.defined_names.get(name)
-    if defined is None:
-        return None
+def destination(defined: DefinedName) -> tuple[str, str] | None:
+    """The one (sheet title, reference) a defined name points to; None for none or several."""
+    return _parse_destination(defined.attr_text) if isinstance(defined.attr_text, str) else None
+
+
+@lru_cache(maxsize=4096)
+def _parse_destination(attr_text: str) -> tuple[str, str] | None:
+    # openpyxl tokenizes the formula on every ``destinations`` call; names are read
+    # thousands of times while tables grow, so each distinct text is parsed once.
     try:
-        destinations = list(defined.destinations)
+        destinations = list(DefinedName("_", attr_text=attr_text).destinations)
     except (ValueError, TypeError, AttributeError):
         return None
-    if len(destinations) != 1 or destinations[0][0] not in wb.sheetnames:
-        return None
-    title, ref = destinations[0]
+    return destinations[0] if len(destinations) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def _bounds(ref: str) -> tuple[int, int, int, int] | None:
     try:
         min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
     except (ValueError, TypeError):
         return None
-    if None in (min_col, min_row, max_col, max_row):
+    if min_col is None or min_row is None or max_col is None or max_row is None:
         return None
-    return Area(wb[title], int(min_col or 0), int(min_row or 0), int(max_col or 0), int(max_row or 0))
+    return int(min_col), int(min_row), int(max_col), int(max_row)
+
+
+def _destination(wb: Workbook, name: str) -> Area | None:
+    defined = wb.defined_names.get(name)
+    if defined is None:
+        return None
+    found = destination(defined)
+    if found is None or found[0] not in wb.sheetnames:
+        return None
+    title, ref = found
+    bounds = _bounds(ref)
+    if bounds is None:
+        return None
+    return Area(wb[title], *bounds)
 
 
 def placeholders(wb: Workbook) -> Iterator[tuple[str, str]]:
