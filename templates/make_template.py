@@ -437,7 +437,7 @@ def checks_sheet(wb: Workbook) -> None:
     title(
         ws,
         "{{issuer}}: listing-rule checks ({{exchange}})",
-        "Computed by xl-placement when this report was built; they do not follow edits in Excel",
+        "{{verdict}} · computed when this report was built; they do not follow edits in Excel",
         "G",
     )
     band(ws, 5, "B", "G", "Rule", ("Check", "Figure", "Limit", "Status", "Detail"))
