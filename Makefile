@@ -27,6 +27,10 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
+## workbook: rebuild placement.xlsm and docs/vba/ from the installed xlwings (commit both)
+workbook: $(STAMP)
+	$(BIN)/python -m xl_placement.workbook -o placement.xlsm --force --vba-docs docs/vba
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
