@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import errno
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -307,3 +310,30 @@ def test_a_fake_workbook_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixt
     assert err.startswith("error: ")
     assert "Traceback" not in err
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_ctrl_c_stops_a_batch_cleanly(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the process group) stops a parallel batch promptly: exit 130, no temp files, no summary."""
+    rows = DEALS_CSV.read_text(encoding="utf-8").splitlines()
+    source = tmp_path / "many.csv"
+    source.write_text("\n".join([rows[0], *(rows[1 + i % 2] for i in range(300))]) + "\n", encoding="utf-8")
+    out_dir = tmp_path / "out"
+    exe = Path(sys.executable).with_name("xl-placement")
+    argv = [str(exe), "batch", str(source), "--out-dir", str(out_dir), "--workers", "2"]
+    run = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    while not (out_dir.exists() and any(out_dir.glob("row*.xlsx"))) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(run.pid, signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130
+    assert err.splitlines()[-1].startswith("error: interrupted")
+    assert "Traceback" not in err
+    assert leftovers(out_dir) == []
+    assert not (out_dir / "summary.csv").exists()
+    reports = list(out_dir.glob("row*.xlsx"))
+    assert 0 < len(reports) < 300
+    for report in reports:
+        assert openpyxl.load_workbook(report).sheetnames  # every file written is complete

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import os
 import re
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -490,16 +491,32 @@ def _run_all(jobs: Sequence[Job], workers: int, force: bool) -> Iterator[Outcome
         for job in jobs:
             yield run_job(job, force)
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_ignore_interrupts)
+    try:
         futures: dict[Future[Outcome], Job] = {pool.submit(run_job, job, force): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
             try:
-                yield future.result()
+                outcome = future.result()
             except Exception as exc:  # noqa: BLE001 - a crashed worker fails its deal only
-                yield Outcome(
+                outcome = Outcome(
                     job.label, job.row, FAILED, error=f"{job.label}: the worker process failed ({exc})"
                 )
+            yield outcome
+    except BaseException:
+        # Ctrl-C: drop the deals not started; the few being built finish their files whole.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the batch cleanly.
+
+    A worker interrupted in the middle of a deal would otherwise report it as failed
+    and go on with the next one.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # --- the summary table ---------------------------------------------------------
@@ -582,6 +599,10 @@ def summary_xlsx(outcomes: Iterable[Outcome]) -> bytes:
             else:
                 sheet.write_number(row, col, float(value), formats.get(units.get(SUMMARY_COLUMNS[col], "")))
     sheet.freeze_panes(1, 0)
+    sheet.set_column(0, len(SUMMARY_COLUMNS) - 1, 16)
+    for name, width in (("source", 30), ("report", 30), ("issuer", 30), ("breaches", 40), ("error", 80)):
+        col = SUMMARY_COLUMNS.index(name)
+        sheet.set_column(col, col, width)
     sheet.autofilter(0, 0, max(len(records), 1), len(SUMMARY_COLUMNS) - 1)
     workbook.close()
     return stream.getvalue()

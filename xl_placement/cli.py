@@ -49,7 +49,7 @@ exit status:
      program, or the folder cannot be written; any previous file is unchanged
   4  a required program is missing (LibreOffice for --pdf)
  70  internal error (a bug): rerun with --debug and report the traceback
-130  interrupted (Ctrl-C); no partial output is left"""
+130  interrupted (Ctrl-C); the files written so far are complete"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -388,7 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except KeyboardInterrupt:
-        _err("error: interrupted; no partial output was left")
+        _err("error: interrupted; the files written so far are complete, none was left half-written")
         return EXIT_INTERRUPTED
     except PlacementError as exc:
         _report_error(exc, debug)
