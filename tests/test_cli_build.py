@@ -337,3 +337,41 @@ def test_ctrl_c_stops_a_batch_cleanly(tmp_path: Path) -> None:
     assert 0 < len(reports) < 300
     for report in reports:
         assert openpyxl.load_workbook(report).sheetnames  # every file written is complete
+
+
+HOSTILE = {
+    "issuer.name": '=HYPERLINK("http://example.com","click")',
+    "placing.agents.0": "+cmd|' /C calc'!A0",
+    "fx.source": "@SUM(1+1)",
+    "proceeds.uses.0.name": "-2+3",
+    "proceeds.uses.1.name": "#N/A",
+}
+
+
+def test_formula_text_in_a_csv_stays_text_in_every_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Cells starting with = + - @ or reading #N/A reach the report and summary.xlsx as plain text, never formulas."""
+    with DEALS_CSV.open(encoding="utf-8", newline="") as stream:
+        header, demo, _ = list(csv.reader(stream))
+    for column, value in HOSTILE.items():
+        demo[header.index(column)] = value
+    source = tmp_path / "hostile.csv"
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows([header, demo])
+    code, _, err = run(capsys, "batch", str(source), "--out-dir", str(tmp_path / "out"))
+    assert (code, err) == (0, "")
+    for name in ("row2-0020.xlsx", "summary.xlsx"):
+        workbook = openpyxl.load_workbook(tmp_path / "out" / name)
+        cells = [
+            c
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows()
+            for c in row
+            if c.value is not None
+        ]
+        found = {c.value for c in cells if c.value in HOSTILE.values()}
+        assert "=HYPERLINK" not in " ".join(str(c.value) for c in cells if c.data_type == "f")
+        assert all(c.data_type == "s" for c in cells if c.value in HOSTILE.values()), name
+        expected = set(HOSTILE.values()) if name.startswith("row") else {HOSTILE["issuer.name"]}
+        assert found == expected, name
