@@ -127,11 +127,92 @@ def test_a_real_workbook_loads_with_its_values(tmp_path):
     assert book["Inputs"]["B2"].value == 1.91
 
 
-@pytest.mark.parametrize("extension", [".xlsm", ".XLSX", ".xltx"])
-def test_workbook_extensions_are_accepted(tmp_path, extension):
-    """Macro workbooks, templates and upper-case extensions pass the file checks."""
-    path = _write(tmp_path / f"deal{extension}", _workbook_bytes())
+MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+CONTENT_TYPES = {
+    ".xlsx": MAIN,
+    ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    ".xltx": "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    ".xltm": "application/vnd.ms-excel.template.macroEnabled.main+xml",
+}
+
+
+def _as_kind(data: bytes, extension: str) -> bytes:
+    """The same workbook declaring itself a workbook, macro workbook or template, as Excel would save it."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        text = archive.read("[Content_Types].xml").decode()
+    assert MAIN in text
+    return _replace_part(data, "[Content_Types].xml", text.replace(MAIN, CONTENT_TYPES[extension]).encode())
+
+
+@pytest.mark.parametrize("extension", [".xlsx", ".xlsm", ".xltx", ".xltm"])
+def test_each_workbook_kind_loads_under_its_own_extension(tmp_path, extension):
+    """Workbooks, macro workbooks and templates saved under their own extension pass and load."""
+    path = _write(tmp_path / f"deal{extension}", _as_kind(_workbook_bytes(), extension))
     assert check_workbook_file(path) == path
+    assert load_workbook_safely(path)["Inputs"]["B1"].value == "SenseTime Group Inc."
+
+
+def test_upper_case_extension_is_accepted(tmp_path):
+    """DEAL.XLSX is as good as deal.xlsx."""
+    path = _write(tmp_path / "DEAL.XLSX", _workbook_bytes())
+    assert check_workbook_file(path) == path
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "message"),
+    [
+        (
+            "deal.xlsx",
+            ".xlsm",
+            r"deal\.xlsx: is named \.xlsx but holds a macro-enabled workbook \(\.xlsm\); rename it to deal\.xlsm",
+        ),
+        (
+            "deal.xlsm",
+            ".xlsx",
+            r"deal\.xlsm: is named \.xlsm but holds a workbook \(\.xlsx\); rename it to deal\.xlsx",
+        ),
+        ("deal.xlsx", ".xltx", r"deal\.xlsx: is named \.xlsx but holds a template \(\.xltx\)"),
+    ],
+)
+def test_extension_must_match_the_content(tmp_path, name, kind, message):
+    """A workbook whose extension contradicts its declared kind (Excel refuses to open it) is refused."""
+    path = _write(tmp_path / name, _as_kind(_workbook_bytes(), kind))
+    with pytest.raises(UnsafeWorkbookError, match=message):
+        check_workbook_file(path)
+
+
+def test_unknown_workbook_content_type_is_refused(tmp_path):
+    """A package whose workbook part is declared as something else is not taken for a workbook."""
+    with zipfile.ZipFile(io.BytesIO(_workbook_bytes())) as archive:
+        text = archive.read("[Content_Types].xml").decode()
+    data = _replace_part(
+        _workbook_bytes(), "[Content_Types].xml", text.replace(MAIN, "application/xml").encode()
+    )
+    path = _write(tmp_path / "odd.xlsx", data)
+    with pytest.raises(
+        UnsafeWorkbookError,
+        match=r"odd\.xlsx: is not an Excel workbook \(its workbook part has content type 'application/xml'\)",
+    ):
+        check_workbook_file(path)
+
+
+def test_entity_bomb_in_content_types_is_refused_by_the_check(tmp_path):
+    """The content-types part is read by the check itself, through defusedxml, so a bomb there is refused early."""
+    bomb = BILLION_LAUGHS.replace("worksheet", "Types").encode()
+    path = _write(tmp_path / "types.xlsx", _replace_part(_workbook_bytes(), "[Content_Types].xml", bomb))
+    with pytest.raises(
+        UnsafeWorkbookError,
+        match=r"types\.xlsx: contains an XML attack \(EntitiesForbidden\) in \[Content_Types\]\.xml",
+    ):
+        check_workbook_file(path)
+
+
+def test_oversized_content_types_is_refused(tmp_path):
+    """A content-types part declaring more than 1 MB is refused before it is read."""
+    data = _patch_central_directory(_workbook_bytes(), "[Content_Types].xml", file_size=2 * 1024 * 1024)
+    path = _write(tmp_path / "types.xlsx", data)
+    with pytest.raises(UnsafeWorkbookError, match=r"implausibly large \[Content_Types\]\.xml \(2 MB\)"):
+        check_workbook_file(path)
 
 
 def test_openpyxl_parses_with_defusedxml_here():

@@ -7,8 +7,9 @@ entity that reads local files. Two layers refuse them:
 1. :func:`check_workbook_file` looks at the file *before* anything is decompressed:
    its size, that it is a zip at all (an old .xls or a password-protected workbook is
    an OLE compound file instead), the number of parts, their declared sizes and
-   compression ratios, the compression methods, and that the parts a workbook needs
-   are there. Python's zipfile never decompresses more than a part's declared size,
+   compression ratios, the compression methods, that the parts a workbook needs are
+   there, and that the workbook's declared kind matches its extension (Excel refuses an
+   .xlsx holding a macro workbook). Python's zipfile never decompresses more than a part's declared size,
    so limiting declared sizes limits memory.
 2. :func:`load_workbook_safely` then loads with openpyxl, which parses XML through
    defusedxml (entity declarations and external references are refused); it checks
@@ -21,6 +22,7 @@ message naming the file and what to do.
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from pathlib import Path
@@ -30,6 +32,7 @@ import openpyxl
 import openpyxl.xml
 import openpyxl.xml.functions
 from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 from openpyxl.utils.exceptions import InvalidFileException
 
 from xl_placement.errors import DependencyMissingError, UnsafeWorkbookError
@@ -43,6 +46,8 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 #: A part larger than MAX_RATIO_PART_BYTES must not expand more than MAX_RATIO times.
 MAX_RATIO = 200
 MAX_RATIO_PART_BYTES = 10 * 1024 * 1024
+#: Largest [Content_Types].xml accepted (it is read before openpyxl runs; Excel's is about 2 KB).
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024
 
 #: The extensions openpyxl reads: workbooks and templates, with and without macros.
 WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".xltx", ".xltm")
@@ -52,6 +57,21 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARKER = "EncryptedPackage".encode("utf-16-le")
 # Excel writes parts stored or deflated; other methods (bzip2, lzma) decompress without a size bound.
 _ALLOWED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+_CONTENT_TYPES = "[Content_Types].xml"
+# The workbook part's content type says what the file really is (Excel checks it against the extension).
+_WORKBOOK_CONTENT_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": ".xlsx",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": ".xlsm",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": ".xltx",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml": ".xltm",
+}
+_KIND = {
+    ".xlsx": "workbook",
+    ".xlsm": "macro-enabled workbook",
+    ".xltx": "template",
+    ".xltm": "macro-enabled template",
+}
 
 _OTHER_EXTENSIONS = {
     ".xls": "an Excel 97-2003 workbook; open it in Excel and save it as .xlsx",
@@ -72,7 +92,8 @@ def check_workbook_file(path: str | Path) -> Path:
 
     Raises:
         UnsafeWorkbookError: the file is missing, empty, too large, not a workbook,
-            encrypted, truncated, or a zip bomb; the message names the file and the fix.
+            encrypted, truncated, a zip bomb, or its extension contradicts its content;
+            the message names the file and the fix.
     """
     source = Path(path)
     _check_bytes(source, _read_checked(source))
@@ -144,11 +165,13 @@ def _check_bytes(source: Path, data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+            _check_parts(source, parts)
+            content_types = archive.read(_CONTENT_TYPES)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, zlib.error) as exc:
         raise _refuse(
             source, f"is damaged or truncated (not a readable zip: {exc}); save it again from Excel"
         ) from exc
-    _check_parts(source, parts)
+    _check_content_type(source, content_types)
 
 
 def _check_extension(source: Path) -> None:
@@ -202,6 +225,8 @@ def _check_parts(source: Path, parts: list[zipfile.ZipInfo]) -> None:
             raise _refuse(source, f"has an encrypted part ({part.filename}); save it again from Excel")
         if part.compress_type not in _ALLOWED_METHODS:
             raise _refuse(source, f"uses an unsupported compression method in {part.filename}")
+        if part.filename == _CONTENT_TYPES and part.file_size > MAX_CONTENT_TYPES_BYTES:
+            raise _refuse(source, f"has an implausibly large {_CONTENT_TYPES} ({_mb(part.file_size)})")
         ratio = part.file_size / max(part.compress_size, 1)
         if part.file_size > MAX_RATIO_PART_BYTES and ratio > MAX_RATIO:
             raise _refuse(
@@ -214,10 +239,33 @@ def _check_parts(source: Path, parts: list[zipfile.ZipInfo]) -> None:
                 source, f"would expand to more than {_mb(MAX_UNCOMPRESSED_BYTES)}, the limit for a workbook"
             )
     names = {part.filename for part in parts}
-    if "[Content_Types].xml" not in names:
+    if _CONTENT_TYPES not in names:
         raise _refuse(source, f"is not an Excel workbook ({_guess_kind(names)}); give an .xlsx or .xlsm file")
     if "xl/workbook.xml" not in names:
         raise _refuse(source, f"is not an Excel workbook ({_guess_kind(names)}); give an .xlsx or .xlsm file")
+
+
+def _check_content_type(source: Path, content_types: bytes) -> None:
+    """The workbook part's declared kind must match the extension (Excel refuses a mismatch)."""
+    try:
+        root = fromstring(content_types)
+    except DefusedXmlException as exc:
+        raise _refuse(source, f"contains an XML attack ({type(exc).__name__}) in {_CONTENT_TYPES}") from exc
+    except ET.ParseError as exc:
+        raise _refuse(source, f"is damaged ({_CONTENT_TYPES} is not valid XML: {exc})") from exc
+    declared = ""
+    for element in root:
+        if element.get("PartName") == "/xl/workbook.xml":
+            declared = element.get("ContentType", "")
+    actual = _WORKBOOK_CONTENT_TYPES.get(declared)
+    if actual is None:
+        raise _refuse(source, f"is not an Excel workbook (its workbook part has content type {declared!r})")
+    extension = source.suffix.lower()
+    if actual != extension:
+        raise _refuse(
+            source,
+            f"is named {extension} but holds a {_KIND[actual]} ({actual}); rename it to {source.stem}{actual}",
+        )
 
 
 def _guess_kind(names: set[str]) -> str:
