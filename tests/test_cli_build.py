@@ -375,3 +375,19 @@ def test_formula_text_in_a_csv_stays_text_in_every_workbook(
         assert all(c.data_type == "s" for c in cells if c.value in HOSTILE.values()), name
         expected = set(HOSTILE.values()) if name.startswith("row") else {HOSTILE["issuer.name"]}
         assert found == expected, name
+
+
+def test_batch_folder_with_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """In a folder (even one named like 'row 1'), a bad deal file fails alone, named with its TOML field path."""
+    folder = tmp_path / "deals row 1"
+    folder.mkdir()
+    shutil.copy(DEMO, folder / "good.toml")
+    text = DEMO.read_text().replace("share = 0.40", 'share = "forty"')
+    (folder / "bad.toml").write_text(text)
+    code, _, err = run(capsys, "batch", str(folder), "--out-dir", str(tmp_path / "out"))
+    assert code == 1
+    assert err.startswith(
+        f"error: {folder / 'bad.toml'}: proceeds.uses[0].share = 'forty': must be a fraction"
+    )
+    statuses = {Path(r["source"]).name: r["status"] for r in read_summary(tmp_path / "out")}
+    assert statuses == {"bad.toml": "failed", "good.toml": "passed"}

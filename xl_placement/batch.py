@@ -169,7 +169,7 @@ def _csv_jobs(path: Path, out_dir: Path) -> tuple[list[Job], list[Outcome]]:
         try:
             mapping = row_mapping(columns, cells)
         except DealError as exc:
-            failed.append(Outcome(label, number, FAILED, error=_message(exc, label)))
+            failed.append(Outcome(label, number, FAILED, error=_message(exc, label, csv_row=True)))
             continue
         code = _get(mapping, "issuer", "stock_code")
         stem = f"row{number:0{width}d}" + (f"-{code}" if isinstance(code, str) and code.strip() else "")
@@ -388,7 +388,9 @@ def run_job(job: Job, force: bool = False) -> Outcome:
         checks = api.check_deal(figures)
         api.build_report(deal, job.report, force=force)
     except PlacementError as exc:
-        return Outcome(job.label, job.row, FAILED, error=_message(exc, job.label))
+        return Outcome(
+            job.label, job.row, FAILED, error=_message(exc, job.label, csv_row=job.row is not None)
+        )
     except Exception as exc:  # noqa: BLE001 - one deal's bug must not stop the batch
         return Outcome(
             job.label,
@@ -423,13 +425,13 @@ def _shown(value: Decimal, unit: str) -> Decimal:
     return round_half_up(value, 8) if unit == "fraction" else value
 
 
-def _message(exc: PlacementError, label: str) -> str:
+def _message(exc: PlacementError, label: str, *, csv_row: bool) -> str:
     """The error text, naming the row or file once per line; CSV rows use the column names."""
     lines = str(exc).splitlines() or [type(exc).__name__]
     result = []
     for line in lines:
         text = line if line.startswith(label) else f"{label}: {line}"
-        if " row " in label:
+        if csv_row:
             text = re.sub(r"\[(\d+)\]", r".\1", text)  # proceeds.uses[0].share -> the CSV column's name
         result.append(text)
     return "\n".join(result)
