@@ -195,7 +195,7 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[str], str | None]]:
             f"{path}: is not UTF-8 text (byte {exc.start + 1}); save it as 'CSV UTF-8' and try again"
         ) from exc
     csv.field_size_limit(MAX_CELL_CHARS)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     number = 0
     while True:
         number += 1
@@ -210,6 +210,18 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[str], str | None]]:
             yield number, [], f"a cell has more than {MAX_CELL_CHARS:,} characters"
             continue
         yield number, cells, None
+
+
+def _delimiter(text: str) -> str:
+    """Comma, or the semicolon or tab that Excel uses for "CSV" in some locales, judged by the header row.
+
+    Field paths never contain these characters, so the most frequent one in the first
+    line separates the columns.
+    """
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
 
 
 Column = tuple[str | int, ...]
