@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench workbook clean
+.PHONY: report test lint bench workbook clean picture
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("xl-placement needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -17,11 +17,19 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/xl-placement build examples/sensetime.toml -o out/sensetime.xlsx --force
 
+## picture: render the demo report to docs/report.png and docs/report-proceeds.png (needs LibreOffice, pdftoppm)
+picture: $(STAMP)
+	PY=$(BIN)/python scripts/render_picture.sh
+
 ## test: lint, type-check and run the whole test suite
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+## workbook: rebuild placement.xlsm and docs/vba/ from the installed xlwings (commit both)
+workbook: $(STAMP)
+	$(BIN)/python -m xl_placement.workbook -o placement.xlsm --force --vba-docs docs/vba
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

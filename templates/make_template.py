@@ -28,6 +28,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.report.save import deterministic_zip
+from xl_placement.report.tables import make_room
+from xl_placement.report.template import Area
 
 HERE = Path(__file__).resolve().parent
 TARGET = HERE / "report.xlsx"
@@ -39,6 +41,8 @@ BLACK = "FF000000"
 GREY = "FF595959"
 BAND = "FFD9E1F2"
 RULE = "FFBFBFBF"
+TILE = "FFF2F2F2"
+ROW_HEIGHT = 17.0
 
 SHARES = "#,##0"
 PRICE = "#,##0.000"
@@ -73,6 +77,8 @@ def setup(ws: Worksheet, widths: dict[str, float], *, landscape: bool = True) ->
     """Column widths, no gridlines, and a one-page landscape print setup."""
     for column, width in widths.items():
         ws.column_dimensions[column].width = width
+    ws.sheet_format.defaultRowHeight = ROW_HEIGHT  # a little air: fills the landscape page better
+    ws.sheet_format.customHeight = True
     ws.sheet_view.showGridLines = False
     ws.sheet_view.zoomScale = 100
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
@@ -120,7 +126,7 @@ def label(ws: Worksheet, ref: str, text: str, *, indent: int = 0, bold: bool = F
     """A black label cell."""
     ws[ref] = text
     ws[ref].font = font(bold=bold)
-    ws[ref].alignment = Alignment(indent=indent)
+    ws[ref].alignment = Alignment(indent=indent, vertical="center")
 
 
 def field(
@@ -136,7 +142,7 @@ def field(
     cell = ws[ref]
     cell.font = font(color=BLUE_INPUT if is_input else BLACK, bold=bold)
     cell.number_format = number_format
-    cell.alignment = Alignment(horizontal=align)
+    cell.alignment = Alignment(horizontal=align, vertical="center")
 
 
 def underline(ws: Worksheet, row: int, first: str, last: str, side: Side = thin) -> None:
@@ -157,7 +163,7 @@ def deal_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads best as 
     """The deal sheet: terms and pricing on the left, proceeds and share capital on the right."""
     ws = wb.active
     ws.title = "Deal sheet"
-    setup(ws, {"A": 2, "B": 34, "C": 15, "D": 15, "E": 13, "F": 3, "G": 40, "H": 15, "I": 15, "J": 2})
+    setup(ws, {"A": 2, "B": 31, "C": 14, "D": 14, "E": 19, "F": 3, "G": 40, "H": 15, "I": 15, "J": 2})
     title(
         ws,
         "{{issuer}} ({{stock_code}}.{{exchange}}): placing of new shares",
@@ -272,6 +278,37 @@ def deal_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads best as 
         field(ws, f"H{row}", fmt, is_input=is_input)
         name(wb, key, ws, f"H{row}")
         underline(ws, row, "G", "I")
+    ws["E20"].alignment = Alignment(horizontal="right", vertical="center")
+    key_figures(wb, ws)
+
+
+def key_figures(wb: Workbook, ws: Worksheet) -> None:
+    """Four tiles above the blocks: the figures a reader looks for first."""
+    make_room(wb, Area(ws, 1, 4, 10, 4), 4)  # the blocks move down from row 5 to row 9
+    tiles = [
+        ("B", "B", "Gross proceeds ({{currency}} m)", "KeyGross", MILLIONS),
+        ("C", "E", "Discount to last close", "KeyDiscount", DISCOUNT),
+        ("G", "G", "New shares, % of enlarged share capital", "KeyEnlarged", PERCENT),
+        ("H", "I", "Net price per share ({{currency}})", "KeyNetPrice", PER_SHARE),
+    ]
+    tile = PatternFill("solid", fgColor=TILE)
+    for first, last, text, key, fmt in tiles:
+        for row in (5, 6):
+            for column in range(ws[f"{first}{row}"].column, ws[f"{last}{row}"].column + 1):
+                ws.cell(row, column).fill = tile
+        if first != last:
+            ws.merge_cells(f"{first}5:{last}5")
+            ws.merge_cells(f"{first}6:{last}6")
+        ws[f"{first}5"] = text
+        ws[f"{first}5"].font = font(color=GREY, size=8)
+        ws[f"{first}5"].alignment = Alignment(horizontal="center", vertical="bottom")
+        ws[f"{first}6"].font = font(bold=True, color=NAVY, size=14)
+        ws[f"{first}6"].number_format = fmt
+        ws[f"{first}6"].alignment = Alignment(horizontal="center", vertical="center")
+        name(wb, key, ws, f"{first}6")
+    ws.row_dimensions[5].height = 15
+    ws.row_dimensions[6].height = 26
+    ws.row_dimensions[7].height = 10
 
 
 def proceeds_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - as above

@@ -13,11 +13,13 @@ import pytest
 from xl_placement.batch import (
     FAILED,
     PASSED,
+    Job,
     Outcome,
     ProgressBar,
     parse_header,
     read_jobs,
     row_mapping,
+    run_job,
     safe_name,
     summary_csv,
     summary_xlsx,
@@ -310,3 +312,103 @@ def test_progress_bar_only_on_a_terminal() -> None:
     bar(OUTCOMES[0], 1, 2)
     bar(OUTCOMES[1], 2, 2)
     assert tty.getvalue() == "\r[#####-----] 1/2 deals\r[##########] 2/2 deals, 1 failed\n"
+
+
+def demo_job(tmp_path: Path, column: str, value: str, *, row: int = 7) -> Job:
+    """A job for the demo CSV row with one cell changed (a new column is appended when needed)."""
+    header, cells = list(DEMO_COLUMNS), list(DEMO_ROW)
+    if column in header:
+        cells[header.index(column)] = value
+    else:
+        header.append(column)
+        cells.append(value)
+    mapping = row_mapping(parse_header(header), cells)
+    return Job(f"deals.csv row {row}", row, mapping, None, tmp_path / "report.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("placing.new_shares", "", "placing.new_shares: is required"),
+        ("placing.price", "abc", "placing.price = 'abc': must be a number"),
+        ("placing.price", "-1.91", "placing.price = '-1.91': must be a positive number"),
+        ("placing.price", "0", "placing.price = '0': must be a positive number"),
+        ("placing.price", "NaN", "placing.price = 'NaN': must be a number"),
+        ("placing.price", "inf", "placing.price = 'inf': must be a number"),
+        ("placing.price", "1.9.1", "placing.price = '1.9.1': must be a number"),
+        ("market.last_close", "2.09 HKD", "market.last_close = '2.09 HKD': must be a number"),
+        ("placing.new_shares", "1234567890123456789", "significant digits"),
+        ("placing.new_shares", "1.5", "must be a whole number"),
+        ("proceeds.uses.0.share", "65%", "proceeds.uses: the shares of the uses add up to 105%, not 100%"),
+        ("proceeds.uses.1.name", "infrastructure", "proceeds.uses.1.name = 'infrastructure': appears twice"),
+        (
+            "issuer.name",
+            "Bell\x07Co",
+            "must be one line of text with no control characters",
+        ),
+        ("issuer.name", "x" * 40_000, "is 40,000 characters long; the limit is 200"),
+        ("issuer.currency", "HK$", 'must be a three-letter currency code like "HKD"'),
+        ("issuer.exchange", "LSE", "issuer.exchange = 'LSE': must be one of"),
+        ("placing.agreement_date", "2025-13-01", "must be a date in the form YYYY-MM-DD"),
+        ("placing.pirce", "1.91", "placing.pirce: is not a known field; did you mean placing.price?"),
+    ],
+)
+def test_bad_rows_fail_alone_with_a_clear_reason(
+    tmp_path: Path, column: str, value: str, message: str
+) -> None:
+    """Each hostile cell fails its row with a message naming the row, the column and the fix; nothing is written."""
+    outcome = run_job(demo_job(tmp_path, column, value))
+    assert outcome.status == FAILED
+    assert outcome.error.startswith("deals.csv row 7: ")
+    assert message in outcome.error
+    assert "Traceback" not in outcome.error
+    assert "\x07" not in outcome.error  # control characters are shown escaped, never sent to the terminal
+    assert outcome.trace == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_history_out_of_order_names_the_row(tmp_path: Path) -> None:
+    """Price history dates out of order fail the row, naming the CSV column of the offending date."""
+    header = [
+        *DEMO_COLUMNS,
+        "market.history.0.date",
+        "market.history.0.close",
+        "market.history.1.date",
+        "market.history.1.close",
+    ]
+    cells = [*DEMO_ROW, "2025-06-03", "2.1", "2025-06-02", "2.0"]
+    job = Job("deals.csv row 2", 2, row_mapping(parse_header(header), cells), None, tmp_path / "r.xlsx")
+    outcome = run_job(job)
+    assert outcome.status == FAILED
+    assert outcome.error.startswith("deals.csv row 2: market.history.1.date = ")
+    assert "2025-06-02" in outcome.error
+    assert "must be after the previous row's 2025-06-03" in outcome.error
+
+
+def test_a_bug_in_one_deal_is_contained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unexpected exception fails only its deal, with a short message and the traceback kept for --debug."""
+
+    def broken(*_args: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr("xl_placement.api.compute", broken)
+    outcome = run_job(demo_job(tmp_path, "issuer.name", "X"))
+    assert outcome.status == FAILED
+    assert outcome.error == "deals.csv row 7: internal error (ZeroDivisionError: boom); please report it"
+    assert "Traceback (most recent call last)" in outcome.trace
+
+
+def test_an_oversized_cell_fails_its_row_only(tmp_path: Path) -> None:
+    """A cell beyond the CSV cell limit fails that row; the rows after it are still read."""
+    source = tmp_path / "deals.csv"
+    rows = [
+        ",".join(DEMO_COLUMNS),
+        ",".join(["y" * 150_000, *DEMO_ROW[1:4]]),
+        ",".join(f'"{c}"' for c in DEMO_ROW),
+    ]
+    source.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+    jobs, failed = read_jobs(source, tmp_path / "out")
+    assert [(o.row, o.error) for o in failed] == [
+        (2, f"{source} row 2: a cell has more than 100,000 characters")
+    ]
+    assert [j.row for j in jobs] == [3]

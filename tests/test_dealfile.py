@@ -357,6 +357,11 @@ CASES: list[tuple[str, object, str]] = [
         "placing.shares_outstanding = 1234567890123456: has more than 15 significant digits, which Excel cannot hold exactly",
     ),
     ("placing.new_shares", 1.5, "placing.new_shares = 1.5: must be a whole number"),
+    (
+        "placing.shares_outstanding",
+        10**15,
+        "placing.shares_outstanding = 1000000000000000: must be below 1,000,000,000,000,000 (15 digits, what Excel holds exactly)",
+    ),
     ("placing.new_shares", 0, "placing.new_shares = 0: must be a positive whole number"),
     ("placing.min_placees", -6, "placing.min_placees = -6: must be a positive whole number"),
     ("placing.mandate_limit", 0, "placing.mandate_limit = 0: must be a positive whole number"),
@@ -480,7 +485,11 @@ CASES: list[tuple[str, object, str]] = [
         "stated.discount_to_last_clse: is not a known field; did you mean stated.discount_to_last_close?",
     ),
     ("stated", "8.6%", "stated = '8.6%': must be a table ([stated])"),
-    ("stated.percent_of_enlarged", "about 4%", "stated.percent_of_enlarged = 'about 4%': must be a number"),
+    (
+        "stated.percent_of_enlarged",
+        "about 4%",
+        "stated.percent_of_enlarged = 'about 4%': must be a number like 3_250_000_000 or a percentage like \"8.6%\"",
+    ),
     # tables
     (
         "proceeds.uses",
@@ -729,3 +738,38 @@ def test_any_value_in_any_field_gives_a_deal_or_a_clear_error(path, value):
     assert problems
     assert len(text.splitlines()) == len(problems)  # one line per problem: no raw newlines from the file
     assert all(line.startswith(f"{SOURCE}: ") for line in text.splitlines())
+
+
+@pytest.mark.parametrize("name", ["deal.toml", "deal.json"])
+def test_utf8_with_byte_order_mark_and_crlf_loads(tmp_path, name):
+    """A file saved by Windows Notepad (UTF-8 with a byte-order mark, CRLF line ends) loads like any other."""
+    with (EXAMPLES / "sensetime.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+    text = (EXAMPLES / "sensetime.toml").read_text(encoding="utf-8")
+    if name.endswith(".json"):
+        text = json.dumps(to_json(data), indent=2)
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    deal = load_deal(path)
+    assert dataclasses.replace(deal, source="") == dataclasses.replace(
+        load_deal(EXAMPLES / "sensetime.toml"), source=""
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    content=st.binary(max_size=300) | st.text(max_size=300).map(str.encode),
+    suffix=st.sampled_from([".toml", ".json"]),
+)
+def test_any_file_content_gives_a_deal_or_a_clear_error(tmp_path_factory, content, suffix):
+    """Property: whatever bytes a deal file holds, loading it gives a Deal or a DealError, never another exception."""
+    path = tmp_path_factory.mktemp("fuzz") / f"deal{suffix}"
+    path.write_bytes(content)
+    try:
+        load_deal(path)
+    except DealError as error:
+        lines = str(error).splitlines()
+    else:
+        return
+    assert lines
+    assert all(line.startswith(f"{path}: ") for line in lines)

@@ -174,10 +174,14 @@ def test_allocation_shows_the_alabama_paradox(total, expected):
 
 def test_allocation_keeps_blank_weights_as_blank_rows():
     """A blank weight gives an empty cell in the same row, so the spill lines up with the weights."""
-    result = placement.ALLOCATE_PROCEEDS(
-        1000.0, [[0.5], [None], [0.5], [None]], [["a"], [None], ["b"], [None]], 0
-    )
-    assert result == [["a", 500.0], ["", ""], ["b", 500.0], ["", ""]]
+    result = placement.ALLOCATE_PROCEEDS(1000.0, [[0.5], [None], [0.5]], [["a"], [None], ["b"]], 0)
+    assert result == [["a", 500.0], ["", ""], ["b", 500.0]]
+
+
+def test_allocation_of_a_whole_column_stops_at_the_last_weight():
+    """Weights in a whole column (1,048,576 cells, mostly blank) spill only down to the last weight."""
+    column = [[0.6], [0.4]] + [[None]] * (1_048_576 - 2)
+    assert placement.ALLOCATE_PROCEEDS(10.0, column, None, 0) == [[6.0], [4.0]]
 
 
 def test_allocation_labels_are_text_never_formulas():
@@ -380,6 +384,7 @@ _argument = st.one_of(
             "BENCHMARKED_PRICE",
             "THEORETICAL_DILUTION",
             "VWAP",
+            "PLACEMENT_CHECK",
         ]
     ),
     args=st.lists(_argument, min_size=5, max_size=5),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import sys
 import types
 from pathlib import Path
@@ -34,9 +35,25 @@ EXPECTED_SIGNATURES = {
     "PLACEMENT_CHECK": (
         "exchange, price, new_shares, shares_outstanding, last_close, Optional average_close_5d, "
         "Optional mandate, Optional min_placees, Optional mandate_limit, Optional mandate_used, "
-        "Optional day_vwap, Optional vwap_15d, Optional currency"
+        "Optional day_vwap, Optional vwap_15d, Optional currency_code"
     ),
 }
+
+# VBA's reserved words (MS-VBAL 3.3.5.2 and the statement keywords): an argument of the
+# generated wrapper named like one of them stops the whole xlwings_udfs module compiling.
+_VBA_RESERVED_WORDS = """
+    abs addressof and any as attribute boolean byref byte byval call case cbool cbyte ccur cdate
+    cdbl cdec cint circle clng clnglng clngptr close const csng cstr currency cvar cverr date debug
+    decimal declare defbool defbyte defcur defdate defdbl defdec defint deflng deflnglng deflngptr
+    defobj defsng defstr defvar dim do doevents double each else elseif empty end endif enum eqv
+    erase error event exit false fix for friend function get global gosub goto if imp implements in
+    input inputb int integer is lbound len lenb let like lib line lock long longlong longptr loop
+    lset me mid midb mod name new next not nothing null object on open option optional or paramarray
+    preserve print private pset ptrsafe public put raiseevent redim rem reset resume return rset
+    scale seek select set sgn shared single spc static stop string sub tab then to true type typeof
+    ubound unlock until variant wend while width with withevents write xor
+"""
+VBA_RESERVED = set(_VBA_RESERVED_WORDS.split())
 
 EXCEL_TEXT_LIMIT = 255  # Excel's limit on a description and on each argument's help
 
@@ -147,6 +164,16 @@ def test_optional_arguments_say_so_in_their_help(registered):
         helps = registered.macro_options[f"'placement.xlsm'!{name}"]["ArgumentDescriptions"]
         for argument, text in zip(arguments.split(", "), helps, strict=True):
             assert text.startswith("Optional:") == argument.startswith("Optional "), (name, argument)
+
+
+def test_no_argument_is_a_vba_reserved_word(registered):
+    """No argument of a generated VBA wrapper is a VBA keyword (such as Currency), which would not compile."""
+    declarations = re.findall(r"^Function \w+\((.*)\)$", registered.vba, flags=re.MULTILINE)
+    assert len(declarations) == len(EXPECTED_SIGNATURES)
+    for arguments in declarations:
+        names = {a.removeprefix("Optional ").lower() for a in arguments.split(", ")}
+        assert not names & VBA_RESERVED
+        assert all(re.fullmatch(r"[a-z][a-z0-9_]*", name) for name in names)
 
 
 def test_examples_in_help_are_the_demo_deal(registered):

@@ -297,3 +297,30 @@ def test_any_valid_deal_computes_consistent_figures_or_a_clear_error(
     last = figures.reference("last_close")
     assert last is not None
     assert (last.discount < 0) == (price > last_close)
+
+
+def test_given_vwaps_are_references_with_their_discounts():
+    """A given 15-day VWAP and agreement-day VWAP become references; the discount to each is 1 - price / VWAP."""
+    data = copy.deepcopy(demo())
+    data["market"]["vwap_15d"] = 2.00
+    data["market"]["day_vwap"] = "2.122"
+    figures = compute(deal_from_mapping(data))
+    vwap15, day = figures.reference("vwap_15d"), figures.reference("day_vwap")
+    assert vwap15 is not None
+    assert day is not None
+    assert (vwap15.price, vwap15.origin) == (D("2.00"), "given")
+    assert percent(vwap15.discount, 1) == D("4.5")  # 1 - 1.91 / 2.00
+    assert percent(day.discount, 2) == D("9.99")  # 1 - 1.91 / 2.122 = 9.99%
+
+
+def test_benchmark_falls_back_to_given_figures_when_history_cannot_give_it():
+    """With no close on the agreement date in the history, the given last close and 5-day average decide."""
+    data = history_deal()
+    data["placing"]["agreement_date"] = dt.date(2025, 5, 3)  # a Saturday: no close that day
+    data["market"]["last_close"] = 2.09
+    data["market"]["average_close_5d"] = 2.121
+    figures = compute(deal_from_mapping(data))
+    assert figures.benchmark is None
+    ref = figures.reference("benchmarked_price")
+    assert ref is not None
+    assert (ref.price, ref.origin) == (D("2.121"), "given")

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from xl_placement import cli
 from xl_placement import fields as f
-from xl_placement.errors import OutputExistsError
-from xl_placement.inputs import TABLE_ROWS, defined_name
+from xl_placement.deal import Use
+from xl_placement.dealfile import load_deal
+from xl_placement.errors import InputError, OutputExistsError
+from xl_placement.inputs import TABLE_ROWS, deal_from_workbook, defined_name
 from xl_placement.workbook import CHOICES, build_workbook, input_cells, main, workbook_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,7 +190,7 @@ def test_build_workbook_refuses_to_overwrite_without_force(tmp_path):
 
 def test_build_workbook_needs_an_xlsm_name(tmp_path):
     """A workbook with macros must be saved as .xlsm; another suffix is refused with the fix."""
-    with pytest.raises(ValueError, match=r"must end in \.xlsm"):
+    with pytest.raises(InputError, match=r"must end in \.xlsm"):
         build_workbook(tmp_path / "deal.xlsx")
 
 
@@ -196,3 +201,31 @@ def test_module_command_writes_the_workbook(tmp_path, capsys):
     assert zipfile.is_zipfile(target)
     assert main(["-o", str(target)]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def test_cli_workbook_command_writes_a_workbook_prefilled_with_a_deal(tmp_path, capsys):
+    """``xl-placement workbook -o PATH --deal byd.toml`` writes a workbook holding the BYD deal."""
+    target = tmp_path / "Project Falcon.xlsm"
+    status = cli.main(["workbook", "-o", str(target), "--deal", str(ROOT / "examples" / "byd.toml")])
+    assert status == 0
+    assert str(target) in capsys.readouterr().out
+    assert deal_from_workbook(target).issuer.name == "BYD Company Limited"
+
+
+def test_cli_workbook_command_keeps_an_existing_file(tmp_path, capsys):
+    """Without --force an existing file is kept and the exit status says bad output (not 0)."""
+    target = tmp_path / "placement.xlsm"
+    target.write_bytes(b"mine")
+    assert cli.main(["workbook", "-o", str(target)]) != 0
+    assert target.read_bytes() == b"mine"
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_a_table_longer_than_the_sheet_is_refused(tmp_path):
+    """A deal with 13 uses (the sheet holds 12) is refused with a message naming the table and the limit."""
+    deal = load_deal(ROOT / "examples" / "sensetime.toml")
+    uses = tuple(Use(f"use {i}", Decimal(1) / 13) for i in range(13))
+    deal = dataclasses.replace(deal, proceeds=dataclasses.replace(deal.proceeds, uses=uses))
+    with pytest.raises(InputError, match=r"proceeds\.uses has 13 rows; the workbook holds 12"):
+        build_workbook(tmp_path / "long.xlsm", deal=deal)
+    assert not (tmp_path / "long.xlsm").exists()

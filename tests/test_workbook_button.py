@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xl_placement import button
+from xl_placement import button, cli
 from xl_placement.dealfile import load_deal
 from xl_placement.errors import DealError, Problem
 
@@ -156,3 +156,22 @@ def test_message_lists_at_most_twelve_problems():
 def test_report_path_follows_the_workbook_name():
     """The report of 'Project Falcon.xlsm' is 'Project Falcon report.xlsx' in the same folder."""
     assert button.report_path(Path("/deals/Project Falcon.xlsm")) == Path("/deals/Project Falcon report.xlsx")
+
+
+def test_button_writes_the_same_report_as_the_command_line(tmp_path, capsys):
+    """With the real generator the button's report equals ``xl-placement build examples/sensetime.toml``'s."""
+    book = FakeBook(tmp_path / "placement.xlsm")
+    written = button.run(book)
+    assert written == tmp_path / "placement report.xlsx"
+    from_cli = tmp_path / "cli.xlsx"
+    assert cli.main(["build", str(ROOT / "examples" / "sensetime.toml"), "-o", str(from_cli)]) == 0
+    capsys.readouterr()
+    assert written.read_bytes() == from_cli.read_bytes()
+
+
+def test_a_stock_code_typed_as_a_number_is_read_as_its_digits(tmp_path, written):
+    """A stock code cell holding the number 1211 (a float from Excel) becomes the code "1211"."""
+    book = FakeBook(tmp_path / "placement.xlsm", {"issuer_stock_code": 1211})
+    button.run(book)
+    deal, _, _ = written[0]
+    assert deal.issuer.stock_code == "1211"

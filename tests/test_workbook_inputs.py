@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from xl_placement import cli
 from xl_placement.deal import Shareholder
 from xl_placement.dealfile import load_deal
 from xl_placement.errors import DealError, UnsafeWorkbookError
@@ -139,3 +140,23 @@ def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):
     fake.write_text("not a workbook")
     with pytest.raises(UnsafeWorkbookError):
         deal_from_workbook(fake)
+
+
+def test_a_workbook_without_inputs_is_one_clear_problem(tmp_path):
+    """A plain workbook with no named input cells gives one problem saying what is missing, not a list of fields."""
+    plain = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(plain)
+    with pytest.raises(DealError) as caught:
+        deal_from_workbook(plain)
+    [problem] = caught.value.problems
+    assert "has no named input cells" in problem.expected
+
+
+def test_cli_check_reads_the_workbook_like_the_deal_file(capsys):
+    """``xl-placement check placement.xlsm`` prints the same summary as for examples/sensetime.toml."""
+    cli.main(["check", str(COMMITTED)])
+    from_sheet = capsys.readouterr().out
+    cli.main(["check", str(ROOT / "examples" / "sensetime.toml")])
+    from_file = capsys.readouterr().out
+    assert from_sheet == from_file
+    assert "8.6" in from_file

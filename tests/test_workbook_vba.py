@@ -111,7 +111,7 @@ def test_no_macro_runs_by_itself(project):
 
 def test_auto_exec_check_catches_a_workbook_open_macro():
     """The same olevba check flags a project whose module has a Workbook_Open macro (the check can fail)."""
-    streams = vba._read_streams(vba.build_vba_project())
+    streams = vba.read_compound_file(vba.build_vba_project())
     source = vba.module_source() + "Private Sub Workbook_Open()\r\n    BuildReport\r\nEnd Sub\r\n"
     streams["VBA/Placement"] = vba.compress(source.encode("cp1252"))
     parser = VBA_Parser("vbaProject.bin", data=vba.write_compound_file(streams))
@@ -123,7 +123,7 @@ def test_auto_exec_check_catches_a_workbook_open_macro():
 
 def _compiled_modules(project: bytes) -> list[str]:
     """Modules whose stream starts with compiled p-code (a MODULEOFFSET above zero)."""
-    streams = vba._read_streams(project)
+    streams = vba.read_compound_file(project)
     offsets = vba.module_offsets(vba.decompress(streams["VBA/dir"]))
     return sorted(name for name, offset in offsets.items() if offset)
 
@@ -131,7 +131,7 @@ def _compiled_modules(project: bytes) -> list[str]:
 def test_no_compiled_code_so_no_stomping(project, tmp_path):
     """No module carries p-code, the project is version-independent, and olevba detects no VBA stomping."""
     assert _compiled_modules(project) == []
-    streams = vba._read_streams(project)
+    streams = vba.read_compound_file(project)
     assert struct.unpack_from("<HH", streams["VBA/_VBA_PROJECT"]) == (0x61CC, 0xFFFF)
     on_disk = tmp_path / "vbaProject.bin"  # olevba checks for stomping only in files on disk
     on_disk.write_bytes(project)
@@ -152,7 +152,7 @@ def test_compound_file_reads_the_same_with_olefile(project):
     with olefile.OleFileIO(project) as ole:
         assert not ole.parsing_issues
         streams = {"/".join(entry): ole.openstream(entry).read() for entry in ole.listdir()}
-    assert streams == vba._read_streams(project)
+    assert streams == vba.read_compound_file(project)
 
 
 def test_reader_agrees_with_olefile_on_xlwings_project():
@@ -160,7 +160,7 @@ def test_reader_agrees_with_olefile_on_xlwings_project():
     original = vba.xlwings_vba_project()
     with olefile.OleFileIO(original) as ole:
         streams = {"/".join(entry): ole.openstream(entry).read() for entry in ole.listdir()}
-    assert vba._read_streams(original) == streams
+    assert vba.read_compound_file(original) == streams
 
 
 @pytest.mark.parametrize("size", [0, 1, 7, 100, 4096, 4097, 20_000])

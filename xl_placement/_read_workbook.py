@@ -1,7 +1,8 @@
 """Read the input cells of a workbook file with openpyxl, for ``inputs.deal_from_workbook``.
 
 Only values are read (``data_only``: a formula cell gives the value Excel last saved),
-VBA is not loaded, and the file goes through the project's safe reader first.
+VBA is not loaded, and the file goes through the project's safe reader
+(``safe_read.load_workbook_safely``): size and zip-bomb checks, XML through defusedxml.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from xl_placement.errors import UnsafeWorkbookError
 from xl_placement.inputs import Cells, Grid
+from xl_placement.safe_read import load_workbook_safely
 
 
 def cells(path: Path) -> Cells:
@@ -38,13 +39,5 @@ def _grid(sheet: Any, ref: str) -> Grid:
 
 
 def _load(path: Path) -> Any:
-    # Until the project's safe reader (safe_read.load_workbook_safely) is on main, openpyxl
-    # is called directly with the same settings: values only, no VBA kept.
-    import openpyxl  # noqa: PLC0415 - loaded only when a workbook is read
-
-    if not path.is_file():
-        raise UnsafeWorkbookError(f"{path}: no such workbook file")
-    try:
-        return openpyxl.load_workbook(path, read_only=False, data_only=True, keep_vba=False)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise UnsafeWorkbookError(f"{path}: cannot be read as a workbook ({exc})") from exc
+    # Checked first (size, zip bomb, not-a-workbook), then parsed through defusedxml.
+    return load_workbook_safely(path, read_only=False, data_only=True, keep_vba=False)

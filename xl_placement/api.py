@@ -58,13 +58,9 @@ def load_deal(path: str | Path) -> Deal:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
-        # The Inputs-sheet reader arrives with placement.xlsm; until then mypy may not see it.
-        from xl_placement.inputs import (  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415
-            deal_from_workbook,
-        )
+        from xl_placement.inputs import deal_from_workbook  # noqa: PLC0415 - openpyxl only when needed
 
-        deal: Deal = deal_from_workbook(path)
-        return deal
+        return deal_from_workbook(path)
     if suffix not in DEAL_FILE_SUFFIXES:
         expected = "must be a .toml or .json deal file, or an .xlsx/.xlsm workbook with an Inputs sheet"
         raise DealError([Problem("file", path.name, expected)], str(path))
@@ -99,12 +95,9 @@ def build_report(deal: Deal, path: str | Path, *, force: bool = False) -> Path:
         OutputLockedError: the file is open in another program.
         OutputError: the file could not be written; a previous file is unchanged.
     """
-    from xl_placement.report import (  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415
-        build_report as build,
-    )
+    from xl_placement.report import build_report as build  # noqa: PLC0415 - openpyxl only when needed
 
-    written: Path = build(deal, path, force=force)
-    return written
+    return build(deal, path, force=force)
 
 
 def export_pdf(xlsx_path: str | Path, pdf_path: str | Path | None = None, *, force: bool = False) -> Path:

@@ -151,15 +151,20 @@ def _csv_jobs(path: Path, out_dir: Path) -> tuple[list[Job], list[Outcome]]:
     if not rows:
         raise InputError(f"{path}: the file is empty; the first row must name the columns (issuer.name, ...)")
     header_row, *body = rows
+    if header_row[2]:
+        raise InputError(f"{path} row 1: {header_row[2]}; the first row must name the columns")
     columns = parse_header(header_row[1], str(path))
     width = max(len(str(len(rows))), 1)
     names = _Names()
     jobs: list[Job] = []
     failed: list[Outcome] = []
-    for number, cells in body:
+    for number, cells, unreadable in body:
+        label = f"{path} row {number}"
+        if unreadable:
+            failed.append(Outcome(label, number, FAILED, error=f"{label}: {unreadable}"))
+            continue
         if not any(cell.strip() for cell in cells):
             continue  # a blank line between deals
-        label = f"{path} row {number}"
         try:
             mapping = row_mapping(columns, cells)
         except DealError as exc:
@@ -173,8 +178,8 @@ def _csv_jobs(path: Path, out_dir: Path) -> tuple[list[Job], list[Outcome]]:
     return jobs, failed
 
 
-def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """Rows with their spreadsheet row numbers (the header is row 1)."""
+def _read_csv(path: Path) -> Iterator[tuple[int, list[str], str | None]]:
+    """Rows with their spreadsheet row numbers (the header is row 1) and a problem, if unreadable."""
     try:
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
@@ -191,11 +196,19 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
     csv.field_size_limit(MAX_CELL_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     number = 0
-    try:
-        for number, cells in enumerate(reader, start=1):
-            yield number, cells
-    except csv.Error as exc:
-        raise InputError(f"{path} row {number + 1}: is not valid CSV ({exc})") from exc
+    while True:
+        number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" not in str(exc):
+                raise InputError(f"{path} row {number}: is not valid CSV ({exc})") from exc
+            # One oversized cell spoils its row only; the reader carries on with the next.
+            yield number, [], f"a cell has more than {MAX_CELL_CHARS:,} characters"
+            continue
+        yield number, cells, None
 
 
 Column = tuple[str | int, ...]

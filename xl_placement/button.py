@@ -10,7 +10,6 @@ listing each problem and its cell, never as a Python traceback.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -95,5 +94,6 @@ def _reader(found: Any) -> Callable[[], Grid]:
 
 def _report_builder() -> Callable[..., Path]:
     """The report generator shared with the command line (``xl_placement.report.build_report``)."""
-    module = importlib.import_module("xl_placement.report")
-    return cast(Callable[..., Path], module.build_report)
+    from xl_placement.report import build_report  # noqa: PLC0415 - loaded only when the button runs
+
+    return build_report

@@ -165,6 +165,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--force", action="store_true", help="replace an existing file")
     init.set_defaults(run=_init)
+
+    workbook = commands.add_parser(
+        "workbook",
+        parents=[debug],
+        formatter_class=formatter,
+        help="write placement.xlsm, the macro workbook with the Inputs sheet and the Build report button",
+        description="Write the macro-enabled deal workbook (the Inputs sheet, the Build report button and "
+        "xlwings' settings), filled in with the demo deal or with DEAL. Any file name works: the button "
+        "runs the Python module 'placement' whatever the workbook is called.",
+        epilog='example:\n  xl-placement workbook -o "Project Falcon.xlsm" --name "Project Falcon"\n\n'
+        + EXIT_STATUS_HELP,
+    )
+    workbook.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.xlsm",
+        type=Path,
+        default=Path("placement.xlsm"),
+        help="the .xlsm file to write (default: placement.xlsm)",
+    )
+    workbook.add_argument("--name", metavar="TITLE", help="title at the top of the Inputs sheet")
+    workbook.add_argument(
+        "--deal", metavar="DEAL", help="fill in this deal (.toml/.json) instead of the demo deal"
+    )
+    workbook.add_argument("--force", action="store_true", help="replace an existing file (atomically)")
+    workbook.set_defaults(run=_workbook)
     return parser
 
 
@@ -263,6 +289,15 @@ def _batch(args: argparse.Namespace) -> int:
     for path in result.summaries:
         _out(f"summary: {path}")
     return EXIT_FAILED if result.failed else EXIT_OK
+
+
+def _workbook(args: argparse.Namespace) -> int:
+    from xl_placement import api  # noqa: PLC0415 - light start-up
+    from xl_placement.workbook import build_workbook  # noqa: PLC0415 - light start-up
+
+    deal = api.load_deal(args.deal) if args.deal else None
+    _out(f"workbook: {build_workbook(args.output, args.name, force=args.force, deal=deal)}")
+    return EXIT_OK
 
 
 def _init(args: argparse.Namespace) -> int:

@@ -66,7 +66,8 @@ def load_deal(path: str | Path) -> model.Deal:
     except OSError as exc:
         raise DealError([Problem("file", MISSING, f"cannot be read: {exc.strerror or exc}")], source) from exc
     try:
-        content = raw.decode("utf-8")
+        # utf-8-sig: Windows editors (Notepad) may start a UTF-8 file with a byte-order mark.
+        content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DealError(
@@ -395,7 +396,20 @@ def _stated(reader: _Reader, data: object) -> dict[str, model.StatedFigure]:
 
 
 def stated_figure(value: object) -> model.StatedFigure:
-    """A published figure with its precision: "8.6%" is 0.086 to the nearest 0.001."""
+    """A published figure with its precision: "8.6%" is 0.086 to the nearest 0.001.
+
+    Raises:
+        fields.Invalid: the value is neither a number nor a percentage text.
+    """
+    try:
+        return _stated_figure(value)
+    except f.Invalid as exc:
+        if str(exc) != "must be a number":
+            raise
+        raise f.Invalid('must be a number like 3_250_000_000 or a percentage like "8.6%"') from exc
+
+
+def _stated_figure(value: object) -> model.StatedFigure:
     if isinstance(value, str) and value.strip().endswith("%"):
         number = f.number(value.strip()[:-1])
         exponent = min(int(number.as_tuple().exponent), 0)

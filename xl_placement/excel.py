@@ -264,7 +264,7 @@ def ALLOCATE_PROCEEDS(amount: Cell, weights: Cell, labels: Cell = None, decimals
     shares = _weights({i: raw[i] for i in rows})
     amounts = dict(zip(rows, allocate_proceeds(total, shares, places), strict=True))
     result: list[Row] = []
-    for index in range(len(raw)):
+    for index in range(rows[-1] + 1):  # up to the last weight: a whole column spills no blank tail
         value = _to_excel(amounts.get(index))
         result.append([value] if names is None else [_label(names[index]), value])
     return result
@@ -423,9 +423,9 @@ CHECK_FIELDS = {
     "mandate_used": "placing.mandate_used",
     "day_vwap": "market.day_vwap",
     "vwap_15d": "market.vwap_15d",
-    "currency": "issuer.currency",
+    "currency_code": "issuer.currency",  # not "currency": Currency is a VBA keyword
 }
-# The currency the check texts show prices in, unless the currency argument says otherwise.
+# The currency the check texts show prices in, unless the currency_code argument says otherwise.
 EXCHANGE_CURRENCIES = {"HKEX": "HKD", "SGX": "SGD", "NASDAQ": "USD", "ASX": "AUD"}
 NO_CURRENCY = "XXX"  # ISO 4217's code for "no currency", for an exchange without a default
 CHECK_HEADER: Row = ["Rule", "Check", "Status", "Figure", "Limit", "Detail"]
@@ -457,7 +457,7 @@ CHECK_HEADER: Row = ["Rule", "Check", "Status", "Figure", "Limit", "Detail"]
 )
 @xw.arg("vwap_15d", doc="Optional: 15-trading-day VWAP (ASX Listing Rule 7.1A).", **_READ)
 @xw.arg(
-    "currency",
+    "currency_code",
     doc='Optional: currency of the prices, for the texts, e.g. "HKD"; default the exchange\'s (HKD, SGD, USD, AUD).',
     **_READ,
 )
@@ -475,7 +475,7 @@ def PLACEMENT_CHECK(
     mandate_used: Cell = None,
     day_vwap: Cell = None,
     vwap_15d: Cell = None,
-    currency: Cell = None,
+    currency_code: Cell = None,
 ) -> Any:
     """Listing-rule checks of a placing for its exchange, as in the report: a table of rule, check, status (pass, breach, not applicable, not enough data, information), figure, limit and detail."""
     arguments = dict(
@@ -494,7 +494,7 @@ def PLACEMENT_CHECK(
                 mandate_used,
                 day_vwap,
                 vwap_15d,
-                currency,
+                currency_code,
             ),
             strict=True,
         )

@@ -113,7 +113,7 @@ def deal_from_cells(cells: Cells, source: str) -> model.Deal:
     where: dict[str, str] = {}
     table_rows: dict[str, dict[int, dict[str, object]]] = {}
     table_where: dict[str, dict[str, str]] = {}
-    for name in cells.names():
+    for name in sorted(cells.names(), key=lambda n: _position(cells.address(n))):
         target = field_of_name(name)
         if target is None:
             continue
@@ -135,7 +135,15 @@ def deal_from_cells(cells: Cells, source: str) -> model.Deal:
             continue
         if path == "placing.agents":
             value = _agents(value)
+        elif path == "issuer.stock_code" and isinstance(value, float) and value.is_integer():
+            value = int(value)  # Excel hands a code typed as a number over as a float: 1211.0
         mapping.setdefault(target.section, {})[target.key] = value
+    if not where and not table_where:
+        expected = (
+            f"has no named input cells (no {SHEET} sheet made by 'xl-placement workbook'); "
+            "type the deal into placement.xlsm or give a deal file"
+        )
+        raise DealError([Problem("workbook", MISSING, expected)], source)
     _add_tables(mapping, table_rows, table_where, where)
     try:
         return deal_from_mapping(mapping, source)
@@ -184,6 +192,17 @@ def _add_tables(
 
 
 _ADDRESS = re.compile(r"^(?P<sheet>.+)!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)(?::.*)?$")
+
+
+def _position(address: str) -> tuple[str, int, int]:
+    """Sort key for sheet order: sheet, then row, then column (so fields come as the sheet shows them)."""
+    found = _ADDRESS.match(address)
+    if not found:
+        return (address, 0, 0)
+    column = 0
+    for letter in found["col"]:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return (found["sheet"], int(found["row"]), column)
 
 
 def _nth_cell(address: str, index: int) -> str:

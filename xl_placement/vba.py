@@ -72,7 +72,7 @@ def build_vba_project(source: bytes | None = None) -> bytes:
     Raises:
         TemplateError: the starting project does not have the expected shape.
     """
-    streams = _read_streams(source if source is not None else xlwings_vba_project())
+    streams = read_compound_file(source if source is not None else xlwings_vba_project())
     directory = decompress(streams["VBA/dir"])
     offsets = module_offsets(directory)
     if REPLACED_MODULE not in offsets:
@@ -101,7 +101,7 @@ def module_offsets(directory: bytes) -> dict[str, int]:
 
 def module_sources(project: bytes) -> dict[str, str]:
     """The source text of every module of a ``vbaProject.bin``, by module stream name."""
-    streams = _read_streams(project)
+    streams = read_compound_file(project)
     offsets = module_offsets(decompress(streams["VBA/dir"]))
     return {
         name: decompress(streams[f"VBA/{name}"][offset:]).decode(CODE_PAGE)
@@ -109,7 +109,20 @@ def module_sources(project: bytes) -> dict[str, str]:
     }
 
 
-def _read_streams(data: bytes) -> dict[str, bytes]:
+def write_module_sources(project: bytes, folder: str | Path) -> list[Path]:
+    """Write each module's source to ``folder`` (``docs/vba/``) as ``.bas`` or ``.cls``, LF line ends."""
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, source in module_sources(project).items():
+        is_class = "Attribute VB_Base = " in source or "Attribute VB_PredeclaredId" in source
+        path = target / f"{name}{'.cls' if is_class else '.bas'}"
+        path.write_text(source.replace("\r\n", "\n"), encoding="utf-8", newline="\n")
+        written.append(path)
+    return written
+
+
+def read_compound_file(data: bytes) -> dict[str, bytes]:
     """Every stream of an OLE compound file, by path (``"VBA/dir"``): a small MS-CFB reader."""
     if data[:8] != _SIGNATURE or len(data) < _SECTOR:
         raise TemplateError("xlwings' vbaProject.bin is not an OLE compound file")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -23,10 +22,11 @@ import xlsxwriter
 from xl_placement import deal as model
 from xl_placement import fields as f
 from xl_placement.dealfile import deal_from_mapping, parse_text
+from xl_placement.errors import InputError
 from xl_placement.figures import Figures, compute
 from xl_placement.inputs import AGENT_SEPARATOR, SHEET, TABLE_ROWS, defined_name
 from xl_placement.output import write_atomic
-from xl_placement.vba import MACRO_NAME, build_vba_project
+from xl_placement.vba import MACRO_NAME, build_vba_project, write_module_sources
 
 CONF_SHEET = "xlwings.conf"
 PYTHON_MODULE = "placement"  # the module the button runs and "Import Functions" loads
@@ -153,11 +153,11 @@ def build_workbook(
 
     Raises:
         OutputError: the file exists (without ``force``), is open in Excel or cannot be written.
-        ValueError: ``path`` does not end in ``.xlsm``.
+        InputError: ``path`` does not end in ``.xlsm``, or a table of the deal is too long for the sheet.
     """
     target = Path(path)
     if target.suffix.lower() != ".xlsm":
-        raise ValueError(f"{target}: a workbook with macros must end in .xlsm (e.g. {target.stem}.xlsm)")
+        raise InputError(f"{target}: a workbook with macros must end in .xlsm (e.g. {target.stem}.xlsm)")
     return write_atomic(target, workbook_bytes(name, deal), force=force)
 
 
@@ -225,7 +225,8 @@ class _Inputs:
         sheet.set_column(_FIG_LABEL, _FIG_LABEL, 46)
         sheet.set_column(_FIG_UDF, _FIG_NATIVE, 20)
         sheet.set_column(8, 8, 3)
-        sheet.set_column(_HIST_COL, _HIST_COL + 2, 16)
+        sheet.set_column(_HIST_COL, _HIST_COL, 22)
+        sheet.set_column(_HIST_COL + 1, _HIST_COL + 2, 16)
         sheet.write_string(0, 0, self.title, fmt["title"])
         for row, line in enumerate(INSTRUCTIONS, start=1):
             sheet.write_string(row, 0, line, fmt["note"])
@@ -390,6 +391,10 @@ class _Inputs:
         self._table(row, _HIST_COL, "market.history", TABLE_ROWS["market.history"], rows)
 
     def _table(self, row: int, col: int, table: str, capacity: int, rows: list[dict[str, Any]]) -> None:
+        if len(rows) > capacity:
+            raise InputError(
+                f"{table} has {len(rows)} rows; the workbook holds {capacity} (use a deal file for more)"
+            )
         sheet, fmt = self.sheet, self.formats
         specs = f.TABLES[table]
         for offset, spec in enumerate(specs):
@@ -408,10 +413,6 @@ class _Inputs:
             self.book.define_name(
                 defined_name(f"{table}.{spec.name}"), f"={SHEET}!${letter}${first}:${letter}${last}"
             )
-        if len(rows) > capacity:
-            raise ValueError(
-                f"{table} has {len(rows)} rows; the workbook holds {capacity} (use a deal file for more)"
-            )
 
 
 def _table_title(table: str, column: str) -> str:
@@ -420,7 +421,7 @@ def _table_title(table: str, column: str) -> str:
         ("proceeds.uses", "share"): "Share",
         ("shareholders", "name"): "Shareholder",
         ("shareholders", "shares"): "Shares before the deal",
-        ("market.history", "date"): "Price history: date",
+        ("market.history", "date"): "Price history (date)",
         ("market.history", "close"): "Close",
         ("market.history", "volume"): "Volume",
     }
@@ -545,14 +546,6 @@ def _write_conf(book: Any) -> None:
         sheet.write_string(row, 0, line, italic)
 
 
-def iter_defined_names(deal: model.Deal | None = None) -> Iterator[str]:
-    """Every input's defined name (sections first, then the table columns)."""
-    for cells in input_cells(deal).values():
-        yield from (defined_name(cell.path) for cell in cells)
-    for table, specs in f.TABLES.items():
-        yield from (defined_name(f"{table}.{spec.name}") for spec in specs)
-
-
 def main(argv: list[str] | None = None) -> int:
     """``python -m xl_placement.workbook [-o PATH] [--name TITLE] [--force]``: write placement.xlsm."""
     import argparse  # noqa: PLC0415
@@ -564,13 +557,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", default="placement.xlsm", help="the .xlsm file to write")
     parser.add_argument("--name", help="title at the top of the Inputs sheet")
     parser.add_argument("--force", action="store_true", help="replace an existing file")
+    parser.add_argument(
+        "--vba-docs", metavar="DIR", help="also write each VBA module's source to DIR (docs/vba)"
+    )
     args = parser.parse_args(argv)
     try:
         written = build_workbook(args.output, args.name, force=args.force)
-    except (PlacementError, ValueError) as exc:
+    except PlacementError as exc:
         print(f"error: {exc}", file=sys.stderr)  # noqa: T201
         return 2
     print(f"wrote {written}")  # noqa: T201
+    if args.vba_docs:
+        for path in write_module_sources(build_vba_project(), args.vba_docs):
+            print(f"wrote {path}")  # noqa: T201
     return 0
 
 

@@ -70,6 +70,7 @@ def render_report(
     fill_proceeds(wb, figures, out)
     fill_shareholding(wb, figures, out)
     fill_checks(wb, checks, out)
+    out.keep_template_formulas(wb)
     for ws in wb.worksheets:
         last = PRINT_LAST_COLUMN.get(ws.title, get_column_letter(ws.max_column))
         rows = max(ws.max_row, _chart_bottom(ws))

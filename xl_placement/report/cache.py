@@ -21,7 +21,7 @@ from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
 CachedValue = Decimal | int | float | str | bool
-Registry = Mapping[tuple[str, str], CachedValue]
+Registry = Mapping[tuple[str, str], CachedValue | None]  # None: a formula of the template, left as is
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -58,8 +58,11 @@ def value_xml(value: CachedValue) -> tuple[str, str]:
     return "", repr(number)
 
 
-def fill_sheet(xml: str, sheet: str, values: Mapping[str, CachedValue]) -> str:
+def fill_sheet(xml: str, sheet: str, values: Mapping[str, CachedValue | None]) -> str:
     """Insert cached values into one sheet's XML; every formula cell must have one.
+
+    A cell registered with None (a formula a user put in the template) keeps no cached
+    value: Excel and LibreOffice calculate it on opening.
 
     Raises:
         ValueError: a formula cell has no registered value, or a registered cell has no formula.
@@ -71,7 +74,10 @@ def fill_sheet(xml: str, sheet: str, values: Mapping[str, CachedValue]) -> str:
         if ref not in values:
             raise ValueError(f"'{sheet}'!{ref} has a formula but no registered value")
         seen.add(ref)
-        kind, text = value_xml(values[ref])
+        value = values[ref]
+        if value is None:
+            return match.group(0)
+        kind, text = value_xml(value)
         return f'<c r="{ref}"{style}{kind}><f>{formula}</f><v>{text}</v></c>'
 
     result = _FORMULA_CELL.sub(insert, xml)
@@ -83,7 +89,7 @@ def fill_sheet(xml: str, sheet: str, values: Mapping[str, CachedValue]) -> str:
 
 def cached_parts(data: bytes, registry: Registry) -> dict[str, bytes]:
     """The sheet parts of ``data`` with every formula's cached value filled in."""
-    by_sheet: dict[str, dict[str, CachedValue]] = {}
+    by_sheet: dict[str, dict[str, CachedValue | None]] = {}
     for (sheet, ref), value in registry.items():
         by_sheet.setdefault(sheet, {})[ref] = value
     parts = sheet_parts(data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from copy import copy
 from decimal import Decimal
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -26,7 +27,7 @@ class CellWriter:
 
     def __init__(self) -> None:
         """Start with an empty registry."""
-        self.expected: dict[tuple[str, str], CachedValue] = {}
+        self.expected: dict[tuple[str, str], CachedValue | None] = {}
 
     def text(self, ws: Worksheet, ref: str, value: str, *, is_input: bool = False) -> Cell:
         """Write ``value`` as a text cell, never as a formula (``=HYPERLINK(...)`` stays text).
@@ -66,6 +67,15 @@ class CellWriter:
         _colour(cell, FORMULA_COLOR)
         self.expected[(ws.title, cell.coordinate)] = expected
         return cell
+
+    def keep_template_formulas(self, wb: Workbook) -> None:
+        """Register formulas the template itself holds (a user's additions): they keep no cached value."""
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    key = (ws.title, cell.coordinate)
+                    if cell.data_type == "f" and key not in self.expected:
+                        self.expected[key] = None
 
     def not_applicable(self, ws: Worksheet, ref: str, why: str = "n/a") -> Cell:
         """Mark a figure the deal does not give (black text, right-aligned by the template)."""

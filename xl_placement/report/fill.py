@@ -73,6 +73,7 @@ class DealSheet:
         self._references()
         self._proceeds()
         self._capital()
+        self._key_figures()
 
     def put_text(self, name: str, value: str, *, is_input: bool = True) -> None:
         """Write a text input (blue) or a label (black) into a named cell."""
@@ -138,7 +139,7 @@ class DealSheet:
         ):
             formula = fx.higher(where["last_close"], where["average_close_5d"])
             self.out.formula(ws, target, formula, ref.price)
-            return "higher of the two"
+            return "higher of close, 5-day"
         self.out.number(ws, target, ref.price)
         return "from history" if ref.origin == "from history" else "given"
 
@@ -212,9 +213,21 @@ class DealSheet:
                 "MandateHeadroom", fx.headroom("MandateLimit", "MandateUsed", "NewShares"), f.mandate_headroom
             )
 
+    def _key_figures(self) -> None:
+        f = self.figures
+        self.put_formula("KeyGross", fx.copy_of("Gross"), f.proceeds.gross)
+        last = self._reference_cell("last_close", column=2)
+        ref = f.reference("last_close")
+        if last is None or ref is None:
+            self.na("KeyDiscount")
+        else:
+            self.put_formula("KeyDiscount", fx.copy_of(last), ref.discount)
+        self.put_formula("KeyEnlarged", fx.copy_of("PctEnlarged"), f.percent_of_enlarged)
+        self.put_formula("KeyNetPrice", fx.copy_of("NetPerShare"), f.proceeds.net_price_per_share)
+
     def _theoretical(self) -> None:
         f = self.figures
-        bench = self._bench_cell()
+        bench = self._reference_cell("benchmarked_price")
         if bench is None or f.theoretical_diluted_price is None or f.theoretical_dilution_effect is None:
             self.na("TheoreticalPrice")
             self.na("TheoreticalEffect")
@@ -228,12 +241,13 @@ class DealSheet:
             "TheoreticalEffect", fx.discount("TheoreticalPrice", bench), f.theoretical_dilution_effect
         )
 
-    def _bench_cell(self) -> str | None:
+    def _reference_cell(self, key: str, column: int = 1) -> str | None:
+        """The absolute reference of a reference price's row (column 1: price, 2: discount)."""
         proto = area(self.wb, "RefRow")
         for offset, ref in enumerate(self.figures.references):
-            if ref.key == "benchmarked_price":
-                column = proto.ws.cell(proto.min_row, proto.min_col + 1).column_letter
-                return f"${column}${proto.min_row + offset}"
+            if ref.key == key:
+                letter = proto.ws.cell(proto.min_row, proto.min_col + column).column_letter
+                return f"${letter}${proto.min_row + offset}"
         return None
 
 

@@ -38,6 +38,8 @@ CELL_NAMES = (
     "SharesOutstanding", "ClassShares", "Enlarged", "ClassEnlarged", "PctExisting",
     "PctExistingClass", "PctEnlarged", "PctEnlargedClass", "TheoreticalPrice",
     "TheoreticalEffect", "MandateLimit", "MandateUsed", "MandateHeadroom",
+    # Deal sheet: key figures at the top
+    "KeyGross", "KeyDiscount", "KeyEnlarged", "KeyNetPrice",
     # Use of proceeds
     "AllocBasis", "AllocBase", "AllocDecimals", "AllocCheck", "AllocUnits", "AllocLeft", "ChartAnchor",
 )  # fmt: skip
