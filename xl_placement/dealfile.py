@@ -80,17 +80,45 @@ def load_deal(path: str | Path) -> model.Deal:
 
 def parse_text(content: str, fmt: str, source: str = "") -> dict[str, Any]:
     """Parse deal-file text in ``fmt`` ("toml" or "json") into a plain mapping."""
+    # Decimal, not float: a price written with 20 digits is refused for its digits instead
+    # of being rounded silently to the nearest double (1e400 is too large, not infinity).
     try:
-        data = tomllib.loads(content) if fmt == "toml" else json.loads(content)
+        if fmt == "toml":
+            data = tomllib.loads(content, parse_float=Decimal)
+        else:
+            data = json.loads(content, parse_float=Decimal, object_pairs_hook=_json_table)
     except tomllib.TOMLDecodeError as exc:
         raise DealError([Problem("file", MISSING, f"is not valid TOML: {exc}")], source) from exc
     except json.JSONDecodeError as exc:
         raise DealError([Problem("file", MISSING, f"is not valid JSON: {exc}")], source) from exc
     except RecursionError as exc:
         raise DealError([Problem("file", MISSING, "is nested too deeply")], source) from exc
+    except _DuplicateKeyError as exc:
+        key = _shown_key(exc.key)
+        key = f'"{key}"' if key == exc.key else key
+        shown = f"names {key} twice in one table; JSON would keep only the last, so give it once"
+        raise DealError([Problem("file", MISSING, shown)], source) from exc
     if not isinstance(data, dict):
         raise DealError([Problem("file", MISSING, "must hold a table of sections at the top")], source)
     return data
+
+
+class _DuplicateKeyError(ValueError):
+    """A JSON object names the same key twice (TOML refuses this itself)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _json_table(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a repeated key instead of keeping the last value."""
+    table: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in table:
+            raise _DuplicateKeyError(key)
+        table[key] = value
+    return table
 
 
 class _Reader:

@@ -1,0 +1,223 @@
+"""Hostile input through every front door: the bad-deal corpus, a bad batch CSV and bad workbooks.
+
+tests/corpus/expected.toml says what each corpus file must produce; every file goes through
+load_deal and the command line (check and build), and the whole corpus once more through
+the installed ``xl-placement`` as real processes, so no traceback can hide behind capsys.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import os
+import subprocess
+import sys
+import tomllib
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from test_safe_read import BILLION_LAUGHS, _patch_central_directory, _replace_part, _zeros_part
+
+from xl_placement import cli
+from xl_placement.dealfile import deal_from_mapping, load_deal
+from xl_placement.errors import DealError
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+BAD_DEALS = sorted((CORPUS / "bad_deals").iterdir())
+EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text("utf-8"))
+EXE = Path(sys.executable).parent / "xl-placement"
+PLACEMENT_XLSM = Path(__file__).resolve().parent.parent / "placement.xlsm"
+ENV = {**os.environ, "PYTHONWARNINGS": "error"}
+
+# The corpus deal with plain numbers: what accepted_number_text.toml must equal.
+PLAIN_DEAL = {
+    "issuer": {"name": "Corpus Holdings Ltd", "stock_code": "0001", "exchange": "HKEX", "currency": "HKD"},
+    "placing": {"new_shares": 100_000_000, "price": "1.80", "shares_outstanding": 1_000_000_000},
+    "market": {"last_close": "2.00"},
+    "proceeds": {
+        "basis": "net",
+        "uses": [{"name": "Working capital", "share": "0.6"}, {"name": "Debt repayment", "share": "0.4"}],
+    },
+}
+
+
+def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(EXE), *args], capture_output=True, text=True, check=False, env=ENV, cwd=cwd, timeout=120
+    )
+
+
+# --- the bad-deal corpus ----------------------------------------------------------------
+
+
+def test_every_corpus_file_declares_its_expected_message():
+    """expected.toml names exactly the files in bad_deals/ (a new file cannot be left unchecked)."""
+    assert {path.name for path in BAD_DEALS} == set(EXPECTED["deals"])
+    assert len(BAD_DEALS) >= 50
+
+
+@pytest.mark.parametrize("path", BAD_DEALS, ids=lambda path: path.name)
+def test_bad_deal_file_is_refused_with_its_message(path, tmp_path, monkeypatch, capsys):
+    """A corpus file raises DealError with its message and exits 2 from check and build, writing nothing."""
+    fragment = EXPECTED["deals"][path.name]
+    with pytest.raises(DealError) as raised:
+        load_deal(path)
+    assert fragment in str(raised.value)
+    assert all("\n" not in str(problem) for problem in raised.value.problems)
+
+    monkeypatch.chdir(tmp_path)  # build's default output folder would be ./out
+    report = tmp_path / "report.xlsx"
+    for argv in (["check", str(path)], ["build", str(path), "-o", str(report)], ["build", str(path)]):
+        assert cli.main(argv) == cli.EXIT_BAD_INPUT, argv
+        out, err = capsys.readouterr()
+        assert fragment in err, argv
+        assert out == ""
+        assert all(line.startswith("error: ") for line in err.splitlines())
+        assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+# The files most likely to upset a parser, run as real processes (the rest run in-process above).
+SUBPROCESS_SAMPLE = (
+    "price_nan.toml",
+    "price_infinity.json",
+    "duplicate_key.json",
+    "latin1.toml",
+    "name_40000_characters.toml",
+    "broken_syntax.toml",
+    "top_level_list.json",
+    "name_with_nul.json",
+)
+
+
+def test_corpus_through_the_installed_command_gives_no_traceback():
+    """The hardest corpus files, run as real `xl-placement check` processes, exit 2 with their message and no traceback."""
+
+    def check(path: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
+        return path, _run("check", str(path))
+
+    sample = [CORPUS / "bad_deals" / name for name in SUBPROCESS_SAMPLE]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(check, sample))
+    for path, result in results:
+        assert result.returncode == cli.EXIT_BAD_INPUT, (path.name, result.stderr)
+        assert EXPECTED["deals"][path.name] in result.stderr, path.name
+        assert result.stdout == ""
+        assert "Traceback" not in result.stderr
+
+
+def test_numbers_as_text_in_the_accepted_forms_load_as_plain_numbers():
+    """ "100,000,000", " 1.80 ", 1e9, "60%", " 40 % " and "hkex" load as the same deal as plain numbers."""
+    accepted = load_deal(CORPUS / "accepted_number_text.toml")
+    plain = deal_from_mapping(PLAIN_DEAL, "plain")
+    assert dataclasses.replace(accepted, source="") == dataclasses.replace(plain, source="")
+
+
+# --- the bad batch CSV ------------------------------------------------------------------
+
+
+def test_bad_batch_rows_are_reported_by_row_and_good_rows_still_built(tmp_path):
+    """xl-placement batch on bad_batch.csv exits 1, names each bad row with its message and builds the good rows."""
+    source = tmp_path / "bad_batch.csv"
+    source.write_bytes((CORPUS / "bad_batch.csv").read_bytes())
+    out_dir = tmp_path / "out"
+    result = _run("batch", str(source), "--out-dir", str(out_dir), "--workers", "2")
+    assert result.returncode == cli.EXIT_FAILED, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    failed = EXPECTED["batch"]["failed"]
+    for row, fragment in failed.items():
+        assert f"error: {source} {fragment}" in result.stderr, row
+    built = sorted(int(p.name[3:5]) for p in out_dir.glob("row*.xlsx"))
+    assert built == EXPECTED["batch"]["built"]
+    with (out_dir / "summary.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = {int(r["row"]): r for r in csv.DictReader(handle)}
+    assert sorted(rows) == sorted([*map(int, failed), *EXPECTED["batch"]["built"]])
+    assert {n for n, r in rows.items() if r["status"] == "failed"} == set(map(int, failed))
+    assert all(r["error"] for n, r in rows.items() if str(n) in failed)
+
+
+# --- workbooks a user supplies to `xl-placement build` -----------------------------------
+
+
+def _entity_bomb(path: Path) -> None:
+    data = PLACEMENT_XLSM.read_bytes()
+    with zipfile.ZipFile(PLACEMENT_XLSM) as book:
+        sheet = next(n for n in book.namelist() if n.startswith("xl/worksheets/sheet"))
+    path.write_bytes(_replace_part(data, sheet, BILLION_LAUGHS.encode()))
+
+
+def _zip_bomb(path: Path) -> None:
+    path.write_bytes(_zeros_part(PLACEMENT_XLSM.read_bytes(), "xl/media/padding.bin", 20))
+
+
+def _lying_size(path: Path) -> None:
+    data = _with_part(PLACEMENT_XLSM.read_bytes(), "xl/media/big.bin", b"x" * 100)
+    path.write_bytes(_patch_central_directory(data, "xl/media/big.bin", file_size=3_000_000_000))
+
+
+def _with_part(data: bytes, name: str, content: bytes) -> bytes:
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a") as archive:
+        archive.writestr(name, content)
+    return out.getvalue()
+
+
+def _text_renamed(path: Path) -> None:
+    path.write_text("issuer.name,placing.price\nCorpus Holdings Ltd,1.80\n", encoding="utf-8")
+
+
+def _truncated(path: Path) -> None:
+    data = PLACEMENT_XLSM.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _compound_file(path: Path) -> None:
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+
+
+USER_WORKBOOKS = [
+    ("entity-bomb.xlsm", _entity_bomb, "entit"),
+    ("zip-bomb.xlsm", _zip_bomb, "zip bomb"),
+    ("lying-size.xlsx", _lying_size, "MB"),
+    ("deal.xlsx", _text_renamed, "not an Excel workbook (a text file)"),
+    ("truncated.xlsm", _truncated, "truncated.xlsm"),
+    ("old.xlsx", _compound_file, "xls"),
+    ("old.xls", _compound_file, "old.xls"),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "fragment"), USER_WORKBOOKS, ids=[w[0] for w in USER_WORKBOOKS])
+def test_hostile_workbook_given_to_build_is_refused(name, make, fragment, tmp_path, capsys):
+    """A bomb, a renamed text file, a truncated workbook or an old .xls given to build: exit 2, one message, no output."""
+    source = tmp_path / name
+    make(source)
+    report = tmp_path / "out" / "report.xlsx"
+    assert cli.main(["build", str(source), "-o", str(report)]) == cli.EXIT_BAD_INPUT
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("error: ")
+    assert fragment.lower() in err.lower()
+    assert "Traceback" not in err
+    assert not report.parent.exists()
+
+
+def test_hostile_workbooks_through_the_installed_command(tmp_path):
+    """An entity bomb, a zip bomb and a truncated workbook given to a real `xl-placement build`: exit 2, no traceback."""
+    cases = USER_WORKBOOKS[:2] + USER_WORKBOOKS[4:5]
+    for name, make, _ in cases:
+        make(tmp_path / name)
+
+    def build(name: str) -> subprocess.CompletedProcess[str]:
+        return _run("build", str(tmp_path / name), "-o", str(tmp_path / "out" / f"{name}.xlsx"))
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(build, [name for name, _, _ in cases]))
+    for (name, _, fragment), result in zip(cases, results, strict=True):
+        assert result.returncode == cli.EXIT_BAD_INPUT, (name, result.stderr)
+        assert fragment.lower() in result.stderr.lower(), (name, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
