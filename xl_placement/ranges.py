@@ -31,6 +31,7 @@ DIGITS = 15  # significant digits Excel holds
 # Decimal exponents whose powers of ten are exact doubles (10**22 is the last): values
 # from 1e-8 up to 1e15 are handled; others take the cell-by-cell path.
 MAX_SCALE = 22
+POWERS = [10.0**i for i in range(MAX_SCALE + 1)]  # exact doubles
 SMALLEST, LARGEST = 1e-8, 1e14  # below 1e15 (fields.MAX_MAGNITUDE) with room to spare
 
 Parts = tuple[list[int], list[int]]  # (k, s): each value is k / 10**s
@@ -69,19 +70,44 @@ def decimal_parts(values: Sequence[float]) -> Parts | None:
             return None
         usual = array >= SMALLEST
         exponent = np.floor(np.log10(np.where(usual, array, 1.0))).astype(np.int64)
-        scale = np.where(usual, (DIGITS - 1) - exponent, 0)
-        product = array * np.power(10.0, scale)
-        # The product is within half a unit in its last place of value * 10**scale:
-        # away from a half (and inside the 15-digit span) rounding it is rounding the value.
-        doubt = np.spacing(product)
-        sure = usual & (np.abs(product - np.floor(product) - 0.5) > doubt)
-        sure &= (product > 1e14 + 1) & (product < 1e15 - 1)
-        sure |= array == 0
-        k = np.where(sure, np.rint(product), 0).astype(np.int64)
+        scale = np.clip(np.where(usual, (DIGITS - 1) - exponent, 0), 0, MAX_SCALE)
+        k = _round_scaled(np, array, np.asarray(POWERS)[scale])
+        # Outside 15 digits the decade was misjudged (log10 of a value next to a power of ten).
+        sure = (usual & (k > 10.0 ** (DIGITS - 1)) & (k <= 10.0**DIGITS)) | (array == 0)
+        k = np.where(sure, k, 0).astype(np.int64)
     ks, ss = k.tolist(), scale.tolist()
     for index in np.flatnonzero(~sure).tolist():
         ks[index], ss[index] = _exact(values[index])
     return ks, ss
+
+
+def _round_scaled(np: Any, value: Any, scale: Any) -> Any:
+    """``value * scale`` rounded to the nearest whole number (ties to even), exactly, element by element.
+
+    The float product is off by its rounding error; Dekker's exact product gives that
+    error as a second float, and comparing it with the distance to the halves decides
+    the rounding as if the product were exact (all terms stay far from overflow: values
+    below 1e14, scales up to 1e22).
+    """
+    product = value * scale
+    high_v, low_v = _split(value)
+    high_s, low_s = _split(scale)
+    error = ((high_v * high_s - product) + high_v * low_s + low_v * high_s) + low_v * low_s
+    nearest = np.rint(product)
+    offset = product - nearest  # exact: both are multiples of the product's last place
+    up = error > 0.5 - offset  # the exact product is above nearest + 1/2
+    down = error < -0.5 - offset  # below nearest - 1/2
+    tie_up = error == 0.5 - offset
+    tie_down = error == -0.5 - offset
+    odd = (nearest.astype(np.int64) & 1) == 1  # whole numbers below 2**53
+    return nearest + (up | (tie_up & odd)) - (down | (tie_down & odd))
+
+
+def _split(value: Any) -> tuple[Any, Any]:
+    """Veltkamp's split of floats into a high half (26 bits) and the exact rest."""
+    scaled = value * 134217729.0  # 2**27 + 1
+    high = scaled - (scaled - value)
+    return high, value - high
 
 
 def _exact(value: float) -> tuple[int, int]:
@@ -97,7 +123,7 @@ def common_scale(parts: Parts) -> tuple[list[int], int]:
     """The values over one power of ten: (numerators, s) with value_i = numerator_i / 10**s."""
     ks, ss = parts
     top = max(ss)
-    if all(s == top for s in ss):
+    if ss.count(top) == len(ss):
         return ks, top
     powers = [10 ** (top - i) for i in range(top + 1)]
     return list(map(operator.mul, ks, map(powers.__getitem__, ss))), top
