@@ -1,6 +1,8 @@
 """Generate ``templates/report.xlsx``, the report template, reproducibly.
 
-Run ``python templates/make_template.py`` after changing the layout here. The
+Run ``python templates/make_template.py`` after changing the layout here; it writes
+``templates/report.xlsx`` and the identical copy an installed package uses,
+``xl_placement/data/report.xlsx``. The
 template holds what a banker may restyle in Excel without touching code:
 layout, fonts, fills, borders, number formats, print setup, and the labels.
 It holds no figures and no formulas: the generator fills every cell it needs
@@ -33,6 +35,7 @@ from xl_placement.report.template import Area
 
 HERE = Path(__file__).resolve().parent
 TARGET = HERE / "report.xlsx"
+PACKAGED = HERE.parent / "xl_placement" / "data" / "report.xlsx"  # the copy an installed package uses
 
 FONT = "Arial"
 NAVY = "FF1F3864"
@@ -434,7 +437,7 @@ def checks_sheet(wb: Workbook) -> None:
     title(
         ws,
         "{{issuer}}: listing-rule checks ({{exchange}})",
-        "Computed by xl-placement when this report was built; they do not follow edits in Excel",
+        "{{verdict}} · computed when this report was built; they do not follow edits in Excel",
         "G",
     )
     band(ws, 5, "B", "G", "Rule", ("Check", "Figure", "Limit", "Status", "Detail"))
@@ -491,10 +494,12 @@ def build() -> bytes:
 
 
 def main() -> int:
-    """Write the template next to this script (or to the path given as the first argument)."""
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET
-    target.write_bytes(build())
-    print(f"wrote {target}")
+    """Write the template next to this script and into the package (or to the path given)."""
+    targets = [Path(sys.argv[1])] if len(sys.argv) > 1 else [TARGET, PACKAGED]
+    data = build()
+    for target in targets:
+        target.write_bytes(data)
+        print(f"wrote {target}")
     return 0
 
 

@@ -412,3 +412,29 @@ def test_an_oversized_cell_fails_its_row_only(tmp_path: Path) -> None:
         (2, f"{source} row 2: a cell has more than 100,000 characters")
     ]
     assert [j.row for j in jobs] == [3]
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_semicolon_and_tab_separated_files(tmp_path: Path, separator: str) -> None:
+    """A 'CSV' saved by Excel in a semicolon locale (or as tab-separated text) is read column by column."""
+    source = tmp_path / "deals.csv"
+    with source.open("w", newline="", encoding="utf-8") as stream:
+        csv.writer(stream, delimiter=separator).writerows([DEMO_COLUMNS, DEMO_ROW])
+    jobs, failed = read_jobs(source, tmp_path)
+    assert failed == []
+    assert jobs[0].mapping is not None
+    figures = compute(deal_from_mapping(jobs[0].mapping))
+    assert figures.proceeds.gross == Decimal(3_247_000_000)
+
+
+def test_decimal_comma_is_refused_not_misread(tmp_path: Path) -> None:
+    """In a semicolon file, a decimal comma (1,91) is an error, never silently read as 191."""
+    source = tmp_path / "deals.csv"
+    row = list(DEMO_ROW)
+    row[DEMO_COLUMNS.index("placing.price")] = "1,91"
+    with source.open("w", newline="", encoding="utf-8") as stream:
+        csv.writer(stream, delimiter=";").writerows([DEMO_COLUMNS, row])
+    jobs, _ = read_jobs(source, tmp_path)
+    assert jobs[0].mapping is not None
+    with pytest.raises(DealError, match=r"placing.price = '1,91': must be a number"):
+        deal_from_mapping(jobs[0].mapping)

@@ -225,3 +225,11 @@ def test_start_up_is_light(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_workbook_needs_an_xlsm_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """workbook -o with a name not ending in .xlsm is bad input (exit 2), not an internal error, and writes nothing."""
+    code, _, err = run(capsys, "workbook", "-o", str(tmp_path / "deal.xlsx"))
+    assert code == 2
+    assert "must end in .xlsm (e.g. deal.xlsm)" in err
+    assert list(tmp_path.iterdir()) == []

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import errno
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -307,3 +310,84 @@ def test_a_fake_workbook_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixt
     assert err.startswith("error: ")
     assert "Traceback" not in err
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_ctrl_c_stops_a_batch_cleanly(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the process group) stops a parallel batch promptly: exit 130, no temp files, no summary."""
+    rows = DEALS_CSV.read_text(encoding="utf-8").splitlines()
+    source = tmp_path / "many.csv"
+    source.write_text("\n".join([rows[0], *(rows[1 + i % 2] for i in range(300))]) + "\n", encoding="utf-8")
+    out_dir = tmp_path / "out"
+    exe = Path(sys.executable).with_name("xl-placement")
+    argv = [str(exe), "batch", str(source), "--out-dir", str(out_dir), "--workers", "2"]
+    run = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    while not (out_dir.exists() and any(out_dir.glob("row*.xlsx"))) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(run.pid, signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130
+    assert err.splitlines()[-1].startswith("error: interrupted")
+    assert "Traceback" not in err
+    assert leftovers(out_dir) == []
+    assert not (out_dir / "summary.csv").exists()
+    reports = list(out_dir.glob("row*.xlsx"))
+    assert 0 < len(reports) < 300
+    for report in reports:
+        assert openpyxl.load_workbook(report).sheetnames  # every file written is complete
+
+
+HOSTILE = {
+    "issuer.name": '=HYPERLINK("http://example.com","click")',
+    "placing.agents.0": "+cmd|' /C calc'!A0",
+    "fx.source": "@SUM(1+1)",
+    "proceeds.uses.0.name": "-2+3",
+    "proceeds.uses.1.name": "#N/A",
+}
+
+
+def test_formula_text_in_a_csv_stays_text_in_every_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Cells starting with = + - @ or reading #N/A reach the report and summary.xlsx as plain text, never formulas."""
+    with DEALS_CSV.open(encoding="utf-8", newline="") as stream:
+        header, demo, _ = list(csv.reader(stream))
+    for column, value in HOSTILE.items():
+        demo[header.index(column)] = value
+    source = tmp_path / "hostile.csv"
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows([header, demo])
+    code, _, err = run(capsys, "batch", str(source), "--out-dir", str(tmp_path / "out"))
+    assert (code, err) == (0, "")
+    for name in ("row2-0020.xlsx", "summary.xlsx"):
+        workbook = openpyxl.load_workbook(tmp_path / "out" / name)
+        cells = [
+            c
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows()
+            for c in row
+            if c.value is not None
+        ]
+        found = {c.value for c in cells if c.value in HOSTILE.values()}
+        assert "=HYPERLINK" not in " ".join(str(c.value) for c in cells if c.data_type == "f")
+        assert all(c.data_type == "s" for c in cells if c.value in HOSTILE.values()), name
+        expected = set(HOSTILE.values()) if name.startswith("row") else {HOSTILE["issuer.name"]}
+        assert found == expected, name
+
+
+def test_batch_folder_with_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """In a folder (even one named like 'row 1'), a bad deal file fails alone, named with its TOML field path."""
+    folder = tmp_path / "deals row 1"
+    folder.mkdir()
+    shutil.copy(DEMO, folder / "good.toml")
+    text = DEMO.read_text().replace("share = 0.40", 'share = "forty"')
+    (folder / "bad.toml").write_text(text)
+    code, _, err = run(capsys, "batch", str(folder), "--out-dir", str(tmp_path / "out"))
+    assert code == 1
+    assert err.startswith(
+        f"error: {folder / 'bad.toml'}: proceeds.uses[0].share = 'forty': must be a fraction"
+    )
+    statuses = {Path(r["source"]).name: r["status"] for r in read_summary(tmp_path / "out")}
+    assert statuses == {"bad.toml": "failed", "good.toml": "passed"}

@@ -85,6 +85,7 @@ def test_command_examples_run_as_written(repo_copy: Path) -> None:
         "out/batch/row2-0020.xlsx",
         "out/examples/sensetime.xlsx",
         "out/examples/summary.xlsx",
+        "out/byd.xlsm",
     ):
         assert (repo_copy / written).is_file(), written
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import tomllib
 import zipfile
 from decimal import Decimal
 
@@ -312,3 +313,14 @@ def test_command_line_build_writes_the_report(tmp_path, capsys):
     assert main(["build", str(EXAMPLES / "sensetime.toml"), "-o", str(target)]) == 0
     assert target.read_bytes() == render("sensetime")
     assert str(target) in capsys.readouterr().out
+
+
+def test_checks_sheet_headline_names_breaches_and_differences():
+    """At HK$1.50 (28% below the last close) the Checks sheet's headline names the breach and the differing figures."""
+    mapping = tomllib.loads((EXAMPLES / "sensetime.toml").read_text())
+    mapping["placing"]["price"] = 1.50
+    book = formulas(render(mapping))
+    headline = book["Checks"]["B3"].value
+    assert headline.startswith("Attention: 1 rule breach and ")
+    assert "stated figures differ" in headline
+    assert formulas(render("sensetime"))["Checks"]["B3"].value.startswith("No rule breached")

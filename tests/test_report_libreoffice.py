@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +15,7 @@ import pytest
 from report_support import find_row, formulas, history_deal, hostile, named, render, values
 
 from xl_placement.libreoffice import formula_errors, recalculate
+from xl_placement.pdf import export_pdf
 
 pytestmark = pytest.mark.libreoffice
 
@@ -114,3 +119,22 @@ def test_a_changed_price_flows_through_every_figure(tmp_path):
     deal_sheet = lo["Deal sheet"]
     last_close = find_row(deal_sheet, "Last close")
     assert math.isclose(deal_sheet.cell(last_close, 4).value, 1 - 1.80 / 2.09, rel_tol=1e-12)
+
+
+@pytest.mark.skipif(
+    shutil.which("pdfinfo") is None and not os.environ.get("CI"),
+    reason="poppler-utils (pdfinfo) is not installed; on Debian/Ubuntu `sudo apt-get install poppler-utils`",
+)
+@pytest.mark.parametrize("key", ["sensetime", "hostile"])
+def test_each_sheet_prints_on_one_landscape_page(tmp_path, key):
+    """Exported to PDF, the report has exactly four pages (one per sheet), each landscape."""
+    source = tmp_path / "report.xlsx"
+    source.write_bytes(render(DEALS[key]))
+    pdf = export_pdf(source)
+    info = subprocess.run(
+        ["pdfinfo", "-l", "99", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    assert re.search(r"^Pages:\s+4$", info, re.MULTILINE)
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
+    assert len(sizes) == 4
+    assert all(float(width) > float(height) for width, height in sizes)

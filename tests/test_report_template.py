@@ -13,6 +13,7 @@ from report_support import EXAMPLES, ROOT, figures_of
 from xl_placement.dealfile import load_deal
 from xl_placement.errors import TemplateError
 from xl_placement.report import DEFAULT_TEMPLATE, REQUIRED_NAMES, build_report, render_report
+from xl_placement.report.template import CHECKOUT_TEMPLATE, PACKAGED_TEMPLATE
 
 
 def _make_template_module():
@@ -35,6 +36,11 @@ def _edited_template(tmp_path: Path, edit) -> Path:
 def test_committed_template_is_what_make_template_builds():
     """templates/report.xlsx is byte-identical to a fresh run of templates/make_template.py (reproducible, up to date)."""
     assert _make_template_module().build() == DEFAULT_TEMPLATE.read_bytes()
+
+
+def test_packaged_template_is_the_same_file():
+    """The copy installed with the package (xl_placement/data/report.xlsx) equals templates/report.xlsx."""
+    assert PACKAGED_TEMPLATE.read_bytes() == CHECKOUT_TEMPLATE.read_bytes()
 
 
 def test_template_defines_every_required_name():

@@ -160,3 +160,15 @@ def test_cli_check_reads_the_workbook_like_the_deal_file(capsys):
     from_file = capsys.readouterr().out
     assert from_sheet == from_file
     assert "8.6" in from_file
+
+
+def test_inputs_are_found_by_name_not_position(tmp_path):
+    """When a name points elsewhere (as after a person inserts rows), the reader follows the name."""
+    book = openpyxl.load_workbook(COMMITTED)
+    old = next(iter(book.defined_names["placing_price"].destinations))[1].replace("$", "")
+    book["Inputs"][old] = "not read any more"
+    book["Inputs"]["Z100"] = 2.5
+    book.defined_names["placing_price"].attr_text = "Inputs!$Z$100"
+    target = tmp_path / "moved.xlsx"
+    book.save(target)
+    assert deal_from_workbook(target).placing.price == Decimal("2.5")

@@ -173,6 +173,14 @@ def test_compression_round_trips_through_olevba(size):
     assert vba.decompress(packed) == text
 
 
+def test_incompressible_text_is_stored_raw_and_still_round_trips():
+    """Bytes that do not compress go into raw 4 KiB chunks, which olevba's decompressor reads back."""
+    text = random.Random(7).randbytes(9000)  # noqa: S311 - reproducible test bytes
+    packed = vba.compress(text)
+    assert struct.unpack_from("<H", packed, 1)[0] & 0x8000 == 0  # the first chunk is a raw chunk
+    assert bytes(decompress_stream(bytearray(packed))) == text
+
+
 def test_build_is_deterministic():
     """Building the VBA project twice gives identical bytes."""
     assert vba.build_vba_project() == vba.build_vba_project()

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import os
 import re
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -168,7 +169,7 @@ def _csv_jobs(path: Path, out_dir: Path) -> tuple[list[Job], list[Outcome]]:
         try:
             mapping = row_mapping(columns, cells)
         except DealError as exc:
-            failed.append(Outcome(label, number, FAILED, error=_message(exc, label)))
+            failed.append(Outcome(label, number, FAILED, error=_message(exc, label, csv_row=True)))
             continue
         code = _get(mapping, "issuer", "stock_code")
         stem = f"row{number:0{width}d}" + (f"-{code}" if isinstance(code, str) and code.strip() else "")
@@ -194,7 +195,7 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[str], str | None]]:
             f"{path}: is not UTF-8 text (byte {exc.start + 1}); save it as 'CSV UTF-8' and try again"
         ) from exc
     csv.field_size_limit(MAX_CELL_CHARS)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     number = 0
     while True:
         number += 1
@@ -209,6 +210,18 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[str], str | None]]:
             yield number, [], f"a cell has more than {MAX_CELL_CHARS:,} characters"
             continue
         yield number, cells, None
+
+
+def _delimiter(text: str) -> str:
+    """Comma, or the semicolon or tab that Excel uses for "CSV" in some locales, judged by the header row.
+
+    Field paths never contain these characters, so the most frequent one in the first
+    line separates the columns.
+    """
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
 
 
 Column = tuple[str | int, ...]
@@ -387,7 +400,9 @@ def run_job(job: Job, force: bool = False) -> Outcome:
         checks = api.check_deal(figures)
         api.build_report(deal, job.report, force=force)
     except PlacementError as exc:
-        return Outcome(job.label, job.row, FAILED, error=_message(exc, job.label))
+        return Outcome(
+            job.label, job.row, FAILED, error=_message(exc, job.label, csv_row=job.row is not None)
+        )
     except Exception as exc:  # noqa: BLE001 - one deal's bug must not stop the batch
         return Outcome(
             job.label,
@@ -422,13 +437,13 @@ def _shown(value: Decimal, unit: str) -> Decimal:
     return round_half_up(value, 8) if unit == "fraction" else value
 
 
-def _message(exc: PlacementError, label: str) -> str:
+def _message(exc: PlacementError, label: str, *, csv_row: bool) -> str:
     """The error text, naming the row or file once per line; CSV rows use the column names."""
     lines = str(exc).splitlines() or [type(exc).__name__]
     result = []
     for line in lines:
         text = line if line.startswith(label) else f"{label}: {line}"
-        if " row " in label:
+        if csv_row:
             text = re.sub(r"\[(\d+)\]", r".\1", text)  # proceeds.uses[0].share -> the CSV column's name
         result.append(text)
     return "\n".join(result)
@@ -490,16 +505,32 @@ def _run_all(jobs: Sequence[Job], workers: int, force: bool) -> Iterator[Outcome
         for job in jobs:
             yield run_job(job, force)
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_ignore_interrupts)
+    try:
         futures: dict[Future[Outcome], Job] = {pool.submit(run_job, job, force): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
             try:
-                yield future.result()
+                outcome = future.result()
             except Exception as exc:  # noqa: BLE001 - a crashed worker fails its deal only
-                yield Outcome(
+                outcome = Outcome(
                     job.label, job.row, FAILED, error=f"{job.label}: the worker process failed ({exc})"
                 )
+            yield outcome
+    except BaseException:
+        # Ctrl-C: drop the deals not started; the few being built finish their files whole.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the batch cleanly.
+
+    A worker interrupted in the middle of a deal would otherwise report it as failed
+    and go on with the next one.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # --- the summary table ---------------------------------------------------------
@@ -582,6 +613,10 @@ def summary_xlsx(outcomes: Iterable[Outcome]) -> bytes:
             else:
                 sheet.write_number(row, col, float(value), formats.get(units.get(SUMMARY_COLUMNS[col], "")))
     sheet.freeze_panes(1, 0)
+    sheet.set_column(0, len(SUMMARY_COLUMNS) - 1, 16)
+    for name, width in (("source", 30), ("report", 30), ("issuer", 30), ("breaches", 40), ("error", 80)):
+        col = SUMMARY_COLUMNS.index(name)
+        sheet.set_column(col, col, width)
     sheet.autofilter(0, 0, max(len(records), 1), len(SUMMARY_COLUMNS) - 1)
     workbook.close()
     return stream.getvalue()

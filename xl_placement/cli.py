@@ -49,7 +49,7 @@ exit status:
      program, or the folder cannot be written; any previous file is unchanged
   4  a required program is missing (LibreOffice for --pdf)
  70  internal error (a bug): rerun with --debug and report the traceback
-130  interrupted (Ctrl-C); no partial output is left"""
+130  interrupted (Ctrl-C); the files written so far are complete"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,8 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser = argparse.ArgumentParser(
         prog="xl-placement",
-        description="Analyse an equity placing: discount, dilution, proceeds, use of proceeds and "
-        "listing-rule checks, as a report workbook, from a deal file (TOML or JSON) or a workbook.",
+        description=_wrap(
+            "Analyse an equity placing: discount, dilution, proceeds, use of proceeds and "
+            "listing-rule checks, as a report workbook, from a deal file (TOML or JSON) or a workbook."
+        ),
         epilog=EXIT_STATUS_HELP + "\n\nRun 'xl-placement COMMAND --help' for a command's options.",
         formatter_class=formatter,
         parents=[debug],
@@ -77,7 +79,9 @@ def _parser() -> argparse.ArgumentParser:
         parents=[debug],
         formatter_class=formatter,
         help="build a deal's report workbook (and PDF) and print its summary",
-        description="Build the report workbook of one deal and print its key figures and check results.",
+        description=_wrap(
+            "Build the report workbook of one deal and print its key figures and check results."
+        ),
         epilog="example:\n  xl-placement build examples/sensetime.toml -o out/sensetime.xlsx --force\n\n"
         + EXIT_STATUS_HELP,
     )
@@ -102,8 +106,10 @@ def _parser() -> argparse.ArgumentParser:
         parents=[debug],
         formatter_class=formatter,
         help="validate a deal, run the listing-rule checks and compare stated figures; writes nothing",
-        description="Validate a deal, run the listing-rule checks, compare the stated figures with the "
-        "computed ones and print the announcement sentences. No file is written.",
+        description=_wrap(
+            "Validate a deal, run the listing-rule checks, compare the stated figures with the "
+            "computed ones and print the announcement sentences. No file is written."
+        ),
         epilog="example:\n  xl-placement check examples/sensetime.toml --json\n\n" + EXIT_STATUS_HELP,
     )
     check.add_argument(
@@ -121,11 +127,13 @@ def _parser() -> argparse.ArgumentParser:
         parents=[debug],
         formatter_class=formatter,
         help="build reports for many deals (a CSV table or a folder of deal files) in parallel",
-        description="Build one report per deal, in parallel, plus summary.xlsx and summary.csv listing "
-        "every deal's key figures, status and error. A bad row is reported with its row number and "
-        "does not stop the others. CSV columns are dotted field paths (issuer.name, placing.price, "
-        "proceeds.uses.0.share, ...); an empty cell is an absent field.",
-        epilog="example:\n  xl-placement batch deals.csv --out-dir out/batch --workers 4\n\n"
+        description=_wrap(
+            "Build one report per deal, in parallel, plus summary.xlsx and summary.csv listing "
+            "every deal's key figures, status and error. A bad row is reported with its row number and "
+            "does not stop the others. CSV columns are dotted field paths (issuer.name, placing.price, "
+            "proceeds.uses.0.share, ...); an empty cell is an absent field."
+        ),
+        epilog="example:\n  xl-placement batch examples/deals.csv --out-dir out/batch --workers 4\n\n"
         + EXIT_STATUS_HELP,
     )
     batch.add_argument(
@@ -152,7 +160,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[debug],
         formatter_class=formatter,
         help="write a commented example deal file to start from",
-        description="Write a commented example deal file (the demo deal, every field explained).",
+        description=_wrap("Write a commented example deal file (the demo deal, every field explained)."),
         epilog="example:\n  xl-placement init my-deal.toml\n\n" + EXIT_STATUS_HELP,
     )
     init.add_argument(
@@ -192,6 +200,14 @@ def _parser() -> argparse.ArgumentParser:
     workbook.add_argument("--force", action="store_true", help="replace an existing file (atomically)")
     workbook.set_defaults(run=_workbook)
     return parser
+
+
+def _wrap(text: str) -> str:
+    """Wrap a description to the terminal width argparse would use (Raw formatters do not wrap)."""
+    import shutil  # noqa: PLC0415 - light start-up
+    import textwrap  # noqa: PLC0415 - light start-up
+
+    return textwrap.fill(text, width=min(shutil.get_terminal_size().columns - 2, 100))
 
 
 def _positive_int(text: str) -> int:
@@ -423,7 +439,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except KeyboardInterrupt:
-        _err("error: interrupted; no partial output was left")
+        _err("error: interrupted; the files written so far are complete, none was left half-written")
         return EXIT_INTERRUPTED
     except PlacementError as exc:
         _report_error(exc, debug)

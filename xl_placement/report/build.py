@@ -24,10 +24,24 @@ ROW_CM = 0.53  # a default row is 15 pt, about 0.53 cm
 PRINT_LAST_COLUMN = {"Deal sheet": "I", "Use of proceeds": "P", "Shareholding": "F", "Checks": "G"}
 
 
-def placeholder_values(figures: Figures) -> dict[str, str]:
+def verdict(checks: CheckReport) -> str:
+    """One line on the checks: all clear, or how many breaches and differing figures."""
+    if checks.passed:
+        return "No rule breached and every stated figure agrees"
+    parts = []
+    if checks.breaches:
+        parts.append(f"{len(checks.breaches)} rule breach{'es' if len(checks.breaches) > 1 else ''}")
+    if checks.mismatches:
+        count = len(checks.mismatches)
+        parts.append(f"{count} stated figure{'s' if count > 1 else ''} differ{'' if count > 1 else 's'}")
+    return "Attention: " + " and ".join(parts)
+
+
+def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
     """The text each ``{{placeholder}}`` of the template is replaced with."""
     deal = figures.deal
     return {
+        "verdict": verdict(checks),
         "issuer": deal.issuer.name,
         "stock_code": deal.issuer.stock_code,
         "exchange": deal.issuer.exchange,
@@ -61,7 +75,7 @@ def render_report(
     """
     checks = check_deal(figures) if checks is None else checks
     wb = load_template(template)
-    values = placeholder_values(figures)
+    values = placeholder_values(figures, checks)
     per_sheet = {title: {"sheet": title} for title in wb.sheetnames}
     check_placeholders(wb, set(values) | {"sheet"})
     fill_placeholders(wb, values, per_sheet)

@@ -20,7 +20,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 SERIES_COLOURS = (None, "1F3864", "C00000", "2E75B6")  # base (invisible), totals, costs, uses
-MILLIONS_LABEL = "#,##0,,;-#,##0,,;;"  # zero stays blank, so each bar has one label
+MILLIONS_LABEL = "#,##0.0,,;-#,##0.0,,;;"  # zero stays blank, so each bar has one label
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def add_waterfall(ws: Worksheet, data: ChartRow, anchor: str, currency: str) -> 
     chart.overlap = 100
     chart.gapWidth = 40
     chart.width = 19.0
-    chart.height = 10.5
+    chart.height = 13.5
     chart.legend = None
     chart.style = 2
     values = Reference(

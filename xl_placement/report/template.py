@@ -22,7 +22,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.errors import TemplateError
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "report.xlsx"
+# In a checkout the template is templates/report.xlsx; an installed package carries the
+# same bytes as package data (make_template.py writes both, a test keeps them identical).
+CHECKOUT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "report.xlsx"
+PACKAGED_TEMPLATE = Path(__file__).resolve().parents[1] / "data" / "report.xlsx"
+DEFAULT_TEMPLATE = CHECKOUT_TEMPLATE if CHECKOUT_TEMPLATE.is_file() else PACKAGED_TEMPLATE
 REGENERATE = "regenerate it with `python templates/make_template.py` or add the names in Excel (Formulas > Name Manager)"
 
 # Single cells, filled with a value or a formula.
