@@ -139,6 +139,25 @@ def test_bad_batch_rows_are_reported_by_row_and_good_rows_still_built(tmp_path):
     assert all(r["error"] for n, r in rows.items() if str(n) in failed)
 
 
+def test_a_folder_of_bad_deal_files_fails_each_with_its_message(tmp_path, capsys):
+    """batch over bad_deals/ as a folder: exit 1, each file's message on its own lines, no report, a full summary."""
+    out_dir = tmp_path / "out"
+    folder = CORPUS / "bad_deals"
+    code = cli.main(["batch", str(folder), "--out-dir", str(out_dir), "--workers", "1"])
+    out, err = capsys.readouterr()
+    assert code == cli.EXIT_FAILED
+    assert "Traceback" not in out + err
+    lines = err.splitlines()
+    for path in BAD_DEALS:
+        fragment = EXPECTED["deals"][path.name]
+        assert any(line.startswith(f"error: {path}: ") and fragment in line for line in lines), path.name
+    assert sorted(p.name for p in out_dir.iterdir()) == ["summary.csv", "summary.xlsx"]
+    with (out_dir / "summary.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(BAD_DEALS)
+    assert {row["status"] for row in rows} == {"failed"}
+
+
 # --- workbooks a user supplies to `xl-placement build` -----------------------------------
 
 
