@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
 import os
 import subprocess
@@ -18,6 +19,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import openpyxl
 import pytest
 from test_safe_read import BILLION_LAUGHS, _patch_central_directory, _replace_part, _zeros_part
 
@@ -240,3 +242,41 @@ def test_hostile_workbooks_through_the_installed_command(tmp_path):
         assert fragment.lower() in result.stderr.lower(), (name, result.stderr)
         assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_hostile_values_on_the_inputs_sheet_are_named_by_cell(tmp_path, capsys):
+    """Error cells, a date, a boolean and 40,000 characters typed on the Inputs sheet: exit 2, each named by its cell."""
+    book = openpyxl.load_workbook(PLACEMENT_XLSM)
+    edits = {
+        "placing_price": "#N/A",  # openpyxl stores this as an error cell, as Excel would
+        "market_last_close": "#DIV/0!",
+        "placing_new_shares": True,
+        "placing_shares_outstanding": dt.datetime(2025, 6, 3),
+        "issuer_name": "x" * 40_000,
+    }
+    cells, types = {}, {}
+    for name, value in edits.items():
+        sheet, ref = next(iter(book.defined_names[name].destinations))
+        cell = book[sheet][ref.replace("$", "").split(":")[0]]
+        cell.value = value
+        cells[name] = f"(cell {sheet}!{cell.coordinate})"
+        types[name] = cell.data_type
+    assert (types["placing_price"], types["market_last_close"]) == ("e", "e")
+    source = tmp_path / "edited.xlsx"
+    book.save(source)
+    report = tmp_path / "report.xlsx"
+    assert cli.main(["build", str(source), "-o", str(report)]) == cli.EXIT_BAD_INPUT
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "Traceback" not in err
+    expected = {
+        "placing_price": "= '#N/A': must be a number",
+        "market_last_close": "= '#DIV/0!': must be a number",
+        "placing_new_shares": "= True: must be a number",
+        "placing_shares_outstanding": "must be a number",
+        "issuer_name": "is 32,767 characters long; the limit is 200",  # a cell holds 32,767 at most
+    }
+    for name, fragment in expected.items():
+        field = name.replace("_", ".", 1)
+        assert any(f"{field} {cells[name]}" in line and fragment in line for line in err.splitlines()), name
+    assert not report.exists()
