@@ -98,6 +98,9 @@ def parse_text(content: str, fmt: str, source: str = "") -> dict[str, Any]:
         key = f'"{key}"' if key == exc.key else key
         shown = f"names {key} twice in one table; JSON would keep only the last, so give it once"
         raise DealError([Problem("file", MISSING, shown)], source) from exc
+    except ValueError as exc:  # Python refuses to read a whole number of more than 4,300 digits
+        expected = f"holds a number thousands of digits long; numbers may have at most {f.MAX_SIGNIFICANT} significant digits"
+        raise DealError([Problem("file", MISSING, expected)], source) from exc
     if not isinstance(data, dict):
         raise DealError([Problem("file", MISSING, "must hold a table of sections at the top")], source)
     return data
