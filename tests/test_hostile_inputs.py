@@ -92,6 +92,7 @@ SUBPROCESS_SAMPLE = (
     "broken_syntax.toml",
     "top_level_list.json",
     "name_with_nul.json",
+    "new_shares_5000_digits.json",
 )
 
 
