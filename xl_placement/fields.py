@@ -23,7 +23,7 @@ MAX_SIGNIFICANT = 15  # digits Excel holds exactly
 MAX_MAGNITUDE = (
     Decimal(10) ** MAX_SIGNIFICANT
 )  # larger numbers lose digits in Excel and overflow money rounding
-MIN_MAGNITUDE = Decimal("1E-307")  # smaller non-zero numbers become 0 in Excel
+MIN_MAGNITUDE = Decimal("1E-9")  # no price, rate or share is smaller; smaller ones overflow the results
 MAX_ROWS = 10_000  # rows in a history, uses or shareholders table
 
 
@@ -77,7 +77,7 @@ def _check_excel_holds(result: Decimal) -> None:
         raise Invalid(f"must be below {MAX_MAGNITUDE:,} ({MAX_SIGNIFICANT} digits, what Excel holds exactly)")
     if result and abs(result) < MIN_MAGNITUDE:
         raise Invalid(
-            f"is too small for Excel, which holds nothing between 0 and {MIN_MAGNITUDE}; give 0 or a larger number"
+            f"is below {MIN_MAGNITUDE:f}; no price, rate or share is that small, so give 0 or a larger number"
         )
 
 
