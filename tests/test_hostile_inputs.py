@@ -11,7 +11,9 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -21,11 +23,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_safe_read import BILLION_LAUGHS, _patch_central_directory, _replace_part, _zeros_part
 
 from xl_placement import cli
+from xl_placement.checks import check_deal
 from xl_placement.dealfile import deal_from_mapping, load_deal
-from xl_placement.errors import DealError
+from xl_placement.errors import DealError, InputError
+from xl_placement.figures import compute
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 BAD_DEALS = sorted((CORPUS / "bad_deals").iterdir())
@@ -33,6 +39,7 @@ EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text("utf-8"))
 EXE = Path(sys.executable).parent / "xl-placement"
 PLACEMENT_XLSM = Path(__file__).resolve().parent.parent / "placement.xlsm"
 ENV = {**os.environ, "PYTHONWARNINGS": "error"}
+STATUSES = {"pass", "breach", "not applicable", "not enough data", "information"}
 
 # The corpus deal with plain numbers: what accepted_number_text.toml must equal.
 PLAIN_DEAL = {
@@ -281,3 +288,87 @@ def test_hostile_values_on_the_inputs_sheet_are_named_by_cell(tmp_path, capsys):
         field = name.replace("_", ".", 1)
         assert any(f"{field} {cells[name]}" in line and fragment in line for line in err.splitlines()), name
     assert not report.exists()
+
+
+# --- numbers at the edges of what validation accepts ---------------------------------------
+
+SMALLEST, LARGEST = "0.000000001", "999999999999999"
+
+
+def _edge_deal(
+    count: str, price: str, close: str, commission: str, costs: str, rate: str, split: str, decimals: int
+) -> dict[str, object]:
+    first = {"low": SMALLEST, "high": "0.999999999", "all": "1"}[split]
+    second = {"low": "0.999999999", "high": SMALLEST, "all": "0"}[split]
+    return {
+        "issuer": {"name": "Edge Ltd", "stock_code": "1", "exchange": "HKEX", "currency": "HKD"},
+        "placing": {"new_shares": count, "price": price, "shares_outstanding": count, "mandate_limit": count},
+        "market": {"last_close": close, "average_close_5d": close, "vwap_15d": close, "day_vwap": close},
+        "costs": {"commission_rate": commission, "other_costs": costs},
+        "fx": {"quote_currency": "USD", "rate": rate, "source": "edge"},
+        "proceeds": {
+            "decimals": decimals,
+            "uses": [{"name": "a", "share": first}, {"name": "b", "share": second}],
+        },
+    }
+
+
+_edges = {
+    "count": st.sampled_from(["1", LARGEST]),
+    "price": st.sampled_from([SMALLEST, "1", LARGEST]),
+    "close": st.sampled_from([SMALLEST, "1", LARGEST]),
+    "commission": st.sampled_from(["0", "0.999999999"]),
+    "costs": st.sampled_from(["0", SMALLEST, LARGEST]),
+    "rate": st.sampled_from([SMALLEST, LARGEST]),
+    "split": st.sampled_from(["low", "high", "all"]),
+    "decimals": st.sampled_from([-9, 0, 6]),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(**_edges)
+def test_numbers_at_the_edges_compute_or_give_one_line(
+    count, price, close, commission, costs, rate, split, decimals
+):
+    """Property: any mix of the smallest and largest accepted numbers gives figures and checks, or one clear line."""
+    deal = deal_from_mapping(
+        _edge_deal(count, price, close, commission, costs, rate, split, decimals), "edge"
+    )
+    for exchange in ("HKEX", "SGX", "ASX", "NASDAQ"):
+        deal = dataclasses.replace(deal, issuer=dataclasses.replace(deal.issuer, exchange=exchange))
+        try:
+            checks = check_deal(compute(deal))
+        except InputError as exc:  # e.g. costs above gross proceeds
+            message = str(exc)
+        else:
+            assert all(rule.status in STATUSES for rule in checks.rules)
+            continue
+        assert message
+        assert "\n" not in message
+
+
+@pytest.mark.parametrize("edge", ["small", "large"])
+def test_a_report_at_the_edges_is_built_with_finite_numbers(edge, tmp_path, capsys):
+    """The all-smallest and all-largest deals build a report whose every number cell is finite, through the CLI."""
+    low = edge == "small"
+    data = _edge_deal(
+        "1" if low else LARGEST,
+        SMALLEST if low else LARGEST,
+        LARGEST if low else SMALLEST,  # the widest discount, then the widest premium
+        "0",
+        "0",
+        SMALLEST if low else LARGEST,
+        "low",
+        6 if low else -9,
+    )
+    source = tmp_path / "edge.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    report = tmp_path / "edge.xlsx"
+    code = cli.main(["build", str(source), "-o", str(report)])
+    _, err = capsys.readouterr()
+    assert code == cli.EXIT_OK, err
+    with zipfile.ZipFile(report) as package:
+        sheets = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/worksheets/sheet")]
+    values = [v for sheet in sheets for v in re.findall(r"<v>([^<]*)</v>", sheet)]
+    assert values
+    assert not [v for v in values if v.lower() in ("inf", "-inf", "nan")]
