@@ -55,7 +55,7 @@ PLAIN_DEAL = {
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(EXE), *args], capture_output=True, text=True, check=False, env=ENV, cwd=cwd, timeout=120
+        [str(EXE), *args], capture_output=True, text=True, check=False, env=ENV, cwd=cwd, timeout=60
     )
 
 
@@ -372,3 +372,23 @@ def test_a_report_at_the_edges_is_built_with_finite_numbers(edge, tmp_path, caps
     values = [v for sheet in sheets for v in re.findall(r"<v>([^<]*)</v>", sheet)]
     assert values
     assert not [v for v in values if v.lower() in ("inf", "-inf", "nan")]
+
+
+def test_endless_and_blocking_inputs_are_refused_at_once(tmp_path):
+    """A deal file, batch CSV or workbook that is a link to /dev/zero or a pipe: exit 2 at once, never read for ever."""
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    commands = [["check", str(fifo)]]
+    for name in ("zero.toml", "zero.json", "zero.csv", "zero.xlsx"):
+        (tmp_path / name).symlink_to("/dev/zero")
+        verb = "batch" if name.endswith(".csv") else "check"
+        commands.append(
+            [verb, str(tmp_path / name), *(["--out-dir", str(tmp_path / "out")] if verb == "batch" else [])]
+        )
+    with ThreadPoolExecutor(max_workers=len(commands)) as pool:
+        results = list(pool.map(lambda argv: _run(*argv), commands))  # _run gives up after 60 s
+    for argv, result in zip(commands, results, strict=True):
+        assert result.returncode == cli.EXIT_BAD_INPUT, (argv, result.stderr)
+        assert "not a regular file" in result.stderr or "is not a file" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
