@@ -773,3 +773,9 @@ def test_any_file_content_gives_a_deal_or_a_clear_error(tmp_path_factory, conten
         return
     assert lines
     assert all(line.startswith(f"{path}: ") for line in lines)
+
+
+def test_stated_whole_amount_is_shown_as_published():
+    """A stated whole amount is shown with thousands separators, as an announcement prints it."""
+    assert stated_figure(3_250_000_000).text == "3,250,000,000"
+    assert stated_figure("8.6%").text == "8.6%"

@@ -431,7 +431,9 @@ def _stated_figure(value: object) -> model.StatedFigure:
         exponent = int(number.normalize().as_tuple().exponent)
     else:
         exponent = int(number.as_tuple().exponent)
-    return model.StatedFigure(number, Decimal(1).scaleb(exponent), str(value))
+    # Whole amounts are shown as an announcement prints them: 3,250,000,000.
+    shown = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+    return model.StatedFigure(number, Decimal(1).scaleb(exponent), shown)
 
 
 def _percent(value: Decimal) -> str:
