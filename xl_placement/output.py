@@ -43,11 +43,16 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
         OutputError: any other failure (read-only folder, disk full); nothing is changed.
     """
     target = Path(path)
-    if target.is_dir():
-        raise OutputError(f"{target} is a folder; give a file name such as {target / 'report.xlsx'}")
-    if target.exists() and not force:
-        raise OutputExistsError(_exists_message(target))
-    _check_not_open(target)
+    try:
+        if target.is_dir():
+            raise OutputError(f"{target} is a folder; give a file name such as {target / 'report.xlsx'}")
+        if target.exists() and not force:
+            raise OutputExistsError(_exists_message(target))
+        _check_not_open(target)
+    except OutputError:
+        raise
+    except OSError as exc:  # the name cannot even be looked up: too long, a loop of links
+        raise OutputError(f"cannot write {target}: {_reason(exc)}; no file was written") from exc
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
