@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,27 @@ def test_workbook_builder_on_a_full_disk_keeps_the_previous_workbook(tmp_path, m
         build_workbook(target, force=True)
     assert target.read_bytes() == b"previous workbook"
     assert [p.name for p in tmp_path.iterdir()] == ["placement.xlsm"]  # no temporary file
+
+
+@pytest.mark.parametrize("command", ["build", "init", "batch"])
+def test_an_output_name_too_long_for_the_file_system_is_exit_3(command, tmp_path, capsys):
+    """A 300-character output name (over the 255-byte limit): exit 3 naming the path and reason, not an internal error."""
+    long = tmp_path / ("n" * 300)
+    argv = {
+        "build": ["build", str(CORPUS / "accepted_number_text.toml"), "-o", f"{long}.xlsx"],
+        "init": ["init", f"{long}.toml"],
+        "batch": ["batch", str(CORPUS / "bad_batch.csv"), "--out-dir", str(long), "--workers", "1"],
+    }[command]
+    code = cli.main(argv)
+    _, err = capsys.readouterr()
+    assert code == cli.EXIT_OUTPUT, err
+    assert os.strerror(errno.ENAMETOOLONG) in err
+    assert "internal error" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_atomic_with_a_name_too_long_is_an_output_error(tmp_path):
+    """write_atomic itself turns a name the file system cannot look up into OutputError, leaving nothing behind."""
+    with pytest.raises(OutputError, match=f"{os.strerror(errno.ENAMETOOLONG)}; no file was written"):
+        output.write_atomic(tmp_path / ("n" * 300 + ".xlsx"), b"data")
+    assert list(tmp_path.iterdir()) == []
