@@ -35,7 +35,10 @@ Parser = Callable[[object], object]
 
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d+)?$")
 _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (C0, DEL, C1), Unicode line and paragraph separators, and what XML
+# cannot hold at all (lone surrogates from JSON "\ud800", U+FFFE, U+FFFF): a workbook with
+# one of these in a cell is not well-formed and Excel reports it as corrupt.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def number(value: object) -> Decimal:
