@@ -100,6 +100,7 @@ SUBPROCESS_SAMPLE = (
     "top_level_list.json",
     "name_with_nul.json",
     "new_shares_5000_digits.json",
+    "name_with_lone_surrogate.json",
 )
 
 
