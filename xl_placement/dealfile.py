@@ -215,10 +215,9 @@ class _Reader:
         if not isinstance(value, list):
             self.problems.append(Problem(path, value, f"must be a list of [[{path}]] tables"))
             return []
-        if len(value) > f.MAX_ROWS:
-            self.problems.append(
-                Problem(path, MISSING, f"has {len(value):,} rows; the limit is {f.MAX_ROWS:,}")
-            )
+        limit = f.ROW_LIMITS.get(path, f.MAX_ROWS)
+        if len(value) > limit:
+            self.problems.append(Problem(path, MISSING, f"has {len(value):,} rows; the limit is {limit:,}"))
             return []
         rows = []
         for index, row in enumerate(value):

@@ -25,6 +25,9 @@ MAX_MAGNITUDE = (
 )  # larger numbers lose digits in Excel and overflow money rounding
 MIN_MAGNITUDE = Decimal("1E-9")  # no price, rate or share is smaller; smaller ones overflow the results
 MAX_ROWS = 10_000  # rows in a history, uses or shareholders table
+# Uses and holders are also listed in sentences on the report: 100 names of 200 characters
+# stay within the 32,767 characters a cell holds (a real placing lists a handful).
+ROW_LIMITS = {"proceeds.uses": 100, "shareholders": 100}
 
 
 class Invalid(ValueError):  # noqa: N818 - reads as "raise Invalid(expected form)"
