@@ -393,3 +393,17 @@ def test_endless_and_blocking_inputs_are_refused_at_once(tmp_path):
         assert "not a regular file" in result.stderr or "is not a file" in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_most_uses_and_holders_with_the_longest_names_still_build(tmp_path, capsys):
+    """100 uses and 100 holders, each named with 200 characters (the limits), give a report: every sentence fits a cell."""
+    data = json.loads(json.dumps(PLAIN_DEAL))
+    data["proceeds"]["uses"] = [{"name": f"{i:03d}" + "u" * 197, "share": "0.01"} for i in range(100)]
+    data["shareholders"] = [{"name": f"{i:03d}" + "h" * 197, "shares": 1_000_000} for i in range(100)]
+    source = tmp_path / "limits.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    report = tmp_path / "limits.xlsx"
+    code = cli.main(["build", str(source), "-o", str(report)])
+    _, err = capsys.readouterr()
+    assert code == cli.EXIT_OK, err
+    assert openpyxl.load_workbook(report, read_only=True).sheetnames
