@@ -233,3 +233,20 @@ def test_workbook_needs_an_xlsm_name(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 2
     assert "must end in .xlsm (e.g. deal.xlsm)" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_build_says_exists_before_rendering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """build to an existing file (no --force) stops with exit 3 before the report is rendered."""
+
+    def must_not_render(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("rendered a report that cannot be saved")
+
+    monkeypatch.setattr("xl_placement.api.build_report", must_not_render)
+    target = tmp_path / "r.xlsx"
+    target.write_bytes(b"keep")
+    code, _, err = run(capsys, "build", str(DEMO), "-o", str(target))
+    assert code == 3
+    assert "already exists" in err
+    assert target.read_bytes() == b"keep"

@@ -38,7 +38,7 @@ from xl_placement.errors import (
 )
 from xl_placement.fields import MAX_ROWS
 from xl_placement.money import round_half_up
-from xl_placement.output import write_atomic
+from xl_placement.output import check_target, write_atomic
 
 MAX_CSV_BYTES = 200_000_000
 MAX_CELL_CHARS = 100_000
@@ -396,6 +396,7 @@ def run_job(job: Job, force: bool = False) -> Outcome:
         else:
             assert job.path is not None  # noqa: S101 - a Job has a mapping or a path
             deal = api.load_deal(job.path)
+        check_target(job.report, force=force)  # before the slow part: rendering the report
         figures = api.compute(deal)
         checks = api.check_deal(figures)
         api.build_report(deal, job.report, force=force)

@@ -240,9 +240,12 @@ def _build(args: argparse.Namespace) -> int:
             raise OutputExistsError(
                 f"{pdf} already exists; use --force to replace it (or choose another -o path)"
             )
+    from xl_placement.output import check_target  # noqa: PLC0415 - light start-up
+
     deal = api.load_deal(args.deal)
     figures = api.compute(deal)
     checks = api.check_deal(figures)
+    check_target(out, force=args.force)  # say "exists" or "open in Excel" before rendering
     written = api.build_report(deal, out, force=args.force)
     _print_summary(figures, checks)
     _out(f"report: {written}")
