@@ -456,3 +456,9 @@ def test_existing_report_fails_fast(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         == f"deals.csv row 7: {job.report} already exists; use --force to replace it (or choose another output path)"
     )
     assert job.report.read_bytes() == b"keep"
+
+
+def test_error_paths_use_column_names_but_values_are_untouched(tmp_path: Path) -> None:
+    """A CSV row's error names the column (proceeds.uses.0.share) and quotes the value exactly, brackets and all."""
+    outcome = run_job(demo_job(tmp_path, "proceeds.uses.0.share", "[1] 60"))
+    assert outcome.error.startswith("deals.csv row 7: proceeds.uses.0.share = '[1] 60': must be a fraction")

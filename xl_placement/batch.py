@@ -438,15 +438,23 @@ def _shown(value: Decimal, unit: str) -> Decimal:
     return round_half_up(value, 8) if unit == "fraction" else value
 
 
+def _split_path(text: str) -> tuple[str, str, str]:
+    """Split "path = value: expected" (or "path: expected") into the path, the separator and the rest."""
+    match = re.match(r"(.*?)( = |: )(.*)", text, flags=re.DOTALL)
+    return (match[1], match[2], match[3]) if match else (text, "", "")
+
+
 def _message(exc: PlacementError, label: str, *, csv_row: bool) -> str:
     """The error text, naming the row or file once per line; CSV rows use the column names."""
     lines = str(exc).splitlines() or [type(exc).__name__]
     result = []
     for line in lines:
-        text = line if line.startswith(label) else f"{label}: {line}"
+        text = line.removeprefix(f"{label}: ")
         if csv_row:
-            text = re.sub(r"\[(\d+)\]", r".\1", text)  # proceeds.uses[0].share -> the CSV column's name
-        result.append(text)
+            # proceeds.uses[0].share -> proceeds.uses.0.share, the CSV column's name (the path only, not the value)
+            path, sep, rest = _split_path(text)
+            text = re.sub(r"\[(\d+)\]", r".\1", path) + sep + rest
+        result.append(f"{label}: {text}")
     return "\n".join(result)
 
 
