@@ -324,3 +324,18 @@ def test_checks_sheet_headline_names_breaches_and_differences():
     assert headline.startswith("Attention: 1 rule breach and ")
     assert "stated figures differ" in headline
     assert formulas(render("sensetime"))["Checks"]["B3"].value.startswith("No rule breached")
+
+
+def test_a_premium_is_a_negative_discount_shown_in_brackets():
+    """Price 6.41 against a 10-day average of 6.34 (domain.md) is a 1.1% premium: -0.011 shown as (1.10%)."""
+    mapping = tomllib.loads((EXAMPLES / "sensetime.toml").read_text())
+    mapping["placing"]["price"] = 6.41
+    mapping["market"] = {"last_close": 6.50, "average_close_10d": 6.34}
+    mapping.pop("stated")
+    book = formulas(render(mapping))
+    sheet = book["Deal sheet"]
+    row = find_row(sheet, "10-day average close")
+    assert round(values(render(mapping))["Deal sheet"].cell(row, 4).value, 4) == -0.011
+    positive, negative = sheet.cell(row, 4).number_format.split(";")[:2]
+    assert negative == "(0.00%)"
+    assert positive == "0.00%"

@@ -213,10 +213,10 @@ def test_cli_workbook_command_writes_a_workbook_prefilled_with_a_deal(tmp_path, 
 
 
 def test_cli_workbook_command_keeps_an_existing_file(tmp_path, capsys):
-    """Without --force an existing file is kept and the exit status says bad output (not 0)."""
+    """Without --force an existing file is kept and the command exits 3 (output not written)."""
     target = tmp_path / "placement.xlsm"
     target.write_bytes(b"mine")
-    assert cli.main(["workbook", "-o", str(target)]) != 0
+    assert cli.main(["workbook", "-o", str(target)]) == 3
     assert target.read_bytes() == b"mine"
     assert "already exists" in capsys.readouterr().err
 

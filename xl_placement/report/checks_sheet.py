@@ -31,7 +31,7 @@ def fill_checks(wb: Workbook, report: CheckReport, out: CellWriter) -> None:
     ws = proto.ws
     c = [ws.cell(1, proto.min_col + i).column_letter for i in range(6)]
     if not rules:
-        out.text(ws, f"{c[1]}{rows[0]}", f"No listing rules are checked for {_exchange(wb)}")
+        out.text(ws, f"{c[1]}{rows[0]}", "No listing rules are checked for this exchange")
     for check, row in zip(rules, rows, strict=False):
         for column, text in zip(
             c, (check.rule, check.title, check.figure, check.limit, check.status, check.detail), strict=True
@@ -59,13 +59,6 @@ def fill_checks(wb: Workbook, report: CheckReport, out: CellWriter) -> None:
     for sentence, row in zip(sentences, rows, strict=False):
         out.text(ws, f"{c[0]}{row}", sentence)
         fit_height(ws, row)
-
-
-def _exchange(wb: Workbook) -> str:
-    from xl_placement.report.template import area  # noqa: PLC0415 - avoids a cycle at import time
-
-    found = area(wb, "Exchange")
-    return str(found.ws[found.ref].value)
 
 
 def _colour(cell: Cell, rgb: str) -> None:
