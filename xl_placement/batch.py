@@ -183,9 +183,13 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[str], str | None]]:
     """Rows with their spreadsheet row numbers (the header is row 1) and a problem, if unreadable."""
     try:
         size = path.stat().st_size
+        if not path.is_file():  # a link to /dev/zero or a pipe would be read for ever
+            raise InputError(f"{path}: is not a regular file; give a saved .csv file")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_CSV_BYTES + 1) if size <= MAX_CSV_BYTES else b""
+        size = max(size, len(raw))
         if size > MAX_CSV_BYTES:
             raise InputError(f"{path}: the file is {size:,} bytes; the limit is {MAX_CSV_BYTES:,}")
-        raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
     try:

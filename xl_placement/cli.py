@@ -473,6 +473,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlacementError as exc:
         _report_error(exc, debug)
         return next(code for kind, code in _EXIT_CODES if isinstance(exc, kind))
+    except OSError as exc:  # the system refused a path (a name too long, a loop of links): not a bug
+        if debug:
+            _report_error(exc, debug)
+        _err(f"error: cannot use {exc.filename or 'a path'}: {exc.strerror or exc}; nothing was written")
+        return EXIT_OUTPUT
     except Exception as exc:  # noqa: BLE001 - a bug still gets a one-line message, not a traceback
         _report_error(exc, debug)
         _err(f"error: internal error ({type(exc).__name__}); rerun with --debug and report the traceback")

@@ -58,8 +58,9 @@ def _shown(value: object) -> str:
     if isinstance(value, float):
         return format(value, ".15g")  # as Excel shows it: 1700000000, -1, 0.5, 1e+300
     if isinstance(value, str):
-        text = value if len(value) <= MAX_SHOWN else value[: MAX_SHOWN - 3] + "..."
-        return "'" + text.encode("unicode_escape").decode("ascii") + "'"
+        # Escaped first, then shortened: an escape such as \U0001f600 must not make it longer.
+        text = value.encode("unicode_escape").decode("ascii")
+        return "'" + (text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "...") + "'"
     return str(value)
 
 

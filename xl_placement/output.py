@@ -85,11 +85,16 @@ def check_target(path: str | Path, *, force: bool = False) -> Path:
         OutputError: the target is a folder.
     """
     target = Path(path)
-    if target.is_dir():
-        raise OutputError(f"{target} is a folder; give a file name such as {target / 'report.xlsx'}")
-    if target.exists() and not force:
-        raise OutputExistsError(_exists_message(target))
-    _check_not_open(target)
+    try:
+        if target.is_dir():
+            raise OutputError(f"{target} is a folder; give a file name such as {target / 'report.xlsx'}")
+        if target.exists() and not force:
+            raise OutputExistsError(_exists_message(target))
+        _check_not_open(target)
+    except OutputError:
+        raise
+    except OSError as exc:  # the name cannot even be looked up: too long, a loop of links
+        raise OutputError(f"cannot write {target}: {_reason(exc)}; no file was written") from exc
     return target
 
 
