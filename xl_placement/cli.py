@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xl_placement import __version__
+from xl_placement._lean import import_openpyxl_without_numpy
 from xl_placement.errors import (
     MISSING,
     DealError,
@@ -458,6 +459,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status (see ``xl-placement --help``).
     """
     _tolerant_streams()
+    if argv is None:  # a real command line, in a process of its own
+        import_openpyxl_without_numpy()
     args = _parser().parse_args(argv)
     debug = getattr(args, "debug", False)
     run: Callable[[argparse.Namespace], int] = args.run
