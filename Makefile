@@ -31,6 +31,11 @@ test: $(STAMP)
 workbook: $(STAMP)
 	$(BIN)/python -m xl_placement.workbook -o placement.xlsm --force --vba-docs docs/vba
 
+## bench: time the report, the batch, the Excel functions and their imports against floors
+## (benchmarks/run.py; writes benchmarks/results.md and .json; not part of make test; BENCH=--quick for a smoke run)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy

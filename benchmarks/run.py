@@ -28,6 +28,7 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 TEMPLATE = ROOT / "templates" / "report.xlsx"
 DEMO = ROOT / "examples" / "sensetime.toml"
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 @dataclass
@@ -38,50 +39,96 @@ class Result:
     subject: float
     floor: float
     unit: str
-    goal: float
+    goal: float | None  # None: for information, no goal
     note: str = ""
+    paired: float | None = None  # median of the per-round ratios, when measured in pairs
+    rounds: int = 1
 
     @property
     def ratio(self) -> float:
-        return self.subject / self.floor
+        """Subject over floor: the median of the rounds' own ratios when measured in pairs."""
+        return self.paired if self.paired is not None else self.subject / self.floor
 
     @property
-    def met(self) -> bool:
-        return self.ratio <= self.goal
+    def met(self) -> bool | None:
+        """Whether the ratio is within the goal (None when there is no goal)."""
+        return None if self.goal is None else self.ratio <= self.goal
 
 
-def alternate(subject: Callable[[], object], floor: Callable[[], object], rounds: int) -> tuple[float, float]:
-    """Median seconds of ``subject`` and ``floor``, run alternately ``rounds`` times each."""
-    times_s, times_f = [], []
-    for _ in range(rounds):
-        for fn, times in ((floor, times_f), (subject, times_s)):
+@dataclass
+class Timing:
+    """Medians of interleaved rounds of a subject and its floor."""
+
+    subject: float
+    floor: float
+    ratio: float  # median of the per-round subject/floor ratios
+    rounds: int
+
+
+def alternate(
+    subject: Callable[[], object], floor: Callable[[], object], rounds: int, *, warm_up: bool = True
+) -> Timing:
+    """Run ``subject`` and ``floor`` in interleaved rounds and take medians.
+
+    Each round times both back to back (the order swaps every round, so neither always
+    runs first), which pairs them under the same machine load; the ratio is the median
+    of the rounds' own ratios. One untimed warm-up run of each fills the file cache.
+    """
+    if warm_up:
+        floor()
+        subject()
+    times_s: list[float] = []
+    times_f: list[float] = []
+    ratios: list[float] = []
+    for index in range(rounds):
+        pair = ((floor, times_f), (subject, times_s))
+        for fn, times in pair if index % 2 == 0 else reversed(pair):
             start = time.perf_counter()
             fn()
             times.append(time.perf_counter() - start)
-    return statistics.median(times_s), statistics.median(times_f)
+        ratios.append(times_s[-1] / times_f[-1])
+    return Timing(statistics.median(times_s), statistics.median(times_f), statistics.median(ratios), rounds)
+
+
+def result(name: str, timing: Timing, goal: float | None, note: str, unit: str = "s") -> Result:
+    """A Result from interleaved timings."""
+    return Result(name, timing.subject, timing.floor, unit, goal, note, timing.ratio, timing.rounds)
 
 
 def run(cmd: list[str]) -> None:
     subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def bench_cli(tmp: Path, rounds: int) -> Result:
+def bench_cli(tmp: Path, rounds: int) -> list[Result]:
+    """One report from the command line against a fresh Python loading and saving the template.
+
+    The command line loads openpyxl without NumPy (see xl_placement/_lean.py); a second
+    row compares it with a floor that does the same, to show its own overhead.
+    """
     out = tmp / "cli.xlsx"
     floor_out = tmp / "floor.xlsx"
     floor_code = f"import openpyxl; openpyxl.load_workbook({str(TEMPLATE)!r}).save({str(floor_out)!r})"
-    s, f = alternate(
-        lambda: run([str(BIN / "xl-placement"), "build", str(DEMO), "-o", str(out), "--force"]),
-        lambda: run([PYTHON, "-c", floor_code]),
-        rounds,
-    )
-    return Result(
-        "one report from the command line (cold process)",
-        s,
-        f,
-        "s",
-        1.3,
-        "floor: a fresh Python loads and saves the template with openpyxl",
-    )
+    lean_code = "import sys; sys.modules['numpy'] = None; " + floor_code
+
+    def subject() -> None:
+        run([str(BIN / "xl-placement"), "build", str(DEMO), "-o", str(out), "--force"])
+
+    timing = alternate(subject, lambda: run([PYTHON, "-c", floor_code]), rounds)
+    lean = alternate(subject, lambda: run([PYTHON, "-c", lean_code]), rounds)
+    return [
+        result(
+            "one report from the command line (cold process)",
+            timing,
+            1.3,
+            "floor: a fresh Python loads and saves the template with openpyxl",
+        ),
+        result(
+            "the same, against a floor without NumPy (information)",
+            lean,
+            None,
+            "floor: as above, with openpyxl loaded without NumPy as the command line does",
+        ),
+    ]
 
 
 def make_batch_csv(path: Path, count: int) -> None:
@@ -139,63 +186,119 @@ def batch_floor(count: int, tmp: Path) -> None:
         openpyxl.load_workbook(TEMPLATE).save(tmp / f"floor-{index}.xlsx")
 
 
-def bench_batch(tmp: Path, count: int) -> tuple[Result, Result]:
+def bench_batch(tmp: Path, count: int, rounds: int) -> tuple[Result, Result]:
+    """The batch against ``count`` load-and-save cycles in one process; peak memory at count/4 and count."""
     csv_path = tmp / "deals.csv"
     make_batch_csv(csv_path, count)
-    floor_dir = tmp / "floor"
-    floor_dir.mkdir()
-    start = time.perf_counter()
-    run(
-        [
-            PYTHON,
-            "-c",
+    quarter = max(count // 4, 1)
+    quarter_csv = tmp / "deals-quarter.csv"
+    with csv_path.open(encoding="utf-8") as src, quarter_csv.open("w", encoding="utf-8") as dst:
+        for line_no, line in enumerate(src):
+            if line_no > quarter:
+                break
+            dst.write(line)
+    runs = iter(range(10**6))
+    peaks: dict[int, list[float]] = {count: [], quarter: []}
+
+    def subject(source: Path = csv_path, n: int = count) -> None:
+        out_dir = tmp / f"batch-{next(runs)}"
+        peaks[n].append(
+            peak_rss([str(BIN / "xl-placement"), "batch", str(source), "--out-dir", str(out_dir)])
+        )
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+    def floor() -> None:
+        floor_dir = tmp / f"floor-{next(runs)}"
+        floor_dir.mkdir()
+        code = (
             f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
-            f"import run; from pathlib import Path; run.batch_floor({count}, Path({str(floor_dir)!r}))",
-        ]
-    )
-    floor = time.perf_counter() - start
-    memory = {}
-    subject = 0.0
-    for n in (count // 4, count):
-        sub_csv = tmp / f"deals-{n}.csv"
-        with csv_path.open(encoding="utf-8") as src, sub_csv.open("w", encoding="utf-8") as dst:
-            for line_no, line in enumerate(src):
-                if line_no > n:
-                    break
-                dst.write(line)
-        out_dir = tmp / f"batch-{n}"
-        start = time.perf_counter()
-        peak = peak_rss([str(BIN / "xl-placement"), "batch", str(sub_csv), "--out-dir", str(out_dir)])
-        subject = time.perf_counter() - start
-        memory[n] = peak
+            f"import run; from pathlib import Path; run.batch_floor({count}, Path({str(floor_dir)!r}))"
+        )
+        run([PYTHON, "-c", code])
+        shutil.rmtree(floor_dir, ignore_errors=True)
+
+    timing = alternate(subject, floor, rounds, warm_up=False)
+    for _ in range(max(rounds, 1)):
+        subject(quarter_csv, quarter)
     workers = os.cpu_count() or 1
-    speed = Result(
+    speed = result(
         f"batch of {count:,} deals ({workers} workers)",
-        subject,
-        floor,
-        "s",
+        timing,
         1.0,
         f"floor: {count:,} template load-and-save cycles in one process",
     )
     mem = Result(
-        f"peak memory, {count:,} deals against {count // 4:,}",
-        memory[count],
-        memory[count // 4],
+        f"peak memory, {count:,} deals against {quarter:,}",
+        statistics.median(peaks[count]),
+        statistics.median(peaks[quarter]),
         "MiB",
         1.15,
-        "flat in the number of deals means a ratio near 1",
+        "all processes of the batch together; flat in the number of deals means a ratio near 1",
+        rounds=len(peaks[count]),
     )
     return speed, mem
 
 
-def peak_rss(cmd: list[str]) -> float:
-    """Run ``cmd`` and return the peak resident memory of it and its children, in MiB."""
-    code = (
-        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
-        "stdout=subprocess.DEVNULL); r = resource.getrusage(resource.RUSAGE_CHILDREN); print(r.ru_maxrss)"
-    )
-    out = subprocess.run([PYTHON, "-c", code, *cmd], check=True, cwd=ROOT, capture_output=True, text=True)
-    return int(out.stdout.strip()) / 1024
+def peak_rss(cmd: list[str], interval: float = 0.05) -> float:
+    """Run ``cmd``; return the peak of the summed resident memory of it and its children, in MiB.
+
+    On Linux the process tree is sampled from /proc every ``interval`` seconds (workers
+    count together, as the machine sees them); the whole of /proc is scanned for new
+    children only every tenth sample, so sampling costs about 1% of a core. Elsewhere:
+    the largest single process.
+    """
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    if Path("/proc/self/stat").exists():
+        tree = {proc.pid}
+        samples = 0
+        while proc.poll() is None:
+            if samples % 10 == 0:
+                tree = _descendants(proc.pid)
+            peak = max(peak, sum(_rss_bytes(pid) for pid in tree))
+            samples += 1
+            time.sleep(interval)
+    _, err = proc.communicate()
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, cmd, stderr=err)
+    if not peak:
+        import resource  # noqa: PLC0415 - POSIX only
+
+        return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return peak / 2**20
+
+
+def _stat_fields(pid: int | str) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (state, ppid, ...)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2 :].split()
+
+
+def _descendants(root: int) -> set[int]:
+    """``root`` and every process below it."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(_stat_fields(entry.name)[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return tree
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        return int(_stat_fields(pid)[21]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return 0  # the process has ended
 
 
 def bench_udfs(rounds: int) -> list[Result]:
@@ -224,69 +327,119 @@ def bench_udfs(rounds: int) -> list[Result]:
         floors[order] += 1
         return (floors / 100).reshape(-1, 1).tolist()
 
-    s1, f1 = alternate(lambda: placement.PLACEMENT_DISCOUNT(1.91, closes), np_discount, rounds)
-    s2, f2 = alternate(lambda: placement.ALLOCATE_PROCEEDS(3_247_000_000, weights), np_allocate, rounds)
+    discount = alternate(lambda: placement.PLACEMENT_DISCOUNT(1.91, closes), np_discount, rounds)
+    allocation = alternate(lambda: placement.ALLOCATE_PROCEEDS(3_247_000_000, weights), np_allocate, rounds)
+    note = "floor: the same arithmetic in NumPy from the same lists"
     return [
-        Result("PLACEMENT_DISCOUNT on 100,000 closes", s1, f1, "s", 3.0, "floor: NumPy from the same lists"),
-        Result("ALLOCATE_PROCEEDS on 100,000 weights", s2, f2, "s", 3.0, "floor: NumPy from the same lists"),
+        result("PLACEMENT_DISCOUNT on 100,000 closes", discount, 3.0, note),
+        result("ALLOCATE_PROCEEDS on 100,000 weights", allocation, 3.0, note),
     ]
 
 
 def bench_import(rounds: int) -> Result:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    s, f = alternate(
+    timing = alternate(
         lambda: subprocess.run([PYTHON, "-c", "import placement"], check=True, env=env, cwd=ROOT),
         lambda: subprocess.run([PYTHON, "-c", "import xlwings"], check=True, env=env, cwd=ROOT),
         rounds,
     )
-    return Result("import of placement.py (what Excel loads)", s, f, "s", 1.5, "floor: import xlwings alone")
+    return result("import of placement.py (what Excel loads)", timing, 1.5, "floor: import xlwings alone")
+
+
+def cpu_model() -> str:
+    """The CPU model name from /proc/cpuinfo (Linux), else what platform reports."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages, or "unknown"."""
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()} ({cpu})"
+    """Where the figures come from: system, cores, CPU model, Python version."""
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu_model()}, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def table(results: list[Result]) -> str:
+    """The results as a Markdown table."""
     lines = [
-        "| benchmark | subject | floor | ratio | goal | met |",
-        "|---|---:|---:|---:|---:|:---:|",
+        "| benchmark | subject | floor | ratio | goal | met | rounds |",
+        "|---|---:|---:|---:|---:|:---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r.name} | {r.subject:.3f} {r.unit} | {r.floor:.3f} {r.unit} | {r.ratio:.2f}x | "
-            f"<= {r.goal:.2f}x | {'yes' if r.met else 'no'} |"
+            f"{'-' if r.goal is None else f'<= {r.goal:.2f}x'} | "
+            f"{'-' if r.met is None else 'yes' if r.met else 'no'} | {r.rounds} |"
         )
     return "\n".join(lines)
 
 
 def main() -> int:
+    """Run every benchmark, print the table and write benchmarks/results.md and results.json."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=7, help="rounds of each timed pair (default 7)")
+    parser.add_argument(
+        "--rounds", type=int, default=7, help="interleaved rounds of each timed pair (default 7)"
+    )
     parser.add_argument("--deals", type=int, default=1000, help="deals in the batch benchmark (default 1000)")
-    parser.add_argument("--quick", action="store_true", help="fewer rounds and 100 deals, for a smoke run")
+    parser.add_argument(
+        "--batch-rounds",
+        type=int,
+        default=1,
+        help="interleaved rounds of the batch and its floor (default 1)",
+    )
+    parser.add_argument("--quick", action="store_true", help="3 rounds and 100 deals, for a smoke run")
+    parser.add_argument(
+        "--only", choices=("import", "cli", "udfs", "batch"), action="append", help="run only these"
+    )
     args = parser.parse_args()
-    rounds, deals = (3, 100) if args.quick else (args.rounds, args.deals)
+    rounds, deals, batch_rounds = (3, 100, 1) if args.quick else (args.rounds, args.deals, args.batch_rounds)
+    only = set(args.only or ("import", "cli", "udfs", "batch"))
     tmp = Path(tempfile.mkdtemp(prefix="xlp-bench-"))
+    load_before = load_average()
+    started = time.time()
     try:
         results = [
-            bench_import(rounds),
-            bench_cli(tmp, rounds),
-            *bench_udfs(rounds),
-            *bench_batch(tmp, deals),
+            *([bench_import(rounds)] if "import" in only else []),
+            *(bench_cli(tmp, rounds) if "cli" in only else []),
+            *(bench_udfs(rounds) if "udfs" in only else []),
+            *(bench_batch(tmp, deals, batch_rounds) if "batch" in only else []),
         ]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    load_after = load_average()
     text = table(results)
-    stamp = time.strftime("%Y-%m-%d")
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
+    command = "python benchmarks/run.py " + " ".join(sys.argv[1:])
+    header = (
+        f"Measured {stamp} on {machine()}.\n"
+        f"Load average before: {load_before}; after: {load_after}. Command: `{command.strip()}`.\n"
+        "Each ratio is the median of interleaved rounds' own subject/floor ratios; times are medians.\n"
+    )
+    print(header)
     print(text)
-    (ROOT / "benchmarks" / "results.md").write_text(
-        f"Measured {stamp} on {machine()}.\n\n{text}\n", encoding="utf-8"
-    )
-    (ROOT / "benchmarks" / "results.json").write_text(
-        json.dumps([{**r.__dict__, "ratio": r.ratio, "met": r.met} for r in results], indent=2) + "\n",
-        encoding="utf-8",
-    )
+    (ROOT / "benchmarks" / "results.md").write_text(f"{header}\n{text}\n", encoding="utf-8")
+    data = {
+        "measured": stamp,
+        "machine": machine(),
+        "load_average": {"before": load_before, "after": load_after},
+        "command": command.strip(),
+        "results": [{**r.__dict__, "ratio": r.ratio, "met": r.met} for r in results],
+    }
+    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

@@ -21,12 +21,12 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, getcontext
 from typing import Any, TypeVar
 
 import xlwings as xw
 
-from xl_placement import capital, fields
+from xl_placement import capital, fields, ranges
 from xl_placement import prices as market  # not `prices`: VWAP has an argument of that name
 from xl_placement.checks import check_deal
 from xl_placement.deal import Deal
@@ -208,6 +208,9 @@ def _one_line(text: str) -> str:
 def PLACEMENT_DISCOUNT(price: Cell, reference: Cell, days: Cell = None) -> Any:
     """Discount of the placing price to a reference price or to the average of a range of closes, as a fraction: 1 - price / reference. Negative is a premium."""
     p = _parse("price", price, fields.positive)
+    average = _fast_average(reference, days)
+    if average is not None:
+        return _to_excel(market.discount(p, average))
     closes = _prices("reference", reference)
     n = _optional("days", days, fields.positive_whole, len(closes))
     if n > len(closes):
@@ -253,8 +256,13 @@ def ALLOCATE_PROCEEDS(amount: Cell, weights: Cell, labels: Cell = None, decimals
     """Split an amount by weights into amounts that add up to it exactly at the given decimals (largest remainder). Spills one row per weight."""
     total = _parse("amount", amount, fields.non_negative)
     places = _decimals(decimals)
-    raw = _cells(weights)
     names = None if _is_blank(labels) else _cells(labels)
+    fast = _fast_allocation(total, weights, places)
+    if fast is not None and names is None:
+        return [[value] for value in fast]
+    if fast is not None and names is not None and len(names) == len(fast):
+        return [[_label(name), value] for name, value in zip(names, fast, strict=True)]
+    raw = _cells(weights)
     if names is not None and len(names) != len(raw):
         raise InputError(
             f"labels has {len(names)} cell(s) but weights has {len(raw)}; select one label per weight"
@@ -269,6 +277,45 @@ def ALLOCATE_PROCEEDS(amount: Cell, weights: Cell, labels: Cell = None, decimals
         value = _to_excel(amounts.get(index))
         result.append([value] if names is None else [_label(names[index]), value])
     return result
+
+
+def _fast_average(reference: Cell, days: Cell) -> Decimal | None:
+    """The average of a large range of closes by ``ranges`` (exact, same as the core), or None.
+
+    None sends the range cell by cell: small, blank, text, zero or out-of-range cells.
+    """
+    cells = ranges.flat_floats(reference)
+    if cells is None:
+        return None
+    count = _optional("days", days, fields.positive_whole, len(cells))
+    if count > len(cells):
+        return None
+    parts = ranges.decimal_parts(cells[-count:])
+    if parts is None or 0 in parts[0]:
+        return None
+    return ranges.average(parts)
+
+
+def _fast_allocation(total: Decimal, weights: Cell, places: int) -> list[float] | None:
+    """ALLOCATE_PROCEEDS's amounts for a large range of weights by ``ranges``, or None.
+
+    The same checks and results as the cell-by-cell path (percentages when any weight
+    is above 1, a total of 100%); anything it would refuse goes that way for the message.
+    """
+    cells = ranges.flat_floats(weights)
+    parts = None if cells is None else ranges.decimal_parts(cells)
+    if cells is None or parts is None:
+        return None
+    if ranges.any_above_one(parts, cells):
+        parts = ranges.divided(parts, 2)
+    numerators, scale = ranges.common_scale(parts)
+    weight_sum = ranges.exact_sum(numerators, scale, getcontext().prec)  # as _weights adds them
+    if weight_sum is None or abs(weight_sum - 1) > SHARE_TOLERANCE:
+        return None
+    units = ranges.allocate(total, numerators, places)
+    if units is None or max(map(abs, units)) >= 10 ** getcontext().prec:
+        return None
+    return ranges.as_floats(units, places)
 
 
 def _weights(cells: dict[int, object]) -> list[Decimal]:

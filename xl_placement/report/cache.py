@@ -10,6 +10,7 @@ XML of the saved file. Excel and LibreOffice still recalculate on opening
 
 from __future__ import annotations
 
+import html
 import io
 import math
 import posixpath
@@ -18,7 +19,6 @@ import zipfile
 from collections.abc import Mapping
 from decimal import Decimal
 from xml.etree import ElementTree as ET
-from xml.sax.saxutils import escape
 
 CachedValue = Decimal | int | float | str | bool
 Registry = Mapping[tuple[str, str], CachedValue | None]  # None: a formula of the template, left as is
@@ -49,7 +49,7 @@ def value_xml(value: CachedValue) -> tuple[str, str]:
     if isinstance(value, bool):
         return ' t="b"', "1" if value else "0"
     if isinstance(value, str):
-        return ' t="str"', escape(value)
+        return ' t="str"', html.escape(value, quote=False)
     if isinstance(value, int):
         return "", str(value)
     number = float(value)

@@ -28,6 +28,7 @@ class CellWriter:
     def __init__(self) -> None:
         """Start with an empty registry."""
         self.expected: dict[tuple[str, str], CachedValue | None] = {}
+        self._font_ids: dict[tuple[int, int, str], int] = {}
 
     def text(self, ws: Worksheet, ref: str, value: str, *, is_input: bool = False) -> Cell:
         """Write ``value`` as a text cell, never as a formula (``=HYPERLINK(...)`` stays text).
@@ -42,14 +43,14 @@ class CellWriter:
         cell = ws[ref]
         cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
         cell.data_type = "s"  # a string starting with "=" or "#" is still a string
-        _colour(cell, INPUT_COLOR if is_input else FORMULA_COLOR)
+        self.colour(cell, INPUT_COLOR if is_input else FORMULA_COLOR)
         return cell
 
     def number(self, ws: Worksheet, ref: str, value: Decimal | int, *, is_input: bool = True) -> Cell:
         """Write a number: an input (blue), or a fixed figure such as a zero (black)."""
         cell = ws[ref]
         cell.value = value if isinstance(value, int) else float(value)
-        _colour(cell, INPUT_COLOR if is_input else FORMULA_COLOR)
+        self.colour(cell, INPUT_COLOR if is_input else FORMULA_COLOR)
         return cell
 
     def formula(self, ws: Worksheet, ref: str, formula: str, expected: CachedValue) -> Cell:
@@ -64,9 +65,24 @@ class CellWriter:
         cell = ws[ref]
         cell.value = f"={formula}"
         cell.data_type = "f"
-        _colour(cell, FORMULA_COLOR)
+        self.colour(cell, FORMULA_COLOR)
         self.expected[(ws.title, cell.coordinate)] = expected
         return cell
+
+    def colour(self, cell: Cell, rgb: str) -> None:
+        """Give the cell's font the colour ``rgb``, keeping the rest of its font.
+
+        Equivalent to copying ``cell.font``, recolouring and assigning it back, but each
+        (font, colour) pair is built and looked up in the workbook's fonts only once.
+        """
+        fonts = cell.parent.parent._fonts  # the workbook's font table (private in openpyxl)
+        key = (id(fonts), cell._style.fontId, rgb)
+        font_id = self._font_ids.get(key)
+        if font_id is None:
+            font = copy(fonts[cell._style.fontId])
+            font.color = rgb
+            font_id = self._font_ids[key] = fonts.add(font)
+        cell._style.fontId = font_id
 
     def keep_template_formulas(self, wb: Workbook) -> None:
         """Register formulas the template itself holds (a user's additions): they keep no cached value."""
@@ -121,9 +137,3 @@ def _merged_columns(ws: Worksheet, cell: Cell) -> list[str]:
         if cell.coordinate in merged:
             return [ws.cell(1, c).column_letter for c in range(merged.min_col, merged.max_col + 1)]
     return [str(cell.column_letter)]
-
-
-def _colour(cell: Cell, rgb: str) -> None:
-    font = copy(cell.font)
-    font.color = rgb
-    cell.font = font

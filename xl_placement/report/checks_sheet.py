@@ -6,10 +6,7 @@ and the Excel functions show.
 
 from __future__ import annotations
 
-from copy import copy
-
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 
 from xl_placement.checks import CheckReport
 from xl_placement.report.cells import CellWriter, fit_height
@@ -37,7 +34,7 @@ def fill_checks(wb: Workbook, report: CheckReport, out: CellWriter) -> None:
             c, (check.rule, check.title, check.figure, check.limit, check.status, check.detail), strict=True
         ):
             out.text(ws, f"{column}{row}", text)
-        _colour(ws[f"{c[4]}{row}"], STATUS_COLOURS.get(check.status, "FF000000"))
+        out.colour(ws[f"{c[4]}{row}"], STATUS_COLOURS.get(check.status, "FF000000"))
         fit_height(ws, row)
 
     stated = list(report.stated)
@@ -49,7 +46,7 @@ def fill_checks(wb: Workbook, report: CheckReport, out: CellWriter) -> None:
         values = (f"{number}.", item.label, item.stated, item.computed_text, verdict, item.key)
         for column, text in zip(c, values, strict=True):
             out.text(ws, f"{column}{row}", text)
-        _colour(ws[f"{c[4]}{row}"], STATUS_COLOURS["pass" if item.matches else "breach"])
+        out.colour(ws[f"{c[4]}{row}"], STATUS_COLOURS["pass" if item.matches else "breach"])
         fit_height(ws, row)
 
     sentences = list(report.sentences)
@@ -59,9 +56,3 @@ def fill_checks(wb: Workbook, report: CheckReport, out: CellWriter) -> None:
     for sentence, row in zip(sentences, rows, strict=False):
         out.text(ws, f"{c[0]}{row}", sentence)
         fit_height(ws, row)
-
-
-def _colour(cell: Cell, rgb: str) -> None:
-    font = copy(cell.font)
-    font.color = rgb
-    cell.font = font

@@ -6,9 +6,9 @@ the same deal must give the same file, so both are replaced by constants here.
 
 from __future__ import annotations
 
+import html
 import io
 import zipfile
-from xml.sax.saxutils import escape
 
 CREATOR = "xl-placement"
 FIXED_TIME = "2025-01-01T00:00:00Z"
@@ -29,7 +29,9 @@ _CORE = (
 
 def core_properties(title: str) -> bytes:
     """The document properties: a title, creator "xl-placement" and constant dates."""
-    return _CORE.format(title=escape(title), creator=CREATOR, time=FIXED_TIME).encode("utf-8")
+    return _CORE.format(title=html.escape(title, quote=False), creator=CREATOR, time=FIXED_TIME).encode(
+        "utf-8"
+    )
 
 
 def deterministic_zip(data: bytes, *, title: str = "", replace: dict[str, bytes] | None = None) -> bytes:

@@ -17,7 +17,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.errors import TemplateError
-from xl_placement.report.template import Area, area
+from xl_placement.report.template import Area, area, destination
 
 
 def table_rows(wb: Workbook, name: str, count: int) -> tuple[Area, list[int]]:
@@ -112,11 +112,8 @@ def _move_names(wb: Workbook, proto: Area, count: int) -> None:
 
 
 def _points_here(wb: Workbook, key: str, ws: Worksheet) -> bool:
-    try:
-        destinations = list(wb.defined_names[key].destinations)
-    except (ValueError, TypeError, AttributeError):
-        return False
-    return len(destinations) == 1 and destinations[0][0] == ws.title
+    found = destination(wb.defined_names[key])
+    return found is not None and found[0] == ws.title
 
 
 def _inside(bounds: tuple[int, int, int, int], proto: Area) -> bool:

@@ -8,16 +8,20 @@ before anything is written.
 
 from __future__ import annotations
 
+import pickle
 import re
 import warnings
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.errors import TemplateError
@@ -90,8 +94,12 @@ def load_template(path: str | Path | None = None) -> Workbook:
     source = Path(path) if path is not None else DEFAULT_TEMPLATE
     if not source.is_file():
         raise TemplateError(f"report template {source} not found; {REGENERATE.split(' or ', maxsplit=1)[0]}")
-    if source.stat().st_size > MAX_TEMPLATE_BYTES:
+    status = source.stat()
+    if status.st_size > MAX_TEMPLATE_BYTES:
         raise TemplateError(f"report template {source} is larger than {MAX_TEMPLATE_BYTES:,} bytes")
+    key = (str(source.resolve()), status.st_mtime_ns, status.st_size)
+    if key in _PARSED:
+        return _thaw(_PARSED[key])
     try:
         with warnings.catch_warnings():
             # Content openpyxl cannot keep is reported as a warning; refuse it instead.
@@ -100,6 +108,66 @@ def load_template(path: str | Path | None = None) -> Workbook:
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, UserWarning) as exc:
         raise TemplateError(f"report template {source} cannot be read: {exc}") from exc
     check_template(wb, str(source))
+    _remember(key, wb)
+    return wb
+
+
+# Parsing the template is a third of a report's time; a batch builds hundreds in one
+# process. Each checked template is kept, pickled, for this process only (never on
+# disk), and every later load unpickles a fresh copy: about ten times faster than
+# parsing, and the same workbook (tests/test_report_template_cache.py compares the bytes).
+# A template file that changes (time or size) is parsed again.
+_PARSED: dict[tuple[str, int, int], tuple[bytes, dict[str, list[int]]]] = {}
+_PARSED_MAX = 4
+
+
+def _remember(key: tuple[str, int, int], wb: Workbook) -> None:
+    while len(_PARSED) >= _PARSED_MAX:
+        del _PARSED[next(iter(_PARSED))]
+    try:
+        cached = pickle.dumps(wb, protocol=pickle.HIGHEST_PROTOCOL), _stale_entries(wb)
+        trial = _thaw(cached)
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError, KeyError, IndexError):
+        return  # something openpyxl keeps cannot be pickled: parse every time
+    for name, positions in cached[1].items():
+        if len(getattr(trial, name)._dict) != len(getattr(wb, name)._dict) - len(positions):
+            return  # a stale entry equals a live one; unpickling merged them: parse every time
+    _PARSED[key] = cached
+
+
+def _stale_entries(wb: Workbook) -> dict[str, list[int]]:
+    """Per style table, the positions of index entries that no longer find their own style.
+
+    openpyxl changes some cell styles in place after indexing them while it loads, so
+    those entries are keyed by an old hash and never match again: an equal style used
+    later is appended as a new entry. Unpickling would rehash them and let them match,
+    changing the saved style numbers; ``_thaw`` drops them again to keep the bytes identical.
+    """
+    stale = {}
+    for name, table in vars(wb).items():
+        if isinstance(table, IndexedList):
+            index = table._dict
+            stale[name] = [i for i, style in enumerate(index) if style not in index]
+    return stale
+
+
+def _thaw(cached: tuple[bytes, dict[str, list[int]]]) -> Workbook:
+    """Unpickle a template workbook and repair what pickling changes in openpyxl 3.1."""
+    blob, stale = cached
+    wb: Workbook = pickle.loads(blob)  # noqa: S301 - bytes this process pickled itself
+    for name, positions in stale.items():
+        index = getattr(wb, name)._dict
+        keys = list(index)
+        for position in positions:
+            del index[keys[position]]
+    for ws in wb.worksheets:
+        if not isinstance(ws, Worksheet):
+            continue  # a chart sheet has no row or column dimensions
+        # A DimensionHolder is a defaultdict subclass: pickling drops its factory and
+        # passes the factory as the holder's worksheet.
+        for holder, factory in ((ws.row_dimensions, ws._add_row), (ws.column_dimensions, ws._add_column)):
+            holder.worksheet = ws
+            holder.default_factory = factory
     return wb
 
 
@@ -135,24 +203,45 @@ def area(wb: Workbook, name: str) -> Area:
     return found
 
 
-def _destination(wb: Workbook, name: str) -> Area | None:
-    defined = wb.defined_names.get(name)
-    if defined is None:
-        return None
+def destination(defined: DefinedName) -> tuple[str, str] | None:
+    """The one (sheet title, reference) a defined name points to; None for none or several."""
+    return _parse_destination(defined.attr_text) if isinstance(defined.attr_text, str) else None
+
+
+@lru_cache(maxsize=4096)
+def _parse_destination(attr_text: str) -> tuple[str, str] | None:
+    # openpyxl tokenizes the formula on every ``destinations`` call; names are read
+    # thousands of times while tables grow, so each distinct text is parsed once.
     try:
-        destinations = list(defined.destinations)
+        destinations = list(DefinedName("_", attr_text=attr_text).destinations)
     except (ValueError, TypeError, AttributeError):
         return None
-    if len(destinations) != 1 or destinations[0][0] not in wb.sheetnames:
-        return None
-    title, ref = destinations[0]
+    return destinations[0] if len(destinations) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def _bounds(ref: str) -> tuple[int, int, int, int] | None:
     try:
         min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
     except (ValueError, TypeError):
         return None
-    if None in (min_col, min_row, max_col, max_row):
+    if min_col is None or min_row is None or max_col is None or max_row is None:
         return None
-    return Area(wb[title], int(min_col or 0), int(min_row or 0), int(max_col or 0), int(max_row or 0))
+    return int(min_col), int(min_row), int(max_col), int(max_row)
+
+
+def _destination(wb: Workbook, name: str) -> Area | None:
+    defined = wb.defined_names.get(name)
+    if defined is None:
+        return None
+    found = destination(defined)
+    if found is None or found[0] not in wb.sheetnames:
+        return None
+    title, ref = found
+    bounds = _bounds(ref)
+    if bounds is None:
+        return None
+    return Area(wb[title], *bounds)
 
 
 def placeholders(wb: Workbook) -> Iterator[tuple[str, str]]:
