@@ -127,3 +127,16 @@ def test_a_value_shown_in_a_message_is_short_even_when_escaped():
     result = placement.DILUTION("\U0001f600" * 300, 100.0)
     assert result.startswith("#VALUE! new_shares must be a number, got '\\U0001f600")
     assert len(result) < 120
+
+
+@pytest.mark.parametrize("tiny", [1e-12, 5e-324])
+def test_a_tiny_value_in_a_large_range_is_refused_like_in_a_small_one(tiny):
+    """A close or weight below 1E-9 in a 1,000-cell range gives the cell-by-cell message, not a fast-path number."""
+    closes = [2.0] * 999 + [tiny]
+    assert placement.PLACEMENT_DISCOUNT(1.91, closes).startswith(
+        "#VALUE! reference (cell 1000) is below 0.000000001"
+    )
+    weights = [0.001] * 999 + [tiny]
+    assert placement.ALLOCATE_PROCEEDS(100.0, weights).startswith(
+        "#VALUE! weights (cell 1000) is below 0.000000001"
+    )
