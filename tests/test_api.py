@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from decimal import Decimal
@@ -23,7 +24,15 @@ def test_public_names_are_sorted_and_importable() -> None:
     assert xl_placement.__all__ == sorted(xl_placement.__all__)
     for name in xl_placement.__all__:
         assert hasattr(xl_placement, name), name
-    for name in ("load_deal", "compute", "check_deal", "build_report", "figures_frame", "export_pdf"):
+    for name in (
+        "load_deal",
+        "compute",
+        "check_deal",
+        "build_report",
+        "figures_frame",
+        "checks_frame",
+        "export_pdf",
+    ):
         assert getattr(xl_placement, name) is getattr(api, name)
 
 
@@ -76,3 +85,20 @@ def test_import_does_not_load_pandas() -> None:
     code = "import sys, xl_placement; print([m for m in ('pandas', 'openpyxl') if m in sys.modules])"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_checks_frame_for_the_demo_and_a_breach() -> None:
+    """checks_frame lists every rule and stated figure; the demo passes, a HK$1.60 price breaches Rule 13.36(5)."""
+    deal = api.load_deal(DEMO)
+    frame = xl_placement.checks_frame(api.check_deal(api.compute(deal)))
+    assert list(frame.columns) == ["kind", "name", "title", "status", "value", "detail"]
+    rules = frame[frame["kind"] == "rule"].set_index("name")
+    assert rules.loc["HKEX Rule 13.36(5)", "status"] == "pass"
+    assert round(rules.loc["HKEX Rule 13.36(5)", "value"] * 100, 2) == 8.61
+    stated = frame[frame["kind"] == "stated"]
+    assert set(stated["name"]) == set(deal.stated)
+    assert set(stated["status"]) == {"matches"}
+    cheap = dataclasses.replace(deal, placing=dataclasses.replace(deal.placing, price=Decimal("1.60")))
+    breach = api.checks_frame(api.check_deal(api.compute(cheap))).set_index("name")
+    assert breach.loc["HKEX Rule 13.36(5)", "status"] == "breach"
+    assert breach.loc["discount_to_last_close", "status"] == "differs"

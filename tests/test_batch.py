@@ -438,3 +438,27 @@ def test_decimal_comma_is_refused_not_misread(tmp_path: Path) -> None:
     assert jobs[0].mapping is not None
     with pytest.raises(DealError, match=r"placing.price = '1,91': must be a number"):
         deal_from_mapping(jobs[0].mapping)
+
+
+def test_existing_report_fails_fast(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row whose report exists fails with 'already exists' before any rendering, and the file is kept."""
+
+    def must_not_render(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("rendered a report that cannot be saved")
+
+    monkeypatch.setattr("xl_placement.api.build_report", must_not_render)
+    job = demo_job(tmp_path, "issuer.name", "X")
+    job.report.write_bytes(b"keep")
+    outcome = run_job(job)
+    assert outcome.status == FAILED
+    assert (
+        outcome.error
+        == f"deals.csv row 7: {job.report} already exists; use --force to replace it (or choose another output path)"
+    )
+    assert job.report.read_bytes() == b"keep"
+
+
+def test_error_paths_use_column_names_but_values_are_untouched(tmp_path: Path) -> None:
+    """A CSV row's error names the column (proceeds.uses.0.share) and quotes the value exactly, brackets and all."""
+    outcome = run_job(demo_job(tmp_path, "proceeds.uses.0.share", "[1] 60"))
+    assert outcome.error.startswith("deals.csv row 7: proceeds.uses.0.share = '[1] 60': must be a fraction")

@@ -233,3 +233,48 @@ def test_workbook_needs_an_xlsm_name(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 2
     assert "must end in .xlsm (e.g. deal.xlsm)" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_build_says_exists_before_rendering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """build to an existing file (no --force) stops with exit 3 before the report is rendered."""
+
+    def must_not_render(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("rendered a report that cannot be saved")
+
+    monkeypatch.setattr("xl_placement.api.build_report", must_not_render)
+    target = tmp_path / "r.xlsx"
+    target.write_bytes(b"keep")
+    code, _, err = run(capsys, "build", str(DEMO), "-o", str(target))
+    assert code == 3
+    assert "already exists" in err
+    assert target.read_bytes() == b"keep"
+
+
+def test_console_that_cannot_show_the_name(tmp_path: Path) -> None:
+    """On a cp1252 console a Chinese issuer name is escaped, not a crash: exit 0 and the figures still print."""
+    deal = tmp_path / "cn.toml"
+    deal.write_text(
+        DEMO.read_text(encoding="utf-8").replace("SenseTime Group Inc.", "商汤集团"), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [str(EXE), "check", str(deal)],
+        capture_output=True,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "cp1252"},
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode("cp1252")
+    assert out.startswith("\\u5546\\u6c64\\u96c6\\u56e2 (0020.HKEX)")
+    assert "discount to last close (HKD 2.09): 8.61%" in out
+
+
+def test_reader_closing_the_pipe_is_not_an_error() -> None:
+    """`xl-placement check ... | head -1`: when the reader closes the pipe early there is no error and no traceback."""
+    run = subprocess.Popen([str(EXE), "check", str(DEMO)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert run.stdout is not None
+    run.stdout.close()  # before the program has written anything
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 0
+    assert err == b""

@@ -391,3 +391,28 @@ def test_batch_folder_with_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixt
     )
     statuses = {Path(r["source"]).name: r["status"] for r in read_summary(tmp_path / "out")}
     assert statuses == {"bad.toml": "failed", "good.toml": "passed"}
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    """On a terminal (a pseudo-terminal here) batch draws the bar up to 'N/N deals' on standard error."""
+    import pty  # noqa: PLC0415 - POSIX only, like the CI machines
+
+    main_fd, terminal_fd = pty.openpty()
+    exe = Path(sys.executable).with_name("xl-placement")
+    argv = [str(exe), "batch", str(DEALS_CSV), "--out-dir", str(tmp_path / "out"), "--workers", "1"]
+    with subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=terminal_fd) as run:
+        os.close(terminal_fd)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(main_fd, 1024)
+            except OSError:  # the terminal closed when the program ended
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert run.wait(timeout=60) == 0
+    os.close(main_fd)
+    shown = b"".join(chunks).decode()
+    assert "\r[" in shown
+    assert "] 2/2 deals" in shown

@@ -618,9 +618,20 @@ def test_odd_unknown_names_are_quoted_on_one_line():
 
 def test_too_many_rows():
     """A table with more rows than the limit is refused as a whole, with the count and the limit."""
-    rows = [{"name": f"use {i}", "share": 0} for i in range(MAX_ROWS + 1)]
-    assert messages(change(demo(), "proceeds.uses", rows)) == [
-        f"{SOURCE}: proceeds.uses: has 10,001 rows; the limit is 10,000"
+    rows = [{"date": "2025-01-01", "close": 1} for _ in range(MAX_ROWS + 1)]
+    assert messages(change(demo(), "market.history", rows)) == [
+        f"{SOURCE}: market.history: has 10,001 rows; the limit is 10,000"
+    ]
+
+
+def test_uses_and_holders_have_a_lower_limit():
+    """101 uses or holders are refused: each is named in a report sentence that must fit one cell."""
+    uses = [{"name": f"use {i}", "share": 0} for i in range(101)]
+    holders = [{"name": f"holder {i}", "shares": 0} for i in range(101)]
+    data = change(change(demo(), "proceeds.uses", uses), "shareholders", holders)
+    assert messages(data) == [
+        f"{SOURCE}: proceeds.uses: has 101 rows; the limit is 100",
+        f"{SOURCE}: shareholders: has 101 rows; the limit is 100",
     ]
 
 

@@ -249,3 +249,21 @@ def test_batch_summary_csv_neutralises_formula_text(tmp_path):
 def _is_number(cell: str) -> bool:
     """A negative number (a premium) is a number, not a formula."""
     return re.fullmatch(r"-?\d+(\.\d+)?", cell) is not None
+
+
+def test_ampersand_codes_in_a_name_stay_text_in_the_page_footer():
+    """An issuer named "AT&T &Z&F" prints as that text: footer codes (&Z path, &F file name) are doubled, not run."""
+    data = _deal_mapping(1)
+    data["issuer"]["name"] = "AT&T &Z&F"
+    report = render_report(compute(deal_from_mapping(data, "footer")))
+    with zipfile.ZipFile(io.BytesIO(report)) as package:
+        footers = [
+            node.text or ""
+            for name in package.namelist()
+            if name.startswith("xl/worksheets/sheet")
+            for node in ElementTree.fromstring(package.read(name)).iter()  # noqa: S314 - our own output
+            if _local(node.tag) == "oddFooter"
+        ]
+    assert footers
+    assert all("AT&&T &&Z&&F" in footer for footer in footers)
+    assert not any(re.search(r"(?<!&)&[ZF]", footer.replace("&&", "")) for footer in footers)

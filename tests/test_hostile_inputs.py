@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
+import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -18,12 +21,17 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_safe_read import BILLION_LAUGHS, _patch_central_directory, _replace_part, _zeros_part
 
 from xl_placement import cli
+from xl_placement.checks import check_deal
 from xl_placement.dealfile import deal_from_mapping, load_deal
-from xl_placement.errors import DealError
+from xl_placement.errors import DealError, InputError
+from xl_placement.figures import compute
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 BAD_DEALS = sorted((CORPUS / "bad_deals").iterdir())
@@ -31,6 +39,7 @@ EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text("utf-8"))
 EXE = Path(sys.executable).parent / "xl-placement"
 PLACEMENT_XLSM = Path(__file__).resolve().parent.parent / "placement.xlsm"
 ENV = {**os.environ, "PYTHONWARNINGS": "error"}
+STATUSES = {"pass", "breach", "not applicable", "not enough data", "information"}
 
 # The corpus deal with plain numbers: what accepted_number_text.toml must equal.
 PLAIN_DEAL = {
@@ -46,7 +55,7 @@ PLAIN_DEAL = {
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(EXE), *args], capture_output=True, text=True, check=False, env=ENV, cwd=cwd, timeout=120
+        [str(EXE), *args], capture_output=True, text=True, check=False, env=ENV, cwd=cwd, timeout=60
     )
 
 
@@ -90,6 +99,8 @@ SUBPROCESS_SAMPLE = (
     "broken_syntax.toml",
     "top_level_list.json",
     "name_with_nul.json",
+    "new_shares_5000_digits.json",
+    "name_with_lone_surrogate.json",
 )
 
 
@@ -137,6 +148,25 @@ def test_bad_batch_rows_are_reported_by_row_and_good_rows_still_built(tmp_path):
     assert sorted(rows) == sorted([*map(int, failed), *EXPECTED["batch"]["built"]])
     assert {n for n, r in rows.items() if r["status"] == "failed"} == set(map(int, failed))
     assert all(r["error"] for n, r in rows.items() if str(n) in failed)
+
+
+def test_a_folder_of_bad_deal_files_fails_each_with_its_message(tmp_path, capsys):
+    """batch over bad_deals/ as a folder: exit 1, each file's message on its own lines, no report, a full summary."""
+    out_dir = tmp_path / "out"
+    folder = CORPUS / "bad_deals"
+    code = cli.main(["batch", str(folder), "--out-dir", str(out_dir), "--workers", "1"])
+    out, err = capsys.readouterr()
+    assert code == cli.EXIT_FAILED
+    assert "Traceback" not in out + err
+    lines = err.splitlines()
+    for path in BAD_DEALS:
+        fragment = EXPECTED["deals"][path.name]
+        assert any(line.startswith(f"error: {path}: ") and fragment in line for line in lines), path.name
+    assert sorted(p.name for p in out_dir.iterdir()) == ["summary.csv", "summary.xlsx"]
+    with (out_dir / "summary.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(BAD_DEALS)
+    assert {row["status"] for row in rows} == {"failed"}
 
 
 # --- workbooks a user supplies to `xl-placement build` -----------------------------------
@@ -221,3 +251,159 @@ def test_hostile_workbooks_through_the_installed_command(tmp_path):
         assert fragment.lower() in result.stderr.lower(), (name, result.stderr)
         assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_hostile_values_on_the_inputs_sheet_are_named_by_cell(tmp_path, capsys):
+    """Error cells, a date, a boolean and 40,000 characters typed on the Inputs sheet: exit 2, each named by its cell."""
+    book = openpyxl.load_workbook(PLACEMENT_XLSM)
+    edits = {
+        "placing_price": "#N/A",  # openpyxl stores this as an error cell, as Excel would
+        "market_last_close": "#DIV/0!",
+        "placing_new_shares": True,
+        "placing_shares_outstanding": dt.datetime(2025, 6, 3),
+        "issuer_name": "x" * 40_000,
+    }
+    cells, types = {}, {}
+    for name, value in edits.items():
+        sheet, ref = next(iter(book.defined_names[name].destinations))
+        cell = book[sheet][ref.replace("$", "").split(":")[0]]
+        cell.value = value
+        cells[name] = f"(cell {sheet}!{cell.coordinate})"
+        types[name] = cell.data_type
+    assert (types["placing_price"], types["market_last_close"]) == ("e", "e")
+    source = tmp_path / "edited.xlsx"
+    book.save(source)
+    report = tmp_path / "report.xlsx"
+    assert cli.main(["build", str(source), "-o", str(report)]) == cli.EXIT_BAD_INPUT
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "Traceback" not in err
+    expected = {
+        "placing_price": "= '#N/A': must be a number",
+        "market_last_close": "= '#DIV/0!': must be a number",
+        "placing_new_shares": "= True: must be a number",
+        "placing_shares_outstanding": "must be a number",
+        "issuer_name": "is 32,767 characters long; the limit is 200",  # a cell holds 32,767 at most
+    }
+    for name, fragment in expected.items():
+        field = name.replace("_", ".", 1)
+        assert any(f"{field} {cells[name]}" in line and fragment in line for line in err.splitlines()), name
+    assert not report.exists()
+
+
+# --- numbers at the edges of what validation accepts ---------------------------------------
+
+SMALLEST, LARGEST = "0.000000001", "999999999999999"
+
+
+def _edge_deal(
+    count: str, price: str, close: str, commission: str, costs: str, rate: str, split: str, decimals: int
+) -> dict[str, object]:
+    first = {"low": SMALLEST, "high": "0.999999999", "all": "1"}[split]
+    second = {"low": "0.999999999", "high": SMALLEST, "all": "0"}[split]
+    return {
+        "issuer": {"name": "Edge Ltd", "stock_code": "1", "exchange": "HKEX", "currency": "HKD"},
+        "placing": {"new_shares": count, "price": price, "shares_outstanding": count, "mandate_limit": count},
+        "market": {"last_close": close, "average_close_5d": close, "vwap_15d": close, "day_vwap": close},
+        "costs": {"commission_rate": commission, "other_costs": costs},
+        "fx": {"quote_currency": "USD", "rate": rate, "source": "edge"},
+        "proceeds": {
+            "decimals": decimals,
+            "uses": [{"name": "a", "share": first}, {"name": "b", "share": second}],
+        },
+    }
+
+
+_edges = {
+    "count": st.sampled_from(["1", LARGEST]),
+    "price": st.sampled_from([SMALLEST, "1", LARGEST]),
+    "close": st.sampled_from([SMALLEST, "1", LARGEST]),
+    "commission": st.sampled_from(["0", "0.999999999"]),
+    "costs": st.sampled_from(["0", SMALLEST, LARGEST]),
+    "rate": st.sampled_from([SMALLEST, LARGEST]),
+    "split": st.sampled_from(["low", "high", "all"]),
+    "decimals": st.sampled_from([-9, 0, 6]),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(**_edges)
+def test_numbers_at_the_edges_compute_or_give_one_line(
+    count, price, close, commission, costs, rate, split, decimals
+):
+    """Property: any mix of the smallest and largest accepted numbers gives figures and checks, or one clear line."""
+    deal = deal_from_mapping(
+        _edge_deal(count, price, close, commission, costs, rate, split, decimals), "edge"
+    )
+    for exchange in ("HKEX", "SGX", "ASX", "NASDAQ"):
+        deal = dataclasses.replace(deal, issuer=dataclasses.replace(deal.issuer, exchange=exchange))
+        try:
+            checks = check_deal(compute(deal))
+        except InputError as exc:  # e.g. costs above gross proceeds
+            message = str(exc)
+        else:
+            assert all(rule.status in STATUSES for rule in checks.rules)
+            continue
+        assert message
+        assert "\n" not in message
+
+
+@pytest.mark.parametrize("edge", ["small", "large"])
+def test_a_report_at_the_edges_is_built_with_finite_numbers(edge, tmp_path, capsys):
+    """The all-smallest and all-largest deals build a report whose every number cell is finite, through the CLI."""
+    low = edge == "small"
+    data = _edge_deal(
+        "1" if low else LARGEST,
+        SMALLEST if low else LARGEST,
+        LARGEST if low else SMALLEST,  # the widest discount, then the widest premium
+        "0",
+        "0",
+        SMALLEST if low else LARGEST,
+        "low",
+        6 if low else -9,
+    )
+    source = tmp_path / "edge.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    report = tmp_path / "edge.xlsx"
+    code = cli.main(["build", str(source), "-o", str(report)])
+    _, err = capsys.readouterr()
+    assert code == cli.EXIT_OK, err
+    with zipfile.ZipFile(report) as package:
+        sheets = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/worksheets/sheet")]
+    values = [v for sheet in sheets for v in re.findall(r"<v>([^<]*)</v>", sheet)]
+    assert values
+    assert not [v for v in values if v.lower() in ("inf", "-inf", "nan")]
+
+
+def test_endless_and_blocking_inputs_are_refused_at_once(tmp_path):
+    """A deal file, batch CSV or workbook that is a link to /dev/zero or a pipe: exit 2 at once, never read for ever."""
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    commands = [["check", str(fifo)]]
+    for name in ("zero.toml", "zero.json", "zero.csv", "zero.xlsx"):
+        (tmp_path / name).symlink_to("/dev/zero")
+        verb = "batch" if name.endswith(".csv") else "check"
+        commands.append(
+            [verb, str(tmp_path / name), *(["--out-dir", str(tmp_path / "out")] if verb == "batch" else [])]
+        )
+    with ThreadPoolExecutor(max_workers=len(commands)) as pool:
+        results = list(pool.map(lambda argv: _run(*argv), commands))  # _run gives up after 60 s
+    for argv, result in zip(commands, results, strict=True):
+        assert result.returncode == cli.EXIT_BAD_INPUT, (argv, result.stderr)
+        assert "not a regular file" in result.stderr or "is not a file" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_most_uses_and_holders_with_the_longest_names_still_build(tmp_path, capsys):
+    """100 uses and 100 holders, each named with 200 characters (the limits), give a report: every sentence fits a cell."""
+    data = json.loads(json.dumps(PLAIN_DEAL))
+    data["proceeds"]["uses"] = [{"name": f"{i:03d}" + "u" * 197, "share": "0.01"} for i in range(100)]
+    data["shareholders"] = [{"name": f"{i:03d}" + "h" * 197, "shares": 1_000_000} for i in range(100)]
+    source = tmp_path / "limits.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    report = tmp_path / "limits.xlsx"
+    code = cli.main(["build", str(source), "-o", str(report)])
+    _, err = capsys.readouterr()
+    assert code == cli.EXIT_OK, err
+    assert openpyxl.load_workbook(report, read_only=True).sheetnames

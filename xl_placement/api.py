@@ -33,6 +33,7 @@ __all__ = [
     "FigureRow",
     "build_report",
     "check_deal",
+    "checks_frame",
     "compute",
     "export_pdf",
     "figure_rows",
@@ -268,3 +269,38 @@ def figures_frame(figures: Figures) -> pd.DataFrame:
         },
         index=pd.Index([r.key for r in rows], name="key"),
     )
+
+
+def checks_frame(report: CheckReport) -> pd.DataFrame:
+    """The checks of a deal as a pandas DataFrame: one row per rule check and per stated figure.
+
+    Columns: ``kind`` ("rule" or "stated"), ``name`` (the rule, or the stated key),
+    ``title``, ``status`` (a rule's status; "matches" or "differs" for a stated figure),
+    ``value`` (the deal's figure as a float, when there is one) and ``detail``.
+    """
+    import pandas as pd  # noqa: PLC0415 - pandas is slow to import; only notebooks need it
+
+    records = [
+        {
+            "kind": "rule",
+            "name": rule.rule,
+            "title": rule.title,
+            "status": rule.status,
+            "value": None if rule.value is None else float(rule.value),
+            "detail": rule.detail,
+        }
+        for rule in report.rules
+    ]
+    records += [
+        {
+            "kind": "stated",
+            "name": stated.key,
+            "title": stated.label,
+            "status": "matches" if stated.matches else "differs",
+            "value": float(stated.computed),
+            "detail": f"stated {stated.stated}, computed {stated.computed_text}",
+        }
+        for stated in report.stated
+    ]
+    columns = ["kind", "name", "title", "status", "value", "detail"]
+    return pd.DataFrame.from_records(records, columns=columns)

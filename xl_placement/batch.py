@@ -38,7 +38,7 @@ from xl_placement.errors import (
 )
 from xl_placement.fields import MAX_ROWS
 from xl_placement.money import round_half_up
-from xl_placement.output import write_atomic
+from xl_placement.output import check_target, write_atomic
 
 MAX_CSV_BYTES = 200_000_000
 MAX_CELL_CHARS = 100_000
@@ -183,9 +183,13 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[str], str | None]]:
     """Rows with their spreadsheet row numbers (the header is row 1) and a problem, if unreadable."""
     try:
         size = path.stat().st_size
+        if not path.is_file():  # a link to /dev/zero or a pipe would be read for ever
+            raise InputError(f"{path}: is not a regular file; give a saved .csv file")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_CSV_BYTES + 1) if size <= MAX_CSV_BYTES else b""
+        size = max(size, len(raw))
         if size > MAX_CSV_BYTES:
             raise InputError(f"{path}: the file is {size:,} bytes; the limit is {MAX_CSV_BYTES:,}")
-        raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
     try:
@@ -396,6 +400,7 @@ def run_job(job: Job, force: bool = False) -> Outcome:
         else:
             assert job.path is not None  # noqa: S101 - a Job has a mapping or a path
             deal = api.load_deal(job.path)
+        check_target(job.report, force=force)  # before the slow part: rendering the report
         figures = api.compute(deal)
         checks = api.check_deal(figures)
         api.build_report(deal, job.report, force=force)
@@ -437,15 +442,23 @@ def _shown(value: Decimal, unit: str) -> Decimal:
     return round_half_up(value, 8) if unit == "fraction" else value
 
 
+def _split_path(text: str) -> tuple[str, str, str]:
+    """Split "path = value: expected" (or "path: expected") into the path, the separator and the rest."""
+    match = re.match(r"(.*?)( = |: )(.*)", text, flags=re.DOTALL)
+    return (match[1], match[2], match[3]) if match else (text, "", "")
+
+
 def _message(exc: PlacementError, label: str, *, csv_row: bool) -> str:
     """The error text, naming the row or file once per line; CSV rows use the column names."""
     lines = str(exc).splitlines() or [type(exc).__name__]
     result = []
     for line in lines:
-        text = line if line.startswith(label) else f"{label}: {line}"
+        text = line.removeprefix(f"{label}: ")
         if csv_row:
-            text = re.sub(r"\[(\d+)\]", r".\1", text)  # proceeds.uses[0].share -> the CSV column's name
-        result.append(text)
+            # proceeds.uses[0].share -> proceeds.uses.0.share, the CSV column's name (the path only, not the value)
+            path, sep, rest = _split_path(text)
+            text = re.sub(r"\[(\d+)\]", r".\1", path) + sep + rest
+        result.append(f"{label}: {text}")
     return "\n".join(result)
 
 

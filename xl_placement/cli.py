@@ -241,9 +241,12 @@ def _build(args: argparse.Namespace) -> int:
             raise OutputExistsError(
                 f"{pdf} already exists; use --force to replace it (or choose another -o path)"
             )
+    from xl_placement.output import check_target  # noqa: PLC0415 - light start-up
+
     deal = api.load_deal(args.deal)
     figures = api.compute(deal)
     checks = api.check_deal(figures)
+    check_target(out, force=args.force)  # say "exists" or "open in Excel" before rendering
     written = api.build_report(deal, out, force=args.force)
     _print_summary(figures, checks)
     _out(f"report: {written}")
@@ -408,6 +411,27 @@ def _err(text: str) -> None:
     sys.stderr.write(f"{text}\n")
 
 
+def _tolerant_streams() -> None:
+    """Text a console cannot show (a Chinese issuer name on a cp1252 console) is escaped, not fatal."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device so the final flush cannot fail again."""
+    import os  # noqa: PLC0415 - only on a broken pipe
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
+    finally:
+        os.close(devnull)
+
+
 def _report_error(exc: BaseException, debug: bool) -> None:
     if debug:
         import traceback  # noqa: PLC0415 - only on errors
@@ -434,6 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit status (see ``xl-placement --help``).
     """
+    _tolerant_streams()
     if argv is None:  # a real command line, in a process of its own
         import_openpyxl_without_numpy()
     args = _parser().parse_args(argv)
@@ -441,12 +466,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
+    except BrokenPipeError:
+        # The reader went away (`xl-placement check deal.toml | head -1`): not an error worth a message.
+        _silence_stdout()
+        return EXIT_OK
     except KeyboardInterrupt:
         _err("error: interrupted; the files written so far are complete, none was left half-written")
         return EXIT_INTERRUPTED
     except PlacementError as exc:
         _report_error(exc, debug)
         return next(code for kind, code in _EXIT_CODES if isinstance(exc, kind))
+    except OSError as exc:  # the system refused a path (a name too long, a loop of links): not a bug
+        if debug:
+            _report_error(exc, debug)
+        _err(f"error: cannot use {exc.filename or 'a path'}: {exc.strerror or exc}; nothing was written")
+        return EXIT_OUTPUT
     except Exception as exc:  # noqa: BLE001 - a bug still gets a one-line message, not a traceback
         _report_error(exc, debug)
         _err(f"error: internal error ({type(exc).__name__}); rerun with --debug and report the traceback")

@@ -51,6 +51,15 @@ def load_deal(path: str | Path) -> model.Deal:
         )
     try:
         size = path.stat().st_size
+        if not path.is_dir() and not path.is_file():
+            # A device or a pipe (a link to /dev/zero, a FIFO) would never end or never start.
+            raise DealError(
+                [Problem("file", MISSING, "is not a regular file; give a saved deal file")], source
+            )
+        if size <= MAX_DEAL_FILE_BYTES:
+            with path.open("rb") as stream:
+                raw = stream.read(MAX_DEAL_FILE_BYTES + 1)  # the size may change while it is read
+            size = max(size, len(raw))
         if size > MAX_DEAL_FILE_BYTES:
             raise DealError(
                 [
@@ -62,7 +71,6 @@ def load_deal(path: str | Path) -> model.Deal:
                 ],
                 source,
             )
-        raw = path.read_bytes()
     except OSError as exc:
         raise DealError([Problem("file", MISSING, f"cannot be read: {exc.strerror or exc}")], source) from exc
     try:
@@ -98,6 +106,9 @@ def parse_text(content: str, fmt: str, source: str = "") -> dict[str, Any]:
         key = f'"{key}"' if key == exc.key else key
         shown = f"names {key} twice in one table; JSON would keep only the last, so give it once"
         raise DealError([Problem("file", MISSING, shown)], source) from exc
+    except ValueError as exc:  # Python refuses to read a whole number of more than 4,300 digits
+        expected = f"holds a number thousands of digits long; numbers may have at most {f.MAX_SIGNIFICANT} significant digits"
+        raise DealError([Problem("file", MISSING, expected)], source) from exc
     if not isinstance(data, dict):
         raise DealError([Problem("file", MISSING, "must hold a table of sections at the top")], source)
     return data
@@ -204,10 +215,9 @@ class _Reader:
         if not isinstance(value, list):
             self.problems.append(Problem(path, value, f"must be a list of [[{path}]] tables"))
             return []
-        if len(value) > f.MAX_ROWS:
-            self.problems.append(
-                Problem(path, MISSING, f"has {len(value):,} rows; the limit is {f.MAX_ROWS:,}")
-            )
+        limit = f.ROW_LIMITS.get(path, f.MAX_ROWS)
+        if len(value) > limit:
+            self.problems.append(Problem(path, MISSING, f"has {len(value):,} rows; the limit is {limit:,}"))
             return []
         rows = []
         for index, row in enumerate(value):

@@ -58,8 +58,9 @@ def _shown(value: object) -> str:
     if isinstance(value, float):
         return format(value, ".15g")  # as Excel shows it: 1700000000, -1, 0.5, 1e+300
     if isinstance(value, str):
-        text = value if len(value) <= MAX_SHOWN else value[: MAX_SHOWN - 3] + "..."
-        return "'" + text.encode("unicode_escape").decode("ascii") + "'"
+        # Escaped first, then shortened: an escape such as \U0001f600 must not make it longer.
+        text = value.encode("unicode_escape").decode("ascii")
+        return "'" + (text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "...") + "'"
     return str(value)
 
 
@@ -278,12 +279,26 @@ def ALLOCATE_PROCEEDS(amount: Cell, weights: Cell, labels: Cell = None, decimals
     return result
 
 
+_TINIEST = float(fields.MIN_MAGNITUDE)
+
+
+def _fast_cells(value: Cell) -> list[float] | None:
+    """A large range of numbers for the fast path, or None (a cell the fields refuse as too small goes cell by cell)."""
+    cells = ranges.flat_floats(value)
+    if cells is None:
+        return None
+    import numpy as np  # noqa: PLC0415 - xlwings has loaded it; only large ranges need it
+
+    array = np.abs(np.asarray(cells, dtype=float))
+    return None if ((array > 0) & (array < _TINIEST)).any() else cells
+
+
 def _fast_average(reference: Cell, days: Cell) -> Decimal | None:
     """The average of a large range of closes by ``ranges`` (exact, same as the core), or None.
 
     None sends the range cell by cell: small, blank, text, zero or out-of-range cells.
     """
-    cells = ranges.flat_floats(reference)
+    cells = _fast_cells(reference)
     if cells is None:
         return None
     count = _optional("days", days, fields.positive_whole, len(cells))
@@ -301,7 +316,7 @@ def _fast_allocation(total: Decimal, weights: Cell, places: int) -> list[float] 
     The same checks and results as the cell-by-cell path (percentages when any weight
     is above 1, a total of 100%); anything it would refuse goes that way for the message.
     """
-    cells = ranges.flat_floats(weights)
+    cells = _fast_cells(weights)
     parts = None if cells is None else ranges.decimal_parts(cells)
     if cells is None or parts is None:
         return None

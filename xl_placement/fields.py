@@ -23,7 +23,11 @@ MAX_SIGNIFICANT = 15  # digits Excel holds exactly
 MAX_MAGNITUDE = (
     Decimal(10) ** MAX_SIGNIFICANT
 )  # larger numbers lose digits in Excel and overflow money rounding
+MIN_MAGNITUDE = Decimal("1E-9")  # no price, rate or share is smaller; smaller ones overflow the results
 MAX_ROWS = 10_000  # rows in a history, uses or shareholders table
+# Uses and holders are also listed in sentences on the report: 100 names of 200 characters
+# stay within the 32,767 characters a cell holds (a real placing lists a handful).
+ROW_LIMITS = {"proceeds.uses": 100, "shareholders": 100}
 
 
 class Invalid(ValueError):  # noqa: N818 - reads as "raise Invalid(expected form)"
@@ -34,7 +38,10 @@ Parser = Callable[[object], object]
 
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d+)?$")
 _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (C0, DEL, C1), Unicode line and paragraph separators, and what XML
+# cannot hold at all (lone surrogates from JSON "\ud800", U+FFFE, U+FFFF): a workbook with
+# one of these in a cell is not well-formed and Excel reports it as corrupt.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def number(value: object) -> Decimal:
@@ -61,12 +68,23 @@ def number(value: object) -> Decimal:
         raise Invalid("must be a number")
     if not result.is_finite():
         raise Invalid("must be a finite number (not NaN or infinity)")
-    digits = result.normalize().as_tuple().digits
-    if len(digits) > MAX_SIGNIFICANT:
+    _check_excel_holds(result)
+    return result
+
+
+def _check_excel_holds(result: Decimal) -> None:
+    """Refuse a number Excel cannot hold exactly: too many digits, too large or too small."""
+    # Counted on the digits as written: normalize() would first round to 28 digits, so
+    # 1.80000000000000000000000000001 would pass as 1.8 and keep its 30 digits.
+    significant = "".join(map(str, result.as_tuple().digits)).strip("0")
+    if len(significant) > MAX_SIGNIFICANT:
         raise Invalid(f"has more than {MAX_SIGNIFICANT} significant digits, which Excel cannot hold exactly")
     if abs(result) >= MAX_MAGNITUDE:
         raise Invalid(f"must be below {MAX_MAGNITUDE:,} ({MAX_SIGNIFICANT} digits, what Excel holds exactly)")
-    return result
+    if result and abs(result) < MIN_MAGNITUDE:
+        raise Invalid(
+            f"is below {MIN_MAGNITUDE:f}; no price, rate or share is that small, so give 0 or a larger number"
+        )
 
 
 def positive(value: object) -> Decimal:

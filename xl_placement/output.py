@@ -42,12 +42,7 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
         OutputLockedError: the file is open in another program (Excel locks open files).
         OutputError: any other failure (read-only folder, disk full); nothing is changed.
     """
-    target = Path(path)
-    if target.is_dir():
-        raise OutputError(f"{target} is a folder; give a file name such as {target / 'report.xlsx'}")
-    if target.exists() and not force:
-        raise OutputExistsError(_exists_message(target))
-    _check_not_open(target)
+    target = check_target(path, force=force)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -72,6 +67,34 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
             raise OutputError(f"could not save {target}: {_reason(exc)}; {_unchanged(target)}") from exc
         raise
     _sync_folder(target.parent)
+    return target
+
+
+def check_target(path: str | Path, *, force: bool = False) -> Path:
+    """Fail early, before any work, when ``write_atomic(path, ..., force=force)`` would refuse.
+
+    Lets a command say "already exists" or "open in Excel" before spending time on
+    rendering; ``write_atomic`` checks again at the moment of writing.
+
+    Returns:
+        The target as a Path.
+
+    Raises:
+        OutputExistsError: the file exists and ``force`` is false.
+        OutputLockedError: the file is open in Excel (its ``~$`` owner file exists).
+        OutputError: the target is a folder.
+    """
+    target = Path(path)
+    try:
+        if target.is_dir():
+            raise OutputError(f"{target} is a folder; give a file name such as {target / 'report.xlsx'}")
+        if target.exists() and not force:
+            raise OutputExistsError(_exists_message(target))
+        _check_not_open(target)
+    except OutputError:
+        raise
+    except OSError as exc:  # the name cannot even be looked up: too long, a loop of links
+        raise OutputError(f"cannot write {target}: {_reason(exc)}; no file was written") from exc
     return target
 
 

@@ -33,7 +33,9 @@ def summary_lines(figures: Figures) -> list[str]:
     ]
     for ref in figures.references:
         word = "discount" if ref.discount >= 0 else "premium"
-        lines.append(f"  {word} to {ref.label[0].lower() + ref.label[1:]} ({ccy} {ref.price}): {percent(abs(ref.discount))}")
+        lines.append(
+            f"  {word} to {ref.label[0].lower() + ref.label[1:]} ({ccy} {ref.price}): {percent(abs(ref.discount))}"
+        )
     lines.append(
         f"  new shares: {percent(figures.percent_of_existing, 4)} of existing, "
         f"{percent(figures.percent_of_enlarged, 4)} of enlarged share capital"
