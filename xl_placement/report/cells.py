@@ -133,7 +133,9 @@ def _width(ws: Worksheet, column: str) -> float:
 
 
 def _merged_columns(ws: Worksheet, cell: Cell) -> list[str]:
+    row, column = cell.row, cell.column
     for merged in ws.merged_cells.ranges:
-        if cell.coordinate in merged:
+        # The same test as ``cell.coordinate in merged``, without parsing the coordinate.
+        if merged.min_row <= row <= merged.max_row and merged.min_col <= column <= merged.max_col:
             return [ws.cell(1, c).column_letter for c in range(merged.min_col, merged.max_col + 1)]
     return [str(cell.column_letter)]
