@@ -186,7 +186,7 @@ def batch_floor(count: int, tmp: Path) -> None:
         openpyxl.load_workbook(TEMPLATE).save(tmp / f"floor-{index}.xlsx")
 
 
-def bench_batch(tmp: Path, count: int, rounds: int) -> tuple[Result, Result]:
+def bench_batch(tmp: Path, count: int, rounds: int) -> tuple[Result, Result, Result]:
     """The batch against ``count`` load-and-save cycles in one process; peak memory at count/4 and count."""
     csv_path = tmp / "deals.csv"
     make_batch_csv(csv_path, count)
@@ -199,12 +199,16 @@ def bench_batch(tmp: Path, count: int, rounds: int) -> tuple[Result, Result]:
             dst.write(line)
     runs = iter(range(10**6))
     peaks: dict[int, list[float]] = {count: [], quarter: []}
+    cpu: dict[str, list[float]] = {"subject": [], "floor": []}
 
     def subject(source: Path = csv_path, n: int = count) -> None:
         out_dir = tmp / f"batch-{next(runs)}"
+        before = _children_cpu()
         peaks[n].append(
             peak_rss([str(BIN / "xl-placement"), "batch", str(source), "--out-dir", str(out_dir)])
         )
+        if n == count:
+            cpu["subject"].append(_children_cpu() - before)
         shutil.rmtree(out_dir, ignore_errors=True)
 
     def floor() -> None:
@@ -214,7 +218,9 @@ def bench_batch(tmp: Path, count: int, rounds: int) -> tuple[Result, Result]:
             f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
             f"import run; from pathlib import Path; run.batch_floor({count}, Path({str(floor_dir)!r}))"
         )
+        before = _children_cpu()
         run([PYTHON, "-c", code])
+        cpu["floor"].append(_children_cpu() - before)
         shutil.rmtree(floor_dir, ignore_errors=True)
 
     timing = alternate(subject, floor, rounds, warm_up=False)
@@ -227,6 +233,15 @@ def bench_batch(tmp: Path, count: int, rounds: int) -> tuple[Result, Result]:
         1.0,
         f"floor: {count:,} template load-and-save cycles in one process",
     )
+    work = Result(
+        f"batch of {count:,} deals, processor time of all its processes (information)",
+        statistics.median(cpu["subject"]),
+        statistics.median(cpu["floor"]),
+        "s",
+        None,
+        "user+system time, which other load on the machine does not change; "
+        f"ideal wall-clock ratio with {workers} free cores: this ratio / {workers}",
+    )
     mem = Result(
         f"peak memory, {count:,} deals against {quarter:,}",
         statistics.median(peaks[count]),
@@ -236,7 +251,15 @@ def bench_batch(tmp: Path, count: int, rounds: int) -> tuple[Result, Result]:
         "all processes of the batch together; flat in the number of deals means a ratio near 1",
         rounds=len(peaks[count]),
     )
-    return speed, mem
+    return speed, work, mem
+
+
+def _children_cpu() -> float:
+    """User plus system seconds of this process's finished children so far."""
+    import resource  # noqa: PLC0415 - POSIX only
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def peak_rss(cmd: list[str], interval: float = 0.05) -> float:
@@ -310,7 +333,8 @@ def bench_udfs(rounds: int) -> list[Result]:
     rng = random.Random(7)
     n = 100_000
     closes = [[rng.uniform(1, 3)] for _ in range(n)]
-    weights = [[rng.random()] for _ in range(n)]
+    # Weights of similar size (a use below 1E-9 of the total is refused as bad input).
+    weights = [[rng.uniform(0.5, 1.5)] for _ in range(n)]
     total = sum(w[0] for w in weights)
     weights = [[w[0] / total] for w in weights]
 
@@ -327,6 +351,12 @@ def bench_udfs(rounds: int) -> list[Result]:
         floors[order] += 1
         return (floors / 100).reshape(-1, 1).tolist()
 
+    # The subjects must compute, not return an error text: check once before timing.
+    sample = placement.ALLOCATE_PROCEEDS(3_247_000_000, weights)
+    if not isinstance(sample, list) or len(sample) != n:
+        raise SystemExit(f"ALLOCATE_PROCEEDS did not allocate: {str(sample)[:200]}")
+    if not isinstance(placement.PLACEMENT_DISCOUNT(1.91, closes), float):
+        raise SystemExit("PLACEMENT_DISCOUNT did not compute a discount")
     discount = alternate(lambda: placement.PLACEMENT_DISCOUNT(1.91, closes), np_discount, rounds)
     allocation = alternate(lambda: placement.ALLOCATE_PROCEEDS(3_247_000_000, weights), np_allocate, rounds)
     note = "floor: the same arithmetic in NumPy from the same lists"
