@@ -328,7 +328,9 @@ def test_benchmark_falls_back_to_given_figures_when_history_cannot_give_it():
 
 def test_benchmarked_price_only_for_hkex_deals():
     """The Rule 13.36(5) benchmarked price is listed for an HKEX deal and not for the same deal on SGX."""
-    data = tomllib.loads(Path("examples/sensetime.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads(
+        (Path(__file__).parent.parent / "examples" / "sensetime.toml").read_text(encoding="utf-8")
+    )
     assert compute(deal_from_mapping(data)).reference("benchmarked_price") is not None
     data["issuer"]["exchange"] = "SGX"
     figures = compute(deal_from_mapping(data))
