@@ -24,6 +24,7 @@ picture: $(STAMP)
 ## test: lint, type-check and run the whole test suite
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

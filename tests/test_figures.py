@@ -324,3 +324,15 @@ def test_benchmark_falls_back_to_given_figures_when_history_cannot_give_it():
     ref = figures.reference("benchmarked_price")
     assert ref is not None
     assert (ref.price, ref.origin) == (D("2.121"), "given")
+
+
+def test_benchmarked_price_only_for_hkex_deals():
+    """The Rule 13.36(5) benchmarked price is listed for an HKEX deal and not for the same deal on SGX."""
+    data = tomllib.loads(
+        (Path(__file__).parent.parent / "examples" / "sensetime.toml").read_text(encoding="utf-8")
+    )
+    assert compute(deal_from_mapping(data)).reference("benchmarked_price") is not None
+    data["issuer"]["exchange"] = "SGX"
+    figures = compute(deal_from_mapping(data))
+    assert figures.reference("benchmarked_price") is None
+    assert figures.theoretical_dilution_effect is None

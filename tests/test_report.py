@@ -322,7 +322,7 @@ def test_checks_sheet_headline_names_breaches_and_differences():
     book = formulas(render(mapping))
     headline = book["Checks"]["B3"].value
     assert headline.startswith("Attention: 1 rule breach and ")
-    assert "stated figures differ" in headline
+    assert "stated figures not matching" in headline
     assert formulas(render("sensetime"))["Checks"]["B3"].value.startswith("No rule breached")
 
 

@@ -39,6 +39,18 @@ class CheckReport:
         """The stated figures that do not match the computed ones at the published precision."""
         return tuple(s for s in self.stated if not s.matches)
 
+    @property
+    def problems(self) -> str:
+        """What failed, counted: "1 rule breach and 2 stated figures not matching" ("" when passed)."""
+        parts = []
+        if self.breaches:
+            count = len(self.breaches)
+            parts.append(f"{count} rule breach{'es' if count != 1 else ''}")
+        if self.mismatches:
+            count = len(self.mismatches)
+            parts.append(f"{count} stated figure{'s' if count != 1 else ''} not matching")
+        return " and ".join(parts)
+
 
 def check_deal(figures: Figures) -> CheckReport:
     """Check a deal's figures against its exchange's rules and its stated figures.

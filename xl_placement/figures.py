@@ -180,6 +180,8 @@ def _references(deal: Deal) -> tuple[tuple[Reference, ...], BenchmarkWindow | No
             )
     if m.day_vwap is not None:
         add("day_vwap", "VWAP on the agreement day", m.day_vwap, "given")
+    if deal.issuer.exchange != "HKEX":  # the benchmarked price is a Hong Kong Listing Rules term
+        return tuple(refs), None
     window = _benchmark(deal)
     if window is not None:
         add("benchmarked_price", "Benchmarked price (Rule 13.36(5))", window.price, "from history")

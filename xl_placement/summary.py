@@ -80,11 +80,4 @@ def check_lines(report: CheckReport) -> list[str]:
 def _verdict(report: CheckReport) -> str:
     if report.passed:
         return "Checks passed: no rule breached and every stated figure matches."
-    parts = []
-    if report.breaches:
-        parts.append(f"{len(report.breaches)} rule breach{'es' if len(report.breaches) != 1 else ''}")
-    if report.mismatches:
-        parts.append(
-            f"{len(report.mismatches)} stated figure{'s' if len(report.mismatches) != 1 else ''} not matching"
-        )
-    return "Checks failed: " + " and ".join(parts) + "."
+    return f"Checks failed: {report.problems}."

@@ -28,13 +28,7 @@ def verdict(checks: CheckReport) -> str:
     """One line on the checks: all clear, or how many breaches and differing figures."""
     if checks.passed:
         return "No rule breached and every stated figure agrees"
-    parts = []
-    if checks.breaches:
-        parts.append(f"{len(checks.breaches)} rule breach{'es' if len(checks.breaches) > 1 else ''}")
-    if checks.mismatches:
-        count = len(checks.mismatches)
-        parts.append(f"{count} stated figure{'s' if count > 1 else ''} differ{'' if count > 1 else 's'}")
-    return "Attention: " + " and ".join(parts)
+    return f"Attention: {checks.problems}"
 
 
 def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
