@@ -66,6 +66,11 @@ def rule_checks(figures: Figures) -> tuple[RuleCheck, ...]:
     return tuple(check(figures) for check in checks)
 
 
+def _unchecked(rule: str, title: str, limit: str, status: str, detail: str, figure: str = "-") -> RuleCheck:
+    """A check that could not be made (not applicable, or not enough data), so it has no value."""
+    return RuleCheck(rule, title, figure, limit, status, detail, None)
+
+
 def _no_rules(deal: Deal) -> RuleCheck:
     return RuleCheck(
         rule="none",
@@ -91,19 +96,17 @@ def hkex_discount(figures: Figures) -> RuleCheck:
     rule, title = "HKEX Rule 13.36(5)", "Discount to the benchmarked price"
     limit = "below 20%"
     if deal.placing.mandate != "general":
-        return RuleCheck(
+        return _unchecked(
             rule,
             title,
-            "-",
             limit,
             NOT_APPLICABLE,
             "The shares are issued under a specific mandate; Rule 13.36(5) limits issues for cash "
             "under a general mandate.",
-            None,
         )
     ref = figures.reference("benchmarked_price")
     if ref is None:
-        return RuleCheck(rule, title, "-", limit, NOT_ENOUGH_DATA, benchmark_missing(deal), None)
+        return _unchecked(rule, title, limit, NOT_ENOUGH_DATA, benchmark_missing(deal))
     breach = _exact(lambda: deal.placing.price <= ref.price * (1 - HKEX_DISCOUNT_CAP))
     detail = _benchmark_detail(figures, ref)
     if breach:
@@ -124,26 +127,23 @@ def hkex_mandate(figures: Figures) -> RuleCheck:
     p = figures.deal.placing
     rule, title = "HKEX Rule 13.36(2)(b)", "General-mandate headroom"
     if p.mandate != "general":
-        return RuleCheck(
+        return _unchecked(
             rule,
             title,
-            "-",
             "-",
             NOT_APPLICABLE,
             "The shares are issued under a specific mandate approved for this deal.",
-            None,
         )
     if p.mandate_limit is None or figures.mandate_headroom is None:
-        return RuleCheck(
+        return _unchecked(
             rule,
             title,
-            f"{p.new_shares:,} new shares",
             "-",
             NOT_ENOUGH_DATA,
             "Needs placing.mandate_limit (the shares the general mandate allows: 20% of the issued "
             "shares at the date of the resolution, plus any repurchase extension), and "
             "placing.mandate_used when shares were already issued under it.",
-            None,
+            figure=f"{p.new_shares:,} new shares",
         )
     available = p.mandate_limit - p.mandate_used
     headroom = figures.mandate_headroom
@@ -167,7 +167,7 @@ def hkex_dilution(figures: Figures) -> RuleCheck:
     effect, diluted = figures.theoretical_dilution_effect, figures.theoretical_diluted_price
     ref = figures.reference("benchmarked_price")
     if effect is None or diluted is None or ref is None:
-        return RuleCheck(rule, title, "-", limit, NOT_ENOUGH_DATA, benchmark_missing(deal), None)
+        return _unchecked(rule, title, limit, NOT_ENOUGH_DATA, benchmark_missing(deal))
     ccy = deal.issuer.currency
     figure = (
         f"{_pct(effect, HKEX_TDE_CAP)} (theoretical diluted price {price_text(diluted, ccy)} "
@@ -205,14 +205,8 @@ def hkex_placees(figures: Figures) -> RuleCheck:
     rule, title = "HKEX placing disclosure", "Placees"
     limit = "six or more placees, or each placee named"
     if n is None:
-        return RuleCheck(
-            rule,
-            title,
-            "-",
-            limit,
-            NOT_ENOUGH_DATA,
-            "Needs placing.min_placees (the minimum number of placees).",
-            None,
+        return _unchecked(
+            rule, title, limit, NOT_ENOUGH_DATA, "Needs placing.min_placees (the minimum number of placees)."
         )
     figure = f"at least {n} placees"
     if n >= HKEX_MIN_UNNAMED_PLACEES:
@@ -239,27 +233,23 @@ def sgx_discount(figures: Figures) -> RuleCheck:
     rule, title = "SGX Rule 811", "Discount to the VWAP of the agreement day"
     limit = "10% or less"
     if deal.placing.mandate == "specific":
-        return RuleCheck(
+        return _unchecked(
             rule,
             title,
-            "-",
             limit,
             NOT_APPLICABLE,
             "The placing has specific shareholder approval (placing.mandate = specific), so the 10% "
             "limit does not apply.",
-            None,
         )
     ref = figures.reference("day_vwap")
     if ref is None:
-        return RuleCheck(
+        return _unchecked(
             rule,
             title,
-            "-",
             limit,
             NOT_ENOUGH_DATA,
             "Needs market.day_vwap (the volume-weighted average price of trades on the full market "
             "day the placing agreement is signed).",
-            None,
         )
     breach = _exact(lambda: deal.placing.price < ref.price * (1 - SGX_DISCOUNT_CAP))
     detail = f"VWAP of the agreement day {price_text(ref.price, deal.issuer.currency)} ({ref.origin})."
@@ -284,15 +274,13 @@ def nasdaq_minimum_price(figures: Figures) -> RuleCheck:
     limit = "price at or above the Minimum Price, or under 20% of the shares outstanding"
     last, average = figures.reference("last_close"), figures.reference("average_close_5d")
     if last is None or average is None:
-        return RuleCheck(
+        return _unchecked(
             rule,
             title,
-            "-",
             limit,
             NOT_ENOUGH_DATA,
             "Needs market.last_close and market.average_close_5d (or at least 5 closes in "
             "[[market.history]]) for the Minimum Price.",
-            None,
         )
     minimum = min(last.price, average.price)
     below = p.price < minimum
@@ -343,26 +331,22 @@ def asx_floor(figures: Figures) -> RuleCheck:
     rule, title = "ASX Listing Rule 7.1A", "Price against the 15-day VWAP"
     limit = "at least 75% of the 15-day VWAP"
     if p.mandate == "specific":
-        return RuleCheck(
+        return _unchecked(
             rule,
             title,
-            "-",
             limit,
             NOT_APPLICABLE,
             "The issue is approved by shareholders (placing.mandate = specific), not made under the "
             "additional 10% capacity of Listing Rule 7.1A.",
-            None,
         )
     ref = figures.reference("vwap_15d")
     if ref is None:
-        return RuleCheck(
+        return _unchecked(
             rule,
             title,
-            "-",
             limit,
             NOT_ENOUGH_DATA,
             "Needs market.vwap_15d, or at least 15 closes with volumes in [[market.history]].",
-            None,
         )
     with localcontext() as ctx:
         ctx.prec = PRECISION
