@@ -429,7 +429,11 @@ def run_job(job: Job, force: bool = False) -> Outcome:
             "exchange": issuer.exchange,
             "currency": issuer.currency,
         },
-        figures={key: _shown(rows[key], unit) for key, _, unit in SUMMARY_FIGURES if key in rows},
+        figures={
+            key: _shown(value, unit)
+            for key, _, unit in SUMMARY_FIGURES
+            if (value := rows.get(key)) is not None
+        },
         breaches=tuple(f"{r.rule}: {r.detail}".rstrip(": ") for r in checks.rules if r.status == "breach"),
         mismatches=tuple(
             f"{s.key}: stated {s.stated}, computed {s.computed_text}" for s in checks.stated if not s.matches
