@@ -185,7 +185,9 @@ def test_sgx_811_names_the_preceding_market_day_and_why() -> None:
     check = rule(checks, "811")
     assert check.status == "pass"
     assert check.value is not None
-    assert abs(Fraction(check.value) - (1 - Fraction(603, 639))) < Fraction(1, 10**40)  # 5.634%: "about 5.63%"
+    assert abs(Fraction(check.value) - (1 - Fraction(603, 639))) < Fraction(
+        1, 10**40
+    )  # 5.634%: "about 5.63%"
     assert "15 October 2020, the preceding market day" in check.detail
     assert "no full market day of trading on 19 October 2020" in check.detail
     assert check.title == "Discount to the VWAP of the preceding market day"
