@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("xl-placement needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e . --group dev
 	touch $(STAMP)
 
 ## report: build the demo deal's report workbook into out/
@@ -21,12 +21,12 @@ report: $(STAMP)
 picture: $(STAMP)
 	PY=$(BIN)/python scripts/render_picture.sh
 
-## test: lint, type-check and run the whole test suite
+## test: lint, type-check and run the whole test suite with line and branch coverage
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term-missing:skip-covered
 
 ## workbook: rebuild placement.xlsm and docs/vba/ from the installed xlwings (commit both)
 workbook: $(STAMP)
