@@ -17,7 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 from deal_maps import report_of, rule
-from report_support import formulas, named, render, values
+from report_support import formulas, named, named_cell, render, values
 
 from xl_placement import figure_rows
 from xl_placement.cli import main
@@ -169,7 +169,7 @@ def jiutian(**market: Any) -> dict[str, Any]:
         },
         "placing": {"new_shares": 170_000_000, "price": "6.03c", "agreement_date": "2020-10-19"},
         "market": {"day_vwap": "6.39c", "day_vwap_date": "2020-10-15"},
-        "stated": {"discount_to_day_vwap": "5.63%", "gross_proceeds": "10_300_000"},
+        "stated": {"discount_to_day_vwap": "5.63%", "gross_proceeds": 10_300_000},
     }
     for key, value in market.items():
         if value is None:
@@ -192,6 +192,11 @@ def test_sgx_811_names_the_preceding_market_day_and_why() -> None:
     assert "no full market day of trading on 19 October 2020" in check.detail
     assert check.title == "Discount to the VWAP of the preceding market day"
     assert all(s.matches for s in checks.stated), checks.stated  # 5.63% and S$10.3m as published
+    assert checks.stated[0].label == "Discount to the VWAP of the preceding market day"
+    assert any(
+        "S$0.0639 per Share for trades done on 15 October 2020, the preceding market day" in s
+        for s in checks.sentences
+    )
 
 
 def test_sgx_811_on_the_agreement_day_and_without_a_date() -> None:
@@ -386,7 +391,8 @@ def test_report_of_a_minimal_deal_says_not_given_and_caches_no_fake_numbers() ->
     book = values(data)
     assert named(book, "SharesOutstanding") == "not given"
     for name in ("Enlarged", "PctExisting", "PctEnlarged", "TheoreticalPrice"):
-        assert named(book, name) == "not given: needs placing.shares_outstanding"
+        assert named(book, name) == "not given"
+    assert named_cell(formulas(data), "Price").number_format == "#,##0.0000"  # 6.03 cents shows as 0.0603
     assert named(book, "KeyEnlarged") == "not given"
     assert named(book, "KeyDiscount") == "not given"
     assert named(book, "Gross") == pytest.approx(10_251_000)
@@ -442,7 +448,9 @@ def test_reports_outside_hong_kong_recalculate_in_libreoffice(deal: str, tmp_pat
 def test_report_terms_use_the_exchange_words() -> None:
     """Mandate cell: HKEX/SGX "General mandate"; ASX the tranches' Listing Rules; Nasdaq approval; underwriting not given."""
     asx_book = values(render(asx()))
-    assert "Listing Rule 7.1A" in named(asx_book, "Mandate")
+    assert named(asx_book, "Mandate") == "LR 7.1 + LR 7.1A + holder approval (3 tranches)"
+    single = values(render(asx(tranches=None, capacity="7.1A")))
+    assert named(single, "Mandate") == "Under Listing Rule 7.1A"
     assert named(asx_book, "Underwriting") == "not given"
     nasdaq_book = values(render(kazia_rdo()))
     assert named(nasdaq_book, "Mandate") == "Without shareholders' approval"

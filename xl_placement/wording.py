@@ -312,7 +312,16 @@ def _reference_words(figures: Figures, ref: Reference) -> str:
             f"{number_word(days)} trading days"
         )
     if ref.key == "day_vwap":
-        return f"the volume-weighted average price of {price} per Share on the day of the placing agreement"
+        day, agreed = figures.deal.market.day_vwap_date, figures.deal.placing.agreement_date
+        if day is None:
+            when = "on the day of the placing agreement"
+        elif day == agreed:
+            when = f"for trades done on {date_text(day)}, the day of the placing agreement"
+        elif agreed is None:
+            when = f"for trades done on {date_text(day)}"
+        else:
+            when = f"for trades done on {date_text(day)}, the preceding market day"
+        return f"the volume-weighted average price of {price} per Share {when}"
     return f"the benchmarked price of {price} per Share under Rule 13.36(5) of the Listing Rules"
 
 
@@ -347,8 +356,11 @@ def _proceeds(figures: Figures) -> list[str]:
             f"{millions_text(money.net, ccy)}."
         )
     places = max(2, -int(deal.placing.price.normalize().as_tuple().exponent))
+    if deal.placing.ads_ratio is not None:  # the net price is per ordinary share, finer than the ADS price
+        places = MAX_PRICE_DECIMALS
     per_share = price_text(round_half_up(money.net_price_per_share, min(places, MAX_PRICE_DECIMALS)), ccy)
-    sentences.append(f"The net price per {_noun(deal)[:-1]} is approximately {per_share}.")
+    noun = "ordinary share" if deal.placing.ads_ratio is not None else _noun(deal)[:-1]
+    sentences.append(f"The net price per {noun} is approximately {per_share}.")
     return sentences
 
 

@@ -8,10 +8,12 @@ Python computed, so Excel follows a changed price and a reader sees the numbers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.capital import PLACEES
@@ -20,18 +22,20 @@ from xl_placement.figures import Figures, Reference
 from xl_placement.money import PRECISION, to_minor_units
 from xl_placement.proceeds import to_quote
 from xl_placement.report import formulas as fx
-from xl_placement.report.cells import CellWriter
+from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.chart import ChartRow, add_waterfall
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import area
-from xl_placement.wording import authority_text, price_text
+from xl_placement.wording import authority_text, percent_text, price_text
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 KIND_TEXT = {"placing": "Placing of new shares", "top-up": "Top-up placing"}
 MANDATE_TEXT = {"general": "General mandate", "specific": "Specific mandate"}
 UNDERWRITING_TEXT = {"best efforts": "Best efforts", "fully underwritten": "Fully underwritten"}
 NOT_GIVEN = "not given"
-NEEDS_OUTSTANDING = "not given: needs placing.shares_outstanding"
+NEEDS_OUTSTANDING = NOT_GIVEN  # the Checks sheet and the command line name placing.shares_outstanding
+PRICE_DECIMALS = 3  # the template's price format
+MAX_PRICE_DECIMALS = 6
 BLANK = ""  # a quote-currency cell when the deal has no quote currency
 
 
@@ -61,28 +65,52 @@ def costs_note(deal: Deal, figures: Figures) -> str:
     return "Costs as given in the deal file: commission on gross proceeds plus other costs."
 
 
+def widen_price_format(target: Cell, value: Decimal) -> None:
+    """Show every decimal of a price finer than the template's 3 (6.03 cents is 0.0603, not 0.060)."""
+    digits = -int(value.normalize().as_tuple().exponent)
+    if digits > PRICE_DECIMALS:
+        target.number_format = "#,##0." + "0" * min(digits, MAX_PRICE_DECIMALS)
+
+
 def mandate_text(deal: Deal) -> str:
     """The deal sheet's "Mandate" cell, in the exchange's terms (Hong Kong terms for HKEX and SGX only)."""
     if deal.issuer.exchange in ("HKEX", "SGX"):
         return MANDATE_TEXT.get(deal.placing.mandate, deal.placing.mandate)
+    tranches = deal.placing.tranches
+    if (
+        deal.issuer.exchange == "ASX" and tranches
+    ):  # the tranches in a few words; the Checks sheet has the shares
+        names = {"7.1": "LR 7.1", "7.1A": "LR 7.1A", "approval": "holder approval"}
+        used = [names[c] for c in names if any(t.capacity == c for t in tranches)]
+        return f"{' + '.join(used)} ({len(tranches)} tranches)"
     words = authority_text(deal)
     return words[0].upper() + words[1:]
 
 
-def structure_note(deal: Deal) -> str:
-    """What the gross proceeds include beyond new shares x price (ADSs, pre-funded warrants)."""
+def structure_note(figures: Figures) -> str:
+    """ADSs, pre-funded warrants in gross proceeds, and the fully diluted size with the warrants."""
+    deal = figures.deal
     p, ccy = deal.placing, deal.issuer.currency
     parts = []
     if p.ads_ratio is not None:
         parts.append(
-            f"Prices are per ADS (one ADS = {p.ads_ratio:,} ordinary shares); shares are ordinary shares, "
-            "so gross proceeds = shares x price / the ratio."
+            f"Prices are per ADS of {p.ads_ratio:,} ordinary shares; shares are ordinary shares "
+            "(gross = shares x price / ADS ratio)."
         )
     if p.prefunded_warrants and p.prefunded_price is not None:
         parts.append(
-            f"Gross proceeds include {p.prefunded_warrants:,} pre-funded warrant shares at "
-            f"{price_text(p.prefunded_price, ccy)}; net price per share counts them."
+            f"Gross includes {p.prefunded_warrants:,} pre-funded warrant shares at "
+            f"{price_text(p.prefunded_price, ccy)}."
         )
+    if p.attached_warrants:
+        exercise = (
+            f" at {price_text(p.warrant_exercise_price, ccy)}" if p.warrant_exercise_price is not None else ""
+        )
+        parts.append(f"Attached warrants for {p.attached_warrants:,} shares{exercise}.")
+    if figures.has_warrants:
+        diluted = figures.percent_fully_diluted
+        size = "not given" if diluted is None else percent_text(diluted)
+        parts.append(f"New and warrant shares ({figures.potential_shares:,}): {size} fully diluted.")
     return " ".join(parts)
 
 
@@ -142,6 +170,8 @@ class DealSheet:
         self.put_text("Offering", p.offering or NOT_GIVEN)
         self.put_number("NewShares", p.new_shares)
         self.put_number("Price", p.price)
+        ws, ref = cell(self.wb, "Price")
+        widen_price_format(ws[ref], p.price)
 
     def _references(self) -> None:
         refs = self.figures.references
@@ -174,6 +204,7 @@ class DealSheet:
             self.out.formula(ws, target, formula, ref.price)
             return "higher of close, 5-day"
         self.out.number(ws, target, ref.price)
+        widen_price_format(ws[target], ref.price)
         return "from history" if ref.origin == "from history" else "given"
 
     def _proceeds(self) -> None:
@@ -221,8 +252,17 @@ class DealSheet:
             self.put_text("FxSource", deal.fx.source)
             for key, (base, value) in quotes.items():
                 self.put_formula(key, fx.to_quote(base, "FxRate"), to_quote(value, deal.fx.rate))
-        note = " ".join(part for part in (costs_note(deal, self.figures), structure_note(deal)) if part)
-        self.put_text("CostsNote", note, is_input=False)
+        self.put_text("CostsNote", costs_note(deal, self.figures), is_input=False)
+        structure = structure_note(self.figures)
+        if structure:  # on the row below the costs note, in its style, as tall as it needs
+            ws, ref = cell(self.wb, "CostsNote")
+            note = ws[ref]
+            row = note.row + 1
+            ws.merge_cells(start_row=row, end_row=row, start_column=note.column, end_column=note.column + 2)
+            target = self.out.text(ws, f"{note.column_letter}{row}", structure)
+            target.font = copy(note.font)
+            target.alignment = copy(note.alignment)
+            fit_height(ws, row)
 
     def _capital(self) -> None:
         p = self.figures.deal.placing
