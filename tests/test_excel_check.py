@@ -119,3 +119,20 @@ def test_currency_defaults_to_the_exchange_and_can_be_given():
 def test_bad_arguments_are_named_in_one_line(args, message):
     """Problems are reported by argument name, all of them, on one line."""
     assert placement.PLACEMENT_CHECK(*args) == message
+
+
+def test_asx_capacity_and_nasdaq_warrants_and_public_offering():
+    """ASX: capacity "7.1" (or 7.1 typed as a number) makes the 75% floor not applicable; "7.1A" checks it.
+
+    Nasdaq: warrant shares count toward the 20% (150 + 60 of 1,000 below the Minimum Price breaches);
+    a public offering is not applicable.
+    """
+    asx_71 = placement.PLACEMENT_CHECK("ASX", 0.70, 100.0, 1000.0, 1.0, *[None] * 6, 1.0, None, 7.1)
+    assert statuses(asx_71)["ASX Listing Rule 7.1A"] == "not applicable"
+    asx_71a = placement.PLACEMENT_CHECK("ASX", 0.70, 100.0, 1000.0, 1.0, *[None] * 6, 1.0, None, "7.1A")
+    assert statuses(asx_71a)["ASX Listing Rule 7.1A"] == "breach"  # 0.70 is below 75% of 1.00
+    args = ("NASDAQ", 8.0, 150.0, 1000.0, 10.0, 9.0, *[None] * 7)
+    assert statuses(placement.PLACEMENT_CHECK(*args))["Nasdaq Rule 5635(d)"] == "pass"  # 15%
+    assert statuses(placement.PLACEMENT_CHECK(*args, None, 60.0))["Nasdaq Rule 5635(d)"] == "breach"  # 21%
+    public = placement.PLACEMENT_CHECK(*args, None, 60.0, True)
+    assert statuses(public)["Nasdaq Rule 5635(d)"] == "not applicable"
