@@ -455,3 +455,23 @@ def test_report_terms_use_the_exchange_words() -> None:
     nasdaq_book = values(render(kazia_rdo()))
     assert named(nasdaq_book, "Mandate") == "Without shareholders' approval"
     assert named(values(render(jiutian())), "Mandate") == "General mandate"
+
+
+def test_batch_summary_says_not_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An ASX row split into two tranches is checked; its dilution columns say "not given", not blank."""
+    rows = [
+        "issuer.name,issuer.stock_code,issuer.exchange,issuer.currency,placing.new_shares,placing.price,"
+        "placing.tranches.0.name,placing.tranches.0.shares,placing.tranches.0.capacity,"
+        "placing.tranches.1.name,placing.tranches.1.shares,placing.tranches.1.capacity,market.vwap_15d",
+        "Kazia,KZA,ASX,AUD,25387018,9c,T1,22597918,7.1,T1A,2789100,7.1A,12c",
+    ]
+    source = tmp_path / "deals.csv"
+    source.write_text("\n".join(rows) + "\n")
+    assert main(["batch", str(source), "--out-dir", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    summary = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
+    header, row = summary[0].split(","), summary[1].split(",")
+    record = dict(zip(header, row, strict=True))
+    assert record["status"] == "passed"
+    assert record["% of enlarged"] == "not given"
+    assert record["gross proceeds"] == "2284831.62"  # 25,387,018 x 0.09

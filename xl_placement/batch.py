@@ -552,6 +552,7 @@ def _ignore_interrupts() -> None:
 
 # --- the summary table ---------------------------------------------------------
 
+NOT_GIVEN = "not given"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -569,7 +570,11 @@ def summary_records(outcomes: Iterable[Outcome]) -> list[list[str | Decimal | in
                 o.issuer.get("stock code", ""),
                 o.issuer.get("exchange", ""),
                 o.issuer.get("currency", ""),
-                *(o.figures.get(key) for key, _, _ in SUMMARY_FIGURES),
+                # A deal that was checked but lacks a figure's input says so; a failed deal has no figures.
+                *(
+                    o.figures.get(key, None if o.status == FAILED else NOT_GIVEN)
+                    for key, _, _ in SUMMARY_FIGURES
+                ),
                 "; ".join(o.breaches),
                 "; ".join(o.mismatches),
                 "; ".join(o.error.splitlines()),

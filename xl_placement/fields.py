@@ -611,7 +611,8 @@ _SECTION_DOCS = {
     "placing.tranches": (
         "Optional, ASX: a placement split between Listing Rule 7.1, 7.1A and holder approval, one "
         "table per tranche; the tranches' shares add up to `placing.new_shares`. The 75% price floor "
-        "is checked for 7.1A shares only."
+        "is checked for 7.1A shares only. Deal files and batch CSVs only: the workbook's Inputs sheet has "
+        "no tranche table (give `placing.capacity` there)."
     ),
     "market": (
         "Optional market prices before the deal. Give `last_close` and any averages as published, "
