@@ -108,3 +108,63 @@ def test_report_bytes_do_not_depend_on_hash_order() -> None:
     }
     assert len(builds) == 1
     assert builds == {render_report(compute(load_deal(deal)))}
+
+
+BLOCK = "import sys; sys.modules.update(dict.fromkeys(['xlwings', 'pandas', 'numpy']));"
+
+
+def run_blocked(code: str) -> subprocess.CompletedProcess[str]:
+    """Run Python code in a fresh interpreter where xlwings, pandas and NumPy cannot be imported."""
+    return subprocess.run(
+        [sys.executable, "-c", BLOCK + code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+
+
+def test_functions_and_report_work_without_xlwings_pandas_or_numpy(tmp_path: Path) -> None:
+    """The functions compute and the report builds with none of xlwings, pandas or NumPy installed."""
+    out = tmp_path / "byd.xlsx"
+    code = (
+        "from xl_placement import excel, build_report, load_deal;"
+        "print(repr(excel.PLACEMENT_DISCOUNT(1.91, 2.09)));"
+        "print(repr(excel.ALLOCATE_PROCEEDS(100, [[0.5], [0.3], [0.2]])));"
+        f"build_report(load_deal('examples/byd.toml'), {str(out)!r})"
+    )
+    done = run_blocked(code)
+    assert done.returncode == 0, done.stderr
+    native = (excel.PLACEMENT_DISCOUNT(1.91, 2.09), excel.ALLOCATE_PROCEEDS(100, [[0.5], [0.3], [0.2]]))
+    assert done.stdout.splitlines() == [repr(native[0]), repr(native[1])]
+    assert out.read_bytes() == render_report(compute(load_deal(ROOT / "examples" / "byd.toml")))
+
+
+def test_frames_without_pandas_name_the_extra() -> None:
+    """figures_frame without pandas says which extra installs it, instead of a ModuleNotFoundError."""
+    done = run_blocked(
+        "from xl_placement import figures_frame, compute, load_deal\n"
+        "from xl_placement.errors import DependencyMissingError\n"
+        "try:\n    figures_frame(compute(load_deal('examples/byd.toml')))\n"
+        "except DependencyMissingError as exc:\n    print(exc)\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "figures_frame needs pandas, which is not installed; install it with: pip install 'xl-placement[pandas]'"
+    )
+
+
+def test_workbook_command_without_xlwings_names_the_extra(tmp_path: Path) -> None:
+    """Building placement.xlsm without xlwings exits with the install hint, no traceback, nothing written."""
+    out = tmp_path / "p.xlsm"
+    done = run_blocked(f"from xl_placement.cli import main; sys.exit(main(['workbook', '-o', {str(out)!r}]))")
+    assert done.returncode != 0
+    assert "pip install 'xl-placement[excel]'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_published_dependencies_leave_out_xlwings_and_pandas() -> None:
+    """pip install xl-placement brings neither xlwings nor pandas; the [excel] extra pins the xlwings of placement.xlsm."""
+    import tomllib  # noqa: PLC0415
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    names = {re.split(r"[<>=!~ \[]", d, maxsplit=1)[0].lower() for d in project["dependencies"]}
+    assert names.isdisjoint({"xlwings", "pandas", "numpy"})
+    assert project["optional-dependencies"]["excel"] == ["xlwings==0.37.8"]
