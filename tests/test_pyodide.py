@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import runpy
 import shutil
 import subprocess
 import sys
@@ -61,6 +62,7 @@ def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
     def run(job: dict[str, Any]) -> tuple[dict[str, Any], Path]:
         work = tmp_path_factory.mktemp("work")
         shutil.copy(HERE / "driver.py", work)
+        shutil.copy(ROOT / "lite" / "main.py", work)
         for name in job["reports"]:
             shutil.copy(ROOT / "examples" / f"{name}.toml", work)
         (work / "cases.json").write_text(json.dumps(job), encoding="utf-8")
@@ -135,3 +137,30 @@ def test_functions_and_reports_in_pyodide_equal_native(pyodide_run: Any) -> None
     for name in EXAMPLES:
         built = (work / f"{name}.xlsx").read_bytes()
         assert built == render_report(compute(load_deal(ROOT / "examples" / f"{name}.toml"))), name
+
+
+def test_lite_main_offers_exactly_the_classic_functions() -> None:
+    """lite/main.py holds the same function objects as placement.py, the classic add-in's module: one definition."""
+    import placement  # noqa: PLC0415
+
+    lite = runpy.run_path(str(ROOT / "lite" / "main.py"))
+    offered = {name: value for name, value in lite.items() if callable(value) and name.isupper()}
+    classic = {name: getattr(placement, name) for name in placement.__all__ if name.isupper()}
+    assert offered == classic
+    for function in offered.values():
+        assert function.__doc__
+        assert len(function.__doc__) <= 255  # Excel's limit for a description
+
+
+def test_lite_requirements_are_the_package_dependencies() -> None:
+    """lite/requirements.txt lists the package's own runtime dependencies, with the same bounds, and its wheel."""
+    import tomllib  # noqa: PLC0415
+
+    listed = [
+        line.strip()
+        for line in (ROOT / "lite" / "requirements.txt").read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert listed[:-1] == project["dependencies"]
+    assert listed[-1].endswith(f"xl_placement-{project['version']}-py3-none-any.whl")
