@@ -134,7 +134,7 @@ def test_import_registers_exactly_the_documented_functions(registered):
 
 @pytest.mark.parametrize(("name", "arguments"), EXPECTED_SIGNATURES.items())
 def test_vba_wrapper_has_the_documented_signature(registered, name, arguments):
-    """The VBA wrapper xlwings writes declares the argument names and optional markers the README documents."""
+    """The VBA wrapper xlwings writes declares the argument names and optional markers the functions page documents."""
     assert f"Function {name}({arguments})\n" in registered.vba
     call_args = arguments.replace("Optional ", "")
     assert (
@@ -178,7 +178,7 @@ def test_no_argument_is_a_vba_reserved_word(registered):
 
 
 def test_examples_in_help_are_the_demo_deal(registered):
-    """The help texts use the demo deal's figures, so the wizard and the README tell one story."""
+    """The help texts use the demo deal's figures, so the wizard and the documentation tell one story."""
     helps = registered.macro_options["'placement.xlsm'!PLACEMENT_DISCOUNT"]["ArgumentDescriptions"]
     assert "1.91" in helps[0]
     assert "2.09" in helps[1]
@@ -203,3 +203,17 @@ def test_functions_keep_their_python_signature_through_the_error_wrapper(registe
             ("Optional " if p.default is not inspect.Parameter.empty else "") + p.name for p in parameters
         )
         assert declared == arguments
+
+
+def test_functions_page_reference_is_what_import_functions_registers(registered):
+    """The generated docs/functions.md reference (read from the source) is exactly what xlwings sends to Excel."""
+    from xl_placement import excel_reference  # noqa: PLC0415
+
+    documented = excel_reference.functions()
+    assert {f"'placement.xlsm'!{f.name}" for f in documented} == set(registered.macro_options)
+    for function in documented:
+        options = registered.macro_options[f"'placement.xlsm'!{function.name}"]
+        assert options["Description"] == function.description
+        assert list(options["ArgumentDescriptions"]) == [a.help for a in function.arguments]
+        optional = ", ".join(("Optional " if a.optional else "") + a.name for a in function.arguments)
+        assert f"Function {function.name}({optional})\n" in registered.vba

@@ -1,4 +1,4 @@
-"""Tests for xl_placement.fields: the value parsers and the generated deal-file reference in the README."""
+"""Tests for xl_placement.fields: the value parsers and the generated deal-file reference in docs/deal-file.md."""
 
 from __future__ import annotations
 
@@ -17,28 +17,25 @@ from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import DealError
 
 D = Decimal
-README = Path(__file__).resolve().parent.parent / "README.md"
+DEAL_FILE_PAGE = Path(__file__).resolve().parent.parent / "docs" / "deal-file.md"
 BEGIN = re.compile(r"<!-- fields:begin[^>]*-->\n\n")
 END = "\n<!-- fields:end -->"
 REGENERATE = 'python -c "from xl_placement.fields import markdown_reference; print(markdown_reference())"'
 
 
 def deal_file_section() -> str:
-    """The README's "The deal file" section, up to the next level-2 heading."""
-    text = README.read_text(encoding="utf-8")
-    start = text.index("## The deal file\n")
-    end = text.find("\n## ", start + 1)
-    return text[start : end if end != -1 else len(text)]
+    """The documentation's deal-file page (docs/deal-file.md)."""
+    return DEAL_FILE_PAGE.read_text(encoding="utf-8")
 
 
 def test_readme_reference_is_what_the_fields_table_generates():
-    """The field reference in the README is exactly markdown_reference(), so the docs cannot drift."""
+    """The field reference in docs/deal-file.md is exactly markdown_reference(), so the docs cannot drift."""
     section = deal_file_section()
     begin = BEGIN.search(section)
-    assert begin is not None, "README lacks the <!-- fields:begin --> marker in 'The deal file'"
+    assert begin is not None, "docs/deal-file.md lacks the <!-- fields:begin --> marker"
     documented = section[begin.end() : section.index(END)]
     assert documented == fields.markdown_reference(), (
-        f"README field reference is out of date; regenerate: {REGENERATE}"
+        f"docs/deal-file.md field reference is out of date; regenerate: {REGENERATE}"
     )
 
 
@@ -78,7 +75,7 @@ def test_required_sections_are_the_ones_validation_requires():
 
 
 def test_readme_examples_load_and_agree():
-    """The TOML and JSON examples in the README's deal-file section are valid and describe the same deal."""
+    """The TOML and JSON examples on the deal-file page are valid and describe the same deal."""
     section = deal_file_section()
     toml_text = re.search(r"```toml\n(.*?)```", section, re.S)
     json_text = re.search(r"```json\n(.*?)```", section, re.S)
@@ -91,7 +88,7 @@ def test_readme_examples_load_and_agree():
 
 
 def test_readme_error_example_is_what_validation_prints():
-    """The README's sample messages are the real output for a price of -1.91, a 'pirce' and uses adding to 90%."""
+    """The deal-file page's sample messages are the real output for a price of -1.91, a 'pirce' and uses adding to 90%."""
     section = deal_file_section()
     toml_text = re.search(r"```toml\n(.*?)```", section, re.S)
     sample = re.search(r"```text\n(.*?)```", section, re.S)

@@ -165,9 +165,9 @@ def test_benchmarked_price_sentence_only_when_it_adds_a_price() -> None:
 
 
 def test_readme_wording_example_is_what_the_code_writes() -> None:
-    """The sentences quoted in the README's checks section are the demo deal's own sentences."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Listing-rule checks", 1)[1].split("\n## ", 1)[0]
+    """The sentences quoted on the listing-rules page are the demo deal's own sentences."""
+    page = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    section = page.split("## Listing-rule checks", 1)[1]
     quoted = " ".join(line[2:] for line in section.splitlines() if line.startswith("> "))
     sentences = re.split(r"(?<=\.) +(?=[A-Z])", quoted.strip())
     assert len(sentences) == 3

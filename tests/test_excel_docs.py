@@ -1,7 +1,7 @@
-"""The README's worked examples of the Excel functions are what the functions return.
+"""The worked examples of the Excel functions (docs/functions.md, README.md) are what the functions return.
 
-Each example is evaluated on the demo sheet the README lays out (B2 price, B3 last
-close, ...) and the README must show the result at the precision it prints.
+Each example is evaluated on the demo sheet the functions page lays out (B2 price, B3 last
+close, ...) and the page must show the result at the precision it prints.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ import pytest
 
 import placement
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-SECTION = README[README.index("## Excel functions") :]
-SECTION = SECTION[: SECTION.index("\n## ", 1)]
+ROOT = Path(__file__).resolve().parent.parent
+SECTION = (ROOT / "docs" / "functions.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+README_SECTION = README[README.index("## Excel functions") :]
+README_SECTION = README_SECTION[: README_SECTION.index("\n## ", 1)]
 
 USES = [
     "SenseCore AI infrastructure",
@@ -41,7 +43,7 @@ VWAP_DATA = {
 
 
 def evaluate(formula: str, extra: dict | None = None):
-    """Evaluate ``=NAME(a, b, ...)`` on the README's demo sheet."""
+    """Evaluate ``=NAME(a, b, ...)`` on the functions page's demo sheet."""
     found = re.fullmatch(r"=([A-Z_]+)\((.*)\)", formula)
     assert found, formula
     cells = {**SHEET, **(extra or {})}
@@ -82,14 +84,14 @@ EXAMPLES = [
 
 @pytest.mark.parametrize(("formula", "printed", "extra"), EXAMPLES)
 def test_readme_example_gives_the_printed_result(formula, printed, extra):
-    """Each worked example in the README returns the figure printed beside it."""
+    """Each worked example on the functions page returns the figure printed beside it."""
     start = SECTION.index(f"`{formula}`")
     assert printed in SECTION[start : start + 200]
     assert shown(evaluate(formula, extra), printed) == printed
 
 
 def test_readme_allocation_table_is_what_allocate_proceeds_spills():
-    """The README's use-of-proceeds table is the spill of its ALLOCATE_PROCEEDS example."""
+    """The page's use-of-proceeds table is the spill of its ALLOCATE_PROCEEDS example."""
     formula = "=ALLOCATE_PROCEEDS(3247000000, B10:B13, A10:A13, 0)"
     assert f"`{formula}`" in SECTION
     for label, amount in evaluate(formula):
@@ -97,18 +99,47 @@ def test_readme_allocation_table_is_what_allocate_proceeds_spills():
 
 
 def test_readme_proceeds_figures_are_what_placement_proceeds_returns():
-    """The README's gross, net and USD figures are the rows of its PLACEMENT_PROCEEDS examples."""
+    """The page's gross, net and USD figures are the rows of its PLACEMENT_PROCEEDS examples, unrounded where it says so."""
     demo = dict(evaluate("=PLACEMENT_PROCEEDS(B5, B2, 0, 0, B7)"))
     assert f"gross and net **{demo['Gross proceeds']:,.0f}**" in SECTION
     assert demo["Net proceeds"] == demo["Gross proceeds"]
-    assert f"**{demo['Gross proceeds in quote currency']:,.0f}** in USD" in SECTION
+    usd = demo["Gross proceeds in quote currency"]
+    assert f"**{usd:,.2f}** in USD shown to the cent (the cell holds\n{usd!r}, unrounded" in SECTION
+    assert usd != round(usd, 2)  # the page says the quote-currency amounts are not rounded
     byd = dict(evaluate("=PLACEMENT_PROCEEDS(129800000, 335.2, 0, 126000000)"))
     assert f"gives gross {byd['Gross proceeds']:,.0f} and net {byd['Net proceeds']:,.0f}" in SECTION
 
 
 def test_readme_check_table_is_what_placement_check_spills():
-    """The README's PLACEMENT_CHECK table is the spill of its example, detail column left out."""
+    """The page's PLACEMENT_CHECK table is the spill of its example, detail column left out."""
     formula = '=PLACEMENT_CHECK("HKEX", B2, B5, B6, B3, B4, "general", 6)'
     assert f"`{formula}`" in SECTION
     for row in evaluate(formula):
         assert "| " + " | ".join(row[:5]) + " |" in SECTION
+
+
+def test_proceeds_rounding_is_what_the_page_says():
+    """Money amounts come back rounded half up to the cent; the net price per share is not rounded."""
+    assert "net proceeds are rounded half up to\nthe cent" in SECTION
+    rows = dict(evaluate("=PLACEMENT_PROCEEDS(1000, 1.005, 0.025, 0.335)"))
+    assert rows["Gross proceeds"] == 1005.0
+    assert rows["Commission"] == 25.13  # 25.125 rounded half up
+    assert rows["Other costs"] == 0.34  # 0.335 rounded half up
+    assert rows["Net proceeds"] == 979.53
+    assert rows["Net price per share"] == 0.97953
+
+
+README_TABLE = [
+    ("=PLACEMENT_DISCOUNT(B2, B3)", "8.61%", "8.6%"),
+    ("=DILUTION(B5, B6)", "4.0357%", "4.04%"),
+    ("=THEORETICAL_DILUTION(1, 100, 50, 0.75)", "8.33%", "8.33%"),
+]
+
+
+@pytest.mark.parametrize(("formula", "printed", "published"), README_TABLE)
+def test_readme_table_is_what_the_functions_return(formula, printed, published):
+    """Each row of the README's table is the function's result, and rounds to the published figure."""
+    assert f"| `{formula}` | {printed} | {published}" in README_SECTION
+    value = evaluate(formula)
+    assert shown(value, printed) == printed
+    assert shown(value, published) == published
