@@ -299,6 +299,8 @@ def test_functions_page_blocks_are_what_the_metadata_generates() -> None:
     """Each generated block of docs/functions.md is current, and every Excel function has one, in source order."""
     page = text(ROOT / "docs" / "functions.md")
     assert excel_reference.documented(page) == [f.name for f in excel_reference.functions()]
+    for function in excel_reference.functions():
+        assert f"| [`{function.name}`](#{function.name.lower()}) |" in page  # the overview table
     assert excel_reference.update(page) == page, (
         "docs/functions.md is out of date: python -m xl_placement.excel_reference docs/functions.md"
     )
