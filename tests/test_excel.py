@@ -254,18 +254,18 @@ def test_vwap_is_turnover_over_volume():
         (lambda: placement.PLACEMENT_DISCOUNT(-1.0, 2.09), "#VALUE! price must be a positive number, got -1"),
         (lambda: placement.PLACEMENT_DISCOUNT("abc", 2.09), "#VALUE! price must be a number, got 'abc'"),
         (lambda: placement.PLACEMENT_DISCOUNT(None, 2.09), "#VALUE! price is blank; give a value"),
-        (lambda: placement.PLACEMENT_DISCOUNT(True, 2.09), "#VALUE! price must be a number, got True"),
+        (lambda: placement.PLACEMENT_DISCOUNT(True, 2.09), "#VALUE! price must be a number, got TRUE"),
         (
             lambda: placement.PLACEMENT_DISCOUNT([1.91, 1.92], 2.09),
-            "#VALUE! price must be a single cell, got a range of 2 cells",
+            "#VALUE! price must be a single cell, got a range of 2 rows x 1 column",
         ),
         (
             lambda: placement.PLACEMENT_DISCOUNT(1.91, "#N/A"),
-            "#VALUE! reference must be a number, got '#N/A'",
+            "#VALUE! reference must be a number, got the error #N/A",
         ),
         (
             lambda: placement.PLACEMENT_DISCOUNT(1.91, [2.0, "#DIV/0!", 2.1]),
-            "#VALUE! reference (cell 2) must be a number, got '#DIV/0!'",
+            "#VALUE! reference (cell 2) must be a number, got the error #DIV/0!",
         ),
         (
             lambda: placement.PLACEMENT_DISCOUNT(1.91, [2.0, 2.1], 5.0),
@@ -313,7 +313,8 @@ def test_vwap_is_turnover_over_volume():
         ),
         (
             lambda: placement.PLACEMENT_PROCEEDS(100.0, 1.0, 0, 500.0),
-            "#VALUE! costs of 500.00 exceed gross proceeds of 100.00",
+            "#VALUE! other_costs (500) plus the commission (0, commission_rate x gross) exceed the gross "
+            "proceeds (100, new_shares x price); lower other_costs or commission_rate",
         ),
         (
             lambda: placement.BENCHMARKED_PRICE(2.09, [2.0, 2.1, 2.2, 2.3]),

@@ -13,6 +13,9 @@ KINDS = ("placing", "top-up")
 MANDATES = ("general", "specific")
 UNDERWRITINGS = ("best efforts", "fully underwritten")
 PROCEEDS_BASES = ("net", "gross")
+# Digits after the point of allocated amounts when none are given: whole units. One default
+# for the deal file, the Inputs sheet (a blank decimals cell) and ALLOCATE_PROCEEDS.
+ALLOCATION_DECIMALS = 0
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ class ProceedsPlan:
 
     uses: tuple[Use, ...]
     basis: str = "net"
-    decimals: int = 0
+    decimals: int = ALLOCATION_DECIMALS
 
 
 @dataclass(frozen=True)
