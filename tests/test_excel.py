@@ -86,12 +86,21 @@ def test_discount_to_average_of_a_range_of_closes(reference):
     )
 
 
-def test_discount_2d_block_reads_across_then_down():
-    """A block of closes is read across each row, then down, so the last N are the bottom-right cells."""
-    block = [[2.0, 2.1], [2.2, 2.3]]
-    assert placement.PLACEMENT_DISCOUNT(2.0, block, 2) == pytest.approx(
-        float(1 - Fraction(2) / Fraction("2.25"))
+def test_discount_of_a_block_is_refused():
+    """A block of two columns (closes beside volumes) is not averaged together: the cell says the shape it got."""
+    block = [[2.0, 151e6], [2.01, 120e6], [2.03, 98e6], [2.02, 133e6], [2.09, 210e6]]
+    assert placement.PLACEMENT_DISCOUNT(1.91, block) == (
+        "#VALUE! reference must be one row or one column; got 5 rows x 2 columns; "
+        "select the cells of a single row or column"
     )
+
+
+def test_discount_of_a_row_of_closes_equals_the_column():
+    """Closes in a row and in a column give the same discount."""
+    closes = [2.0, 2.01, 2.03, 2.02, 2.09]
+    row = placement.PLACEMENT_DISCOUNT(1.91, [closes], 5.0)
+    column = placement.PLACEMENT_DISCOUNT(1.91, [[c] for c in closes], 5.0)
+    assert row == column == pytest.approx(float(1 - Fraction("1.91") / (sum(map(Fraction, map(str, closes))) / 5)))
 
 
 # --- DILUTION ---------------------------------------------------------------------------
@@ -145,11 +154,18 @@ USES = [
     ids=["fractions", "column", "row", "percent-text", "percentage-points"],
 )
 def test_allocation_of_sensetime_proceeds(weights):
-    """HK$3,247m split 40/30/20/10 gives exact amounts that add up to the gross proceeds."""
+    """HK$3,247m split 40/30/20/10 gives exact amounts that add up to the gross proceeds; a row of weights spills a row."""
     result = placement.ALLOCATE_PROCEEDS(3_247_000_000.0, weights, None, 0)
-    expected = [3_247_000_000 * Fraction(w, 100) for w in (40, 30, 20, 10)]
-    assert result == [[float(e)] for e in expected]
-    assert sum(row[0] for row in result) == 3_247_000_000
+    expected = [float(3_247_000_000 * Fraction(w, 100)) for w in (40, 30, 20, 10)]
+    is_row = len(weights) == 1
+    assert result == ([expected] if is_row else [[e] for e in expected])
+    assert sum(expected) == 3_247_000_000
+
+
+def test_allocation_with_labels_in_a_row_is_a_two_row_table():
+    """Weights and labels in a row give labels across the first row and amounts across the second."""
+    result = placement.ALLOCATE_PROCEEDS(100.0, [[0.5, 0.25, 0.25]], [["a", "b", "c"]], 2.0)
+    assert result == [["a", "b", "c"], [50.0, 25.0, 25.0]]
 
 
 def test_allocation_with_labels_is_a_two_column_table():
@@ -159,10 +175,19 @@ def test_allocation_with_labels_is_a_two_column_table():
     assert [row[1] for row in result] == [1_298_800_000.0, 974_100_000.0, 649_400_000.0, 324_700_000.0]
 
 
-def test_allocation_adds_up_exactly_at_two_decimals_by_default():
-    """100 split three ways is 33.34 / 33.33 / 33.33: exact at the default 2 decimals, not 99.99."""
-    result = placement.ALLOCATE_PROCEEDS(100.0, [1 / 3, 1 / 3, 1 / 3])
-    assert result == [[33.34], [33.33], [33.33]]
+def test_allocation_adds_up_exactly_at_the_given_decimals():
+    """100 split three ways is 33.34 / 33.33 / 33.33 at 2 decimals, not 99.99; 34 / 33 / 33 in whole units."""
+    assert placement.ALLOCATE_PROCEEDS(100.0, [1 / 3, 1 / 3, 1 / 3], None, 2.0) == [[33.34], [33.33], [33.33]]
+    assert placement.ALLOCATE_PROCEEDS(100.0, [1 / 3, 1 / 3, 1 / 3], None, 0.0) == [[34.0], [33.0], [33.0]]
+
+
+def test_allocation_rounds_like_the_deal_file_by_default():
+    """Left out (or blank, as Inputs!decimals may be), decimals is the deal file's default: whole units."""
+    from xl_placement.deal import ProceedsPlan  # noqa: PLC0415 - the deal file's default, read from the model
+
+    assert ProceedsPlan(uses=()).decimals == 0
+    for blank in (None, [[None]], [[""]]):
+        assert placement.ALLOCATE_PROCEEDS(100.0, [1 / 3, 1 / 3, 1 / 3], None, blank) == [[34.0], [33.0], [33.0]]
 
 
 @pytest.mark.parametrize(("total", "expected"), [(10.0, [4.0, 4.0, 2.0]), (11.0, [5.0, 5.0, 1.0])])

@@ -549,8 +549,12 @@ def BENCHMARKED_PRICE(agreement_close: Cell, prior_closes: Cell) -> Any:
 
 @xw.func(category=CATEGORY)
 @xw.arg("benchmarked_price", doc="Benchmarked price (see BENCHMARKED_PRICE).", **_READ)
-@xw.arg("existing_shares", doc="Shares in issue before the issue, excluding treasury shares.", **_READ)
-@xw.arg("new_shares", doc="New shares issued.", **_READ)
+@xw.arg(
+    "existing_shares",
+    doc="Shares in issue before the issue, excluding treasury shares. Note: here existing_shares comes before new_shares (Rule 7.27B's order), the other way round from DILUTION.",
+    **_READ,
+)
+@xw.arg("new_shares", doc="New shares issued (after existing_shares here; first in DILUTION).", **_READ)
 @xw.arg("price", doc="Issue price per share.", **_READ)
 @_cell_function
 def THEORETICAL_DILUTION(
