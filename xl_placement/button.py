@@ -86,8 +86,14 @@ def deal_from_book(book: Any) -> model.Deal:
 
 
 def _reader(found: Any) -> Callable[[], Grid]:
+    """Read a name's cells as rows; an error cell (#N/A) arrives as its text, as openpyxl gives it to the CLI.
+
+    Without ``err_to_str`` xlwings turns an error cell into a blank, and a required
+    figure that failed to calculate would be taken as not given.
+    """
+
     def read() -> Grid:
-        return cast(Grid, found.options(ndim=2).value)
+        return cast(Grid, found.options(ndim=2, err_to_str=True).value)
 
     return read
 
