@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import subprocess
+import sys
 import datetime as dt
 from pathlib import Path
 
@@ -199,3 +201,30 @@ def test_an_error_cell_stops_the_build_with_the_command_lines_message(tmp_path, 
     line = next(line for line in text.splitlines() if line.startswith("market.average_close_5d"))
     assert re.fullmatch(rf"market\.average_close_5d \(cell Inputs!B\d+\) = '{re.escape(error)}': must be a number", line)
     assert line in from_cli
+
+
+def test_main_outside_excel_exits_with_one_line():
+    """`python -c "import placement; placement.main()"` outside Excel ends with one line and exit code 1, no traceback."""
+    run = subprocess.run(
+        [sys.executable, "-c", "import placement; placement.main()"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert run.returncode == 1
+    assert run.stdout == ""
+    assert run.stderr.splitlines() == [button.NOT_FROM_EXCEL]
+    assert "run it from the workbook's Build report button, or use `xl-placement build placement.xlsm`" in run.stderr
+
+
+def test_main_from_runpython_builds_the_calling_workbook(tmp_path, written, monkeypatch):
+    """With RunPython's --from_xl=1 argument, main() builds the report of xlwings' calling book."""
+    import xlwings as xw  # noqa: PLC0415 - only this test needs xlwings' Book
+
+    book = FakeBook(tmp_path / "Deal.xlsm")
+    monkeypatch.setattr(sys, "argv", ["-c", "--wb=Deal.xlsm", "--from_xl=1", "--hwnd=1"])
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda _cls: book))
+    button.main()
+    assert [path for _, path, _ in written] == [tmp_path / "Deal report.xlsx"]
