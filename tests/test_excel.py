@@ -100,7 +100,11 @@ def test_discount_of_a_row_of_closes_equals_the_column():
     closes = [2.0, 2.01, 2.03, 2.02, 2.09]
     row = placement.PLACEMENT_DISCOUNT(1.91, [closes], 5.0)
     column = placement.PLACEMENT_DISCOUNT(1.91, [[c] for c in closes], 5.0)
-    assert row == column == pytest.approx(float(1 - Fraction("1.91") / (sum(map(Fraction, map(str, closes))) / 5)))
+    assert (
+        row
+        == column
+        == pytest.approx(float(1 - Fraction("1.91") / (sum(map(Fraction, map(str, closes))) / 5)))
+    )
 
 
 # --- DILUTION ---------------------------------------------------------------------------
@@ -187,7 +191,11 @@ def test_allocation_rounds_like_the_deal_file_by_default():
 
     assert ProceedsPlan(uses=()).decimals == 0
     for blank in (None, [[None]], [[""]]):
-        assert placement.ALLOCATE_PROCEEDS(100.0, [1 / 3, 1 / 3, 1 / 3], None, blank) == [[34.0], [33.0], [33.0]]
+        assert placement.ALLOCATE_PROCEEDS(100.0, [1 / 3, 1 / 3, 1 / 3], None, blank) == [
+            [34.0],
+            [33.0],
+            [33.0],
+        ]
 
 
 @pytest.mark.parametrize(("total", "expected"), [(10.0, [4.0, 4.0, 2.0]), (11.0, [5.0, 5.0, 1.0])])

@@ -60,7 +60,11 @@ def test_check_texts_speak_of_the_functions_own_arguments(exchange, mandate):
 @pytest.mark.parametrize(
     ("limit", "used", "message"),
     [
-        (8e9, 9e9, "#VALUE! mandate_used cannot exceed mandate_limit (8000000000), got 9000000000; correct one of them"),
+        (
+            8e9,
+            9e9,
+            "#VALUE! mandate_used cannot exceed mandate_limit (8000000000), got 9000000000; correct one of them",
+        ),
         (None, 1e6, "#VALUE! mandate_used needs mandate_limit as well, got 1000000"),
     ],
 )

@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from xlwings_windows import COM_ERRORS, ComRange, windows_xlwings
 
 
@@ -41,9 +43,10 @@ def block(rows):
 
 def message(result):
     """The one cell a message fills (xlwings' writer hands every result back as rows)."""
-    assert isinstance(result, list) and len(result) == 1 and len(result[0]) == 1, result
-    text = result[0][0]
-    assert isinstance(text, str) and text.startswith("#VALUE! "), text
+    assert isinstance(result, list), result
+    [[text]] = result
+    assert isinstance(text, str), text
+    assert text.startswith("#VALUE! "), text
     return text
 
 
@@ -174,7 +177,9 @@ def test_an_error_cell_in_a_number_argument_is_named(xl):
 
 def test_mandate_used_above_the_limit_is_refused(xl):
     """9bn shares used of an 8bn mandate is refused, naming both arguments with the numbers as Excel shows them."""
-    result = xl.call("PLACEMENT_CHECK", "HKEX", 1.91, 1.7e9, 4.0424038e10, 2.09, 2.021, "general", 6.0, 8e9, 9e9)
+    result = xl.call(
+        "PLACEMENT_CHECK", "HKEX", 1.91, 1.7e9, 4.0424038e10, 2.09, 2.021, "general", 6.0, 8e9, 9e9
+    )
     assert message(result) == (
         "#VALUE! mandate_used cannot exceed mandate_limit (8000000000), got 9000000000; correct one of them"
     )
@@ -219,7 +224,37 @@ def test_allocation_rounds_to_whole_units_unless_told(xl):
 
 def test_theoretical_dilution_keeps_its_order_and_says_so(xl):
     """THEORETICAL_DILUTION takes existing before new (Rule 7.27B's formula order); its help says DILUTION's is the other way."""
-    assert xl.call("THEORETICAL_DILUTION", 1.0, 100.0, 50.0, 0.75) == [[pytest.approx(float(Fraction(1, 12)))]]
+    assert xl.call("THEORETICAL_DILUTION", 1.0, 100.0, 50.0, 0.75) == [
+        [pytest.approx(float(Fraction(1, 12)))]
+    ]
     helps = {a["name"]: a["doc"] for a in xl.module.THEORETICAL_DILUTION.__xlfunc__["args"]}
     assert "before new_shares" in helps["existing_shares"]
     assert "DILUTION" in helps["existing_shares"]
+
+
+# --- Properties ------------------------------------------------------------------------------
+
+_weights = st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size=80).filter(any)
+
+
+@settings(max_examples=60, deadline=None)
+@given(points=_weights, amount=st.integers(min_value=0, max_value=10**12))
+def test_a_row_of_weights_gives_the_column_result_transposed(xl, points, amount):
+    """Property: the same weights in a row and in a column give the same amounts, laid out the same way, adding up exactly."""
+    total = sum(points)
+    weights = [p / total for p in points]  # fractions as Excel would hold them (doubles)
+    down = xl.call("ALLOCATE_PROCEEDS", float(amount), column(*weights))
+    across = xl.call("ALLOCATE_PROCEEDS", float(amount), row(*weights))
+    if isinstance(down[0][0], str):  # the doubles may miss 100% by more than the tolerance
+        assert across == down
+        return
+    assert across == [[cell[0] for cell in down]]
+    assert sum(Fraction(a) for a in across[0] if a != "") == amount
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.integers(min_value=2, max_value=70), columns=st.integers(min_value=2, max_value=5))
+def test_any_block_is_refused_where_a_list_is_expected(xl, rows, columns):
+    """Property: any block of two or more rows and columns of closes is refused with its shape, never averaged."""
+    cells = block([[2.0] * columns] * rows)
+    assert f"got {rows} rows x {columns} columns" in message(xl.call("PLACEMENT_DISCOUNT", 1.91, cells))

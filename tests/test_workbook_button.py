@@ -10,15 +10,14 @@ the Windows engine's value cleaning (tests/xlwings_windows.py).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 import subprocess
 import sys
-import datetime as dt
 from pathlib import Path
 
 import openpyxl
 import pytest
-
 from xlwings_windows import COM_ERRORS, ComRange, com_value, windows_engine, xlwings_range
 
 from xl_placement import button, cli
@@ -30,7 +29,6 @@ COMMITTED = ROOT / "placement.xlsm"
 
 
 ENGINE = windows_engine()
-ERROR_TEXTS = {text: code for text, code in COM_ERRORS.items()}
 
 
 def _Range(sheet, ref):  # noqa: N802 - stands where xlwings' Range class would be called
@@ -49,8 +47,8 @@ def _as_excel(value):
         return float(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime.combine(value, dt.time())
-    if isinstance(value, str) and value in ERROR_TEXTS:
-        return ERROR_TEXTS[value]
+    if isinstance(value, str) and value in COM_ERRORS:
+        return COM_ERRORS[value]
     return value
 
 
@@ -199,7 +197,9 @@ def test_an_error_cell_stops_the_build_with_the_command_lines_message(tmp_path, 
     assert cli.main(["build", str(saved), "-o", str(tmp_path / "cli.xlsx")]) != 0
     from_cli = capsys.readouterr().err
     line = next(line for line in text.splitlines() if line.startswith("market.average_close_5d"))
-    assert re.fullmatch(rf"market\.average_close_5d \(cell Inputs!B\d+\) = '{re.escape(error)}': must be a number", line)
+    assert re.fullmatch(
+        rf"market\.average_close_5d \(cell Inputs!B\d+\) = '{re.escape(error)}': must be a number", line
+    )
     assert line in from_cli
 
 
@@ -216,7 +216,10 @@ def test_main_outside_excel_exits_with_one_line():
     assert run.returncode == 1
     assert run.stdout == ""
     assert run.stderr.splitlines() == [button.NOT_FROM_EXCEL]
-    assert "run it from the workbook's Build report button, or use `xl-placement build placement.xlsm`" in run.stderr
+    assert (
+        "run it from the workbook's Build report button, or use `xl-placement build placement.xlsm`"
+        in run.stderr
+    )
 
 
 def test_main_from_runpython_builds_the_calling_workbook(tmp_path, written, monkeypatch):

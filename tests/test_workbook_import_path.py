@@ -88,7 +88,9 @@ def test_xlwings_vba_passes_that_setting_to_python():
 
 def test_the_button_runs_the_installed_module_not_the_stray_one(downloads):
     """With the workbook's setting and the button's command, the installed placement runs (its outside-Excel line)."""
-    run = _run_as_runpython(downloads, _conf_sheet_settings()["ADD_WORKBOOK_TO_PYTHONPATH"], _button_command())
+    run = _run_as_runpython(
+        downloads, _conf_sheet_settings()["ADD_WORKBOOK_TO_PYTHONPATH"], _button_command()
+    )
     assert "STRAY" not in run.stdout
     assert run.stderr.strip().splitlines() == [button.NOT_FROM_EXCEL]
 

@@ -43,7 +43,12 @@ COM_ERRORS |= {"#N/A": 2042, "#SPILL!": 2045, "#CALC!": 2050}
 COM_ERRORS = {text: number + 0x800A0000 - 2**32 for text, number in COM_ERRORS.items()}
 MISSING = -2147352572  # what VBA passes for an optional argument left out (DISP_E_PARAMNOTFOUND)
 
-_WINDOWS_NAMES = ("cell_errors", "_clean_value_data_element", "_com_time_to_datetime", "_datetime_to_com_time")
+_WINDOWS_NAMES = (
+    "cell_errors",
+    "_clean_value_data_element",
+    "_com_time_to_datetime",
+    "_datetime_to_com_time",
+)
 
 
 def windows_engine() -> Any:
@@ -99,7 +104,9 @@ class _RangeImpl:
     def __init__(self, xl: ComRange | None = None, engine: Any = None) -> None:
         self.xl = xl
         app = types.SimpleNamespace(engine=engine, pid=0)
-        self.sheet = types.SimpleNamespace(book=types.SimpleNamespace(app=app), name=getattr(xl, "sheet_name", ""))
+        self.sheet = types.SimpleNamespace(
+            book=types.SimpleNamespace(app=app), name=getattr(xl, "sheet_name", "")
+        )
         self.options: dict[str, Any] = {}
 
     @property

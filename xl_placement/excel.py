@@ -97,15 +97,19 @@ def _shown(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float | Decimal):
         return _number_shown(value)
-    if isinstance(value, dt.datetime):
-        return f"the date {value:%Y-%m-%d}" + ("" if value.time() == dt.time(0) else f" {value:%H:%M:%S}")
     if isinstance(value, dt.date):
-        return f"the date {value:%Y-%m-%d}"
+        return _date_shown(value)
     if isinstance(value, str):
         # Escaped first, then shortened: an escape such as \U0001f600 must not make it longer.
         text = value.encode("unicode_escape").decode("ascii")
         return "'" + (text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "...") + "'"
     return str(value)
+
+
+def _date_shown(value: dt.date) -> str:
+    """A date (and its time, if any) as ``the date 2025-01-01``."""
+    time = value.time() if isinstance(value, dt.datetime) else dt.time(0)
+    return f"the date {value:%Y-%m-%d}" + ("" if time == dt.time(0) else f" {time:%H:%M:%S}")
 
 
 def _number_shown(value: float | Decimal) -> str:
@@ -334,23 +338,25 @@ def DILUTION(new_shares: Cell, existing_shares: Cell, basis: Cell = None) -> Any
     **_READ,
 )
 @xw.arg(
-    "decimals", doc="Optional: digits after the point of each amount (default 0, whole units, as in the deal file; 2 for cents).",
+    "decimals",
+    doc="Optional: digits after the point of each amount (default 0, whole units, as in the deal file; 2 for cents).",
     **_READ,
 )
 @_cell_function
 def ALLOCATE_PROCEEDS(amount: Cell, weights: Cell, labels: Cell = None, decimals: Cell = None) -> Any:
-    """Split an amount by weights into amounts that add up to it exactly at the given decimals (largest remainder). Spills one row per weight."""
+    """Split an amount by weights into amounts that add up to it exactly at the given decimals (largest remainder). Spills one amount per weight, as the weights lie (a column or a row)."""
     total = _parse("amount", amount, fields.non_negative)
     places = _decimals(decimals)
     raw, is_row = _line("weights", weights)
     names = None if labels is None else _labels(labels, len(raw))
-    amounts = _fast_allocation(total, raw, places)
-    if amounts is None:
-        amounts = _allocation(total, raw, places)
+    fast = _fast_allocation(total, raw, places)
+    amounts: list[float | str] = _allocation(total, raw, places) if fast is None else list(fast)
     # Follow the weights: a column of weights spills a column (label, amount per row), a row a row.
-    rows: list[Row] = [[value] for value in amounts] if names is None else [
-        [name, value] for name, value in zip(names, amounts, strict=False)
-    ]
+    rows: list[Row] = (
+        [[value] for value in amounts]
+        if names is None
+        else [[name, value] for name, value in zip(names, amounts, strict=False)]
+    )
     return [list(line) for line in zip(*rows, strict=True)] if is_row else rows
 
 
@@ -465,7 +471,9 @@ def _label(name: str, value: object) -> str:
         return _shown(float(value))
     if not fix and isinstance(value, str):
         return value
-    raise InputError(f"{name} must be text or a number, got {_shown(value)}; {fix or 'type the label as text'}")
+    raise InputError(
+        f"{name} must be text or a number, got {_shown(value)}; {fix or 'type the label as text'}"
+    )
 
 
 PROCEEDS_LABELS = (

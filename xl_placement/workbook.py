@@ -539,7 +539,7 @@ CONF_NOTES = (
 def _write_conf(book: Any) -> None:
     sheet = book.add_worksheet(CONF_SHEET)
     sheet.set_vba_name("Sheet2")
-    sheet.set_column(0, 0, 22)
+    sheet.set_column(0, 0, 32)  # fits ADD_WORKBOOK_TO_PYTHONPATH
     sheet.set_column(1, 1, 18)
     for row, (key, value) in enumerate(CONF_SETTINGS):
         sheet.write_string(row, 0, key)
