@@ -1,9 +1,12 @@
 """The Excel functions: thin adapters from cells to the calculation core, through xlwings.
 
 Each function converts what Excel hands over once, at the edge (a cell, a range
-in a row or a column, a block, blanks, numbers that arrive as floats, numeric
-text such as "1,700,000,000" or "8.6%"), calls the core, and shapes the result
-for the sheet: a float, or a list of rows that spills natively.
+in a row or a column, blanks, numbers that arrive as floats, numeric text such as
+"1,700,000,000" or "8.6%", error cells), calls the core, and shapes the result
+for the sheet: a float, or a list of rows that spills natively. Every argument is
+read as a list of rows (xlwings' ``ndim=2``), so a row of cells is told from a
+column (a list result follows its input's orientation) and a block where a list is
+expected is refused instead of being read as one long list.
 
 What Excel shows for a function comes from the decorator metadata that xlwings
 reads on "Import Functions": the docstring (one line, at most 255 characters) is
