@@ -159,16 +159,20 @@ def _line(name: str, value: Cell) -> tuple[list[Any], bool]:
     Raises:
         InputError: a block of two or more rows and columns.
     """
-    grid = _grid(value)
-    rows, columns = _size(grid)
-    if rows > 1 and columns > 1:
+    if not isinstance(value, list | tuple) or not value:
+        return [value] if not isinstance(value, list | tuple) else [], False
+    if not all(isinstance(row, list | tuple) for row in value):
+        return list(value), False  # a flat list: a column (see _grid)
+    if len(value) == 1:
+        cells = list(value[0])
+        return cells, len(cells) > 1
+    columns = max(map(len, value))
+    if columns > 1:
         raise InputError(
-            f"{name} must be one row or one column; got {_shape(rows, columns)}; "
+            f"{name} must be one row or one column; got {_shape(len(value), columns)}; "
             "select the cells of a single row or column"
         )
-    if rows == 1:
-        return list(grid[0]), columns > 1
-    return [row[0] if row else None for row in grid], False
+    return [row[0] if row else None for row in value], False
 
 
 def _cells(name: str, value: Cell) -> list[Any]:
@@ -178,6 +182,8 @@ def _cells(name: str, value: Cell) -> list[Any]:
 
 def _single(name: str, value: Cell) -> object:
     """The value of an argument that takes one cell (a one-cell range counts as its cell)."""
+    if not isinstance(value, list | tuple):
+        return value  # the common case, once per cell of a range: kept fast
     grid = _grid(value)
     rows, columns = _size(grid)
     if rows * columns != 1 or len(grid[0]) != 1:
