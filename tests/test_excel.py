@@ -449,3 +449,24 @@ def test_numbers_too_large_for_excel_are_refused():
 def test_formula_results_with_16_digits_are_read_at_excel_precision():
     """A weight of =1/3 (0.3333333333333333 as a double) is read as Excel holds it, 15 digits."""
     assert placement.ALLOCATE_PROCEEDS(90.0, [1 / 3, 2 / 3], None, 0) == [[30.0], [60.0]]
+
+
+_excel_prices = st.floats(min_value=0.001, max_value=1e6, allow_nan=False).map(lambda x: float(f"{x:.4g}"))
+_excel_volumes = st.one_of(st.just(0.0), st.integers(min_value=1, max_value=10**12).map(float))
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs=st.lists(st.tuples(_excel_prices, _excel_volumes), min_size=64, max_size=300))
+def test_vwap_of_a_large_range_equals_the_cell_by_cell_result(pairs):
+    """Property: a large range of numbers (the exact integer path) gives the same VWAP as the cell-by-cell path.
+
+    A trailing row blank in both ranges is skipped, but sends the ranges cell by cell.
+    """
+    prices = [[p] for p, _ in pairs]
+    volumes = [[v] for _, v in pairs]
+    fast = placement.VWAP(prices, volumes)
+    cell_by_cell = placement.VWAP([*prices, [None]], [*volumes, [None]])
+    assert fast == cell_by_cell
+    if isinstance(fast, float):
+        exact = sum(Fraction(p) * Fraction(v) for p, v in pairs) / sum(Fraction(v) for _, v in pairs)
+        assert fast == pytest.approx(float(exact), rel=1e-15)

@@ -26,7 +26,7 @@ import functools
 import math
 import re
 from collections.abc import Callable
-from decimal import Decimal, getcontext
+from decimal import Decimal, getcontext, localcontext
 from typing import Any, TypeVar
 
 import xlwings as xw
@@ -38,6 +38,7 @@ from xl_placement.deal import ALLOCATION_DECIMALS, Deal
 from xl_placement.dealfile import SHARE_TOLERANCE, deal_from_mapping
 from xl_placement.errors import MISSING, CostsExceedGrossError, DealError, InputError, Problem
 from xl_placement.figures import compute
+from xl_placement.money import PRECISION
 from xl_placement.proceeds import allocate_proceeds
 from xl_placement.proceeds import proceeds as placing_proceeds
 
@@ -445,6 +446,32 @@ def _fast_allocation(total: Decimal, weights: Cell, places: int) -> list[float] 
     return ranges.as_floats(units, places)
 
 
+def _fast_vwap(prices: list[Any], volumes: list[Any]) -> Decimal | None:
+    """VWAP of large ranges of numbers by ``ranges``, exactly as ``prices.vwap`` computes it, or None.
+
+    None sends the ranges cell by cell (blank, text, zero-price, tiny or large cells), which
+    also words any error. The turnover and the volumes are added exactly in integers; the
+    volumes only when the core's sum at the current precision would not round either.
+    """
+    price_cells, volume_cells = _fast_cells(prices), _fast_cells(volumes)
+    if price_cells is None or volume_cells is None:
+        return None
+    price_parts, volume_parts = ranges.decimal_parts(price_cells), ranges.decimal_parts(volume_cells)
+    if price_parts is None or volume_parts is None or 0 in price_parts[0]:
+        return None
+    total_volume = ranges.exact_sum(*ranges.common_scale(volume_parts), getcontext().prec)
+    products = (
+        [kp * kv for kp, kv in zip(price_parts[0], volume_parts[0], strict=True)],
+        [sp + sv for sp, sv in zip(price_parts[1], volume_parts[1], strict=True)],
+    )
+    turnover = ranges.exact_sum(*ranges.common_scale(products), PRECISION)
+    if total_volume is None or not total_volume or turnover is None:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return turnover / total_volume
+
+
 def _weights(cells: dict[int, object]) -> list[Decimal]:
     """Weights as fractions: percentages when any plain number is above 1; the sum must be 100%."""
     values = []
@@ -606,6 +633,9 @@ def VWAP(prices: Cell, volumes: Cell) -> Any:
     ]
     if not pairs:
         raise InputError("prices has no values; select the cells that hold them")
+    fast = _fast_vwap(price_cells, volume_cells)
+    if fast is not None:
+        return _to_excel(fast)
     p_values = [_parse(_cell_name("prices", i), p, fields.positive) for i, p, _ in pairs]
     v_values = [_parse(_cell_name("volumes", i), v, fields.non_negative) for i, _, v in pairs]
     return _to_excel(market.vwap(p_values, v_values))
