@@ -103,9 +103,7 @@ def test_readme_proceeds_figures_are_what_placement_proceeds_returns():
     demo = dict(evaluate("=PLACEMENT_PROCEEDS(B5, B2, 0, 0, B7)"))
     assert f"gross and net **{demo['Gross proceeds']:,.0f}**" in SECTION
     assert demo["Net proceeds"] == demo["Gross proceeds"]
-    usd = demo["Gross proceeds in quote currency"]
-    assert f"**{usd:,.2f}** in USD shown to the cent (the cell holds\n{usd!r}, unrounded" in SECTION
-    assert usd != round(usd, 2)  # the page says the quote-currency amounts are not rounded
+    assert f"**{demo['Gross proceeds in quote currency']:,.2f}** in USD" in SECTION
     byd = dict(evaluate("=PLACEMENT_PROCEEDS(129800000, 335.2, 0, 126000000)"))
     assert f"gives gross {byd['Gross proceeds']:,.0f} and net {byd['Net proceeds']:,.0f}" in SECTION
 
@@ -119,14 +117,17 @@ def test_readme_check_table_is_what_placement_check_spills():
 
 
 def test_proceeds_rounding_is_what_the_page_says():
-    """Money amounts come back rounded half up to the cent; the net price per share is not rounded."""
-    assert "net proceeds are rounded half up to\nthe cent" in SECTION
-    rows = dict(evaluate("=PLACEMENT_PROCEEDS(1000, 1.005, 0.025, 0.335)"))
+    """Every amount, the quote-currency ones too, comes back rounded half up to the cent; the net price per share is not."""
+    assert "Amounts, the quote-currency ones too, are rounded half up to the cent" in SECTION
+    assert "the net price per share is not rounded" in SECTION
+    rows = dict(evaluate("=PLACEMENT_PROCEEDS(1000, 1.005, 0.025, 0.335, 7.8203)"))
     assert rows["Gross proceeds"] == 1005.0
     assert rows["Commission"] == 25.13  # 25.125 rounded half up
     assert rows["Other costs"] == 0.34  # 0.335 rounded half up
     assert rows["Net proceeds"] == 979.53
     assert rows["Net price per share"] == 0.97953
+    assert rows["Gross proceeds in quote currency"] == 128.51  # 1005 / 7.8203 = 128.5116...
+    assert rows["Net proceeds in quote currency"] == 125.25  # 979.53 / 7.8203 = 125.2548...
 
 
 README_TABLE = [
