@@ -91,7 +91,7 @@ def test_input_cells_are_blue_with_a_note_naming_unit_and_field(book):
 
 
 def test_tables_hold_the_documented_number_of_rows(book):
-    """The history, uses and shareholders tables span 60, 12 and 12 rows, as the README says."""
+    """The history, uses and shareholders tables span 60, 12 and 12 rows, as docs/workbook.md says."""
     for table, specs in f.TABLES.items():
         for spec in specs:
             _, ref = next(iter(book.defined_names[defined_name(f"{table}.{spec.name}")].destinations))
