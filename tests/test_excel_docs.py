@@ -144,3 +144,22 @@ def test_readme_table_is_what_the_functions_return(formula, printed, published):
     value = evaluate(formula)
     assert shown(value, printed) == printed
     assert shown(value, published) == published
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: placement.PLACEMENT_DISCOUNT(-1, 2.09), "#VALUE! price must be a positive number, got -1"),
+        (
+            lambda: placement.ALLOCATE_PROCEEDS(100, [[0.5], [0.45]]),
+            "#VALUE! weights add up to 95%, not 100%; correct them so they total 100%",
+        ),
+    ],
+)
+def test_error_messages_quoted_in_the_docs_are_what_a_cell_shows(call, message):
+    """The #VALUE! lines quoted in the README and on the functions page are the functions' own messages."""
+    assert call() == message
+    flat = " ".join(SECTION.split())
+    assert message in flat
+    if "price" in message:
+        assert message in " ".join(README_SECTION.split())
