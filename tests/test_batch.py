@@ -10,9 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from xl_placement.checks import PASSED
 from xl_placement.batch import (
-    FAILED,
-    PASSED,
+    ERROR,
     Job,
     Outcome,
     ProgressBar,
@@ -164,7 +164,7 @@ def test_csv_rows_become_jobs_with_row_numbers(tmp_path: Path) -> None:
     )
     jobs, failed = read_jobs(source, tmp_path / "out")
     assert [(j.row, j.report.name) for j in jobs] == [(2, "row2-0020.xlsx")]
-    assert [(o.row, o.status) for o in failed] == [(4, FAILED)]
+    assert [(o.row, o.status) for o in failed] == [(4, ERROR)]
     assert failed[0].error.startswith(f"{source} row 4: row = '15 cells'")
 
 
@@ -261,7 +261,7 @@ OUTCOMES = [
             "new_shares": Decimal(5),
         },
     ),
-    Outcome("deals.csv row 3", 3, FAILED, error="deals.csv row 3: issuer.name = '+SUM(1)': bad\nsecond line"),
+    Outcome("deals.csv row 3", 3, ERROR, error="deals.csv row 3: issuer.name = '+SUM(1)': bad\nsecond line"),
 ]
 
 
@@ -274,7 +274,7 @@ def test_summary_csv_defuses_formula_text() -> None:
     assert first["issuer"] == "'=cmd|' /C calc'!A0"
     assert first["stock code"] == "0020"
     assert first["discount to last close"] == "-0.011"
-    assert second["status"] == "failed"
+    assert second["status"] == "error"
     assert second["error"] == "deals.csv row 3: issuer.name = '+SUM(1)': bad; second line"
 
 
@@ -311,7 +311,7 @@ def test_progress_bar_only_on_a_terminal() -> None:
     bar = ProgressBar(tty, width=10)
     bar(OUTCOMES[0], 1, 2)
     bar(OUTCOMES[1], 2, 2)
-    assert tty.getvalue() == "\r[#####-----] 1/2 deals\r[##########] 2/2 deals, 1 failed\n"
+    assert tty.getvalue() == "\r[#####-----] 1/2 deals\r[##########] 2/2 deals, 1 not built\n"
 
 
 def demo_job(tmp_path: Path, column: str, value: str, *, row: int = 7) -> Job:
@@ -358,7 +358,7 @@ def test_bad_rows_fail_alone_with_a_clear_reason(
 ) -> None:
     """Each hostile cell fails its row with a message naming the row, the column and the fix; nothing is written."""
     outcome = run_job(demo_job(tmp_path, column, value))
-    assert outcome.status == FAILED
+    assert outcome.status == ERROR
     assert outcome.error.startswith("deals.csv row 7: ")
     assert message in outcome.error
     assert "Traceback" not in outcome.error
@@ -379,7 +379,7 @@ def test_history_out_of_order_names_the_row(tmp_path: Path) -> None:
     cells = [*DEMO_ROW, "2025-06-03", "2.1", "2025-06-02", "2.0"]
     job = Job("deals.csv row 2", 2, row_mapping(parse_header(header), cells), None, tmp_path / "r.xlsx")
     outcome = run_job(job)
-    assert outcome.status == FAILED
+    assert outcome.status == ERROR
     assert outcome.error.startswith("deals.csv row 2: market.history.1.date = ")
     assert "2025-06-02" in outcome.error
     assert "must be after the previous row's 2025-06-03" in outcome.error
@@ -393,7 +393,7 @@ def test_a_bug_in_one_deal_is_contained(tmp_path: Path, monkeypatch: pytest.Monk
 
     monkeypatch.setattr("xl_placement.api.compute", broken)
     outcome = run_job(demo_job(tmp_path, "issuer.name", "X"))
-    assert outcome.status == FAILED
+    assert outcome.status == ERROR
     assert outcome.error == "deals.csv row 7: internal error (ZeroDivisionError: boom); please report it"
     assert "Traceback (most recent call last)" in outcome.trace
 
@@ -450,7 +450,7 @@ def test_existing_report_fails_fast(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     job = demo_job(tmp_path, "issuer.name", "X")
     job.report.write_bytes(b"keep")
     outcome = run_job(job)
-    assert outcome.status == FAILED
+    assert outcome.status == ERROR
     assert (
         outcome.error
         == f"deals.csv row 7: {job.report} already exists; use --force to replace it (or choose another output path)"

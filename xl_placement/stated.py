@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from xl_placement import fields
 from xl_placement.deal import StatedFigure
@@ -300,6 +300,18 @@ def check_stated(figures: Figures, key: str, figure: Published) -> StatedCheck:
     spec = _spec(figures, key)
     prefix = _prefix(figures, key, figure)
     precision = "to " + _precision_text(figure, prefix)
+    if spec is None:  # only reachable by building a Deal directly: the deal file refuses the key
+        return StatedCheck(
+            key,
+            key,
+            figure.text,
+            precision,
+            None,
+            "cannot be computed: not a figure xl-placement computes",
+            DIFFERS,
+            figure.value,
+            figure.quantum,
+        )
     computed = spec.compute(figures)
     if computed is None:
         return StatedCheck(
@@ -313,7 +325,13 @@ def check_stated(figures: Figures, key: str, figure: Published) -> StatedCheck:
             figure.value,
             figure.quantum,
         )
-    rounded = round_to(computed, figure.quantum)
+    try:
+        rounded = round_to(computed, figure.quantum)
+    except InvalidOperation:  # a stated figure with more digits than PRECISION can compare
+        text = f"cannot be compared: {figure.text} has more decimal places than the comparison allows"
+        return StatedCheck(
+            key, spec.label, figure.text, precision, computed, text, DIFFERS, figure.value, figure.quantum
+        )
     places = _places(figure.quantum, figure.unit) + 1
     if spec.kind == "amount" and figure.unit == "":
         places = max(places, 2)
@@ -394,7 +412,7 @@ def _same(shown: str, full: str) -> bool:
     return "%" not in shown and shown[-1:].isdigit() and digits(shown) == digits(full)
 
 
-def _spec(figures: Figures, key: str) -> _Spec:
+def _spec(figures: Figures, key: str) -> _Spec | None:
     deal = figures.deal
     quote = deal.fx.quote_currency if deal.fx else "the quote currency"
     matched = fields.match_pattern(key, fields.STATED_KEYS)
@@ -470,8 +488,7 @@ def _spec(figures: Figures, key: str) -> _Spec:
             no_benchmark,
         ),
     }
-    # Keys are validated when the deal is read, so every key has a spec.
-    return specs[key]
+    return specs.get(key)
 
 
 def _reference(ref_key: str, label: str, missing: str) -> _Spec:
