@@ -10,7 +10,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xl_placement.checks import PASSED
 from xl_placement.batch import (
     ERROR,
     Job,
@@ -24,6 +23,7 @@ from xl_placement.batch import (
     summary_csv,
     summary_xlsx,
 )
+from xl_placement.checks import PASSED
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import DealError, InputError
 from xl_placement.figures import compute

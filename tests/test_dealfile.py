@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xl_placement.dealfile import MAX_DEAL_FILE_BYTES, deal_from_mapping, load_deal
-from xl_placement.stated import parse_published
 from xl_placement.errors import DealError, InputError
 from xl_placement.fields import MAX_ROWS, SECTIONS, STATED_KEYS
+from xl_placement.stated import parse_published
 
 D = Decimal
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -418,7 +418,7 @@ CASES: list[tuple[str, object, str]] = [
     (
         "stated.discount_to_last_close",
         "HK$8.6m",
-        "stated.discount_to_last_close = 'HK$8.6m': is a rate: write it as a percentage like \"8.6%\", not \"HK$8.6m\"",
+        'stated.discount_to_last_close = \'HK$8.6m\': is a rate: write it as a percentage like "8.6%", not "HK$8.6m"',
     ),
     (
         "issuer.stock_code",
@@ -538,7 +538,7 @@ CASES: list[tuple[str, object, str]] = [
         "stated.percent_of_enlarged",
         "roughly four per cent",
         "stated.percent_of_enlarged = 'roughly four per cent': must be a percentage like \"8.6%\" or "
-        "\"approximately 8.6%\", or a fraction like 0.086",
+        '"approximately 8.6%", or a fraction like 0.086',
     ),
     # tables
     (

@@ -163,9 +163,9 @@ def test_fractions_and_percentages():
         fields.rate("100%")
     with pytest.raises(fields.Invalid, match="from 0 to 1"):
         fields.share("101%")
-    with pytest.raises(fields.Invalid, match='a rate above 1 needs a percent sign; did you mean "1.01%"'):
+    with pytest.raises(fields.Invalid, match=r'a rate above 1 needs a percent sign; did you mean "1\.01%"'):
         fields.share(1.01)
-    with pytest.raises(fields.Invalid, match='did you mean "2.5%"'):
+    with pytest.raises(fields.Invalid, match=r'did you mean "2\.5%"'):
         fields.rate("2.5")
     with pytest.raises(fields.Invalid, match="more than 15 significant digits"):
         fields.fraction("8.1234567890123456%")

@@ -186,3 +186,79 @@ def test_mismatch_fails_the_report() -> None:
     checks = report_of(data)
     assert not checks.passed
     assert checks.mismatches == checks.stated
+
+
+# --- parse_published: the announcement forms ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "quantum"),
+    [
+        ("HK$3,150 million", "amount", "3150000000", "1000000"),
+        ("3,150m", "amount", "3150000000", "1000000"),
+        ("HK$3.15bn", "amount", "3150000000", "10000000"),
+        ("US$415.2 million", "amount", "415200000", "100000"),
+        ("approximately HK$1.49", "price", "1.49", "0.01"),
+        ("~8.6%", "percent", "0.086", "0.001"),
+        ("about 8.6%", "percent", "0.086", "0.001"),
+        ("8.6 per cent", "percent", "0.086", "0.001"),
+        ("HKD 3,150m", "amount", "3150000000", "1000000"),
+        ("RMB 12.5 billion", "amount", "12500000000", "100000000"),
+        ("5.7c", "price", "0.057", "0.001"),
+        ("-1.1%", "percent", "-0.011", "0.001"),
+        ("3,250,000,000", "amount", "3250000000", "1"),
+        ("0.0860", "percent", "0.086", "0.0001"),
+        # precedents as published (shared/precedents-hk.csv)
+        ("8.63%", "percent", "0.0863", "0.0001"),
+        ("HK$11,662.0m", "amount", "11662000000", "100000"),
+        ("HK$6.48bn", "amount", "6480000000", "10000000"),
+        ("HK$4,030.13m", "amount", "4030130000", "10000"),
+    ],
+)
+def test_announcement_forms_give_value_and_shown_precision(
+    text: str, kind: str, value: str, quantum: str
+) -> None:
+    """Each form gives its value and the step of its last shown digit in the unit shown; the text is kept."""
+    figure = parse_published(text, kind=kind)
+    assert (figure.value, figure.quantum, figure.text) == (Decimal(value), Decimal(quantum), text)
+
+
+def test_a_bare_number_is_exact_at_its_own_decimals() -> None:
+    """A TOML/JSON number is exact: 3_250_000_000 to the unit, 1.91 to the cent, never "to its last non-zero digit"."""
+    assert parse_published(3_250_000_000, kind="amount").quantum == 1
+    assert parse_published(Decimal("1.910"), kind="price").quantum == Decimal("0.001")
+    assert parse_published(0.086, kind="percent").quantum == Decimal("0.001")
+
+
+def test_a_symbol_of_another_currency_is_refused_naming_the_field() -> None:
+    """ "US$415.2 million" for an HKD figure is refused; given a field name, the message starts with it."""
+    with pytest.raises(
+        ValueError, match=r'^gross_proceeds = "US\$415.2 million": is written in US\$ \(USD\), but'
+    ):
+        parse_published("US$415.2 million", kind="amount", currency="HKD", field="gross_proceeds")
+    assert parse_published("US$415.2 million", kind="amount", currency="USD").currency == "USD"
+    assert parse_published("$415.2m", kind="amount", currency="SGD").currency == "SGD"  # a local "$"
+    assert parse_published("HK$3.15bn", kind="amount").currency == "HKD"  # no currency given: any symbol
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "message"),
+    [
+        (8.15, "percent", 'a rate above 1 needs a percent sign; did you mean "8.15%"?'),
+        ("8.15", "percent", 'a rate above 1 needs a percent sign; did you mean "8.15%"?'),
+        ("HK$3.15bn", "percent", 'is a rate: write it as a percentage like "8.6%"'),
+        ("8.6%", "amount", "is money, not a rate"),
+        ("HK$1.49bn", "price", "is a price per share"),
+        ("5.7c", "amount", "cents are for prices"),
+        ("three billion", "amount", 'must be an amount like "HK$3,150 million"'),
+        (True, "amount", 'must be an amount like "HK$3,150 million"'),
+        ("", "percent", "must not be empty"),
+        ("HK$1234567890123456", "amount", "significant digits"),
+    ],
+)
+def test_figures_that_cannot_be_read_are_refused_with_the_form_to_use(
+    value: object, kind: str, message: str
+) -> None:
+    """A rate above 1 without %, a unit or symbol its kind cannot have, or unreadable text: refused with the fix."""
+    with pytest.raises(ValueError, match=message.replace("$", r"\$").replace("(", r"\(").replace(")", r"\)")):
+        parse_published(value, kind=kind)
