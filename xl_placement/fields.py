@@ -137,14 +137,25 @@ def fraction(value: object) -> Decimal:
         # Keep the significant-digits and NaN messages; replace the generic "must be a number".
         message = str(exc)
         raise Invalid(expected if message == "must be a number" else message) from exc
-    if not percent and abs(result) > 1:
-        shown = value.strip() if isinstance(value, str) else str(value)
-        raise Invalid(f'a rate above 1 needs a percent sign; did you mean "{shown}%"?')
     return result / 100 if percent else result
 
 
+def _rate_above_one(value: object) -> None:
+    """Refuse a rate above 1 written without a percent sign (8.15 meant as 8.15%), with the fix."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return
+    try:
+        plain = number(value)
+    except Invalid:
+        return  # fraction() says what is wrong with it
+    if abs(plain) > 1:
+        shown = value.strip() if isinstance(value, str) else str(value)
+        raise Invalid(f'a rate above 1 needs a percent sign; did you mean "{shown}%"?')
+
+
 def rate(value: object) -> Decimal:
-    """A fraction from 0 up to, not including, 1."""
+    """A fraction from 0 up to, not including, 1; a number above 1 without "%" is refused with the fix."""
+    _rate_above_one(value)
     result = fraction(value)
     if not 0 <= result < 1:
         raise Invalid('must be a fraction from 0 to below 1, like 0.025 or "2.5%"')
@@ -152,7 +163,8 @@ def rate(value: object) -> Decimal:
 
 
 def share(value: object) -> Decimal:
-    """A share of a whole: a fraction from 0 to 1."""
+    """A share of a whole: a fraction from 0 to 1; a number above 1 without "%" is refused with the fix."""
+    _rate_above_one(value)
     result = fraction(value)
     if not 0 <= result <= 1:
         raise Invalid('must be a fraction from 0 to 1, like 0.4 or "40%"')
