@@ -24,7 +24,7 @@ from xl_placement.batch import (
     summary_csv,
     summary_xlsx,
 )
-from xl_placement.checks import PASSED
+from xl_placement.checks import PASSED, check_deal
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import DealError, InputError
 from xl_placement.figures import compute
@@ -81,6 +81,16 @@ def test_dotted_columns_make_the_nested_deal() -> None:
     assert round(ref.discount * 100, 1) == Decimal("8.6")
     assert round(figures.percent_of_enlarged * 100, 2) == Decimal("4.04")
     assert figures.proceeds.gross == Decimal(3_247_000_000)
+
+
+def test_stated_cells_are_read_as_published() -> None:
+    """CSV stated cells use the deal file's reader: "HK$3.25bn" is to HK$10m and matches, "8.15" is refused."""
+    columns = parse_header([*DEMO_COLUMNS, "stated.gross_proceeds", "stated.discount_to_last_close"])
+    deal = deal_from_mapping(row_mapping(columns, [*DEMO_ROW, "HK$3.25bn", "approximately 8.6%"]))
+    assert deal.stated["gross_proceeds"].quantum == 10_000_000
+    assert all(s.matches for s in check_deal(compute(deal)).stated)
+    with pytest.raises(DealError, match=r'did you mean "8\.15%"\?'):
+        deal_from_mapping(row_mapping(columns, [*DEMO_ROW, "HK$3.25bn", "8.15"]))
 
 
 def test_history_and_shareholders_columns() -> None:
