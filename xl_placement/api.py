@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xl_placement import dealfile
+from xl_placement._optional import require
 from xl_placement.deal import Deal
 from xl_placement.errors import DealError, Problem
 from xl_placement.figures import Figures, compute
@@ -255,9 +256,11 @@ def figures_frame(figures: Figures) -> pd.DataFrame:
 
     Columns: ``group``, ``label``, ``value`` (a float, for charts and arithmetic),
     ``exact`` (the Decimal the report uses) and ``unit``.
-    """
-    import pandas as pd  # noqa: PLC0415 - pandas is slow to import; only notebooks need it
 
+    Raises:
+        DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
+    """
+    pd = require("pandas", extra="pandas", purpose="figures_frame")  # slow to import: only notebooks need it
     rows = figure_rows(figures)
     return pd.DataFrame(
         {
@@ -279,8 +282,11 @@ def checks_frame(report: CheckReport) -> pd.DataFrame:
     stated figure), ``outcome`` (what the row makes of the deal: "passed", "failed" or
     "incomplete", the words of ``CheckReport.outcome``), ``value`` (the deal's figure as a
     float, when there is one) and ``detail``. ``frame.attrs["outcome"]`` is the deal's outcome.
+
+    Raises:
+        DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
     """
-    import pandas as pd  # noqa: PLC0415 - pandas is slow to import; only notebooks need it
+    pd = require("pandas", extra="pandas", purpose="checks_frame")  # slow to import: only notebooks need it
 
     from xl_placement.checks import FAILED, INCOMPLETE, PASSED  # noqa: PLC0415 - light start-up
 
