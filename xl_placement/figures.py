@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from xl_placement import capital as dil
+from xl_placement import context as ctx
 from xl_placement.deal import Deal
 from xl_placement.errors import CalculationError
 from xl_placement.fields import match_pattern
@@ -21,6 +24,9 @@ from xl_placement.prices import (
     vwap,
 )
 from xl_placement.proceeds import Proceeds, allocate_proceeds, proceeds
+
+if TYPE_CHECKING:  # grid builds on Figures; imported when first asked for
+    from xl_placement.grid import PricingGrid
 
 STANDARD_AVERAGES = (5, 10, 30)
 
@@ -64,6 +70,9 @@ class Figures:
     theoretical_dilution_effect: Decimal | None
     mandate_headroom: int | None
     shareholding: tuple[dil.Holding, ...]
+    market: ctx.MarketContext
+    timetable: tuple[ctx.TimetableEntry, ...]
+    public_float: ctx.PublicFloat | None
 
     def reference(self, key: str) -> Reference | None:
         """The reference with this key, if the deal has it."""
@@ -74,6 +83,13 @@ class Figures:
         """The HKEX benchmarked price, when the deal gives enough to compute it."""
         ref = self.reference("benchmarked_price")
         return ref.price if ref else None
+
+    @cached_property
+    def grid(self) -> PricingGrid:
+        """The pricing grid (computed when first asked for: most callers never need it)."""
+        from xl_placement.grid import pricing_grid  # noqa: PLC0415 - grid imports this module
+
+        return pricing_grid(self)
 
     @property
     def enlarged_shares(self) -> int:
@@ -103,6 +119,7 @@ def compute(deal: Deal) -> Figures:
         for u, a in zip(deal.proceeds.uses, amounts, strict=True)
     )
     bench = next((r.price for r in refs if r.key == "benchmarked_price"), None)
+    last = next((r.price for r in refs if r.key == "last_close"), None)
     per_class = p.class_shares_outstanding
     return Figures(
         deal=deal,
@@ -133,6 +150,9 @@ def compute(deal: Deal) -> Figures:
                 [(h.name, h.shares) for h in deal.shareholders], p.shares_outstanding, p.new_shares
             )
         ),
+        market=ctx.market_context(deal, _closes_to_last_trading_day(deal), last, money.gross),
+        timetable=ctx.timetable(deal),
+        public_float=ctx.public_float(deal),
     )
 
 

@@ -34,7 +34,7 @@ DEFAULT_TITLE = "xl-placement deal sheet"
 FIXED_DATE = dt.datetime(2025, 1, 1)  # document created/modified date: fixed, for identical bytes
 
 #: The N of the patterned fields that get a row of their own (plus any N the deal uses).
-PATTERN_DAYS = {"average_close_<N>d": (5, 10, 30), "vwap_<N>d": (5, 15, 30)}
+PATTERN_DAYS = {"average_close_<N>d": (5, 10, 30), "vwap_<N>d": (5, 15, 30), "adtv_<N>d": (20, 30)}
 STATED_PATTERNS = {
     "discount_to_average_close_<N>d": "average_close_<N>d",
     "discount_to_vwap_<N>d": "vwap_<N>d",
@@ -113,7 +113,11 @@ def _expand(name: str, deal: model.Deal | None) -> list[str]:
 def _days(pattern: str, deal: model.Deal | None) -> list[int]:
     days = set(PATTERN_DAYS[pattern])
     if deal is not None:
-        given = deal.market.average_closes if pattern.startswith("average") else deal.market.vwaps
+        given = {
+            "average_close_<N>d": deal.market.average_closes,
+            "vwap_<N>d": deal.market.vwaps,
+            "adtv_<N>d": deal.market.adtv,
+        }.get(pattern, {})
         days |= set(given)
     return sorted(days)
 
