@@ -8,6 +8,8 @@ exchange's price rule are shaded by conditional formatting on the rule column.
 
 from __future__ import annotations
 
+from copy import copy
+
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
@@ -58,7 +60,9 @@ def fill_grid(wb: Workbook, figures: Figures, out: CellWriter) -> str:
         if item.is_deal:
             for letter in letters:
                 ws[f"{letter}{row}"].fill = DEAL_FILL
-                ws[f"{letter}{row}"].font = ws[f"{letter}{row}"].font.copy(bold=True)
+                bold = copy(ws[f"{letter}{row}"].font)
+                bold.b = True
+                ws[f"{letter}{row}"].font = bold
     rule_col = letters[len(grid.references) + 5]
     first, last = rows[0], rows[-1]
     ws.conditional_formatting.add(
