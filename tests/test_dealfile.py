@@ -466,7 +466,7 @@ CASES: list[tuple[str, object, str]] = [
     (
         "market.closing",
         2.0,
-        "market.closing: is not a known field; known fields: last_close, average_close_<N>d, vwap_<N>d, day_vwap",
+        "market.closing: is not a known field; known fields: last_close, average_close_<N>d, vwap_<N>d, day_vwap, adtv_<N>d",
     ),
     (
         "market.average_close_0d",
@@ -477,7 +477,7 @@ CASES: list[tuple[str, object, str]] = [
     (
         "zzz",
         {},
-        "zzz: is not a known section; known sections: costs, fx, issuer, market, placing, proceeds, shareholders, stated",
+        "zzz: is not a known section; known sections: costs, fx, grid, issuer, market, placing, proceeds, shareholders, stated",
     ),
     (
         "stated.discount_to_last_clse",

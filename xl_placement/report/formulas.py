@@ -1,8 +1,8 @@
 """The report's native formulas, one builder per figure, each mirroring a core function.
 
 Each builder returns formula text without the leading ``=``, built only from cell
-references, defined names and functions every spreadsheet has (ROUND, INT, SUM,
-SUMPRODUCT, MAX, ROW, IF), so a user could have typed it. The comment on each
+references, defined names and functions every spreadsheet has (ROUND, ROUNDUP, INT, SUM,
+SUMPRODUCT, MAX, MIN, ROW, IF, AND), so a user could have typed it. The comment on each
 names the Python function it mirrors; the LibreOffice tests check they agree.
 """
 
