@@ -313,7 +313,12 @@ def market_context_block(wb: Workbook, ws: Worksheet) -> None:
     for row in (23, 24, 25):
         underline(ws, row, "B", "E")
     band(
-        ws, 26, "B", "E", "Liquidity (average daily trading)", ("Shares a day", "{{currency}} m a day", "New shares in days")
+        ws,
+        26,
+        "B",
+        "E",
+        "Liquidity (average daily trading)",
+        ("Shares a day", "{{currency}} m a day", "New shares in days"),
     )
     ws.row_dimensions[26].height = 26
     for column in "CDE":

@@ -261,36 +261,86 @@ def market_rows(figures: Figures) -> list[FigureRow]:
     ccy = deal.issuer.currency
     rows: list[FigureRow] = []
     if m.market_cap is not None:
-        rows.append(FigureRow("market", "market_cap", "Market capitalisation before the deal", m.market_cap, ccy))
+        rows.append(
+            FigureRow("market", "market_cap", "Market capitalisation before the deal", m.market_cap, ccy)
+        )
         if m.market_cap_quote is not None and deal.fx is not None:
             rows.append(
                 FigureRow(
-                    "market", "market_cap_quote", "Market capitalisation before the deal",
-                    m.market_cap_quote, deal.fx.quote_currency,
+                    "market",
+                    "market_cap_quote",
+                    "Market capitalisation before the deal",
+                    m.market_cap_quote,
+                    deal.fx.quote_currency,
                 )
             )
         if m.gross_to_market_cap is not None:
             rows.append(
                 FigureRow(
-                    "market", "gross_to_market_cap", "Gross proceeds, % of market capitalisation",
-                    m.gross_to_market_cap, "fraction",
+                    "market",
+                    "gross_to_market_cap",
+                    "Gross proceeds, % of market capitalisation",
+                    m.gross_to_market_cap,
+                    "fraction",
                 )
             )
     for item in m.liquidity:
         n = item.days
-        rows.append(FigureRow("market", f"adtv_{n}d", f"Average daily volume, {n} days ({item.origin})", item.volume, "shares"))
-        if item.value is not None:
-            rows.append(FigureRow("market", f"adtv_value_{n}d", f"Average daily traded value, {n} days", item.value, ccy))
         rows.append(
-            FigureRow("market", f"days_of_volume_{n}d", f"New shares in days of {n}-day volume", item.days_of_volume, "days")
+            FigureRow(
+                "market",
+                f"adtv_{n}d",
+                f"Average daily volume, {n} days ({item.origin})",
+                item.volume,
+                "shares",
+            )
+        )
+        if item.value is not None:
+            rows.append(
+                FigureRow(
+                    "market", f"adtv_value_{n}d", f"Average daily traded value, {n} days", item.value, ccy
+                )
+            )
+        rows.append(
+            FigureRow(
+                "market",
+                f"days_of_volume_{n}d",
+                f"New shares in days of {n}-day volume",
+                item.days_of_volume,
+                "days",
+            )
         )
     pf = figures.public_float
     if pf is not None:
         rows += [
-            FigureRow("public float", "public_float_before", "Public float before the deal", Decimal(pf.shares_before), "shares"),
-            FigureRow("public float", "public_float_percent_before", "Public float before, % of shares", pf.percent_before, "fraction"),
-            FigureRow("public float", "public_float_after", "Public float after the deal", Decimal(pf.shares_after), "shares"),
-            FigureRow("public float", "public_float_percent_after", "Public float after, % of shares", pf.percent_after, "fraction"),
+            FigureRow(
+                "public float",
+                "public_float_before",
+                "Public float before the deal",
+                Decimal(pf.shares_before),
+                "shares",
+            ),
+            FigureRow(
+                "public float",
+                "public_float_percent_before",
+                "Public float before, % of shares",
+                pf.percent_before,
+                "fraction",
+            ),
+            FigureRow(
+                "public float",
+                "public_float_after",
+                "Public float after the deal",
+                Decimal(pf.shares_after),
+                "shares",
+            ),
+            FigureRow(
+                "public float",
+                "public_float_percent_after",
+                "Public float after, % of shares",
+                pf.percent_after,
+                "fraction",
+            ),
         ]
     return rows
 

@@ -114,7 +114,9 @@ def market_context(
             continue
         found = adtv(closes, n)
         if found is not None:
-            liquidity.append(Liquidity(n, found[0], found[1], _days_of(p.new_shares, found[0]), "from history"))
+            liquidity.append(
+                Liquidity(n, found[0], found[1], _days_of(p.new_shares, found[0]), "from history")
+            )
     return MarketContext(
         as_of=market_date(deal, closes),
         market_cap=cap,

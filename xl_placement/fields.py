@@ -576,7 +576,7 @@ _SECTION_DOCS = {
 _CONDITIONS = {
     "market.last_close": "required without `[[market.history]]`",
     "placing.mandate_used": "optional, default `0`; needs `mandate_limit`",
-    "placing.vendor_lock_up_days": "optional; `kind = \"top-up\"` only",
+    "placing.vendor_lock_up_days": 'optional; `kind = "top-up"` only',
     "costs.other_costs": "optional, default `0` or the sum of `[[costs.items]]`",
 }
 

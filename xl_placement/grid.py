@@ -99,29 +99,65 @@ def price_rule(figures: Figures) -> PriceRule:
     deal = figures.deal
     exchange, mandate = deal.issuer.exchange, deal.placing.mandate
     specs = {
-        "HKEX": ("HKEX Rule 13.36(5): discount to the benchmarked price below 20%", "benchmarked_price", "0.8", True),
-        "SGX": ("SGX Rule 811: discount to the agreement day's VWAP of 10% or less", "day_vwap", "0.9", False),
+        "HKEX": (
+            "HKEX Rule 13.36(5): discount to the benchmarked price below 20%",
+            "benchmarked_price",
+            "0.8",
+            True,
+        ),
+        "SGX": (
+            "SGX Rule 811: discount to the agreement day's VWAP of 10% or less",
+            "day_vwap",
+            "0.9",
+            False,
+        ),
         "ASX": ("ASX Listing Rule 7.1A: at least 75% of the 15-day VWAP", "vwap_15d", "0.75", False),
-        "NASDAQ": ("Nasdaq Rule 5635(d): at or above the Minimum Price, or under 20% of the shares", None, "1", False),
+        "NASDAQ": (
+            "Nasdaq Rule 5635(d): at or above the Minimum Price, or under 20% of the shares",
+            None,
+            "1",
+            False,
+        ),
     }
     if exchange not in specs:
-        return PriceRule(f"No price rule is checked for {exchange}", None, Decimal(1), False, NOT_APPLICABLE,
-                         "xl-placement checks price rules for HKEX, SGX, ASX and Nasdaq")
+        return PriceRule(
+            f"No price rule is checked for {exchange}",
+            None,
+            Decimal(1),
+            False,
+            NOT_APPLICABLE,
+            "xl-placement checks price rules for HKEX, SGX, ASX and Nasdaq",
+        )
     title, key, limit, inclusive = specs[exchange]
     if mandate == "specific":
-        return PriceRule(title, key, Decimal(limit), inclusive, NOT_APPLICABLE,
-                         "issued under a specific mandate (shareholder approval)")
+        return PriceRule(
+            title,
+            key,
+            Decimal(limit),
+            inclusive,
+            NOT_APPLICABLE,
+            "issued under a specific mandate (shareholder approval)",
+        )
     if exchange == "NASDAQ":
         last, average = figures.reference("last_close"), figures.reference("average_close_5d")
         if last is None or average is None:
-            return PriceRule(title, None, Decimal(1), False, NOT_ENOUGH_DATA,
-                             "needs the last close and the 5-day average close")
+            return PriceRule(
+                title,
+                None,
+                Decimal(1),
+                False,
+                NOT_ENOUGH_DATA,
+                "needs the last close and the 5-day average close",
+            )
         outstanding = deal.placing.shares_outstanding
         large = outstanding is not None and deal.placing.new_shares * 5 >= outstanding
         return PriceRule(title, "minimum_price", Decimal(1), False, PASS, large=large)
     if figures.reference(str(key)) is None:
-        needs = {"benchmarked_price": "the benchmarked price", "day_vwap": "market.day_vwap",
-                 "vwap_15d": "the 15-day VWAP"}[str(key)]
+        needs = {
+            "benchmarked_price": "the benchmarked price",
+            "day_vwap": "market.day_vwap",
+            "vwap_15d": "the 15-day VWAP",
+        }[str(key)]
         return PriceRule(title, key, Decimal(limit), inclusive, NOT_ENOUGH_DATA, f"needs {needs}")
     return PriceRule(title, key, Decimal(limit), inclusive, PASS)
 
@@ -174,11 +210,16 @@ def grid_prices(deal: Deal, figures: Figures) -> tuple[list[Decimal], Decimal, D
         anchor = last.price
     if (g.start is None and anchor is None) or (g.stop is None and last is None):
         return "not enough data: the grid needs the last close (market.last_close or [[market.history]]), or grid.from and grid.to"
-    floor = (anchor or Decimal(0)) * (1 - RANGE_BELOW)
-    stop = g.stop if g.stop is not None else (last.price if last else Decimal(0))
+    price = deal.placing.price
+    stop = g.stop if g.stop is not None else max(last.price if last else price, price)
+    floor = min((anchor or Decimal(0)) * (1 - RANGE_BELOW), price)
+    if floor >= stop:  # a last close at or below 80% of the benchmark: show 20% below the close
+        floor = stop * (1 - RANGE_BELOW)
     step = g.step if g.step is not None else nice_step(stop - (g.start if g.start is not None else floor))
     # By default the grid starts at the step at or below the 20% price, so the cap's breach shows.
     start = g.start if g.start is not None else (floor / step).to_integral_value(rounding=ROUND_FLOOR) * step
+    if start <= 0:  # a price of zero raises nothing: start at the floor itself
+        start = floor
     if start >= stop:
         return f"the grid runs from {start} to {stop}; grid.from must be below the top price (grid.to or the last close)"
     first = (start / step).to_integral_value(rounding=ROUND_CEILING)
@@ -186,7 +227,7 @@ def grid_prices(deal: Deal, figures: Figures) -> tuple[list[Decimal], Decimal, D
     count = int(last_k - first) + 1
     if count > MAX_ROWS:
         return f"grid.step {step} gives {count:,} prices from {start} to {stop}; at most {MAX_ROWS}: choose a larger step"
-    prices = {plain(k * step) for k in range(int(first), int(last_k) + 1)}
+    prices = {plain(k * step) for k in range(max(int(first), 1), int(last_k) + 1)}
     prices |= {plain(start), plain(stop), plain(deal.placing.price)}
     lowest = lowest_within_rule(figures)
     if lowest is not None and start <= lowest <= stop:
@@ -197,7 +238,8 @@ def grid_prices(deal: Deal, figures: Figures) -> tuple[list[Decimal], Decimal, D
 def plain(value: Decimal) -> Decimal:
     """A price without trailing zeros or an exponent: 360.00 -> 360, 1.650 -> 1.65."""
     normal = value.normalize()
-    return normal.quantize(Decimal(1)) if normal.as_tuple().exponent > 0 else normal
+    exponent = normal.as_tuple().exponent
+    return normal.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else normal
 
 
 def lowest_within_rule(figures: Figures) -> Decimal | None:
@@ -241,7 +283,9 @@ def pricing_grid(figures: Figures) -> PricingGrid:
         with localcontext() as ctx:
             ctx.prec = PRECISION
             enlarged = (
-                Decimal(needed) / (p.shares_outstanding + needed) if p.shares_outstanding is not None else None
+                Decimal(needed) / (p.shares_outstanding + needed)
+                if p.shares_outstanding is not None
+                else None
             )
         rows.append(
             GridRow(

@@ -77,8 +77,8 @@ def context_lines(figures: Figures) -> list[str]:
             f"  public float: {pf.shares_before:,} shares ({percent(pf.percent_before)}) before, "
             f"{pf.shares_after:,} ({percent(pf.percent_after)}) after"
         )
-    for item in deal.costs.items:
-        lines.append(f"  cost: {item.name}: {ccy} {item.amount:,}")
+    for cost in deal.costs.items:
+        lines.append(f"  cost: {cost.name}: {ccy} {cost.amount:,}")
     for entry in figures.timetable:
         if entry.when is not None or entry.key in ("lock_up_end", "vendor_lock_up_end"):
             when = entry.when.isoformat() if entry.when else "-"

@@ -142,7 +142,9 @@ def _cost_items(sheet: DealSheet) -> None:
         if rate is None:
             out.not_applicable(ws, f"{c[2]}{row}", BLANK)
         else:
-            out.formula(ws, f"{c[2]}{row}", fx.to_quote(f"{c[1]}{row}", "FxRate"), to_quote(item.amount, rate))
+            out.formula(
+                ws, f"{c[2]}{row}", fx.to_quote(f"{c[1]}{row}", "FxRate"), to_quote(item.amount, rate)
+            )
     first, last = f"{c[1]}{rows[0]}", f"{c[1]}{rows[-1]}"
     total = sum((i.amount for i in items), Decimal(0))
     out.text(ws, f"{c[0]}{total_row}", "Total: the other costs above")
@@ -151,7 +153,9 @@ def _cost_items(sheet: DealSheet) -> None:
         out.not_applicable(ws, f"{c[2]}{total_row}", BLANK)
     else:
         out.formula(
-            ws, f"{c[2]}{total_row}", fx.total(f"{c[2]}{rows[0]}", f"{c[2]}{rows[-1]}"),
+            ws,
+            f"{c[2]}{total_row}",
+            fx.total(f"{c[2]}{rows[0]}", f"{c[2]}{rows[-1]}"),
             sum((to_quote(i.amount, rate) for i in items), Decimal(0)),
         )
     # The proceeds block's other costs follow the items.
@@ -173,7 +177,11 @@ def fill_public_float(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     cells = "+".join(f"{c[1]}{holding_rows + i}" for i, h in enumerate(holders) if not h.public)
     total_row = area(wb, "HoldingTotal").min_row
     plural = "s" if len(held) > 1 else ""
-    out.text(ws, f"{c[0]}{row}", f"Public float: all but the {len(held)} holder{plural} marked not public; placees are public")
+    out.text(
+        ws,
+        f"{c[0]}{row}",
+        f"Public float: all but the {len(held)} holder{plural} marked not public; placees are public",
+    )
     out.formula(ws, f"{c[1]}{row}", fx.subtract("SharesOutstanding", f"({cells})"), pf.shares_before)
     out.formula(ws, f"{c[2]}{row}", fx.share_of(f"{c[1]}{row}", f"{c[1]}{total_row}"), pf.percent_before)
     out.formula(ws, f"{c[3]}{row}", fx.add(f"{c[1]}{row}", "NewShares"), pf.shares_after)

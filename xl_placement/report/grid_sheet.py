@@ -19,8 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xl_placement.figures import Figures
 from xl_placement.grid import PASS, GridRow, PricingGrid, rule_reference
 from xl_placement.report import formulas as fx
-from xl_placement.report.cells import CellWriter
-from xl_placement.report.cells import fit_height
+from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import area
 
@@ -41,12 +40,12 @@ def fill_grid(wb: Workbook, figures: Figures, out: CellWriter) -> str:
     ccy = figures.deal.issuer.currency
     note = area(wb, "GridNote")
     columns = _columns(figures, grid)
-    last_col = get_column_letter(head.min_col + len(columns))
+    last_col = str(get_column_letter(head.min_col + len(columns)))
     if grid.problem is not None:
         out.text(ws, note.ref, f"No pricing grid: {grid.problem}.")
         table_rows(wb, "GridRow", 1)
         out.text(ws, area(wb, "GridFoot").ref, "")
-        return get_column_letter(head.max_col)
+        return str(get_column_letter(head.max_col))
     out.text(ws, note.ref, _note(figures, grid))
     for offset, (heading, _) in enumerate(columns, start=1):
         out.text(ws, f"{get_column_letter(head.min_col + offset)}{head.min_row}", heading)
@@ -128,7 +127,9 @@ def _row(
     else:
         out.formula(ws, pct, fx.dilution_enlarged(needed, "SharesOutstanding"), item.percent_of_enlarged)
     _rule_cell(ws, out, figures, grid, item, price, rule, refs)
-    marks = [text for flag, text in ((item.is_deal, "deal price"), (item.is_lowest, "lowest within rule")) if flag]
+    marks = [
+        text for flag, text in ((item.is_deal, "deal price"), (item.is_lowest, "lowest within rule")) if flag
+    ]
     if marks:
         out.text(ws, mark, "\u25c4 " + ", ".join(marks))
 
