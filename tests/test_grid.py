@@ -138,7 +138,9 @@ def test_specific_mandate_makes_the_hkex_rule_not_applicable_on_every_row():
     assert {row.outcome for row in figures.grid.rows} == {NOT_APPLICABLE}
 
 
-@pytest.mark.parametrize(("span", "step"), [("0.418", "0.025"), ("58.6", "5"), ("2.4", "0.2"), ("0.01", "0.0005")])
+@pytest.mark.parametrize(
+    ("span", "step"), [("0.418", "0.025"), ("58.6", "5"), ("2.4", "0.2"), ("0.01", "0.0005")]
+)
 def test_default_steps_are_round(span, step):
     """The step is the smallest of 1, 2, 2.5, 5 x 10^k giving at most 20 steps."""
     assert nice_step(Decimal(span)) == Decimal(step)
@@ -163,7 +165,9 @@ def test_shares_needed_is_the_fewest_whole_shares_that_raise_the_amount(amount, 
     other_ticks=st.integers(min_value=100, max_value=5000),
     new_shares=st.integers(min_value=1, max_value=90_000_000),
 )
-def test_the_deal_row_agrees_with_the_listing_rule_check(exchange, ticks, close_ticks, other_ticks, new_shares):
+def test_the_deal_row_agrees_with_the_listing_rule_check(
+    exchange, ticks, close_ticks, other_ticks, new_shares
+):
     """For random prices, the deal's own grid row gives the same pass/breach as the Checks sheet's rule."""
     price, close, other = (Decimal(t) / 1000 for t in (ticks, close_ticks, other_ticks))
     market = {"last_close": close, "average_close_5d": other, "day_vwap": other, "vwap_15d": other}
