@@ -141,4 +141,4 @@ def test_check_json_carries_the_new_figures_exactly(capsys: pytest.CaptureFixtur
     assert Decimal(deal_rows[0]["price"]) == Decimal("11.2")
     assert deal_rows[0]["gross_proceeds"] == "1344000000.00"
     assert {row["rule"] for row in rows} == {"pass", "breach"}
-    assert [item["name"] for item in data["costs_items"]][0] == "Legal and professional fees"
+    assert data["costs_items"][0]["name"] == "Legal and professional fees"

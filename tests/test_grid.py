@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from report_support import figures_of
 
-from xl_placement.dealfile import deal_from_mapping
 from xl_placement.deal import Market
+from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import DealError
 from xl_placement.figures import compute
 from xl_placement.grid import BREACH, NOT_APPLICABLE, NOT_ENOUGH_DATA, PASS, nice_step, shares_needed
