@@ -59,7 +59,7 @@ def _market(sheet: DealSheet) -> None:
     m = f.market
     ws, ref = cell(sheet.wb, "MarketDate")
     if m.as_of is None:
-        sheet.out.text(ws, ref, "not given (set placing.agreement_date)")
+        sheet.out.text(ws, ref, "not given")
     else:
         sheet.out.number(ws, ref, serial(m.as_of), is_input=False)
     last = sheet._reference_cell("last_close")

@@ -12,7 +12,7 @@ from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -21,7 +21,7 @@ from xl_placement.grid import PASS, GridRow, PricingGrid, rule_reference
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.tables import table_rows
-from xl_placement.report.template import area
+from xl_placement.report.template import Area, area
 
 DISCOUNT = "0.00%;(0.00%);0.00%"
 MILLIONS = '#,##0.0,,;(#,##0.0,,);"\u2013"'
@@ -69,9 +69,22 @@ def fill_grid(wb: Workbook, figures: Figures, out: CellWriter) -> str:
         FormulaRule(formula=[f'${rule_col}{first}="breach"'], fill=BREACH_FILL, font=BREACH_FONT),
     )
     out.text(ws, area(wb, "GridFoot").ref, _foot(figures, ccy))
-    fit_height(ws, area(wb, "GridFoot").min_row)
-    fit_height(ws, note.min_row)
+    mark_col = letters[len(grid.references) + 6]
+    ws.column_dimensions[mark_col].width = 22
+    for row in rows:
+        ws[f"{mark_col}{row}"].alignment = Alignment(horizontal="left", indent=1)
+    for name in ("GridNote", "GridFoot"):
+        _fit_merge(ws, area(wb, name), last_col)
+        fit_height(ws, area(wb, name).min_row)
     return last_col
+
+
+def _fit_merge(ws: Worksheet, found: Area, last_col: str) -> None:
+    """Narrow a note's merged cells to the grid's own columns, so its text wraps inside the print area."""
+    for merged in list(ws.merged_cells.ranges):
+        if merged.min_row == found.min_row and merged.min_col == found.min_col:
+            ws.unmerge_cells(merged.coord)
+    ws.merge_cells(f"{found.ref}:{last_col}{found.min_row}")
 
 
 def reference_cells(wb: Workbook, figures: Figures) -> dict[str, str]:
