@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xl_placement import dealfile
+from xl_placement._optional import require
 from xl_placement.deal import Deal
 from xl_placement.errors import DealError, Problem
 from xl_placement.figures import Figures, compute
@@ -371,15 +372,24 @@ def grid_frame(figures: Figures) -> pd.DataFrame:
     ``gross_proceeds``, ``net_proceeds``, ``shares_needed``, ``percent_of_enlarged`` and ``rule``
     (the price rule's outcome). Numbers are exact Decimals; empty when the deal lacks the data
     (``figures.grid.problem`` says why).
+
+    Raises:
+        DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
     """
-    import pandas as pd  # noqa: PLC0415 - pandas is slow to import; only notebooks need it
+    pd = require("pandas", extra="pandas", purpose="grid_frame")  # slow to import: only notebooks need it
 
     return pd.DataFrame.from_records(grid_records(figures))
 
 
 def timetable_frame(figures: Figures) -> pd.DataFrame:
-    """The timetable as a pandas DataFrame: ``key``, ``label``, ``date`` (None when not given), ``note``."""
-    import pandas as pd  # noqa: PLC0415 - pandas is slow to import; only notebooks need it
+    """The timetable as a pandas DataFrame: ``key``, ``label``, ``date`` (None when not given), ``note``.
+
+    Raises:
+        DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
+    """
+    pd = require(
+        "pandas", extra="pandas", purpose="timetable_frame"
+    )  # slow to import: only notebooks need it
 
     return pd.DataFrame.from_records(
         [{"key": e.key, "label": e.label, "date": e.when, "note": e.note} for e in figures.timetable],
@@ -392,9 +402,11 @@ def figures_frame(figures: Figures) -> pd.DataFrame:
 
     Columns: ``group``, ``label``, ``value`` (a float, for charts and arithmetic),
     ``exact`` (the Decimal the report uses) and ``unit``.
-    """
-    import pandas as pd  # noqa: PLC0415 - pandas is slow to import; only notebooks need it
 
+    Raises:
+        DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
+    """
+    pd = require("pandas", extra="pandas", purpose="figures_frame")  # slow to import: only notebooks need it
     rows = figure_rows(figures)
     return pd.DataFrame(
         {
@@ -414,9 +426,11 @@ def checks_frame(report: CheckReport) -> pd.DataFrame:
     Columns: ``kind`` ("rule" or "stated"), ``name`` (the rule, or the stated key),
     ``title``, ``status`` (a rule's status; "matches" or "differs" for a stated figure),
     ``value`` (the deal's figure as a float, when there is one) and ``detail``.
-    """
-    import pandas as pd  # noqa: PLC0415 - pandas is slow to import; only notebooks need it
 
+    Raises:
+        DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
+    """
+    pd = require("pandas", extra="pandas", purpose="checks_frame")  # slow to import: only notebooks need it
     records = [
         {
             "kind": "rule",
