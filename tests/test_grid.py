@@ -116,18 +116,21 @@ def test_without_a_last_close_the_grid_says_not_enough_data():
 
 
 @pytest.mark.parametrize(
-    ("exchange", "market", "expected"),
+    ("exchange", "market", "placing", "expected"),
     [
-        ("SGX", {"day_vwap": 2.0}, PASS),
-        ("SGX", {}, NOT_ENOUGH_DATA),
-        ("ASX", {"vwap_15d": 2.0}, PASS),
-        ("NASDAQ", {}, PASS),
-        ("other", {}, NOT_APPLICABLE),
+        ("SGX", {"day_vwap": 2.0}, {}, PASS),
+        ("SGX", {}, {}, NOT_ENOUGH_DATA),
+        ("ASX", {"vwap_15d": 2.0}, {"capacity": "7.1A"}, PASS),
+        ("ASX", {"vwap_15d": 2.0}, {}, NOT_ENOUGH_DATA),
+        ("ASX", {"vwap_15d": 2.0}, {"capacity": "7.1"}, NOT_APPLICABLE),
+        ("NASDAQ", {}, {}, PASS),
+        ("NASDAQ", {}, {"public_offering": True}, NOT_APPLICABLE),
+        ("other", {}, {}, NOT_APPLICABLE),
     ],
 )
-def test_each_exchange_applies_its_own_price_rule(exchange, market, expected):
-    """SGX uses the day's VWAP, ASX the 15-day VWAP, Nasdaq the Minimum Price; others have none."""
-    mapping = deal(issuer={"exchange": exchange}, market=market)
+def test_each_exchange_applies_its_own_price_rule(exchange, market, placing, expected):
+    """SGX uses the day's VWAP, ASX the 15-day VWAP for 7.1A shares, Nasdaq the Minimum Price; others none."""
+    mapping = deal(issuer={"exchange": exchange}, market=market, placing=placing)
     figures = compute(deal_from_mapping(mapping))
     assert figures.grid.rule.status == expected
 
@@ -173,7 +176,8 @@ def test_the_deal_row_agrees_with_the_listing_rule_check(
     market = {"last_close": close, "average_close_5d": other, "day_vwap": other, "vwap_15d": other}
     mapping = deal(
         issuer={"exchange": exchange},
-        placing={"price": price, "new_shares": new_shares, "shares_outstanding": 200_000_000},
+        placing={"price": price, "new_shares": new_shares, "shares_outstanding": 200_000_000}
+        | ({"capacity": "7.1A"} if exchange == "ASX" else {}),
         market=market,
     )
     figures = compute(deal_from_mapping(mapping))

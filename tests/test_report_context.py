@@ -182,6 +182,8 @@ def random_deal(rng: random.Random, index: int) -> dict[str, Any]:
             {"name": "Fund", "shares": outstanding // 20},
         ],
     }
+    if exchange == "ASX":
+        mapping["placing"]["capacity"] = "7.1A"
     if mapping["placing"]["kind"] == "top-up":
         mapping["placing"]["vendor_lock_up_days"] = 90
     if rng.random() < 0.3:

@@ -16,6 +16,7 @@ from xl_placement.figures import Figures, Reference
 from xl_placement.money import PRECISION, round_half_up
 from xl_placement.prices import discount
 from xl_placement.proceeds import MINOR_UNIT_DECIMALS, gross_proceeds
+from xl_placement.rules import asx_shares, nasdaq_shares
 
 PASS = "pass"  # noqa: S105 - a rule outcome, not a password
 BREACH = "breach"
@@ -129,6 +130,10 @@ def price_rule(figures: Figures) -> PriceRule:
             "xl-placement checks price rules for HKEX, SGX, ASX and Nasdaq",
         )
     title, key, limit, inclusive = specs[exchange]
+    if exchange == "ASX":  # the capacity decides, whatever the mandate
+        asx = _asx_rule(deal, title, key, Decimal(limit))
+        if asx is not None:
+            return asx
     if mandate == "specific":
         return PriceRule(
             title,
@@ -139,19 +144,7 @@ def price_rule(figures: Figures) -> PriceRule:
             "issued under a specific mandate (shareholder approval)",
         )
     if exchange == "NASDAQ":
-        last, average = figures.reference("last_close"), figures.reference("average_close_5d")
-        if last is None or average is None:
-            return PriceRule(
-                title,
-                None,
-                Decimal(1),
-                False,
-                NOT_ENOUGH_DATA,
-                "needs the last close and the 5-day average close",
-            )
-        outstanding = deal.placing.shares_outstanding
-        large = outstanding is not None and deal.placing.new_shares * 5 >= outstanding
-        return PriceRule(title, "minimum_price", Decimal(1), False, PASS, large=large)
+        return _nasdaq_rule(figures, title)
     if figures.reference(str(key)) is None:
         needs = {
             "benchmarked_price": "the benchmarked price",
@@ -160,6 +153,30 @@ def price_rule(figures: Figures) -> PriceRule:
         }[str(key)]
         return PriceRule(title, key, Decimal(limit), inclusive, NOT_ENOUGH_DATA, f"needs {needs}")
     return PriceRule(title, key, Decimal(limit), inclusive, PASS)
+
+
+def _asx_rule(deal: Deal, title: str, key: str | None, limit: Decimal) -> PriceRule | None:
+    """ASX 7.1A applies to 7.1A shares only: None when some shares are issued under it."""
+    shares = asx_shares(deal)
+    if shares is None:
+        why = 'needs placing.capacity ("7.1" or "7.1A") or [[placing.tranches]]'
+        return PriceRule(title, key, limit, False, NOT_ENOUGH_DATA, why)
+    if shares["7.1A"] == 0:
+        return PriceRule(title, key, limit, False, NOT_APPLICABLE, "no shares are issued under LR 7.1A")
+    return None
+
+
+def _nasdaq_rule(figures: Figures, title: str) -> PriceRule:
+    """Nasdaq 5635(d): below the Minimum Price breaches only when the deal's shares are 20% or more."""
+    p = figures.deal.placing
+    if p.public_offering:
+        return PriceRule(title, None, Decimal(1), False, NOT_APPLICABLE, "a public offering")
+    last, average = figures.reference("last_close"), figures.reference("average_close_5d")
+    if last is None or average is None or p.shares_outstanding is None:
+        why = "needs the last close, the 5-day average close and placing.shares_outstanding"
+        return PriceRule(title, None, Decimal(1), False, NOT_ENOUGH_DATA, why)
+    large = nasdaq_shares(figures.deal) * 5 >= p.shares_outstanding
+    return PriceRule(title, "minimum_price", Decimal(1), False, PASS, large=large)
 
 
 def rule_reference(figures: Figures, rule: PriceRule) -> Decimal | None:

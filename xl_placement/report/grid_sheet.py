@@ -22,6 +22,7 @@ from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import Area, area
+from xl_placement.rules import nasdaq_shares
 
 DISCOUNT = "0.00%;(0.00%);0.00%"
 MILLIONS = '#,##0.0,,;(#,##0.0,,);"\u2013"'
@@ -164,9 +165,10 @@ def _rule_cell(
     limit = format(rule.limit, "f")
     if rule.reference == "minimum_price":
         reference = fx.lower(refs["last_close"], refs["average_close_5d"])
-        formula = fx.price_rule(
-            price, reference, limit, inclusive=False, large="NewShares*5>=SharesOutstanding"
-        )
+        count = nasdaq_shares(figures.deal)
+        shares = "NewShares" if count == figures.deal.placing.new_shares else str(count)
+        large = f"{shares}*5>=SharesOutstanding"
+        formula = fx.price_rule(price, reference, limit, inclusive=False, large=large)
     else:
         formula = fx.price_rule(price, refs[str(rule.reference)], limit, inclusive=rule.inclusive)
     out.formula(ws, target, formula, item.outcome)
