@@ -108,3 +108,20 @@ def test_checks_frame_for_the_demo_and_a_breach() -> None:
     assert breach.loc["discount_to_last_close", "status"] == "differs"
     assert breach.loc["discount_to_last_close", "outcome"] == "failed"
     assert breach.attrs["outcome"] == "failed"
+
+
+def test_grid_and_timetable_frames() -> None:
+    """grid_frame has one row per grid price with exact values; timetable_frame lists every date."""
+    figures = api.compute(api.load_deal(Path(__file__).resolve().parents[1] / "examples" / "sensetime.toml"))
+    grid_frame, timetable_frame = xl_placement.grid_frame, xl_placement.timetable_frame
+    grid = grid_frame(figures)
+    assert len(grid) == len(figures.grid.rows)
+    deal_row = grid[grid["is_deal"]].iloc[0]
+    assert deal_row["price"] == Decimal("1.91")
+    assert deal_row["gross_proceeds"] == Decimal("3247000000.00")
+    assert deal_row["shares_needed"] == 1_700_000_000
+    assert {"discount_to_last_close", "discount_to_benchmarked_price", "rule"} <= set(grid.columns)
+    timetable = timetable_frame(figures)
+    assert list(timetable["key"])[:3] == ["agreement_date", "announcement_date", "price_fixing_date"]
+    frame = api.figures_frame(figures)
+    assert frame.loc["market_cap", "exact"] == Decimal("84486239420.00")

@@ -194,3 +194,46 @@ def test_json_for_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert data["status"] == "invalid"
     assert data["problems"] == [{"path": "placing.price", "value": "cheap", "expected": "must be a number"}]
     assert err.startswith("error: ")
+
+
+TOPUP = ROOT / "examples" / "topup-illustrative.toml"
+
+
+def test_check_prints_market_context_timetable_and_the_pricing_grid(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """check shows market cap, ADTV, public float, each cost, every date, and the grid with the deal's row."""
+    code, out, _ = run(capsys, "check", str(TOPUP))
+    assert code == 0
+    assert "market data as of 2025-10-17" in out
+    assert (
+        "market capitalisation before the deal: HKD 19,200.0m (USD 2,467.9m); gross proceeds 7.00% of it"
+        in out
+    )
+    assert "20-day average daily volume (from history)" in out
+    assert "public float: 1,020,000,000 shares (68.00%) before, 1,140,000,000 (70.37%) after" in out
+    assert "cost: Legal and professional fees: HKD 6,500,000" in out
+    assert "Placing agreement: 2025-10-17" in out
+    assert "Vendor's lock-up ends: 2026-01-22 (90 days from completion)" in out
+    assert "pricing grid (HKEX Rule 13.36(5)" in out
+    deal_line = next(line for line in out.splitlines() if line.endswith("<- deal"))
+    assert deal_line.split()[0] == "11.2"
+    assert "lowest within rule" in out
+
+
+def test_check_json_carries_the_new_figures_exactly(capsys: pytest.CaptureFixture[str]) -> None:
+    """--json: market cap, ADTV and public float among the figures; the grid's rows and the timetable."""
+    _, out, _ = run(capsys, "check", str(TOPUP), "--json")
+    data = json.loads(out)
+    assert Decimal(data["figures"]["market_cap"]["value"]) == Decimal("19200000000.00")
+    assert data["figures"]["public_float_before"]["unit"] == "shares"
+    assert "adtv_20d" in data["figures"]
+    timetable = {row["key"]: row["date"] for row in data["timetable"]}
+    assert timetable["lock_up_end"] == "2026-01-22"
+    rows = data["grid"]["rows"]
+    deal_rows = [row for row in rows if row["is_deal"]]
+    assert len(deal_rows) == 1
+    assert Decimal(deal_rows[0]["price"]) == Decimal("11.2")
+    assert deal_rows[0]["gross_proceeds"] == "1344000000.00"
+    assert {row["rule"] for row in rows} == {"pass", "breach"}
+    assert data["costs_items"][0]["name"] == "Legal and professional fees"

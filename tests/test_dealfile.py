@@ -516,7 +516,7 @@ CASES: list[tuple[str, object, str]] = [
     (
         "market.closing",
         2.0,
-        "market.closing: is not a known field; known fields: last_close, average_close_<N>d, vwap_<N>d, day_vwap, day_vwap_date",
+        "market.closing: is not a known field; known fields: last_close, average_close_<N>d, vwap_<N>d, day_vwap, day_vwap_date, adtv_<N>d",
     ),
     (
         "market.average_close_0d",
@@ -527,7 +527,7 @@ CASES: list[tuple[str, object, str]] = [
     (
         "zzz",
         {},
-        "zzz: is not a known section; known sections: costs, fx, issuer, market, placing, proceeds, shareholders, stated",
+        "zzz: is not a known section; known sections: costs, fx, grid, issuer, market, placing, proceeds, shareholders, stated",
     ),
     (
         "stated.discount_to_last_clse",

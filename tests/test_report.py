@@ -32,7 +32,7 @@ from xl_placement.money import allocate
 from xl_placement.report import build_report, render_report
 from xl_placement.report.fill import workings
 
-ALLOWED_FUNCTIONS = {"ROUND", "INT", "SUM", "SUMPRODUCT", "MAX", "ROW", "IF"}
+ALLOWED_FUNCTIONS = {"ROUND", "ROUNDUP", "INT", "SUM", "SUMPRODUCT", "MAX", "MIN", "ROW", "IF", "AND"}
 INPUT_NAMES = (
     "NewShares",
     "Price",
@@ -117,7 +117,7 @@ def test_pandas_reads_the_allocated_amounts_as_numbers(demo):
 
 
 def test_every_formula_is_one_a_user_could_type(demo):
-    """Formulas use only everyday functions (ROUND, INT, SUM, SUMPRODUCT, MAX, ROW, IF) and no array or _xlfn syntax."""
+    """Formulas use only everyday functions (ROUND, ROUNDUP, INT, SUM, SUMPRODUCT, MAX, MIN, ROW, IF, AND), no array or _xlfn syntax."""
     book = formulas(demo)
     used = set()
     for sheet in book.worksheets:
@@ -202,7 +202,7 @@ def test_different_deals_give_different_bytes():
 def test_every_sheet_prints_on_one_landscape_page(demo):
     """Each sheet is set to landscape, fitted to one page wide and one page tall, with a print area."""
     book = formulas(demo)
-    assert book.sheetnames == ["Deal sheet", "Use of proceeds", "Shareholding", "Checks"]
+    assert book.sheetnames == ["Deal sheet", "Use of proceeds", "Shareholding", "Pricing grid", "Checks"]
     for sheet in book.worksheets:
         assert sheet.page_setup.orientation == "landscape", sheet.title
         assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title

@@ -14,7 +14,9 @@ from xl_placement.api import (
     export_pdf,
     figure_rows,
     figures_frame,
+    grid_frame,
     load_deal,
+    timetable_frame,
 )
 from xl_placement.capital import (
     dilution,
@@ -76,6 +78,7 @@ __all__ = [
     "export_pdf",
     "figure_rows",
     "figures_frame",
+    "grid_frame",
     "load_deal",
     "mandate_headroom",
     "proceeds",
@@ -83,5 +86,6 @@ __all__ = [
     "shareholding",
     "theoretical_diluted_price",
     "theoretical_dilution_effect",
+    "timetable_frame",
     "vwap",
 ]

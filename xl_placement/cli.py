@@ -280,7 +280,10 @@ def _check(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(_check_json(figures, checks))
     else:
+        from xl_placement.summary import grid_lines  # noqa: PLC0415 - light start-up
+
         _print_summary(figures, checks)
+        _out("\n".join(grid_lines(figures)))
         if checks.sentences:
             _out("announcement wording:")
             for sentence in checks.sentences:
@@ -366,7 +369,7 @@ def _print_summary(figures: Figures, checks: CheckReport) -> None:
 def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
     from dataclasses import asdict  # noqa: PLC0415 - light start-up
 
-    from xl_placement.api import figure_rows  # noqa: PLC0415 - light start-up
+    from xl_placement.api import figure_rows, grid_records  # noqa: PLC0415 - light start-up
 
     return {
         "deal": figures.deal.source,
@@ -383,6 +386,16 @@ def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
                 **({"note": row.note} if row.note else {}),
             }
             for row in figure_rows(figures)
+        },
+        "timetable": [
+            {"key": e.key, "label": e.label, "date": e.when, "note": e.note} for e in figures.timetable
+        ],
+        "costs_items": [{"name": i.name, "amount": i.amount} for i in figures.deal.costs.items],
+        "grid": {
+            "rule": figures.grid.rule.title,
+            "rule_status": figures.grid.rule.status,
+            "problem": figures.grid.problem,
+            "rows": grid_records(figures),
         },
         "rules": [asdict(rule) for rule in checks.rules],
         "stated": [asdict(stated) | {"matches": stated.matches} for stated in checks.stated],

@@ -69,6 +69,10 @@ class Placing:
     price_fixing_date: dt.date | None = None
     mandate_limit: int | None = None
     mandate_used: int = 0
+    completion_date: dt.date | None = None
+    long_stop_date: dt.date | None = None
+    lock_up_days: int | None = None
+    vendor_lock_up_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,15 @@ class Market:
     day_vwap: Decimal | None = None
     day_vwap_date: dt.date | None = None
     history: tuple[Close, ...] = ()
+    adtv: dict[int, Decimal] = field(default_factory=dict)  # given average daily volumes, by days
+
+
+@dataclass(frozen=True)
+class CostItem:
+    """One itemised cost (legal fees, a levy), in the issuer's currency."""
+
+    name: str
+    amount: Decimal
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,7 @@ class Costs:
     commission_rate: Decimal = Decimal(0)
     other_costs: Decimal = Decimal(0)
     stated: bool = False  # True when the deal file has a [costs] table
+    items: tuple[CostItem, ...] = ()  # itemised other costs, adding up to other_costs
 
 
 @dataclass(frozen=True)
@@ -124,6 +138,16 @@ class Shareholder:
 
     name: str
     shares: int
+    public: bool = True  # False: outside the public float (directors, substantial holders)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The pricing grid's prices as the deal file sets them (None: the default)."""
+
+    start: Decimal | None = None
+    stop: Decimal | None = None
+    step: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -160,3 +184,4 @@ class Deal:
     shareholders: tuple[Shareholder, ...] = ()
     stated: dict[str, StatedFigure] = field(default_factory=dict)
     source: str = ""
+    grid: Grid = field(default_factory=Grid)

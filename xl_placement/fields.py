@@ -280,6 +280,23 @@ def date(value: object) -> dt.date:
     raise Invalid("must be a date in the form YYYY-MM-DD")
 
 
+def flag(value: object) -> bool:
+    """A true/false value: TOML or JSON true/false, or the text "true"/"false" (a CSV cell)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise Invalid("must be true or false")
+
+
+def days(value: object) -> int:
+    """A whole number of calendar days, from 0 to 3,650 (ten years)."""
+    result = whole(value)
+    if not 0 <= result <= 3650:
+        raise Invalid("must be a whole number of days from 0 to 3,650")
+    return result
+
+
 def decimals(value: object) -> int:
     """Digits after the point for rounding: -9 (billions) to 6."""
     result = whole(value)
@@ -460,6 +477,25 @@ PLACING = (
         "Refused for Nasdaq, which has no general mandate.",
     ),
     _f("mandate_used", non_negative_whole, "shares", "Shares already issued under the same general mandate."),
+    _f("completion_date", date, "date", "Date the placing completes (the new shares are issued)."),
+    _f(
+        "long_stop_date",
+        date,
+        "date",
+        "Date by which the conditions must be met, or the placing lapses.",
+    ),
+    _f(
+        "lock_up_days",
+        days,
+        "calendar days",
+        "Issuer's lock-up after completion (no new issues), e.g. 90; the report shows its end date.",
+    ),
+    _f(
+        "vendor_lock_up_days",
+        days,
+        "calendar days",
+        "Top-up only: the vendor's lock-up after completion (no sales), e.g. 90.",
+    ),
 )
 
 TRANCHE = (
@@ -507,6 +543,12 @@ MARKET = (
         "The market day of day_vwap: the agreement date, or the preceding market day when the shares "
         "did not trade a full market day before signing.",
     ),
+    _f(
+        "adtv_<N>d",
+        positive,
+        "shares per day",
+        "Average daily traded volume over N trading days (N = 20 or 30 usual). Computed from history volumes when absent.",
+    ),
 )
 
 HISTORY = (
@@ -521,8 +563,19 @@ COSTS = (
         "other_costs",
         non_negative,
         "issuer currency",
-        "All other costs: legal and professional fees, levies, trading fees.",
+        "All other costs: legal and professional fees, levies, trading fees. The sum of `[[costs.items]]` when absent.",
     ),
+)
+
+COST_ITEM = (
+    _f("name", text, "text", 'What the cost is for, e.g. "Legal and professional fees".', required=True),
+    _f("amount", non_negative, "issuer currency", "The amount of this cost.", required=True),
+)
+
+GRID = (
+    _f("from", positive, "issuer currency per share", "Lowest price in the pricing grid."),
+    _f("to", positive, "issuer currency per share", "Highest price in the pricing grid."),
+    _f("step", positive, "issuer currency per share", "Step between the grid's prices, e.g. 0.01."),
 )
 
 FX = (
@@ -575,6 +628,12 @@ USE = (
 SHAREHOLDER = (
     _f("name", text, "text", "Holder shown in the shareholding table.", required=True),
     _f("shares", non_negative_whole, "shares", "Shares held before the deal.", required=True),
+    _f(
+        "public",
+        flag,
+        "true or false",
+        "false for a holder outside the public float (a director, a substantial or connected holder).",
+    ),
 )
 
 _PERCENT = 'percentage ("8.6%", "approximately 8.6%") or fraction'
@@ -620,10 +679,12 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
     "costs": COSTS,
     "fx": FX,
     "proceeds": PROCEEDS,
+    "grid": GRID,
 }
 
 TABLES: dict[str, tuple[Field, ...]] = {
     "market.history": HISTORY,
+    "costs.items": COST_ITEM,
     "proceeds.uses": USE,
     "shareholders": SHAREHOLDER,
 }
@@ -634,6 +695,7 @@ FILE_ONLY_TABLES: dict[str, tuple[Field, ...]] = {"placing.tranches": TRANCHE}
 PATTERNS = {
     "average_close_<N>d": re.compile(r"^average_close_(\d{1,3})d$"),
     "vwap_<N>d": re.compile(r"^vwap_(\d{1,3})d$"),
+    "adtv_<N>d": re.compile(r"^adtv_(\d{1,3})d$"),
     "discount_to_average_close_<N>d": re.compile(r"^discount_to_average_close_(\d{1,3})d$"),
     "discount_to_vwap_<N>d": re.compile(r"^discount_to_vwap_(\d{1,3})d$"),
 }
@@ -673,6 +735,15 @@ _SECTION_DOCS = {
         "trading days before the earliest of the agreement, announcement and price-fixing dates."
     ),
     "costs": "Optional; without it costs are zero and net proceeds equal gross (the report says so).",
+    "costs.items": (
+        "Optional itemised other costs, shown line by line on the deal sheet; they add up to "
+        "`costs.other_costs` (which may then be left out)."
+    ),
+    "grid": (
+        "Optional prices of the Pricing grid sheet. By default about 21 prices in round steps from 20% below "
+        "the benchmarked price (HKEX; the last close elsewhere) up to the last close; the deal's price is "
+        "always included. Give any of the three to override the default."
+    ),
     "fx": "Optional; shows amounts in a second currency. All three fields are needed when the table is given.",
     "proceeds": "Optional: how the proceeds are split between their uses.",
     "proceeds.uses": "One table per use of proceeds; the shares add up to 100%. Left out, the report says the uses were not given.",
@@ -692,6 +763,8 @@ _CONDITIONS = {
     "placing.remaining_7_1a": "ASX only",
     "market.day_vwap_date": "optional; needs `day_vwap`",
     "placing.mandate_used": "optional, default `0`; needs `mandate_limit`",
+    "placing.vendor_lock_up_days": 'optional; `kind = "top-up"` only',
+    "costs.other_costs": "optional, default `0` or the sum of `[[costs.items]]`",
 }
 
 
@@ -757,9 +830,11 @@ def markdown_reference() -> str:
         "market",
         "market.history",
         "costs",
+        "costs.items",
         "fx",
         "proceeds",
         "proceeds.uses",
+        "grid",
     ]
     for path in [*order, "shareholders"]:
         specs = SECTIONS.get(path) or TABLES.get(path) or FILE_ONLY_TABLES[path]

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from xl_placement import capital as dil
+from xl_placement import context as ctx
 from xl_placement.deal import Deal
 from xl_placement.errors import CalculationError
 from xl_placement.fields import match_pattern
@@ -21,6 +24,9 @@ from xl_placement.prices import (
     vwap,
 )
 from xl_placement.proceeds import Proceeds, allocate_proceeds, proceeds, structured_gross
+
+if TYPE_CHECKING:  # grid builds on Figures; imported when first asked for
+    from xl_placement.grid import PricingGrid
 
 STANDARD_AVERAGES = (5, 10, 30)
 
@@ -64,6 +70,9 @@ class Figures:
     theoretical_dilution_effect: Decimal | None
     mandate_headroom: int | None
     shareholding: tuple[dil.Holding, ...]  # empty without placing.shares_outstanding
+    market: ctx.MarketContext
+    timetable: tuple[ctx.TimetableEntry, ...]
+    public_float: ctx.PublicFloat | None
     potential_shares: int = 0  # new shares + pre-funded and attached warrant shares
     percent_fully_diluted: Decimal | None = None  # potential shares / (existing + potential)
     warrant_exercise_proceeds: Decimal | None = None  # attached warrants x exercise price
@@ -77,6 +86,13 @@ class Figures:
         """The HKEX benchmarked price, when the deal gives enough to compute it."""
         ref = self.reference("benchmarked_price")
         return ref.price if ref else None
+
+    @cached_property
+    def grid(self) -> PricingGrid:
+        """The pricing grid (computed when first asked for: most callers never need it)."""
+        from xl_placement.grid import pricing_grid  # noqa: PLC0415 - grid imports this module
+
+        return pricing_grid(self)
 
     @property
     def enlarged_shares(self) -> int | None:
@@ -116,6 +132,7 @@ def compute(deal: Deal) -> Figures:
         for u, a in zip(deal.proceeds.uses, amounts, strict=True)
     )
     bench = next((r.price for r in refs if r.key == "benchmarked_price"), None)
+    last = next((r.price for r in refs if r.key == "last_close"), None)
     per_class = p.class_shares_outstanding
     existing = p.shares_outstanding
     potential = p.new_shares + (p.prefunded_warrants or 0) + (p.attached_warrants or 0)
@@ -151,6 +168,9 @@ def compute(deal: Deal) -> Figures:
             if existing
             else ()
         ),
+        market=ctx.market_context(deal, _closes_to_last_trading_day(deal), last, money.gross),
+        timetable=ctx.timetable(deal),
+        public_float=ctx.public_float(deal),
         potential_shares=potential,
         percent_fully_diluted=dil.dilution(potential, existing, "enlarged") if existing else None,
         warrant_exercise_proceeds=exercise,

@@ -26,8 +26,13 @@ SHEET = "Inputs"
 AGENT_SEPARATOR = ";"
 
 #: Deal-file table -> prefix of its columns' defined names, and the rows the sheet holds.
-TABLE_PREFIXES = {"market.history": "history", "proceeds.uses": "uses", "shareholders": "shareholders"}
-TABLE_ROWS = {"market.history": 60, "proceeds.uses": 12, "shareholders": 12}
+TABLE_PREFIXES = {
+    "market.history": "history",
+    "proceeds.uses": "uses",
+    "shareholders": "shareholders",
+    "costs.items": "costitems",
+}
+TABLE_ROWS = {"market.history": 60, "proceeds.uses": 12, "shareholders": 12, "costs.items": 8}
 
 Grid = Sequence[Sequence[object]]
 

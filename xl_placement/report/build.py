@@ -16,7 +16,9 @@ from xl_placement.report.cache import cached_parts
 from xl_placement.report.cells import CellWriter
 from xl_placement.report.chart import link_formats
 from xl_placement.report.checks_sheet import fill_checks
+from xl_placement.report.context_fill import fill_context, fill_public_float, market_data_text
 from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding
+from xl_placement.report.grid_sheet import fill_grid
 from xl_placement.report.save import deterministic_zip, order_merged_cells
 from xl_placement.report.template import check_placeholders, fill_placeholders, load_template
 
@@ -48,6 +50,7 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
         "share_class": deal.issuer.share_class or "",
         "class_head": f"Class {deal.issuer.share_class}" if deal.issuer.share_class else "Class",
         "basis": deal.proceeds.basis,
+        "market_data": market_data_text(figures),
     }
 
 
@@ -76,13 +79,18 @@ def render_report(
     check_placeholders(wb, set(values) | {"sheet"})
     fill_placeholders(wb, values, per_sheet)
     out = CellWriter()
-    DealSheet(wb, figures, out).fill()
+    sheet = DealSheet(wb, figures, out)
+    sheet.fill()
+    fill_context(sheet)
     fill_proceeds(wb, figures, out)
     fill_shareholding(wb, figures, out)
+    fill_public_float(wb, figures, out)
+    grid_last = fill_grid(wb, figures, out)
     fill_checks(wb, checks, out)
     out.keep_template_formulas(wb)
+    last_columns = PRINT_LAST_COLUMN | {"Pricing grid": grid_last}
     for ws in wb.worksheets:
-        last = PRINT_LAST_COLUMN.get(ws.title, get_column_letter(ws.max_column))
+        last = last_columns.get(ws.title, get_column_letter(ws.max_column))
         rows = max(ws.max_row, _chart_bottom(ws))
         ws.print_area = f"A1:{last}{rows}"
     wb.active = 0
