@@ -3,6 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# A second environment with lxml installed: openpyxl then serialises XML differently,
+# and every workbook the project writes must come out the same (issue 13).
+LXML_VENV := .venv-lxml
+LXML_STAMP := $(LXML_VENV)/.installed
+LXML_TESTS := tests/test_lxml.py tests/test_report_cache.py tests/test_report.py tests/test_report_golden.py \
+	tests/test_cli_build.py tests/test_workbook.py tests/test_workbook_inputs.py tests/test_batch.py \
+	tests/test_cached_values.py
 
 .PHONY: report test lint bench workbook clean picture
 
@@ -13,6 +20,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+$(LXML_STAMP): pyproject.toml
+	test -x $(LXML_VENV)/bin/python || $(PYTHON) -m venv $(LXML_VENV)
+	$(LXML_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LXML_VENV)/bin/python -m pip install --quiet -e '.[test,lxml]'
+	touch $(LXML_STAMP)
+
 ## report: build the demo deal's report workbook into out/
 report: $(STAMP)
 	$(BIN)/xl-placement build examples/sensetime.toml -o out/sensetime.xlsx --force
@@ -21,12 +34,13 @@ report: $(STAMP)
 picture: $(STAMP)
 	PY=$(BIN)/python scripts/render_picture.sh
 
-## test: lint, type-check and run the whole test suite
-test: $(STAMP)
+## test: lint, type-check and run the whole test suite (then the workbook-writing tests again with lxml)
+test: $(STAMP) $(LXML_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+	XL_PLACEMENT_EXPECT_LXML=1 $(LXML_VENV)/bin/python -m pytest -q -p no:cacheprovider $(LXML_TESTS)
 
 ## workbook: rebuild placement.xlsm and docs/vba/ from the installed xlwings (commit both)
 workbook: $(STAMP)
@@ -42,4 +56,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LXML_VENV) out .pytest_cache .mypy_cache .ruff_cache

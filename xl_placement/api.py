@@ -20,6 +20,7 @@ from xl_placement import dealfile
 from xl_placement.deal import Deal
 from xl_placement.errors import DealError, Problem
 from xl_placement.figures import Figures, compute
+from xl_placement.money import in_context
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,6 +43,7 @@ __all__ = [
 ]
 
 
+@in_context
 def load_deal(path: str | Path) -> Deal:
     """Load and validate a deal from a deal file or a workbook's Inputs sheet.
 
@@ -68,6 +70,7 @@ def load_deal(path: str | Path) -> Deal:
     return dealfile.load_deal(path)
 
 
+@in_context
 def check_deal(figures: Figures) -> CheckReport:
     """Run the listing-rule checks and compare the stated figures with the computed ones.
 
@@ -80,6 +83,7 @@ def check_deal(figures: Figures) -> CheckReport:
     return run_checks(figures)
 
 
+@in_context
 def build_report(deal: Deal, path: str | Path, *, force: bool = False) -> Path:
     """Build the report workbook of a deal and save it atomically.
 
@@ -124,6 +128,7 @@ class FigureRow:
     unit: str  # a currency code, "fraction" or "shares"
 
 
+@in_context
 def figure_rows(figures: Figures) -> list[FigureRow]:
     """Every figure of a deal as a flat list of rows, in the order a deal sheet shows them."""
     deal = figures.deal
@@ -250,6 +255,7 @@ def _proceeds_rows(figures: Figures) -> list[FigureRow]:
     return rows
 
 
+@in_context
 def figures_frame(figures: Figures) -> pd.DataFrame:
     """The figures of a deal as a pandas DataFrame, one row per figure, indexed by key.
 
@@ -271,6 +277,7 @@ def figures_frame(figures: Figures) -> pd.DataFrame:
     )
 
 
+@in_context
 def checks_frame(report: CheckReport) -> pd.DataFrame:
     """The checks of a deal as a pandas DataFrame: one row per rule check and per stated figure.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xl_placement.figures import Figures
+from xl_placement.money import in_context
 from xl_placement.rules import STATUSES, RuleCheck, rule_checks
 from xl_placement.stated import StatedCheck, stated_checks
 from xl_placement.wording import announcement_sentences
@@ -52,6 +53,7 @@ class CheckReport:
         return " and ".join(parts)
 
 
+@in_context
 def check_deal(figures: Figures) -> CheckReport:
     """Check a deal's figures against its exchange's rules and its stated figures.
 

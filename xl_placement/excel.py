@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from decimal import Decimal, getcontext
+from decimal import Decimal, getcontext, localcontext
 from typing import Any, TypeVar
 
 import xlwings as xw
@@ -33,6 +33,7 @@ from xl_placement.deal import Deal
 from xl_placement.dealfile import SHARE_TOLERANCE, deal_from_mapping
 from xl_placement.errors import MISSING, DealError, InputError, Problem
 from xl_placement.figures import compute
+from xl_placement.money import CONTEXT
 from xl_placement.proceeds import allocate_proceeds
 from xl_placement.proceeds import proceeds as placing_proceeds
 
@@ -175,7 +176,8 @@ def _cell_function(function: _F) -> _F:
     @functools.wraps(function)
     def wrapper(*args: Any) -> Any:
         try:
-            return function(*args)
+            with localcontext(CONTEXT):  # the project's decimal context, whatever the host's
+                return function(*args)
         except InputError as exc:
             return ERROR_PREFIX + _one_line(str(exc))
         except Exception as exc:  # noqa: BLE001 - a cell must show a message, never a traceback

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from collections.abc import Callable, Sequence
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+from typing import ParamSpec, TypeVar
 
 from xl_placement.errors import CalculationError
 
@@ -12,6 +23,33 @@ Number = int | float | Decimal
 
 # Enough digits for 10^15 shares times a price with 10 decimals, and then some.
 PRECISION = 50
+
+#: The one decimal context every figure is computed in, whatever the caller's context is
+#: (a notebook that set ``decimal.getcontext().prec = 6`` gets the same figures).
+CONTEXT = Context(
+    prec=PRECISION,
+    rounding=ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def in_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``function`` in the project's decimal context (:data:`CONTEXT`), never the caller's."""
+
+    @functools.wraps(function)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with localcontext(CONTEXT):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def dec(value: Number, name: str = "") -> Decimal:
@@ -38,6 +76,7 @@ def dec(value: Number, name: str = "") -> Decimal:
     return result
 
 
+@in_context
 def round_half_up(value: Number, decimals: int = 0) -> Decimal:
     """Round like a spreadsheet's ROUND: halves go away from zero (2.675 -> 2.68, -2.5 -> -3).
 
@@ -59,11 +98,13 @@ def round_half_up(value: Number, decimals: int = 0) -> Decimal:
             ) from exc
 
 
+@in_context
 def to_minor_units(value: Number, decimals: int) -> int:
     """Express an amount as a whole number of units of 10**-decimals, rounded half up."""
     return int(round_half_up(value, decimals).scaleb(decimals))
 
 
+@in_context
 def allocate(total: Number, weights: Sequence[Number], decimals: int = 2) -> list[Decimal]:
     """Split ``total`` in proportion to ``weights`` so the parts add up to it exactly.
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from xl_placement.errors import CalculationError
-from xl_placement.money import PRECISION, Number, allocate, dec, round_half_up
+from xl_placement.money import PRECISION, Number, allocate, dec, in_context, round_half_up
 
 MINOR_UNIT_DECIMALS = 2  # cents: proceeds and costs are kept to the minor unit
 
@@ -31,6 +31,7 @@ class Proceeds:
         return self.commission + self.other_costs
 
 
+@in_context
 def gross_proceeds(new_shares: Number, price: Number) -> Decimal:
     """Gross proceeds: shares x price, rounded half up to the minor unit."""
     shares, p = dec(new_shares, "new_shares"), dec(price, "price")
@@ -39,6 +40,7 @@ def gross_proceeds(new_shares: Number, price: Number) -> Decimal:
     return round_half_up(shares * p, MINOR_UNIT_DECIMALS)
 
 
+@in_context
 def to_quote(amount: Number, rate: Number) -> Decimal:
     """Convert an amount into the quote currency; ``rate`` is issuer currency per quote unit."""
     r = dec(rate, "fx rate")
@@ -49,6 +51,7 @@ def to_quote(amount: Number, rate: Number) -> Decimal:
         return dec(amount, "amount") / r
 
 
+@in_context
 def proceeds(
     new_shares: Number,
     price: Number,
@@ -102,6 +105,7 @@ def proceeds(
     )
 
 
+@in_context
 def allocate_proceeds(amount: Number, shares: Sequence[Number], decimals: int = 0) -> list[Decimal]:
     """Allocate proceeds to uses by their shares, adding up exactly at ``decimals``.
 

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from xl_placement import fields
 from xl_placement.deal import StatedFigure
 from xl_placement.figures import Figures
-from xl_placement.money import PRECISION, round_half_up
+from xl_placement.money import PRECISION, in_context, round_half_up
 from xl_placement.rules import benchmark_missing
 
 
@@ -46,6 +46,7 @@ class _Spec:
     missing: str  # what the deal lacks when the figure cannot be computed
 
 
+@in_context
 def stated_checks(figures: Figures) -> tuple[StatedCheck, ...]:
     """Compare every stated figure with the computed one at the published precision.
 
@@ -59,6 +60,7 @@ def stated_checks(figures: Figures) -> tuple[StatedCheck, ...]:
     return tuple(check_stated(figures, key, figure) for key, figure in figures.deal.stated.items())
 
 
+@in_context
 def check_stated(figures: Figures, key: str, figure: StatedFigure) -> StatedCheck:
     """Compare one stated figure with the computed one."""
     spec = _spec(figures, key)

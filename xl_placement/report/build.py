@@ -11,6 +11,7 @@ from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from xl_placement.checks import CheckReport, check_deal
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures, compute
+from xl_placement.money import in_context
 from xl_placement.output import write_atomic
 from xl_placement.report.cache import cached_parts
 from xl_placement.report.cells import CellWriter
@@ -49,6 +50,7 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
     }
 
 
+@in_context
 def render_report(
     figures: Figures, checks: CheckReport | None = None, *, template: str | Path | None = None
 ) -> bytes:
@@ -110,6 +112,7 @@ def _chart_bottom(ws: object) -> int:
     return bottom
 
 
+@in_context
 def build_report(
     deal: Deal, path: str | Path, *, force: bool = False, template: str | Path | None = None
 ) -> Path:
