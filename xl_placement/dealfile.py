@@ -21,9 +21,9 @@ from xl_placement import fields as f
 from xl_placement.errors import MISSING, DealError, Problem
 from xl_placement.money import in_context
 from xl_placement.prices import Close
+from xl_placement.proceeds import SHARE_TOLERANCE
 
 MAX_DEAL_FILE_BYTES = 5_000_000
-SHARE_TOLERANCE = Decimal("0.000001")
 
 
 @in_context

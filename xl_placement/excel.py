@@ -30,11 +30,11 @@ from xl_placement import capital, fields, ranges
 from xl_placement import prices as market  # not `prices`: VWAP has an argument of that name
 from xl_placement.checks import check_deal
 from xl_placement.deal import Deal
-from xl_placement.dealfile import SHARE_TOLERANCE, deal_from_mapping
+from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import MISSING, DealError, InputError, Problem
 from xl_placement.figures import compute
 from xl_placement.money import CONTEXT
-from xl_placement.proceeds import allocate_proceeds
+from xl_placement.proceeds import SHARE_TOLERANCE, allocate_proceeds
 from xl_placement.proceeds import proceeds as placing_proceeds
 
 CATEGORY = "xl-placement"

@@ -11,6 +11,13 @@ from xl_placement.money import PRECISION, Number, allocate, dec, in_context, rou
 
 MINOR_UNIT_DECIMALS = 2  # cents: proceeds and costs are kept to the minor unit
 
+#: How far the shares of the uses may add up from 100% (rounded shares such as 3 x 33.3333%).
+SHARE_TOLERANCE = Decimal("0.000001")
+
+#: The report's use-of-proceeds formulas count each share in units of 10^-SHARE_DECIMALS, so
+#: every step is a whole number below 10^14, exact in a spreadsheet's doubles.
+SHARE_DECIMALS = 7
+
 
 @dataclass(frozen=True)
 class Proceeds:
@@ -113,7 +120,7 @@ def allocate_proceeds(amount: Number, shares: Sequence[Number], decimals: int = 
         CalculationError: shares that do not add up to 100% (the message states their sum).
     """
     total = sum((dec(s, "shares") for s in shares), Decimal(0))
-    if abs(total - 1) > Decimal("0.000001"):
+    if abs(total - 1) > SHARE_TOLERANCE:
         raise CalculationError(
             f"the shares of the uses add up to {total * 100:.4f}%, not 100%; correct them so they total 100%"
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal, localcontext
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -17,10 +17,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xl_placement.capital import PLACEES
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures, Reference
-from xl_placement.money import PRECISION, to_minor_units
-from xl_placement.proceeds import to_quote
+from xl_placement.money import LargestRemainder, largest_remainder, to_minor_units
+from xl_placement.proceeds import SHARE_DECIMALS, to_quote
 from xl_placement.report import formulas as fx
-from xl_placement.report.cells import CellWriter
+from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.chart import ChartRow, add_waterfall
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import area
@@ -251,40 +251,53 @@ class DealSheet:
         return None
 
 
-@dataclass(frozen=True)
-class Workings:
-    """Largest-remainder steps of one allocation, computed exactly (the formulas' expected values)."""
-
-    units: int
-    quotas: tuple[Decimal, ...]
-    floors: tuple[int, ...]
-    remainders: tuple[Decimal, ...]
-    ranks: tuple[int, ...]
-    left: int
-
-    @property
-    def extras(self) -> tuple[int, ...]:
-        """One extra unit for the ``left`` largest remainders."""
-        return tuple(1 if r <= self.left else 0 for r in self.ranks)
+#: The use-of-proceeds formulas are exact in a spreadsheet's doubles while the units to split
+#: stay below 10^14 and the shares' total below 1.1 x 10^7 units of 10^-7 (shares add up to
+#: about 100%): every product is then below 1.3 x 10^14 < 2^53, and every MOD quotient below
+#: 1.1 x 10^7, where LibreOffice's 15-digit rounding inside MOD cannot reach a whole number
+#: and Excel's MOD limit (2^27) is far away.
+EXACT_LIMIT = 10**14
+SHARES_UNITS_LIMIT = 11 * 10**6
 
 
-def workings(base: Decimal, shares: Sequence[Decimal], decimals: int) -> Workings:
-    """The steps of ``money.allocate`` as the sheet shows them."""
+def share_units(shares: Sequence[Decimal]) -> list[int] | None:
+    """Each share in whole units of 10^-SHARE_DECIMALS, or None when one has more decimals."""
+    scaled = [share.scaleb(SHARE_DECIMALS) for share in shares]
+    if any(value != value.to_integral_value() for value in scaled):
+        return None
+    return [int(value) for value in scaled]
+
+
+def workings(base: Decimal, shares: Sequence[Decimal], decimals: int) -> LargestRemainder | None:
+    """The steps of ``money.allocate`` as the sheet shows them, or None when the sheet cannot be exact.
+
+    The sheet counts shares in units of 10^-7 and needs every product below 10^14; a deal
+    outside that (shares with more decimals, a very large amount) gets its amounts as figures.
+    """
+    weights = share_units(shares)
     units = to_minor_units(base, decimals)
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        total = sum(shares, Decimal(0))
-        quotas = tuple(Decimal(units) * s / total for s in shares)
-        floors = tuple(int(q.to_integral_value(rounding=ROUND_FLOOR)) for q in quotas)
-        remainders = tuple(q - f for q, f in zip(quotas, floors, strict=True))
-    order = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
-    ranks = [0] * len(shares)
-    for position, index in enumerate(order, start=1):
-        ranks[index] = position
-    return Workings(units, quotas, floors, remainders, tuple(ranks), units - sum(floors))
+    if weights is None or not 0 <= units < EXACT_LIMIT or sum(weights) > SHARES_UNITS_LIMIT:
+        return None
+    return largest_remainder(units, weights)
 
 
-def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
+def rounding_note(base: Decimal, rounded: Decimal, decimals: int, currency: str) -> str:
+    """Say how an amount that is not a whole number of the rounding unit is split."""
+    unit = f"{Decimal(1).scaleb(-decimals):f}" if decimals > 0 else f"{10**-decimals:,}"
+    places = max(decimals, 0)
+    if rounded == base:
+        return (
+            f"The amount is a whole number of the rounding unit ({currency} {unit}), "
+            "so the uses add up to it exactly."
+        )
+    return (
+        f"The amount, {currency} {base:,.2f}, is not a whole number of the rounding unit ({currency} {unit}): "
+        f"it is rounded half up to {currency} {rounded:,.{places}f} before it is split, so the uses add up "
+        f"to that ({rounded - base:+,.2f})."
+    )
+
+
+def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # noqa: PLR0915 - one table, step by step
     """The use-of-proceeds table, its workings and the waterfall chart."""
     deal = figures.deal
     plan = deal.proceeds
@@ -294,40 +307,68 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     out.formula(ws, base_ref, fx.copy_of("Net" if plan.basis == "net" else "Gross"), figures.allocation_base)
     _, dec_ref = cell(wb, "AllocDecimals")
     out.number(ws, dec_ref, plan.decimals)
+    units = to_minor_units(figures.allocation_base, plan.decimals)
+    rounded = Decimal(units).scaleb(-plan.decimals)
+    _, units_ref = cell(wb, "AllocUnits")
+    _, rounded_ref = cell(wb, "AllocRounded")
+    out.formula(ws, units_ref, fx.units("AllocBase", "AllocDecimals"), units)
+    out.formula(ws, rounded_ref, fx.from_units(units_ref, "AllocDecimals"), rounded)
+    _, note_ref = cell(wb, "AllocNote")
+    note = rounding_note(figures.allocation_base, rounded, plan.decimals, deal.issuer.currency)
 
     steps = workings(figures.allocation_base, [u.share for u in plan.uses], plan.decimals)
     work_proto, work_rows = table_rows(wb, "WorkRow", len(plan.uses))
     use_proto, use_rows = table_rows(wb, "UseRow", len(plan.uses))
     wc = [ws.cell(1, work_proto.min_col + i).column_letter for i in range(5)]
     uc = [ws.cell(1, use_proto.min_col + i).column_letter for i in range(4)]
-    shares = f"${uc[1]}${use_rows[0]}:${uc[1]}${use_rows[-1]}"
     floors = f"${wc[1]}${work_rows[0]}:${wc[1]}${work_rows[-1]}"
     remainders = f"${wc[2]}${work_rows[0]}:${wc[2]}${work_rows[-1]}"
-    _, units_ref = cell(wb, "AllocUnits")
+    extras = f"${wc[4]}${work_rows[0]}:${wc[4]}${work_rows[-1]}"
     _, left_ref = cell(wb, "AllocLeft")
-    out.formula(ws, units_ref, fx.units("AllocBase", "AllocDecimals"), steps.units)
-    out.formula(ws, left_ref, fx.left(units_ref, floors), steps.left)
+    _, k_ref = cell(wb, "ShareDecimals")
+    _, total_ref = cell(wb, "SharesUnits")
+    _, check_ref = cell(wb, "AllocCheck")
+    if steps is not None:
+        out.number(ws, k_ref, SHARE_DECIMALS, is_input=False)
+        first_s, last_s = f"{wc[0]}{work_rows[0]}", f"{wc[0]}{work_rows[-1]}"
+        out.formula(ws, total_ref, fx.total(first_s, last_s), steps.total)
+        out.formula(ws, left_ref, fx.left(units_ref, floors), steps.left)
+        out.formula(ws, check_ref, fx.units_check(floors, extras, units_ref), 0)
+    else:
+        for ref_ in (k_ref, total_ref, left_ref, check_ref):
+            out.not_applicable(ws, ref_)
+        note += (
+            " The shares have more than seven decimals or the amount is too large for exact spreadsheet"
+            " arithmetic, so the amounts are xl-placement's figures, not formulas."
+        )
+    _, note_ref = cell(wb, "AllocNote")
+    out.text(ws, note_ref, note)
+    fit_height(ws, ws[note_ref].row)
     rate = deal.fx.rate if deal.fx else None
     for i, (allocation, use_row, work_row) in enumerate(
         zip(figures.allocations, use_rows, work_rows, strict=True)
     ):
-        q, f, r, k, e = (f"{c}{work_row}" for c in wc)
+        s_, f, r, k, e = (f"{c}{work_row}" for c in wc)
         share_cell = f"{uc[1]}{use_row}"
-        out.formula(ws, q, fx.quota(units_ref, share_cell, shares), steps.quotas[i])
-        out.formula(ws, f, fx.floor(q), steps.floors[i])
-        out.formula(ws, r, fx.subtract(q, f), steps.remainders[i])
-        out.formula(ws, k, fx.rank(r, remainders), steps.ranks[i])
-        out.formula(ws, e, fx.extra_unit(k, left_ref), steps.extras[i])
         out.text(ws, f"{uc[0]}{use_row}", allocation.name, is_input=True)
         out.number(ws, share_cell, allocation.share)
-        out.formula(ws, f"{uc[2]}{use_row}", fx.amount(f, e, "AllocDecimals"), allocation.amount)
+        amount_cell = f"{uc[2]}{use_row}"
+        if steps is None:
+            out.number(ws, amount_cell, allocation.amount, is_input=False)
+        else:
+            out.formula(ws, s_, fx.share_units(share_cell, k_ref), steps.weights[i])
+            out.formula(ws, f, fx.floor_units(units_ref, s_, total_ref), steps.floors[i])
+            out.formula(ws, r, fx.remainder_units(units_ref, s_, total_ref), steps.remainders[i])
+            out.formula(ws, k, fx.rank(r, remainders), steps.ranks[i])
+            out.formula(ws, e, fx.extra_unit(k, left_ref), steps.extras[i])
+            out.formula(ws, amount_cell, fx.amount(f, e, "AllocDecimals"), allocation.amount)
         if rate is None:
             out.not_applicable(ws, f"{uc[3]}{use_row}", BLANK)
         else:
             out.formula(
                 ws,
                 f"{uc[3]}{use_row}",
-                fx.to_quote(f"{uc[2]}{use_row}", "FxRate"),
+                fx.to_quote(amount_cell, "FxRate"),
                 to_quote(allocation.amount, rate),
             )
     total_row = area(wb, "UseTotal").min_row
@@ -340,16 +381,18 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
         sum(u.share for u in plan.uses),
     )
     allocated = sum((a.amount for a in figures.allocations), Decimal(0))
-    out.formula(ws, f"{uc[2]}{total_row}", fx.total(f"{uc[2]}{first}", f"{uc[2]}{last}"), allocated)
+    out.formula(
+        ws,
+        f"{uc[2]}{total_row}",
+        fx.rounded_total(f"{uc[2]}{first}", f"{uc[2]}{last}", "AllocDecimals"),
+        allocated,
+    )
     if rate is None:
         out.not_applicable(ws, f"{uc[3]}{total_row}", BLANK)
     else:
-        quote_total = sum((to_quote(a.amount, rate) for a in figures.allocations), Decimal(0))
-        out.formula(ws, f"{uc[3]}{total_row}", fx.total(f"{uc[3]}{first}", f"{uc[3]}{last}"), quote_total)
-    _, check_ref = cell(wb, "AllocCheck")
-    out.formula(
-        ws, check_ref, fx.subtract(f"{uc[2]}{total_row}", "AllocBase"), allocated - figures.allocation_base
-    )
+        out.formula(
+            ws, f"{uc[3]}{total_row}", fx.to_quote(f"{uc[2]}{total_row}", "FxRate"), to_quote(allocated, rate)
+        )
     _fill_chart(wb, figures, out, [f"${uc[2]}${row}" for row in use_rows])
 
 

@@ -2,7 +2,7 @@
 
 Each builder returns formula text without the leading ``=``, built only from cell
 references, defined names and functions every spreadsheet has (ROUND, INT, SUM,
-SUMPRODUCT, MAX, ROW, IF), so a user could have typed it. The comment on each
+SUMPRODUCT, MAX, MOD, ROW, IF), so a user could have typed it. The comment on each
 names the Python function it mirrors; the LibreOffice tests check they agree.
 """
 
@@ -89,22 +89,36 @@ def copy_of(ref: str) -> str:
     return ref
 
 
-# Use of proceeds: ``money.allocate`` (largest remainder) in five visible steps.
+# Use of proceeds: ``money.largest_remainder`` in visible steps, every one a whole number
+# below 10^14, so a spreadsheet's doubles compute each exactly (the shares of the uses are
+# counted in units of 10^-7, and the units to split are split as a multiple of the shares'
+# total plus a rest, so no product exceeds 10^14; MOD's quotients stay below 2^27).
 
 
 def units(base: str, decimals: str) -> str:
-    """``money.to_minor_units``: the amount in units of 10^-decimals, rounded half up."""
-    return f"ROUND({base}*10^{decimals},0)"
+    """``money.to_minor_units``: the amount in whole units of 10^-decimals, rounded half up."""
+    return f"ROUND(ROUND({base},{decimals})*10^{decimals},0)"
 
 
-def quota(units_ref: str, share: str, shares_range: str) -> str:
-    """Each use's exact quota of the units; the shares' sum is rounded to drop binary noise."""
-    return f"{units_ref}*{share}/ROUND(SUM({shares_range}),9)"
+def from_units(units_ref: str, decimals: str) -> str:
+    """Whole units of 10^-decimals as an amount (one exact operation: x 10^-d is a whole number when d < 0)."""
+    return f"IF({decimals}<0,{units_ref}*10^(-{decimals}),{units_ref}/10^{decimals})"
 
 
-def floor(quota_ref: str) -> str:
-    """The quota rounded down (quotas are never negative)."""
-    return f"INT({quota_ref})"
+def share_units(share: str, share_decimals: str) -> str:
+    """A share of a use in whole units of 10^-k (``proceeds.SHARE_DECIMALS``)."""
+    return f"ROUND({share}*10^{share_decimals},0)"
+
+
+def floor_units(units_ref: str, share: str, total: str) -> str:
+    """``floor(units x share / total)`` exactly: units = a x total + b, so it is a x share + floor(b x share / total)."""
+    rest = f"MOD({units_ref},{total})"
+    return f"({units_ref}-{rest})/{total}*{share}+({rest}*{share}-MOD({rest}*{share},{total}))/{total}"
+
+
+def remainder_units(units_ref: str, share: str, total: str) -> str:
+    """``(units x share) mod total``, exactly: ``((units mod total) x share) mod total``."""
+    return f"MOD(MOD({units_ref},{total})*{share},{total})"
 
 
 def left(units_ref: str, floors_range: str) -> str:
@@ -124,4 +138,28 @@ def extra_unit(rank_ref: str, left_ref: str) -> str:
 
 def amount(floor_ref: str, extra_ref: str, decimals: str) -> str:
     """The allocated amount: (floor + extra) units of 10^-decimals."""
-    return f"({floor_ref}+{extra_ref})/10^{decimals}"
+    return from_units(f"({floor_ref}+{extra_ref})", decimals)
+
+
+def rounded_total(first: str, last: str, decimals: str) -> str:
+    """The total of amounts that are whole units: their sum, rounded to the unit (drops binary noise)."""
+    return f"ROUND(SUM({first}:{last}),{decimals})"
+
+
+def units_check(floors_range: str, extras_range: str, units_ref: str) -> str:
+    """Units allocated less units to split: zero when the amounts add up exactly."""
+    return f"SUM({floors_range})+SUM({extras_range})-{units_ref}"
+
+
+# placement.xlsm's Inputs sheet: the same figures from the sheet's named input cells.
+
+
+def net(gross_formula: str, rate: str, other: str) -> str:
+    """``proceeds.proceeds``: gross less the rounded commission and the rounded other costs (blank = 0)."""
+    return f"{gross_formula}-{commission(gross_formula, f'N({rate})')}-ROUND(N({other}),2)"
+
+
+def allocation_base(basis: str, new_shares: str, price: str, rate: str, other: str) -> str:
+    """``Figures.allocation_base``: gross or net proceeds, as the basis says."""
+    gross_formula = gross(new_shares, price)
+    return f'IF({basis}="gross",{gross_formula},{net(gross_formula, rate, other)})'

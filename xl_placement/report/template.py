@@ -49,7 +49,7 @@ CELL_NAMES = (
     # Deal sheet: key figures at the top
     "KeyGross", "KeyDiscount", "KeyEnlarged", "KeyNetPrice",
     # Use of proceeds
-    "AllocBasis", "AllocBase", "AllocDecimals", "AllocCheck", "AllocUnits", "AllocLeft", "ChartAnchor",
+    "AllocBasis", "AllocBase", "AllocDecimals", "AllocCheck", "AllocUnits", "AllocLeft", "AllocRounded", "AllocNote", "ShareDecimals", "SharesUnits", "ChartAnchor",
 )  # fmt: skip
 # One-row prototypes of the variable-length tables (and their total rows).
 ROW_NAMES = (
