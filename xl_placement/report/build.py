@@ -13,6 +13,7 @@ from xl_placement.deal import Deal
 from xl_placement.figures import Figures, compute
 from xl_placement.money import in_context
 from xl_placement.output import write_atomic
+from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cache import cached_parts
 from xl_placement.report.cells import CellWriter
 from xl_placement.report.chart import link_formats
@@ -105,7 +106,7 @@ def chart_parts(data: bytes) -> dict[str, bytes]:
 def _chart_bottom(ws: object) -> int:
     """The last row a chart on the sheet covers (charts do not count in ``max_row``)."""
     bottom = 0
-    for chart in getattr(ws, "_charts", []):
+    for chart in private.charts(ws):
         if isinstance(chart.anchor, str):
             row, _ = coordinate_to_tuple(chart.anchor)
             bottom = max(bottom, row + int(chart.height / ROW_CM) + 1)
