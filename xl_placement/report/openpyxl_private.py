@@ -69,7 +69,7 @@ def index_of(table: IndexedList) -> dict[Any, int]:
     return index
 
 
-def dimension_factories(ws: Worksheet) -> tuple[Callable[[int], Any], Callable[[str], Any]]:
+def dimension_factories(ws: Worksheet) -> tuple[Callable[[], Any], Callable[[], Any]]:
     """The factories of the row and of the column dimension holders."""
     return ws._add_row, ws._add_column
 
