@@ -317,10 +317,14 @@ class _Inputs:
         sheet.write_string(row, _FIG_LABEL, "Figures (live: they follow the blue cells)", fmt["section"])
         sheet.write_string(row, _FIG_UDF, "Excel function", fmt["section"])
         sheet.write_string(row, _FIG_NATIVE, "Plain formula", fmt["section"])
-        discounts = {r.key: r.discount for r in figures.references}
+        # Ratios are cached as the double a spreadsheet computes (see formulas.discount_double).
+        placing = figures.deal.placing
+        discounts = {
+            r.key: fx.discount_double(float(placing.price), float(r.price)) for r in figures.references
+        }
         gross = figures.proceeds.gross
         price, shares, existing = "placing_price", "placing_new_shares", "placing_shares_outstanding"
-        lines: list[tuple[str, str | None, str, Decimal | None, str]] = [
+        lines: list[tuple[str, str | None, str, Decimal | float | None, str]] = [
             (
                 f"Discount to {label}",
                 f"=PLACEMENT_DISCOUNT({price},market_{key})",
@@ -339,14 +343,14 @@ class _Inputs:
                 "New shares, % of enlarged share capital",
                 f"=DILUTION({shares},{existing})",
                 "=" + fx.dilution_enlarged(shares, existing),
-                figures.percent_of_enlarged,
+                fx.dilution_enlarged_double(placing.new_shares, placing.shares_outstanding),
                 "percent",
             ),
             (
                 "New shares, % of existing share capital",
                 f'=DILUTION({shares},{existing},"existing")',
                 "=" + fx.dilution_existing(shares, existing),
-                figures.percent_of_existing,
+                fx.ratio_double(placing.new_shares, placing.shares_outstanding),
                 "percent",
             ),
             ("Gross proceeds", None, "=" + fx.gross(shares, price), gross, "amount"),

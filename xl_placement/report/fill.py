@@ -7,6 +7,7 @@ Python computed, so Excel follows a changed price and a reader sees the numbers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +19,7 @@ from xl_placement.capital import PLACEES
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures, Reference
 from xl_placement.money import LargestRemainder, largest_remainder, to_minor_units
-from xl_placement.proceeds import SHARE_DECIMALS, to_quote
+from xl_placement.proceeds import SHARE_DECIMALS
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.chart import ChartRow, add_waterfall
@@ -85,7 +86,7 @@ class DealSheet:
         ws, ref = cell(self.wb, name)
         self.out.number(ws, ref, value)
 
-    def put_formula(self, name: str, formula: str, expected: Decimal | int | None) -> None:
+    def put_formula(self, name: str, formula: str, expected: Decimal | int | float | None) -> None:
         """Write a formula into a named cell, or "n/a" when the deal does not give the figure."""
         ws, ref = cell(self.wb, name)
         if expected is None:
@@ -127,7 +128,8 @@ class DealSheet:
             self.out.text(ws, f"{col[0]}{row}", ref.label)
             price_cell = f"{col[1]}{row}"
             source = self._reference_price(ws, price_cell, ref, where)
-            self.out.formula(ws, f"{col[2]}{row}", fx.discount("Price", price_cell), ref.discount)
+            discount = fx.discount_double(float(self.figures.deal.placing.price), float(ref.price))
+            self.out.formula(ws, f"{col[2]}{row}", fx.discount("Price", price_cell), discount)
             self.out.text(ws, f"{col[3]}{row}", source)
 
     def _reference_price(self, ws: Worksheet, target: str, ref: Reference, where: dict[str, str]) -> str:
@@ -151,13 +153,18 @@ class DealSheet:
         self.put_number("OtherCosts", money.other_costs)
         self.put_formula("TotalCosts", fx.add("Commission", "OtherCosts"), money.costs)
         self.put_formula("Net", fx.subtract("Gross", "TotalCosts"), money.net)
-        self.put_formula("NetPerShare", fx.per_share("Net", "NewShares"), money.net_price_per_share)
+        # The amounts as a spreadsheet holds them (doubles), for the ratios' cached values.
+        costs = float(money.commission) + float(money.other_costs)
+        net = float(money.gross) - costs
+        self.put_formula(
+            "NetPerShare", fx.per_share("Net", "NewShares"), fx.ratio_double(net, deal.placing.new_shares)
+        )
         quotes = {
-            "GrossQuote": ("Gross", money.gross),
-            "CommissionQuote": ("Commission", money.commission),
-            "OtherCostsQuote": ("OtherCosts", money.other_costs),
-            "TotalCostsQuote": ("TotalCosts", money.costs),
-            "NetQuote": ("Net", money.net),
+            "GrossQuote": ("Gross", float(money.gross)),
+            "CommissionQuote": ("Commission", float(money.commission)),
+            "OtherCostsQuote": ("OtherCosts", float(money.other_costs)),
+            "TotalCostsQuote": ("TotalCosts", costs),
+            "NetQuote": ("Net", net),
         }
         if deal.fx is None:
             self.na("FxRate")
@@ -168,18 +175,25 @@ class DealSheet:
             self.put_number("FxRate", deal.fx.rate)
             self.put_text("FxSource", deal.fx.source)
             for key, (base, value) in quotes.items():
-                self.put_formula(key, fx.to_quote(base, "FxRate"), to_quote(value, deal.fx.rate))
+                self.put_formula(
+                    key, fx.to_quote(base, "FxRate"), fx.ratio_double(value, float(deal.fx.rate))
+                )
         self.put_text("CostsNote", costs_note(deal, self.figures), is_input=False)
 
     def _capital(self) -> None:
         f, p = self.figures, self.figures.deal.placing
         self.put_number("SharesOutstanding", p.shares_outstanding)
         self.put_formula("Enlarged", fx.enlarged("SharesOutstanding", "NewShares"), f.enlarged_shares)
+        new, existing = p.new_shares, p.shares_outstanding
         self.put_formula(
-            "PctExisting", fx.dilution_existing("NewShares", "SharesOutstanding"), f.percent_of_existing
+            "PctExisting",
+            fx.dilution_existing("NewShares", "SharesOutstanding"),
+            fx.ratio_double(new, existing),
         )
         self.put_formula(
-            "PctEnlarged", fx.dilution_enlarged("NewShares", "SharesOutstanding"), f.percent_of_enlarged
+            "PctEnlarged",
+            fx.dilution_enlarged("NewShares", "SharesOutstanding"),
+            fx.dilution_enlarged_double(new, existing),
         )
         if p.class_shares_outstanding is None:
             for key in ("ClassShares", "ClassEnlarged", "PctExistingClass", "PctEnlargedClass"):
@@ -194,12 +208,12 @@ class DealSheet:
             self.put_formula(
                 "PctExistingClass",
                 fx.dilution_existing("NewShares", "ClassShares"),
-                f.percent_of_existing_class,
+                fx.ratio_double(p.new_shares, p.class_shares_outstanding),
             )
             self.put_formula(
                 "PctEnlargedClass",
                 fx.dilution_enlarged("NewShares", "ClassShares"),
-                f.percent_of_enlarged_class,
+                fx.dilution_enlarged_double(p.new_shares, p.class_shares_outstanding),
             )
         self._theoretical()
         if p.mandate_limit is None:
@@ -221,9 +235,13 @@ class DealSheet:
         if last is None or ref is None:
             self.na("KeyDiscount")
         else:
-            self.put_formula("KeyDiscount", fx.copy_of(last), ref.discount)
-        self.put_formula("KeyEnlarged", fx.copy_of("PctEnlarged"), f.percent_of_enlarged)
-        self.put_formula("KeyNetPrice", fx.copy_of("NetPerShare"), f.proceeds.net_price_per_share)
+            price = float(f.deal.placing.price)
+            self.put_formula("KeyDiscount", fx.copy_of(last), fx.discount_double(price, float(ref.price)))
+        p, money = f.deal.placing, f.proceeds
+        enlarged = fx.dilution_enlarged_double(p.new_shares, p.shares_outstanding)
+        self.put_formula("KeyEnlarged", fx.copy_of("PctEnlarged"), enlarged)
+        net = float(money.gross) - (float(money.commission) + float(money.other_costs))
+        self.put_formula("KeyNetPrice", fx.copy_of("NetPerShare"), fx.ratio_double(net, p.new_shares))
 
     def _theoretical(self) -> None:
         f = self.figures
@@ -232,13 +250,17 @@ class DealSheet:
             self.na("TheoreticalPrice")
             self.na("TheoreticalEffect")
             return
+        p = f.deal.placing
+        bench_ref = f.reference("benchmarked_price")
+        bench_price = float(bench_ref.price) if bench_ref is not None else math.nan
+        price = fx.theoretical_price_double(bench_price, p.shares_outstanding, p.new_shares, float(p.price))
         self.put_formula(
-            "TheoreticalPrice",
-            fx.theoretical_price(bench, "SharesOutstanding", "NewShares", "Price"),
-            f.theoretical_diluted_price,
+            "TheoreticalPrice", fx.theoretical_price(bench, "SharesOutstanding", "NewShares", "Price"), price
         )
         self.put_formula(
-            "TheoreticalEffect", fx.discount("TheoreticalPrice", bench), f.theoretical_dilution_effect
+            "TheoreticalEffect",
+            fx.discount("TheoreticalPrice", bench),
+            fx.discount_double(price, bench_price),
         )
 
     def _reference_cell(self, key: str, column: int = 1) -> str | None:
@@ -369,7 +391,7 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # n
                 ws,
                 f"{uc[3]}{use_row}",
                 fx.to_quote(amount_cell, "FxRate"),
-                to_quote(allocation.amount, rate),
+                fx.ratio_double(float(allocation.amount), float(rate)),
             )
     total_row = area(wb, "UseTotal").min_row
     first, last = use_rows[0], use_rows[-1]
@@ -391,7 +413,10 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # n
         out.not_applicable(ws, f"{uc[3]}{total_row}", BLANK)
     else:
         out.formula(
-            ws, f"{uc[3]}{total_row}", fx.to_quote(f"{uc[2]}{total_row}", "FxRate"), to_quote(allocated, rate)
+            ws,
+            f"{uc[3]}{total_row}",
+            fx.to_quote(f"{uc[2]}{total_row}", "FxRate"),
+            fx.ratio_double(float(allocated), float(rate)),
         )
     _fill_chart(wb, figures, out, [f"${uc[2]}${row}" for row in use_rows])
 
@@ -460,8 +485,10 @@ def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> None:
             listed_range = f"SUM({c[1]}{rows[0]}:{c[1]}{rows[listed - 1]})" if listed else "0"
             out.formula(ws, before, fx.subtract("SharesOutstanding", listed_range), holding.shares_before)
             out.formula(ws, after, fx.copy_of(before), holding.shares_after)
-        out.formula(ws, f"{c[2]}{row}", fx.share_of(before, before_total), holding.percent_before)
-        out.formula(ws, f"{c[4]}{row}", fx.share_of(after, after_total), holding.percent_after)
+        before_share = fx.ratio_double(holding.shares_before, total.shares_before)
+        after_share = fx.ratio_double(holding.shares_after, total.shares_after)
+        out.formula(ws, f"{c[2]}{row}", fx.share_of(before, before_total), before_share)
+        out.formula(ws, f"{c[4]}{row}", fx.share_of(after, after_total), after_share)
     out.text(ws, f"{c[0]}{total_row}", "Total")
     out.formula(
         ws, f"{c[1]}{total_row}", fx.total(f"{c[1]}{rows[0]}", f"{c[1]}{rows[-1]}"), total.shares_before

@@ -20,13 +20,32 @@ def higher(first: str, second: str) -> str:
 
 
 def gross(new_shares: str, price: str) -> str:
-    """``proceeds.gross_proceeds``: shares x price, rounded to the minor unit."""
-    return f"ROUND({new_shares}*{price},2)"
+    """``proceeds.gross_proceeds``: shares x price, rounded half up to the cent, exactly.
+
+    A plain ``ROUND(shares*price,2)`` is wrong by a cent when the product has more
+    significant digits than a double holds (HKD 4,370,051,011,754.295 rounds down in
+    doubles). So the price is counted in millionths (a whole number) and the shares split
+    into millions and the rest: every step is a whole number below 2^53 and the sum is
+    in cents, divided by 100 once. Exact for gross proceeds below 10^13 and prices with
+    up to six decimals.
+    """
+    units = f"ROUND({price}*10^6,0)"
+    millions = f"({new_shares}-MOD({new_shares},10^6))/10^6"
+    cents = f"{millions}*{units}*100+ROUND(MOD({new_shares},10^6)*{units}/10^4,0)"
+    return f"({cents})/100"
 
 
 def commission(gross_amount: str, rate: str) -> str:
-    """``proceeds.proceeds``: commission rounded to the minor unit."""
-    return f"ROUND({gross_amount}*{rate},2)"
+    """``proceeds.proceeds``: gross x rate rounded half up to the cent, exactly.
+
+    The same split as :func:`gross`: the amount in cents (split into millions and the
+    rest) times the rate in millionths. Exact for gross proceeds below 10^13 and rates
+    with up to six decimals.
+    """
+    cents = f"ROUND({gross_amount}*100,0)"
+    units = f"ROUND({rate}*10^6,0)"
+    millions = f"({cents}-MOD({cents},10^6))/10^6"
+    return f"({millions}*{units}+ROUND(MOD({cents},10^6)*{units}/10^6,0))/100"
 
 
 def add(first: str, second: str) -> str:
@@ -163,3 +182,30 @@ def allocation_base(basis: str, new_shares: str, price: str, rate: str, other: s
     """``Figures.allocation_base``: gross or net proceeds, as the basis says."""
     gross_formula = gross(new_shares, price)
     return f'IF({basis}="gross",{gross_formula},{net(gross_formula, rate, other)})'
+
+
+# What a spreadsheet computes for the ratios, in doubles. A ratio such as 1 - price/reference
+# loses digits to cancellation, so its double differs from the exact decimal in the 15th
+# digit; the formula's cached value is this double, so it is exactly what Excel and
+# LibreOffice recalculate (the exact figure is what the checks and the command line use;
+# the two agree to about 14 significant digits, see tests/test_formulas.py).
+
+
+def discount_double(price: float, reference: float) -> float:
+    """:func:`discount` in doubles."""
+    return 1 - price / reference
+
+
+def ratio_double(numerator: float, denominator: float) -> float:
+    """:func:`per_share`, :func:`to_quote`, :func:`dilution_existing` and :func:`share_of` in doubles."""
+    return numerator / denominator
+
+
+def dilution_enlarged_double(new_shares: float, existing: float) -> float:
+    """:func:`dilution_enlarged` in doubles."""
+    return new_shares / (existing + new_shares)
+
+
+def theoretical_price_double(bench: float, existing: float, new_shares: float, price: float) -> float:
+    """:func:`theoretical_price` in doubles."""
+    return (bench * existing + new_shares * price) / (existing + new_shares)
