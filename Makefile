@@ -9,21 +9,23 @@ LXML_VENV := .venv-lxml
 LXML_STAMP := $(LXML_VENV)/.installed
 LXML_TESTS := tests/test_lxml.py tests/test_report_cache.py tests/test_report.py tests/test_report_golden.py \
 	tests/test_cli_build.py tests/test_workbook.py tests/test_workbook_inputs.py tests/test_batch.py \
-	tests/test_cached_values.py
+	tests/test_report_libreoffice.py tests/test_decimal_context.py
+# Material for MkDocs prints a banner about its successor on every build; the build is what we need.
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: report test lint bench workbook clean picture
+.PHONY: report test lint bench workbook clean picture docs
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("xl-placement needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[docs]' --group dev
 	touch $(STAMP)
 
 $(LXML_STAMP): pyproject.toml
 	test -x $(LXML_VENV)/bin/python || $(PYTHON) -m venv $(LXML_VENV)
 	$(LXML_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(LXML_VENV)/bin/python -m pip install --quiet -e '.[test,lxml]'
+	$(LXML_VENV)/bin/python -m pip install --quiet -e . --group with-lxml
 	touch $(LXML_STAMP)
 
 ## report: build the demo deal's report workbook into out/
@@ -34,13 +36,19 @@ report: $(STAMP)
 picture: $(STAMP)
 	PY=$(BIN)/python scripts/render_picture.sh
 
-## test: lint, type-check and run the whole test suite (then the workbook-writing tests again with lxml)
+## test: lint, type-check and run the whole test suite with line and branch coverage,
+## then the workbook-writing tests again in a second environment with lxml installed
 test: $(STAMP) $(LXML_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site-check
+	$(BIN)/python -m pytest --cov --cov-report=term-missing:skip-covered
 	XL_PLACEMENT_EXPECT_LXML=1 $(LXML_VENV)/bin/python -m pytest -q -p no:cacheprovider $(LXML_TESTS)
+
+## docs: build the documentation site into site/ (open site/index.html, or run .venv/bin/mkdocs serve)
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
 
 ## workbook: rebuild placement.xlsm and docs/vba/ from the installed xlwings (commit both)
 workbook: $(STAMP)
@@ -56,4 +64,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) $(LXML_VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LXML_VENV) out site .pytest_cache .mypy_cache .ruff_cache
