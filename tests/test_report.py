@@ -30,6 +30,7 @@ from xl_placement.dealfile import load_deal
 from xl_placement.errors import OutputExistsError
 from xl_placement.money import allocate
 from xl_placement.report import build_report, render_report
+from xl_placement.report import formulas as fx
 from xl_placement.report.fill import workings
 
 ALLOWED_FUNCTIONS = {"ROUND", "INT", "MOD", "SUM", "SUMPRODUCT", "MAX", "ROW", "IF"}
@@ -130,7 +131,9 @@ def test_every_formula_is_one_a_user_could_type(demo):
                     assert "{" not in cell.value
                     used |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", cell.value))
     assert used <= ALLOWED_FUNCTIONS
-    assert named_cell(book, "Gross").value == "=ROUND(NewShares*Price,2)"
+    gross = named_cell(book, "Gross").value
+    assert gross == "=" + fx.gross("NewShares", "Price")
+    assert gross.startswith("=((NewShares-MOD(NewShares,10^6))/10^6*ROUND(Price*10^6,0)*100")
 
 
 def test_inputs_are_blue_and_formulas_black(demo):
