@@ -437,11 +437,12 @@ def _fill_chart(wb: Workbook, figures: Figures, out: CellWriter, amount_cells: l
     if figures.deal.proceeds.basis == "net":
         bars.append(("Costs", ("Net", money.net), EMPTY, ("TotalCosts", money.costs), EMPTY))
         bars.append(("Net proceeds", EMPTY, ("Net", money.net), EMPTY, EMPTY))
-    spent = Decimal(0)
+    # The uses step down from the amount split (the base rounded to the rounding unit).
+    remaining = sum((a.amount for a in figures.allocations), Decimal(0))
     for allocation, amount_cell in zip(figures.allocations, amount_cells, strict=True):
-        spent += allocation.amount
-        base = fx.subtract("AllocBase", f"SUM({amount_cells[0]}:{amount_cell})")
-        step = (base, figures.allocation_base - spent)
+        remaining -= allocation.amount
+        base = fx.subtract("AllocRounded", f"SUM({amount_cells[0]}:{amount_cell})")
+        step = (base, remaining)
         bars.append((allocation.name, step, EMPTY, EMPTY, (amount_cell, allocation.amount)))
     proto, lines = table_rows(wb, "ChartRow", len(bars))
     ws = proto.ws
