@@ -167,7 +167,7 @@ def allocate(amount: Decimal, weights: Sequence[int], decimals: int) -> list[int
         return None
     units = to_minor_units(amount, decimals)
     if units < 0 or units >= 2**53:
-        return _allocate_exactly(units, weights, weight_sum)
+        return largest_remainder_parts(units, weights)  # the core's own definition
     import numpy as np  # noqa: PLC0415 - loaded by xlwings with the functions
 
     quota = units * (np.asarray(weights, dtype=float) / float(weight_sum))
@@ -193,12 +193,6 @@ def allocate(amount: Decimal, weights: Sequence[int], decimals: int) -> list[int
         shares[exact[: left - len(sure)]] += 1
     result: list[int] = shares.tolist()
     return result
-
-
-def _allocate_exactly(units: int, weights: Sequence[int], weight_sum: int) -> list[int]:
-    """The largest-remainder parts in Python integers (any size, any sign): the core's own definition."""
-    del weight_sum  # the core adds the weights up itself
-    return largest_remainder_parts(units, weights)
 
 
 def as_floats(units: Sequence[int], decimals: int) -> list[float]:
