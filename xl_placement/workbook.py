@@ -319,8 +319,18 @@ class _Inputs:
         sheet.write_string(row, _FIG_NATIVE, "Plain formula", fmt["section"])
         # Ratios are cached as the double a spreadsheet computes (see formulas.discount_double).
         placing = figures.deal.placing
+        # The plain formulas read the market cells of this sheet, not the price history:
+        # a blank cell gives the spreadsheet's #DIV/0!, and that is what is cached.
+        market = figures.deal.market
+        typed = {
+            "last_close": market.last_close,
+            "average_close_5d": market.average_closes.get(5),
+            "average_close_30d": market.average_closes.get(30),
+        }
         discounts = {
-            r.key: fx.discount_double(float(placing.price), float(r.price)) for r in figures.references
+            key: fx.discount_double(float(placing.price), float(value))
+            for key, value in typed.items()
+            if value is not None
         }
         gross = figures.proceeds.gross
         price, shares, existing = "placing_price", "placing_new_shares", "placing_shares_outstanding"

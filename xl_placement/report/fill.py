@@ -8,7 +8,7 @@ Python computed, so Excel follows a changed price and a reader sees the numbers.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -418,17 +418,34 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # n
             fx.to_quote(f"{uc[2]}{total_row}", "FxRate"),
             fx.ratio_double(float(allocated), float(rate)),
         )
-    _fill_chart(wb, figures, out, [f"${uc[2]}${row}" for row in use_rows])
+    left_after = None
+    if steps is not None:
+        first_f, first_e = f"${wc[1]}${work_rows[0]}", f"${wc[4]}${work_rows[0]}"
+
+        def left_after(i: int) -> str:
+            """The amount still to split after the first i + 1 uses, from whole units (exact)."""
+            row = work_rows[i]
+            used = f"SUM({first_f}:${wc[1]}${row})-SUM({first_e}:${wc[4]}${row})"  # units - floors - extras
+            return fx.from_units(f"({units_ref}-{used})", "AllocDecimals")
+
+    _fill_chart(wb, figures, out, [f"${uc[2]}${row}" for row in use_rows], left_after)
 
 
 Bar = tuple[str, Decimal]  # a formula (without "=") and its value; "" for an empty segment
 EMPTY: Bar = ("", Decimal(0))
 
 
-def _fill_chart(wb: Workbook, figures: Figures, out: CellWriter, amount_cells: list[str]) -> None:
+def _fill_chart(
+    wb: Workbook,
+    figures: Figures,
+    out: CellWriter,
+    amount_cells: list[str],
+    left_after: Callable[[int], str] | None,
+) -> None:
     """The waterfall's data: gross, costs, net, then each use stepping down from the base.
 
     Each bar has four stacked segments: the invisible base, a total, a cost and a use.
+    ``left_after(i)`` is the formula of what is left after use i (None: write the figures).
     """
     money = figures.proceeds
     bars: list[tuple[str, Bar, Bar, Bar, Bar]] = [
@@ -439,10 +456,9 @@ def _fill_chart(wb: Workbook, figures: Figures, out: CellWriter, amount_cells: l
         bars.append(("Net proceeds", EMPTY, ("Net", money.net), EMPTY, EMPTY))
     # The uses step down from the amount split (the base rounded to the rounding unit).
     remaining = sum((a.amount for a in figures.allocations), Decimal(0))
-    for allocation, amount_cell in zip(figures.allocations, amount_cells, strict=True):
+    for index, (allocation, amount_cell) in enumerate(zip(figures.allocations, amount_cells, strict=True)):
         remaining -= allocation.amount
-        base = fx.subtract("AllocRounded", f"SUM({amount_cells[0]}:{amount_cell})")
-        step = (base, remaining)
+        step = (left_after(index) if left_after else "", remaining)
         bars.append((allocation.name, step, EMPTY, EMPTY, (amount_cell, allocation.amount)))
     proto, lines = table_rows(wb, "ChartRow", len(bars))
     ws = proto.ws
@@ -453,7 +469,7 @@ def _fill_chart(wb: Workbook, figures: Figures, out: CellWriter, amount_cells: l
             if formula:
                 out.formula(ws, f"{column}{line}", formula, value)
             else:
-                out.number(ws, f"{column}{line}", 0, is_input=False)
+                out.number(ws, f"{column}{line}", value, is_input=False)
     add_waterfall(
         ws,
         ChartRow(proto.min_col, lines[0], lines[-1]),
