@@ -48,6 +48,7 @@ CHOICES = {
     "placing.kind": model.KINDS,
     "placing.mandate": model.MANDATES,
     "placing.underwriting": model.UNDERWRITINGS,
+    "placing.capacity": model.ASX_CAPACITIES[:2],
     "proceeds.basis": model.PROCEEDS_BASES,
 }
 
@@ -135,11 +136,18 @@ def demo_deal() -> model.Deal:
     return deal_from_mapping(parse_text(text, "toml", "sensetime.toml"), "sensetime.toml")
 
 
-def _blank_reference_message(figures: Figures) -> str:
-    """What PLACEMENT_DISCOUNT shows when its reference cell is blank (it is the function's own text)."""
-    from xl_placement import excel  # noqa: PLC0415 - xlwings loads only when a deal lacks a reference
+ENLARGED_LABEL = "New shares, % of enlarged share capital"
 
-    return str(excel.PLACEMENT_DISCOUNT(float(figures.deal.placing.price), None))
+
+def _blank_input_message(udf: str, figures: Figures) -> str:
+    """What an Excel function shows when its input cell is blank (the function's own text)."""
+    from xl_placement import excel  # noqa: PLC0415 - loaded only when a deal lacks an input
+
+    placing = figures.deal.placing
+    if udf.startswith("=DILUTION("):
+        basis = "existing" if '"existing"' in udf else None
+        return str(excel.DILUTION(float(placing.new_shares), None, basis))
+    return str(excel.PLACEMENT_DISCOUNT(float(placing.price), None))
 
 
 def build_workbook(
@@ -350,17 +358,22 @@ class _Inputs:
         ]
         lines += [
             (
-                "New shares, % of enlarged share capital",
+                ENLARGED_LABEL,
                 f"=DILUTION({shares},{existing})",
                 "=" + fx.dilution_enlarged(shares, existing),
-                fx.dilution_enlarged_double(placing.new_shares, placing.shares_outstanding),
+                # A blank share count: blank + new = new, so the plain formula gives 100%.
+                None
+                if placing.shares_outstanding is None
+                else fx.dilution_enlarged_double(placing.new_shares, placing.shares_outstanding),
                 "percent",
             ),
             (
                 "New shares, % of existing share capital",
                 f'=DILUTION({shares},{existing},"existing")',
                 "=" + fx.dilution_existing(shares, existing),
-                fx.ratio_double(placing.new_shares, placing.shares_outstanding),
+                None
+                if placing.shares_outstanding is None
+                else fx.ratio_double(placing.new_shares, placing.shares_outstanding),
                 "percent",
             ),
             ("Gross proceeds", None, "=" + fx.gross(shares, price), gross, "amount"),
@@ -380,8 +393,10 @@ class _Inputs:
             # A figure the deal cannot give (a reference price left blank) is cached as the
             # error the formula gives, never as 0; the Excel function shows its own message.
             cached: float | str = float(value) if value is not None else DIV0.code
+            if value is None and label == ENLARGED_LABEL:
+                cached = 1.0  # new / (blank + new): what the plain formula computes
             if udf:
-                shown = cached if value is not None else _blank_reference_message(figures)
+                shown = cached if value is not None else _blank_input_message(udf, figures)
                 sheet.write_formula(row + offset, _FIG_UDF, udf, fmt[style + "_out"], shown)
             else:
                 sheet.write_string(row + offset, _FIG_UDF, "(plain formula only)", fmt["unit"])
@@ -459,6 +474,7 @@ def deal_values(deal: model.Deal) -> dict[str, object]:
     for spec in f.PLACING:
         values[f"placing.{spec.name}"] = getattr(placing, spec.name)
     values["placing.agents"] = f"{AGENT_SEPARATOR} ".join(placing.agents)
+    values["placing.public_offering"] = "true" if placing.public_offering else None
     if placing.mandate_limit is None:
         values.pop("placing.mandate_used")  # meaningless without the limit
     market = deal.market
