@@ -21,6 +21,7 @@ from xl_placement._optional import require
 from xl_placement.deal import Deal
 from xl_placement.errors import DealError, Problem
 from xl_placement.figures import Figures, compute
+from xl_placement.money import in_context
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,6 +48,7 @@ __all__ = [
 ]
 
 
+@in_context
 def load_deal(path: str | Path) -> Deal:
     """Load and validate a deal from a deal file or a workbook's Inputs sheet.
 
@@ -73,6 +75,7 @@ def load_deal(path: str | Path) -> Deal:
     return dealfile.load_deal(path)
 
 
+@in_context
 def check_deal(figures: Figures) -> CheckReport:
     """Run the listing-rule checks and compare the stated figures with the computed ones.
 
@@ -85,6 +88,7 @@ def check_deal(figures: Figures) -> CheckReport:
     return run_checks(figures)
 
 
+@in_context
 def build_report(deal: Deal, path: str | Path, *, force: bool = False) -> Path:
     """Build the report workbook of a deal and save it atomically.
 
@@ -130,6 +134,7 @@ class FigureRow:
     note: str = ""
 
 
+@in_context
 def figure_rows(figures: Figures) -> list[FigureRow]:
     """Every figure of a deal as a flat list of rows, in the order a deal sheet shows them."""
     deal = figures.deal
@@ -311,6 +316,7 @@ def _proceeds_rows(figures: Figures) -> list[FigureRow]:
     return rows
 
 
+@in_context
 def market_rows(figures: Figures) -> list[FigureRow]:
     """Market capitalisation, deal size against it, liquidity and public float, as figure rows."""
     m, deal = figures.market, figures.deal
@@ -401,6 +407,7 @@ def market_rows(figures: Figures) -> list[FigureRow]:
     return rows
 
 
+@in_context
 def grid_records(figures: Figures) -> list[dict[str, object]]:
     """The pricing grid's rows as plain records (exact Decimals), highest price first."""
     grid = figures.grid
@@ -420,6 +427,7 @@ def grid_records(figures: Figures) -> list[dict[str, object]]:
     return records
 
 
+@in_context
 def grid_frame(figures: Figures) -> pd.DataFrame:
     """The pricing grid as a pandas DataFrame, one row per candidate price (highest first).
 
@@ -436,6 +444,7 @@ def grid_frame(figures: Figures) -> pd.DataFrame:
     return pd.DataFrame.from_records(grid_records(figures))
 
 
+@in_context
 def timetable_frame(figures: Figures) -> pd.DataFrame:
     """The timetable as a pandas DataFrame: ``key``, ``label``, ``date`` (None when not given), ``note``.
 
@@ -452,6 +461,7 @@ def timetable_frame(figures: Figures) -> pd.DataFrame:
     )
 
 
+@in_context
 def figures_frame(figures: Figures) -> pd.DataFrame:
     """The figures of a deal as a pandas DataFrame, one row per figure, indexed by key.
 
@@ -477,6 +487,7 @@ def figures_frame(figures: Figures) -> pd.DataFrame:
     )
 
 
+@in_context
 def checks_frame(report: CheckReport) -> pd.DataFrame:
     """The checks of a deal as a pandas DataFrame: one row per rule check and per stated figure.
 

@@ -19,12 +19,14 @@ from typing import Any
 from xl_placement import deal as model
 from xl_placement import fields as f
 from xl_placement.errors import MISSING, DealError, Problem
+from xl_placement.money import in_context
 from xl_placement.prices import Close
+from xl_placement.proceeds import SHARE_TOLERANCE
 
 MAX_DEAL_FILE_BYTES = 5_000_000
-SHARE_TOLERANCE = Decimal("0.000001")
 
 
+@in_context
 def load_deal(path: str | Path) -> model.Deal:
     """Load and validate a deal file.
 
@@ -231,6 +233,7 @@ class _Reader:
         return rows
 
 
+@in_context
 def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
     """Validate a mapping of the deal-file shape and build the Deal.
 

@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from xl_placement import fields
 from xl_placement.deal import StatedFigure
 from xl_placement.figures import Figures, day_vwap_label
-from xl_placement.money import PRECISION, round_half_up
+from xl_placement.money import PRECISION, in_context, round_half_up
 from xl_placement.rules import NOT_ENOUGH_DATA, benchmark_missing
 
 KINDS = ("percent", "amount", "price")
@@ -91,6 +91,7 @@ Published = StatedFigure
 """A figure as published (the deal model's ``StatedFigure``): value, quantum, text, currency, unit, symbol."""
 
 
+@in_context
 def parse_published(value: object, *, kind: str, currency: str | None = None, field: str = "") -> Published:
     """Read a figure written as an announcement publishes it.
 
@@ -282,6 +283,7 @@ def stated_kind(key: str) -> str:
     return "percent"
 
 
+@in_context
 def stated_checks(figures: Figures) -> tuple[StatedCheck, ...]:
     """Compare every stated figure with the computed one at the published precision.
 
@@ -295,6 +297,7 @@ def stated_checks(figures: Figures) -> tuple[StatedCheck, ...]:
     return tuple(check_stated(figures, key, figure) for key, figure in figures.deal.stated.items())
 
 
+@in_context
 def check_stated(figures: Figures, key: str, figure: Published) -> StatedCheck:
     """Compare one stated figure with the computed one."""
     spec = _spec(figures, key)

@@ -6,23 +6,26 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from xl_placement.figures import Figures
-from xl_placement.money import round_half_up
+from xl_placement.money import in_context, round_half_up
 
 if TYPE_CHECKING:  # checks imports figures and wording; only the type is needed here
     from xl_placement.checks import CheckReport
     from xl_placement.stated import StatedCheck
 
 
+@in_context
 def percent(value: Decimal, decimals: int = 2) -> str:
     """Format a fraction as a percentage, rounded half up: 0.086124 -> "8.61%"."""
     return f"{round_half_up(value * 100, decimals)}%"
 
 
+@in_context
 def amount(value: Decimal, currency: str) -> str:
     """Format an amount in millions: 3247000000 -> "HKD 3,247.0m"."""
     return f"{currency} {round_half_up(value / 1_000_000, 1):,}m"
 
 
+@in_context
 def summary_lines(figures: Figures) -> list[str]:
     """The key figures of a deal, one per line."""
     deal = figures.deal
@@ -70,6 +73,7 @@ def summary_lines(figures: Figures) -> list[str]:
     return lines
 
 
+@in_context
 def context_lines(figures: Figures) -> list[str]:
     """Market context, liquidity, public float, itemised costs, timetable and the pricing grid's summary."""
     deal, m = figures.deal, figures.market
@@ -122,6 +126,7 @@ def stated_line(item: StatedCheck) -> str:
     return f"[{mark}] {item.label}: stated {item.stated} ({item.precision}), computed {item.computed_text}"
 
 
+@in_context
 def check_lines(report: CheckReport) -> list[str]:
     """The listing-rule checks, the stated-versus-computed figures and the wording, one per line.
 
@@ -145,6 +150,7 @@ def check_lines(report: CheckReport) -> list[str]:
     return lines
 
 
+@in_context
 def grid_lines(figures: Figures) -> list[str]:
     """The pricing grid as a plain-text table: price, discounts, gross, shares needed, rule."""
     grid, ccy = figures.grid, figures.deal.issuer.currency
