@@ -335,3 +335,30 @@ def test_deals_csv_holds_the_two_example_deal_files(row: int, name: str) -> None
     from_csv = deal_from_mapping(row_mapping(parse_header(header), rows[row - 1]))
     from_toml = load_deal(ROOT / "examples" / f"{name}.toml")
     assert dataclasses.replace(from_csv, source=from_toml.source) == from_toml
+
+
+def test_demo_deal_summary_is_what_the_core_computes() -> None:
+    """The README's and the getting-started page's one-line summary of the demo deal are its computed figures."""
+    from decimal import Decimal  # noqa: PLC0415
+
+    from xl_placement import compute  # noqa: PLC0415
+    from xl_placement.api import figure_rows  # noqa: PLC0415
+
+    rows = {r.key: r.value for r in figure_rows(compute(load_deal(ROOT / "examples" / "sensetime.toml")))}
+    discount, enlarged = rows["discount_to_last_close"], rows["percent_of_enlarged"]
+    gross, quote = rows["gross_proceeds"], rows["gross_proceeds_quote"]
+    assert isinstance(discount, Decimal)
+    assert isinstance(enlarged, Decimal)
+    assert isinstance(gross, Decimal)
+    assert isinstance(quote, Decimal)
+    summary = (
+        f"{round(discount * 100, 2)}%",
+        f"HK${round(gross / 1_000_000):,}m",
+        f"US${round(quote / 1_000_000, 1)}m",
+        f"{round(enlarged * 100, 4)}% of",
+    )
+    assert summary == ("8.61%", "HK$3,247m", "US$415.2m", "4.0357% of")
+    for page in (ROOT / "README.md", ROOT / "docs" / "getting-started.md"):
+        flat = " ".join(text(page).split())
+        for part in summary:
+            assert part in flat, (page.name, part)
