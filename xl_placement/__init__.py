@@ -13,6 +13,8 @@ from xl_placement.api import (
     figure_rows,
     figures_frame,
     load_deal,
+    load_precedents,
+    precedents_frame,
 )
 from xl_placement.capital import (
     dilution,
@@ -31,6 +33,7 @@ from xl_placement.errors import (
     OutputExistsError,
     OutputLockedError,
     PlacementError,
+    PrecedentsError,
     TemplateError,
     UnsafeWorkbookError,
 )
@@ -52,6 +55,7 @@ __all__ = [
     "OutputExistsError",
     "OutputLockedError",
     "PlacementError",
+    "PrecedentsError",
     "TemplateError",
     "UnsafeWorkbookError",
     "__version__",
@@ -71,7 +75,9 @@ __all__ = [
     "figure_rows",
     "figures_frame",
     "load_deal",
+    "load_precedents",
     "mandate_headroom",
+    "precedents_frame",
     "proceeds",
     "round_half_up",
     "shareholding",

@@ -27,7 +27,7 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 
 from xl_placement import fields as f
-from xl_placement.errors import InputError, PlacementError
+from xl_placement.errors import PlacementError, PrecedentsError
 from xl_placement.money import PRECISION
 
 MAX_PRECEDENTS_BYTES = 20_000_000
@@ -83,10 +83,6 @@ SUMMARY_MAP = {
     "share class": "share_class",
 }
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-class PrecedentsError(InputError):
-    """A precedents file, row or filter is unusable; the message names the file, row and column."""
 
 
 @dataclass(frozen=True)
@@ -473,7 +469,9 @@ def read_csv_text(path: Path) -> list[list[str]]:
     """
     try:
         if not path.is_file():
-            raise PrecedentsError(f"{path}: no such file; give a precedents .csv file or a folder of deal files")
+            raise PrecedentsError(
+                f"{path}: no such file; give a precedents .csv file or a folder of deal files"
+            )
         if path.stat().st_size > MAX_PRECEDENTS_BYTES:
             raise PrecedentsError(f"{path}: the file is larger than {MAX_PRECEDENTS_BYTES:,} bytes")
         raw = path.read_bytes()
@@ -539,7 +537,9 @@ def _check_header(path: Path, header: list[str], known: Sequence[str]) -> None:
     seen: set[str] = set()
     for index, name in enumerate(header, start=1):
         if name in seen:
-            raise PrecedentsError(f"{path}, row 1, column {index} {name!r}: is repeated; give each column once")
+            raise PrecedentsError(
+                f"{path}, row 1, column {index} {name!r}: is repeated; give each column once"
+            )
         seen.add(name)
         if name not in known:
             raise PrecedentsError(
@@ -560,7 +560,9 @@ def _summary(path: Path, header: list[str], body: list[list[str]]) -> tuple[Prec
         mapped["source"] = f"batch summary row {number}" + (f" ({label})" if label else "")
         row = _row(mapped, f"{path}, row {number}")
         computed = {"discount_to_last_close", "percent_of_existing", "percent_of_enlarged", "gross_proceeds"}
-        result.append(replace(row, computed=row.computed | {k for k in computed if row.measure(k) is not None}))
+        result.append(
+            replace(row, computed=row.computed | {k for k in computed if row.measure(k) is not None})
+        )
     return tuple(result)
 
 
@@ -661,19 +663,36 @@ def select(
                 f"{straddling} row{'s' if straddling > 1 else ''} dated only to a month that includes "
                 f"{since.isoformat()} left out (the day is not known)"
             )
-    same = _same_deal(deal)
-    if same is not None:
-        before = len(kept)
-        kept = [r for r in kept if (r.stock_code, r.new_shares, r.price) != same]
-        if len(kept) < before:
-            notes.append(f"{before - len(kept)} row matching this deal left out (it is shown as this deal)")
     if not kept:
         raise PrecedentsError(
             f"{path}: no precedents left after the filters ({_filters(since, exchange)}) "
             f"of the {len(rows)} read; widen --since or --exchange"
         )
     kept.sort(key=_date_key)
-    return Selection(path, tuple(kept), len(rows), since, exchange, tuple(notes))
+    selection = Selection(path, tuple(kept), len(rows), since, exchange, tuple(notes))
+    return without_deal(selection, deal) if deal is not None else selection
+
+
+def without_deal(selection: Selection, deal: object) -> Selection:
+    """The selection without rows that are ``deal`` itself (same stock code, new shares and price).
+
+    A batch's own summary lists every deal of the batch; each report compares its deal
+    with the others, not with itself.
+
+    Raises:
+        PrecedentsError: the deal was the only row.
+    """
+    same = _same_deal(deal)
+    if same is None:
+        return selection
+    kept = tuple(r for r in selection.rows if (r.stock_code, r.new_shares, r.price) != same)
+    dropped = len(selection.rows) - len(kept)
+    if not dropped:
+        return selection
+    if not kept:
+        raise PrecedentsError(f"{selection.path}: the only precedent left is this deal itself; give others")
+    note = f"{dropped} row{'s' if dropped > 1 else ''} matching this deal left out (shown as this deal)"
+    return replace(selection, rows=kept, notes=(*selection.notes, note))
 
 
 def _filters(since: dt.date | None, exchange: str | None) -> str:

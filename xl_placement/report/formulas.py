@@ -2,7 +2,7 @@
 
 Each builder returns formula text without the leading ``=``, built only from cell
 references, defined names and functions every spreadsheet has (ROUND, INT, SUM,
-SUMPRODUCT, MAX, ROW, IF), so a user could have typed it. The comment on each
+SUMPRODUCT, MAX, ROW, IF; and for precedents COUNT, MIN, QUARTILE, MEDIAN, AVERAGE, ISNUMBER), so a user could have typed it. The comment on each
 names the Python function it mirrors; the LibreOffice tests check they agree.
 """
 
@@ -125,3 +125,46 @@ def extra_unit(rank_ref: str, left_ref: str) -> str:
 def amount(floor_ref: str, extra_ref: str, decimals: str) -> str:
     """The allocated amount: (floor + extra) units of 10^-decimals."""
     return f"({floor_ref}+{extra_ref})/10^{decimals}"
+
+
+# Precedents: ``precedents`` (statistics over a column of the Precedents sheet).
+
+
+def enlarged_from_existing(existing: str) -> str:
+    """``precedents.enlarged_from_existing``: e / (1 + e)."""
+    return f"{existing}/(1+{existing})"
+
+
+def existing_from_enlarged(enlarged: str) -> str:
+    """``precedents.existing_from_enlarged``: n / (1 - n)."""
+    return f"{enlarged}/(1-{enlarged})"
+
+
+# Excel 2010 and LibreOffice both have these; QUARTILE is QUARTILE.INC (``precedents.quartile``).
+_STATISTICS = {
+    "minimum": "MIN({0})",
+    "lower_quartile": "QUARTILE({0},1)",
+    "median": "MEDIAN({0})",
+    "mean": "AVERAGE({0})",
+    "upper_quartile": "QUARTILE({0},3)",
+    "maximum": "MAX({0})",
+}
+
+
+def statistic(name: str, cells: str) -> str:
+    """``precedents.summarise``: one statistic of the numbers in ``cells``; "n/a" when there are none.
+
+    MIN and MAX of no numbers give 0 in a spreadsheet, so every statistic but the count
+    says "n/a" instead.
+    """
+    if name == "count":
+        return f"COUNT({cells})"
+    return f'IF(COUNT({cells})=0,"n/a",{_STATISTICS[name].format(cells)})'
+
+
+def percentile_rank(cells: str, value: str) -> str:
+    """``precedents.percentile_rank``: the share of the numbers below ``value``, ties counted half."""
+    return (
+        f'IF(COUNT({cells})=0,"n/a",'
+        f"SUMPRODUCT(ISNUMBER({cells})*(({cells}<{value})+({cells}={value})/2))/COUNT({cells}))"
+    )
