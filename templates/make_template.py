@@ -527,12 +527,10 @@ def precedents_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads be
     highlight = PatternFill("solid", fgColor="FFFFF2CC")
     for row in (7, 8):
         for column in "BCDEFGHIJKLMNOPQRSUVWX":
-            field(
-                ws,
-                f"{column}{row}",
-                formats.get(column, "General"),
-                align="left" if column in "CSUV" else "right",
-            )
+            align = "left" if column in "BCSUV" else "center" if column in "DEFG" else "right"
+            field(ws, f"{column}{row}", formats.get(column, "General"), align=align)
+        ws[f"C{row}"].alignment = Alignment(horizontal="left", indent=1, vertical="center")
+        ws[f"S{row}"].alignment = Alignment(horizontal="left", indent=1, vertical="center")
         ws[f"S{row}"].font = font(color=BLUE_INPUT, size=8)
         for column in "UV":
             ws[f"{column}{row}"].font = font(color=GREY, size=8)

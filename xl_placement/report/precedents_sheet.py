@@ -119,7 +119,7 @@ def _notes(selection: pr.Selection) -> str:
         "A date such as 2025-11 was published only to the month and sorts at the month's end. "
         "Blank: not published and not computable. Quartiles as Excel's QUARTILE (inclusive); "
         "percentile rank: share of the precedents below this deal, ties counted half. "
-        "US$ amounts only where the row gives a rate (its source is in the rate's row)."
+        "US$ amounts only where a row gives its rate per US$; the rate's source follows the full source, right of the print area."
     )
     return " ".join(f"{p.rstrip('.')}." for p in parts)
 
