@@ -516,7 +516,9 @@ def precedents_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads be
         ws[f"{column}6"].alignment = Alignment(horizontal="center", wrap_text=True, vertical="bottom")
     for column in "HIJKLMNOPQR":
         ws[f"{column}6"].alignment = Alignment(horizontal="right", wrap_text=True, vertical="bottom")
-    for column, head in zip("UVWX", ("Full source", "Computed figures", "5-day average", "Shares in issue")):
+    for column, head in zip(
+        "UVWX", ("Full source", "Computed figures", "5-day average", "Shares in issue"), strict=True
+    ):
         ws[f"{column}6"] = head
         ws[f"{column}6"].font = font(bold=True, color=GREY, size=9)
     formats = {

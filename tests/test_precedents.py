@@ -106,7 +106,8 @@ def test_statistics_agree_with_the_statistics_module(measure):
         ours.upper_quartile,
         ours.maximum,
     )
-    assert got[0] == expected[0] and expected[0] >= 14
+    assert got[0] == expected[0]
+    assert expected[0] >= 14
     for mine, theirs in zip(got[1:], expected[1:], strict=True):
         assert math.isclose(float(mine), theirs, rel_tol=1e-12)
     assert math.isclose(q2, statistics.median(values), rel_tol=1e-12)
@@ -143,9 +144,8 @@ def test_blanks_are_computed_and_marked():
     xiaomi = rows[("1810", "2025-03-25")]
     assert xiaomi.gross_proceeds == Decimal("42600000000.00")  # 800m x 53.25, not published
     assert "gross_proceeds" in xiaomi.computed
-    assert "discount_to_last_close" not in xiaomi.computed and xiaomi.discount_to_last_close == Decimal(
-        "0.066"
-    )
+    assert "discount_to_last_close" not in xiaomi.computed
+    assert xiaomi.discount_to_last_close == Decimal("0.066")
     horizon = rows[("9660", "2025-09-25")]
     assert math.isclose(float(horizon.percent_of_enlarged), 0.046 / 1.046, rel_tol=1e-12)
     assert "percent_of_enlarged" in horizon.computed
@@ -158,7 +158,9 @@ def test_a_month_only_date_is_kept_as_a_month():
     """ "2025-11" stays a month: sorted at the month's end, shown as 2025-11, never turned into a day."""
     selection = pr.load_precedents(EXAMPLE)
     ubtech = next(r for r in selection.rows if r.stock_code == "9880")
-    assert ubtech.date is not None and ubtech.date.text == "2025-11" and not ubtech.date.exact
+    assert ubtech.date is not None
+    assert ubtech.date.text == "2025-11"
+    assert not ubtech.date.exact
     dates = [r.date.last for r in selection.rows if r.date]
     assert dates == sorted(dates)
     order = [r.stock_code for r in selection.rows]
@@ -233,13 +235,19 @@ def test_empty_selection_and_filters_without_a_file_exit_2(tmp_path, capsys):
     code, _, err = run(
         capsys, "build", str(DEMO), "-o", str(out), "--precedents", str(EXAMPLE), "--since", "2030-01-01"
     )
-    assert code == 2 and "no precedents left" in err and not out.exists()
+    assert code == 2
+    assert "no precedents left" in err
+    assert not out.exists()
     code, _, err = run(capsys, "build", str(DEMO), "-o", str(out), "--since", "2020-01-01")
-    assert code == 2 and "give --precedents FILE too" in err and not out.exists()
+    assert code == 2
+    assert "give --precedents FILE too" in err
+    assert not out.exists()
     code, _, err = run(
         capsys, "build", str(DEMO), "-o", str(out), "--precedents", str(EXAMPLE), "--since", "1/2/2024"
     )
-    assert code == 2 and "--since '1/2/2024'" in err and not out.exists()
+    assert code == 2
+    assert "--since '1/2/2024'" in err
+    assert not out.exists()
 
 
 def test_build_with_precedents_says_what_it_used(tmp_path, capsys):

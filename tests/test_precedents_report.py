@@ -162,7 +162,8 @@ def test_only_excel_2010_functions_are_used(reports):
             if cell.data_type == "f"
             for name in re.findall(r"([A-Z][A-Z0-9.]*)\(", str(cell.value))
         }
-        assert used and used <= EXCEL_2010, used - EXCEL_2010
+        assert used
+        assert used <= EXCEL_2010, used - EXCEL_2010
 
 
 def test_computed_figures_are_formulas_in_italic_and_published_ones_inputs(reports):
@@ -172,10 +173,14 @@ def test_computed_figures_are_formulas_in_italic_and_published_ones_inputs(repor
         r for r in range(8, 30) if book.cell(r, 4).value == "1810" and cached.cell(r, 2).value.year == 2025
     )
     gross = book.cell(row, head_column(book, "Gross proceeds (m)"))
-    assert gross.data_type == "f" and gross.value.startswith("=ROUND(") and gross.font.i
+    assert gross.data_type == "f"
+    assert gross.value.startswith("=ROUND(")
+    assert gross.font.i
     assert cached[gross.coordinate].value == 42_600_000_000
     discount = book.cell(row, head_column(book, "Discount to last close"))
-    assert discount.value == 0.066 and discount.font.color.rgb == "FF0000FF" and not discount.font.i
+    assert discount.value == 0.066
+    assert discount.font.color.rgb == "FF0000FF"
+    assert not discount.font.i
 
 
 def test_text_is_never_a_formula_and_dates_stay_as_published(reports):
@@ -183,7 +188,8 @@ def test_text_is_never_a_formula_and_dates_stay_as_published(reports):
     book, cached = sheet_values(reports["awkward"][0])
     issuers = [cached.cell(r, 3).value for r in range(8, 12)]
     assert issuers == ["Blank Co", "Plain Co", '=HYPERLINK("http://x","y")', "Undated Co"]
-    assert book.cell(10, 3).data_type == "s" and book.cell(10, 4).data_type == "s"
+    assert book.cell(10, 3).data_type == "s"
+    assert book.cell(10, 4).data_type == "s"
     assert cached.cell(10, 2).value == "2024-05"
     assert cached.cell(11, 2).value is None
 
@@ -197,7 +203,8 @@ def test_the_scatter_chart_marks_the_deal_apart():
     scatter = next(c for c in charts if "scatterChart" in c)
     refs = re.findall(r"<(?:c:)?f>'Precedents'!(\$[A-Z]+\$\d+(?::\$[A-Z]+\$\d+)?)</(?:c:)?f>", scatter)
     assert refs == ["$N$8:$N$24", "$K$8:$K$24", "$N$7", "$K$7"]
-    assert "diamond" in scatter and "circle" in scatter
+    assert "diamond" in scatter
+    assert "circle" in scatter
 
 
 @pytest.mark.libreoffice
@@ -211,4 +218,5 @@ def test_the_report_with_precedents_prints_five_landscape_pages(tmp_path):
     ).stdout
     assert re.search(r"^Pages:\s+5$", info, re.MULTILINE)
     sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
-    assert len(sizes) == 5 and all(float(w) > float(h) for w, h in sizes)
+    assert len(sizes) == 5
+    assert all(float(w) > float(h) for w, h in sizes)
