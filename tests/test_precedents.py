@@ -347,3 +347,59 @@ def test_api_build_report_with_precedents(tmp_path):
     selection = xl_placement.load_precedents(EXAMPLE)
     path = xl_placement.build_report(deal, tmp_path / "b.xlsx", precedents=selection)
     assert "Precedents" in openpyxl.load_workbook(path).sheetnames
+
+
+def test_a_long_source_address_is_kept_whole(tmp_path):
+    """A source address of 600 characters (longer than a name may be) is kept whole; a line break in it is refused."""
+    url = "https://example.com/" + "a" * 580
+    good = tmp_path / "good.csv"
+    good.write_text(f"issuer,exchange,currency,source\nA,HKEX,HKD,{url}\n", encoding="utf-8")
+    assert pr.read_precedents(good)[0].source == url
+    bad = tmp_path / "bad.csv"
+    bad.write_text('issuer,exchange,currency,source\nA,HKEX,HKD,"a\nb"\n', encoding="utf-8")
+    with pytest.raises(PrecedentsError, match="row 2, column source"):
+        pr.read_precedents(bad)
+
+
+FIGURE_COLUMNS = [
+    "discount_to_last_close",
+    "percent_of_enlarged",
+    "gross_proceeds",
+    "price",
+    "date",
+    "new_shares",
+]
+
+
+@given(column=st.sampled_from(FIGURE_COLUMNS), text=st.text(max_size=30))
+def test_any_cell_gives_a_figure_or_an_error_naming_it(tmp_path_factory, column, text):
+    """Whatever a figure cell holds, the row is read or refused with PrecedentsError naming row 2 and the column: never another exception."""
+    path = tmp_path_factory.mktemp("fuzz") / "p.csv"
+    stream = io.StringIO()
+    writer = csv.writer(stream)
+    writer.writerow(["issuer", "exchange", "currency", column])
+    writer.writerow(["A", "HKEX", "HKD", text])
+    path.write_text(stream.getvalue(), encoding="utf-8")
+    try:
+        rows, message = pr.read_precedents(path), ""
+    except PrecedentsError as exc:
+        rows, message = (), str(exc)
+    assert len(rows) == (0 if message else 1)
+    assert not message or f"row 2, column {column}" in message
+
+
+def test_a_template_without_the_precedents_sheet(tmp_path):
+    """An older restyled template without the Precedents sheet still builds plain reports, and says what is missing when precedents are asked for."""
+    book = openpyxl.load_workbook(ROOT / "templates" / "report.xlsx")
+    del book["Precedents"]
+    for key in [n for n in book.defined_names if n.startswith("Precedent")]:
+        del book.defined_names[key]
+    old = tmp_path / "old.xlsx"
+    book.save(old)
+    figures = compute(load_deal(DEMO))
+    assert (
+        "Precedents"
+        not in openpyxl.load_workbook(io.BytesIO(render_report(figures, template=old))).sheetnames
+    )
+    with pytest.raises(xl_placement.TemplateError, match="lacks the sheet 'Precedents'"):
+        render_report(figures, template=old, precedents=pr.load_precedents(EXAMPLE))

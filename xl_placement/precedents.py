@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
@@ -381,6 +382,21 @@ def _usd_amount(value: object) -> Decimal:
     return _amount("USD")(value)
 
 
+MAX_SOURCE = 2_000  # a source is often a long web address
+
+
+def _source(value: object) -> str:
+    """A source: one line of text (a web address, "company announcement"), up to 2,000 characters."""
+    text = str(value).strip()
+    if len(text) > MAX_SOURCE:
+        raise f.Invalid(f"is {len(text):,} characters long; the limit is {MAX_SOURCE:,}")
+    if not text:
+        raise f.Invalid("must not be empty")
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Cn", "Zl", "Zp") for ch in text):
+        raise f.Invalid("must be one line of text with no control characters")
+    return text
+
+
 def _kind(value: object) -> str:
     return str(f.choice(KINDS)(value))
 
@@ -421,9 +437,9 @@ def _parsers(currency: str) -> dict[str, Callable[[object], object]]:
         "gross_proceeds": _amount(currency),
         "net_proceeds": _amount(currency),
         "usd_rate": _positive,
-        "usd_rate_source": f.text,
+        "usd_rate_source": _source,
         "gross_proceeds_usd": _usd_amount,
-        "source": f.text,
+        "source": _source,
     }
 
 
