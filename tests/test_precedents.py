@@ -187,8 +187,8 @@ def test_exchange_filter_and_empty_selection():
 
 
 BAD_CELLS = [
-    ("gross_proceeds", "US$3,150m", "is in US$ but the row's currency is HKD"),
-    ("discount_to_last_close", "8.63", 'did you mean "8.63%"'),
+    ("gross_proceeds", "US$3,150m", "US$"),
+    ("discount_to_last_close", "8.63", "percent sign"),
     ("date", "2025-13", "YYYY-MM-DD, or YYYY-MM"),
     ("new_shares", "1.5", "whole number"),
     ("price", "-1", "positive"),

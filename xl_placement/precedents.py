@@ -293,49 +293,59 @@ def existing_from_enlarged(enlarged: Decimal) -> Decimal:
 # --- published figures: the [stated] parser ------------------------------------
 
 
-def published(value: str, currency: str) -> Decimal:
+def published(value: str, *, kind: str, currency: str | None = None) -> Decimal:
     """A figure as an announcement prints it ("8.63%", "HK$3,150m"), as a number.
 
-    The one place that reads announcement forms for precedents; it uses the deal file's
-    ``[stated]`` parser (``xl_placement.stated``), so both read the same forms alike.
+    The one place that reads announcement forms for precedents, so it reads them as the
+    deal file's ``[stated]`` figures are read.
+
+    Args:
+        value: the text as published.
+        kind: "percent" (a rate: "8.63%", or a fraction such as 0.0863) or "amount".
+        currency: the row's currency; a symbol of another currency is refused.
 
     Raises:
         fields.Invalid: the text is not a figure in a form announcements use.
     """
-    from xl_placement.dealfile import stated_figure  # noqa: PLC0415 - the [stated] parser
+    # Interim: once the [stated] parser's public function reads these forms, this line
+    # becomes a call to it (``stated.parse_published(value, kind=..., currency=...).value``).
+    return _interim_published(value, kind, currency)
 
-    return stated_figure(_announcement_amount(value, currency)).value
 
-
-# Until the [stated] parser reads amounts with a currency and a unit ("HK$3,150m"), this
-# turns them into the bare number it reads. Remove it when xl_placement.stated does.
+# Interim reader of announcement forms until the [stated] parser reads amounts with a
+# currency and a unit ("HK$3,150m"); it hands the [stated] parser the bare number.
 _AMOUNT = re.compile(
     r"^(?:approximately |about |~)?(?P<symbol>[A-Z]{0,3}\$)?\s*(?P<number>[0-9][0-9,]*(?:\.[0-9]+)?)\s*"
     r"(?P<unit>m|mn|million|bn|billion)?$",
     re.IGNORECASE,
 )
-_SYMBOLS = {"HK$": "HKD", "US$": "USD", "S$": "SGD", "A$": "AUD", "NT$": "TWD", "C$": "CAD", "RMB": "CNY"}
+_SYMBOLS = {"HK$": "HKD", "US$": "USD", "S$": "SGD", "A$": "AUD", "NT$": "TWD", "C$": "CAD", "$": "USD"}
 _UNITS = {"m": 6, "mn": 6, "million": 6, "bn": 9, "billion": 9}
 
 
-def _announcement_amount(value: str, currency: str) -> object:
+def _interim_published(value: str, kind: str, currency: str | None) -> Decimal:
+    from xl_placement.dealfile import stated_figure  # noqa: PLC0415 - the [stated] parser
+
     text = value.strip()
-    if text.endswith("%"):
-        return text
+    if kind == "percent":
+        if text.endswith("%"):
+            return stated_figure(text).value
+        number = f.number(text)
+        if abs(number) > 1:
+            raise f.Invalid(f'a rate above 1 needs a percent sign; did you mean "{text}%"?')
+        return number
     match = _AMOUNT.match(text)
     if match is None:
-        return text
+        return f.number(text)
     symbol = (match["symbol"] or "").upper()
-    if symbol and _SYMBOLS.get(symbol) != currency and not (symbol == "$" and currency in ("USD",)):
+    if symbol and currency is not None and _SYMBOLS.get(symbol) != currency:
         raise f.Invalid(f"is in {symbol} but the row's currency is {currency}; give the figure in {currency}")
-    number = match["number"].replace(",", "")
+    digits = str(match["number"]).replace(",", "")
     unit = (match["unit"] or "").lower()
     if not unit:
-        return number
-    whole, _, decimals = number.partition(".")
-    digits = whole + decimals
-    exponent = _UNITS[unit] - len(decimals)
-    return str(Decimal(digits).scaleb(exponent))
+        return f.number(digits)
+    whole, _, decimals = digits.partition(".")
+    return f.number(str(Decimal(whole + decimals).scaleb(_UNITS[unit] - len(decimals))))
 
 
 # --- reading a precedents CSV --------------------------------------------------
@@ -359,18 +369,12 @@ def _parse_date(value: object) -> PrecedentDate:
 
 def _percent(value: object) -> Decimal:
     """A published rate: "8.63%", or a fraction such as 0.0863; "8.63" alone is refused."""
-    text = str(value).strip()
-    if text.endswith("%"):
-        return published(text, "")
-    number = f.number(text)
-    if abs(number) > 1:
-        raise f.Invalid(f'a rate above 1 needs a percent sign; did you mean "{text}%"?')
-    return number
+    return published(str(value), kind="percent")
 
 
 def _amount(currency: str) -> Callable[[object], Decimal]:
     def parse(value: object) -> Decimal:
-        result = published(str(value), currency)
+        result = published(str(value), kind="amount", currency=currency)
         if result <= 0:
             raise f.Invalid("must be a positive amount")
         return result
