@@ -569,12 +569,12 @@ def _check_header(path: Path, header: list[str], known: Sequence[str]) -> None:
 
 
 def _summary(path: Path, header: list[str], body: list[list[str]]) -> tuple[Precedent, ...]:
-    """A batch summary: the deals that got a report, with the figures xl-placement computed."""
+    """A batch summary: the deals that got a report (whatever their checks said), with their computed figures."""
     result = []
     for number, cells in enumerate(body, start=2):
         record = dict(zip(header, cells, strict=False))
-        if not any(cell.strip() for cell in cells) or record.get("status", "") == "failed":
-            continue
+        if not record.get("report", "").strip():
+            continue  # a deal that got no report (its error is in the summary) has no figures
         mapped = {SUMMARY_MAP[k]: _unquote(v) for k, v in record.items() if k in SUMMARY_MAP}
         label = record.get("source", "").strip()
         mapped["source"] = f"batch summary row {number}" + (f" ({label})" if label else "")
