@@ -403,3 +403,24 @@ def test_a_template_without_the_precedents_sheet(tmp_path):
     )
     with pytest.raises(xl_placement.TemplateError, match="lacks the sheet 'Precedents'"):
         render_report(figures, template=old, precedents=pr.load_precedents(EXAMPLE))
+
+
+def test_a_summary_row_without_a_report_is_not_a_precedent(tmp_path, capsys):
+    """Deals of a batch that got no report (bad rows) are skipped; every deal with a report is read, its name unguarded."""
+    run(
+        capsys,
+        "batch",
+        str(ROOT / "tests" / "corpus" / "bad_batch.csv"),
+        "--out-dir",
+        str(tmp_path),
+        "--workers",
+        "1",
+    )
+    with (tmp_path / "summary.csv").open(encoding="utf-8-sig", newline="") as stream:
+        records = list(csv.DictReader(stream))
+    with_report = [r for r in records if r["report"]]
+    assert len(records) > len(with_report) >= 1
+    rows = pr.read_precedents(tmp_path / "summary.csv")
+    # The summary guards formula-like text with an apostrophe; the precedent has the name itself.
+    assert [r.issuer for r in rows] == [r["issuer"].removeprefix("'") for r in with_report]
+    assert '=HYPERLINK("http://x","y")' in [r.issuer for r in rows]
