@@ -493,8 +493,8 @@ def precedents_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads be
     title(
         ws,
         "{{issuer}}: precedent placings",
-        "As published by the cited sources (not checked against exchange filings) · "
-        "blue: as published, black italic: computed from the row's other figures",
+        "Comparable placings by date · blue: as published or given, "
+        "black italic: computed from the row's other figures · notes below the statistics",
         "S",
     )
     ws.merge_cells("B4:S4")

@@ -220,3 +220,22 @@ def test_the_report_with_precedents_prints_five_landscape_pages(tmp_path):
     sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
     assert len(sizes) == 5
     assert all(float(w) > float(h) for w, h in sizes)
+
+
+def test_the_notes_say_where_the_figures_come_from(tmp_path):
+    """Reported figures carry the "not checked against filings" caveat; figures from deal files say they are computed."""
+    deal = load_deal(DEMO)
+    reported = render_report(compute(deal), precedents=load_precedents(EXAMPLE))
+    folder = tmp_path / "deals"
+    folder.mkdir()
+    (folder / "byd.toml").write_bytes((ROOT / "examples" / "byd.toml").read_bytes())
+    computed = render_report(compute(deal), precedents=load_precedents(folder))
+    notes = []
+    for data in (reported, computed):
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        (title, ref), *_ = book.defined_names["PrecedentNotes"].destinations
+        notes.append(book[title][ref.replace("$", "")].value)
+    assert "not checked against the exchange's filings" in notes[0]
+    assert "computed by xl-placement" not in notes[0]
+    assert "computed by xl-placement from the deals" in notes[1]
+    assert "not checked" not in notes[1]

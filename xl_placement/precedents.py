@@ -136,6 +136,7 @@ class Precedent:
     gross_proceeds_usd: Decimal | None = None
     source: str = ""
     computed: frozenset[str] = field(default_factory=frozenset)
+    reported: bool = True  # figures as reported by a source; False: computed by xl-placement from a deal
 
     def measure(self, name: str) -> Decimal | None:
         """The value of one of ``MEASURES``."""
@@ -638,6 +639,7 @@ def from_deal(deal: object, origin: str) -> Precedent:
         usd_rate=rate,
         usd_rate_source=deal.fx.source if rate is not None and deal.fx is not None else "",
         source=origin,
+        reported=False,
     )
     return complete(row)
 

@@ -114,12 +114,19 @@ def _selection_text(selection: pr.Selection) -> str:
 
 def _notes(selection: pr.Selection) -> str:
     parts = list(selection.notes)
+    if any(row.reported for row in selection.rows):
+        parts.append(
+            "Figures from a precedents file are as reported by each row's source, not checked "
+            "against the exchange's filings"
+        )
+    if not all(row.reported for row in selection.rows):
+        parts.append("Figures from deal files or a batch summary are computed by xl-placement from the deals")
     parts.append(
-        "Figures are as reported by each row's source, not checked against the exchange's filings. "
         "A date such as 2025-11 was published only to the month and sorts at the month's end. "
         "Blank: not published and not computable. Quartiles as Excel's QUARTILE (inclusive); "
         "percentile rank: share of the precedents below this deal, ties counted half. "
-        "US$ amounts only where a row gives its rate per US$; the rate's source follows the full source, right of the print area."
+        "US$ amounts only where a row gives its rate per US$; the rate's source follows the full "
+        "source, right of the print area"
     )
     return " ".join(f"{p.rstrip('.')}." for p in parts)
 
