@@ -424,3 +424,22 @@ def test_a_summary_row_without_a_report_is_not_a_precedent(tmp_path, capsys):
     # The summary guards formula-like text with an apostrophe; the precedent has the name itself.
     assert [r.issuer for r in rows] == [r["issuer"].removeprefix("'") for r in with_report]
     assert '=HYPERLINK("http://x","y")' in [r.issuer for r in rows]
+
+
+def test_precedents_without_pandas(tmp_path):
+    """Without pandas a report with precedents still builds; precedents_frame names the extra to install."""
+    from test_portable import run_blocked  # noqa: PLC0415 - the interpreter with pandas blocked
+
+    out = tmp_path / "p.xlsx"
+    done = run_blocked(
+        "from xl_placement import build_report, load_deal, precedents_frame\n"
+        "from xl_placement.errors import DependencyMissingError\n"
+        f"build_report(load_deal('examples/byd.toml'), {str(out)!r}, precedents='examples/precedents.csv')\n"
+        "try:\n    precedents_frame('examples/precedents.csv')\n"
+        "except DependencyMissingError as exc:\n    print(exc)\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Precedents" in openpyxl.load_workbook(out).sheetnames
+    assert done.stdout.strip() == (
+        "precedents_frame needs pandas, which is not installed; install it with: pip install 'xl-placement[pandas]'"
+    )
