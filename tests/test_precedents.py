@@ -443,3 +443,23 @@ def test_precedents_without_pandas(tmp_path):
     assert done.stdout.strip() == (
         "precedents_frame needs pandas, which is not installed; install it with: pip install 'xl-placement[pandas]'"
     )
+
+
+def test_a_summary_figure_not_given_is_blank(tmp_path):
+    """A batch summary's "not given" (a checked deal without the figure's input) is read as a blank, not refused."""
+    from xl_placement.batch import Outcome, summary_csv  # noqa: PLC0415
+
+    outcome = Outcome(
+        "deals.csv row 2",
+        2,
+        "passed",
+        report="row2.xlsx",
+        issuer={"issuer": "A Ltd", "stock code": "0001", "exchange": "HKEX", "currency": "HKD"},
+        figures={"price": Decimal("1.5"), "new_shares": Decimal(1000), "gross_proceeds": Decimal(1500)},
+    )
+    path = tmp_path / "summary.csv"
+    path.write_bytes(summary_csv([outcome]))
+    assert "not given" in path.read_text(encoding="utf-8-sig")
+    (row,) = pr.read_precedents(path)
+    assert row.discount_to_last_close is None
+    assert row.gross_proceeds == 1500

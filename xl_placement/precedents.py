@@ -571,12 +571,18 @@ def _check_header(path: Path, header: list[str], known: Sequence[str]) -> None:
 
 def _summary(path: Path, header: list[str], body: list[list[str]]) -> tuple[Precedent, ...]:
     """A batch summary: the deals that got a report (whatever their checks said), with their computed figures."""
+    from xl_placement.batch import NOT_GIVEN  # noqa: PLC0415 - batch imports this module
+
     result = []
     for number, cells in enumerate(body, start=2):
         record = dict(zip(header, cells, strict=False))
         if not record.get("report", "").strip():
             continue  # a deal that got no report (its error is in the summary) has no figures
-        mapped = {SUMMARY_MAP[k]: _unquote(v) for k, v in record.items() if k in SUMMARY_MAP}
+        mapped = {
+            SUMMARY_MAP[k]: "" if v.strip() == NOT_GIVEN else _unquote(v)
+            for k, v in record.items()
+            if k in SUMMARY_MAP
+        }
         label = record.get("source", "").strip()
         mapped["source"] = f"batch summary row {number}" + (f" ({label})" if label else "")
         row = _row(mapped, f"{path}, row {number}")
@@ -635,13 +641,16 @@ def from_deal(deal: object, origin: str) -> Precedent:
         last_close=last.price if last else None,
         average_close_5d=average.price if average else None,
         shares_outstanding=p.shares_outstanding,
+        # The deal's own gross (ADSs and pre-funded warrants included), not shares x price.
+        gross_proceeds=figures.proceeds.gross,
         net_proceeds=figures.proceeds.net if deal.costs.stated else None,
         usd_rate=rate,
         usd_rate_source=deal.fx.source if rate is not None and deal.fx is not None else "",
         source=origin,
         reported=False,
     )
-    return complete(row)
+    done = complete(row)
+    return replace(done, computed=done.computed | {"gross_proceeds"})
 
 
 # --- choosing the rows ---------------------------------------------------------

@@ -160,13 +160,18 @@ def _precedent_row(ws: Worksheet, cols: _Cols, row: int, p: pr.Precedent, out: C
         value = getattr(p, key)
         if value is None:
             continue
-        if key in p.computed and key in formulas:
-            cell = out.formula(ws, c[key], formulas[key](), value)
-            font = copy(cell.font)
-            font.i = True
-            cell.font = font
-        else:
+        if key not in p.computed:
             out.number(ws, c[key], value)
+            continue
+        # A figure computed here from the row's cells is a live formula; one xl-placement
+        # computed from a deal (a deal file, a batch summary) is its value, in black.
+        if p.reported:
+            cell = out.formula(ws, c[key], formulas[key](), value)
+        else:
+            cell = out.number(ws, c[key], value, is_input=False)
+        font = copy(cell.font)
+        font.i = True
+        cell.font = font
     source = p.source or p.origin
     out.text(ws, c["source"], _short(source), is_input=True)
     out.text(
@@ -235,8 +240,12 @@ def _deal_row(wb: Workbook, ws: Worksheet, cols: _Cols, row: int, figures: Figur
         where = _deal_cell(wb, figures, key, column)
         if ref is not None and where is not None:
             out.formula(ws, c[target], fx.copy_of(where), ref.price if column == 1 else ref.discount)
-    out.formula(ws, c["percent_of_existing"], fx.copy_of("PctExisting"), figures.percent_of_existing)
-    out.formula(ws, c["percent_of_enlarged"], fx.copy_of("PctEnlarged"), figures.percent_of_enlarged)
+    for key, name, value in (
+        ("percent_of_existing", "PctExisting", figures.percent_of_existing),
+        ("percent_of_enlarged", "PctEnlarged", figures.percent_of_enlarged),
+    ):
+        if value is not None:  # None: the deal gives no shares in issue (the Deal sheet says n/a)
+            out.formula(ws, c[key], fx.copy_of(name), value)
     out.formula(ws, c["gross_proceeds"], fx.copy_of("Gross"), money.gross)
     out.formula(ws, c["net_proceeds"], fx.copy_of("Net"), money.net)
     if deal.fx is not None and deal.fx.quote_currency == "USD" and money.gross_quote is not None:
