@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xl_placement import precedents as pr
 from xl_placement.errors import TemplateError
 from xl_placement.figures import Figures
+from xl_placement.proceeds import to_quote
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter
 from xl_placement.report.tables import table_rows
@@ -250,7 +251,10 @@ def _deal_row(wb: Workbook, ws: Worksheet, cols: _Cols, row: int, figures: Figur
     out.formula(ws, c["net_proceeds"], fx.copy_of("Net"), money.net)
     if deal.fx is not None and deal.fx.quote_currency == "USD" and money.gross_quote is not None:
         out.formula(ws, c["usd_rate"], fx.copy_of("FxRate"), deal.fx.rate)
-        out.formula(ws, c["gross_proceeds_usd"], fx.copy_of("GrossQuote"), money.gross_quote)
+        # The Deal sheet's GrossQuote cell (gross / rate, unrounded), which this cell copies.
+        out.formula(
+            ws, c["gross_proceeds_usd"], fx.copy_of("GrossQuote"), to_quote(money.gross, deal.fx.rate)
+        )
     out.text(ws, c["source"], "Deal sheet")
 
 
@@ -262,7 +266,7 @@ def deal_measures(figures: Figures) -> dict[str, Decimal | None]:
     return {
         "discount_to_last_close": last.discount if last else None,
         "percent_of_enlarged": figures.percent_of_enlarged,
-        "gross_proceeds_usd": money.gross_quote if usd else None,
+        "gross_proceeds_usd": to_quote(money.gross, deal.fx.rate) if usd and deal.fx is not None else None,
     }
 
 
