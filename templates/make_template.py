@@ -610,6 +610,8 @@ def pricing_grid_sheet(wb: Workbook) -> None:
 
 
 GRID_COLUMNS = [chr(c) for c in range(ord("C"), ord("R") + 1)]  # C..R: references, proceeds, shares, rule
+
+
 def precedents_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads best as one list of cells
     """Precedent placings: this deal, the precedents by date, their statistics and a scatter chart.
 
