@@ -16,6 +16,8 @@ from xl_placement.api import (
     figures_frame,
     grid_frame,
     load_deal,
+    load_precedents,
+    precedents_frame,
     timetable_frame,
 )
 from xl_placement.capital import (
@@ -35,6 +37,7 @@ from xl_placement.errors import (
     OutputExistsError,
     OutputLockedError,
     PlacementError,
+    PrecedentsError,
     TemplateError,
     UnsafeWorkbookError,
 )
@@ -60,6 +63,7 @@ __all__ = [
     "OutputExistsError",
     "OutputLockedError",
     "PlacementError",
+    "PrecedentsError",
     "TemplateError",
     "UnsafeWorkbookError",
     "__version__",
@@ -80,7 +84,9 @@ __all__ = [
     "figures_frame",
     "grid_frame",
     "load_deal",
+    "load_precedents",
     "mandate_headroom",
+    "precedents_frame",
     "proceeds",
     "round_half_up",
     "shareholding",

@@ -24,9 +24,12 @@ from xl_placement.figures import Figures, compute
 from xl_placement.money import in_context
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import pandas as pd
 
     from xl_placement.checks import CheckReport
+    from xl_placement.precedents import Selection
 
 DEAL_FILE_SUFFIXES = (".toml", ".json")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -43,7 +46,9 @@ __all__ = [
     "grid_frame",
     "grid_records",
     "load_deal",
+    "load_precedents",
     "market_rows",
+    "precedents_frame",
     "timetable_frame",
 ]
 
@@ -89,13 +94,26 @@ def check_deal(figures: Figures) -> CheckReport:
 
 
 @in_context
-def build_report(deal: Deal, path: str | Path, *, force: bool = False) -> Path:
+def build_report(
+    deal: Deal,
+    path: str | Path,
+    *,
+    force: bool = False,
+    precedents: str | Path | Selection | None = None,
+    since: dt.date | str | None = None,
+    exchange: str | None = None,
+) -> Path:
     """Build the report workbook of a deal and save it atomically.
 
     Args:
         deal: the validated deal.
         path: the ``.xlsx`` file to write.
         force: replace an existing file.
+        precedents: comparable placings for a "Precedents" sheet: a precedents CSV, a
+            batch's ``summary.csv``, a folder of deal files, or a ``Selection`` from
+            ``load_precedents``. None: no Precedents sheet.
+        since: keep precedents dated on or after this day (with a file for ``precedents``).
+        exchange: keep precedents on this exchange (with a file for ``precedents``).
 
     Returns:
         The path written.
@@ -104,10 +122,111 @@ def build_report(deal: Deal, path: str | Path, *, force: bool = False) -> Path:
         OutputExistsError: the file exists and ``force`` is false.
         OutputLockedError: the file is open in another program.
         OutputError: the file could not be written; a previous file is unchanged.
+        PrecedentsError: a bad precedent row (file, row and column named) or no row left after
+            the filters; nothing is written.
     """
     from xl_placement.report import build_report as build  # noqa: PLC0415 - openpyxl only when needed
 
-    return build(deal, path, force=force)
+    selection = _selection(precedents, since, exchange, deal)
+    return build(deal, path, force=force, precedents=selection)
+
+
+def _selection(
+    precedents: str | Path | Selection | None,
+    since: dt.date | str | None,
+    exchange: str | None,
+    deal: Deal | None,
+) -> Selection | None:
+    from xl_placement.errors import PrecedentsError  # noqa: PLC0415
+    from xl_placement.precedents import Selection, without_deal  # noqa: PLC0415
+
+    if isinstance(precedents, Selection):
+        if since is not None or exchange is not None:
+            raise PrecedentsError(
+                "since and exchange filter a precedents file; a Selection is already filtered"
+            )
+        return without_deal(precedents, deal) if deal is not None else precedents
+    if precedents is None:
+        if since is not None or exchange is not None:
+            raise PrecedentsError("--since and --exchange filter precedents; give --precedents FILE too")
+        return None
+    return load_precedents(precedents, since=since, exchange=exchange, deal=deal)
+
+
+def load_precedents(
+    path: str | Path,
+    *,
+    since: dt.date | str | None = None,
+    exchange: str | None = None,
+    deal: Deal | None = None,
+) -> Selection:
+    """Read, filter and sort precedent placings, as ``--precedents FILE --since --exchange`` do.
+
+    Args:
+        path: a precedents CSV, a batch's ``summary.csv``, or a folder of deal files.
+        since: keep deals dated on or after this day (``date`` or ``"YYYY-MM-DD"``).
+        exchange: keep deals on this exchange (``"HKEX"``).
+        deal: the deal the precedents are for; a row that is this deal is left out.
+
+    Returns:
+        The Selection: rows sorted by date, the filters and what they left out.
+
+    Raises:
+        PrecedentsError: a bad row (file, row and column named), a bad filter, or no row left.
+    """
+    from xl_placement import precedents as pr  # noqa: PLC0415
+
+    return pr.load_precedents(path, since=since, exchange=exchange, deal=deal)
+
+
+def precedents_frame(
+    path: str | Path | Selection, *, since: dt.date | str | None = None, exchange: str | None = None
+) -> pd.DataFrame:
+    """Precedent placings as a pandas DataFrame, one row a deal, sorted by date.
+
+    Columns: the precedents CSV's columns (figures as floats, rates as fractions, NaN where
+    unknown; ``date`` as a Timestamp, NaT when undated, the first day of the month when
+    only the month is known, with ``date_text`` saying which), ``computed`` (the figures
+    computed from the others, comma-separated) and ``origin`` (file and row).
+
+    Raises:
+        PrecedentsError: as ``load_precedents``.
+        DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
+    """
+    pd = require(
+        "pandas", extra="pandas", purpose="precedents_frame"
+    )  # slow to import: only notebooks need it
+
+    from xl_placement import precedents as pr  # noqa: PLC0415
+
+    selection = _selection(path, since, exchange, None)
+    assert selection is not None  # noqa: S101 - a path or a Selection was given
+    text = {
+        "issuer",
+        "exchange",
+        "currency",
+        "stock_code",
+        "share_class",
+        "kind",
+        "usd_rate_source",
+        "source",
+    }
+    records = []
+    for row in selection.rows:
+        record: dict[str, object] = {
+            "date": pd.Timestamp(row.date.first) if row.date else pd.NaT,
+            "date_text": row.date.text if row.date else "",
+        }
+        for column in pr.COLUMNS:
+            if column == "date":
+                continue
+            value = getattr(row, column)
+            record[column] = value if column in text else (float("nan") if value is None else float(value))
+        record["computed"] = ", ".join(sorted(row.computed))
+        record["origin"] = row.origin
+        records.append(record)
+    columns = ["date", "date_text", *(c for c in pr.COLUMNS if c != "date"), "computed", "origin"]
+    return pd.DataFrame.from_records(records, columns=columns)
 
 
 def export_pdf(xlsx_path: str | Path, pdf_path: str | Path | None = None, *, force: bool = False) -> Path:

@@ -40,6 +40,7 @@ from xl_placement.errors import (
 from xl_placement.fields import MAX_ROWS
 from xl_placement.money import in_context, round_half_up
 from xl_placement.output import check_target, write_atomic
+from xl_placement.precedents import Selection
 
 MAX_CSV_BYTES = 200_000_000
 MAX_CELL_CHARS = 100_000
@@ -396,8 +397,11 @@ class _Names:
 
 
 @in_context
-def run_job(job: Job, force: bool = False) -> Outcome:
-    """Build one deal's report; every failure becomes an Outcome with status error and its reason."""
+def run_job(job: Job, force: bool = False, precedents: Selection | None = None) -> Outcome:
+    """Build one deal's report; every failure becomes an Outcome with status error and its reason.
+
+    With ``precedents``, the report has a Precedents sheet (the deal itself left out of them).
+    """
     try:
         if job.mapping is not None:
             deal = deal_from_mapping(job.mapping, job.label)
@@ -407,7 +411,7 @@ def run_job(job: Job, force: bool = False) -> Outcome:
         check_target(job.report, force=force)  # before the slow part: rendering the report
         figures = api.compute(deal)
         checks = api.check_deal(figures)
-        api.build_report(deal, job.report, force=force)
+        api.build_report(deal, job.report, force=force, precedents=precedents)
     except PlacementError as exc:
         return Outcome(job.label, job.row, ERROR, error=_message(exc, job.label, csv_row=job.row is not None))
     except Exception as exc:  # noqa: BLE001 - one deal's bug must not stop the batch
@@ -477,6 +481,7 @@ def run_batch(
     workers: int | None = None,
     force: bool = False,
     progress: Callable[[Outcome, int, int], None] | None = None,
+    precedents: Selection | None = None,
 ) -> BatchResult:
     """Build a report for every deal of a CSV file or folder, then the summary table.
 
@@ -487,6 +492,8 @@ def run_batch(
         workers: processes to use (default: one per CPU core).
         force: replace existing reports and summaries.
         progress: called after each deal with its outcome, the number done and the total.
+        precedents: precedent placings (``precedents.load_precedents``) for a Precedents
+            sheet in every report; each deal is left out of its own comparison.
 
     Returns:
         The BatchResult; a deal that got no report is listed there with status error and its reason.
@@ -507,7 +514,7 @@ def run_batch(
     for done, outcome in enumerate(outcomes, start=1):
         if progress:
             progress(outcome, done, total)
-    for outcome in _run_all(jobs, workers or os.cpu_count() or 1, force):
+    for outcome in _run_all(jobs, workers or os.cpu_count() or 1, force, precedents):
         outcomes.append(outcome)
         if progress:
             progress(outcome, len(outcomes), total)
@@ -521,14 +528,18 @@ def _order(jobs: Sequence[Job]) -> Callable[[Outcome], tuple[int, str]]:
     return lambda o: (o.row if o.row is not None else by_label.get(o.label, 0), o.label)
 
 
-def _run_all(jobs: Sequence[Job], workers: int, force: bool) -> Iterator[Outcome]:
+def _run_all(
+    jobs: Sequence[Job], workers: int, force: bool, precedents: Selection | None = None
+) -> Iterator[Outcome]:
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            yield run_job(job, force)
+            yield run_job(job, force, precedents)
         return
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_ignore_interrupts)
     try:
-        futures: dict[Future[Outcome], Job] = {pool.submit(run_job, job, force): job for job in jobs}
+        futures: dict[Future[Outcome], Job] = {
+            pool.submit(run_job, job, force, precedents): job for job in jobs
+        }
         for future in as_completed(futures):
             job = futures[future]
             try:

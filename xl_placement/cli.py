@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from xl_placement.batch import Outcome
     from xl_placement.checks import CheckReport
     from xl_placement.figures import Figures
+    from xl_placement.precedents import Selection
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a check failed (check), a deal failed (batch)
@@ -102,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         "--pdf", action="store_true", help="also write a PDF beside the report (needs LibreOffice)"
     )
     build.add_argument("--force", action="store_true", help="replace existing output files (atomically)")
+    _precedent_options(build)
     build.set_defaults(run=_build)
 
     check = commands.add_parser(
@@ -161,6 +163,7 @@ def _parser() -> argparse.ArgumentParser:
         help="processes to run at once (default: one per CPU core)",
     )
     batch.add_argument("--force", action="store_true", help="replace existing reports and summaries")
+    _precedent_options(batch)
     batch.set_defaults(run=_batch)
 
     init = commands.add_parser(
@@ -210,6 +213,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _precedent_options(command: argparse.ArgumentParser) -> None:
+    group = command.add_argument_group("precedents (a Precedents sheet in each report)")
+    group.add_argument(
+        "--precedents",
+        metavar="FILE",
+        help="comparable placings: a precedents .csv, a batch's summary.csv or a folder of deal files",
+    )
+    group.add_argument(
+        "--since",
+        metavar="YYYY-MM-DD",
+        help="keep precedents dated on or after this day (undated ones are left out)",
+    )
+    group.add_argument("--exchange", metavar="NAME", help="keep precedents on this exchange (e.g. HKEX)")
+
+
+def _load_precedents(args: argparse.Namespace) -> Selection | None:
+    """The precedents the options ask for, read and checked before anything is written."""
+    if args.precedents is None:
+        if args.since is not None or args.exchange is not None:
+            raise InputError("--since and --exchange filter precedents; give --precedents FILE too")
+        return None
+    from xl_placement.precedents import load_precedents  # noqa: PLC0415 - light start-up
+
+    return load_precedents(args.precedents, since=args.since, exchange=args.exchange)
+
+
 def _wrap(text: str) -> str:
     """Wrap a description to the terminal width argparse would use (Raw formatters do not wrap)."""
     import shutil  # noqa: PLC0415 - light start-up
@@ -253,9 +282,15 @@ def _build(args: argparse.Namespace) -> int:
     deal = api.load_deal(args.deal)
     figures = api.compute(deal)
     checks = api.check_deal(figures)
+    precedents = _load_precedents(args)
     check_target(out, force=args.force)  # say "exists" or "open in Excel" before rendering
-    written = api.build_report(deal, out, force=args.force)
+    written = api.build_report(deal, out, force=args.force, precedents=precedents)
     _print_summary(figures, checks)
+    if precedents is not None:
+        from xl_placement.precedents import without_deal  # noqa: PLC0415 - light start-up
+
+        shown = without_deal(precedents, deal)
+        _out(f"precedents: {len(shown.rows)} of {shown.read} from {shown.path} (filters: {shown.filters})")
     _out(f"report: {written}")
     if args.pdf:
         from xl_placement.libreoffice import ConversionError  # noqa: PLC0415 - light start-up
@@ -313,7 +348,15 @@ def _batch(args: argparse.Namespace) -> int:
                 _err(outcome.trace)
         bar(outcome, done, total)
 
-    result = run_batch(args.input, args.out_dir, workers=args.workers, force=args.force, progress=progress)
+    precedents = _load_precedents(args)
+    result = run_batch(
+        args.input,
+        args.out_dir,
+        workers=args.workers,
+        force=args.force,
+        progress=progress,
+        precedents=precedents,
+    )
     counts = {status: sum(o.status == status for o in result.outcomes) for status in (*OUTCOMES, ERROR)}
     _out(
         f"{len(result.outcomes)} deals: "

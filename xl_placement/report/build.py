@@ -13,6 +13,7 @@ from xl_placement.deal import Deal
 from xl_placement.figures import Figures, compute
 from xl_placement.money import in_context
 from xl_placement.output import write_atomic
+from xl_placement.precedents import Selection
 from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cache import cached_parts
 from xl_placement.report.cells import CellWriter
@@ -21,11 +22,18 @@ from xl_placement.report.checks_sheet import fill_checks
 from xl_placement.report.context_fill import fill_context, fill_public_float, market_data_text
 from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding
 from xl_placement.report.grid_sheet import fill_grid
+from xl_placement.report.precedents_sheet import check_names, fill_precedents, remove_sheet
 from xl_placement.report.save import deterministic_zip, order_merged_cells
 from xl_placement.report.template import check_placeholders, fill_placeholders, load_template
 
 ROW_CM = 0.53  # a default row is 15 pt, about 0.53 cm
-PRINT_LAST_COLUMN = {"Deal sheet": "I", "Use of proceeds": "P", "Shareholding": "F", "Checks": "G"}
+PRINT_LAST_COLUMN = {
+    "Deal sheet": "I",
+    "Use of proceeds": "P",
+    "Shareholding": "F",
+    "Checks": "G",
+    "Precedents": "S",
+}
 
 
 def verdict(checks: CheckReport) -> str:
@@ -58,7 +66,11 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
 
 @in_context
 def render_report(
-    figures: Figures, checks: CheckReport | None = None, *, template: str | Path | None = None
+    figures: Figures,
+    checks: CheckReport | None = None,
+    *,
+    template: str | Path | None = None,
+    precedents: Selection | None = None,
 ) -> bytes:
     """Fill the report template for one deal and return the workbook's bytes.
 
@@ -68,6 +80,8 @@ def render_report(
         figures: the deal's figures from ``figures.compute``.
         checks: the checks from ``checks.check_deal``; None computes them from ``figures``.
         template: a restyled template; ``templates/report.xlsx`` when None.
+        precedents: comparable placings for a Precedents sheet (``precedents.load_precedents``);
+            None leaves the sheet out.
 
     Returns:
         The xlsx file's bytes.
@@ -77,6 +91,10 @@ def render_report(
     """
     checks = check_deal(figures) if checks is None else checks
     wb = load_template(template)
+    if precedents is None:
+        remove_sheet(wb)
+    else:
+        check_names(wb)
     values = placeholder_values(figures, checks)
     per_sheet = {title: {"sheet": title} for title in wb.sheetnames}
     check_placeholders(wb, set(values) | {"sheet"})
@@ -90,6 +108,8 @@ def render_report(
     fill_public_float(wb, figures, out)
     grid_last = fill_grid(wb, figures, out)
     fill_checks(wb, checks, out)
+    if precedents is not None:
+        fill_precedents(wb, precedents, figures, out)
     out.keep_template_formulas(wb)
     last_columns = PRINT_LAST_COLUMN | {"Pricing grid": grid_last}
     for ws in wb.worksheets:
@@ -126,7 +146,12 @@ def _chart_bottom(ws: object) -> int:
 
 @in_context
 def build_report(
-    deal: Deal, path: str | Path, *, force: bool = False, template: str | Path | None = None
+    deal: Deal,
+    path: str | Path,
+    *,
+    force: bool = False,
+    template: str | Path | None = None,
+    precedents: Selection | None = None,
 ) -> Path:
     """Compute a deal's figures and checks, render the report and save it atomically.
 
@@ -135,6 +160,7 @@ def build_report(
         path: the ``.xlsx`` file to write.
         force: replace an existing file.
         template: a restyled template; ``templates/report.xlsx`` when None.
+        precedents: comparable placings for a Precedents sheet; None leaves the sheet out.
 
     Returns:
         The path written.
@@ -145,5 +171,5 @@ def build_report(
         OutputError: the file cannot be written (an existing file is left unchanged).
     """
     figures = compute(deal)
-    data = render_report(figures, check_deal(figures), template=template)
+    data = render_report(figures, check_deal(figures), template=template, precedents=precedents)
     return write_atomic(path, data, force=force)
