@@ -1,0 +1,60 @@
+"""Hostile and malformed workbooks (tests/corpus/workbooks.toml) end fast, small and with the right exit.
+
+Each case is a real `xl-placement check` process on placement.xlsm with one small edit:
+a bomb is refused (exit 2) or read in bounded memory, a malformed part is exit 2 naming
+the part or cell, never exit 70 or a traceback, and every run ends within 5 s under 200 MB.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hostile_workbooks import Case, cases, make
+
+from xl_placement.api import load_deal
+from xl_placement.errors import UnsafeWorkbookError
+
+COMMAND = Path(sys.executable).with_name("xl-placement")
+MAX_SECONDS = 5.0
+MAX_RSS_KB = 200 * 1024  # ru_maxrss is in kilobytes on Linux
+
+CASES = cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_hostile_workbook_ends_fast_small_and_with_its_message(case: Case, tmp_path):
+    """`xl-placement check` on the case exits as declared, within 5 s and 200 MB, naming the part or cell."""
+    workbook = make(case, tmp_path)
+    out_file, err_file = tmp_path / "out.txt", tmp_path / "err.txt"
+    started = time.monotonic()
+    with out_file.open("wb") as out, err_file.open("wb") as err:
+        process = subprocess.Popen(
+            [str(COMMAND), "check", str(workbook)], stdout=out, stderr=err, cwd=tmp_path
+        )
+        # Reaped here, not by Popen, to get this one process's peak memory.
+        _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.monotonic() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = err_file.read_text(encoding="utf-8")
+    assert process.returncode == case.exit, stderr
+    assert "Traceback" not in stderr
+    assert "Warning" not in stderr
+    assert case.message in stderr
+    if case.exit == 2:
+        assert stderr.startswith(f"error: {workbook}: ")
+    else:
+        assert "all checks passed" in out_file.read_text(encoding="utf-8")
+    assert elapsed < MAX_SECONDS
+    assert usage.ru_maxrss < MAX_RSS_KB
+
+
+def test_the_api_refuses_a_malformed_workbook_as_bad_input(tmp_path):
+    """load_deal raises UnsafeWorkbookError (an InputError) for a malformed part, naming the cell."""
+    case = next(c for c in CASES if c.name == "shared_string_minus_1")
+    with pytest.raises(UnsafeWorkbookError, match=r"cell Inputs!B9 \(xl/worksheets/sheet1.xml\)"):
+        load_deal(make(case, tmp_path))
