@@ -9,8 +9,7 @@ and once the command has finished, a late signal still ends the process with tha
 status after the clean-up at exit, never with a traceback.
 """
 
-from __future__ import annotations
-
+# No "from __future__ import annotations": even that is an import a Ctrl-C could land in.
 # The C module: "import signal" would first import enum, long enough for a Ctrl-C to land in it.
 import _signal as signal  # type: ignore[import-not-found]  # no stub: the same functions as signal
 import atexit

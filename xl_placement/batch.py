@@ -525,7 +525,7 @@ def _run_all(jobs: Sequence[Job], workers: int, force: bool) -> Iterator[Outcome
         max_workers=min(workers, len(jobs)), initializer=_start_worker, initargs=(os.getpid(),)
     )
     try:
-        futures: dict[Future[Outcome], Job] = {pool.submit(run_job, job, force): job for job in jobs}
+        futures: dict[Future[Outcome], Job] = {pool.submit(_run_in_worker, job, force): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
             try:
@@ -566,8 +566,29 @@ def _start_worker(main_pid: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
+_building: list[bool] = []  # non-empty while this worker builds a deal
+
+
+def _run_in_worker(job: Job, force: bool) -> Outcome:
+    """run_job in a worker; a SIGTERM in the middle lets the deal's files be finished or removed, then ends."""
+    _building.append(True)
+    try:
+        return run_job(job, force)
+    except SystemExit:
+        os._exit(128 + signal.SIGTERM)
+    finally:
+        _building.clear()
+
+
 def _exit_worker(_signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signal.SIGTERM)
+    """SIGTERM: mid-deal, unwind so write_atomic removes its temporary file; idle, end at once.
+
+    An idle worker must not exit through multiprocessing's own clean-up: that waits to
+    flush results into a pipe that nobody reads once the main process is gone.
+    """
+    if _building:
+        raise SystemExit(128 + signal.SIGTERM)
+    os._exit(128 + signal.SIGTERM)
 
 
 def _die_with_parent() -> None:
