@@ -332,7 +332,7 @@ PLACING = (
         "general (issued under the general mandate) or specific (approved for this deal).",
     ),
     _f("underwriting", choice(model.UNDERWRITINGS), "choice", "best efforts or fully underwritten."),
-    _f("agents", texts, "list of text", "Placing agents and coordinators."),
+    _f("agents", texts, "list of text", "Placing agents and coordinators (at most 20)."),
     _f(
         "min_placees",
         positive_whole,
