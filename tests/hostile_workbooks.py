@@ -17,9 +17,7 @@ class Case:
     """One hostile workbook: its edit, the exit status it must give and a fragment of its message."""
 
     name: str
-    part: str
-    find: str
-    replace: str
+    edits: tuple[tuple[str, str, str], ...]  # (part, find, replace)
     exit: int
     message: str
 
@@ -29,8 +27,14 @@ def cases() -> list[Case]:
     data = tomllib.loads(CASES_FILE.read_text(encoding="utf-8"))
     result = []
     for name, case in data.items():
-        replace = case["replace"].replace("{many}", case.get("many", "") * case.get("count", 0))
-        result.append(Case(name, case["part"], case["find"], replace, case["exit"], case["message"]))
+        edits = [
+            (case["part"], case["find"], case["replace"]),
+            *((e["part"], e["find"], e["replace"]) for e in case.get("also", [])),
+        ]
+        inner = case.get("inner", "") * case.get("inner_count", 0)
+        many = case.get("many", "").replace("{inner}", inner) * case.get("count", 0)
+        expanded = tuple((part, find, replace.replace("{many}", many)) for part, find, replace in edits)
+        result.append(Case(name, expanded, case["exit"], case["message"]))
     return result
 
 
@@ -40,10 +44,13 @@ def make(case: Case, folder: Path) -> Path:
     with zipfile.ZipFile(SOURCE) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():
             data = source.read(info)
-            if info.filename == case.part:
-                text = data.decode("utf-8")
-                if text.count(case.find) != 1:
-                    raise AssertionError(f"{case.name}: {case.find!r} occurs {text.count(case.find)} times")
-                data = text.replace(case.find, case.replace).encode("utf-8")
+            for part, find, replace in case.edits:
+                if info.filename == part:
+                    text = data.decode("utf-8")
+                    if text.count(find) != 1:
+                        raise AssertionError(
+                            f"{case.name}: {find!r} occurs {text.count(find)} times in {part}"
+                        )
+                    data = text.replace(find, replace).encode("utf-8")
             out.writestr(info.filename, data)
     return target

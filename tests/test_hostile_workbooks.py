@@ -2,7 +2,8 @@
 
 Each case is a real `xl-placement check` process on placement.xlsm with one small edit:
 a bomb is refused (exit 2) or read in bounded memory, a malformed part is exit 2 naming
-the part or cell, never exit 70 or a traceback, and every run ends within 5 s under 200 MB.
+the part or cell, never exit 70 or a traceback, and every run takes under 5 s of processor
+time and 200 MB.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ def test_hostile_workbook_ends_fast_small_and_with_its_message(case: Case, tmp_p
         assert stderr.startswith(f"error: {workbook}: ")
     else:
         assert "all checks passed" in out_file.read_text(encoding="utf-8")
-    assert elapsed < MAX_SECONDS
+    # Processor time, not wall time: the machine may be shared, and a bomb shows as work done.
+    assert usage.ru_utime + usage.ru_stime < MAX_SECONDS
+    assert elapsed < 12 * MAX_SECONDS  # and it ends: no hang, even on a loaded machine
     assert usage.ru_maxrss < MAX_RSS_KB
 
 

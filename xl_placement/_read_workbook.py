@@ -35,9 +35,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+from xml.sax import SAXException
+from xml.sax.handler import ContentHandler
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
+from defusedxml.expatreader import DefusedExpatParser
 
 from xl_placement.errors import UnsafeWorkbookError
 from xl_placement.inputs import Cells, Grid, field_of_name
@@ -54,6 +56,10 @@ MAX_ROW = 1_048_576
 MAX_COLUMN = 16_384
 #: Largest date serial Excel shows (9999-12-31).
 MAX_DATE_SERIAL = 2_958_465
+#: Most cells streamed on a sheet before its last input row (the Inputs sheet has about 300).
+MAX_CELLS_READ = 200_000
+#: Highest shared-string index an input cell may use (the strings before it are streamed past).
+MAX_SHARED_STRING = 300_000
 
 _CHUNK = 64 * 1024
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -222,8 +228,12 @@ class _Reader:
         return builder.root
 
     def stream(self, part: str, target: Any, stop: Callable[[], bool] = lambda: False) -> None:
-        """Feed a part to ``target`` through defusedxml, 64 KB at a time, until ``stop()``."""
-        parser = DefusedXMLParser(target=target, forbid_dtd=True)
+        """Feed a part to ``target`` through defusedxml's expat reader, 64 KB at a time, until ``stop()``.
+
+        No DTD is accepted at all (a workbook part never has one), so no entity can be declared.
+        """
+        parser = DefusedExpatParser(namespaceHandling=1, forbid_dtd=True)
+        parser.setContentHandler(_Events(target))
         try:
             with self.open(part) as stream:
                 while not stop():
@@ -238,8 +248,8 @@ class _Reader:
             raise self.refuse(
                 part, f"contains an XML attack ({type(exc).__name__}: entity declarations are refused)"
             ) from exc
-        except (SyntaxError, LookupError, ValueError, UnicodeError) as exc:
-            # SyntaxError covers ParseError; LookupError an unknown encoding such as encoding="bogus".
+        except (SAXException, SyntaxError, LookupError, ValueError, UnicodeError) as exc:
+            # LookupError: an unknown encoding such as encoding="bogus".
             raise self.refuse(
                 part, f"is not well-formed XML ({_describe(exc)}); save it again from Excel"
             ) from exc
@@ -289,6 +299,7 @@ class _SheetValues:
         self.date1904 = date1904
         self.raw: dict[tuple[int, int], tuple[str, str | None, str | None]] = {}
         self.done = False
+        self.cells = 0
         # Parser state.
         self.row = 0
         self.column = 0
@@ -302,6 +313,13 @@ class _SheetValues:
     def read(self) -> dict[tuple[int, int], object]:
         self.reader.stream(self.part, self, lambda: self.done)
         indices = {int(v) for k, v, _ in self.raw.values() if k == "s" and v is not None and _is_int(v)}
+        for position, (kind, value, _) in self.raw.items():
+            if kind == "s" and value is not None and _is_int(value) and int(value) > MAX_SHARED_STRING:
+                raise self.refuse(
+                    position,
+                    f"refers to shared string {int(value):,}; an input cell's text must be among the first "
+                    f"{MAX_SHARED_STRING:,} (type the value again, or copy the Inputs sheet into a new workbook)",
+                )
         strings = self.shared_strings(indices)
         styles = _Styles(self.reader) if any(s for _, _, s in self.raw.values()) else None
         return {
@@ -318,6 +336,13 @@ class _SheetValues:
             if self.row > self.last_row:
                 self.done = True
         elif local == "c":
+            self.cells += 1
+            if self.cells > MAX_CELLS_READ:
+                raise self.reader.refuse(
+                    self.part,
+                    f"has more than {MAX_CELLS_READ:,} cells up to row {self.row:,}, the last input row being "
+                    f"{self.last_row:,}; an Inputs sheet holds a few hundred",
+                )
             self.cell = self.position(attrib.get("r"))
             self.kind = attrib.get("t", "n")
             self.style = attrib.get("s")
@@ -537,6 +562,34 @@ class _Styles:
                 "save the workbook again from Excel",
             )
         return int(style) in self.dates
+
+
+class _Events(ContentHandler):
+    """Passes SAX events on as ``start(tag, attrib)``, ``data(text)``, ``end(tag)`` and ``close()``.
+
+    Tags and attribute names are ``{namespace}local`` as in ElementTree.
+    """
+
+    def __init__(self, target: Any) -> None:
+        super().__init__()
+        self.target = target
+
+    def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs: Any) -> None:  # noqa: N802 - SAX's name
+        del qname
+        attrib = {(f"{{{uri}}}{local}" if uri else local): value for (uri, local), value in attrs.items()}
+        self.target.start(f"{{{name[0]}}}{name[1]}" if name[0] else name[1], attrib)
+
+    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:  # noqa: N802 - SAX's name
+        del qname
+        self.target.end(f"{{{name[0]}}}{name[1]}" if name[0] else name[1])
+
+    def characters(self, content: str) -> None:
+        """Text inside an element."""
+        self.target.data(content)
+
+    def endDocument(self) -> None:  # noqa: N802 - SAX's name
+        """The part ended."""
+        self.target.close()
 
 
 class _TreeTarget:
