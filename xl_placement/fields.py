@@ -212,13 +212,16 @@ def currency(value: object) -> str:
 def iso_currencies() -> frozenset[str]:
     """The ISO 4217 codes of currencies, from the iso4217 package (the ISO agency's list).
 
-    Codes with no minor unit ("N.A.": gold, SDR, bond-market units, XTS, XXX) are left out:
-    no placing is priced in them.
+    Codes with no minor unit ("N.A.": gold, SDR, bond-market units, the test code XTS) are
+    left out, as no placing is priced in them; XXX ("no currency") stays, for a check with
+    no currency given (the PLACEMENT_CHECK function on an exchange without a default one).
     """
     from iso4217 import raw_table  # noqa: PLC0415 - parsed on first use, not at start-up
 
     return frozenset(
-        code for code, entry in raw_table.items() if isinstance(code, str) and entry["CcyMnrUnts"] != "N.A."
+        code
+        for code, entry in raw_table.items()
+        if isinstance(code, str) and (entry["CcyMnrUnts"] != "N.A." or code == "XXX")
     )
 
 
