@@ -49,7 +49,9 @@ def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
         _missing(f"the npm package pyodide is not installed in tests/pyodide; {SETUP}")
     dependencies = sorted((HERE / "wheels").glob("*.whl"))
     if len(dependencies) < 5:
-        _missing(f"the wheels of openpyxl, et-xmlfile, defusedxml, XlsxWriter and iso4217 are missing; {SETUP}")
+        _missing(
+            f"the wheels of openpyxl, et-xmlfile, defusedxml, XlsxWriter and iso4217 are missing; {SETUP}"
+        )
     wheels = tmp_path_factory.mktemp("wheels")
     for wheel in dependencies:
         shutil.copy(wheel, wheels)
