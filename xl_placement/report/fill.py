@@ -8,10 +8,12 @@ Python computed, so Excel follows a changed price and a reader sees the numbers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.capital import PLACEES
@@ -20,16 +22,20 @@ from xl_placement.figures import Figures, Reference
 from xl_placement.money import PRECISION, to_minor_units
 from xl_placement.proceeds import to_quote
 from xl_placement.report import formulas as fx
-from xl_placement.report.cells import CellWriter
+from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.chart import ChartRow, add_waterfall
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import area
+from xl_placement.wording import authority_text, percent_text, price_text
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 KIND_TEXT = {"placing": "Placing of new shares", "top-up": "Top-up placing"}
 MANDATE_TEXT = {"general": "General mandate", "specific": "Specific mandate"}
 UNDERWRITING_TEXT = {"best efforts": "Best efforts", "fully underwritten": "Fully underwritten"}
 NOT_GIVEN = "not given"
+NEEDS_OUTSTANDING = NOT_GIVEN  # the Checks sheet and the command line name placing.shares_outstanding
+PRICE_DECIMALS = 3  # the template's price format
+MAX_PRICE_DECIMALS = 6
 BLANK = ""  # a quote-currency cell when the deal has no quote currency
 
 
@@ -57,6 +63,55 @@ def costs_note(deal: Deal, figures: Figures) -> str:
     if not deal.costs.stated:
         return "No costs were given."
     return "Costs as given in the deal file: commission on gross proceeds plus other costs."
+
+
+def widen_price_format(target: Cell, value: Decimal) -> None:
+    """Show every decimal of a price finer than the template's 3 (6.03 cents is 0.0603, not 0.060)."""
+    digits = -int(value.normalize().as_tuple().exponent)
+    if digits > PRICE_DECIMALS:
+        target.number_format = "#,##0." + "0" * min(digits, MAX_PRICE_DECIMALS)
+
+
+def mandate_text(deal: Deal) -> str:
+    """The deal sheet's "Mandate" cell, in the exchange's terms (Hong Kong terms for HKEX and SGX only)."""
+    if deal.issuer.exchange in ("HKEX", "SGX"):
+        return MANDATE_TEXT.get(deal.placing.mandate, deal.placing.mandate)
+    tranches = deal.placing.tranches
+    if (
+        deal.issuer.exchange == "ASX" and tranches
+    ):  # the tranches in a few words; the Checks sheet has the shares
+        names = {"7.1": "LR 7.1", "7.1A": "LR 7.1A", "approval": "holder approval"}
+        used = [names[c] for c in names if any(t.capacity == c for t in tranches)]
+        return f"{' + '.join(used)} ({len(tranches)} tranches)"
+    words = authority_text(deal)
+    return words[0].upper() + words[1:]
+
+
+def structure_note(figures: Figures) -> str:
+    """ADSs, pre-funded warrants in gross proceeds, and the fully diluted size with the warrants."""
+    deal = figures.deal
+    p, ccy = deal.placing, deal.issuer.currency
+    parts = []
+    if p.ads_ratio is not None:
+        parts.append(
+            f"Prices are per ADS of {p.ads_ratio:,} ordinary shares; shares are ordinary shares "
+            "(gross = shares x price / ADS ratio)."
+        )
+    if p.prefunded_warrants and p.prefunded_price is not None:
+        parts.append(
+            f"Gross includes {p.prefunded_warrants:,} pre-funded warrant shares at "
+            f"{price_text(p.prefunded_price, ccy)}."
+        )
+    if p.attached_warrants:
+        exercise = (
+            f" at {price_text(p.warrant_exercise_price, ccy)}" if p.warrant_exercise_price is not None else ""
+        )
+        parts.append(f"Attached warrants for {p.attached_warrants:,} shares{exercise}.")
+    if figures.has_warrants:
+        diluted = figures.percent_fully_diluted
+        size = "not given" if diluted is None else percent_text(diluted)
+        parts.append(f"New and warrant shares ({figures.potential_shares:,}): {size} fully diluted.")
+    return " ".join(parts)
 
 
 @dataclass
@@ -106,13 +161,17 @@ class DealSheet:
         self.put_text("Exchange", issuer.exchange)
         self.put_text("ShareClass", issuer.share_class or NOT_GIVEN)
         self.put_text("Kind", KIND_TEXT.get(p.kind, p.kind))
-        self.put_text("Mandate", MANDATE_TEXT.get(p.mandate, p.mandate))
-        self.put_text("Underwriting", UNDERWRITING_TEXT.get(p.underwriting, p.underwriting))
+        self.put_text("Mandate", mandate_text(deal))
+        self.put_text(
+            "Underwriting", UNDERWRITING_TEXT.get(p.underwriting, NOT_GIVEN) if p.underwriting else NOT_GIVEN
+        )
         self.put_text("Agents", ", ".join(p.agents) if p.agents else NOT_GIVEN)
         self.put_text("Placees", placees_text(p.min_placees))
         self.put_text("Offering", p.offering or NOT_GIVEN)
         self.put_number("NewShares", p.new_shares)
         self.put_number("Price", p.price)
+        ws, ref = cell(self.wb, "Price")
+        widen_price_format(ws[ref], p.price)
 
     def _references(self) -> None:
         refs = self.figures.references
@@ -120,7 +179,11 @@ class DealSheet:
         ws = proto.ws
         col = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(4)]
         if not refs:
-            self.out.text(ws, f"{col[0]}{rows[0]}", "No reference prices given")
+            self.out.text(
+                ws,
+                f"{col[0]}{rows[0]}",
+                "No reference prices given (market.last_close or [[market.history]])",
+            )
             return
         where = {r.key: f"{col[1]}{row}" for r, row in zip(refs, rows, strict=True)}
         for ref, row in zip(refs, rows, strict=True):
@@ -141,17 +204,37 @@ class DealSheet:
             self.out.formula(ws, target, formula, ref.price)
             return "higher of close, 5-day"
         self.out.number(ws, target, ref.price)
+        widen_price_format(ws[target], ref.price)
         return "from history" if ref.origin == "from history" else "given"
 
     def _proceeds(self) -> None:
         deal, money = self.figures.deal, self.figures.proceeds
-        self.put_formula("Gross", fx.gross("NewShares", "Price"), money.gross)
+        p = deal.placing
+        if p.ads_ratio is None and not p.prefunded_warrants:
+            self.put_formula("Gross", fx.gross("NewShares", "Price"), money.gross)
+        else:  # the structure's counts and prices are numbers from the deal file, never user text
+            self.put_formula(
+                "Gross",
+                fx.structured_gross(
+                    "NewShares",
+                    "Price",
+                    _number(p.ads_ratio or 1),
+                    _number(p.prefunded_warrants or 0),
+                    _number(p.prefunded_price or 0),
+                ),
+                money.gross,
+            )
         self.put_number("CommissionRate", deal.costs.commission_rate)
         self.put_formula("Commission", fx.commission("Gross", "CommissionRate"), money.commission)
         self.put_number("OtherCosts", money.other_costs)
         self.put_formula("TotalCosts", fx.add("Commission", "OtherCosts"), money.costs)
         self.put_formula("Net", fx.subtract("Gross", "TotalCosts"), money.net)
-        self.put_formula("NetPerShare", fx.per_share("Net", "NewShares"), money.net_price_per_share)
+        shares = (
+            "NewShares"
+            if not deal.placing.prefunded_warrants
+            else f"(NewShares+{deal.placing.prefunded_warrants})"
+        )
+        self.put_formula("NetPerShare", fx.per_share("Net", shares), money.net_price_per_share)
         quotes = {
             "GrossQuote": ("Gross", money.gross),
             "CommissionQuote": ("Commission", money.commission),
@@ -170,9 +253,30 @@ class DealSheet:
             for key, (base, value) in quotes.items():
                 self.put_formula(key, fx.to_quote(base, "FxRate"), to_quote(value, deal.fx.rate))
         self.put_text("CostsNote", costs_note(deal, self.figures), is_input=False)
+        structure = structure_note(self.figures)
+        if structure:  # on the row below the costs note, in its style, as tall as it needs
+            ws, ref = cell(self.wb, "CostsNote")
+            note = ws[ref]
+            row = note.row + 1
+            ws.merge_cells(start_row=row, end_row=row, start_column=note.column, end_column=note.column + 2)
+            target = self.out.text(ws, f"{note.column_letter}{row}", structure)
+            target.font = copy(note.font)
+            target.alignment = copy(note.alignment)
+            fit_height(ws, row)
 
     def _capital(self) -> None:
+        p = self.figures.deal.placing
+        if p.shares_outstanding is None:
+            self.na("SharesOutstanding", NOT_GIVEN)
+            for key in ("Enlarged", "PctExisting", "PctEnlarged", "TheoreticalPrice", "TheoreticalEffect"):
+                self.na(key, NEEDS_OUTSTANDING)
+        else:
+            self._dilution()
+        self._class_and_mandate()
+
+    def _dilution(self) -> None:
         f, p = self.figures, self.figures.deal.placing
+        assert p.shares_outstanding is not None  # noqa: S101 - _capital checked it
         self.put_number("SharesOutstanding", p.shares_outstanding)
         self.put_formula("Enlarged", fx.enlarged("SharesOutstanding", "NewShares"), f.enlarged_shares)
         self.put_formula(
@@ -181,6 +285,10 @@ class DealSheet:
         self.put_formula(
             "PctEnlarged", fx.dilution_enlarged("NewShares", "SharesOutstanding"), f.percent_of_enlarged
         )
+        self._theoretical()
+
+    def _class_and_mandate(self) -> None:
+        f, p = self.figures, self.figures.deal.placing
         if p.class_shares_outstanding is None:
             for key in ("ClassShares", "ClassEnlarged", "PctExistingClass", "PctEnlargedClass"):
                 self.na(key)
@@ -201,9 +309,8 @@ class DealSheet:
                 fx.dilution_enlarged("NewShares", "ClassShares"),
                 f.percent_of_enlarged_class,
             )
-        self._theoretical()
         if p.mandate_limit is None:
-            self.na("MandateLimit")
+            self.na("MandateLimit", NOT_GIVEN)
             self.put_number("MandateUsed", p.mandate_used)
             self.na("MandateHeadroom")
         else:
@@ -219,10 +326,13 @@ class DealSheet:
         last = self._reference_cell("last_close", column=2)
         ref = f.reference("last_close")
         if last is None or ref is None:
-            self.na("KeyDiscount")
+            self.na("KeyDiscount", NOT_GIVEN)
         else:
             self.put_formula("KeyDiscount", fx.copy_of(last), ref.discount)
-        self.put_formula("KeyEnlarged", fx.copy_of("PctEnlarged"), f.percent_of_enlarged)
+        if f.percent_of_enlarged is None:
+            self.na("KeyEnlarged", NOT_GIVEN)
+        else:
+            self.put_formula("KeyEnlarged", fx.copy_of("PctEnlarged"), f.percent_of_enlarged)
         self.put_formula("KeyNetPrice", fx.copy_of("NetPerShare"), f.proceeds.net_price_per_share)
 
     def _theoretical(self) -> None:
@@ -294,6 +404,10 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     out.formula(ws, base_ref, fx.copy_of("Net" if plan.basis == "net" else "Gross"), figures.allocation_base)
     _, dec_ref = cell(wb, "AllocDecimals")
     out.number(ws, dec_ref, plan.decimals)
+    if not plan.uses:
+        _no_uses(wb, out)
+        _fill_chart(wb, figures, out, [])
+        return
 
     steps = workings(figures.allocation_base, [u.share for u in plan.uses], plan.decimals)
     work_proto, work_rows = table_rows(wb, "WorkRow", len(plan.uses))
@@ -330,6 +444,15 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
                 fx.to_quote(f"{uc[2]}{use_row}", "FxRate"),
                 to_quote(allocation.amount, rate),
             )
+    _use_totals(wb, figures, out, uc, use_rows)
+    _fill_chart(wb, figures, out, [f"${uc[2]}${row}" for row in use_rows])
+
+
+def _use_totals(wb: Workbook, figures: Figures, out: CellWriter, uc: list[str], use_rows: list[int]) -> None:
+    """The total row of the uses and the check that the allocation adds up to its base."""
+    ws = area(wb, "UseTotal").ws
+    plan, deal = figures.deal.proceeds, figures.deal
+    rate = deal.fx.rate if deal.fx else None
     total_row = area(wb, "UseTotal").min_row
     first, last = use_rows[0], use_rows[-1]
     out.text(ws, f"{uc[0]}{total_row}", "Total")
@@ -350,7 +473,23 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     out.formula(
         ws, check_ref, fx.subtract(f"{uc[2]}{total_row}", "AllocBase"), allocated - figures.allocation_base
     )
-    _fill_chart(wb, figures, out, [f"${uc[2]}${row}" for row in use_rows])
+
+
+def _no_uses(wb: Workbook, out: CellWriter) -> None:
+    """The use-of-proceeds table of a deal without [[proceeds.uses]]: it says so, with no made-up rows."""
+    use_proto, (use_row,) = table_rows(wb, "UseRow", 1)
+    ws = use_proto.ws
+    uc = [ws.cell(1, use_proto.min_col + i).column_letter for i in range(4)]
+    out.text(ws, f"{uc[0]}{use_row}", "Uses of proceeds not given ([[proceeds.uses]])")
+    for column in uc[1:]:
+        out.not_applicable(ws, f"{column}{use_row}", NOT_GIVEN)
+    total_row = area(wb, "UseTotal").min_row
+    out.text(ws, f"{uc[0]}{total_row}", "Total")
+    for column in uc[1:]:
+        out.not_applicable(ws, f"{column}{total_row}", NOT_GIVEN)
+    for name in ("AllocUnits", "AllocLeft", "AllocCheck"):
+        sheet, ref = cell(wb, name)
+        out.not_applicable(sheet, ref, NOT_GIVEN)
 
 
 Bar = tuple[str, Decimal]  # a formula (without "=") and its value; "" for an empty segment
@@ -396,6 +535,9 @@ def _fill_chart(wb: Workbook, figures: Figures, out: CellWriter, amount_cells: l
 def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     """Before and after per listed holder, the placees, the public and the total."""
     holdings = figures.shareholding
+    if not holdings:
+        _no_holdings(wb, out)
+        return
     lines = holdings[:-1]  # listed holders, placees, public; the total comes last
     proto, rows = table_rows(wb, "HoldingRow", len(lines))
     ws = proto.ws
@@ -432,3 +574,21 @@ def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     out.formula(
         ws, f"{c[4]}{total_row}", fx.total(f"{c[4]}{rows[0]}", f"{c[4]}{rows[-1]}"), total.percent_after
     )
+
+
+def _number(value: Decimal | int) -> str:
+    """A validated deal-file number as formula text (plain digits, no exponent)."""
+    return format(Decimal(value), "f")
+
+
+def _no_holdings(wb: Workbook, out: CellWriter) -> None:
+    """The shareholding table without placing.shares_outstanding: it says so, with no made-up rows."""
+    proto, (row,) = table_rows(wb, "HoldingRow", 1)
+    ws = proto.ws
+    c = [ws.cell(1, proto.min_col + i).column_letter for i in range(5)]
+    out.text(ws, f"{c[0]}{row}", "Shareholding not given: needs placing.shares_outstanding")
+    total_row = area(wb, "HoldingTotal").min_row
+    out.text(ws, f"{c[0]}{total_row}", "Total")
+    for line in (row, total_row):
+        for column in c[1:]:
+            out.not_applicable(ws, f"{column}{line}", NOT_GIVEN)
