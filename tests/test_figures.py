@@ -297,8 +297,10 @@ def test_any_valid_deal_computes_consistent_figures_or_a_clear_error(
     try:
         figures = compute(deal_from_mapping(data))
     except DealError as error:
-        # Costs above gross proceeds are refused by validation, naming the field.
-        assert [p.path for p in error.problems] == ["costs.other_costs"], str(error)  # noqa: PT017
+        # Costs above gross proceeds, or derived amounts of 10^15 and more, are refused by validation.
+        for problem in error.problems:
+            assert problem.path in {"costs.other_costs", "placing.price", "placing.new_shares"}, str(error)  # noqa: PT017
+            assert "exceed the gross proceeds" in problem.expected or "10^15 or more" in problem.expected
         return
     assert sum(a.amount for a in figures.allocations) == round_half_up(figures.allocation_base, decimals)
     e = Fraction(figures.percent_of_existing)
