@@ -11,6 +11,7 @@ percentage...) or kept as text; nothing is ever evaluated or written as a formul
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -18,6 +19,8 @@ import os
 import re
 import signal
 import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -39,7 +42,7 @@ from xl_placement.errors import (
 )
 from xl_placement.fields import MAX_ROWS
 from xl_placement.money import in_context, round_half_up
-from xl_placement.output import check_target, write_atomic
+from xl_placement.output import check_target, write_all
 from xl_placement.precedents import Selection
 
 MAX_CSV_BYTES = 200_000_000
@@ -535,10 +538,12 @@ def _run_all(
         for job in jobs:
             yield run_job(job, force, precedents)
         return
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)), initializer=_start_worker, initargs=(os.getpid(),)
+    )
     try:
         futures: dict[Future[Outcome], Job] = {
-            pool.submit(run_job, job, force, precedents): job for job in jobs
+            pool.submit(_run_in_worker, job, force, precedents): job for job in jobs
         }
         for future in as_completed(futures):
             job = futures[future]
@@ -556,13 +561,90 @@ def _run_all(
     pool.shutdown()
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the main process, which stops the batch cleanly.
+#: How often (seconds) a worker checks that the batch's main process is still there.
+WATCH_INTERVAL = 0.5
+_PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent ends
 
-    A worker interrupted in the middle of a deal would otherwise report it as failed
-    and go on with the next one.
+
+def _start_worker(main_pid: int) -> None:
+    """Set up a worker: it ends when the batch's main process ends, for any reason.
+
+    Ctrl-C goes to the whole process group; workers leave it to the main process, which
+    stops the batch cleanly (a worker interrupted mid-deal would report it as failed and
+    go on with the next one). SIGTERM makes a worker raise SystemExit, so the report it
+    is writing is finished or its temporary file removed. If the main process is killed
+    outright (SIGKILL), Linux sends the worker SIGTERM (PR_SET_PDEATHSIG); elsewhere, and
+    as a second line of defence, a thread notices within WATCH_INTERVAL that it is gone.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_worker)
+    if sys.platform.startswith("linux"):
+        _die_with_parent()
+    threading.Thread(target=_watch_main, args=(main_pid,), name="watch-main", daemon=True).start()
+    if not _alive(main_pid):  # it ended before the watch began
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+_building: list[bool] = []  # non-empty while this worker builds a deal
+
+
+def _run_in_worker(job: Job, force: bool, precedents: Selection | None = None) -> Outcome:
+    """run_job in a worker; a SIGTERM in the middle lets the deal's files be finished or removed, then ends."""
+    _building.append(True)
+    try:
+        return run_job(job, force, precedents)
+    except SystemExit:
+        os._exit(128 + signal.SIGTERM)
+    finally:
+        _building.clear()
+
+
+def _exit_worker(_signum: int, _frame: object) -> None:
+    """SIGTERM: mid-deal, unwind so write_atomic removes its temporary file; idle, end at once.
+
+    An idle worker must not exit through multiprocessing's own clean-up: that waits to
+    flush results into a pipe that nobody reads once the main process is gone.
+    """
+    if _building:
+        raise SystemExit(128 + signal.SIGTERM)
+    os._exit(128 + signal.SIGTERM)
+
+
+def _die_with_parent() -> None:
+    import ctypes  # noqa: PLC0415 - workers only, Linux only
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+
+def _watch_main(main_pid: int) -> None:
+    while _alive(main_pid):
+        time.sleep(WATCH_INTERVAL)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process is still there (a worker's parent pid changes when its parent dies)."""
+    if os.name == "posix":
+        return os.getppid() == pid or _exists(pid)
+    return _exists(pid)  # pragma: no cover - Windows
+
+
+def _exists(pid: int) -> bool:
+    if os.name != "posix":  # pragma: no cover - os.kill(pid, 0) would send Ctrl-C on Windows
+        import multiprocessing  # noqa: PLC0415
+
+        parent = multiprocessing.parent_process()
+        return parent is not None and parent.is_alive()
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    # A zombie (killed, not yet reaped) still answers; its parent pid no longer is ours then.
+    return os.getppid() == pid
 
 
 # --- the summary table ---------------------------------------------------------
@@ -664,10 +746,13 @@ def summary_xlsx(outcomes: Iterable[Outcome]) -> bytes:
 
 
 def write_summaries(outcomes: Sequence[Outcome], out_dir: Path, *, force: bool = False) -> tuple[Path, ...]:
-    """Write summary.xlsx and summary.csv into ``out_dir``."""
-    return (
-        write_atomic(out_dir / "summary.xlsx", summary_xlsx(outcomes), force=force),
-        write_atomic(out_dir / "summary.csv", summary_csv(outcomes), force=force),
+    """Write summary.xlsx and summary.csv into ``out_dir``: both or neither (a full disk leaves neither)."""
+    return write_all(
+        [
+            (out_dir / "summary.xlsx", summary_xlsx(outcomes)),
+            (out_dir / "summary.csv", summary_csv(outcomes)),
+        ],
+        force=force,
     )
 
 

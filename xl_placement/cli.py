@@ -38,6 +38,7 @@ EXIT_OUTPUT = 3  # the output exists, is open in another program, or cannot be w
 EXIT_MISSING = 4  # a program the command needs is not installed (LibreOffice for --pdf)
 EXIT_INTERNAL = 70  # a bug: please report it with the --debug output
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 DEFAULT_OUT_DIR = Path("out")
 DEFAULT_INIT_PATH = Path("deal.toml")
@@ -53,7 +54,8 @@ exit status:
      program, or the folder cannot be written; any previous file is unchanged
   4  a required program is missing (LibreOffice for --pdf)
  70  internal error (a bug): rerun with --debug and report the traceback
-130  interrupted (Ctrl-C); the files written so far are complete"""
+130  interrupted (Ctrl-C); the files written so far are complete
+143  stopped by SIGTERM; the files written so far are complete"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -284,7 +286,12 @@ def _build(args: argparse.Namespace) -> int:
     checks = api.check_deal(figures)
     precedents = _load_precedents(args)
     check_target(out, force=args.force)  # say "exists" or "open in Excel" before rendering
-    written = api.build_report(deal, out, force=args.force, precedents=precedents)
+    if args.pdf:
+        written, pdf_written = _build_with_pdf(
+            figures, checks, out, pdf, force=args.force, precedents=precedents
+        )
+    else:
+        written = api.build_report(deal, out, force=args.force, precedents=precedents)
     _print_summary(figures, checks)
     if precedents is not None:
         from xl_placement.precedents import without_deal  # noqa: PLC0415 - light start-up
@@ -293,13 +300,29 @@ def _build(args: argparse.Namespace) -> int:
         _out(f"precedents: {len(shown.rows)} of {shown.read} from {shown.path} (filters: {shown.filters})")
     _out(f"report: {written}")
     if args.pdf:
-        from xl_placement.libreoffice import ConversionError  # noqa: PLC0415 - light start-up
-
-        try:
-            _out(f"pdf: {api.export_pdf(written, pdf, force=args.force)}")
-        except ConversionError as exc:
-            raise OutputError(f"{pdf} was not written: {exc}") from exc
+        _out(f"pdf: {pdf_written}")
     return EXIT_OK
+
+
+def _build_with_pdf(
+    figures: Figures, checks: CheckReport, out: Path, pdf: Path, *, force: bool, precedents: Selection | None
+) -> tuple[Path, ...]:
+    """The report and its PDF, both or neither: both are rendered before either is written."""
+    from xl_placement.libreoffice import ConversionError  # noqa: PLC0415 - light start-up
+    from xl_placement.output import write_all  # noqa: PLC0415 - light start-up
+    from xl_placement.pdf import pdf_bytes  # noqa: PLC0415 - light start-up
+    from xl_placement.report import render_report  # noqa: PLC0415 - light start-up
+
+    if precedents is not None:
+        from xl_placement.precedents import without_deal  # noqa: PLC0415 - light start-up
+
+        precedents = without_deal(precedents, figures.deal)
+    data = render_report(figures, checks, precedents=precedents)
+    try:
+        rendered = pdf_bytes(data, out.name)
+    except ConversionError as exc:
+        raise OutputError(f"neither {out} nor {pdf} was written: {exc}") from exc
+    return write_all([(out, data), (pdf, rendered)], force=force)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -517,6 +540,30 @@ def _report_error(exc: BaseException, debug: bool) -> None:
         _err(f"error: {line}")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a container stop, a job scheduler): handled like Ctrl-C, so files are finished or removed."""
+
+
+def _raise_terminated(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
+def _handle_signals() -> None:
+    """Ctrl-C raises KeyboardInterrupt and SIGTERM raises Terminated, so clean-up code runs for both."""
+    import signal  # noqa: PLC0415 - light start-up
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def report_interrupt(exc: KeyboardInterrupt) -> int:
+    """Say that the run was stopped and return 130 (Ctrl-C) or 143 (SIGTERM)."""
+    what = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+    _err(f"error: {what}; the files written so far are complete, none was left half-written")
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+
+
 _EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (InputError, EXIT_BAD_INPUT),
     (OutputError, EXIT_OUTPUT),
@@ -536,20 +583,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status (see ``xl-placement --help``).
     """
     _tolerant_streams()
-    if argv is None:  # a real command line, in a process of its own
-        import_openpyxl_without_numpy()
-    args = _parser().parse_args(argv)
-    debug = getattr(args, "debug", False)
-    run: Callable[[argparse.Namespace], int] = args.run
+    debug = argv is not None and "--debug" in argv
     try:
+        if argv is None:  # a real command line, in a process of its own
+            _handle_signals()
+            import_openpyxl_without_numpy()
+        args = _parser().parse_args(argv)
+        debug = getattr(args, "debug", False)
+        run: Callable[[argparse.Namespace], int] = args.run
         return run(args)
     except BrokenPipeError:
         # The reader went away (`xl-placement check deal.toml | head -1`): not an error worth a message.
         _silence_stdout()
         return EXIT_OK
-    except KeyboardInterrupt:
-        _err("error: interrupted; the files written so far are complete, none was left half-written")
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        return report_interrupt(exc)
     except PlacementError as exc:
         _report_error(exc, debug)
         return next(code for kind, code in _EXIT_CODES if isinstance(exc, kind))

@@ -7,12 +7,11 @@ saved like every other output: atomically, never over an existing file unless as
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from xl_placement.errors import OutputExistsError
 from xl_placement.libreoffice import DEFAULT_TIMEOUT, convert, require_soffice
-from xl_placement.output import write_atomic
+from xl_placement.output import temp_dir, write_atomic
 
 
 def export_pdf(
@@ -47,7 +46,29 @@ def export_pdf(
         raise OutputExistsError(
             f"{target} already exists; use --force to replace it (or choose another -o path)"
         )
-    with tempfile.TemporaryDirectory(prefix="xl-placement-pdf-") as work:
+    with temp_dir("pdf") as work:
         rendered = convert(source, work, "pdf", timeout=timeout)
         data = rendered.read_bytes()
     return write_atomic(target, data, force=force)
+
+
+def pdf_bytes(workbook: bytes, name: str, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """Render a workbook given as bytes to a PDF's bytes; nothing is written outside a private temporary folder.
+
+    Lets a caller write a report and its PDF together, all or nothing.
+
+    Args:
+        workbook: the ``.xlsx`` bytes.
+        name: the workbook's file name (LibreOffice names the PDF after it).
+        timeout: seconds before LibreOffice is stopped.
+
+    Raises:
+        DependencyMissingError: LibreOffice is not installed.
+        ConversionError: LibreOffice could not read or render the workbook.
+    """
+    require_soffice("PDF export")
+    with temp_dir("pdf") as work:
+        source = Path(work) / "in" / Path(name).name
+        source.parent.mkdir()
+        source.write_bytes(workbook)
+        return convert(source, Path(work) / "out", "pdf", timeout=timeout).read_bytes()
