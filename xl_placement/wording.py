@@ -41,11 +41,20 @@ def symbol(currency: str) -> str:
     return SYMBOLS.get(currency, f"{currency} ")
 
 
+def price_places(value: Decimal) -> int:
+    """The decimals a price is shown with: as given, at least 2, at most 4 (1.91: 2, 2.021: 3, 335.2: 2)."""
+    digits = -int(value.normalize().as_tuple().exponent)
+    return min(max(digits, 2), MAX_PRICE_DECIMALS)
+
+
 def price_text(value: Decimal, currency: str) -> str:
     """A price with at least 2 and at most 4 decimals: HK$1.91, HK$2.021, S$0.1234."""
-    digits = -int(value.normalize().as_tuple().exponent)
-    places = min(max(digits, 2), MAX_PRICE_DECIMALS)
-    return f"{symbol(currency)}{round_half_up(value, places):,}"
+    return f"{symbol(currency)}{round_half_up(value, price_places(value)):,}"
+
+
+def net_price_places(deal: Deal) -> int:
+    """The decimals of the net price per share: those of the placing price (the report and wording agree)."""
+    return price_places(deal.placing.price)
 
 
 def percent_text(value: Decimal, decimals: int = 2) -> str:
@@ -249,8 +258,8 @@ def _proceeds(figures: Figures) -> list[str]:
             f"expenses of approximately {millions_text(money.costs, ccy)}, are estimated to be approximately "
             f"{millions_text(money.net, ccy)}."
         )
-    places = max(2, -int(deal.placing.price.normalize().as_tuple().exponent))
-    per_share = price_text(round_half_up(money.net_price_per_share, min(places, MAX_PRICE_DECIMALS)), ccy)
+    # At the placing price's decimals, trailing zeros kept: the report's headline shows the same digits.
+    per_share = f"{symbol(ccy)}{round_half_up(money.net_price_per_share, net_price_places(deal)):,}"
     sentences.append(f"The net price per {_noun(deal)[:-1]} is approximately {per_share}.")
     return sentences
 

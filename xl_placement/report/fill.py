@@ -17,13 +17,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xl_placement.capital import PLACEES
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures, Reference
-from xl_placement.money import PRECISION, to_minor_units
+from xl_placement.money import PRECISION, round_half_up, to_minor_units
 from xl_placement.proceeds import to_quote
 from xl_placement.report import formulas as fx
-from xl_placement.report.cells import CellWriter
-from xl_placement.report.chart import ChartRow, add_waterfall
+from xl_placement.report.cells import CellWriter, fit_height
+from xl_placement.report.chart import Bars, ChartRow, add_waterfall, label_size, wrap_label
+from xl_placement.report.layout import close_up, price_format
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import area
+from xl_placement.wording import net_price_places
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 KIND_TEXT = {"placing": "Placing of new shares", "top-up": "Top-up placing"}
@@ -31,6 +33,15 @@ MANDATE_TEXT = {"general": "General mandate", "specific": "Specific mandate"}
 UNDERWRITING_TEXT = {"best efforts": "Best efforts", "fully underwritten": "Fully underwritten"}
 NOT_GIVEN = "not given"
 BLANK = ""  # a quote-currency cell when the deal has no quote currency
+TERMS = (
+    "IssuerName", "StockCode", "Exchange", "ShareClass", "Kind", "Mandate", "Underwriting",
+    "Agents", "Placees", "Offering", "NewShares", "Price",
+)  # fmt: skip
+FX_ROWS = ("FxRate", "FxSource", "CostsNote")
+HKEX_ROWS = ("TheoreticalPrice", "TheoreticalEffect", "MandateLimit", "MandateUsed", "MandateHeadroom")
+MILLION = Decimal(1_000_000)
+DASH_ZERO_SHARES = '#,##0;(#,##0);"\u2013"'  # zero as an en dash, the banker's blank
+DASH_ZERO_PERCENT = '0.00%;(0.00%);"\u2013"'
 
 
 def cell(wb: Workbook, name: str) -> tuple[Worksheet, str]:
@@ -40,11 +51,15 @@ def cell(wb: Workbook, name: str) -> tuple[Worksheet, str]:
 
 
 def placees_text(minimum: int | None) -> str:
-    """How the placees are described: "Not less than six independent placees"."""
+    """How the placees are described: "Not less than six placees".
+
+    Not "independent": the deal file does not say whether the placees are, and the
+    report states only what the deal gives.
+    """
     if minimum is None:
         return NOT_GIVEN
     count = NUMBER_WORDS[minimum] if minimum < len(NUMBER_WORDS) else f"{minimum:,}"
-    return f"Not less than {count} independent placees"
+    return f"Not less than {count} placees"
 
 
 def costs_note(deal: Deal, figures: Figures) -> str:
@@ -57,6 +72,31 @@ def costs_note(deal: Deal, figures: Figures) -> str:
     if not deal.costs.stated:
         return "No costs were given."
     return "Costs as given in the deal file: commission on gross proceeds plus other costs."
+
+
+def net_format(deal: Deal) -> str:
+    """The net price's number format: the placing price's decimals, as the announcement wording has it."""
+    return "#,##0." + "0" * net_price_places(deal)
+
+
+def shown_millions(value: Decimal) -> Decimal:
+    """An amount as the report shows it: millions to one decimal (format ``#,##0.0,,``)."""
+    return round_half_up(value / MILLION, 1)
+
+
+def footing_notes(gross: Decimal, costs: Decimal, net: Decimal, currency: str) -> list[str]:
+    """A sentence when the amounts shown in millions do not foot (gross less costs is not net as shown).
+
+    Each amount is rounded on its own, so the shown figures can differ by 0.1m; a reader
+    adding up the column is told rather than left to find it.
+    """
+    g, c, n = (shown_millions(v) for v in (gross, costs, net))
+    if g - c == n:
+        return []
+    return [
+        f"{currency} m shown rounded: {g:,} less {c:,} is {g - c:,}, against net {n:,} "
+        f"(a rounding difference of {abs(g - c - n):,}m; the cells hold the exact amounts)."
+    ]
 
 
 @dataclass
@@ -99,20 +139,34 @@ class DealSheet:
         self.out.not_applicable(ws, ref, text)
 
     def _terms(self) -> None:
+        """The terms the deal gives; the rows of terms it does not give are left out."""
         deal = self.figures.deal
         issuer, p = deal.issuer, deal.placing
-        self.put_text("IssuerName", issuer.name)
-        self.put_text("StockCode", issuer.stock_code)
-        self.put_text("Exchange", issuer.exchange)
-        self.put_text("ShareClass", issuer.share_class or NOT_GIVEN)
-        self.put_text("Kind", KIND_TEXT.get(p.kind, p.kind))
-        self.put_text("Mandate", MANDATE_TEXT.get(p.mandate, p.mandate))
-        self.put_text("Underwriting", UNDERWRITING_TEXT.get(p.underwriting, p.underwriting))
-        self.put_text("Agents", ", ".join(p.agents) if p.agents else NOT_GIVEN)
-        self.put_text("Placees", placees_text(p.min_placees))
-        self.put_text("Offering", p.offering or NOT_GIVEN)
+        texts = {
+            "IssuerName": issuer.name,
+            "StockCode": issuer.stock_code,
+            "Exchange": issuer.exchange,
+            "ShareClass": issuer.share_class,
+            "Kind": KIND_TEXT.get(p.kind, p.kind),
+            "Mandate": MANDATE_TEXT.get(p.mandate, p.mandate),
+            "Underwriting": UNDERWRITING_TEXT.get(p.underwriting, p.underwriting),
+            "Agents": ", ".join(p.agents),
+            "Placees": placees_text(p.min_placees) if p.min_placees is not None else "",
+            "Offering": p.offering,
+        }
+        for key, text in texts.items():
+            if text:
+                self.put_text(key, text)
         self.put_number("NewShares", p.new_shares)
         self.put_number("Price", p.price)
+        self.number_format("Price", price_format(p.price))
+        shown = [key for key in TERMS if texts.get(key, "x")]
+        close_up(self.wb, TERMS, shown, "B", "E")
+
+    def number_format(self, name: str, fmt: str) -> None:
+        """Give a named cell a number format decided by the deal (a price's decimals)."""
+        ws, ref = cell(self.wb, name)
+        ws[ref].number_format = fmt
 
     def _references(self) -> None:
         refs = self.figures.references
@@ -139,8 +193,10 @@ class DealSheet:
         ):
             formula = fx.higher(where["last_close"], where["average_close_5d"])
             self.out.formula(ws, target, formula, ref.price)
+            ws[target].number_format = price_format(ref.price)
             return "higher of close, 5-day"
         self.out.number(ws, target, ref.price)
+        ws[target].number_format = price_format(ref.price)
         return "from history" if ref.origin == "from history" else "given"
 
     def _proceeds(self) -> None:
@@ -152,6 +208,7 @@ class DealSheet:
         self.put_formula("TotalCosts", fx.add("Commission", "OtherCosts"), money.costs)
         self.put_formula("Net", fx.subtract("Gross", "TotalCosts"), money.net)
         self.put_formula("NetPerShare", fx.per_share("Net", "NewShares"), money.net_price_per_share)
+        self.number_format("NetPerShare", net_format(deal))
         quotes = {
             "GrossQuote": ("Gross", money.gross),
             "CommissionQuote": ("Commission", money.commission),
@@ -159,9 +216,9 @@ class DealSheet:
             "TotalCostsQuote": ("TotalCosts", money.costs),
             "NetQuote": ("Net", money.net),
         }
+        notes = [costs_note(deal, self.figures)]
+        notes += footing_notes(money.gross, money.costs, money.net, deal.issuer.currency)
         if deal.fx is None:
-            self.na("FxRate")
-            self.put_text("FxSource", "no quote currency given", is_input=False)
             for key in quotes:
                 self.na(key, BLANK)
         else:
@@ -169,7 +226,13 @@ class DealSheet:
             self.put_text("FxSource", deal.fx.source)
             for key, (base, value) in quotes.items():
                 self.put_formula(key, fx.to_quote(base, "FxRate"), to_quote(value, deal.fx.rate))
-        self.put_text("CostsNote", costs_note(deal, self.figures), is_input=False)
+            rate = deal.fx.rate
+            gross, costs, net = (to_quote(v, rate) for v in (money.gross, money.costs, money.net))
+            notes += footing_notes(gross, costs, net, deal.fx.quote_currency)
+        self.put_text("CostsNote", " ".join(notes), is_input=False)
+        ws, ref = cell(self.wb, "CostsNote")
+        fit_height(ws, ws[ref].row)
+        close_up(self.wb, FX_ROWS, FX_ROWS if deal.fx else FX_ROWS[2:], "G", "I")
 
     def _capital(self) -> None:
         f, p = self.figures, self.figures.deal.placing
@@ -182,8 +245,10 @@ class DealSheet:
             "PctEnlarged", fx.dilution_enlarged("NewShares", "SharesOutstanding"), f.percent_of_enlarged
         )
         if p.class_shares_outstanding is None:
+            # No class at all: the column stays empty, like the quote column without a quote currency.
+            missing = "n/a" if self.figures.deal.issuer.share_class else BLANK
             for key in ("ClassShares", "ClassEnlarged", "PctExistingClass", "PctEnlargedClass"):
-                self.na(key)
+                self.na(key, missing)
         else:
             self.put_number("ClassShares", p.class_shares_outstanding)
             self.put_formula(
@@ -201,6 +266,10 @@ class DealSheet:
                 fx.dilution_enlarged("NewShares", "ClassShares"),
                 f.percent_of_enlarged_class,
             )
+        if self.figures.deal.issuer.exchange != "HKEX":
+            # Rule 7.27B and the general-mandate limit are Hong Kong Listing Rules figures.
+            close_up(self.wb, HKEX_ROWS, (), "G", "I")
+            return
         self._theoretical()
         if p.mandate_limit is None:
             self.na("MandateLimit")
@@ -224,6 +293,7 @@ class DealSheet:
             self.put_formula("KeyDiscount", fx.copy_of(last), ref.discount)
         self.put_formula("KeyEnlarged", fx.copy_of("PctEnlarged"), f.percent_of_enlarged)
         self.put_formula("KeyNetPrice", fx.copy_of("NetPerShare"), f.proceeds.net_price_per_share)
+        self.number_format("KeyNetPrice", net_format(f.deal))
 
     def _theoretical(self) -> None:
         f = self.figures
@@ -350,47 +420,85 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     out.formula(
         ws, check_ref, fx.subtract(f"{uc[2]}{total_row}", "AllocBase"), allocated - figures.allocation_base
     )
-    _fill_chart(wb, figures, out, [f"${uc[2]}${row}" for row in use_rows])
+    _fill_chart(
+        wb, figures, out, [f"${uc[2]}${row}" for row in use_rows], [f"${uc[0]}${row}" for row in use_rows]
+    )
 
 
 Bar = tuple[str, Decimal]  # a formula (without "=") and its value; "" for an empty segment
 EMPTY: Bar = ("", Decimal(0))
 
 
-def _fill_chart(wb: Workbook, figures: Figures, out: CellWriter, amount_cells: list[str]) -> None:
+def _fill_chart(
+    wb: Workbook, figures: Figures, out: CellWriter, amount_cells: list[str], name_cells: list[str]
+) -> None:
     """The waterfall's data: gross, costs, net, then each use stepping down from the base.
 
     Each bar has four stacked segments: the invisible base, a total, a cost and a use.
+    A thin bar's label carries its amount (a formula, so it follows edits), see ``chart``.
     """
     money = figures.proceeds
     bars: list[tuple[str, Bar, Bar, Bar, Bar]] = [
         ("Gross proceeds", EMPTY, ("Gross", money.gross), EMPTY, EMPTY)
     ]
+    amounts: list[tuple[str, Decimal, str]] = [("Gross", money.gross, "")]  # amount cell, value, name cell
     if figures.deal.proceeds.basis == "net":
         bars.append(("Costs", ("Net", money.net), EMPTY, ("TotalCosts", money.costs), EMPTY))
         bars.append(("Net proceeds", EMPTY, ("Net", money.net), EMPTY, EMPTY))
+        amounts += [("TotalCosts", money.costs, ""), ("Net", money.net, "")]
     spent = Decimal(0)
-    for allocation, amount_cell in zip(figures.allocations, amount_cells, strict=True):
+    for allocation, amount_cell, name_cell in zip(figures.allocations, amount_cells, name_cells, strict=True):
         spent += allocation.amount
         base = fx.subtract("AllocBase", f"SUM({amount_cells[0]}:{amount_cell})")
         step = (base, figures.allocation_base - spent)
         bars.append((allocation.name, step, EMPTY, EMPTY, (amount_cell, allocation.amount)))
+        amounts.append((amount_cell, allocation.amount, name_cell))
     proto, lines = table_rows(wb, "ChartRow", len(bars))
     ws = proto.ws
     cols = [ws.cell(1, proto.min_col + i).column_letter for i in range(5)]
-    for line, (label, *segments) in zip(lines, bars, strict=True):
-        out.text(ws, f"{cols[0]}{line}", label)
-        for column, (formula, value) in zip(cols[1:], segments, strict=True):
+    segments = tuple((b[1][1], b[2][1], b[3][1], b[4][1]) for b in bars)
+    names = [label for label, *_ in bars]
+    size = label_size(names)
+    thin = Bars(("", "", "", ""), (), segments).thin
+    labels: list[str] = []
+    for index, (line, (label, *segs)) in enumerate(zip(lines, bars, strict=True)):
+        target = f"{cols[0]}{line}"
+        if index in thin:
+            labels.append(_thin_label(ws, out, target, label, amounts[index]))
+        else:
+            labels.append(wrap_label(label, len(bars), size))
+            out.text(ws, target, labels[-1])
+        for column, (formula, value) in zip(cols[1:], segs, strict=True):
             if formula:
                 out.formula(ws, f"{column}{line}", formula, value)
             else:
                 out.number(ws, f"{column}{line}", 0, is_input=False)
+    head = [str(ws.cell(proto.min_row - 1, proto.min_col + i).value or "") for i in range(1, 5)]
+    titles = (head[0], head[1], head[2], head[3])
     add_waterfall(
         ws,
         ChartRow(proto.min_col, lines[0], lines[-1]),
         area(wb, "ChartAnchor").ref,
         figures.deal.issuer.currency,
+        Bars(titles, tuple(labels), segments),
     )
+
+
+def _thin_label(
+    ws: Worksheet, out: CellWriter, target: str, label: str, amount: tuple[str, Decimal, str]
+) -> str:
+    """A thin bar's category label with its amount in millions on a second line ("none" for zero).
+
+    The name comes from the use table's cell (or is the fixed word of a total or the costs),
+    so no user text is ever written into a formula.
+    """
+    cell_ref, value, name_cell = amount
+    shown = "none" if value == 0 else f"{shown_millions(value):,}"
+    name = name_cell if name_cell else f'"{label}"'
+    formula = f'{name}&CHAR(10)&IF({cell_ref}=0,"none",TEXT({cell_ref}/1000000,"#,##0.0"))'
+    text = f"{label}\n{shown}"
+    out.formula(ws, target, formula, text)
+    return text
 
 
 def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> None:
@@ -410,12 +518,18 @@ def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> None:
         if index < listed:
             out.number(ws, before, holding.shares_before)
             out.formula(ws, after, fx.copy_of(before), holding.shares_after)
-        elif holding.name == PLACEES:
+        elif holding.name == PLACEES:  # nothing before the deal: shown as dashes, not "0 / 0.00%"
             out.number(ws, before, 0, is_input=False)
+            ws[before].number_format = DASH_ZERO_SHARES
+            ws[f"{c[2]}{row}"].number_format = DASH_ZERO_PERCENT
             out.formula(ws, after, fx.copy_of("NewShares"), holding.shares_after)
         else:  # the other public shareholders: what the listed holders do not hold
-            listed_range = f"SUM({c[1]}{rows[0]}:{c[1]}{rows[listed - 1]})" if listed else "0"
-            out.formula(ws, before, fx.subtract("SharesOutstanding", listed_range), holding.shares_before)
+            formula = (
+                fx.subtract("SharesOutstanding", f"SUM({c[1]}{rows[0]}:{c[1]}{rows[listed - 1]})")
+                if listed
+                else fx.copy_of("SharesOutstanding")
+            )
+            out.formula(ws, before, formula, holding.shares_before)
             out.formula(ws, after, fx.copy_of(before), holding.shares_after)
         out.formula(ws, f"{c[2]}{row}", fx.share_of(before, before_total), holding.percent_before)
         out.formula(ws, f"{c[4]}{row}", fx.share_of(after, after_total), holding.percent_after)
