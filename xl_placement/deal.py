@@ -38,6 +38,7 @@ class Placing:
     underwriting: str = "best efforts"
     agents: tuple[str, ...] = ()
     min_placees: int | None = None
+    independent_placees: bool = False  # the announcement calls the placees independent third parties
     offering: str = ""
     class_shares_outstanding: int | None = None
     agreement_date: dt.date | None = None

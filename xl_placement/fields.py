@@ -207,6 +207,18 @@ def texts(value: object) -> tuple[str, ...]:
     return tuple(text(item) for item in value)
 
 
+def flag(value: object) -> bool:
+    """Yes or no: TOML/JSON true or false, or the text "true"/"false"/"yes"/"no" (as a CSV cell holds it)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _FLAGS:
+        return _FLAGS[value.strip().lower()]
+    raise Invalid("must be true or false")
+
+
+_FLAGS = {"true": True, "yes": True, "false": False, "no": False}
+
+
 def date(value: object) -> dt.date:
     """A date: a TOML date, or text in the form YYYY-MM-DD."""
     if isinstance(value, dt.datetime):
@@ -292,6 +304,12 @@ PLACING = (
         positive_whole,
         "placees",
         "Minimum number of placees (HKEX: fewer than six must be named).",
+    ),
+    _f(
+        "independent_placees",
+        flag,
+        "true/false",
+        "true when the announcement says the placees are independent third parties (the report then says so).",
     ),
     _f("offering", text, "text", 'How the shares are offered, e.g. "Regulation S".'),
     _f("new_shares", positive_whole, "shares", "New shares issued by the deal.", required=True),

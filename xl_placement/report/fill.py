@@ -50,16 +50,15 @@ def cell(wb: Workbook, name: str) -> tuple[Worksheet, str]:
     return found.ws, found.ref
 
 
-def placees_text(minimum: int | None) -> str:
+def placees_text(minimum: int | None, *, independent: bool = False) -> str:
     """How the placees are described: "Not less than six placees".
 
-    Not "independent": the deal file does not say whether the placees are, and the
-    report states only what the deal gives.
+    "independent" only when the deal says so (``placing.independent_placees``).
     """
     if minimum is None:
         return NOT_GIVEN
     count = NUMBER_WORDS[minimum] if minimum < len(NUMBER_WORDS) else f"{minimum:,}"
-    return f"Not less than {count} placees"
+    return f"Not less than {count} {'independent ' if independent else ''}placees"
 
 
 def costs_note(deal: Deal, figures: Figures) -> str:
@@ -151,7 +150,11 @@ class DealSheet:
             "Mandate": MANDATE_TEXT.get(p.mandate, p.mandate),
             "Underwriting": UNDERWRITING_TEXT.get(p.underwriting, p.underwriting),
             "Agents": ", ".join(p.agents),
-            "Placees": placees_text(p.min_placees) if p.min_placees is not None else "",
+            "Placees": (
+                placees_text(p.min_placees, independent=p.independent_placees)
+                if p.min_placees is not None
+                else ""
+            ),
             "Offering": p.offering,
         }
         for key, text in texts.items():
@@ -495,7 +498,7 @@ def _thin_label(
     cell_ref, value, name_cell = amount
     shown = "none" if value == 0 else f"{shown_millions(value):,}"
     name = name_cell if name_cell else f'"{label}"'
-    formula = f'{name}&CHAR(10)&IF({cell_ref}=0,"none",TEXT({cell_ref}/1000000,"#,##0.0"))'
+    formula = fx.bar_label(name, cell_ref)
     text = f"{label}\n{shown}"
     out.formula(ws, target, formula, text)
     return text

@@ -2,7 +2,7 @@
 
 Each builder returns formula text without the leading ``=``, built only from cell
 references, defined names and functions every spreadsheet has (ROUND, INT, SUM,
-SUMPRODUCT, MAX, ROW, IF), so a user could have typed it. The comment on each
+SUMPRODUCT, MAX, ROW, IF; CHAR and FIXED for a chart label), so a user could have typed it. The comment on each
 names the Python function it mirrors; the LibreOffice tests check they agree.
 """
 
@@ -125,3 +125,12 @@ def extra_unit(rank_ref: str, left_ref: str) -> str:
 def amount(floor_ref: str, extra_ref: str, decimals: str) -> str:
     """The allocated amount: (floor + extra) units of 10^-decimals."""
     return f"({floor_ref}+{extra_ref})/10^{decimals}"
+
+
+def bar_label(name: str, amount: str) -> str:
+    """A thin waterfall bar's label: its name, a line break, its amount in millions to 0.1 ("none" for zero).
+
+    ``name`` is a cell reference or a fixed quoted word, never user text. FIXED, unlike TEXT,
+    takes no format string, so it gives the same digits in every language of Excel.
+    """
+    return f'{name}&CHAR(10)&IF({amount}=0,"none",FIXED({amount}/1000000,1))'

@@ -12,6 +12,8 @@ from copy import copy
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles import Border
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
@@ -49,9 +51,10 @@ def close_up(wb: Workbook, names: Sequence[str], shown: Sequence[str], first: st
     moved = [(key, areas[names.index(key)]) for key in shown]
     snapshot = {row: [_copy(ws.cell(row, c)) for c in columns] for row in rows}
     for target, (key, source) in zip(rows, moved, strict=False):
-        for column, (value, style) in zip(columns, snapshot[source.min_row], strict=True):
+        for column, (value, data_type, style) in zip(columns, snapshot[source.min_row], strict=True):
             cell = ws.cell(target, column)
             cell.value = value
+            cell.data_type = data_type  # text starting with "=" stays text
             cell._style = copy(style)
         for start, end in merges[source.min_row]:
             ws.merge_cells(start_row=target, start_column=start, end_row=target, end_column=end)
@@ -75,8 +78,8 @@ def _row_merges(ws: Worksheet, row: int, columns: range) -> list[tuple[int, int]
     ]
 
 
-def _copy(cell: object) -> tuple[object, object]:
-    return getattr(cell, "value", None), copy(cell._style)  # type: ignore[attr-defined]
+def _copy(cell: Cell) -> tuple[object, str, StyleArray]:
+    return cell.value, cell.data_type, copy(cell._style)
 
 
 def _point(wb: Workbook, key: str, ws: Worksheet, row: int, column: int) -> None:
