@@ -54,9 +54,16 @@ SUMMARY_FIGURES = (
     ("discount_to_benchmarked_price", "discount to benchmarked price", "fraction"),
     ("percent_of_existing", "% of existing", "fraction"),
     ("percent_of_enlarged", "% of enlarged", "fraction"),
-    ("gross_proceeds", "gross proceeds", "money"),
-    ("net_proceeds", "net proceeds", "money"),
+    ("gross_proceeds", "gross proceeds", "amount"),
+    ("net_proceeds", "net proceeds", "amount"),
 )
+SUMMARY_MILLIONS = "#,##0.0,,"  # amounts in summary.xlsx: millions to 0.1 (the cell keeps the exact amount)
+# Column widths in summary.xlsx (others: 10); the long texts wrap in their columns.
+SUMMARY_WIDTHS = {
+    "row": 5, "source": 20, "status": 8, "report": 20, "issuer": 24, "stock code": 8, "exchange": 10,
+    "currency": 8, "new shares": 14, "breaches": 30, "mismatched stated figures": 30, "error": 40,
+}  # fmt: skip
+SUMMARY_WRAPPED = ("source", "report", "issuer", "breaches", "mismatched stated figures", "error")
 SUMMARY_COLUMNS = (
     "row",
     "source",
@@ -607,32 +614,62 @@ def summary_xlsx(outcomes: Iterable[Outcome]) -> bytes:
     # A fixed creation date: the same outcomes give the same bytes.
     workbook.set_properties({"title": "xl-placement batch summary", "created": dt.datetime(2000, 1, 1)})
     sheet = workbook.add_worksheet("Summary")
-    bold = workbook.add_format({"bold": True})
     formats = {
-        "money": workbook.add_format({"num_format": "#,##0.00##"}),
-        "shares": workbook.add_format({"num_format": "#,##0"}),
-        "fraction": workbook.add_format({"num_format": "0.00%"}),
+        "money": workbook.add_format({"num_format": "#,##0.00##", "valign": "top"}),
+        "amount": workbook.add_format({"num_format": SUMMARY_MILLIONS, "valign": "top"}),  # exact, shown in m
+        "shares": workbook.add_format({"num_format": "#,##0", "valign": "top"}),
+        "fraction": workbook.add_format({"num_format": "0.00%", "valign": "top"}),
     }
     units = {heading: unit for _, heading, unit in SUMMARY_FIGURES}
+    text_wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    text_top = workbook.add_format({"valign": "top"})
+    head = workbook.add_format({"bold": True, "text_wrap": True, "valign": "bottom", "bottom": 1})
     for col, heading in enumerate(SUMMARY_COLUMNS):
-        sheet.write_string(0, col, heading, bold)
+        shown = f"{heading} (m)" if units.get(heading) == "amount" else heading
+        sheet.write_string(0, col, shown, head)
     records = summary_records(outcomes)
     for row, record in enumerate(records, start=1):
+        sheet.set_row(row, _row_height(record))  # LibreOffice and Excel do not grow rows of wrapped text
         for col, value in enumerate(record):
             if value is None or value == "":
                 continue
             if isinstance(value, str):
-                sheet.write_string(row, col, value[:32_767])
+                wrap = SUMMARY_COLUMNS[col] in SUMMARY_WRAPPED
+                sheet.write_string(row, col, value[:32_767], text_wrap if wrap else text_top)
             else:
                 sheet.write_number(row, col, float(value), formats.get(units.get(SUMMARY_COLUMNS[col], "")))
     sheet.freeze_panes(1, 0)
-    sheet.set_column(0, len(SUMMARY_COLUMNS) - 1, 16)
-    for name, width in (("source", 30), ("report", 30), ("issuer", 30), ("breaches", 40), ("error", 80)):
+    sheet.set_column(0, len(SUMMARY_COLUMNS) - 1, 12)
+    for name, width in SUMMARY_WIDTHS.items():
         col = SUMMARY_COLUMNS.index(name)
         sheet.set_column(col, col, width)
     sheet.autofilter(0, 0, max(len(records), 1), len(SUMMARY_COLUMNS) - 1)
+    _summary_print_setup(sheet, len(records))
     workbook.close()
     return stream.getvalue()
+
+
+def _row_height(record: Sequence[object]) -> float:
+    """The height (points) of a summary row whose wrapped texts take the most lines."""
+    from xl_placement.report.cells import wrapped_lines  # noqa: PLC0415 - only summary.xlsx needs it
+
+    lines = 1
+    for name, value in zip(SUMMARY_COLUMNS, record, strict=True):
+        if name in SUMMARY_WRAPPED and isinstance(value, str):
+            per_line = int(SUMMARY_WIDTHS[name] * 1.1)
+            lines = max(lines, sum(wrapped_lines(part, per_line) for part in value.split("\n")))
+    return 15.0 * lines
+
+
+def _summary_print_setup(sheet: Any, rows: int) -> None:
+    """Landscape A4, two pages wide (about 75%: readable), the heading row on every page."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.75)
+    sheet.print_area(0, 0, max(rows, 1), len(SUMMARY_COLUMNS) - 1)
+    sheet.repeat_rows(0)
+    sheet.fit_to_pages(2, 0)
+    sheet.set_footer("&L&8xl-placement batch summary&R&8page &P of &N", {"margin": 0.3})
 
 
 def write_summaries(outcomes: Sequence[Outcome], out_dir: Path, *, force: bool = False) -> tuple[Path, ...]:
