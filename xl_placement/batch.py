@@ -20,7 +20,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -37,8 +37,10 @@ from xl_placement.errors import (
     Problem,
 )
 from xl_placement.fields import MAX_ROWS
+from xl_placement.libreoffice import require_soffice
 from xl_placement.money import round_half_up
 from xl_placement.output import check_target, write_atomic
+from xl_placement.pdf import export_pdfs
 
 MAX_CSV_BYTES = 200_000_000
 MAX_CELL_CHARS = 100_000
@@ -476,6 +478,7 @@ def run_batch(
     workers: int | None = None,
     force: bool = False,
     progress: Callable[[Outcome, int, int], None] | None = None,
+    pdf: bool = False,
 ) -> BatchResult:
     """Build a report for every deal of a CSV file or folder, then the summary table.
 
@@ -485,7 +488,9 @@ def run_batch(
         out_dir: the folder for the reports and ``summary.xlsx``/``summary.csv``.
         workers: processes to use (default: one per CPU core).
         force: replace existing reports and summaries.
-        progress: called after each deal with its outcome, the number done and the total.
+        progress: called after each deal with its outcome, the number done and the total
+            (and again for a deal whose PDF failed).
+        pdf: also render each report as a PDF beside it, with one LibreOffice process per worker.
 
     Returns:
         The BatchResult; a deal that failed is listed there with its reason.
@@ -493,8 +498,11 @@ def run_batch(
     Raises:
         InputError: the input as a whole is unusable.
         OutputError: the output folder or the summary files cannot be written.
+        DependencyMissingError: ``pdf`` is asked for and LibreOffice is not installed.
     """
     source, out_dir = Path(source), Path(out_dir)
+    if pdf:
+        require_soffice("batch --pdf")  # before any work, not after the reports
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"--out-dir {out_dir} is a file; give a folder")
     if not force:
@@ -506,13 +514,35 @@ def run_batch(
     for done, outcome in enumerate(outcomes, start=1):
         if progress:
             progress(outcome, done, total)
-    for outcome in _run_all(jobs, workers or os.cpu_count() or 1, force):
+    count = workers or os.cpu_count() or 1
+    for outcome in _run_all(jobs, count, force):
         outcomes.append(outcome)
         if progress:
             progress(outcome, len(outcomes), total)
+    if pdf:
+        outcomes = _with_pdfs(outcomes, count, force, progress)
     ordered = tuple(sorted(outcomes, key=_order(jobs)))
     summaries = write_summaries(ordered, out_dir, force=force)
     return BatchResult(ordered, summaries)
+
+
+def _with_pdfs(
+    outcomes: list[Outcome], workers: int, force: bool, progress: Callable[[Outcome, int, int], None] | None
+) -> list[Outcome]:
+    """Render the built reports as PDFs; a deal whose PDF fails becomes failed, with the reason."""
+    built = [Path(o.report) for o in outcomes if o.status != FAILED and o.report]
+    failures = export_pdfs(built, workers=workers, force=force, initializer=_ignore_interrupts)
+    result = []
+    for outcome in outcomes:
+        why = failures.get(Path(outcome.report)) if outcome.report else None
+        if why is None:
+            result.append(outcome)
+            continue
+        error = f"{outcome.label}: the report was built but not its PDF: {why}"
+        result.append(replace(outcome, status=FAILED, error=error))
+        if progress:
+            progress(result[-1], len(outcomes), len(outcomes))
+    return result
 
 
 def _order(jobs: Sequence[Job]) -> Callable[[Outcome], tuple[int, str]]:

@@ -153,7 +153,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="processes to run at once (default: one per CPU core)",
     )
-    batch.add_argument("--force", action="store_true", help="replace existing reports and summaries")
+    batch.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also render each report as a PDF beside it (needs LibreOffice; one LibreOffice run per worker)",
+    )
+    batch.add_argument("--force", action="store_true", help="replace existing reports, PDFs and summaries")
     batch.set_defaults(run=_batch)
 
     init = commands.add_parser(
@@ -298,7 +303,9 @@ def _batch(args: argparse.Namespace) -> int:
                 _err(outcome.trace)
         bar(outcome, done, total)
 
-    result = run_batch(args.input, args.out_dir, workers=args.workers, force=args.force, progress=progress)
+    result = run_batch(
+        args.input, args.out_dir, workers=args.workers, force=args.force, progress=progress, pdf=args.pdf
+    )
     counts = {
         status: sum(o.status == status for o in result.outcomes) for status in ("passed", "breach", FAILED)
     }
