@@ -265,9 +265,7 @@ def test_chart_caches_the_series_the_cells_hold(demo):
     sheet = book["Use of proceeds"]
     first = find_row(sheet, "Gross proceeds", column=18)
     labels = [sheet.cell(first + i, 18).value for i in range(7)]
-    cached_labels = re.findall(
-        r"<pt idx=\"\d+\"><v>([^<]*)</v>", chart.split("</cat>")[0].split("<cat>")[1]
-    )
+    cached_labels = re.findall(r"<pt idx=\"\d+\"><v>([^<]*)</v>", chart.split("</cat>")[0].split("<cat>")[1])
     assert cached_labels == labels
     series = chart.split("<ser>")[1:]
     assert len(series) == 4
