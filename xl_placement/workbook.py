@@ -234,7 +234,7 @@ class _Inputs:
         for row, line in enumerate(INSTRUCTIONS, start=1):
             # Wrapped across A:D, so a printed page (A:D) holds the whole instruction.
             sheet.merge_range(row, _LABEL, row, _PATH, line, fmt["note_wrap"])
-            sheet.set_row(row, 15 * wrapped_lines(line, int(INPUT_COLUMNS_WIDTH * 1.1)))
+            sheet.set_row(row, 15 * wrapped_lines(line, int(INPUT_COLUMNS_WIDTH * 1.25)))
         sheet.insert_button(
             1,
             _FIG_LABEL,

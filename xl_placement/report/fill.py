@@ -40,6 +40,7 @@ TERMS = (
 FX_ROWS = ("FxRate", "FxSource", "CostsNote")
 HKEX_ROWS = ("TheoreticalPrice", "TheoreticalEffect", "MandateLimit", "MandateUsed", "MandateHeadroom")
 MILLION = Decimal(1_000_000)
+NOTE_SCALE = 10 / 9  # the costs note is 9-point text: more characters fit a line than at 10 points
 DASH_ZERO_SHARES = '#,##0;(#,##0);"\u2013"'  # zero as an en dash, the banker's blank
 DASH_ZERO_PERCENT = '0.00%;(0.00%);"\u2013"'
 
@@ -234,7 +235,7 @@ class DealSheet:
             notes += footing_notes(gross, costs, net, deal.fx.quote_currency)
         self.put_text("CostsNote", " ".join(notes), is_input=False)
         ws, ref = cell(self.wb, "CostsNote")
-        fit_height(ws, ws[ref].row)
+        fit_height(ws, ws[ref].row, chars_scale=NOTE_SCALE)
         close_up(self.wb, FX_ROWS, FX_ROWS if deal.fx else FX_ROWS[2:], "G", "I")
 
     def _capital(self) -> None:
