@@ -257,7 +257,7 @@ def deal_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads best as 
     ws.merge_cells("G14:I14")
     ws["G14"].font = font(italic=True, color=BLUE_INPUT, size=9)
     ws["G14"].number_format = '"Source of the rate: "@'
-    ws["G14"].alignment = Alignment(vertical="top")
+    ws["G14"].alignment = Alignment(vertical="top", wrap_text=True)  # a long source wraps, never cut off
     name(wb, "FxSource", ws, "G14")
     ws.merge_cells("G15:I15")
     ws["G15"].font = font(italic=True, color=GREY, size=9)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
 from openpyxl import Workbook
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.capital import PLACEES
@@ -20,7 +21,7 @@ from xl_placement.figures import Figures, Reference
 from xl_placement.money import PRECISION, round_half_up, to_minor_units
 from xl_placement.proceeds import to_quote
 from xl_placement.report import formulas as fx
-from xl_placement.report.cells import CellWriter, fit_height
+from xl_placement.report.cells import CHARS_PER_WIDTH, CellWriter, fit_height, wrapped_lines
 from xl_placement.report.chart import Bars, ChartRow, add_waterfall, label_size, wrap_label
 from xl_placement.report.layout import close_up, price_format
 from xl_placement.report.tables import table_rows
@@ -228,6 +229,7 @@ class DealSheet:
         else:
             self.put_number("FxRate", deal.fx.rate)
             self.put_text("FxSource", deal.fx.source)
+            self._fit_source(deal.fx.source)
             for key, (base, value) in quotes.items():
                 self.put_formula(key, fx.to_quote(base, "FxRate"), to_quote(value, deal.fx.rate))
             rate = deal.fx.rate
@@ -237,6 +239,17 @@ class DealSheet:
         ws, ref = cell(self.wb, "CostsNote")
         fit_height(ws, ws[ref].row, chars_scale=NOTE_SCALE)
         close_up(self.wb, FX_ROWS, FX_ROWS if deal.fx else FX_ROWS[2:], "G", "I")
+
+    def _fit_source(self, source: str) -> None:
+        """Grow the source's row to show it whole (its format adds "Source of the rate: ")."""
+        ws, ref = cell(self.wb, "FxSource")
+        row = ws[ref].row
+        merged = next((m for m in ws.merged_cells.ranges if ref in m), None)
+        columns = range(merged.min_col, merged.max_col + 1) if merged else [ws[ref].column]
+        width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in columns)
+        lines = wrapped_lines(f"Source of the rate: {source}", int(width * CHARS_PER_WIDTH * NOTE_SCALE))
+        if lines > 1:
+            ws.row_dimensions[row].height = 13.0 * lines + 3
 
     def _capital(self) -> None:
         f, p = self.figures, self.figures.deal.placing
