@@ -3,14 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Material for MkDocs prints a banner about its successor on every build; the build is what we need.
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: report test lint bench workbook clean picture
+.PHONY: report test lint bench workbook clean picture docs
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("xl-placement needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[docs]' --group dev
 	touch $(STAMP)
 
 ## report: build the demo deal's report workbook into out/
@@ -21,12 +23,17 @@ report: $(STAMP)
 picture: $(STAMP)
 	PY=$(BIN)/python scripts/render_picture.sh
 
-## test: lint, type-check and run the whole test suite
+## test: lint, type-check and run the whole test suite with line and branch coverage
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site-check
+	$(BIN)/python -m pytest --cov --cov-report=term-missing:skip-covered
+
+## docs: build the documentation site into site/ (open site/index.html, or run .venv/bin/mkdocs serve)
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
 
 ## workbook: rebuild placement.xlsm and docs/vba/ from the installed xlwings (commit both)
 workbook: $(STAMP)
@@ -42,4 +49,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out site .pytest_cache .mypy_cache .ruff_cache

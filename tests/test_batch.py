@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -292,9 +293,26 @@ def test_summary_xlsx_has_no_formulas(tmp_path: Path) -> None:
     assert sheet.cell(row=2, column=9).value == pytest.approx(1.91)
 
 
-def test_summary_xlsx_is_deterministic() -> None:
-    """The same outcomes give the same summary.xlsx bytes (so runs can be diffed)."""
-    assert summary_xlsx(OUTCOMES) == summary_xlsx(OUTCOMES)
+def test_summary_xlsx_is_deterministic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same outcomes give the same summary.xlsx bytes on another day (so runs can be diffed)."""
+    import xlsxwriter.core  # noqa: PLC0415 - the module whose clock is moved
+
+    first = summary_xlsx(OUTCOMES)
+
+    class IsDatetime(type):
+        def __instancecheck__(cls, instance: object) -> bool:
+            return isinstance(instance, dt.datetime)
+
+    class LaterClock(metaclass=IsDatetime):
+        """Stands in for ``datetime`` in XlsxWriter: a clock seven years on, same type checks."""
+
+        @staticmethod
+        def now(tz: dt.tzinfo | None = None) -> dt.datetime:
+            return dt.datetime(2031, 7, 4, 9, 30, tzinfo=tz)
+
+    # XlsxWriter stamps the document with the current time unless a creation date is given.
+    monkeypatch.setattr(xlsxwriter.core, "datetime", LaterClock)
+    assert summary_xlsx(OUTCOMES) == first
 
 
 class FakeTerminal(io.StringIO):

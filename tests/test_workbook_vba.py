@@ -8,9 +8,12 @@ reference for the modules that must be xlwings' unchanged.
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import random
 import re
 import struct
+import subprocess
+import sys
 import tomllib
 import warnings
 import zipfile
@@ -182,5 +185,19 @@ def test_incompressible_text_is_stored_raw_and_still_round_trips():
 
 
 def test_build_is_deterministic():
-    """Building the VBA project twice gives identical bytes."""
-    assert vba.build_vba_project() == vba.build_vba_project()
+    """The project's bytes depend on its content only: not on the order its streams arrive in, nor the hash seed."""
+    streams = vba.read_compound_file(vba.build_vba_project())
+    backwards = dict(sorted(streams.items(), reverse=True))
+    assert list(backwards) != list(streams)
+    assert vba.write_compound_file(backwards) == vba.write_compound_file(streams)
+    script = "import sys; from xl_placement import vba; sys.stdout.buffer.write(vba.build_vba_project())"
+    builds = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert builds == {vba.build_vba_project()}

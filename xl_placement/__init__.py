@@ -4,6 +4,8 @@ The public surface: load a deal, compute its figures, check them, build the repo
 (``xl_placement.api``), and the core calculations.
 """
 
+from importlib import metadata as _metadata
+
 from xl_placement.api import (
     FigureRow,
     build_report,
@@ -39,7 +41,11 @@ from xl_placement.money import allocate, round_half_up
 from xl_placement.prices import average_close, benchmark_window, benchmarked_price, discount, vwap
 from xl_placement.proceeds import allocate_proceeds, proceeds
 
-__version__ = "0.1.0"
+try:
+    # The version is written once, in pyproject.toml; the installed metadata carries it.
+    __version__ = _metadata.version("xl-placement")
+except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "CalculationError",
