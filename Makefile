@@ -6,13 +6,13 @@ STAMP := $(VENV)/.installed
 # Material for MkDocs prints a banner about its successor on every build; the build is what we need.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: report test lint bench workbook clean picture docs
+.PHONY: report test lint bench workbook clean picture docs pyodide
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("xl-placement needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[docs]' --group dev
+	$(BIN)/python -m pip install --quiet -e '.[excel,pandas,docs]' --group dev
 	touch $(STAMP)
 
 ## report: build the demo deal's report workbook into out/
@@ -23,8 +23,21 @@ report: $(STAMP)
 picture: $(STAMP)
 	PY=$(BIN)/python scripts/render_picture.sh
 
+## pyodide: Pyodide (npm) and the pure wheels the report needs, for tests/test_pyodide.py (needs Node.js and npm;
+## without them the Pyodide tests are skipped outside CI, and CI installs them)
+PYODIDE_STAMP := tests/pyodide/node_modules/.installed
+pyodide: $(PYODIDE_STAMP)
+$(PYODIDE_STAMP): tests/pyodide/package.json pyproject.toml | $(STAMP)
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix tests/pyodide --no-audit --no-fund --silent && \
+	  rm -rf tests/pyodide/wheels && \
+	  $(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --dest tests/pyodide/wheels \
+	    $$($(BIN)/python -c 'from importlib.metadata import version as v; print(*(f"{n}=={v(n)}" for n in ("openpyxl", "et-xmlfile", "defusedxml", "XlsxWriter")))') && \
+	  touch $@; \
+	else echo "npm not found: the Pyodide tests will be skipped (CI installs Node.js)"; fi
+
 ## test: lint, type-check and run the whole test suite with line and branch coverage
-test: $(STAMP)
+test: $(STAMP) $(PYODIDE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -49,4 +62,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) out site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out site tests/pyodide/node_modules tests/pyodide/wheels .pytest_cache .mypy_cache .ruff_cache

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import math
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -112,12 +111,10 @@ def test_an_error_in_every_argument_position_is_named(name, error):
         (lambda cells: placement.ALLOCATE_PROCEEDS(1e9, cells), str),  # 100,000 weights of 2: not 100%
     ],
 )
-def test_huge_ranges_are_answered_quickly(call, expected):
-    """A whole column of 100,000 cells gives its value or message within a couple of seconds."""
+def test_huge_ranges_are_answered(call, expected):
+    """A whole column of 100,000 cells gives its value or a one-line message (its speed: make bench)."""
     cells = [[2.0]] * 100_000
-    start = time.perf_counter()
     result = call(cells)
-    assert time.perf_counter() - start < 5
     assert isinstance(result, expected)
     _check_result("huge", result)
 

@@ -224,6 +224,48 @@ def test_file_systems_without_hard_links_still_work(tmp_path: Path, monkeypatch:
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize("how", ["no os.link (Pyodide)", "EPERM"])
+def test_without_hard_links_an_existing_file_is_still_never_replaced(
+    existing: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """With no hard links at all (Pyodide has no os.link) or none on this file system, no force still means no overwrite."""
+    if how == "EPERM":
+
+        def no_links(*_args: object) -> None:
+            raise OSError(errno.EPERM, "Operation not permitted")
+
+        monkeypatch.setattr(output.os, "link", no_links)
+    else:
+        monkeypatch.delattr(output.os, "link")
+    with pytest.raises(OutputExistsError):
+        write_atomic(existing, NEW)
+    assert existing.read_bytes() == OLD
+    fresh = write_atomic(existing.parent / "new.xlsx", NEW)
+    assert fresh.read_bytes() == NEW
+    assert sorted(p.name for p in existing.parent.iterdir()) == sorted([existing.name, "new.xlsx"])
+
+
+def test_without_os_link_a_race_for_a_new_target_has_one_winner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without os.link, a file another run creates just before this one claims the name is kept, not replaced."""
+    target = tmp_path / "report.xlsx"
+    monkeypatch.delattr(output.os, "link")
+    real_open = os.open
+
+    def other_run_first(path: Any, flags: int, mode: int = 0o777) -> int:
+        if Path(path) == target:
+            monkeypatch.setattr(output.os, "open", real_open)
+            target.write_bytes(OLD)  # the other run, finishing just before this one
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(output.os, "open", other_run_first)
+    with pytest.raises(OutputExistsError):
+        write_atomic(target, NEW)
+    assert target.read_bytes() == OLD
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
 def run_together(count: int, job: Any) -> list[BaseException | None]:
     """Start ``count`` threads at the same moment; return each one's exception (or None)."""
     barrier = threading.Barrier(count)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xl_placement import dealfile
+from xl_placement._optional import require
 from xl_placement.deal import Deal
 from xl_placement.errors import DealError, Problem
 from xl_placement.figures import Figures, compute
@@ -275,9 +276,11 @@ def figures_frame(figures: Figures) -> pd.DataFrame:
 
     Columns: ``group``, ``label``, ``value`` (a float, for charts and arithmetic),
     ``exact`` (the Decimal the report uses) and ``unit``.
-    """
-    import pandas as pd  # noqa: PLC0415 - pandas is slow to import; only notebooks need it
 
+    Raises:
+        DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
+    """
+    pd = require("pandas", extra="pandas", purpose="figures_frame")  # slow to import: only notebooks need it
     rows = figure_rows(figures)
     return pd.DataFrame(
         {
@@ -297,9 +300,11 @@ def checks_frame(report: CheckReport) -> pd.DataFrame:
     Columns: ``kind`` ("rule" or "stated"), ``name`` (the rule, or the stated key),
     ``title``, ``status`` (a rule's status; "matches" or "differs" for a stated figure),
     ``value`` (the deal's figure as a float, when there is one) and ``detail``.
-    """
-    import pandas as pd  # noqa: PLC0415 - pandas is slow to import; only notebooks need it
 
+    Raises:
+        DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
+    """
+    pd = require("pandas", extra="pandas", purpose="checks_frame")  # slow to import: only notebooks need it
     records = [
         {
             "kind": "rule",

@@ -24,7 +24,10 @@ from collections.abc import Callable
 from decimal import Decimal, getcontext
 from typing import Any, TypeVar
 
-import xlwings as xw
+try:
+    import xlwings as xw
+except ImportError:  # no xlwings: plain Python functions, registered with no Excel
+    from xl_placement import _no_xlwings as xw  # type: ignore[no-redef]
 
 from xl_placement import capital, fields, ranges
 from xl_placement import prices as market  # not `prices`: VWAP has an argument of that name

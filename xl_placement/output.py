@@ -130,21 +130,38 @@ def _link_new(temp: Path, target: Path) -> None:
     """Put ``temp`` in place only if no file of the target's name exists (no force).
 
     A hard link fails atomically when the name is taken, unlike a rename, which would
-    silently replace a file another run has just written.
+    silently replace a file another run has just written. Where there are no hard links
+    (FAT, some network shares, Pyodide's ``os`` without ``link``) the name is claimed
+    with an exclusive create instead, then replaced: still never another's file.
     """
+    link = getattr(os, "link", None)
+    if link is None:
+        _claim_then_replace(temp, target)
+        return
     try:
-        os.link(temp, target)
+        link(temp, target)
     except FileExistsError as exc:
         raise OutputExistsError(_exists_message(target)) from exc
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
             raise
-        # The file system has no hard links (FAT, some network shares): check, then replace.
-        if target.exists():
-            raise OutputExistsError(_exists_message(target)) from exc
-        _replace(temp, target)
+        _claim_then_replace(temp, target)
         return
     temp.unlink()
+
+
+def _claim_then_replace(temp: Path, target: Path) -> None:
+    """Create the target exclusively (it must not exist), then move ``temp`` over our own claim."""
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666))
+    except FileExistsError as exc:
+        raise OutputExistsError(_exists_message(target)) from exc
+    try:
+        _replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()  # our empty claim, never another's file
+        raise
 
 
 def _keep_mode(target: Path, temp: Path) -> None:

@@ -13,11 +13,14 @@ both on random ranges (tests/test_ranges.py).
 
 Every function returns None when a range is outside what it handles (a blank or
 text cell, a negative number, a value beyond 15 digits): the caller then takes the
-cell-by-cell path, which also words any error.
+cell-by-cell path, which also words any error. Where NumPy cannot be imported (Pyodide
+and xlwings Lite without it), no range takes the fast path: the cell-by-cell path gives
+the same results, only more slowly.
 """
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Sequence
 from decimal import Decimal, localcontext
@@ -37,12 +40,23 @@ SMALLEST, LARGEST = 1e-8, 1e14  # below 1e15 (fields.MAX_MAGNITUDE) with room to
 Parts = tuple[list[int], list[int]]  # (k, s): each value is k / 10**s
 
 
+@functools.cache
+def numpy_available() -> bool:
+    """Whether NumPy can be imported here (xlwings loads it in Excel; Pyodide may not have it)."""
+    try:
+        import numpy  # noqa: F401, PLC0415 - only asked once, and only for a large range
+    except ImportError:
+        return False
+    return True
+
+
 def flat_floats(value: Any) -> list[float] | None:
     """The cells of a row, a column or a block when every one holds a number, else None.
 
     Blocks are read across each row, then down, as the cell-by-cell path reads them.
+    None too when NumPy is not available: every range then goes cell by cell.
     """
-    if not isinstance(value, list) or len(value) < MIN_CELLS:
+    if not isinstance(value, list) or len(value) < MIN_CELLS or not numpy_available():
         return None
     kinds = set(map(type, value))
     if kinds == {float}:
@@ -60,10 +74,8 @@ def decimal_parts(values: Sequence[float]) -> Parts | None:
     None. Values below 1e-8 and values whose 15th digit is in doubt are converted one
     by one.
     """
-    try:
-        import numpy as np  # noqa: PLC0415 - xlwings has loaded it; the core does not need it
-    except ImportError:  # pragma: no cover - xlwings depends on NumPy
-        return None
+    import numpy as np  # noqa: PLC0415 - only reached through flat_floats, which checked it
+
     array = np.asarray(values, dtype=float)
     with np.errstate(all="ignore"):
         if not np.isfinite(array).all() or (array < 0).any() or array.max() >= LARGEST:

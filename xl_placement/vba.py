@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from xl_placement._optional import require
 from xl_placement.errors import TemplateError
 
 MODULE_NAME = "Placement"
@@ -42,9 +43,8 @@ def module_source() -> str:
 
 def xlwings_standalone() -> Path:
     """The installed xlwings' standalone quickstart workbook."""
-    import xlwings  # noqa: PLC0415 - only the builder needs xlwings' files
-
-    path = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+    xlwings = require("xlwings", extra="excel", purpose="Building placement.xlsm")
+    path = Path(str(xlwings.__file__)).parent / "quickstart_standalone.xlsm"
     if not path.is_file():
         raise TemplateError(f"{path} is missing; reinstall xlwings (pip install --force-reinstall xlwings)")
     return path

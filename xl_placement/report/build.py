@@ -17,7 +17,7 @@ from xl_placement.report.cells import CellWriter
 from xl_placement.report.chart import link_formats
 from xl_placement.report.checks_sheet import fill_checks
 from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding
-from xl_placement.report.save import deterministic_zip
+from xl_placement.report.save import deterministic_zip, order_merged_cells
 from xl_placement.report.template import check_placeholders, fill_placeholders, load_template
 
 ROW_CM = 0.53  # a default row is 15 pt, about 0.53 cm
@@ -91,6 +91,7 @@ def render_report(
         ws.print_area = f"A1:{last}{rows}"
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True
+    order_merged_cells(wb)
     stream = io.BytesIO()
     wb.save(stream)
     data = stream.getvalue()

@@ -9,6 +9,10 @@ from __future__ import annotations
 import html
 import io
 import zipfile
+from collections.abc import Iterator
+
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 
 CREATOR = "xl-placement"
 FIXED_TIME = "2025-01-01T00:00:00Z"
@@ -60,3 +64,21 @@ def deterministic_zip(data: bytes, *, title: str = "", replace: dict[str, bytes]
                 info.create_system = 3
                 target.writestr(info, replace.get(part, source.read(part)))
     return out.getvalue()
+
+
+class _SortedRanges(MultiCellRange):  # type: ignore[misc] # openpyxl is untyped
+    """Merged ranges that openpyxl writes in sheet order instead of a set's order.
+
+    openpyxl keeps merged ranges in a set and writes them as it iterates it; a set's order
+    follows hashes (which differ on 32-bit Pyodide) and its history, so the same report could
+    list its merged cells in another order.
+    """
+
+    def __iter__(self) -> Iterator[CellRange]:
+        return iter(self.sorted())
+
+
+def order_merged_cells(wb: Workbook) -> None:
+    """Make every sheet write its merged cells sorted by position, for the same bytes everywhere."""
+    for ws in wb.worksheets:
+        ws.merged_cells = _SortedRanges(ws.merged_cells.ranges)

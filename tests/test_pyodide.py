@@ -1,0 +1,166 @@
+"""The functions and the report inside Pyodide (as xlwings Lite runs them) equal native CPython's.
+
+Pyodide is CPython compiled to WebAssembly: 32-bit, no NumPy, no os.link. These tests
+run the project's own wheel in the npm ``pyodide`` package under Node, with the pure
+wheels of openpyxl, et-xmlfile, defusedxml and XlsxWriter unpacked locally (no
+network: ``make test`` installs them, see the Makefile's ``pyodide`` target), and
+compare every result and every report byte with this interpreter's. Node is needed:
+outside CI a missing Node skips with the reason; in CI (``CI`` set) it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import runpy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xl_placement import excel, ranges
+from xl_placement.dealfile import load_deal
+from xl_placement.figures import compute
+from xl_placement.report.build import render_report
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = ROOT / "tests" / "pyodide"
+SETUP = "run `make test` (its `pyodide` target installs Pyodide with npm and downloads the wheels)"
+EXAMPLES = ["sensetime", "byd"]
+
+
+def _missing(message: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run the Pyodide tests: {message}")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A function that runs driver.py in Pyodide on a job and returns its results."""
+    node = shutil.which("node")
+    if node is None:
+        _missing("Node.js is not installed (apt-get install nodejs npm)")
+    if not (HERE / "node_modules" / "pyodide" / "pyodide.mjs").is_file():
+        _missing(f"the npm package pyodide is not installed in tests/pyodide; {SETUP}")
+    dependencies = sorted((HERE / "wheels").glob("*.whl"))
+    if len(dependencies) < 4:
+        _missing(f"the wheels of openpyxl, et-xmlfile, defusedxml and XlsxWriter are missing; {SETUP}")
+    wheels = tmp_path_factory.mktemp("wheels")
+    for wheel in dependencies:
+        shutil.copy(wheel, wheels)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+
+    def run(job: dict[str, Any]) -> tuple[dict[str, Any], Path]:
+        work = tmp_path_factory.mktemp("work")
+        shutil.copy(HERE / "driver.py", work)
+        shutil.copy(ROOT / "lite" / "main.py", work)
+        for name in job["reports"]:
+            shutil.copy(ROOT / "examples" / f"{name}.toml", work)
+        (work / "cases.json").write_text(json.dumps(job), encoding="utf-8")
+        done = subprocess.run(
+            [node, str(HERE / "run.mjs"), str(wheels), str(work), "/work/driver.py"],
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return json.loads((work / "results.json").read_text(encoding="utf-8")), work
+
+    return run
+
+
+def column(values: list[float]) -> list[list[float]]:
+    return [[value] for value in values]
+
+
+def shares_of_uses(rng: random.Random, count: int) -> list[float]:
+    """``count`` shares of a whole adding up to 100%, with up to 6 decimals (some zero)."""
+    cuts = sorted(rng.randrange(0, 10**6 + 1) for _ in range(count - 1))
+    parts = [b - a for a, b in zip([0, *cuts], [*cuts, 10**6], strict=True)]
+    return [part / 10**6 for part in parts]
+
+
+def cases(seed: int) -> list[tuple[str, list[Any]]]:
+    """Calls of every function, on the demo deal's figures and on random inputs of every size."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data
+    demo = [
+        ("PLACEMENT_DISCOUNT", [1.91, 2.09]),
+        ("PLACEMENT_DISCOUNT", [1.91, [2.10, 2.05, 2.00, 1.98, 1.97]]),
+        ("DILUTION", [1_700_000_000, 40_424_038_000]),
+        ("DILUTION", [1_700_000_000, 40_424_038_000, "existing"]),
+        ("ALLOCATE_PROCEEDS", [3_247_000_000, column([0.4, 0.3, 0.2, 0.1])]),
+        ("PLACEMENT_PROCEEDS", [1_700_000_000, 1.91, 0.0025, 5_000_000, 7.8203]),
+        ("BENCHMARKED_PRICE", [2.09, [2.10, 2.05, 2.00, 1.98, 1.97]]),
+        ("THEORETICAL_DILUTION", [1.0, 100, 50, 0.75]),
+        ("VWAP", [[2.10, 2.05, 2.00], [1e6, 2e6, 3e6]]),
+    ]
+    drawn: list[tuple[str, list[Any]]] = []
+    for size in (1, 5, ranges.MIN_CELLS - 1, ranges.MIN_CELLS, 500, 5000):
+        closes = [round(rng.uniform(0.05, 900), rng.choice([2, 3, 4])) for _ in range(size)]
+        weights = shares_of_uses(rng, size)
+        volumes = [float(rng.randrange(1, 10**9)) for _ in range(size)]
+        price = round(rng.uniform(0.05, 900), 3)
+        amount = round(rng.uniform(1, 9e12), rng.choice([0, 2]))
+        drawn += [
+            ("PLACEMENT_DISCOUNT", [price, column(closes)]),
+            ("PLACEMENT_DISCOUNT", [price, closes, max(1, size // 2)]),
+            ("ALLOCATE_PROCEEDS", [amount, column(weights), None, rng.choice([0, 2, -3])]),
+            ("VWAP", [column(closes), column(volumes)]),
+        ]
+        if size > 5:
+            drawn.append(("BENCHMARKED_PRICE", [closes[-1], closes[:-1][-5:]]))
+    return demo + drawn
+
+
+def test_functions_and_reports_in_pyodide_equal_native(pyodide_run: Any) -> None:
+    """Every function on every input size, and the example reports byte for byte, as native CPython gives them."""
+    job = {"cases": cases(2026), "reports": EXAMPLES}
+    found, work = pyodide_run(job)
+    assert found["platform"] == "emscripten"
+    assert not found["numpy_loaded"]
+    assert not found["xlwings_loaded"]
+    native = [getattr(excel, name)(*args) for name, args in job["cases"]]
+    assert json.loads(json.dumps(native)) == found["results"]
+    errors = [r for r in native if isinstance(r, str) and r.startswith("#VALUE!")]
+    assert errors == []
+    for name in EXAMPLES:
+        built = (work / f"{name}.xlsx").read_bytes()
+        assert built == render_report(compute(load_deal(ROOT / "examples" / f"{name}.toml"))), name
+
+
+def test_lite_main_offers_exactly_the_classic_functions() -> None:
+    """lite/main.py holds the same function objects as placement.py, the classic add-in's module: one definition."""
+    import placement  # noqa: PLC0415
+
+    lite = runpy.run_path(str(ROOT / "lite" / "main.py"))
+    offered = {name: value for name, value in lite.items() if callable(value) and name.isupper()}
+    classic = {name: getattr(placement, name) for name in placement.__all__ if name.isupper()}
+    assert offered == classic
+    for function in offered.values():
+        assert function.__doc__
+        assert len(function.__doc__) <= 255  # Excel's limit for a description
+
+
+def test_lite_requirements_are_the_package_dependencies() -> None:
+    """lite/requirements.txt lists the package's own runtime dependencies, with the same bounds, and its wheel."""
+    import tomllib  # noqa: PLC0415
+
+    listed = [
+        line.strip()
+        for line in (ROOT / "lite" / "requirements.txt").read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert listed[:-1] == project["dependencies"]
+    assert listed[-1].endswith(f"xl_placement-{project['version']}-py3-none-any.whl")
