@@ -50,7 +50,7 @@ def test_load_deal_refuses_other_files(tmp_path: Path) -> None:
 def test_figures_frame_matches_the_published_demo() -> None:
     """The DataFrame of the demo deal shows the announcement's 8.6%, 5.5%, 6.8%, 4.04% and HK$3,247m."""
     frame = xl_placement.figures_frame(xl_placement.compute(xl_placement.load_deal(DEMO)))
-    assert list(frame.columns) == ["group", "label", "value", "exact", "unit"]
+    assert list(frame.columns) == ["group", "label", "value", "exact", "unit", "note"]
     assert frame.index.name == "key"
     assert round(frame.loc["discount_to_last_close", "value"] * 100, 1) == 8.6
     assert round(frame.loc["discount_to_average_close_5d", "value"] * 100, 1) == 5.5

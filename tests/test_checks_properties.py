@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -78,7 +79,8 @@ def test_tde_boundary_matches_exact_fractions(
 def test_sgx_and_asx_boundaries_match_exact_fractions(price: Decimal, vwap: Decimal, exchange: str) -> None:
     """SGX breaches above a 10% discount to the day VWAP; ASX below 75% of the 15-day VWAP."""
     field = "day_vwap" if exchange == "SGX" else "vwap_15d"
-    data = mapping(issuer={"exchange": exchange}, placing={"price": str(price)}, market={field: str(vwap)})
+    placing = {"price": str(price), **({"capacity": "7.1A"} if exchange == "ASX" else {})}
+    data = mapping(issuer={"exchange": exchange}, placing=placing, market={field: str(vwap)})
     check = report_of(data).rules[0]
     ratio = Fraction(price) / Fraction(vwap)
     limit = Fraction(9, 10) if exchange == "SGX" else Fraction(3, 4)
@@ -142,17 +144,35 @@ def test_stated_discount_matches_exactly_at_its_precision(
     price=_price(),
     placees=st.one_of(st.none(), st.integers(min_value=1, max_value=20)),
     limit=st.one_of(st.none(), st.integers(min_value=1, max_value=500)),
+    left_out=st.sets(st.sampled_from(["shares_outstanding", "market", "proceeds"])),
+    capacity=st.sampled_from([None, "7.1", "7.1A"]),
 )
 def test_any_valid_deal_gives_a_full_report(
-    exchange: str, mandate: str, kind: str, price: Decimal, placees: int | None, limit: int | None
+    exchange: str,
+    mandate: str,
+    kind: str,
+    price: Decimal,
+    placees: int | None,
+    limit: int | None,
+    left_out: set[str],
+    capacity: str | None,
 ) -> None:
-    """Every valid deal gets rule results with known statuses, stated results and sentences: never an exception."""
+    """Every valid deal, optional inputs left out or not, gets known statuses, stated results and sentences.
+
+    A check whose input is left out says "not enough data" and names a deal-file field.
+    """
     placing: dict[str, Any] = {"price": str(price), "mandate": mandate, "kind": kind}
     if placees is not None:
         placing["min_placees"] = placees
-    if limit is not None:
+    if limit is not None and exchange != "NASDAQ":  # Nasdaq refuses a mandate limit (tested elsewhere)
         placing["mandate_limit"] = limit
+    if capacity is not None and exchange == "ASX":
+        placing["capacity"] = capacity
     data = mapping(issuer={"exchange": exchange}, placing=placing)
+    if "shares_outstanding" in left_out:
+        del data["placing"]["shares_outstanding"]
+    for section in left_out - {"shares_outstanding"}:
+        del data[section]
     data["stated"] = {"percent_of_existing_class": "1%", "discount_to_vwap_5d": "1%", "gross_proceeds": 100}
     checks = report_of(data)
     assert checks.rules
@@ -160,6 +180,9 @@ def test_any_valid_deal_gives_a_full_report(
     assert len(checks.stated) == 3
     assert all(s.computed_text for s in checks.stated)
     assert len(checks.sentences) >= 5
+    for rule in checks.rules:
+        if rule.status == "not enough data":
+            assert re.search(r"\b(placing|market)\.[a-z_0-9]+|\[\[market\.history\]\]", rule.detail), rule
 
 
 def test_figure_with_too_many_decimals_is_a_mismatch_not_an_error() -> None:

@@ -68,8 +68,9 @@ def test_sgx_rule_811_discount_to_day_vwap():
     """SGX Rule 811: more than a 10% discount to the agreement day's VWAP breaches."""
     breach = placement.PLACEMENT_CHECK("SGX", 0.89, 100.0, 1000.0, 1.0, None, None, None, None, None, 1.0)
     ok = placement.PLACEMENT_CHECK("sgx", 0.90, 100.0, 1000.0, 1.0, None, None, None, None, None, 1.0)
-    assert statuses(breach) == {"SGX Rule 811": "breach"}
-    assert statuses(ok) == {"SGX Rule 811": "pass"}
+    # Rule 806 (the general mandate's limit) needs mandate_limit, which these calls leave blank.
+    assert statuses(breach) == {"SGX Rule 811": "breach", "SGX Rule 806": "not enough data"}
+    assert statuses(ok) == {"SGX Rule 811": "pass", "SGX Rule 806": "not enough data"}
 
 
 def test_exchange_without_rules_says_so():
@@ -82,8 +83,8 @@ def test_exchange_without_rules_says_so():
 def test_currency_defaults_to_the_exchange_and_can_be_given():
     """Prices in the texts carry the exchange's currency (S$ for SGX) or the one given."""
     args = ("SGX", 0.9, 100.0, 1000.0, 1.0, None, None, None, None, None, 1.0)
-    assert "VWAP of the agreement day S$1.00" in placement.PLACEMENT_CHECK(*args)[1][5]
-    assert "VWAP of the agreement day EUR 1.00" in placement.PLACEMENT_CHECK(*args, None, "eur")[1][5]
+    assert "Day VWAP S$1.00" in placement.PLACEMENT_CHECK(*args)[1][5]
+    assert "Day VWAP EUR 1.00" in placement.PLACEMENT_CHECK(*args, None, "eur")[1][5]
 
 
 @pytest.mark.parametrize(
@@ -95,7 +96,7 @@ def test_currency_defaults_to_the_exchange_and_can_be_given():
         ),
         (
             ("HKEX", -1.0, 100.0, None, 2.09),
-            "#VALUE! price must be a positive number, got -1; shares_outstanding is blank; give a value",
+            "#VALUE! price must be a positive number, got -1",
         ),
         (
             ("HKEX", 1.91, 1.5, 1000.0, 2.09),
@@ -118,3 +119,20 @@ def test_currency_defaults_to_the_exchange_and_can_be_given():
 def test_bad_arguments_are_named_in_one_line(args, message):
     """Problems are reported by argument name, all of them, on one line."""
     assert placement.PLACEMENT_CHECK(*args) == message
+
+
+def test_asx_capacity_and_nasdaq_warrants_and_public_offering():
+    """ASX: capacity "7.1" (or 7.1 typed as a number) makes the 75% floor not applicable; "7.1A" checks it.
+
+    Nasdaq: warrant shares count toward the 20% (150 + 60 of 1,000 below the Minimum Price breaches);
+    a public offering is not applicable.
+    """
+    asx_71 = placement.PLACEMENT_CHECK("ASX", 0.70, 100.0, 1000.0, 1.0, *[None] * 6, 1.0, None, 7.1)
+    assert statuses(asx_71)["ASX Listing Rule 7.1A"] == "not applicable"
+    asx_71a = placement.PLACEMENT_CHECK("ASX", 0.70, 100.0, 1000.0, 1.0, *[None] * 6, 1.0, None, "7.1A")
+    assert statuses(asx_71a)["ASX Listing Rule 7.1A"] == "breach"  # 0.70 is below 75% of 1.00
+    args = ("NASDAQ", 8.0, 150.0, 1000.0, 10.0, 9.0, *[None] * 7)
+    assert statuses(placement.PLACEMENT_CHECK(*args))["Nasdaq Rule 5635(d)"] == "pass"  # 15%
+    assert statuses(placement.PLACEMENT_CHECK(*args, None, 60.0))["Nasdaq Rule 5635(d)"] == "breach"  # 21%
+    public = placement.PLACEMENT_CHECK(*args, None, 60.0, True)
+    assert statuses(public)["Nasdaq Rule 5635(d)"] == "not applicable"

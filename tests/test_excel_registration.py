@@ -35,7 +35,8 @@ EXPECTED_SIGNATURES = {
     "PLACEMENT_CHECK": (
         "exchange, price, new_shares, shares_outstanding, last_close, Optional average_close_5d, "
         "Optional mandate, Optional min_placees, Optional mandate_limit, Optional mandate_used, "
-        "Optional day_vwap, Optional vwap_15d, Optional currency_code"
+        "Optional day_vwap, Optional vwap_15d, Optional currency_code, Optional capacity, "
+        "Optional warrant_shares, Optional public_offering"
     ),
 }
 

@@ -63,7 +63,9 @@ def test_reference_marks_required_fields_and_model_defaults():
     assert "| `price` | issuer currency per share | required |" in reference
     assert f"| optional, default `{model.Placing.__dataclass_fields__['mandate'].default}` |" in reference
     assert "| `basis` | one of `net`, `gross` | optional, default `net` |" in reference
-    assert "| `last_close` | issuer currency per share | required without `[[market.history]]` |" in reference
+    assert "| `last_close` | issuer currency per share | optional |" in reference
+    assert "| `shares_outstanding` | shares | optional |" in reference
+    assert "### `[market]` (optional)" in reference
     assert "### `[costs]` (optional)" in reference
     assert "### `[issuer]` (required)" in reference
 

@@ -109,10 +109,12 @@ def test_net_price_reads_the_same_in_the_headline_and_the_wording(price, costs):
 
 def test_terms_not_given_are_left_out_and_the_rest_close_up():
     """No "not given" rows: class, agents, placees and offering are absent; new shares and price follow the terms."""
-    book = values(render(deal()))
+    mapping = deal(placing={**deal()["placing"], "underwriting": "best efforts"})
+    book = values(render(mapping))
     sheet = book["Deal sheet"]
     shown = texts(sheet)
-    assert "not given" not in shown
+    terms = [sheet.cell(row, 3).value for row in range(1, find_row(sheet, "Pricing"))]
+    assert "not given" not in terms
     for label in LEFT_OUT:
         assert label not in shown, label
     assert find_row(sheet, "New shares placed") == find_row(sheet, "Underwriting") + 1
@@ -133,10 +135,24 @@ def test_exchange_rate_rows_appear_only_with_an_exchange_rate():
 
 @pytest.mark.parametrize("exchange", ["SGX", "ASX", "NASDAQ", "other"])
 def test_non_hkex_deals_show_no_hong_kong_rule_rows(exchange):
-    """Rule 7.27B and general-mandate rows are Hong Kong rows: an SGX, ASX or Nasdaq deal sheet has none."""
+    """No Rule 7.27B rows outside HKEX; the general-mandate rows only where there is one (SGX Rule 806)."""
     shown = " | ".join(texts(values(render(deal(exchange)))["Deal sheet"]))
-    for label in HKEX_ONLY:
-        assert label not in shown, (exchange, label)
+    assert "Rule 7.27B" not in shown
+    for label in HKEX_ONLY[1:]:
+        assert (label in shown) == (exchange == "SGX"), (exchange, label)
+
+
+def test_sgx_mandate_rows_move_up_and_keep_their_formula():
+    """On SGX the mandate rows take the place of the Rule 7.27B rows; the headroom formula still computes."""
+    mapping = deal(placing={**deal()["placing"], "mandate_limit": 120_000_000})
+    data = render(mapping)
+    book = values(data)
+    sheet = book["Deal sheet"]
+    assert find_row(sheet, "General mandate limit (shares)", column=7) == (
+        find_row(sheet, "New shares as % of enlarged shares", column=7) + 1
+    )
+    assert named(book, "MandateHeadroom") == 120_000_000 - 45_000_000
+    assert named_cell(formulas(data), "MandateHeadroom").data_type == "f"
 
 
 def test_hkex_deal_keeps_its_rule_rows():

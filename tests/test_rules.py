@@ -259,24 +259,24 @@ def test_sgx_without_day_vwap_is_not_enough_data() -> None:
     assert "market.day_vwap" in check.detail
 
 
-def _asx(price: str, **market: str) -> dict[str, Any]:
+def _asx(price: str, capacity: str = "7.1A", **market: str) -> dict[str, Any]:
     return {
         "issuer": {"exchange": "ASX", "currency": "AUD"},
-        "placing": {"price": price},
+        "placing": {"price": price, "capacity": capacity},
         "market": {"last_close": "1.00", **market},
     }
 
 
 def test_asx_exactly_seventy_five_percent_passes() -> None:
     """0.75 against a 15-day VWAP of 1.00 is exactly 75%, which 7.1A allows."""
-    check = rule(report(**_asx("0.75", vwap_15d="1.00")), "7.1A")
+    check = rule(report(**_asx("0.75", vwap_15d="1.00")), "Rule 7.1A")
     assert check.status == "pass"
     assert check.value == Decimal("0.75")
 
 
 def test_asx_below_seventy_five_percent_breaches() -> None:
     """0.7499 against 1.00 is below 75% of the 15-day VWAP."""
-    assert rule(report(**_asx("0.7499", vwap_15d="1.00")), "7.1A").status == "breach"
+    assert rule(report(**_asx("0.7499", vwap_15d="1.00")), "Rule 7.1A").status == "breach"
 
 
 def test_asx_vwap_from_history_with_volumes() -> None:
@@ -287,14 +287,14 @@ def test_asx_vwap_from_history_with_volumes() -> None:
     for price, status in (("0.95", "pass"), ("0.94", "breach")):
         data = mapping(**_asx(price))
         data["market"] = {"history": history(closes, volumes)}
-        check = rule(report_of(data), "7.1A")
+        check = rule(report_of(data), "Rule 7.1A")
         assert check.status == status
         assert "A$1.2632" in check.figure
 
 
 def test_asx_without_vwap_is_not_enough_data() -> None:
     """Without market.vwap_15d or a history with volumes, 7.1A names what it needs."""
-    check = rule(report(**_asx("0.75")), "7.1A")
+    check = rule(report(**_asx("0.75")), "Rule 7.1A")
     assert check.status == "not enough data"
     assert "market.vwap_15d" in check.detail
 

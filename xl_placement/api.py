@@ -121,8 +121,9 @@ class FigureRow:
     group: str  # "reference", "dilution", "proceeds", "use of proceeds", "rules"
     key: str
     label: str
-    value: Decimal
+    value: Decimal | None  # None: not given; ``note`` names the deal-file field it needs
     unit: str  # a currency code, "fraction" or "shares"
+    note: str = ""
 
 
 def figure_rows(figures: Figures) -> list[FigureRow]:
@@ -132,14 +133,11 @@ def figure_rows(figures: Figures) -> list[FigureRow]:
     rows: list[FigureRow] = [
         FigureRow("deal", "price", "Placing price", deal.placing.price, ccy),
         FigureRow("deal", "new_shares", "New shares", Decimal(deal.placing.new_shares), "shares"),
-        FigureRow(
-            "deal",
-            "shares_outstanding",
-            "Shares in issue before the deal",
-            Decimal(deal.placing.shares_outstanding),
-            "shares",
+        _shares_row(
+            "deal", "shares_outstanding", "Shares in issue before the deal", deal.placing.shares_outstanding
         ),
     ]
+    rows += _structure_rows(figures)
     for ref in figures.references:
         rows.append(FigureRow("reference", ref.key, ref.label, ref.price, ccy))
         rows.append(
@@ -187,28 +185,85 @@ def figure_rows(figures: Figures) -> list[FigureRow]:
     return rows
 
 
+NEEDS_SHARES_OUTSTANDING = "not given: needs placing.shares_outstanding"
+
+
+def _shares_row(group: str, key: str, label: str, value: int | None) -> FigureRow:
+    if value is None:
+        return FigureRow(group, key, label, None, "shares", NEEDS_SHARES_OUTSTANDING)
+    return FigureRow(group, key, label, Decimal(value), "shares")
+
+
+def _fraction_row(group: str, key: str, label: str, value: Decimal | None) -> FigureRow:
+    if value is None:
+        return FigureRow(group, key, label, None, "fraction", NEEDS_SHARES_OUTSTANDING)
+    return FigureRow(group, key, label, value, "fraction")
+
+
+def _structure_rows(figures: Figures) -> list[FigureRow]:
+    """Pre-funded and attached warrants: the shares they add and the fully diluted dilution."""
+    p, ccy = figures.deal.placing, figures.deal.issuer.currency
+    rows: list[FigureRow] = []
+    if p.ads_ratio is not None:
+        rows.append(FigureRow("deal", "ads_ratio", "Ordinary shares per ADS", p.ads_ratio, "shares"))
+    if p.prefunded_warrants:
+        rows.append(
+            FigureRow(
+                "deal",
+                "prefunded_warrants",
+                "Pre-funded warrant shares",
+                Decimal(p.prefunded_warrants),
+                "shares",
+            )
+        )
+    if p.attached_warrants:
+        rows.append(
+            FigureRow(
+                "deal", "attached_warrants", "Attached warrant shares", Decimal(p.attached_warrants), "shares"
+            )
+        )
+    if figures.has_warrants:
+        rows.append(
+            FigureRow(
+                "dilution",
+                "potential_shares",
+                "New shares and warrant shares",
+                Decimal(figures.potential_shares),
+                "shares",
+            )
+        )
+        rows.append(
+            _fraction_row(
+                "dilution",
+                "percent_fully_diluted",
+                "New and warrant shares, % of the fully diluted share capital",
+                figures.percent_fully_diluted,
+            )
+        )
+    if figures.warrant_exercise_proceeds is not None:
+        rows.append(
+            FigureRow(
+                "proceeds",
+                "warrant_exercise_proceeds",
+                "Proceeds if the attached warrants are exercised",
+                figures.warrant_exercise_proceeds,
+                ccy,
+            )
+        )
+    return rows
+
+
 def _dilution_rows(figures: Figures) -> list[FigureRow]:
     rows = [
-        FigureRow(
-            "dilution",
-            "enlarged_shares",
-            "Shares in issue after the deal",
-            Decimal(figures.enlarged_shares),
-            "shares",
+        _shares_row("dilution", "enlarged_shares", "Shares in issue after the deal", figures.enlarged_shares),
+        _fraction_row(
+            "dilution", "percent_of_existing", "New shares, % of existing", figures.percent_of_existing
         ),
-        FigureRow(
-            "dilution",
-            "percent_of_existing",
-            "New shares, % of existing",
-            figures.percent_of_existing,
-            "fraction",
-        ),
-        FigureRow(
+        _fraction_row(
             "dilution",
             "percent_of_enlarged",
             "New shares, % of enlarged share capital",
             figures.percent_of_enlarged,
-            "fraction",
         ),
     ]
     if figures.percent_of_existing_class is not None and figures.percent_of_enlarged_class is not None:
@@ -274,8 +329,9 @@ def _proceeds_rows(figures: Figures) -> list[FigureRow]:
 def figures_frame(figures: Figures) -> pd.DataFrame:
     """The figures of a deal as a pandas DataFrame, one row per figure, indexed by key.
 
-    Columns: ``group``, ``label``, ``value`` (a float, for charts and arithmetic),
-    ``exact`` (the Decimal the report uses) and ``unit``.
+    Columns: ``group``, ``label``, ``value`` (a float, for charts and arithmetic; NaN when not
+    given), ``exact`` (the Decimal the report uses, or None), ``unit`` and ``note`` (which
+    deal-file field a figure that is not given needs).
 
     Raises:
         DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
@@ -286,9 +342,10 @@ def figures_frame(figures: Figures) -> pd.DataFrame:
         {
             "group": [r.group for r in rows],
             "label": [r.label for r in rows],
-            "value": [float(r.value) for r in rows],
+            "value": [float("nan") if r.value is None else float(r.value) for r in rows],
             "exact": [r.value for r in rows],
             "unit": [r.unit for r in rows],
+            "note": [r.note for r in rows],
         },
         index=pd.Index([r.key for r in rows], name="key"),
     )

@@ -438,7 +438,11 @@ def run_job(job: Job, force: bool = False) -> Outcome:
             "exchange": issuer.exchange,
             "currency": issuer.currency,
         },
-        figures={key: _shown(rows[key], unit) for key, _, unit in SUMMARY_FIGURES if key in rows},
+        figures={
+            key: _shown(value, unit)
+            for key, _, unit in SUMMARY_FIGURES
+            if (value := rows.get(key)) is not None
+        },
         breaches=tuple(f"{r.rule}: {r.detail}".rstrip(": ") for r in checks.rules if r.status == "breach"),
         mismatches=tuple(
             f"{s.key}: stated {s.stated}, computed {s.computed_text}" for s in checks.stated if not s.matches
@@ -585,6 +589,7 @@ def _ignore_interrupts() -> None:
 
 # --- the summary table ---------------------------------------------------------
 
+NOT_GIVEN = "not given"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -602,7 +607,11 @@ def summary_records(outcomes: Iterable[Outcome]) -> list[list[str | Decimal | in
                 o.issuer.get("stock code", ""),
                 o.issuer.get("exchange", ""),
                 o.issuer.get("currency", ""),
-                *(o.figures.get(key) for key, _, _ in SUMMARY_FIGURES),
+                # A deal that was checked but lacks a figure's input says so; a failed deal has no figures.
+                *(
+                    o.figures.get(key, None if o.status == FAILED else NOT_GIVEN)
+                    for key, _, _ in SUMMARY_FIGURES
+                ),
                 "; ".join(o.breaches),
                 "; ".join(o.mismatches),
                 "; ".join(o.error.splitlines()),

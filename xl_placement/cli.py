@@ -369,7 +369,13 @@ def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
         "status": "passed" if checks.passed else "failed",
         "passed": checks.passed,
         "figures": {
-            row.key: {"label": row.label, "value": row.value, "unit": row.unit, "group": row.group}
+            row.key: {
+                "label": row.label,
+                "value": row.value,
+                "unit": row.unit,
+                "group": row.group,
+                **({"note": row.note} if row.note else {}),
+            }
             for row in figure_rows(figures)
         },
         "rules": [asdict(rule) for rule in checks.rules],

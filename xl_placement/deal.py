@@ -12,6 +12,7 @@ EXCHANGES = ("HKEX", "SGX", "NASDAQ", "ASX", "other")
 KINDS = ("placing", "top-up")
 MANDATES = ("general", "specific")
 UNDERWRITINGS = ("best efforts", "fully underwritten")
+ASX_CAPACITIES = ("7.1", "7.1A", "approval")  # ASX Listing Rule 7.1, 7.1A, or holder approval
 PROCEEDS_BASES = ("net", "gross")
 
 
@@ -27,20 +28,40 @@ class Issuer:
 
 
 @dataclass(frozen=True)
+class Tranche:
+    """ASX: part of an issue made under one placement capacity (Listing Rule 7.1, 7.1A or approval)."""
+
+    name: str
+    shares: int
+    capacity: str
+
+
+@dataclass(frozen=True)
 class Placing:
-    """The terms of the placing."""
+    """The terms of the placing (only ``new_shares`` and ``price`` are always given)."""
 
     new_shares: int
     price: Decimal
-    shares_outstanding: int
+    shares_outstanding: int | None = None
     kind: str = "placing"
     mandate: str = "general"
-    underwriting: str = "best efforts"
+    underwriting: str | None = None
     agents: tuple[str, ...] = ()
     min_placees: int | None = None
     independent_placees: bool = False  # the announcement calls the placees independent third parties
     offering: str = ""
+    public_offering: bool = False
     class_shares_outstanding: int | None = None
+    ads_ratio: Decimal | None = None
+    prefunded_warrants: int | None = None
+    prefunded_price: Decimal | None = None
+    attached_warrants: int | None = None
+    warrant_exercise_price: Decimal | None = None
+    warrant_shares: int | None = None
+    capacity: str | None = None
+    remaining_7_1: int | None = None
+    remaining_7_1a: int | None = None
+    tranches: tuple[Tranche, ...] = ()
     agreement_date: dt.date | None = None
     announcement_date: dt.date | None = None
     price_fixing_date: dt.date | None = None
@@ -56,6 +77,7 @@ class Market:
     average_closes: dict[int, Decimal] = field(default_factory=dict)
     vwaps: dict[int, Decimal] = field(default_factory=dict)
     day_vwap: Decimal | None = None
+    day_vwap_date: dt.date | None = None
     history: tuple[Close, ...] = ()
 
 
@@ -121,8 +143,8 @@ class Deal:
 
     issuer: Issuer
     placing: Placing
-    market: Market
-    proceeds: ProceedsPlan
+    market: Market = field(default_factory=Market)
+    proceeds: ProceedsPlan = field(default_factory=lambda: ProceedsPlan(()))
     costs: Costs = field(default_factory=Costs)
     fx: Fx | None = None
     shareholders: tuple[Shareholder, ...] = ()

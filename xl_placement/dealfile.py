@@ -166,7 +166,7 @@ class _Reader:
             if matched:
                 spec = by_name[matched[0]]
             if spec is None:
-                if f"{path}.{key}" not in f.TABLES:
+                if f"{path}.{key}" not in f.TABLES and f"{path}.{key}" not in f.FILE_ONLY_TABLES:
                     self.unknown(key, list(by_name), path)
                 continue
             parsed = self.value(value, spec.parse, f"{path}.{key}")
@@ -247,7 +247,9 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
         if key not in known:
             reader.unknown(key, sorted(known), "")
     issuer = reader.fields(reader.section(data, "issuer"), f.ISSUER, "issuer")
-    placing = reader.fields(reader.section(data, "placing"), f.PLACING, "placing")
+    placing_raw = reader.section(data, "placing")
+    placing = reader.fields(placing_raw, f.PLACING, "placing")
+    tranches = reader.table((placing_raw or {}).get("tranches"), f.TRANCHE, "placing.tranches")
     market_raw = reader.section(data, "market")
     market = reader.fields(market_raw, f.MARKET, "market")
     history = reader.table((market_raw or {}).get("history"), f.HISTORY, "market.history")
@@ -258,13 +260,13 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
     proceeds_raw = reader.section(data, "proceeds")
     proceeds = reader.fields(proceeds_raw, f.PROCEEDS, "proceeds")
     proceeds_raw = proceeds_raw or {}
-    uses = reader.table(
-        proceeds_raw.get("uses"), f.USE, "proceeds.uses", required=isinstance(data.get("proceeds"), dict)
-    )
+    uses = reader.table(proceeds_raw.get("uses"), f.USE, "proceeds.uses")
     holders = reader.table(data.get("shareholders"), f.SHAREHOLDER, "shareholders")
     stated = _stated(reader, data.get("stated"))
 
-    _cross_checks(reader, placing, market_raw, history, uses, holders)
+    _cross_checks(reader, placing, history, uses, holders)
+    _exchange_checks(reader, issuer.get("exchange"), placing, tranches)
+    _structure_checks(reader, placing, tranches, market)
     uses_complete = isinstance(proceeds_raw.get("uses"), list) and len(uses) == len(proceeds_raw["uses"])
     if uses and uses_complete:
         _check_shares(reader, [row for _, row in uses])
@@ -272,7 +274,10 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
         raise DealError(reader.problems, source)
     return model.Deal(
         issuer=model.Issuer(**issuer),
-        placing=model.Placing(**placing),
+        placing=model.Placing(
+            **placing,
+            tranches=tuple(model.Tranche(t["name"], t["shares"], t["capacity"]) for _, t in tranches),
+        ),
         market=_market(market, history),
         proceeds=model.ProceedsPlan(
             uses=tuple(model.Use(u["name"], u["share"]) for _, u in uses), **proceeds
@@ -308,18 +313,12 @@ def _opt_dec(value: int | None) -> Decimal | None:
 def _cross_checks(
     reader: _Reader,
     placing: dict[str, Any],
-    market_raw: dict[str, Any] | None,
     history: list[tuple[int, dict[str, Any]]],
     uses: list[tuple[int, dict[str, Any]]],
     holders: list[tuple[int, dict[str, Any]]],
 ) -> None:
     """Checks that involve more than one field."""
     problems = reader.problems
-    # An invalid last_close has its own message already; only its absence is reported here.
-    if market_raw is not None and "last_close" not in market_raw and not market_raw.get("history"):
-        problems.append(
-            Problem("market.last_close", MISSING, "is required unless [[market.history]] is given")
-        )
     for (_, before), (index, row) in itertools.pairwise(history):
         if row["date"] <= before["date"]:
             problems.append(
@@ -362,6 +361,130 @@ def _cross_checks(
     limit, used = placing.get("mandate_limit"), placing.get("mandate_used")
     if used is not None and limit is None:
         problems.append(Problem("placing.mandate_used", used, "needs placing.mandate_limit as well"))
+
+
+def _exchange_checks(
+    reader: _Reader, exchange: str | None, placing: dict[str, Any], tranches: list[tuple[int, dict[str, Any]]]
+) -> None:
+    """Fields that mean something only on some exchanges: refused elsewhere, never silently ignored."""
+    problems = reader.problems
+    asx_only: list[str] = [key for key in ("capacity", "remaining_7_1", "remaining_7_1a") if key in placing]
+    if exchange is not None and exchange != "ASX":
+        for key in asx_only:
+            problems.append(
+                Problem(
+                    f"placing.{key}",
+                    placing[key],
+                    f"is an ASX placement-capacity field (Listing Rules 7.1 and 7.1A); it means nothing "
+                    f"for an {exchange} deal, so remove it",
+                )
+            )
+        if tranches:
+            problems.append(
+                Problem(
+                    "placing.tranches",
+                    MISSING,
+                    f"splits an issue between ASX placement capacities; it means nothing for an {exchange} "
+                    "deal, so remove it",
+                )
+            )
+    if exchange == "NASDAQ":
+        for key in ("mandate_limit", "mandate_used"):
+            if key in placing:
+                problems.append(
+                    Problem(
+                        f"placing.{key}",
+                        placing[key],
+                        "means nothing for a Nasdaq deal: there is no general mandate (Rule 5635(d) limits "
+                        "issues of 20% or more below the Minimum Price instead), so remove it",
+                    )
+                )
+    if "public_offering" in placing and exchange not in (None, "NASDAQ"):
+        problems.append(
+            Problem(
+                "placing.public_offering",
+                placing["public_offering"],
+                f"is used by the Nasdaq Rule 5635(d) check only; it means nothing for an {exchange} deal, "
+                "so remove it",
+            )
+        )
+
+
+def _structure_checks(
+    reader: _Reader,
+    placing: dict[str, Any],
+    tranches: list[tuple[int, dict[str, Any]]],
+    market: dict[str, Any],
+) -> None:
+    """Fields that mean something only together."""
+    problems = reader.problems
+    if tranches and "capacity" in placing:
+        problems.append(
+            Problem(
+                "placing.capacity",
+                placing["capacity"],
+                "cannot be given with [[placing.tranches]]; give each tranche's capacity instead",
+            )
+        )
+    if tranches and "mandate_limit" in placing:
+        problems.append(
+            Problem(
+                "placing.mandate_limit",
+                placing["mandate_limit"],
+                "is one limit, but the tranches use more than one capacity; give placing.remaining_7_1 "
+                "and placing.remaining_7_1a (the shares still available under each) instead",
+            )
+        )
+    new_shares = placing.get("new_shares")
+    in_tranches = sum(t["shares"] for _, t in tranches)
+    if tranches and new_shares is not None and in_tranches != new_shares:
+        problems.append(
+            Problem(
+                "placing.tranches",
+                MISSING,
+                f"the tranches hold {in_tranches:,} shares in all, not placing.new_shares "
+                f"({new_shares:,}); correct them so they add up",
+            )
+        )
+    pairs = (
+        ("prefunded_price", "prefunded_warrants", "needs placing.prefunded_warrants (how many) as well"),
+        (
+            "prefunded_warrants",
+            "prefunded_price",
+            "needs placing.prefunded_price (the price paid per warrant share) so gross proceeds include them",
+        ),
+        ("warrant_exercise_price", "attached_warrants", "needs placing.attached_warrants (how many) as well"),
+    )
+    for name, other, message in pairs:
+        key = name
+        if key in placing and other not in placing:
+            problems.append(Problem(f"placing.{key}", placing[key], message))
+    sold = placing.get("prefunded_warrants", 0) + placing.get("attached_warrants", 0)
+    if "warrant_shares" in placing and placing["warrant_shares"] < sold:
+        problems.append(
+            Problem(
+                "placing.warrant_shares",
+                placing["warrant_shares"],
+                f"is fewer than placing.prefunded_warrants + placing.attached_warrants ({sold:,}); "
+                "the warrant shares include both",
+            )
+        )
+    if "day_vwap_date" in market and "day_vwap" not in market:
+        problems.append(
+            Problem(
+                "market.day_vwap_date", market["day_vwap_date"], "needs market.day_vwap (that day's VWAP)"
+            )
+        )
+    agreed = placing.get("agreement_date")
+    if "day_vwap_date" in market and agreed is not None and market["day_vwap_date"] > agreed:
+        problems.append(
+            Problem(
+                "market.day_vwap_date",
+                market["day_vwap_date"],
+                f"is after placing.agreement_date ({agreed.isoformat()}); Rule 811 uses the agreement "
+                "day or the market day before it",
+            )
+        )
 
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.<>-]{1,60}$")

@@ -489,6 +489,9 @@ CHECK_FIELDS = {
     "day_vwap": "market.day_vwap",
     "vwap_15d": "market.vwap_15d",
     "currency_code": "issuer.currency",  # not "currency": Currency is a VBA keyword
+    "capacity": "placing.capacity",
+    "warrant_shares": "placing.warrant_shares",
+    "public_offering": "placing.public_offering",
 }
 # The currency the check texts show prices in, unless the currency_code argument says otherwise.
 EXCHANGE_CURRENCIES = {"HKEX": "HKD", "SGX": "SGD", "NASDAQ": "USD", "ASX": "AUD"}
@@ -526,6 +529,15 @@ CHECK_HEADER: Row = ["Rule", "Check", "Status", "Figure", "Limit", "Detail"]
     doc='Optional: currency of the prices, for the texts, e.g. "HKD"; default the exchange\'s (HKD, SGD, USD, AUD).',
     **_READ,
 )
+@xw.arg("capacity", doc='Optional: ASX placement capacity of the shares, "7.1" or "7.1A".', **_READ)
+@xw.arg(
+    "warrant_shares",
+    doc="Optional: Nasdaq 5635(d) shares issuable on warrants sold in the deal, pre-funded ones included.",
+    **_READ,
+)
+@xw.arg(
+    "public_offering", doc="Optional: Nasdaq, TRUE for a public offering (5635(d) does not apply).", **_READ
+)
 @_cell_function
 def PLACEMENT_CHECK(
     exchange: Cell,
@@ -541,6 +553,9 @@ def PLACEMENT_CHECK(
     day_vwap: Cell = None,
     vwap_15d: Cell = None,
     currency_code: Cell = None,
+    capacity: Cell = None,
+    warrant_shares: Cell = None,
+    public_offering: Cell = None,
 ) -> Any:
     """Listing-rule checks of a placing for its exchange, as in the report: a table of rule, check, status (pass, breach, not applicable, not enough data, information), figure, limit and detail."""
     arguments = dict(
@@ -560,6 +575,9 @@ def PLACEMENT_CHECK(
                 day_vwap,
                 vwap_15d,
                 currency_code,
+                capacity,
+                warrant_shares,
+                public_offering,
             ),
             strict=True,
         )
@@ -582,6 +600,8 @@ def _check_deal_from(arguments: dict[str, Cell]) -> Deal:
         value = _single(name, arguments[name])
         if not _is_blank(value):
             section, key = path.split(".")
+            if name == "capacity" and isinstance(value, float):  # 7.1 typed into a cell is a number
+                value = format(value, "g")
             mapping[section][key] = _excel_number(value)
     exchange = str(mapping["issuer"].get("exchange", "")).strip().upper()
     mapping["issuer"].setdefault("currency", EXCHANGE_CURRENCIES.get(exchange, NO_CURRENCY))

@@ -95,6 +95,29 @@ def positive(value: object) -> Decimal:
     return result
 
 
+_CENTS_TEXT = re.compile(r"^(.*?)\s*(c|¢|cents?)$", re.IGNORECASE)
+
+
+def price(value: object) -> Decimal:
+    """A price above zero; text in cents ("5.7c", "5.7 cents") is read as hundredths (0.057)."""
+    if isinstance(value, str):
+        found = _CENTS_TEXT.match(value.strip())
+        if found and _NUMBER_TEXT.match(found.group(1).replace("_", "")):
+            return positive(found.group(1)) / 100
+    return positive(value)
+
+
+def boolean(value: object) -> bool:
+    """A yes/no value (TOML/JSON booleans, or the text "true"/"false", "yes"/"no")."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "no"):
+        return False
+    raise Invalid("must be true or false")
+
+
 def non_negative(value: object) -> Decimal:
     """A number of zero or more."""
     result = number(value)
@@ -207,18 +230,6 @@ def texts(value: object) -> tuple[str, ...]:
     return tuple(text(item) for item in value)
 
 
-def flag(value: object) -> bool:
-    """Yes or no: TOML/JSON true or false, or the text "true"/"false"/"yes"/"no" (as a CSV cell holds it)."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _FLAGS:
-        return _FLAGS[value.strip().lower()]
-    raise Invalid("must be true or false")
-
-
-_FLAGS = {"true": True, "yes": True, "false": False, "no": False}
-
-
 def date(value: object) -> dt.date:
     """A date: a TOML date, or text in the form YYYY-MM-DD."""
     if isinstance(value, dt.datetime):
@@ -295,9 +306,15 @@ PLACING = (
         "mandate",
         choice(model.MANDATES),
         "choice",
-        "general (issued under the general mandate) or specific (approved for this deal).",
+        "general (no shareholder approval for this deal: HKEX and SGX general mandate, ASX placement "
+        "capacity, Nasdaq without a holders' vote) or specific (shareholders approved this deal).",
     ),
-    _f("underwriting", choice(model.UNDERWRITINGS), "choice", "best efforts or fully underwritten."),
+    _f(
+        "underwriting",
+        choice(model.UNDERWRITINGS),
+        "choice",
+        "best efforts or fully underwritten; left out, the report says it was not given.",
+    ),
     _f("agents", texts, "list of text", "Placing agents and coordinators."),
     _f(
         "min_placees",
@@ -307,25 +324,95 @@ PLACING = (
     ),
     _f(
         "independent_placees",
-        flag,
-        "true/false",
+        boolean,
+        "true or false",
         "true when the announcement says the placees are independent third parties (the report then says so).",
     ),
-    _f("offering", text, "text", 'How the shares are offered, e.g. "Regulation S".'),
+    _f("offering", text, "text", 'How the shares are offered, e.g. "Regulation S" (shown as written).'),
+    _f(
+        "public_offering",
+        boolean,
+        "true or false",
+        "true for a public offering (Nasdaq Rule 5635(d) does not apply to one).",
+    ),
     _f("new_shares", positive_whole, "shares", "New shares issued by the deal.", required=True),
-    _f("price", positive, "issuer currency per share", "Placing price.", required=True),
+    _f(
+        "price",
+        price,
+        "issuer currency per share",
+        'Placing price ("5.7c" is 5.7 cents); per ADS when ads_ratio is given.',
+        required=True,
+    ),
     _f(
         "shares_outstanding",
         positive_whole,
         "shares",
-        "Shares in issue before the deal, excluding treasury shares.",
-        required=True,
+        "Shares in issue before the deal, excluding treasury shares (needed for every dilution figure).",
     ),
     _f(
         "class_shares_outstanding",
         positive_whole,
         "shares",
         "Shares of the placed class in issue before the deal (for per-class dilution).",
+    ),
+    _f(
+        "ads_ratio",
+        positive,
+        "ordinary shares per ADS",
+        "For a deal in American Depositary Shares: each ADS represents this many ordinary shares. "
+        "Every price in the file (placing, market) is then per ADS; share counts stay in ordinary shares.",
+    ),
+    _f(
+        "prefunded_warrants",
+        positive_whole,
+        "shares",
+        "Shares issuable on exercise of pre-funded warrants sold in the deal beside the new shares.",
+    ),
+    _f(
+        "prefunded_price",
+        price,
+        "issuer currency per warrant share",
+        "Price paid now for each pre-funded warrant share (the placing price less the nominal exercise "
+        "price); counted in gross proceeds.",
+    ),
+    _f(
+        "attached_warrants",
+        positive_whole,
+        "shares",
+        "Shares issuable on exercise of warrants (or options) attached to the new shares; shown as "
+        "potential dilution on a fully diluted basis.",
+    ),
+    _f(
+        "warrant_exercise_price",
+        price,
+        "issuer currency per share",
+        "Exercise price of the attached warrants (what their exercise would raise).",
+    ),
+    _f(
+        "warrant_shares",
+        non_negative_whole,
+        "shares",
+        "Nasdaq Rule 5635(d): all shares issuable on exercise of warrants sold in the deal, pre-funded "
+        "ones included. Default: prefunded_warrants + attached_warrants.",
+    ),
+    _f(
+        "capacity",
+        choice(model.ASX_CAPACITIES[:2]),
+        "choice",
+        'ASX: the placement capacity the whole issue uses, "7.1" (15%, no price floor) or "7.1A" '
+        "(further 10%, at least 75% of the 15-day VWAP). For a split give [[placing.tranches]].",
+    ),
+    _f(
+        "remaining_7_1",
+        non_negative_whole,
+        "shares",
+        "ASX: shares still available under Listing Rule 7.1 before this deal, as the issuer discloses it.",
+    ),
+    _f(
+        "remaining_7_1a",
+        non_negative_whole,
+        "shares",
+        "ASX: shares still available under Listing Rule 7.1A before this deal.",
     ),
     _f(
         "agreement_date",
@@ -339,41 +426,63 @@ PLACING = (
         "mandate_limit",
         positive_whole,
         "shares",
-        "Shares the general mandate allows in all (20% of issued shares at the resolution date, plus any repurchase extension).",
+        "Shares the general mandate allows in all: HKEX (20% of issued shares at the resolution date, "
+        "plus any repurchase extension) and SGX (Rule 806); ASX: the capacity of placing.capacity. "
+        "Refused for Nasdaq, which has no general mandate.",
     ),
     _f("mandate_used", non_negative_whole, "shares", "Shares already issued under the same general mandate."),
+)
+
+TRANCHE = (
+    _f("name", text, "text", 'Name of the tranche ("Tranche 1").', required=True),
+    _f("shares", positive_whole, "shares", "New shares in the tranche.", required=True),
+    _f(
+        "capacity",
+        choice(model.ASX_CAPACITIES),
+        "choice",
+        '"7.1", "7.1A", or "approval" (issued with shareholders\' approval, outside both capacities).',
+        required=True,
+    ),
 )
 
 MARKET = (
     _f(
         "last_close",
-        positive,
+        price,
         "issuer currency per share",
         "Closing price on the last trading day (the agreement date's close for Rule 13.36(5)). Computed from history when absent.",
     ),
     _f(
         "average_close_<N>d",
-        positive,
+        price,
         "issuer currency per share",
         "Simple average of the last N daily closes (N = 5, 10, 30, ...). Computed from history when absent.",
     ),
     _f(
         "vwap_<N>d",
-        positive,
+        price,
         "issuer currency per share",
         "Volume-weighted average price over N trading days (ASX uses 15). Computed from history with volumes when absent.",
     ),
     _f(
         "day_vwap",
-        positive,
+        price,
         "issuer currency per share",
-        "VWAP of the full market day the agreement is signed (SGX Rule 811).",
+        "SGX Rule 811: VWAP of the full market day the agreement is signed (or, with no full market day "
+        "of trading, of the preceding market day up to signing).",
+    ),
+    _f(
+        "day_vwap_date",
+        date,
+        "date",
+        "The market day of day_vwap: the agreement date, or the preceding market day when the shares "
+        "did not trade a full market day before signing.",
     ),
 )
 
 HISTORY = (
     _f("date", date, "date", "Trading day.", required=True),
-    _f("close", positive, "issuer currency per share", "Closing price.", required=True),
+    _f("close", price, "issuer currency per share", "Closing price.", required=True),
     _f("volume", non_negative_whole, "shares", "Shares traded (needed for VWAP)."),
 )
 
@@ -460,7 +569,7 @@ STATED_DOCS: dict[str, tuple[str, str]] = {
 STATED_KEYS = tuple(STATED_DOCS)
 
 # Sections a deal file must have; the others may be left out.
-REQUIRED_SECTIONS = ("issuer", "placing", "market", "proceeds")
+REQUIRED_SECTIONS = ("issuer", "placing")
 
 SECTIONS: dict[str, tuple[Field, ...]] = {
     "issuer": ISSUER,
@@ -476,6 +585,9 @@ TABLES: dict[str, tuple[Field, ...]] = {
     "proceeds.uses": USE,
     "shareholders": SHAREHOLDER,
 }
+
+# Tables inside a section that only deal files hold (the workbook's Inputs sheet has no room for them).
+FILE_ONLY_TABLES: dict[str, tuple[Field, ...]] = {"placing.tranches": TRANCHE}
 
 PATTERNS = {
     "average_close_<N>d": re.compile(r"^average_close_(\d{1,3})d$"),
@@ -498,10 +610,20 @@ def match_pattern(name: str, patterns: Sequence[str]) -> tuple[str, int] | None:
 # What each section or table is for, in the order the reference shows them.
 _SECTION_DOCS = {
     "issuer": "The listed company selling the shares.",
-    "placing": "The terms of the placing.",
+    "placing": (
+        "The terms of the placing. Only `new_shares` and `price` are required: a figure or check "
+        "whose inputs are left out says which field it needs."
+    ),
+    "placing.tranches": (
+        "Optional, ASX: a placement split between Listing Rule 7.1, 7.1A and holder approval, one "
+        "table per tranche; the tranches' shares add up to `placing.new_shares`. The 75% price floor "
+        "is checked for 7.1A shares only. Deal files and batch CSVs only: the workbook's Inputs sheet has "
+        "no tranche table (give `placing.capacity` there)."
+    ),
     "market": (
-        "Market prices before the deal. Give `last_close` and any averages as published, "
-        "or a dated `[[market.history]]` to compute them from (or both: given figures win)."
+        "Optional market prices before the deal. Give `last_close` and any averages as published, "
+        "or a dated `[[market.history]]` to compute them from (or both: given figures win). "
+        "Without them, discounts and the price checks say which price they need."
     ),
     "market.history": (
         "Optional price history, oldest first, one row per trading day. Averages and VWAPs are then "
@@ -510,8 +632,8 @@ _SECTION_DOCS = {
     ),
     "costs": "Optional; without it costs are zero and net proceeds equal gross (the report says so).",
     "fx": "Optional; shows amounts in a second currency. All three fields are needed when the table is given.",
-    "proceeds": "How the proceeds are split between their uses.",
-    "proceeds.uses": "One table per use of proceeds, at least one; the shares add up to 100%.",
+    "proceeds": "Optional: how the proceeds are split between their uses.",
+    "proceeds.uses": "One table per use of proceeds; the shares add up to 100%. Left out, the report says the uses were not given.",
     "shareholders": (
         "Optional holders for the shareholding table before and after the deal; "
         "the rest of the existing shares are shown as other public shareholders."
@@ -521,7 +643,12 @@ _SECTION_DOCS = {
 
 # Fields whose need depends on another field (dealfile's cross-checks enforce these).
 _CONDITIONS = {
-    "market.last_close": "required without `[[market.history]]`",
+    "placing.prefunded_price": "needs `prefunded_warrants`",
+    "placing.warrant_exercise_price": "optional; needs `attached_warrants`",
+    "placing.capacity": "ASX only; or `[[placing.tranches]]`",
+    "placing.remaining_7_1": "ASX only",
+    "placing.remaining_7_1a": "ASX only",
+    "market.day_vwap_date": "optional; needs `day_vwap`",
     "placing.mandate_used": "optional, default `0`; needs `mandate_limit`",
 }
 
@@ -581,13 +708,24 @@ def markdown_reference() -> str:
     """
     defaults = _defaults()
     blocks: list[list[str]] = []
-    order = ["issuer", "placing", "market", "market.history", "costs", "fx", "proceeds", "proceeds.uses"]
+    order = [
+        "issuer",
+        "placing",
+        "placing.tranches",
+        "market",
+        "market.history",
+        "costs",
+        "fx",
+        "proceeds",
+        "proceeds.uses",
+    ]
     for path in [*order, "shareholders"]:
-        specs = SECTIONS.get(path) or TABLES[path]
-        header = f"[[{path}]]" if path in TABLES else f"[{path}]"
+        specs = SECTIONS.get(path) or TABLES.get(path) or FILE_ONLY_TABLES[path]
+        table = path in TABLES or path in FILE_ONLY_TABLES
+        header = f"[[{path}]]" if table else f"[{path}]"
         status = "required" if path in REQUIRED_SECTIONS else "optional"
-        if path in TABLES:
-            status = "at least one row" if path == "proceeds.uses" else "optional"
+        if table:
+            status = "optional"
         blocks.append(
             [f"### `{header}` ({status})", "", _SECTION_DOCS[path], "", *_field_table(path, specs, defaults)]
         )

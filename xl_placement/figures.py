@@ -20,7 +20,7 @@ from xl_placement.prices import (
     discount,
     vwap,
 )
-from xl_placement.proceeds import Proceeds, allocate_proceeds, proceeds
+from xl_placement.proceeds import Proceeds, allocate_proceeds, proceeds, structured_gross
 
 STANDARD_AVERAGES = (5, 10, 30)
 
@@ -53,8 +53,8 @@ class Figures:
     deal: Deal
     references: tuple[Reference, ...]
     benchmark: BenchmarkWindow | None
-    percent_of_existing: Decimal
-    percent_of_enlarged: Decimal
+    percent_of_existing: Decimal | None  # None: placing.shares_outstanding not given
+    percent_of_enlarged: Decimal | None
     percent_of_existing_class: Decimal | None
     percent_of_enlarged_class: Decimal | None
     proceeds: Proceeds
@@ -63,7 +63,10 @@ class Figures:
     theoretical_diluted_price: Decimal | None
     theoretical_dilution_effect: Decimal | None
     mandate_headroom: int | None
-    shareholding: tuple[dil.Holding, ...]
+    shareholding: tuple[dil.Holding, ...]  # empty without placing.shares_outstanding
+    potential_shares: int = 0  # new shares + pre-funded and attached warrant shares
+    percent_fully_diluted: Decimal | None = None  # potential shares / (existing + potential)
+    warrant_exercise_proceeds: Decimal | None = None  # attached warrants x exercise price
 
     def reference(self, key: str) -> Reference | None:
         """The reference with this key, if the deal has it."""
@@ -76,9 +79,15 @@ class Figures:
         return ref.price if ref else None
 
     @property
-    def enlarged_shares(self) -> int:
-        """Shares in issue after the deal."""
-        return self.deal.placing.shares_outstanding + self.deal.placing.new_shares
+    def enlarged_shares(self) -> int | None:
+        """Shares in issue after the deal (None without placing.shares_outstanding)."""
+        existing = self.deal.placing.shares_outstanding
+        return None if existing is None else existing + self.deal.placing.new_shares
+
+    @property
+    def has_warrants(self) -> bool:
+        """True when the deal sells pre-funded or attached warrants beside the shares."""
+        return self.potential_shares != self.deal.placing.new_shares
 
 
 def compute(deal: Deal) -> Figures:
@@ -95,44 +104,56 @@ def compute(deal: Deal) -> Figures:
         deal.costs.commission_rate,
         deal.costs.other_costs,
         deal.fx.rate if deal.fx else None,
+        ads_ratio=p.ads_ratio,
+        prefunded=p.prefunded_warrants or 0,
+        prefunded_price=p.prefunded_price or 0,
     )
     base = money.net if deal.proceeds.basis == "net" else money.gross
-    amounts = allocate_proceeds(base, [u.share for u in deal.proceeds.uses], deal.proceeds.decimals)
+    uses = deal.proceeds.uses
+    amounts = allocate_proceeds(base, [u.share for u in uses], deal.proceeds.decimals) if uses else []
     allocations = tuple(
         Allocation(u.name, u.share, a, a / deal.fx.rate if deal.fx else None)
         for u, a in zip(deal.proceeds.uses, amounts, strict=True)
     )
     bench = next((r.price for r in refs if r.key == "benchmarked_price"), None)
     per_class = p.class_shares_outstanding
+    existing = p.shares_outstanding
+    potential = p.new_shares + (p.prefunded_warrants or 0) + (p.attached_warrants or 0)
+    exercise = None
+    if p.attached_warrants and p.warrant_exercise_price is not None:
+        exercise = structured_gross(p.attached_warrants, p.warrant_exercise_price, p.ads_ratio)
     return Figures(
         deal=deal,
         references=refs,
         benchmark=window,
-        percent_of_existing=dil.dilution(p.new_shares, p.shares_outstanding, "existing"),
-        percent_of_enlarged=dil.dilution(p.new_shares, p.shares_outstanding, "enlarged"),
+        percent_of_existing=dil.dilution(p.new_shares, existing, "existing") if existing else None,
+        percent_of_enlarged=dil.dilution(p.new_shares, existing, "enlarged") if existing else None,
         percent_of_existing_class=dil.dilution(p.new_shares, per_class, "existing") if per_class else None,
         percent_of_enlarged_class=dil.dilution(p.new_shares, per_class, "enlarged") if per_class else None,
         proceeds=money,
         allocation_base=base,
         allocations=allocations,
         theoretical_diluted_price=(
-            dil.theoretical_diluted_price(bench, p.shares_outstanding, p.new_shares, p.price)
-            if bench
+            dil.theoretical_diluted_price(bench, existing, p.new_shares, p.price)
+            if bench and existing
             else None
         ),
         theoretical_dilution_effect=(
-            dil.theoretical_dilution_effect(bench, p.shares_outstanding, p.new_shares, p.price)
-            if bench
+            dil.theoretical_dilution_effect(bench, existing, p.new_shares, p.price)
+            if bench and existing
             else None
         ),
         mandate_headroom=(
             dil.mandate_headroom(p.mandate_limit, p.mandate_used, p.new_shares) if p.mandate_limit else None
         ),
-        shareholding=tuple(
-            dil.shareholding(
-                [(h.name, h.shares) for h in deal.shareholders], p.shares_outstanding, p.new_shares
-            )
+        shareholding=(
+            tuple(dil.shareholding([(h.name, h.shares) for h in deal.shareholders], existing, p.new_shares))
+            if existing
+            else ()
         ),
+        potential_shares=potential,
+        percent_fully_diluted=dil.dilution(potential, existing, "enlarged") if existing else None,
+        warrant_exercise_proceeds=exercise,
     )
 
 
@@ -179,7 +200,7 @@ def _references(deal: Deal) -> tuple[tuple[Reference, ...], BenchmarkWindow | No
                 "from history",
             )
     if m.day_vwap is not None:
-        add("day_vwap", "VWAP on the agreement day", m.day_vwap, "given")
+        add("day_vwap", day_vwap_label(deal), m.day_vwap, "given")
     if deal.issuer.exchange != "HKEX":  # the benchmarked price is a Hong Kong Listing Rules term
         return tuple(refs), None
     window = _benchmark(deal)
@@ -188,6 +209,16 @@ def _references(deal: Deal) -> tuple[tuple[Reference, ...], BenchmarkWindow | No
     elif last is not None and 5 in m.average_closes:
         add("benchmarked_price", "Benchmarked price (Rule 13.36(5))", max(last, m.average_closes[5]), "given")
     return tuple(refs), window
+
+
+def day_vwap_label(deal: Deal) -> str:
+    """The market day of ``market.day_vwap``, as the report and the checks name it."""
+    day, agreed = deal.market.day_vwap_date, deal.placing.agreement_date
+    if day is None or day == agreed:
+        return "VWAP of the agreement day"
+    if agreed is None:
+        return f"VWAP of {day.isoformat()}"
+    return "VWAP of the preceding market day"
 
 
 def _stated_days(deal: Deal, pattern: str) -> list[int]:

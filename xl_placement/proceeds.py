@@ -49,12 +49,43 @@ def to_quote(amount: Number, rate: Number) -> Decimal:
         return dec(amount, "amount") / r
 
 
+def structured_gross(
+    new_shares: Number,
+    price: Number,
+    ads_ratio: Number | None = None,
+    prefunded: Number = 0,
+    prefunded_price: Number = 0,
+) -> Decimal:
+    """Gross proceeds of shares (or ADSs) and pre-funded warrants, rounded half up to the minor unit.
+
+    Shares and warrant shares are counted in ordinary shares; with ``ads_ratio`` (ordinary
+    shares per ADS) the prices are per ADS, so each is divided by the ratio.
+    """
+    shares, p = dec(new_shares, "new_shares"), dec(price, "price")
+    warrants, warrant_price = dec(prefunded, "prefunded_warrants"), dec(prefunded_price, "prefunded_price")
+    if shares < 0 or p < 0:
+        raise CalculationError("new_shares and price must be zero or positive")
+    if warrants < 0 or warrant_price < 0:
+        raise CalculationError("prefunded_warrants and prefunded_price must be zero or positive")
+    ratio = Decimal(1) if ads_ratio is None else dec(ads_ratio, "ads_ratio")
+    if ratio <= 0:
+        raise CalculationError(f"ads_ratio must be positive, got {ads_ratio}")
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        amount = (shares * p + warrants * warrant_price) / ratio
+    return round_half_up(amount, MINOR_UNIT_DECIMALS)
+
+
 def proceeds(
     new_shares: Number,
     price: Number,
     commission_rate: Number = 0,
     other_costs: Number = 0,
     fx_rate: Number | None = None,
+    *,
+    ads_ratio: Number | None = None,
+    prefunded: Number = 0,
+    prefunded_price: Number = 0,
 ) -> Proceeds:
     """Gross, costs, net and net price per share of a placing.
 
@@ -64,9 +95,13 @@ def proceeds(
         commission_rate: placing commission as a fraction of gross (0.025 for 2.5%).
         other_costs: all other costs (levies, fees) as an amount.
         fx_rate: issuer currency per unit of the quote currency (7.8203 HKD per USD).
+        ads_ratio: ordinary shares per ADS when the prices are per ADS (counts stay in shares).
+        prefunded: shares issuable on pre-funded warrants sold beside the shares.
+        prefunded_price: price paid now per pre-funded warrant share.
 
     Returns:
-        The Proceeds; amounts rounded half up to the minor unit, net price per share unrounded.
+        The Proceeds; amounts rounded half up to the minor unit, net price per share (per ordinary
+        share, warrant shares included) unrounded.
 
     Raises:
         CalculationError: a negative input, no shares, or costs above gross proceeds.
@@ -79,7 +114,7 @@ def proceeds(
         raise CalculationError(f"commission_rate must be a fraction from 0 to below 1, got {commission_rate}")
     if other < 0:
         raise CalculationError(f"other_costs must be zero or positive, got {other_costs}")
-    gross = gross_proceeds(shares, price)
+    gross = structured_gross(shares, price, ads_ratio, prefunded, prefunded_price)
     commission = round_half_up(gross * rate, MINOR_UNIT_DECIMALS)
     other = round_half_up(other, MINOR_UNIT_DECIMALS)
     net = gross - commission - other
@@ -87,7 +122,7 @@ def proceeds(
         raise CalculationError(f"costs of {commission + other} exceed gross proceeds of {gross}")
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        per_share = net / shares
+        per_share = net / (shares + dec(prefunded, "prefunded_warrants"))
     if fx_rate is None:
         return Proceeds(gross, commission, other, net, per_share)
     return Proceeds(

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from xl_placement.deal import Deal
+from xl_placement.deal import ASX_CAPACITIES, Deal
 from xl_placement.errors import CalculationError
 from xl_placement.figures import Figures, Reference
 from xl_placement.money import PRECISION, round_half_up
 from xl_placement.prices import benchmark_window, discount
-from xl_placement.wording import percent_text, price_text
+from xl_placement.wording import date_text, percent_text, price_text
 
 PASS = "pass"  # noqa: S105 - a check status, not a password
 BREACH = "breach"
@@ -62,7 +62,10 @@ def rule_checks(figures: Figures) -> tuple[RuleCheck, ...]:
     """
     checks = _BY_EXCHANGE.get(figures.deal.issuer.exchange)
     if checks is None:
-        return (_no_rules(figures.deal),)
+        found = [_no_rules(figures.deal)]
+        if figures.deal.placing.mandate_limit is not None:  # a limit given is checked, never ignored
+            found.append(_mandate_check(figures, "Mandate limit", "as given", "Mandate headroom"))
+        return tuple(found)
     return tuple(check(figures) for check in checks)
 
 
@@ -124,8 +127,18 @@ def hkex_discount(figures: Figures) -> RuleCheck:
 
 def hkex_mandate(figures: Figures) -> RuleCheck:
     """General-mandate headroom: new shares against the mandate limit less what is used."""
+    return _mandate_check(
+        figures,
+        "HKEX Rule 13.36(2)(b)",
+        "20% of the issued shares at the date of the resolution, plus any repurchase extension",
+    )
+
+
+def _mandate_check(
+    figures: Figures, rule: str, what: str, title: str = "General-mandate headroom"
+) -> RuleCheck:
+    """New shares against placing.mandate_limit less placing.mandate_used (HKEX, SGX, other)."""
     p = figures.deal.placing
-    rule, title = "HKEX Rule 13.36(2)(b)", "General-mandate headroom"
     if p.mandate != "general":
         return _unchecked(
             rule,
@@ -140,8 +153,7 @@ def hkex_mandate(figures: Figures) -> RuleCheck:
             title,
             "-",
             NOT_ENOUGH_DATA,
-            "Needs placing.mandate_limit (the shares the general mandate allows: 20% of the issued "
-            "shares at the date of the resolution, plus any repurchase extension), and "
+            f"Needs placing.mandate_limit (the shares the general mandate allows: {what}), and "
             "placing.mandate_used when shares were already issued under it.",
             figure=f"{p.new_shares:,} new shares",
         )
@@ -166,6 +178,15 @@ def hkex_dilution(figures: Figures) -> RuleCheck:
     limit = "below 25%"
     effect, diluted = figures.theoretical_dilution_effect, figures.theoretical_diluted_price
     ref = figures.reference("benchmarked_price")
+    existing = deal.placing.shares_outstanding
+    if existing is None:
+        return _unchecked(
+            rule,
+            title,
+            limit,
+            NOT_ENOUGH_DATA,
+            "Not enough data: needs placing.shares_outstanding (the shares in issue before the deal).",
+        )
     if effect is None or diluted is None or ref is None:
         return _unchecked(rule, title, limit, NOT_ENOUGH_DATA, benchmark_missing(deal))
     ccy = deal.issuer.currency
@@ -187,8 +208,8 @@ def hkex_dilution(figures: Figures) -> RuleCheck:
         )
     breach = _exact(
         lambda: (
-            ref.price * p.shares_outstanding + p.price * p.new_shares
-            <= (1 - HKEX_TDE_CAP) * ref.price * (p.shares_outstanding + p.new_shares)
+            ref.price * existing + p.price * p.new_shares
+            <= (1 - HKEX_TDE_CAP) * ref.price * (existing + p.new_shares)
         )
     )
     detail = (
@@ -228,7 +249,7 @@ def hkex_placees(figures: Figures) -> RuleCheck:
 
 
 def sgx_discount(figures: Figures) -> RuleCheck:
-    """SGX Rule 811: no more than a 10% discount to the agreement day's VWAP."""
+    """SGX Rule 811: no more than a 10% discount to the VWAP of the agreement day (or the day before)."""
     deal = figures.deal
     rule, title = "SGX Rule 811", "Discount to the VWAP of the agreement day"
     limit = "10% or less"
@@ -248,16 +269,17 @@ def sgx_discount(figures: Figures) -> RuleCheck:
             title,
             limit,
             NOT_ENOUGH_DATA,
-            "Needs market.day_vwap (the volume-weighted average price of trades on the full market "
-            "day the placing agreement is signed).",
+            "Not enough data: needs market.day_vwap (the volume-weighted average price of trades on the "
+            "full market day the placing agreement is signed, or of the preceding market day up to signing "
+            "when there was no full market day of trading) and market.day_vwap_date (that day).",
         )
     breach = _exact(lambda: deal.placing.price < ref.price * (1 - SGX_DISCOUNT_CAP))
-    detail = f"VWAP of the agreement day {price_text(ref.price, deal.issuer.currency)} ({ref.origin})."
+    detail = f"Day VWAP {price_text(ref.price, deal.issuer.currency)} ({ref.origin}): {_sgx_day(figures)}."
     if breach:
         detail += " A discount of more than 10% needs specific shareholder approval."
     return RuleCheck(
         rule,
-        title,
+        f"Discount to the {ref.label}",
         _discount_words(ref, SGX_DISCOUNT_CAP),
         limit,
         BREACH if breach else PASS,
@@ -266,36 +288,104 @@ def sgx_discount(figures: Figures) -> RuleCheck:
     )
 
 
+def _sgx_day(figures: Figures) -> str:
+    """Which market day's VWAP Rule 811 uses here, and why."""
+    m, p = figures.deal.market, figures.deal.placing
+    day, agreed = m.day_vwap_date, p.agreement_date
+    if day is None:
+        return (
+            "taken as the VWAP of the full market day the placing agreement was signed; give "
+            "market.day_vwap_date to name the day"
+        )
+    if agreed is None:
+        return (
+            f"the VWAP of {date_text(day)} (market.day_vwap_date); give placing.agreement_date to show "
+            "whether it is the agreement day or the preceding market day"
+        )
+    if day == agreed:
+        return f"the VWAP of {date_text(day)}, the full market day the placing agreement was signed"
+    return (
+        f"the VWAP of {date_text(day)}, the preceding market day, because there was no full market day of "
+        f"trading on {date_text(agreed)} before the placing agreement was signed (Rule 811 then uses the "
+        "trades of the preceding market day up to signing)"
+    )
+
+
+def sgx_mandate(figures: Figures) -> RuleCheck:
+    """SGX Rule 806: shares issued under the general mandate against its limit."""
+    return _mandate_check(
+        figures,
+        "SGX Rule 806",
+        "up to 50% of the issued shares excluding treasury shares, of which at most 20% other than pro "
+        "rata, as the resolution sets it",
+    )
+
+
 def nasdaq_minimum_price(figures: Figures) -> RuleCheck:
-    """Nasdaq 5635(d): 20% or more of the shares below the Minimum Price needs approval."""
+    """Nasdaq 5635(d): 20% or more of the shares, issued or issuable, below the Minimum Price needs approval."""
     deal = figures.deal
     p, ccy = deal.placing, deal.issuer.currency
     rule, title = "Nasdaq Rule 5635(d)", "Price against the Minimum Price"
     limit = "price at or above the Minimum Price, or under 20% of the shares outstanding"
+    if p.public_offering:
+        return _unchecked(
+            rule,
+            title,
+            limit,
+            NOT_APPLICABLE,
+            "The deal is a public offering (placing.public_offering = true); Rule 5635(d) applies only to "
+            "transactions other than public offerings.",
+        )
     last, average = figures.reference("last_close"), figures.reference("average_close_5d")
-    if last is None or average is None:
+    missing = [
+        field
+        for field, value in (
+            ("market.last_close", last),
+            ("market.average_close_5d", average),
+            ("placing.shares_outstanding", p.shares_outstanding),
+        )
+        if value is None
+    ]
+    if last is None or average is None or p.shares_outstanding is None:
         return _unchecked(
             rule,
             title,
             limit,
             NOT_ENOUGH_DATA,
-            "Needs market.last_close and market.average_close_5d (or at least 5 closes in "
-            "[[market.history]]) for the Minimum Price.",
+            f"Not enough data: needs {_and(missing)} (the Minimum Price is the lower of the Nasdaq Official "
+            "Closing Price immediately before signing and the average of the five trading days before "
+            "signing, or give at least 5 closes in [[market.history]]; the 20% is of the shares outstanding "
+            "before the issue).",
         )
     minimum = min(last.price, average.price)
     below = p.price < minimum
-    large = _exact(lambda: p.new_shares >= NASDAQ_SIZE * p.shares_outstanding)
-    size = percent_text(figures.percent_of_existing)
+    count = nasdaq_shares(deal)
+    outstanding = p.shares_outstanding
+    large = _exact(lambda: count >= NASDAQ_SIZE * outstanding)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        size = percent_text(Decimal(count) / outstanding)
+    warrants = count - p.new_shares
+    counted = (
+        f"{count:,} shares ({p.new_shares:,} new shares and {warrants:,} warrant shares)"
+        if warrants
+        else f"{count:,} new shares"
+    )
     figure = (
         f"price {price_text(p.price, ccy)} against the Minimum Price {price_text(minimum, ccy)}; "
-        f"new shares {size} of the shares outstanding"
+        f"{counted}, {size} of the shares outstanding"
     )
     detail = (
-        f"Minimum Price = the lower of the last close {price_text(last.price, ccy)} ({last.origin}) and "
-        f"the 5-day average close {price_text(average.price, ccy)} ({average.origin}). The check tests "
-        "whether the price is below the Minimum Price and the new shares are 20% or more of the "
-        "shares outstanding before the issue; then shareholder approval is required."
+        f"Minimum Price (Rule 5635(d), FAQs 271 and 272) = the lower of the last close "
+        f"{price_text(last.price, ccy)} ({last.origin}) and the 5-day average close "
+        f"{price_text(average.price, ccy)} ({average.origin}), both immediately before signing. The rule "
+        "counts every share the deal issues or may issue (warrants, pre-funded warrants: "
+        "placing.warrant_shares); approval is required when the price is below the Minimum Price and "
+        "those shares are 20% or more of the shares outstanding before the issue."
     )
+    if p.ads_ratio is not None:
+        detail += " Prices are per ADS; shares are counted in ordinary shares."
+    value = discount(p.price, minimum)
     if below and large:
         if p.mandate == "specific":
             return RuleCheck(
@@ -305,7 +395,7 @@ def nasdaq_minimum_price(figures: Figures) -> RuleCheck:
                 limit,
                 PASS,
                 detail + " Shareholder approval is given (placing.mandate = specific).",
-                discount(p.price, minimum),
+                value,
             )
         return RuleCheck(
             rule,
@@ -314,30 +404,66 @@ def nasdaq_minimum_price(figures: Figures) -> RuleCheck:
             limit,
             BREACH,
             detail + " Both hold: the issue needs shareholder approval.",
-            discount(p.price, minimum),
+            value,
         )
     reason = (
         " The price is at or above the Minimum Price."
         if not below
-        else " The price is below the Minimum Price, but the new shares are under 20%."
+        else " The price is below the Minimum Price, but the shares are under 20%."
     )
-    return RuleCheck(rule, title, figure, limit, PASS, detail + reason, discount(p.price, minimum))
+    return RuleCheck(rule, title, figure, limit, PASS, detail + reason, value)
+
+
+def nasdaq_shares(deal: Deal) -> int:
+    """Shares Rule 5635(d) counts: new shares plus every warrant share the deal sells."""
+    p = deal.placing
+    if p.warrant_shares is not None:
+        return p.new_shares + p.warrant_shares
+    return p.new_shares + (p.prefunded_warrants or 0) + (p.attached_warrants or 0)
+
+
+def asx_shares(deal: Deal) -> dict[str, int] | None:
+    """Shares by ASX capacity ("7.1", "7.1A", "approval"), or None when the deal does not say."""
+    p = deal.placing
+    if p.tranches:
+        found = dict.fromkeys(ASX_CAPACITIES, 0)
+        for tranche in p.tranches:
+            found[tranche.capacity] += tranche.shares
+        return found
+    if p.capacity is not None:
+        return {**dict.fromkeys(ASX_CAPACITIES, 0), p.capacity: p.new_shares}
+    if p.mandate == "specific":
+        return {**dict.fromkeys(ASX_CAPACITIES, 0), "approval": p.new_shares}
+    return None
+
+
+ASX_CAPACITY_MISSING = (
+    "Not enough data: say whether the shares are issued under LR 7.1 or 7.1A (placing.capacity = "
+    '"7.1" or "7.1A", or [[placing.tranches]] for an issue split between them).'
+)
 
 
 def asx_floor(figures: Figures) -> RuleCheck:
-    """ASX Listing Rule 7.1A: issue price at least 75% of the 15-trading-day VWAP."""
+    """ASX Listing Rule 7.1A: shares under 7.1A at no less than 75% of the 15-trading-day VWAP."""
     deal = figures.deal
     p, ccy = deal.placing, deal.issuer.currency
-    rule, title = "ASX Listing Rule 7.1A", "Price against the 15-day VWAP"
+    rule, title = "ASX Listing Rule 7.1A", "Price of 7.1A shares against the 15-day VWAP"
     limit = "at least 75% of the 15-day VWAP"
-    if p.mandate == "specific":
+    shares = asx_shares(deal)
+    if shares is None:
+        return _unchecked(rule, title, limit, NOT_ENOUGH_DATA, ASX_CAPACITY_MISSING)
+    if shares["7.1A"] == 0:
+        why = (
+            "approved by shareholders (placing.mandate = specific)"
+            if shares["approval"] == p.new_shares and p.mandate == "specific" and not p.tranches
+            else "issued under LR 7.1 (no price floor) or with shareholders' approval"
+        )
         return _unchecked(
             rule,
             title,
             limit,
             NOT_APPLICABLE,
-            "The issue is approved by shareholders (placing.mandate = specific), not made under the "
-            "additional 10% capacity of Listing Rule 7.1A.",
+            f"No shares are issued under LR 7.1A: they are {why}. The 75% floor applies to 7.1A shares only.",
         )
     ref = figures.reference("vwap_15d")
     if ref is None:
@@ -346,29 +472,94 @@ def asx_floor(figures: Figures) -> RuleCheck:
             title,
             limit,
             NOT_ENOUGH_DATA,
-            "Needs market.vwap_15d, or at least 15 closes with volumes in [[market.history]].",
+            f"Not enough data: {shares['7.1A']:,} shares are issued under LR 7.1A; needs market.vwap_15d "
+            "(the VWAP of the 15 trading days before the price is agreed), or at least 15 closes with "
+            "volumes in [[market.history]].",
         )
     with localcontext() as ctx:
         ctx.prec = PRECISION
         ratio = p.price / ref.price
     below = _exact(lambda: p.price < ASX_FLOOR * ref.price)
+    detail = (
+        f"15-day VWAP {price_text(ref.price, ccy)} ({ref.origin}). Checked for the {shares['7.1A']:,} shares "
+        "issued under the additional 10% placement capacity (Listing Rule 7.1A)."
+    )
+    if below:
+        detail += " Below 75%, the shares cannot be issued under LR 7.1A."
     return RuleCheck(
         rule,
         title,
         f"{percent_text(ratio)} of the 15-day VWAP {price_text(ref.price, ccy)}",
         limit,
         BREACH if below else PASS,
-        f"15-day VWAP {price_text(ref.price, ccy)} ({ref.origin}). Applies to issues under the "
-        "additional 10% placement capacity (Listing Rule 7.1A).",
+        detail,
         ratio,
     )
 
 
+def asx_capacity_7_1(figures: Figures) -> RuleCheck:
+    """ASX Listing Rule 7.1: the shares under the 15% capacity against what remains of it."""
+    return _asx_capacity(figures, "7.1", "15%")
+
+
+def asx_capacity_7_1a(figures: Figures) -> RuleCheck:
+    """ASX Listing Rule 7.1A: the shares under the further 10% capacity against what remains of it."""
+    return _asx_capacity(figures, "7.1A", "10%")
+
+
+def _asx_capacity(figures: Figures, capacity: str, size: str) -> RuleCheck:
+    deal = figures.deal
+    p = deal.placing
+    rule, title = f"ASX capacity under LR {capacity}", f"Shares within the {size} placement capacity"
+    shares = asx_shares(deal)
+    if shares is None:
+        return _unchecked(rule, title, "-", NOT_ENOUGH_DATA, ASX_CAPACITY_MISSING)
+    used = shares[capacity]
+    if used == 0:
+        return _unchecked(rule, title, "-", NOT_APPLICABLE, f"No shares are issued under LR {capacity}.")
+    figure = f"{used:,} shares under LR {capacity}"
+    if p.shares_outstanding is not None:
+        with localcontext() as ctx:
+            ctx.prec = PRECISION
+            figure += f" ({percent_text(Decimal(used) / p.shares_outstanding)} of the shares outstanding)"
+    remaining = p.remaining_7_1 if capacity == "7.1" else p.remaining_7_1a
+    field = "placing.remaining_7_1" if capacity == "7.1" else "placing.remaining_7_1a"
+    if remaining is not None:
+        limit = f"{remaining:,} shares remaining under LR {capacity} ({field})"
+    elif p.mandate_limit is not None and not p.tranches:
+        remaining = p.mandate_limit - p.mandate_used
+        limit = (
+            f"{remaining:,} shares available ({p.mandate_limit:,} placing.mandate_limit less "
+            f"{p.mandate_used:,} used)"
+        )
+    else:
+        return _unchecked(
+            rule,
+            title,
+            "-",
+            NOT_ENOUGH_DATA,
+            f"Not enough data: needs {field} (the shares still available under LR {capacity} before this "
+            f"deal, as the issuer discloses it; the {size} is of the ordinary securities on issue 12 months "
+            "before, adjusted under the rule, so it is not computed from placing.shares_outstanding).",
+            figure=figure,
+        )
+    headroom = remaining - used
+    if headroom >= 0:
+        status, detail = PASS, f"{headroom:,} shares of the LR {capacity} capacity remain after the placing."
+    else:
+        status = BREACH
+        detail = (
+            f"The placing exceeds the LR {capacity} capacity by {-headroom:,} shares; the excess needs "
+            "shareholders' approval."
+        )
+    return RuleCheck(rule, title, figure, limit, status, detail, Decimal(headroom))
+
+
 _BY_EXCHANGE: dict[str, tuple[Callable[[Figures], RuleCheck], ...]] = {
     "HKEX": (hkex_discount, hkex_mandate, hkex_dilution, hkex_placees),
-    "SGX": (sgx_discount,),
+    "SGX": (sgx_discount, sgx_mandate),
     "NASDAQ": (nasdaq_minimum_price,),
-    "ASX": (asx_floor,),
+    "ASX": (asx_floor, asx_capacity_7_1, asx_capacity_7_1a),
 }
 
 
@@ -439,3 +630,8 @@ def benchmark_missing(deal: Deal) -> str:
         "of the agreement, announcement and price-fixing dates) for the benchmarked price, or "
         "[[market.history]] with placing.agreement_date."
     )
+
+
+def _and(items: list[str]) -> str:
+    """Names joined as a sentence says them: "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"

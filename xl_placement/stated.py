@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from xl_placement import fields
 from xl_placement.deal import StatedFigure
-from xl_placement.figures import Figures
+from xl_placement.figures import Figures, day_vwap_label
 from xl_placement.money import PRECISION, round_half_up
 from xl_placement.rules import benchmark_missing
 
@@ -122,7 +122,7 @@ def _spec(figures: Figures, key: str) -> _Spec | None:
             "last_close", "Discount to the last close", "needs market.last_close"
         ),
         "discount_to_day_vwap": _reference(
-            "day_vwap", "Discount to the VWAP of the agreement day", "needs market.day_vwap"
+            "day_vwap", f"Discount to the {day_vwap_label(deal)}", "needs market.day_vwap"
         ),
         "discount_to_benchmarked_price": _Spec(
             "Discount to the benchmarked price",

@@ -29,17 +29,33 @@ def summary_lines(figures: Figures) -> list[str]:
     p = deal.placing
     lines = [
         f"{deal.issuer.name} ({deal.issuer.stock_code}.{deal.issuer.exchange}): "
-        f"{p.new_shares:,} new shares at {ccy} {p.price}",
+        f"{p.new_shares:,} new shares at {ccy} {p.price}"
+        + (f" per ADS ({p.ads_ratio} ordinary shares per ADS)" if p.ads_ratio is not None else ""),
     ]
+    if not figures.references:
+        lines.append("  discounts: not given (needs market.last_close or [[market.history]])")
     for ref in figures.references:
         word = "discount" if ref.discount >= 0 else "premium"
         lines.append(
             f"  {word} to {ref.label[0].lower() + ref.label[1:]} ({ccy} {ref.price}): {percent(abs(ref.discount))}"
         )
-    lines.append(
-        f"  new shares: {percent(figures.percent_of_existing, 4)} of existing, "
-        f"{percent(figures.percent_of_enlarged, 4)} of enlarged share capital"
-    )
+    existing, enlarged = figures.percent_of_existing, figures.percent_of_enlarged
+    if existing is None or enlarged is None:
+        lines.append("  new shares as % of share capital: not given (needs placing.shares_outstanding)")
+    else:
+        lines.append(
+            f"  new shares: {percent(existing, 4)} of existing, {percent(enlarged, 4)} of enlarged share capital"
+        )
+    if figures.has_warrants:
+        diluted = figures.percent_fully_diluted
+        lines.append(
+            f"  with {figures.potential_shares - p.new_shares:,} warrant shares: "
+            + (
+                f"{percent(diluted, 4)} of the fully diluted share capital"
+                if diluted is not None
+                else "fully diluted % not given (needs placing.shares_outstanding)"
+            )
+        )
     money = figures.proceeds
     gross = f"  gross proceeds: {amount(money.gross, ccy)}"
     if deal.fx and money.gross_quote is not None:

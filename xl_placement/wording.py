@@ -41,10 +41,10 @@ def symbol(currency: str) -> str:
     return SYMBOLS.get(currency, f"{currency} ")
 
 
-def price_places(value: Decimal) -> int:
-    """The decimals a price is shown with: as given, at least 2, at most 4 (1.91: 2, 2.021: 3, 335.2: 2)."""
+def price_places(value: Decimal, most: int = MAX_PRICE_DECIMALS) -> int:
+    """The decimals a price is shown with: as given, at least 2, at most ``most`` (1.91: 2, 2.021: 3, 335.2: 2)."""
     digits = -int(value.normalize().as_tuple().exponent)
-    return min(max(digits, 2), MAX_PRICE_DECIMALS)
+    return min(max(digits, 2), most)
 
 
 def price_text(value: Decimal, currency: str) -> str:
@@ -53,7 +53,13 @@ def price_text(value: Decimal, currency: str) -> str:
 
 
 def net_price_places(deal: Deal) -> int:
-    """The decimals of the net price per share: those of the placing price (the report and wording agree)."""
+    """The decimals of the net price per share, in the report and the wording alike.
+
+    Those of the placing price; for an ADS deal the net price is per ordinary share,
+    finer than the ADS price, so the most a price shows.
+    """
+    if deal.placing.ads_ratio is not None:
+        return MAX_PRICE_DECIMALS
     return price_places(deal.placing.price)
 
 
@@ -113,6 +119,7 @@ def announcement_sentences(figures: Figures) -> tuple[str, ...]:
     if placees:
         sentences.append(placees)
     sentences.extend(_size(figures))
+    sentences.extend(_warrants(figures))
     sentences.extend(_price(figures, ref) for ref in figures.references if _shown(figures, ref))
     sentences.extend(_proceeds(figures))
     sentences.append(_uses(figures))
@@ -137,24 +144,116 @@ def _class_shares(deal: Deal) -> str:
     return f"Class {name} Shares"
 
 
+UNDERWRITING_WORDS = {
+    "best efforts": "on a best efforts basis ",
+    "fully underwritten": "on a fully underwritten basis ",
+}
+
+
+def authority_text(deal: Deal) -> str:
+    """Under what the shares are issued, in the exchange's own terms (Hong Kong terms for HKEX only).
+
+    HKEX and SGX: the general or a specific mandate; ASX: the placement capacity of Listing Rule
+    7.1 or 7.1A (or the tranches); Nasdaq and others: shareholders' approval, when given.
+    """
+    p, exchange = deal.placing, deal.issuer.exchange
+    if exchange in ("HKEX", "SGX"):
+        return "the general mandate" if p.mandate == "general" else "a specific mandate"
+    if exchange == "ASX":
+        if p.tranches:
+            parts = [f"{t.name}: {t.shares:,} shares {_asx_capacity_words(t.capacity)}" for t in p.tranches]
+            return "; ".join(parts)
+        if p.capacity is not None:
+            return _asx_capacity_words(p.capacity)
+        if p.mandate == "specific":
+            return _asx_capacity_words("approval")
+        return "placement capacity not given (placing.capacity)"
+    return "with shareholders' approval" if p.mandate == "specific" else "without shareholders' approval"
+
+
+def _asx_capacity_words(capacity: str) -> str:
+    if capacity == "approval":
+        return "with shareholders' approval"
+    return f"under Listing Rule {capacity}"
+
+
+def _issued(deal: Deal) -> str:
+    """The end of the terms sentence: ", to be issued under the general mandate"."""
+    authority = authority_text(deal)
+    if authority.startswith(("the ", "a ")):
+        return f", to be issued under {authority}"
+    if deal.issuer.exchange == "ASX" and deal.placing.tranches:
+        return f", in {len(deal.placing.tranches)} tranches ({authority})"
+    if deal.issuer.exchange == "ASX" and authority.startswith("placement capacity not given"):
+        return ""
+    if deal.issuer.exchange == "ASX" or deal.placing.mandate == "specific":
+        return f", to be issued {authority}"
+    return ""
+
+
 def _terms(deal: Deal) -> str:
     p, ccy = deal.placing, deal.issuer.currency
     through = f"through {_join(p.agents)} " if p.agents else ""
-    basis = "on a best efforts basis" if p.underwriting == "best efforts" else "on a fully underwritten basis"
-    mandate = "the general mandate" if p.mandate == "general" else "a specific mandate"
+    basis = UNDERWRITING_WORDS.get(p.underwriting or "", "")
     shares = _class_shares(deal)
+    unit = "ADS" if p.ads_ratio is not None else "Share"
     price = price_text(p.price, ccy)
+    issued = _issued(deal)
     if p.kind == "top-up":
         return (
-            f"The Vendor has agreed to place {p.new_shares:,} existing {shares} {through}{basis} "
-            f'at {price} per Share (the "Placing Price"), and to subscribe for {p.new_shares:,} new '
-            f'{shares} (the "Subscription Shares") at the Placing Price, to be issued under {mandate}.'
+            f"The Vendor has agreed to place {p.new_shares:,} existing {shares} {through}{basis}"
+            f'at {price} per {unit} (the "Placing Price"), and to subscribe for {p.new_shares:,} new '
+            f'{shares} (the "Subscription Shares") at the Placing Price{issued}.'
         )
+    per = f"{unit} ({_ads(deal)})" if p.ads_ratio is not None else "Placing Share"
     return (
         f"The Company has agreed to place {p.new_shares:,} new {shares} "
-        f'(the "Placing Shares") {through}{basis} at {price} per Placing Share '
-        f'(the "Placing Price"), to be issued under {mandate}.'
+        f'(the "Placing Shares") {through}{basis}at {price} per {per} '
+        f'(the "Placing Price"){issued}.'
     )
+
+
+def _ads(deal: Deal) -> str:
+    ratio = deal.placing.ads_ratio
+    return f"each ADS representing {ratio:,} ordinary shares" if ratio is not None else ""
+
+
+def _warrants(figures: Figures) -> list[str]:
+    """Pre-funded and attached warrants: how many, at what price, and the fully diluted size."""
+    p, ccy = figures.deal.placing, figures.deal.issuer.currency
+    sentences = []
+    if p.prefunded_warrants and p.prefunded_price is not None:
+        sentences.append(
+            f"Pre-funded warrants to subscribe for {p.prefunded_warrants:,} Shares are sold at "
+            f"{price_text(p.prefunded_price, ccy)} each; the gross proceeds include them."
+        )
+    if p.attached_warrants:
+        exercise = (
+            f" at an exercise price of {price_text(p.warrant_exercise_price, ccy)}"
+            if p.warrant_exercise_price is not None
+            else " (exercise price not given: placing.warrant_exercise_price)"
+        )
+        raised = figures.warrant_exercise_proceeds
+        more = (
+            f", which would raise approximately {millions_text(raised, ccy)} more if exercised in full"
+            if raised is not None
+            else ""
+        )
+        sentences.append(
+            f"Warrants to subscribe for {p.attached_warrants:,} Shares are attached{exercise}{more}."
+        )
+    if figures.has_warrants:
+        diluted = figures.percent_fully_diluted
+        size = (
+            f"approximately {percent_text(diluted)} of the issued share capital as enlarged by their issue and "
+            "the exercise of every warrant (fully diluted)"
+            if diluted is not None
+            else "a share of the fully diluted share capital that is not given (needs placing.shares_outstanding)"
+        )
+        sentences.append(
+            f"The Placing Shares and the warrant shares, {figures.potential_shares:,} in all, represent {size}."
+        )
+    return sentences
 
 
 def _placees(deal: Deal) -> str:
@@ -172,6 +271,10 @@ def _placees(deal: Deal) -> str:
 def _size(figures: Figures) -> list[str]:
     deal = figures.deal
     noun, event = _noun(deal), _event(deal)
+    if figures.percent_of_existing is None or figures.percent_of_enlarged is None:
+        return [
+            f"[The {noun} as a percentage of the share capital is not given: needs placing.shares_outstanding.]"
+        ]
     sentences = [
         f"The {noun} represent approximately {percent_text(figures.percent_of_existing)} of the existing "
         f"issued share capital of the Company and approximately {percent_text(figures.percent_of_enlarged)} "
@@ -224,7 +327,16 @@ def _reference_words(figures: Figures, ref: Reference) -> str:
             f"{number_word(days)} trading days"
         )
     if ref.key == "day_vwap":
-        return f"the volume-weighted average price of {price} per Share on the day of the placing agreement"
+        day, agreed = figures.deal.market.day_vwap_date, figures.deal.placing.agreement_date
+        if day is None:
+            when = "on the day of the placing agreement"
+        elif day == agreed:
+            when = f"for trades done on {date_text(day)}, the day of the placing agreement"
+        elif agreed is None:
+            when = f"for trades done on {date_text(day)}"
+        else:
+            when = f"for trades done on {date_text(day)}, the preceding market day"
+        return f"the volume-weighted average price of {price} per Share {when}"
     return f"the benchmarked price of {price} per Share under Rule 13.36(5) of the Listing Rules"
 
 
@@ -258,9 +370,10 @@ def _proceeds(figures: Figures) -> list[str]:
             f"expenses of approximately {millions_text(money.costs, ccy)}, are estimated to be approximately "
             f"{millions_text(money.net, ccy)}."
         )
-    # At the placing price's decimals, trailing zeros kept: the report's headline shows the same digits.
+    # At the decimals the report's headline shows (net_price_places), trailing zeros kept.
     per_share = f"{symbol(ccy)}{round_half_up(money.net_price_per_share, net_price_places(deal)):,}"
-    sentences.append(f"The net price per {_noun(deal)[:-1]} is approximately {per_share}.")
+    noun = "ordinary share" if deal.placing.ads_ratio is not None else _noun(deal)[:-1]
+    sentences.append(f"The net price per {noun} is approximately {per_share}.")
     return sentences
 
 
@@ -269,6 +382,8 @@ def _uses(figures: Figures) -> str:
     ccy = deal.issuer.currency
     basis = "net" if deal.proceeds.basis == "net" else "gross"
     opening = f"The Company intends to use the {basis} proceeds from {_event(deal)}"
+    if not figures.allocations:
+        return "[The use of proceeds is not given: needs [[proceeds.uses]].]"
     items = [
         f"approximately {share_text(a.share)} (approximately {millions_text(a.amount, ccy)}) for {_lower_first(a.name)}"
         for a in figures.allocations

@@ -46,6 +46,7 @@ CHOICES = {
     "placing.kind": model.KINDS,
     "placing.mandate": model.MANDATES,
     "placing.underwriting": model.UNDERWRITINGS,
+    "placing.capacity": model.ASX_CAPACITIES[:2],
     "proceeds.basis": model.PROCEEDS_BASES,
 }
 
@@ -460,6 +461,7 @@ def deal_values(deal: model.Deal) -> dict[str, object]:
     for spec in f.PLACING:
         values[f"placing.{spec.name}"] = getattr(placing, spec.name)
     values["placing.agents"] = f"{AGENT_SEPARATOR} ".join(placing.agents)
+    values["placing.public_offering"] = "true" if placing.public_offering else None
     if placing.mandate_limit is None:
         values.pop("placing.mandate_used")  # meaningless without the limit
     market = deal.market
@@ -506,7 +508,7 @@ _STYLES = {
     "fraction of gross": "percent",
     "date": "date",
     "digits": "whole",
-    "true/false": "flag",
+    "true or false": "flag",
     "placees": "whole",
 }
 

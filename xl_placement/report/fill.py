@@ -8,7 +8,8 @@ Python computed, so Excel follows a changed price and a reader sees the numbers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from copy import copy
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
 from openpyxl import Workbook
@@ -26,13 +27,14 @@ from xl_placement.report.chart import Bars, ChartRow, add_waterfall, label_size,
 from xl_placement.report.layout import close_up, price_format
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import area
-from xl_placement.wording import net_price_places
+from xl_placement.wording import authority_text, net_price_places, percent_text, price_text
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 KIND_TEXT = {"placing": "Placing of new shares", "top-up": "Top-up placing"}
 MANDATE_TEXT = {"general": "General mandate", "specific": "Specific mandate"}
 UNDERWRITING_TEXT = {"best efforts": "Best efforts", "fully underwritten": "Fully underwritten"}
 NOT_GIVEN = "not given"
+NEEDS_OUTSTANDING = NOT_GIVEN  # the Checks sheet and the command line name placing.shares_outstanding
 BLANK = ""  # a quote-currency cell when the deal has no quote currency
 TERMS = (
     "IssuerName", "StockCode", "Exchange", "ShareClass", "Kind", "Mandate", "Underwriting",
@@ -40,8 +42,11 @@ TERMS = (
 )  # fmt: skip
 FX_ROWS = ("FxRate", "FxSource", "CostsNote")
 HKEX_ROWS = ("TheoreticalPrice", "TheoreticalEffect", "MandateLimit", "MandateUsed", "MandateHeadroom")
+MANDATE_ROWS = ("MandateLimit", "MandateUsed", "MandateHeadroom")
 MILLION = Decimal(1_000_000)
-NOTE_SCALE = 1.3  # the notes are 9-point italic: LibreOffice fits about 1.3 times the 10-point estimate on a line
+NOTE_SCALE = (
+    1.3  # the notes are 9-point italic: LibreOffice fits about 1.3 times the 10-point estimate on a line
+)
 DASH_ZERO_SHARES = '#,##0;(#,##0);"\u2013"'  # zero as an en dash, the banker's blank
 DASH_ZERO_PERCENT = '0.00%;(0.00%);"\u2013"'
 
@@ -100,6 +105,48 @@ def footing_notes(gross: Decimal, costs: Decimal, net: Decimal, currency: str) -
     ]
 
 
+def mandate_text(deal: Deal) -> str:
+    """The deal sheet's "Mandate" cell, in the exchange's terms (Hong Kong terms for HKEX and SGX only)."""
+    if deal.issuer.exchange in ("HKEX", "SGX"):
+        return MANDATE_TEXT.get(deal.placing.mandate, deal.placing.mandate)
+    tranches = deal.placing.tranches
+    if (
+        deal.issuer.exchange == "ASX" and tranches
+    ):  # the tranches in a few words; the Checks sheet has the shares
+        names = {"7.1": "LR 7.1", "7.1A": "LR 7.1A", "approval": "holder approval"}
+        used = [names[c] for c in names if any(t.capacity == c for t in tranches)]
+        return f"{' + '.join(used)} ({len(tranches)} tranches)"
+    words = authority_text(deal)
+    return words[0].upper() + words[1:]
+
+
+def structure_note(figures: Figures) -> str:
+    """ADSs, pre-funded warrants in gross proceeds, and the fully diluted size with the warrants."""
+    deal = figures.deal
+    p, ccy = deal.placing, deal.issuer.currency
+    parts = []
+    if p.ads_ratio is not None:
+        parts.append(
+            f"Prices are per ADS of {p.ads_ratio:,} ordinary shares; shares are ordinary shares "
+            "(gross = shares x price / ADS ratio)."
+        )
+    if p.prefunded_warrants and p.prefunded_price is not None:
+        parts.append(
+            f"Gross includes {p.prefunded_warrants:,} pre-funded warrant shares at "
+            f"{price_text(p.prefunded_price, ccy)}."
+        )
+    if p.attached_warrants:
+        exercise = (
+            f" at {price_text(p.warrant_exercise_price, ccy)}" if p.warrant_exercise_price is not None else ""
+        )
+        parts.append(f"Attached warrants for {p.attached_warrants:,} shares{exercise}.")
+    if figures.has_warrants:
+        diluted = figures.percent_fully_diluted
+        size = "not given" if diluted is None else percent_text(diluted)
+        parts.append(f"New and warrant shares ({figures.potential_shares:,}): {size} fully diluted.")
+    return " ".join(parts)
+
+
 @dataclass
 class DealSheet:
     """Fills the deal sheet and remembers where the reference prices went."""
@@ -107,6 +154,7 @@ class DealSheet:
     wb: Workbook
     figures: Figures
     out: CellWriter
+    left_out: set[str] = field(default_factory=set)  # names whose rows were left out: never written
 
     def fill(self) -> None:
         """Fill the terms, pricing, proceeds and share capital blocks."""
@@ -118,16 +166,22 @@ class DealSheet:
 
     def put_text(self, name: str, value: str, *, is_input: bool = True) -> None:
         """Write a text input (blue) or a label (black) into a named cell."""
+        if name in self.left_out:
+            return
         ws, ref = cell(self.wb, name)
         self.out.text(ws, ref, value, is_input=is_input)
 
     def put_number(self, name: str, value: Decimal | int) -> None:
         """Write an input number (blue) into a named cell."""
+        if name in self.left_out:
+            return
         ws, ref = cell(self.wb, name)
         self.out.number(ws, ref, value)
 
     def put_formula(self, name: str, formula: str, expected: Decimal | int | None) -> None:
         """Write a formula into a named cell, or "n/a" when the deal does not give the figure."""
+        if name in self.left_out:
+            return
         ws, ref = cell(self.wb, name)
         if expected is None:
             self.out.not_applicable(ws, ref)
@@ -136,6 +190,8 @@ class DealSheet:
 
     def na(self, name: str, text: str = "n/a") -> None:
         """Mark a named cell "n/a" (or ``text``): the deal does not give this figure."""
+        if name in self.left_out:
+            return
         ws, ref = cell(self.wb, name)
         self.out.not_applicable(ws, ref, text)
 
@@ -149,8 +205,9 @@ class DealSheet:
             "Exchange": issuer.exchange,
             "ShareClass": issuer.share_class,
             "Kind": KIND_TEXT.get(p.kind, p.kind),
-            "Mandate": MANDATE_TEXT.get(p.mandate, p.mandate),
-            "Underwriting": UNDERWRITING_TEXT.get(p.underwriting, p.underwriting),
+            "Mandate": mandate_text(deal),
+            # Underwriting is a term a reader needs: shown as "not given" rather than left out.
+            "Underwriting": UNDERWRITING_TEXT.get(p.underwriting, NOT_GIVEN) if p.underwriting else NOT_GIVEN,
             "Agents": ", ".join(p.agents),
             "Placees": (
                 placees_text(p.min_placees, independent=p.independent_placees)
@@ -170,6 +227,8 @@ class DealSheet:
 
     def number_format(self, name: str, fmt: str) -> None:
         """Give a named cell a number format decided by the deal (a price's decimals)."""
+        if name in self.left_out:
+            return
         ws, ref = cell(self.wb, name)
         ws[ref].number_format = fmt
 
@@ -179,7 +238,11 @@ class DealSheet:
         ws = proto.ws
         col = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(4)]
         if not refs:
-            self.out.text(ws, f"{col[0]}{rows[0]}", "No reference prices given")
+            self.out.text(
+                ws,
+                f"{col[0]}{rows[0]}",
+                "No reference prices given (market.last_close or [[market.history]])",
+            )
             return
         where = {r.key: f"{col[1]}{row}" for r, row in zip(refs, rows, strict=True)}
         for ref, row in zip(refs, rows, strict=True):
@@ -206,13 +269,32 @@ class DealSheet:
 
     def _proceeds(self) -> None:
         deal, money = self.figures.deal, self.figures.proceeds
-        self.put_formula("Gross", fx.gross("NewShares", "Price"), money.gross)
+        p = deal.placing
+        if p.ads_ratio is None and not p.prefunded_warrants:
+            self.put_formula("Gross", fx.gross("NewShares", "Price"), money.gross)
+        else:  # the structure's counts and prices are numbers from the deal file, never user text
+            self.put_formula(
+                "Gross",
+                fx.structured_gross(
+                    "NewShares",
+                    "Price",
+                    _number(p.ads_ratio or 1),
+                    _number(p.prefunded_warrants or 0),
+                    _number(p.prefunded_price or 0),
+                ),
+                money.gross,
+            )
         self.put_number("CommissionRate", deal.costs.commission_rate)
         self.put_formula("Commission", fx.commission("Gross", "CommissionRate"), money.commission)
         self.put_number("OtherCosts", money.other_costs)
         self.put_formula("TotalCosts", fx.add("Commission", "OtherCosts"), money.costs)
         self.put_formula("Net", fx.subtract("Gross", "TotalCosts"), money.net)
-        self.put_formula("NetPerShare", fx.per_share("Net", "NewShares"), money.net_price_per_share)
+        shares = (
+            "NewShares"
+            if not deal.placing.prefunded_warrants
+            else f"(NewShares+{deal.placing.prefunded_warrants})"
+        )
+        self.put_formula("NetPerShare", fx.per_share("Net", shares), money.net_price_per_share)
         self.number_format("NetPerShare", net_format(deal))
         quotes = {
             "GrossQuote": ("Gross", money.gross),
@@ -239,6 +321,21 @@ class DealSheet:
         ws, ref = cell(self.wb, "CostsNote")
         fit_height(ws, ws[ref].row, chars_scale=NOTE_SCALE)
         close_up(self.wb, FX_ROWS, FX_ROWS if deal.fx else FX_ROWS[2:], "G", "I")
+        self._structure_note()
+
+    def _structure_note(self) -> None:
+        """ADS and warrant terms on the row below the costs note, in its style, as tall as they need."""
+        structure = structure_note(self.figures)
+        if not structure:
+            return
+        ws, ref = cell(self.wb, "CostsNote")
+        note = ws[ref]
+        row = note.row + 1
+        ws.merge_cells(start_row=row, end_row=row, start_column=note.column, end_column=note.column + 2)
+        target = self.out.text(ws, f"{note.column_letter}{row}", structure)
+        target.font = copy(note.font)
+        target.alignment = copy(note.alignment)
+        fit_height(ws, row, chars_scale=NOTE_SCALE)
 
     def _fit_source(self, source: str) -> None:
         """Grow the source's row to show it whole (its format adds "Source of the rate: ")."""
@@ -252,7 +349,30 @@ class DealSheet:
             ws.row_dimensions[row].height = 13.0 * lines + 3
 
     def _capital(self) -> None:
+        self._leave_out_foreign_rows()
+        p = self.figures.deal.placing
+        if p.shares_outstanding is None:
+            self.na("SharesOutstanding", NOT_GIVEN)
+            for key in ("Enlarged", "PctExisting", "PctEnlarged", "TheoreticalPrice", "TheoreticalEffect"):
+                self.na(key, NEEDS_OUTSTANDING)
+        else:
+            self._dilution()
+        self._class_and_mandate()
+
+    def _leave_out_foreign_rows(self) -> None:
+        """Rule 7.27B rows only for HKEX; the mandate rows where a general mandate exists (HKEX, SGX).
+
+        Done before the rows are filled, so every formula is written where it stays.
+        """
+        exchange = self.figures.deal.issuer.exchange
+        kept = [key for key in HKEX_ROWS if exchange == "HKEX" or (exchange == "SGX" and key in MANDATE_ROWS)]
+        if len(kept) < len(HKEX_ROWS):
+            close_up(self.wb, HKEX_ROWS, kept, "G", "I")
+            self.left_out |= set(HKEX_ROWS) - set(kept)
+
+    def _dilution(self) -> None:
         f, p = self.figures, self.figures.deal.placing
+        assert p.shares_outstanding is not None  # noqa: S101 - _capital checked it
         self.put_number("SharesOutstanding", p.shares_outstanding)
         self.put_formula("Enlarged", fx.enlarged("SharesOutstanding", "NewShares"), f.enlarged_shares)
         self.put_formula(
@@ -261,6 +381,10 @@ class DealSheet:
         self.put_formula(
             "PctEnlarged", fx.dilution_enlarged("NewShares", "SharesOutstanding"), f.percent_of_enlarged
         )
+        self._theoretical()
+
+    def _class_and_mandate(self) -> None:
+        f, p = self.figures, self.figures.deal.placing
         if p.class_shares_outstanding is None:
             # No class at all: the column stays empty, like the quote column without a quote currency.
             missing = "n/a" if self.figures.deal.issuer.share_class else BLANK
@@ -283,13 +407,8 @@ class DealSheet:
                 fx.dilution_enlarged("NewShares", "ClassShares"),
                 f.percent_of_enlarged_class,
             )
-        if self.figures.deal.issuer.exchange != "HKEX":
-            # Rule 7.27B and the general-mandate limit are Hong Kong Listing Rules figures.
-            close_up(self.wb, HKEX_ROWS, (), "G", "I")
-            return
-        self._theoretical()
         if p.mandate_limit is None:
-            self.na("MandateLimit")
+            self.na("MandateLimit", NOT_GIVEN)
             self.put_number("MandateUsed", p.mandate_used)
             self.na("MandateHeadroom")
         else:
@@ -305,10 +424,13 @@ class DealSheet:
         last = self._reference_cell("last_close", column=2)
         ref = f.reference("last_close")
         if last is None or ref is None:
-            self.na("KeyDiscount")
+            self.na("KeyDiscount", NOT_GIVEN)
         else:
             self.put_formula("KeyDiscount", fx.copy_of(last), ref.discount)
-        self.put_formula("KeyEnlarged", fx.copy_of("PctEnlarged"), f.percent_of_enlarged)
+        if f.percent_of_enlarged is None:
+            self.na("KeyEnlarged", NOT_GIVEN)
+        else:
+            self.put_formula("KeyEnlarged", fx.copy_of("PctEnlarged"), f.percent_of_enlarged)
         self.put_formula("KeyNetPrice", fx.copy_of("NetPerShare"), f.proceeds.net_price_per_share)
         self.number_format("KeyNetPrice", net_format(f.deal))
 
@@ -381,6 +503,10 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     out.formula(ws, base_ref, fx.copy_of("Net" if plan.basis == "net" else "Gross"), figures.allocation_base)
     _, dec_ref = cell(wb, "AllocDecimals")
     out.number(ws, dec_ref, plan.decimals)
+    if not plan.uses:
+        _no_uses(wb, out)
+        _fill_chart(wb, figures, out, [], [])
+        return
 
     steps = workings(figures.allocation_base, [u.share for u in plan.uses], plan.decimals)
     work_proto, work_rows = table_rows(wb, "WorkRow", len(plan.uses))
@@ -417,6 +543,17 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
                 fx.to_quote(f"{uc[2]}{use_row}", "FxRate"),
                 to_quote(allocation.amount, rate),
             )
+    _use_totals(wb, figures, out, uc, use_rows)
+    _fill_chart(
+        wb, figures, out, [f"${uc[2]}${row}" for row in use_rows], [f"${uc[0]}${row}" for row in use_rows]
+    )
+
+
+def _use_totals(wb: Workbook, figures: Figures, out: CellWriter, uc: list[str], use_rows: list[int]) -> None:
+    """The total row of the uses and the check that the allocation adds up to its base."""
+    ws = area(wb, "UseTotal").ws
+    plan, deal = figures.deal.proceeds, figures.deal
+    rate = deal.fx.rate if deal.fx else None
     total_row = area(wb, "UseTotal").min_row
     first, last = use_rows[0], use_rows[-1]
     out.text(ws, f"{uc[0]}{total_row}", "Total")
@@ -437,9 +574,23 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     out.formula(
         ws, check_ref, fx.subtract(f"{uc[2]}{total_row}", "AllocBase"), allocated - figures.allocation_base
     )
-    _fill_chart(
-        wb, figures, out, [f"${uc[2]}${row}" for row in use_rows], [f"${uc[0]}${row}" for row in use_rows]
-    )
+
+
+def _no_uses(wb: Workbook, out: CellWriter) -> None:
+    """The use-of-proceeds table of a deal without [[proceeds.uses]]: it says so, with no made-up rows."""
+    use_proto, (use_row,) = table_rows(wb, "UseRow", 1)
+    ws = use_proto.ws
+    uc = [ws.cell(1, use_proto.min_col + i).column_letter for i in range(4)]
+    out.text(ws, f"{uc[0]}{use_row}", "Uses of proceeds not given ([[proceeds.uses]])")
+    for column in uc[1:]:
+        out.not_applicable(ws, f"{column}{use_row}", NOT_GIVEN)
+    total_row = area(wb, "UseTotal").min_row
+    out.text(ws, f"{uc[0]}{total_row}", "Total")
+    for column in uc[1:]:
+        out.not_applicable(ws, f"{column}{total_row}", NOT_GIVEN)
+    for name in ("AllocUnits", "AllocLeft", "AllocCheck"):
+        sheet, ref = cell(wb, name)
+        out.not_applicable(sheet, ref, NOT_GIVEN)
 
 
 Bar = tuple[str, Decimal]  # a formula (without "=") and its value; "" for an empty segment
@@ -521,6 +672,9 @@ def _thin_label(
 def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     """Before and after per listed holder, the placees, the public and the total."""
     holdings = figures.shareholding
+    if not holdings:
+        _no_holdings(wb, out)
+        return
     lines = holdings[:-1]  # listed holders, placees, public; the total comes last
     proto, rows = table_rows(wb, "HoldingRow", len(lines))
     ws = proto.ws
@@ -563,3 +717,21 @@ def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     out.formula(
         ws, f"{c[4]}{total_row}", fx.total(f"{c[4]}{rows[0]}", f"{c[4]}{rows[-1]}"), total.percent_after
     )
+
+
+def _number(value: Decimal | int) -> str:
+    """A validated deal-file number as formula text (plain digits, no exponent)."""
+    return format(Decimal(value), "f")
+
+
+def _no_holdings(wb: Workbook, out: CellWriter) -> None:
+    """The shareholding table without placing.shares_outstanding: it says so, with no made-up rows."""
+    proto, (row,) = table_rows(wb, "HoldingRow", 1)
+    ws = proto.ws
+    c = [ws.cell(1, proto.min_col + i).column_letter for i in range(5)]
+    out.text(ws, f"{c[0]}{row}", "Shareholding not given: needs placing.shares_outstanding")
+    total_row = area(wb, "HoldingTotal").min_row
+    out.text(ws, f"{c[0]}{total_row}", "Total")
+    for line in (row, total_row):
+        for column in c[1:]:
+            out.not_applicable(ws, f"{column}{line}", NOT_GIVEN)

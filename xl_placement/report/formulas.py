@@ -24,6 +24,13 @@ def gross(new_shares: str, price: str) -> str:
     return f"ROUND({new_shares}*{price},2)"
 
 
+def structured_gross(
+    new_shares: str, price: str, ads_ratio: str, prefunded: str, prefunded_price: str
+) -> str:
+    """``proceeds.structured_gross``: (shares x price + pre-funded x their price) / ADS ratio, to the minor unit."""
+    return f"ROUND(({new_shares}*{price}+{prefunded}*{prefunded_price})/{ads_ratio},2)"
+
+
 def commission(gross_amount: str, rate: str) -> str:
     """``proceeds.proceeds``: commission rounded to the minor unit."""
     return f"ROUND({gross_amount}*{rate},2)"

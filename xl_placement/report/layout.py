@@ -21,10 +21,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xl_placement.report.template import area
 from xl_placement.wording import price_places
 
+REPORT_PRICE_DECIMALS = 6  # a price finer than this is shown rounded (6.03 cents, 0.0603, shows in full)
+
 
 def price_format(value: Decimal) -> str:
     """A price's number format: as many decimals as it was given with, at least two (1.91, 2.021)."""
-    return "#,##0." + "0" * price_places(value)
+    return "#,##0." + "0" * price_places(value, most=REPORT_PRICE_DECIMALS)
 
 
 def close_up(wb: Workbook, names: Sequence[str], shown: Sequence[str], first: str, last: str) -> None:
