@@ -570,6 +570,20 @@ def test_each_problem_has_one_clear_message(path, value, expected):
     assert messages(change(demo(), path, value)) == [f"{SOURCE}: {expected}"]
 
 
+@pytest.mark.parametrize(("used", "problems"), [(9_000_000_000, 1), (8_000_000_000, 0), (0, 0)])
+def test_mandate_used_cannot_exceed_the_mandate_limit(used, problems):
+    """More shares already issued under the mandate than it allows is impossible; up to the limit is fine."""
+    data = change(change(demo(), "placing.mandate_limit", 8_000_000_000), "placing.mandate_used", used)
+    expected = (
+        f"{SOURCE}: placing.mandate_used = {used}: cannot exceed placing.mandate_limit (8,000,000,000); "
+        "correct one of them"
+    )
+    if problems:
+        assert messages(data) == [expected]
+    else:
+        assert deal_from_mapping(data, SOURCE).placing.mandate_used == used
+
+
 def test_a_missing_section_is_one_problem():
     """Without [placing] there is one line for the section, not one per required field in it."""
     assert messages(change(demo(), "placing", DELETE)) == [

@@ -86,11 +86,24 @@ def test_discount_to_average_of_a_range_of_closes(reference):
     )
 
 
-def test_discount_2d_block_reads_across_then_down():
-    """A block of closes is read across each row, then down, so the last N are the bottom-right cells."""
-    block = [[2.0, 2.1], [2.2, 2.3]]
-    assert placement.PLACEMENT_DISCOUNT(2.0, block, 2) == pytest.approx(
-        float(1 - Fraction(2) / Fraction("2.25"))
+def test_discount_of_a_block_is_refused():
+    """A block of two columns (closes beside volumes) is not averaged together: the cell says the shape it got."""
+    block = [[2.0, 151e6], [2.01, 120e6], [2.03, 98e6], [2.02, 133e6], [2.09, 210e6]]
+    assert placement.PLACEMENT_DISCOUNT(1.91, block) == (
+        "#VALUE! reference must be one row or one column; got 5 rows x 2 columns; "
+        "select the cells of a single row or column"
+    )
+
+
+def test_discount_of_a_row_of_closes_equals_the_column():
+    """Closes in a row and in a column give the same discount."""
+    closes = [2.0, 2.01, 2.03, 2.02, 2.09]
+    row = placement.PLACEMENT_DISCOUNT(1.91, [closes], 5.0)
+    column = placement.PLACEMENT_DISCOUNT(1.91, [[c] for c in closes], 5.0)
+    assert (
+        row
+        == column
+        == pytest.approx(float(1 - Fraction("1.91") / (sum(map(Fraction, map(str, closes))) / 5)))
     )
 
 
@@ -145,11 +158,18 @@ USES = [
     ids=["fractions", "column", "row", "percent-text", "percentage-points"],
 )
 def test_allocation_of_sensetime_proceeds(weights):
-    """HK$3,247m split 40/30/20/10 gives exact amounts that add up to the gross proceeds."""
+    """HK$3,247m split 40/30/20/10 gives exact amounts that add up to the gross proceeds; a row of weights spills a row."""
     result = placement.ALLOCATE_PROCEEDS(3_247_000_000.0, weights, None, 0)
-    expected = [3_247_000_000 * Fraction(w, 100) for w in (40, 30, 20, 10)]
-    assert result == [[float(e)] for e in expected]
-    assert sum(row[0] for row in result) == 3_247_000_000
+    expected = [float(3_247_000_000 * Fraction(w, 100)) for w in (40, 30, 20, 10)]
+    is_row = len(weights) == 1
+    assert result == ([expected] if is_row else [[e] for e in expected])
+    assert sum(expected) == 3_247_000_000
+
+
+def test_allocation_with_labels_in_a_row_is_a_two_row_table():
+    """Weights and labels in a row give labels across the first row and amounts across the second."""
+    result = placement.ALLOCATE_PROCEEDS(100.0, [[0.5, 0.25, 0.25]], [["a", "b", "c"]], 2.0)
+    assert result == [["a", "b", "c"], [50.0, 25.0, 25.0]]
 
 
 def test_allocation_with_labels_is_a_two_column_table():
@@ -159,10 +179,23 @@ def test_allocation_with_labels_is_a_two_column_table():
     assert [row[1] for row in result] == [1_298_800_000.0, 974_100_000.0, 649_400_000.0, 324_700_000.0]
 
 
-def test_allocation_adds_up_exactly_at_two_decimals_by_default():
-    """100 split three ways is 33.34 / 33.33 / 33.33: exact at the default 2 decimals, not 99.99."""
-    result = placement.ALLOCATE_PROCEEDS(100.0, [1 / 3, 1 / 3, 1 / 3])
-    assert result == [[33.34], [33.33], [33.33]]
+def test_allocation_adds_up_exactly_at_the_given_decimals():
+    """100 split three ways is 33.34 / 33.33 / 33.33 at 2 decimals, not 99.99; 34 / 33 / 33 in whole units."""
+    assert placement.ALLOCATE_PROCEEDS(100.0, [1 / 3, 1 / 3, 1 / 3], None, 2.0) == [[33.34], [33.33], [33.33]]
+    assert placement.ALLOCATE_PROCEEDS(100.0, [1 / 3, 1 / 3, 1 / 3], None, 0.0) == [[34.0], [33.0], [33.0]]
+
+
+def test_allocation_rounds_like_the_deal_file_by_default():
+    """Left out (or blank, as Inputs!decimals may be), decimals is the deal file's default: whole units."""
+    from xl_placement.deal import ProceedsPlan  # noqa: PLC0415 - the deal file's default, read from the model
+
+    assert ProceedsPlan(uses=()).decimals == 0
+    for blank in (None, [[None]], [[""]]):
+        assert placement.ALLOCATE_PROCEEDS(100.0, [1 / 3, 1 / 3, 1 / 3], None, blank) == [
+            [34.0],
+            [33.0],
+            [33.0],
+        ]
 
 
 @pytest.mark.parametrize(("total", "expected"), [(10.0, [4.0, 4.0, 2.0]), (11.0, [5.0, 5.0, 1.0])])
@@ -254,18 +287,18 @@ def test_vwap_is_turnover_over_volume():
         (lambda: placement.PLACEMENT_DISCOUNT(-1.0, 2.09), "#VALUE! price must be a positive number, got -1"),
         (lambda: placement.PLACEMENT_DISCOUNT("abc", 2.09), "#VALUE! price must be a number, got 'abc'"),
         (lambda: placement.PLACEMENT_DISCOUNT(None, 2.09), "#VALUE! price is blank; give a value"),
-        (lambda: placement.PLACEMENT_DISCOUNT(True, 2.09), "#VALUE! price must be a number, got True"),
+        (lambda: placement.PLACEMENT_DISCOUNT(True, 2.09), "#VALUE! price must be a number, got TRUE"),
         (
             lambda: placement.PLACEMENT_DISCOUNT([1.91, 1.92], 2.09),
-            "#VALUE! price must be a single cell, got a range of 2 cells",
+            "#VALUE! price must be a single cell, got a range of 2 rows x 1 column",
         ),
         (
             lambda: placement.PLACEMENT_DISCOUNT(1.91, "#N/A"),
-            "#VALUE! reference must be a number, got '#N/A'",
+            "#VALUE! reference must be a number, got the error #N/A",
         ),
         (
             lambda: placement.PLACEMENT_DISCOUNT(1.91, [2.0, "#DIV/0!", 2.1]),
-            "#VALUE! reference (cell 2) must be a number, got '#DIV/0!'",
+            "#VALUE! reference (cell 2) must be a number, got the error #DIV/0!",
         ),
         (
             lambda: placement.PLACEMENT_DISCOUNT(1.91, [2.0, 2.1], 5.0),
@@ -313,7 +346,8 @@ def test_vwap_is_turnover_over_volume():
         ),
         (
             lambda: placement.PLACEMENT_PROCEEDS(100.0, 1.0, 0, 500.0),
-            "#VALUE! costs of 500.00 exceed gross proceeds of 100.00",
+            "#VALUE! other_costs (500) plus the commission (0, commission_rate x gross) exceed the gross "
+            "proceeds (100, new_shares x price); lower other_costs or commission_rate",
         ),
         (
             lambda: placement.BENCHMARKED_PRICE(2.09, [2.0, 2.1, 2.2, 2.3]),
@@ -415,3 +449,24 @@ def test_numbers_too_large_for_excel_are_refused():
 def test_formula_results_with_16_digits_are_read_at_excel_precision():
     """A weight of =1/3 (0.3333333333333333 as a double) is read as Excel holds it, 15 digits."""
     assert placement.ALLOCATE_PROCEEDS(90.0, [1 / 3, 2 / 3], None, 0) == [[30.0], [60.0]]
+
+
+_excel_prices = st.floats(min_value=0.001, max_value=1e6, allow_nan=False).map(lambda x: float(f"{x:.4g}"))
+_excel_volumes = st.one_of(st.just(0.0), st.integers(min_value=1, max_value=10**12).map(float))
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs=st.lists(st.tuples(_excel_prices, _excel_volumes), min_size=64, max_size=300))
+def test_vwap_of_a_large_range_equals_the_cell_by_cell_result(pairs):
+    """Property: a large range of numbers (the exact integer path) gives the same VWAP as the cell-by-cell path.
+
+    A trailing row blank in both ranges is skipped, but sends the ranges cell by cell.
+    """
+    prices = [[p] for p, _ in pairs]
+    volumes = [[v] for _, v in pairs]
+    fast = placement.VWAP(prices, volumes)
+    cell_by_cell = placement.VWAP([*prices, [None]], [*volumes, [None]])
+    assert fast == cell_by_cell
+    if isinstance(fast, float):
+        exact = sum(Fraction(p) * Fraction(v) for p, v in pairs) / sum(Fraction(v) for _, v in pairs)
+        assert fast == pytest.approx(float(exact), rel=1e-15)

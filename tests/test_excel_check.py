@@ -28,8 +28,56 @@ def test_demo_deal_cells_give_exactly_the_rows_of_check_deal():
         [r.rule, r.title, r.status, r.figure, r.limit, r.detail] for r in check_deal(compute(deal)).rules
     ]
     table = placement.PLACEMENT_CHECK("HKEX", 1.91, 1.7e9, 40_424_038_000.0, 2.09, 2.021, "general", 6.0)
+    # The same rows, except that the details speak of the function's arguments, not deal-file fields.
+    renamed = {
+        "as given in the deal file": "as given in the arguments",
+        "placing.mandate_limit": "mandate_limit",
+        "placing.mandate_used": "mandate_used",
+    }
+    for row in expected:
+        for old, new in renamed.items():
+            row[5] = row[5].replace(old, new)
     assert table == [HEADER, *expected]
     assert statuses(table)["HKEX Rule 13.36(5)"] == "pass"
+
+
+@pytest.mark.parametrize("exchange", ["HKEX", "SGX", "NASDAQ", "ASX", "other"])
+@pytest.mark.parametrize("mandate", [None, "specific"])
+def test_check_texts_speak_of_the_functions_own_arguments(exchange, mandate):
+    """With the optional arguments blank, no text names a deal-file field or table the function does not take."""
+    table = placement.PLACEMENT_CHECK(exchange, 1.91, 1.7e9, 40_424_038_000.0, 2.09, None, mandate)
+    assert isinstance(table, list), table
+    for row in table[1:]:
+        for text in row:
+            for deal_file_word in ("placing.", "market.", "issuer.", "[[", "deal file"):
+                assert deal_file_word not in text, (row[0], text)
+    details = " ".join(row[5] for row in table[1:])
+    if exchange == "HKEX" and mandate is None:
+        assert "Needs mandate_limit" in details
+        assert "average_close_5d" in details
+
+
+@pytest.mark.parametrize(
+    ("limit", "used", "message"),
+    [
+        (
+            8e9,
+            9e9,
+            "#VALUE! mandate_used cannot exceed mandate_limit (8000000000), got 9000000000; correct one of them",
+        ),
+        (None, 1e6, "#VALUE! mandate_used needs mandate_limit as well, got 1000000"),
+    ],
+)
+def test_impossible_mandate_figures_are_refused_naming_the_arguments(limit, used, message):
+    """More shares used than the mandate allows cannot be: refused, naming both arguments, numbers as Excel shows them."""
+    result = placement.PLACEMENT_CHECK("HKEX", 1.91, 1.7e9, 4e10, 2.09, 2.021, None, None, limit, used)
+    assert result == message
+
+
+def test_mandate_used_up_to_the_limit_is_checked():
+    """Used equal to the limit is possible: no headroom left, so the placing breaches the mandate."""
+    table = placement.PLACEMENT_CHECK("HKEX", 1.91, 1.7e9, 4e10, 2.09, 2.021, None, None, 8e9, 8e9)
+    assert statuses(table)["HKEX Rule 13.36(2)(b)"] == "breach"
 
 
 @pytest.mark.parametrize(
@@ -112,7 +160,7 @@ def test_currency_defaults_to_the_exchange_and_can_be_given():
         ),
         (
             ("HKEX", [1.91, 1.92], 100.0, 1000.0, 2.09),
-            "#VALUE! price must be a single cell, got a range of 2 cells",
+            "#VALUE! price must be a single cell, got a range of 2 rows x 1 column",
         ),
     ],
 )

@@ -101,7 +101,7 @@ def test_readme_proceeds_figures_are_what_placement_proceeds_returns():
     demo = dict(evaluate("=PLACEMENT_PROCEEDS(B5, B2, 0, 0, B7)"))
     assert f"gross and net **{demo['Gross proceeds']:,.0f}**" in SECTION
     assert demo["Net proceeds"] == demo["Gross proceeds"]
-    assert f"**{demo['Gross proceeds in quote currency']:,.0f}** in USD" in SECTION
+    assert f"**{demo['Gross proceeds in quote currency']:,.2f}** in USD" in SECTION
     byd = dict(evaluate("=PLACEMENT_PROCEEDS(129800000, 335.2, 0, 126000000)"))
     assert f"gives gross {byd['Gross proceeds']:,.0f} and net {byd['Net proceeds']:,.0f}" in SECTION
 

@@ -2,7 +2,7 @@
 
 On Linux ``xw.func`` and ``xw.arg`` are pass-through stubs, so these tests load
 xlwings' Windows implementation (``xlwings/udfs.py``) with its Windows-only imports
-(pythoncom, pywintypes, win32com) stubbed, decorate the functions with its real
+stubbed (tests/xlwings_windows.py), decorate the functions with its real
 ``xlfunc``/``xlarg``, and run its ``import_udfs`` against a stand-in workbook that
 records what would reach Excel: the VBA module text it imports and every
 ``Application.MacroOptions`` call (description, category, argument help).
@@ -10,19 +10,15 @@ records what would reach Excel: the VBA module text it imports and every
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import re
-import sys
 import types
 from pathlib import Path
 from typing import Any
 
 import pytest
-import xlwings
 from xlwings.conversion import accessors
-
-import xl_placement
+from xlwings_windows import windows_xlwings
 
 EXPECTED_SIGNATURES = {
     "PLACEMENT_DISCOUNT": "price, reference, Optional days",
@@ -92,38 +88,10 @@ class _Recorder:
 @pytest.fixture(scope="module")
 def registered() -> _Recorder:
     """Run xlwings' Import Functions for the ``placement`` module and return what Excel receives."""
-    reloaded = ("xlwings.udfs", "xl_placement.excel", "placement")
-    saved = {name: sys.modules.get(name) for name in reloaded}
-    importlib.import_module("xl_placement.excel")
-    with pytest.MonkeyPatch.context() as mp:
-        stubs = {
-            "pythoncom": types.SimpleNamespace(CoInitialize=lambda: None),
-            "pywintypes": types.SimpleNamespace(com_error=type("com_error", (Exception,), {})),
-            "win32com": types.ModuleType("win32com"),
-            "win32com.client": types.SimpleNamespace(Dispatch=lambda obj: obj),
-        }
-        for name, stub in stubs.items():
-            mp.setitem(sys.modules, name, stub)
-        mp.setattr(xl_placement, "excel", xl_placement.excel)  # restored to the plain module afterwards
-        mp.setattr(xlwings, "udfs", None, raising=False)
-        try:
-            for name in reloaded:
-                sys.modules.pop(name, None)
-            udfs = importlib.import_module("xlwings.udfs")
-            mp.setattr(xlwings, "func", udfs.xlfunc)
-            mp.setattr(xlwings, "arg", udfs.xlarg)
-            mp.setattr(udfs, "__pro__", False)
-            module = importlib.import_module("placement")  # decorated by xlwings' real xlfunc/xlarg
-            mp.setitem(udfs.udf_modules, "placement", {"module": module, "filetime": None, "filename": ""})
-            workbook = _Recorder()
-            udfs.import_udfs("placement", workbook)
-            workbook.module = module
-        finally:
-            for name, original in saved.items():
-                if original is None:
-                    sys.modules.pop(name, None)
-                else:
-                    sys.modules[name] = original
+    with windows_xlwings() as xl:
+        workbook = _Recorder()
+        xl.udfs.import_udfs("placement", workbook)
+        workbook.module = xl.module
     return workbook
 
 
@@ -185,7 +153,7 @@ def test_examples_in_help_are_the_demo_deal(registered):
 
 
 def test_every_argument_uses_a_converter_xlwings_has(registered):
-    """Each argument and result is read with a converter xlwings knows, with error cells kept as text."""
+    """Each argument is read with a converter xlwings knows, as a list of rows, with error cells kept as text."""
     for name in EXPECTED_SIGNATURES:
         info = getattr(registered.module, name).__xlfunc__
         assert info["ret"]["options"].get("convert") in accessors
@@ -193,6 +161,7 @@ def test_every_argument_uses_a_converter_xlwings_has(registered):
         for argument in info["args"]:
             assert argument["options"].get("convert") in accessors, (name, argument["name"])
             assert argument["options"].get("err_to_str") is True, (name, argument["name"])
+            assert argument["options"].get("ndim") == 2, (name, argument["name"])  # rows stay rows
 
 
 def test_functions_keep_their_python_signature_through_the_error_wrapper(registered):

@@ -144,10 +144,11 @@ def test_button_runs_the_build_report_macro():
 
 
 def test_xlwings_conf_sheet_points_functions_at_the_placement_module(book):
-    """The xlwings.conf sheet sets UDF Modules to placement, starting at A1 as xlwings requires."""
+    """The xlwings.conf sheet sets UDF Modules to placement and keeps the workbook's folder off the import path."""
     sheet = book["xlwings.conf"]
     assert (sheet["A1"].value, sheet["B1"].value) == ("UDF Modules", "placement")
-    assert sheet["A2"].value is None  # xlwings reads settings down to the first empty cell
+    assert (sheet["A2"].value, sheet["B2"].value) == ("ADD_WORKBOOK_TO_PYTHONPATH", "False")
+    assert sheet["A3"].value is None  # xlwings reads settings down to the first empty cell
 
 
 def test_function_cells_call_the_excel_functions(book):

@@ -2,17 +2,23 @@
 
 Excel does not run here, so the xlwings Book is a stand-in with the same surface
 (``fullname``, ``names``, ``app.alert``, ``app.books.open``) whose cells come from
-the committed placement.xlsm read with openpyxl.
+the committed placement.xlsm read with openpyxl. Each name's range is a real xlwings
+``Range`` whose cells arrive as COM hands them over and pass xlwings' converters and
+the Windows engine's value cleaning (tests/xlwings_windows.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
+from xlwings_windows import COM_ERRORS, ComRange, com_value, windows_engine, xlwings_range
 
 from xl_placement import button, cli
 from xl_placement.dealfile import load_deal
@@ -22,30 +28,27 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "placement.xlsm"
 
 
-class _Range:
-    def __init__(self, sheet, ref):
-        self.sheet = type("Sheet", (), {"name": sheet.title})()
-        self.address = ref
-        self._cells = sheet[ref.replace("$", "")]
+ENGINE = windows_engine()
 
-    def options(self, ndim):
-        assert ndim == 2
-        return self
 
-    @property
-    def value(self):
-        cells = self._cells if isinstance(self._cells, tuple) else ((self._cells,),)
-        # xlwings gives numbers as floats and dates as datetimes, as Excel holds them
-        return [[_as_excel(c.value) for c in row] for row in cells]
+def _Range(sheet, ref):  # noqa: N802 - stands where xlwings' Range class would be called
+    """A real xlwings Range over the cells at ``ref``, handed over as COM gives them (see xlwings_windows)."""
+    cells = sheet[ref.replace("$", "")]
+    cells = cells if isinstance(cells, tuple) else ((cells,),)
+    rows = [[_as_excel(c.value) for c in row] for row in cells]
+    return xlwings_range(ComRange(com_value(rows), ref, sheet.title), ENGINE)
 
 
 def _as_excel(value):
+    """A cell's value as COM gives it: numbers as floats, dates as datetimes, error cells as COM codes."""
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int):
         return float(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime.combine(value, dt.time())
+    if isinstance(value, str) and value in COM_ERRORS:
+        return COM_ERRORS[value]
     return value
 
 
@@ -175,3 +178,56 @@ def test_a_stock_code_typed_as_a_number_is_read_as_its_digits(tmp_path, written)
     button.run(book)
     deal, _, _ = written[0]
     assert deal.issuer.stock_code == "1211"
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#DIV/0!", "#REF!"])
+def test_an_error_cell_stops_the_build_with_the_command_lines_message(tmp_path, written, capsys, error):
+    """An error in a figure cell (5-day average close) is an error, not a blank: the button and the CLI say the same line."""
+    changes = {"market_average_close_5d": error}
+    book = FakeBook(tmp_path / "placement.xlsm", changes)
+    assert button.run(book) is None
+    assert written == []
+    [(_, text)] = book.app.alerts
+    saved = tmp_path / "saved.xlsx"
+    workbook = openpyxl.load_workbook(COMMITTED)
+    for name, value in changes.items():
+        sheet, ref = next(iter(workbook.defined_names[name].destinations))
+        workbook[sheet][ref.replace("$", "")] = value
+    workbook.save(saved)
+    assert cli.main(["build", str(saved), "-o", str(tmp_path / "cli.xlsx")]) != 0
+    from_cli = capsys.readouterr().err
+    line = next(line for line in text.splitlines() if line.startswith("market.average_close_5d"))
+    assert re.fullmatch(
+        rf"market\.average_close_5d \(cell Inputs!B\d+\) = '{re.escape(error)}': must be a number", line
+    )
+    assert line in from_cli
+
+
+def test_main_outside_excel_exits_with_one_line():
+    """`python -c "import placement; placement.main()"` outside Excel ends with one line and exit code 1, no traceback."""
+    run = subprocess.run(
+        [sys.executable, "-c", "import placement; placement.main()"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert run.returncode == 1
+    assert run.stdout == ""
+    assert run.stderr.splitlines() == [button.NOT_FROM_EXCEL]
+    assert (
+        "run it from the workbook's Build report button, or use `xl-placement build placement.xlsm`"
+        in run.stderr
+    )
+
+
+def test_main_from_runpython_builds_the_calling_workbook(tmp_path, written, monkeypatch):
+    """With RunPython's --from_xl=1 argument, main() builds the report of xlwings' calling book."""
+    import xlwings as xw  # noqa: PLC0415 - only this test needs xlwings' Book
+
+    book = FakeBook(tmp_path / "Deal.xlsm")
+    monkeypatch.setattr(sys, "argv", ["-c", "--wb=Deal.xlsm", "--from_xl=1", "--hwnd=1"])
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda _cls: book))
+    button.main()
+    assert [path for _, path, _ in written] == [tmp_path / "Deal report.xlsx"]

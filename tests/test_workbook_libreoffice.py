@@ -56,4 +56,4 @@ def test_libreoffice_reads_the_vba_project_with_the_button_macro(tmp_path):
     documented = {path.stem for path in (ROOT / "docs" / "vba").iterdir() if path.suffix in (".bas", ".cls")}
     assert modules == documented
     assert "Sub BuildReport()" in placement
-    assert "RunPython &quot;import placement; placement.main()&quot;" in placement
+    assert "import placement; placement.main()&quot;" in placement

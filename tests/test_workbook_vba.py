@@ -86,7 +86,8 @@ def test_placement_module_is_the_packaged_source(sources):
     """The Placement module is xl_placement/data/Placement.bas, and its macro runs placement.main()."""
     assert sources["Placement"] == vba.module_source()
     assert re.search(
-        r'^Sub BuildReport\(\)\r\n    RunPython "import placement; placement\.main\(\)"\r\nEnd Sub',
+        r'^Sub BuildReport\(\)\r\n    RunPython "import sys; sys\.path\[:\] = \[p for p in sys\.path if p\]; '
+        r'import placement; placement\.main\(\)"\r\nEnd Sub',
         sources["Placement"],
         re.M,
     )

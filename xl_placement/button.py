@@ -10,6 +10,7 @@ listing each problem and its cell, never as a Python traceback.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -22,11 +23,31 @@ TITLE = "xl-placement: Build report"
 MAX_LISTED = 12  # problems listed in the message box; the rest are counted
 
 
+NOT_FROM_EXCEL = (
+    "placement.main() builds the report of the workbook that calls it: run it from the workbook's "
+    "Build report button, or use `xl-placement build placement.xlsm`"
+)
+
+
 def main() -> None:
-    """Run from the workbook's button: build the report of the calling workbook."""
+    """Run from the workbook's button: build the report of the calling workbook.
+
+    Raises:
+        SystemExit: not called from Excel (one line, no traceback).
+    """
     import xlwings as xw  # noqa: PLC0415 - xlwings is only needed when Excel calls
 
+    if not _called_from_excel(xw):
+        raise SystemExit(NOT_FROM_EXCEL)
     run(xw.Book.caller())
+
+
+def _called_from_excel(xw: Any) -> bool:
+    """Whether a workbook called: RunPython's ``--from_xl=1`` argument, xlwings' mock caller, or its COM server's caller."""
+    if "--from_xl=1" in sys.argv or hasattr(xw.Book, "_mock_caller"):
+        return True
+    windows = getattr(xw, "_xlwindows", None)
+    return getattr(windows, "BOOK_CALLER", None) is not None
 
 
 def run(book: Any) -> Path | None:
@@ -86,8 +107,14 @@ def deal_from_book(book: Any) -> model.Deal:
 
 
 def _reader(found: Any) -> Callable[[], Grid]:
+    """Read a name's cells as rows; an error cell (#N/A) arrives as its text, as openpyxl gives it to the CLI.
+
+    Without ``err_to_str`` xlwings turns an error cell into a blank, and a required
+    figure that failed to calculate would be taken as not given.
+    """
+
     def read() -> Grid:
-        return cast(Grid, found.options(ndim=2).value)
+        return cast(Grid, found.options(ndim=2, err_to_str=True).value)
 
     return read
 

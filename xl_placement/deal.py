@@ -14,6 +14,9 @@ MANDATES = ("general", "specific")
 UNDERWRITINGS = ("best efforts", "fully underwritten")
 ASX_CAPACITIES = ("7.1", "7.1A", "approval")  # ASX Listing Rule 7.1, 7.1A, or holder approval
 PROCEEDS_BASES = ("net", "gross")
+# Digits after the point of allocated amounts when none are given: whole units. One default
+# for the deal file, the Inputs sheet (a blank decimals cell) and ALLOCATE_PROCEEDS.
+ALLOCATION_DECIMALS = 0
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ class ProceedsPlan:
 
     uses: tuple[Use, ...]
     basis: str = "net"
-    decimals: int = 0
+    decimals: int = ALLOCATION_DECIMALS
 
 
 @dataclass(frozen=True)

@@ -361,6 +361,14 @@ def _cross_checks(
     limit, used = placing.get("mandate_limit"), placing.get("mandate_used")
     if used is not None and limit is None:
         problems.append(Problem("placing.mandate_used", used, "needs placing.mandate_limit as well"))
+    elif used is not None and used > limit:
+        problems.append(
+            Problem(
+                "placing.mandate_used",
+                used,
+                f"cannot exceed placing.mandate_limit ({limit:,}); correct one of them",
+            )
+        )
 
 
 def _exchange_checks(

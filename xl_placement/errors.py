@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 class PlacementError(Exception):
@@ -67,6 +68,15 @@ class DealError(InputError):
 
 class CalculationError(InputError):
     """A calculation was asked something it cannot answer (e.g. a zero reference price)."""
+
+
+class CostsExceedGrossError(CalculationError):
+    """The costs (commission plus other costs) are more than the gross proceeds."""
+
+    def __init__(self, gross: Decimal, commission: Decimal, other_costs: Decimal) -> None:
+        """Keep the amounts, so each front end can word the problem in its own terms."""
+        super().__init__(f"costs of {commission + other_costs} exceed gross proceeds of {gross}")
+        self.gross, self.commission, self.other_costs = gross, commission, other_costs
 
 
 class TemplateError(PlacementError):

@@ -1,9 +1,12 @@
 """The Excel functions: thin adapters from cells to the calculation core, through xlwings.
 
 Each function converts what Excel hands over once, at the edge (a cell, a range
-in a row or a column, a block, blanks, numbers that arrive as floats, numeric
-text such as "1,700,000,000" or "8.6%"), calls the core, and shapes the result
-for the sheet: a float, or a list of rows that spills natively.
+in a row or a column, blanks, numbers that arrive as floats, numeric text such as
+"1,700,000,000" or "8.6%", error cells), calls the core, and shapes the result
+for the sheet: a float, or a list of rows that spills natively. Every argument is
+read as a list of rows (xlwings' ``ndim=2``), so a row of cells is told from a
+column (a list result follows its input's orientation) and a block where a list is
+expected is refused instead of being read as one long list.
 
 What Excel shows for a function comes from the decorator metadata that xlwings
 reads on "Import Functions": the docstring (one line, at most 255 characters) is
@@ -18,10 +21,12 @@ what is wrong with which argument and how to fix it.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
+import re
 from collections.abc import Callable
-from decimal import Decimal, getcontext
+from decimal import Decimal, getcontext, localcontext
 from typing import Any, TypeVar
 
 try:
@@ -32,10 +37,11 @@ except ImportError:  # no xlwings: plain Python functions, registered with no Ex
 from xl_placement import capital, fields, ranges
 from xl_placement import prices as market  # not `prices`: VWAP has an argument of that name
 from xl_placement.checks import check_deal
-from xl_placement.deal import Deal
+from xl_placement.deal import ALLOCATION_DECIMALS, Deal
 from xl_placement.dealfile import SHARE_TOLERANCE, deal_from_mapping
-from xl_placement.errors import MISSING, DealError, InputError, Problem
+from xl_placement.errors import MISSING, CostsExceedGrossError, DealError, InputError, Problem
 from xl_placement.figures import compute
+from xl_placement.money import PRECISION
 from xl_placement.proceeds import allocate_proceeds
 from xl_placement.proceeds import proceeds as placing_proceeds
 
@@ -48,23 +54,74 @@ Row = list[float | str]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
-# Every argument is read with xlwings' plain value reader; error cells (#N/A, #DIV/0!)
+# Every argument is read with xlwings' plain value reader as a list of rows (ndim=2), so a
+# row and a column stay apart and a block is seen as a block; error cells (#N/A, #DIV/0!)
 # arrive as their text instead of as blanks, so they are reported, not skipped.
-_READ = {"err_to_str": True}
+_READ = {"err_to_str": True, "ndim": 2}
+
+# Excel's error values. xlwings passes the older seven as their text (err_to_str); the newer
+# ones (#SPILL!, #CALC!, ...) still arrive as the COM error code, 0x800A0000 + Excel's number.
+ERROR_TEXTS = {
+    2000: "#NULL!",
+    2007: "#DIV/0!",
+    2015: "#VALUE!",
+    2023: "#REF!",
+    2029: "#NAME?",
+    2036: "#NUM!",
+    2042: "#N/A",
+    2043: "#GETTING_DATA",
+    2045: "#SPILL!",
+    2046: "#CONNECT!",
+    2047: "#BLOCKED!",
+    2048: "#UNKNOWN!",
+    2049: "#FIELD!",
+    2050: "#CALC!",
+    2051: "#EXTERNAL!",
+    2052: "#BUSY!",
+    2053: "#PYTHON!",
+}
+_COM_ERROR_BASE = 0x800A0000 - 2**32  # signed, as pywin32 hands a VT_ERROR over
 
 
 # --- Excel-shaped input, converted once -------------------------------------------------
 
 
+def _error_text(value: object) -> str | None:
+    """The error value (#N/A, #SPILL!, ...) a cell holds, or None for a cell without one."""
+    if isinstance(value, str) and value.strip().upper() in ERROR_TEXTS.values():
+        return value.strip().upper()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return ERROR_TEXTS.get(value - _COM_ERROR_BASE)
+    return None
+
+
 def _shown(value: object) -> str:
     """Show a value in an error message the way the user sees it in the cell."""
-    if isinstance(value, float):
-        return format(value, ".15g")  # as Excel shows it: 1700000000, -1, 0.5, 1e+300
+    error = _error_text(value)
+    if error is not None:
+        return f"the error {error}"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float | Decimal):
+        return _number_shown(value)
+    if isinstance(value, dt.date):
+        return _date_shown(value)
     if isinstance(value, str):
         # Escaped first, then shortened: an escape such as \U0001f600 must not make it longer.
         text = value.encode("unicode_escape").decode("ascii")
         return "'" + (text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "...") + "'"
     return str(value)
+
+
+def _date_shown(value: dt.date) -> str:
+    """A date (and its time, if any) as ``the date 2025-01-01``."""
+    time = value.time() if isinstance(value, dt.datetime) else dt.time(0)
+    return f"the date {value:%Y-%m-%d}" + ("" if time == dt.time(0) else f" {time:%H:%M:%S}")
+
+
+def _number_shown(value: float | Decimal) -> str:
+    """A number as Excel's General format shows it, to 15 significant digits: 8000000000, 0.5, -1, 1e+300."""
+    return format(float(value), ".15g")
 
 
 def _bad(name: str, value: object, expected: str) -> InputError:
@@ -77,25 +134,65 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _cells(value: Cell) -> list[Any]:
-    """Flatten a cell, a row, a column or a block (across each row, then down) into a list.
+def _grid(value: Cell) -> list[list[Any]]:
+    """An argument as a list of rows, as xlwings reads it with ``ndim=2``.
 
-    Blanks are kept (as None or empty text) so that callers can pair ranges cell by cell.
+    A single value is one row of one cell. A flat list (what a direct call from Python
+    may pass, never Excel with ``ndim=2``) is a column.
     """
     if not isinstance(value, list | tuple):
-        return [value]
-    flat: list[Any] = []
-    for item in value:
-        flat.extend(item if isinstance(item, list | tuple) else [item])
-    return flat
+        return [[value]]
+    if value and all(isinstance(row, list | tuple) for row in value):
+        return [list(row) for row in value]
+    return [[item] for item in value]
+
+
+def _size(grid: list[list[Any]]) -> tuple[int, int]:
+    """Rows and columns of a grid (a ragged one counts its longest row)."""
+    return len(grid), max((len(row) for row in grid), default=0)
+
+
+def _shape(rows: int, columns: int) -> str:
+    """A range's shape in words: ``5 rows x 2 columns``, ``1 row x 3 columns``."""
+    return f"{rows} row{'s' * (rows != 1)} x {columns} column{'s' * (columns != 1)}"
+
+
+def _line(name: str, value: Cell) -> tuple[list[Any], bool]:
+    """The cells of an argument that takes a list: one row or one column, and whether it is a row.
+
+    Raises:
+        InputError: a block of two or more rows and columns.
+    """
+    if not isinstance(value, list | tuple) or not value:
+        return [value] if not isinstance(value, list | tuple) else [], False
+    if not all(isinstance(row, list | tuple) for row in value):
+        return list(value), False  # a flat list: a column (see _grid)
+    if len(value) == 1:
+        cells = list(value[0])
+        return cells, len(cells) > 1
+    columns = max(map(len, value))
+    if columns > 1:
+        raise InputError(
+            f"{name} must be one row or one column; got {_shape(len(value), columns)}; "
+            "select the cells of a single row or column"
+        )
+    return [row[0] if row else None for row in value], False
+
+
+def _cells(name: str, value: Cell) -> list[Any]:
+    """The cells of a list argument (one row or one column); blanks are kept so ranges pair cell by cell."""
+    return _line(name, value)[0]
 
 
 def _single(name: str, value: Cell) -> object:
     """The value of an argument that takes one cell (a one-cell range counts as its cell)."""
-    cells = _cells(value)
-    if len(cells) != 1:
-        raise InputError(f"{name} must be a single cell, got a range of {len(cells)} cells")
-    return cells[0]
+    if not isinstance(value, list | tuple):
+        return value  # the common case, once per cell of a range: kept fast
+    grid = _grid(value)
+    rows, columns = _size(grid)
+    if rows * columns != 1 or len(grid[0]) != 1:
+        raise InputError(f"{name} must be a single cell, got a range of {_shape(rows, columns)}")
+    return grid[0][0]
 
 
 def _parse(name: str, value: object, parse: Callable[[object], Any]) -> Any:
@@ -122,6 +219,7 @@ def _excel_number(value: object) -> object:
 
 def _optional(name: str, value: object, parse: Callable[[object], Any], default: Any) -> Any:
     """An optional argument: left out or blank gives ``default``."""
+    value = None if value is None else _single(name, value)
     return default if _is_blank(value) else _parse(name, value, parse)
 
 
@@ -130,7 +228,7 @@ def _prices(name: str, value: Cell) -> list[Decimal]:
 
     A bad cell is named by its position in the range, counted across each row, then down.
     """
-    cells = _cells(value)
+    cells = _cells(name, value)
     if len(cells) == 1:
         return [_parse(name, cells[0], fields.positive)]
     parsed = [
@@ -155,8 +253,8 @@ def _basis(value: object) -> str:
 
 
 def _decimals(value: object) -> int:
-    """Digits of rounding for ALLOCATE_PROCEEDS (default 2)."""
-    result: int = _optional("decimals", value, fields.decimals, 2)
+    """Digits of rounding for ALLOCATE_PROCEEDS (default whole units, as in the deal file)."""
+    result: int = _optional("decimals", value, fields.decimals, ALLOCATION_DECIMALS)
     return result
 
 
@@ -211,10 +309,11 @@ def _one_line(text: str) -> str:
 def PLACEMENT_DISCOUNT(price: Cell, reference: Cell, days: Cell = None) -> Any:
     """Discount of the placing price to a reference price or to the average of a range of closes, as a fraction: 1 - price / reference. Negative is a premium."""
     p = _parse("price", price, fields.positive)
-    average = _fast_average(reference, days)
+    cells = _cells("reference", reference)
+    average = _fast_average(cells, days)
     if average is not None:
         return _to_excel(market.discount(p, average))
-    closes = _prices("reference", reference)
+    closes = _prices("reference", cells)
     n = _optional("days", days, fields.positive_whole, len(closes))
     if n > len(closes):
         raise InputError(
@@ -252,34 +351,49 @@ def DILUTION(new_shares: Cell, existing_shares: Cell, basis: Cell = None) -> Any
     **_READ,
 )
 @xw.arg(
-    "decimals", doc="Optional: digits after the point of each amount (default 2; 0 for whole units).", **_READ
+    "decimals",
+    doc="Optional: digits after the point of each amount (default 0, whole units, as in the deal file; 2 for cents).",
+    **_READ,
 )
 @_cell_function
 def ALLOCATE_PROCEEDS(amount: Cell, weights: Cell, labels: Cell = None, decimals: Cell = None) -> Any:
-    """Split an amount by weights into amounts that add up to it exactly at the given decimals (largest remainder). Spills one row per weight."""
+    """Split an amount by weights into amounts that add up to it exactly at the given decimals (largest remainder). Spills one amount per weight, as the weights lie (a column or a row)."""
     total = _parse("amount", amount, fields.non_negative)
     places = _decimals(decimals)
-    names = None if _is_blank(labels) else _cells(labels)
-    fast = _fast_allocation(total, weights, places)
-    if fast is not None and names is None:
-        return [[value] for value in fast]
-    if fast is not None and names is not None and len(names) == len(fast):
-        return [[_label(name), value] for name, value in zip(names, fast, strict=True)]
-    raw = _cells(weights)
-    if names is not None and len(names) != len(raw):
-        raise InputError(
-            f"labels has {len(names)} cell(s) but weights has {len(raw)}; select one label per weight"
-        )
+    raw, is_row = _line("weights", weights)
+    names = None if labels is None else _labels(labels, len(raw))
+    fast = _fast_allocation(total, raw, places)
+    amounts: list[float | str] = _allocation(total, raw, places) if fast is None else list(fast)
+    # Follow the weights: a column of weights spills a column (label, amount per row), a row a row.
+    rows: list[Row] = (
+        [[value] for value in amounts]
+        if names is None
+        else [[name, value] for name, value in zip(names, amounts, strict=False)]
+    )
+    return [list(line) for line in zip(*rows, strict=True)] if is_row else rows
+
+
+def _allocation(total: Decimal, raw: list[Any], places: int) -> list[float | str]:
+    """ALLOCATE_PROCEEDS's amounts cell by cell, up to the last weight; a blank weight gives a blank."""
     rows = [i for i, weight in enumerate(raw) if not _is_blank(weight)]
     if not rows:
         raise InputError("weights has no values; select the cells that hold the shares of the uses")
     shares = _weights({i: raw[i] for i in rows})
     amounts = dict(zip(rows, allocate_proceeds(total, shares, places), strict=True))
-    result: list[Row] = []
-    for index in range(rows[-1] + 1):  # up to the last weight: a whole column spills no blank tail
-        value = _to_excel(amounts.get(index))
-        result.append([value] if names is None else [_label(names[index]), value])
-    return result
+    # Up to the last weight: a whole column spills no blank tail.
+    return [_to_excel(amounts.get(index)) for index in range(rows[-1] + 1)]
+
+
+def _labels(labels: Cell, count: int) -> list[str] | None:
+    """The labels of ALLOCATE_PROCEEDS, one per weight (a row or a column), as text; None when all are blank."""
+    cells = _cells("labels", labels)
+    if all(_is_blank(cell) for cell in cells):
+        return None
+    if len(cells) != count:
+        raise InputError(
+            f"labels has {len(cells)} cell(s) but weights has {count}; select one label per weight"
+        )
+    return [_label(_cell_name("labels", index), cell) for index, cell in enumerate(cells)]
 
 
 _TINIEST = float(fields.MIN_MAGNITUDE)
@@ -335,6 +449,32 @@ def _fast_allocation(total: Decimal, weights: Cell, places: int) -> list[float] 
     return ranges.as_floats(units, places)
 
 
+def _fast_vwap(prices: list[Any], volumes: list[Any]) -> Decimal | None:
+    """VWAP of large ranges of numbers by ``ranges``, exactly as ``prices.vwap`` computes it, or None.
+
+    None sends the ranges cell by cell (blank, text, zero-price, tiny or large cells), which
+    also words any error. The turnover and the volumes are added exactly in integers; the
+    volumes only when the core's sum at the current precision would not round either.
+    """
+    price_cells, volume_cells = _fast_cells(prices), _fast_cells(volumes)
+    if price_cells is None or volume_cells is None:
+        return None
+    price_parts, volume_parts = ranges.decimal_parts(price_cells), ranges.decimal_parts(volume_cells)
+    if price_parts is None or volume_parts is None or 0 in price_parts[0]:
+        return None
+    total_volume = ranges.exact_sum(*ranges.common_scale(volume_parts), getcontext().prec)
+    products = (
+        [kp * kv for kp, kv in zip(price_parts[0], volume_parts[0], strict=True)],
+        [sp + sv for sp, sv in zip(price_parts[1], volume_parts[1], strict=True)],
+    )
+    turnover = ranges.exact_sum(*ranges.common_scale(products), PRECISION)
+    if total_volume is None or not total_volume or turnover is None:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return turnover / total_volume
+
+
 def _weights(cells: dict[int, object]) -> list[Decimal]:
     """Weights as fractions: percentages when any plain number is above 1; the sum must be 100%."""
     values = []
@@ -352,11 +492,27 @@ def _weights(cells: dict[int, object]) -> list[Decimal]:
     return values
 
 
-def _label(value: object) -> str:
-    """A label cell as text (a number label such as 2025 stays 2025); never turned into a formula."""
+def _label(name: str, value: object) -> str:
+    """A label cell as text (a number label such as 2025 stays 2025); never turned into a formula.
+
+    Raises:
+        InputError: an error cell, TRUE/FALSE or a date, which would show as something else.
+    """
     if _is_blank(value):
         return ""
-    return _shown(value) if isinstance(value, float) else str(value)
+    if _error_text(value) is not None:
+        fix = "correct the cell that shows the error"
+    elif isinstance(value, bool | dt.date):
+        fix = "type the label as text"
+    else:
+        fix = ""
+    if not fix and isinstance(value, float | int):
+        return _shown(float(value))
+    if not fix and isinstance(value, str):
+        return value
+    raise InputError(
+        f"{name} must be text or a number, got {_shown(value)}; {fix or 'type the label as text'}"
+    )
 
 
 PROCEEDS_LABELS = (
@@ -393,13 +549,20 @@ def PLACEMENT_PROCEEDS(
     fx_rate: Cell = None,
 ) -> Any:
     """Gross proceeds, commission, other costs, net proceeds, net price per share and the quote-currency amounts, as a two-column table of label and value."""
-    money = placing_proceeds(
-        _parse("new_shares", new_shares, fields.positive_whole),
-        _parse("price", price, fields.positive),
-        _optional("commission_rate", commission_rate, fields.rate, Decimal(0)),
-        _optional("other_costs", other_costs, fields.non_negative, Decimal(0)),
-        _optional("fx_rate", fx_rate, fields.positive, None),
-    )
+    try:
+        money = placing_proceeds(
+            _parse("new_shares", new_shares, fields.positive_whole),
+            _parse("price", price, fields.positive),
+            _optional("commission_rate", commission_rate, fields.rate, Decimal(0)),
+            _optional("other_costs", other_costs, fields.non_negative, Decimal(0)),
+            _optional("fx_rate", fx_rate, fields.positive, None),
+        )
+    except CostsExceedGrossError as exc:
+        raise InputError(
+            f"other_costs ({_shown(exc.other_costs)}) plus the commission ({_shown(exc.commission)}, "
+            f"commission_rate x gross) exceed the gross proceeds ({_shown(exc.gross)}, new_shares x price); "
+            "lower other_costs or commission_rate"
+        ) from exc
     values = (
         money.gross,
         money.commission,
@@ -433,8 +596,12 @@ def BENCHMARKED_PRICE(agreement_close: Cell, prior_closes: Cell) -> Any:
 
 @xw.func(category=CATEGORY)
 @xw.arg("benchmarked_price", doc="Benchmarked price (see BENCHMARKED_PRICE).", **_READ)
-@xw.arg("existing_shares", doc="Shares in issue before the issue, excluding treasury shares.", **_READ)
-@xw.arg("new_shares", doc="New shares issued.", **_READ)
+@xw.arg(
+    "existing_shares",
+    doc="Shares in issue before the issue, excluding treasury shares. Note: here existing_shares comes before new_shares (Rule 7.27B's order), the other way round from DILUTION.",
+    **_READ,
+)
+@xw.arg("new_shares", doc="New shares issued (after existing_shares here; first in DILUTION).", **_READ)
 @xw.arg("price", doc="Issue price per share.", **_READ)
 @_cell_function
 def THEORETICAL_DILUTION(
@@ -457,7 +624,7 @@ def THEORETICAL_DILUTION(
 @_cell_function
 def VWAP(prices: Cell, volumes: Cell) -> Any:
     """Volume-weighted average price: sum of price x volume divided by the sum of volumes. Rows blank in both ranges are skipped."""
-    price_cells, volume_cells = _cells(prices), _cells(volumes)
+    price_cells, volume_cells = _cells("prices", prices), _cells("volumes", volumes)
     if len(price_cells) != len(volume_cells):
         raise InputError(
             f"prices has {len(price_cells)} cell(s) but volumes has {len(volume_cells)}; select ranges of the same size"
@@ -469,6 +636,9 @@ def VWAP(prices: Cell, volumes: Cell) -> Any:
     ]
     if not pairs:
         raise InputError("prices has no values; select the cells that hold them")
+    fast = _fast_vwap(price_cells, volume_cells)
+    if fast is not None:
+        return _to_excel(fast)
     p_values = [_parse(_cell_name("prices", i), p, fields.positive) for i, p, _ in pairs]
     v_values = [_parse(_cell_name("volumes", i), v, fields.non_negative) for i, _, v in pairs]
     return _to_excel(market.vwap(p_values, v_values))
@@ -584,7 +754,29 @@ def PLACEMENT_CHECK(
     )
     report = check_deal(compute(_check_deal_from(arguments)))
     rows = [[r.rule, r.title, r.status, r.figure, r.limit, r.detail] for r in report.rules]
-    return [CHECK_HEADER, *rows]
+    return [CHECK_HEADER, *([_in_arguments(text) for text in row] for row in rows)]
+
+
+# What the checks say about deal-file inputs PLACEMENT_CHECK has no argument for (the price
+# history, the agreement date), dropped from its texts: the function cannot take them.
+_NOT_ARGUMENTS = (
+    " (or at least 5 closes in [[market.history]])",
+    ", or give at least 5 closes in [[market.history]]",
+    ", or at least 15 closes with volumes in [[market.history]]",
+    ", or [[market.history]] with placing.agreement_date",
+    "; give market.day_vwap_date to name the day",
+    ", or [[placing.tranches]] for an issue split between them",
+)
+
+
+def _in_arguments(text: str) -> str:
+    """A check's text in terms of PLACEMENT_CHECK's arguments instead of deal-file fields."""
+    for phrase in _NOT_ARGUMENTS:
+        text = text.replace(phrase, "")
+    text = text.replace("as given in the deal file", "as given in the arguments")
+    for name, path in CHECK_FIELDS.items():
+        text = text.replace(path, name)
+    return text
 
 
 def _check_deal_from(arguments: dict[str, Cell]) -> Deal:
@@ -624,7 +816,13 @@ def _argument_problem(problem: Problem, arguments: dict[str, Cell]) -> str:
             else f"{name} {problem.expected}"
         )
     else:
-        text = f"{name} {problem.expected}, got {_shown(_single(name, arguments[name]))}"
-    for path, argument in by_path.items():
-        text = text.replace(path, argument)
-    return text
+        # "got <value>" goes before the fix: "mandate_used cannot exceed ..., got 9000000000; correct ..."
+        expected, _, fix = problem.expected.partition("; ")
+        got = _shown(_single(name, arguments[name]))
+        text = f"{name} {expected}, got {got}" + (f"; {fix}" if fix else "")
+    # Numbers as Excel's General format shows them (8000000000, not the deal file's 8,000,000,000).
+    text = _GROUPED.sub(lambda found: found[0].replace(",", ""), text)
+    return _in_arguments(text)
+
+
+_GROUPED = re.compile(r"(?<![\d,])\d{1,3}(?:,\d{3})+(?![\d,])")

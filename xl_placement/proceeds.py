@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from xl_placement.errors import CalculationError
+from xl_placement.deal import ALLOCATION_DECIMALS
+from xl_placement.errors import CalculationError, CostsExceedGrossError
 from xl_placement.money import PRECISION, Number, allocate, dec, round_half_up
 
 MINOR_UNIT_DECIMALS = 2  # cents: proceeds and costs are kept to the minor unit
@@ -100,11 +101,12 @@ def proceeds(
         prefunded_price: price paid now per pre-funded warrant share.
 
     Returns:
-        The Proceeds; amounts rounded half up to the minor unit, net price per share (per ordinary
-        share, warrant shares included) unrounded.
+        The Proceeds; amounts (the quote-currency ones too) rounded half up to the minor unit,
+        net price per share (per ordinary share, warrant shares included) unrounded.
 
     Raises:
-        CalculationError: a negative input, no shares, or costs above gross proceeds.
+        CalculationError: a negative input, no shares, or costs above gross proceeds
+            (``CostsExceedGrossError``, which carries the three amounts).
     """
     shares = dec(new_shares, "new_shares")
     if shares <= 0:
@@ -119,7 +121,7 @@ def proceeds(
     other = round_half_up(other, MINOR_UNIT_DECIMALS)
     net = gross - commission - other
     if net < 0:
-        raise CalculationError(f"costs of {commission + other} exceed gross proceeds of {gross}")
+        raise CostsExceedGrossError(gross, commission, other)
     with localcontext() as ctx:
         ctx.prec = PRECISION
         per_share = net / (shares + dec(prefunded, "prefunded_warrants"))
@@ -132,12 +134,14 @@ def proceeds(
         net,
         per_share,
         dec(fx_rate),
-        to_quote(gross, fx_rate),
-        to_quote(net, fx_rate),
+        round_half_up(to_quote(gross, fx_rate), MINOR_UNIT_DECIMALS),
+        round_half_up(to_quote(net, fx_rate), MINOR_UNIT_DECIMALS),
     )
 
 
-def allocate_proceeds(amount: Number, shares: Sequence[Number], decimals: int = 0) -> list[Decimal]:
+def allocate_proceeds(
+    amount: Number, shares: Sequence[Number], decimals: int = ALLOCATION_DECIMALS
+) -> list[Decimal]:
     """Allocate proceeds to uses by their shares, adding up exactly at ``decimals``.
 
     Raises:

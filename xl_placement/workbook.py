@@ -562,12 +562,15 @@ def _col(index: int) -> str:
 
 # --- the xlwings.conf sheet ---------------------------------------------------------------------
 
-CONF_SETTINGS = (("UDF Modules", PYTHON_MODULE),)
+CONF_SETTINGS = (("UDF Modules", PYTHON_MODULE), ("ADD_WORKBOOK_TO_PYTHONPATH", "False"))
 CONF_NOTES = (
     "xlwings reads its settings for this workbook from A1 down to the first empty row.",
     f"UDF Modules = {PYTHON_MODULE}: 'Import Functions' loads the Excel functions of the Python "
     f"module {PYTHON_MODULE} (installed with xl-placement), whatever this workbook is called.",
     "The Build report button runs placement.main() the same way, so a copy saved under another name works.",
+    "ADD_WORKBOOK_TO_PYTHONPATH = False: xlwings does not put this workbook's folder first on Python's "
+    f"import path, so a stray {PYTHON_MODULE}.py beside the workbook (an old copy in Downloads) never runs "
+    "instead of the installed module.",
     "To choose a Python, add a row above the empty row, e.g. Interpreter_Win | "
     r"C:\Users\you\AppData\Local\Programs\Python\Python311\python.exe",
     "Settings not listed here come from your xlwings.conf file, then from xlwings' defaults.",
@@ -577,7 +580,7 @@ CONF_NOTES = (
 def _write_conf(book: Any) -> None:
     sheet = book.add_worksheet(CONF_SHEET)
     sheet.set_vba_name("Sheet2")
-    sheet.set_column(0, 0, 22)
+    sheet.set_column(0, 0, 32)  # fits ADD_WORKBOOK_TO_PYTHONPATH
     sheet.set_column(1, 1, 18)
     for row, (key, value) in enumerate(CONF_SETTINGS):
         sheet.write_string(row, 0, key)
