@@ -88,12 +88,16 @@ def test_import_does_not_load_pandas() -> None:
 
 
 def test_checks_frame_for_the_demo_and_a_breach() -> None:
-    """checks_frame lists every rule and stated figure; the demo passes, a HK$1.60 price breaches Rule 13.36(5)."""
+    """checks_frame lists every rule and stated figure with the outcome words; the demo is incomplete (no
+    mandate limit), a HK$1.60 price breaches Rule 13.36(5) and fails."""
     deal = api.load_deal(DEMO)
     frame = xl_placement.checks_frame(api.check_deal(api.compute(deal)))
-    assert list(frame.columns) == ["kind", "name", "title", "status", "value", "detail"]
+    assert list(frame.columns) == ["kind", "name", "title", "status", "outcome", "value", "detail"]
+    assert frame.attrs["outcome"] == "incomplete"
     rules = frame[frame["kind"] == "rule"].set_index("name")
     assert rules.loc["HKEX Rule 13.36(5)", "status"] == "pass"
+    assert rules.loc["HKEX Rule 13.36(5)", "outcome"] == "passed"
+    assert rules.loc["HKEX Rule 13.36(2)(b)", "outcome"] == "incomplete"
     assert round(rules.loc["HKEX Rule 13.36(5)", "value"] * 100, 2) == 8.61
     stated = frame[frame["kind"] == "stated"]
     assert set(stated["name"]) == set(deal.stated)
@@ -102,3 +106,5 @@ def test_checks_frame_for_the_demo_and_a_breach() -> None:
     breach = api.checks_frame(api.check_deal(api.compute(cheap))).set_index("name")
     assert breach.loc["HKEX Rule 13.36(5)", "status"] == "breach"
     assert breach.loc["discount_to_last_close", "status"] == "differs"
+    assert breach.loc["discount_to_last_close", "outcome"] == "failed"
+    assert breach.attrs["outcome"] == "failed"

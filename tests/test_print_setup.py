@@ -15,7 +15,7 @@ import pytest
 
 from xl_placement import batch as batch_module
 from xl_placement import pdf as pdf_module
-from xl_placement.batch import FAILED, Outcome, run_batch, summary_xlsx
+from xl_placement.batch import ERROR, Outcome, run_batch, summary_xlsx
 from xl_placement.dealfile import load_deal
 from xl_placement.errors import DependencyMissingError
 from xl_placement.inputs import defined_name
@@ -146,7 +146,7 @@ def test_batch_pdf_renders_every_report_with_one_libreoffice_run(tmp_path, monke
     monkeypatch.setattr(pdf_module, "convert_many", counting)
     result = run_batch(deals_folder(tmp_path, 3), tmp_path / "out", workers=1, pdf=True)
     assert calls == [3]
-    assert not result.failed
+    assert not result.errors
     for outcome in result.outcomes:
         pdf = Path(outcome.report).with_suffix(".pdf")
         assert pdf.read_bytes().startswith(b"%PDF")
@@ -192,7 +192,7 @@ def test_an_existing_pdf_fails_its_deal_without_force(tmp_path):
     existing.write_bytes(b"keep me")
     result = run_batch(folder, out, workers=1, pdf=True)
     assert existing.read_bytes() == b"keep me"
-    failed = [o for o in result.outcomes if o.status == FAILED]
+    failed = [o for o in result.outcomes if o.status == ERROR]
     assert len(failed) == 1
     assert "deal0.pdf already exists" in failed[0].error
     assert (out / "deal1.pdf").read_bytes().startswith(b"%PDF")

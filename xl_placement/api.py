@@ -355,19 +355,26 @@ def checks_frame(report: CheckReport) -> pd.DataFrame:
     """The checks of a deal as a pandas DataFrame: one row per rule check and per stated figure.
 
     Columns: ``kind`` ("rule" or "stated"), ``name`` (the rule, or the stated key),
-    ``title``, ``status`` (a rule's status; "matches" or "differs" for a stated figure),
-    ``value`` (the deal's figure as a float, when there is one) and ``detail``.
+    ``title``, ``status`` (a rule's status, or "matches", "differs" or "not enough data" for a
+    stated figure), ``outcome`` (what the row makes of the deal: "passed", "failed" or
+    "incomplete", the words of ``CheckReport.outcome``), ``value`` (the deal's figure as a
+    float, when there is one) and ``detail``. ``frame.attrs["outcome"]`` is the deal's outcome.
 
     Raises:
         DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
     """
     pd = require("pandas", extra="pandas", purpose="checks_frame")  # slow to import: only notebooks need it
+
+    from xl_placement.checks import FAILED, INCOMPLETE, PASSED  # noqa: PLC0415 - light start-up
+
+    outcomes = {"breach": FAILED, "differs": FAILED, "not enough data": INCOMPLETE}
     records = [
         {
             "kind": "rule",
             "name": rule.rule,
             "title": rule.title,
             "status": rule.status,
+            "outcome": outcomes.get(rule.status, PASSED),
             "value": None if rule.value is None else float(rule.value),
             "detail": rule.detail,
         }
@@ -378,11 +385,14 @@ def checks_frame(report: CheckReport) -> pd.DataFrame:
             "kind": "stated",
             "name": stated.key,
             "title": stated.label,
-            "status": "matches" if stated.matches else "differs",
-            "value": float(stated.computed),
-            "detail": f"stated {stated.stated}, computed {stated.computed_text}",
+            "status": stated.status,
+            "outcome": outcomes.get(stated.status, PASSED),
+            "value": None if stated.computed is None else float(stated.computed),
+            "detail": f"stated {stated.stated} ({stated.precision}), computed {stated.computed_text}",
         }
         for stated in report.stated
     ]
-    columns = ["kind", "name", "title", "status", "value", "detail"]
-    return pd.DataFrame.from_records(records, columns=columns)
+    columns = ["kind", "name", "title", "status", "outcome", "value", "detail"]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    frame.attrs["outcome"] = report.outcome
+    return frame

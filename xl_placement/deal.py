@@ -131,13 +131,21 @@ class Shareholder:
 class StatedFigure:
     """A figure as the announcement published it, with its published precision.
 
-    ``quantum`` is the step of the last published digit in the figure's own unit
-    (0.001 for "8.6%" as a fraction, 10,000,000 for 3,250,000,000).
+    ``value`` and ``quantum`` are in the figure's own unit: a fraction for a percentage
+    (0.086 and 0.001 for "8.6%"), currency units for an amount or a price (3,150,000,000
+    and 1,000,000 for "HK$3,150m"); ``quantum`` is the step of the last digit shown.
+    ``currency`` is the ISO code of the symbol written (None when none was written);
+    ``unit`` is how the figure was scaled as written ("" for a bare number, "%", "k", "m",
+    "bn", or "c" for cents); ``symbol`` is the currency symbol or code as written ("" if none).
+    Made by ``stated.parse_published``.
     """
 
     value: Decimal
     quantum: Decimal
     text: str
+    currency: str | None = None
+    unit: str = ""
+    symbol: str = ""
 
 
 @dataclass(frozen=True)

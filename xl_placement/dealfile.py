@@ -262,7 +262,7 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
     proceeds_raw = proceeds_raw or {}
     uses = reader.table(proceeds_raw.get("uses"), f.USE, "proceeds.uses")
     holders = reader.table(data.get("shareholders"), f.SHAREHOLDER, "shareholders")
-    stated = _stated(reader, data.get("stated"))
+    stated = _stated(reader, data.get("stated"), issuer, fx)
 
     _cross_checks(reader, placing, history, uses, holders)
     _exchange_checks(reader, issuer.get("exchange"), placing, tranches)
@@ -519,7 +519,17 @@ def _check_shares(reader: _Reader, uses: list[dict[str, Any]]) -> None:
         )
 
 
-def _stated(reader: _Reader, data: object) -> dict[str, model.StatedFigure]:
+def _stated(
+    reader: _Reader, data: object, issuer: Mapping[str, Any], fx: Mapping[str, Any]
+) -> dict[str, model.StatedFigure]:
+    """The ``[stated]`` figures, read as announcements write them (``stated.parse_published``).
+
+    A currency symbol must be the figure's currency: the issuer's, or the ``[fx]`` quote
+    currency for the ``*_quote`` keys. When that currency is itself invalid or absent (a
+    problem reported already), any symbol is accepted.
+    """
+    from xl_placement.stated import parse_published, stated_kind  # noqa: PLC0415 - stated imports the core
+
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -530,40 +540,21 @@ def _stated(reader: _Reader, data: object) -> dict[str, model.StatedFigure]:
         if key not in f.STATED_KEYS and not f.match_pattern(key, f.STATED_KEYS):
             reader.unknown(key, f.STATED_KEYS, "stated")
             continue
-        figure = reader.value(value, stated_figure, f"stated.{key}")
-        if figure is not None:
-            result[key] = figure
+        quote = key.endswith("_quote")
+        currency = fx.get("quote_currency") if quote else issuer.get("currency")
+        try:
+            result[key] = parse_published(value, kind=stated_kind(key), currency=currency)
+        except f.Invalid as exc:
+            hint = ""
+            other = issuer.get("currency") if quote else fx.get("quote_currency")
+            if "is written in" in str(exc) and other and other in str(exc).split(",")[0]:
+                hint = (
+                    f"; a figure in {other} goes under stated.{key.removesuffix('_quote')}"
+                    if quote
+                    else f"; a figure in {other} goes under stated.{key}_quote"
+                )
+            reader.problems.append(Problem(f"stated.{key}", value, f"{exc}{hint}"))
     return result
-
-
-def stated_figure(value: object) -> model.StatedFigure:
-    """A published figure with its precision: "8.6%" is 0.086 to the nearest 0.001.
-
-    Raises:
-        fields.Invalid: the value is neither a number nor a percentage text.
-    """
-    try:
-        return _stated_figure(value)
-    except f.Invalid as exc:
-        if str(exc) != "must be a number":
-            raise
-        raise f.Invalid('must be a number like 3_250_000_000 or a percentage like "8.6%"') from exc
-
-
-def _stated_figure(value: object) -> model.StatedFigure:
-    if isinstance(value, str) and value.strip().endswith("%"):
-        number = f.number(value.strip()[:-1])
-        exponent = min(int(number.as_tuple().exponent), 0)
-        return model.StatedFigure(number / 100, Decimal(1).scaleb(exponent - 2), value.strip())
-    number = f.number(value)
-    if number == number.to_integral_value() and number != 0:
-        # A whole amount's precision is its last non-zero digit: 3,250,000,000 is to 10 million.
-        exponent = int(number.normalize().as_tuple().exponent)
-    else:
-        exponent = int(number.as_tuple().exponent)
-    # Whole amounts are shown as an announcement prints them: 3,250,000,000.
-    shown = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
-    return model.StatedFigure(number, Decimal(1).scaleb(exponent), shown)
 
 
 def _percent(value: Decimal) -> str:

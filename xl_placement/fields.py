@@ -163,8 +163,22 @@ def fraction(value: object) -> Decimal:
     return result / 100 if percent else result
 
 
+def _rate_above_one(value: object) -> None:
+    """Refuse a rate above 1 written without a percent sign (8.15 meant as 8.15%), with the fix."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return
+    try:
+        plain = number(value)
+    except Invalid:
+        return  # fraction() says what is wrong with it
+    if abs(plain) > 1:
+        shown = value.strip() if isinstance(value, str) else str(value)
+        raise Invalid(f'a rate above 1 needs a percent sign; did you mean "{shown}%"?')
+
+
 def rate(value: object) -> Decimal:
-    """A fraction from 0 up to, not including, 1."""
+    """A fraction from 0 up to, not including, 1; a number above 1 without "%" is refused with the fix."""
+    _rate_above_one(value)
     result = fraction(value)
     if not 0 <= result < 1:
         raise Invalid('must be a fraction from 0 to below 1, like 0.025 or "2.5%"')
@@ -172,7 +186,8 @@ def rate(value: object) -> Decimal:
 
 
 def share(value: object) -> Decimal:
-    """A share of a whole: a fraction from 0 to 1."""
+    """A share of a whole: a fraction from 0 to 1; a number above 1 without "%" is refused with the fix."""
+    _rate_above_one(value)
     result = fraction(value)
     if not 0 <= result <= 1:
         raise Invalid('must be a fraction from 0 to 1, like 0.4 or "40%"')
@@ -194,10 +209,30 @@ def text(value: object) -> str:
 
 
 def code(value: object) -> str:
-    """A stock code: text, or a number that is turned into text ("0020" stays "0020")."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+    """A stock code: text, so that leading zeros stay ("0020"); a number is refused."""
+    if _is_number(value):
+        digits = str(value).removesuffix(".0")
+        example = digits.zfill(4) if digits.isdigit() else "0020"
+        raise Invalid(f'is a number, which loses leading zeros; quote it: stock_code = "{example}"')
     return text(value)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def quoted(parse: Parser, name: str, example: str) -> Parser:
+    """``parse``, but a number is refused with the fix: codes are text (``currency = "HKD"``)."""
+
+    def parse_quoted(value: object) -> object:
+        if _is_number(value):
+            raise Invalid(f'is a number; codes are text, so quote it: {name} = "{example}"')
+        return parse(value)
+
+    options = getattr(parse, "options", None)
+    if options is not None:
+        parse_quoted.options = options  # type: ignore[attr-defined]  # read by the field reference
+    return parse_quoted
 
 
 def currency(value: object) -> str:
@@ -280,14 +315,14 @@ ISSUER = (
     ),
     _f(
         "exchange",
-        choice(model.EXCHANGES),
+        quoted(choice(model.EXCHANGES), "exchange", "HKEX"),
         "choice",
         "Selects the listing-rule checks: HKEX, SGX, NASDAQ, ASX or other.",
         required=True,
     ),
     _f(
         "currency",
-        currency,
+        quoted(currency, "currency", "HKD"),
         "ISO 4217 code",
         "Currency of the price and of every amount in the file.",
         required=True,
@@ -497,7 +532,13 @@ COSTS = (
 )
 
 FX = (
-    _f("quote_currency", currency, "ISO 4217 code", "Second currency amounts are shown in.", required=True),
+    _f(
+        "quote_currency",
+        quoted(currency, "quote_currency", "USD"),
+        "ISO 4217 code",
+        "Second currency amounts are shown in.",
+        required=True,
+    ),
     _f(
         "rate",
         positive,
@@ -542,7 +583,8 @@ SHAREHOLDER = (
     _f("shares", non_negative_whole, "shares", "Shares held before the deal.", required=True),
 )
 
-_PERCENT = 'percentage text ("8.6%") or fraction'
+_PERCENT = 'percentage ("8.6%", "approximately 8.6%") or fraction'
+_AMOUNT = 'amount as published ("HK$3,150 million", "HK$3.25bn", "3,150m") or exact number'
 
 # Figures an announcement may state, checked against the computed ones: key -> (form, meaning).
 STATED_DOCS: dict[str, tuple[str, str]] = {
@@ -556,13 +598,19 @@ STATED_DOCS: dict[str, tuple[str, str]] = {
     "percent_of_existing_class": (_PERCENT, "The same, of the existing shares of the placed class."),
     "percent_of_enlarged_class": (_PERCENT, "The same, of the enlarged shares of the placed class."),
     "gross_proceeds": (
-        "issuer currency",
-        "Gross proceeds as published (3_250_000_000 is read as to the nearest 10 million).",
+        _AMOUNT + ", issuer currency",
+        'Gross proceeds: "HK$3.25bn" is to the nearest HK$10m; 3_250_000_000 is exact.',
     ),
-    "net_proceeds": ("issuer currency", "Net proceeds as published."),
-    "net_price_per_share": ("issuer currency per share", "Net proceeds divided by the new shares."),
-    "gross_proceeds_quote": ("quote currency", "Gross proceeds in the [fx] quote currency."),
-    "net_proceeds_quote": ("quote currency", "Net proceeds in the [fx] quote currency."),
+    "net_proceeds": (_AMOUNT + ", issuer currency", "Net proceeds as published."),
+    "net_price_per_share": (
+        'price ("approximately HK$1.49", "5.7c") or exact number, issuer currency',
+        "Net proceeds divided by the new shares.",
+    ),
+    "gross_proceeds_quote": (
+        'amount ("US$415.2 million"), [fx] quote currency',
+        "Gross proceeds in the [fx] quote currency.",
+    ),
+    "net_proceeds_quote": ("amount, [fx] quote currency", "Net proceeds in the [fx] quote currency."),
     "theoretical_dilution_effect": (_PERCENT, "Theoretical dilution effect (Rule 7.27B)."),
 }
 
@@ -732,9 +780,13 @@ def markdown_reference() -> str:
     stated = [
         "### `[stated]` (optional)",
         "",
-        "Figures as the announcement published them; each is checked against the computed figure "
-        'at the published precision ("8.6%" matches anything from 8.55% to below 8.65%). '
-        "`<N>` is a number of trading days, as in `discount_to_average_close_5d`.",
+        "Figures as the announcement published them, written as it wrote them; each is checked "
+        "against the computed figure at the published precision: the last digit shown, in the unit "
+        'shown ("8.6%" matches anything from 8.55% to below 8.65%; "HK$3,150m" is to the nearest '
+        'million, "HK$3.15bn" to the nearest 10 million, "US$415.2 million" to the nearest 100,000). '
+        "A bare number (`3_250_000_000`, or digits with no unit) is exact at its own decimals. "
+        "A currency symbol, when written, must be the figure's currency. A rate above 1 needs a "
+        '"%". `<N>` is a number of trading days, as in `discount_to_average_close_5d`.',
         "",
         "| Key | Form | Meaning |",
         "|---|---|---|",

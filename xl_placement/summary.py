@@ -10,6 +10,7 @@ from xl_placement.money import round_half_up
 
 if TYPE_CHECKING:  # checks imports figures and wording; only the type is needed here
     from xl_placement.checks import CheckReport
+    from xl_placement.stated import StatedCheck
 
 
 def percent(value: Decimal, decimals: int = 2) -> str:
@@ -68,6 +69,12 @@ def summary_lines(figures: Figures) -> list[str]:
     return lines
 
 
+def stated_line(item: StatedCheck) -> str:
+    """One stated figure: "[matches] Gross proceeds: stated HK$3,150m (to HK$1m), computed HK$3,149.6m (...)"."""
+    mark = {"differs": "DIFFERS"}.get(item.status, item.status)
+    return f"[{mark}] {item.label}: stated {item.stated} ({item.precision}), computed {item.computed_text}"
+
+
 def check_lines(report: CheckReport) -> list[str]:
     """The listing-rule checks, the stated-versus-computed figures and the wording, one per line.
 
@@ -75,7 +82,7 @@ def check_lines(report: CheckReport) -> list[str]:
         report: the result of ``checks.check_deal``.
 
     Returns:
-        Plain-text lines ending with the overall result.
+        Plain-text lines ending with the outcome: passed, failed or incomplete.
     """
     lines = ["Listing-rule checks:"]
     for rule in report.rules:
@@ -83,17 +90,9 @@ def check_lines(report: CheckReport) -> list[str]:
         lines.append(f"      {rule.detail}")
     if report.stated:
         lines.append("Stated against computed (at the published precision):")
-        for item in report.stated:
-            mark = "match" if item.matches else "MISMATCH"
-            lines.append(f"  [{mark}] {item.label}: stated {item.stated}, computed {item.computed_text}")
+        lines.extend(f"  {stated_line(item)}" for item in report.stated)
     if report.sentences:
         lines.append("Announcement wording:")
         lines.extend(f"  {sentence}" for sentence in report.sentences)
-    lines.append(_verdict(report))
+    lines.append(f"Checks {report.verdict}")
     return lines
-
-
-def _verdict(report: CheckReport) -> str:
-    if report.passed:
-        return "Checks passed: no rule breached and every stated figure matches."
-    return f"Checks failed: {report.problems}."

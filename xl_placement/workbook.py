@@ -60,8 +60,9 @@ SECTION_TITLES = {
     "stated": "Figures as the announcement published them (optional; checked)",
 }
 STATED_DOC = (
-    'The figure as the announcement published it. Type it as text ("8.6%", "3,250,000,000") '
-    "so its precision is kept: the report checks the computed figure at that precision."
+    'The figure as the announcement printed it ("8.6%", "HK$3.25bn", "US$415.2 million"). '
+    "The report checks the computed figure at that precision, the last digit shown in the unit "
+    "shown; a bare number is exact. A rate above 1 needs %."
 )
 
 INSTRUCTIONS = (

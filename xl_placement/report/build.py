@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 
-from xl_placement.checks import CheckReport, check_deal
+from xl_placement.checks import INCOMPLETE, CheckReport, check_deal
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures, compute
 from xl_placement.output import write_atomic
@@ -25,10 +25,12 @@ PRINT_LAST_COLUMN = {"Deal sheet": "I", "Use of proceeds": "P", "Shareholding": 
 
 
 def verdict(checks: CheckReport) -> str:
-    """One line on the checks: all clear, or how many breaches and differing figures."""
-    if checks.passed:
-        return "No rule breached and every stated figure agrees"
-    return f"Attention: {checks.problems}"
+    """One line on the checks, starting with the outcome: "Checks passed", "failed" or "incomplete"."""
+    if checks.outcome == INCOMPLETE:
+        names = ", ".join(g.split(" (")[0] for g in checks.gaps)
+        count = len(checks.gaps)
+        return f"Checks incomplete: {count} check{'s' if count != 1 else ''} could not be made for want of data ({names})"
+    return "Checks " + checks.verdict
 
 
 def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
