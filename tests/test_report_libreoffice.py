@@ -13,7 +13,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from report_support import find_row, formulas, history_deal, hostile, named, render, values
+from report_support import find_row, formulas, history_deal, hostile, named, render, thin_use_deal, values
 
 from xl_placement.libreoffice import formula_errors, recalculate
 from xl_placement.pdf import export_pdf
@@ -27,6 +27,7 @@ DEALS = {
     "hostile": hostile(),
     "history": history_deal(),
     "topup": "topup-illustrative",
+    "thin": thin_use_deal(),  # waterfall labels that are formulas (costs and a 2% use)
 }
 
 

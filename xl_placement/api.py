@@ -270,7 +270,11 @@ def figure_rows(figures: Figures) -> list[FigureRow]:
         rows.append(FigureRow("reference", ref.key, ref.label, ref.price, ccy))
         rows.append(
             FigureRow(
-                "discount", f"discount_to_{ref.key}", f"Discount to {ref.label}", ref.discount, "fraction"
+                "discount",
+                f"discount_to_{ref.key}",
+                f"Discount to {_lower_first(ref.label)}",
+                ref.discount,
+                "fraction",
             )
         )
     rows += _dilution_rows(figures)
@@ -413,6 +417,12 @@ def _dilution_rows(figures: Figures) -> list[FigureRow]:
     return rows
 
 
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: "Last close" -> "last close"; "VWAP ..." (an acronym) stays."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() else label[:1].lower() + label[1:]
+
+
 def _proceeds_rows(figures: Figures) -> list[FigureRow]:
     money, ccy = figures.proceeds, figures.deal.issuer.currency
     rows = [
@@ -426,11 +436,21 @@ def _proceeds_rows(figures: Figures) -> list[FigureRow]:
     if fx is not None and money.gross_quote is not None and money.net_quote is not None:
         rows.append(
             FigureRow(
-                "proceeds", "gross_proceeds_quote", "Gross proceeds", money.gross_quote, fx.quote_currency
+                "proceeds",
+                "gross_proceeds_quote",
+                "Gross proceeds in the quote currency",
+                money.gross_quote,
+                fx.quote_currency,
             )
         )
         rows.append(
-            FigureRow("proceeds", "net_proceeds_quote", "Net proceeds", money.net_quote, fx.quote_currency)
+            FigureRow(
+                "proceeds",
+                "net_proceeds_quote",
+                "Net proceeds in the quote currency",
+                money.net_quote,
+                fx.quote_currency,
+            )
         )
     return rows
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import functools
 import io
 import os
 import re
@@ -24,7 +25,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -41,8 +42,10 @@ from xl_placement.errors import (
     Problem,
 )
 from xl_placement.fields import MAX_ROWS
+from xl_placement.libreoffice import require_soffice
 from xl_placement.money import in_context, round_half_up
 from xl_placement.output import check_target, write_all
+from xl_placement.pdf import export_pdfs
 from xl_placement.precedents import Selection
 
 MAX_CSV_BYTES = 200_000_000
@@ -59,9 +62,16 @@ SUMMARY_FIGURES = (
     ("discount_to_benchmarked_price", "discount to benchmarked price", "fraction"),
     ("percent_of_existing", "% of existing", "fraction"),
     ("percent_of_enlarged", "% of enlarged", "fraction"),
-    ("gross_proceeds", "gross proceeds", "money"),
-    ("net_proceeds", "net proceeds", "money"),
+    ("gross_proceeds", "gross proceeds", "amount"),
+    ("net_proceeds", "net proceeds", "amount"),
 )
+SUMMARY_MILLIONS = "#,##0.0,,"  # amounts in summary.xlsx: millions to 0.1 (the cell keeps the exact amount)
+# Column widths in summary.xlsx (others: 10); the long texts wrap in their columns.
+SUMMARY_WIDTHS = {
+    "row": 5, "source": 20, "status": 8, "report": 20, "issuer": 24, "stock code": 8, "exchange": 10,
+    "currency": 8, "new shares": 14, "breaches": 30, "mismatched stated figures": 30, "error": 40,
+}  # fmt: skip
+SUMMARY_WRAPPED = ("source", "report", "issuer", "breaches", "mismatched stated figures", "error")
 SUMMARY_COLUMNS = (
     "row",
     "source",
@@ -485,6 +495,7 @@ def run_batch(
     force: bool = False,
     progress: Callable[[Outcome, int, int], None] | None = None,
     precedents: Selection | None = None,
+    pdf: bool = False,
 ) -> BatchResult:
     """Build a report for every deal of a CSV file or folder, then the summary table.
 
@@ -497,6 +508,9 @@ def run_batch(
         progress: called after each deal with its outcome, the number done and the total.
         precedents: precedent placings (``precedents.load_precedents``) for a Precedents
             sheet in every report; each deal is left out of its own comparison.
+        progress: called after each deal with its outcome, the number done and the total
+            (and again for a deal whose PDF failed).
+        pdf: also render each report as a PDF beside it, with one LibreOffice process per worker.
 
     Returns:
         The BatchResult; a deal that got no report is listed there with status error and its reason.
@@ -504,8 +518,11 @@ def run_batch(
     Raises:
         InputError: the input as a whole is unusable.
         OutputError: the output folder or the summary files cannot be written.
+        DependencyMissingError: ``pdf`` is asked for and LibreOffice is not installed.
     """
     source, out_dir = Path(source), Path(out_dir)
+    if pdf:
+        require_soffice("batch --pdf")  # before any work, not after the reports
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"--out-dir {out_dir} is a file; give a folder")
     if not force:
@@ -517,13 +534,37 @@ def run_batch(
     for done, outcome in enumerate(outcomes, start=1):
         if progress:
             progress(outcome, done, total)
-    for outcome in _run_all(jobs, workers or os.cpu_count() or 1, force, precedents):
+    count = workers or os.cpu_count() or 1
+    for outcome in _run_all(jobs, count, force, precedents):
         outcomes.append(outcome)
         if progress:
             progress(outcome, len(outcomes), total)
+    if pdf:
+        outcomes = _with_pdfs(outcomes, count, force, progress)
     ordered = tuple(sorted(outcomes, key=_order(jobs)))
     summaries = write_summaries(ordered, out_dir, force=force)
     return BatchResult(ordered, summaries)
+
+
+def _with_pdfs(
+    outcomes: list[Outcome], workers: int, force: bool, progress: Callable[[Outcome, int, int], None] | None
+) -> list[Outcome]:
+    """Render the built reports as PDFs; a deal whose PDF fails becomes an error, with the reason."""
+    built = [Path(o.report) for o in outcomes if o.status != ERROR and o.report]
+    failures = export_pdfs(
+        built, workers=workers, force=force, initializer=functools.partial(_start_worker, os.getpid())
+    )
+    result = []
+    for outcome in outcomes:
+        why = failures.get(Path(outcome.report)) if outcome.report else None
+        if why is None:
+            result.append(outcome)
+            continue
+        error = f"{outcome.label}: the report was built but not its PDF: {why}"
+        result.append(replace(outcome, status=ERROR, error=error))
+        if progress:
+            progress(result[-1], len(outcomes), len(outcomes))
+    return result
 
 
 def _order(jobs: Sequence[Job]) -> Callable[[Outcome], tuple[int, str]]:
@@ -717,32 +758,62 @@ def summary_xlsx(outcomes: Iterable[Outcome]) -> bytes:
     # A fixed creation date: the same outcomes give the same bytes.
     workbook.set_properties({"title": "xl-placement batch summary", "created": dt.datetime(2000, 1, 1)})
     sheet = workbook.add_worksheet("Summary")
-    bold = workbook.add_format({"bold": True})
     formats = {
-        "money": workbook.add_format({"num_format": "#,##0.00##"}),
-        "shares": workbook.add_format({"num_format": "#,##0"}),
-        "fraction": workbook.add_format({"num_format": "0.00%"}),
+        "money": workbook.add_format({"num_format": "#,##0.00##", "valign": "top"}),
+        "amount": workbook.add_format({"num_format": SUMMARY_MILLIONS, "valign": "top"}),  # exact, shown in m
+        "shares": workbook.add_format({"num_format": "#,##0", "valign": "top"}),
+        "fraction": workbook.add_format({"num_format": "0.00%", "valign": "top"}),
     }
     units = {heading: unit for _, heading, unit in SUMMARY_FIGURES}
+    text_wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    text_top = workbook.add_format({"valign": "top"})
+    head = workbook.add_format({"bold": True, "text_wrap": True, "valign": "bottom", "bottom": 1})
     for col, heading in enumerate(SUMMARY_COLUMNS):
-        sheet.write_string(0, col, heading, bold)
+        shown = f"{heading} (m)" if units.get(heading) == "amount" else heading
+        sheet.write_string(0, col, shown, head)
     records = summary_records(outcomes)
     for row, record in enumerate(records, start=1):
+        sheet.set_row(row, _row_height(record))  # LibreOffice and Excel do not grow rows of wrapped text
         for col, value in enumerate(record):
             if value is None or value == "":
                 continue
             if isinstance(value, str):
-                sheet.write_string(row, col, value[:32_767])
+                wrap = SUMMARY_COLUMNS[col] in SUMMARY_WRAPPED
+                sheet.write_string(row, col, value[:32_767], text_wrap if wrap else text_top)
             else:
                 sheet.write_number(row, col, float(value), formats.get(units.get(SUMMARY_COLUMNS[col], "")))
     sheet.freeze_panes(1, 0)
-    sheet.set_column(0, len(SUMMARY_COLUMNS) - 1, 16)
-    for name, width in (("source", 30), ("report", 30), ("issuer", 30), ("breaches", 40), ("error", 80)):
+    sheet.set_column(0, len(SUMMARY_COLUMNS) - 1, 12)
+    for name, width in SUMMARY_WIDTHS.items():
         col = SUMMARY_COLUMNS.index(name)
         sheet.set_column(col, col, width)
     sheet.autofilter(0, 0, max(len(records), 1), len(SUMMARY_COLUMNS) - 1)
+    _summary_print_setup(sheet, len(records))
     workbook.close()
     return stream.getvalue()
+
+
+def _row_height(record: Sequence[object]) -> float:
+    """The height (points) of a summary row whose wrapped texts take the most lines."""
+    from xl_placement.report.cells import wrapped_lines  # noqa: PLC0415 - only summary.xlsx needs it
+
+    lines = 1
+    for name, value in zip(SUMMARY_COLUMNS, record, strict=True):
+        if name in SUMMARY_WRAPPED and isinstance(value, str):
+            per_line = int(SUMMARY_WIDTHS[name] * 1.1)
+            lines = max(lines, sum(wrapped_lines(part, per_line) for part in value.split("\n")))
+    return 15.0 * lines
+
+
+def _summary_print_setup(sheet: Any, rows: int) -> None:
+    """Landscape A4, two pages wide (about 75%: readable), the heading row on every page."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.75)
+    sheet.print_area(0, 0, max(rows, 1), len(SUMMARY_COLUMNS) - 1)
+    sheet.repeat_rows(0)
+    sheet.fit_to_pages(2, 0)
+    sheet.set_footer("&L&8xl-placement batch summary&R&8page &P of &N", {"margin": 0.3})
 
 
 def write_summaries(outcomes: Sequence[Outcome], out_dir: Path, *, force: bool = False) -> tuple[Path, ...]:

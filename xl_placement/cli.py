@@ -164,7 +164,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="processes to run at once (default: one per CPU core)",
     )
-    batch.add_argument("--force", action="store_true", help="replace existing reports and summaries")
+    batch.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also render each report as a PDF beside it (needs LibreOffice; one LibreOffice run per worker)",
+    )
+    batch.add_argument("--force", action="store_true", help="replace existing reports, PDFs and summaries")
     _precedent_options(batch)
     batch.set_defaults(run=_batch)
 
@@ -379,6 +384,7 @@ def _batch(args: argparse.Namespace) -> int:
         force=args.force,
         progress=progress,
         precedents=precedents,
+        pdf=args.pdf,
     )
     counts = {status: sum(o.status == status for o in result.outcomes) for status in (*OUTCOMES, ERROR)}
     _out(

@@ -423,6 +423,12 @@ PLACING = (
         "placees",
         "Minimum number of placees (HKEX: fewer than six must be named).",
     ),
+    _f(
+        "independent_placees",
+        boolean,
+        "true or false",
+        "true when the announcement says the placees are independent third parties (the report then says so).",
+    ),
     _f("offering", text, "text", 'How the shares are offered, e.g. "Regulation S" (shown as written).'),
     _f(
         "public_offering",

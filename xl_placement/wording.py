@@ -41,12 +41,27 @@ def symbol(currency: str) -> str:
     return SYMBOLS.get(currency, f"{currency} ")
 
 
+def price_places(value: Decimal, most: int = MAX_PRICE_DECIMALS) -> int:
+    """The decimals a price is shown with: as given, at least 2, at most ``most`` (1.91: 2, 2.021: 3, 335.2: 2)."""
+    digits = -int(value.normalize().as_tuple().exponent)
+    return min(max(digits, 2), most)
+
+
 @in_context
 def price_text(value: Decimal, currency: str) -> str:
     """A price with at least 2 and at most 4 decimals: HK$1.91, HK$2.021, S$0.1234."""
-    digits = -int(value.normalize().as_tuple().exponent)
-    places = min(max(digits, 2), MAX_PRICE_DECIMALS)
-    return f"{symbol(currency)}{round_half_up(value, places):,}"
+    return f"{symbol(currency)}{round_half_up(value, price_places(value)):,}"
+
+
+def net_price_places(deal: Deal) -> int:
+    """The decimals of the net price per share, in the report and the wording alike.
+
+    Those of the placing price; for an ADS deal the net price is per ordinary share,
+    finer than the ADS price, so the most a price shows.
+    """
+    if deal.placing.ads_ratio is not None:
+        return MAX_PRICE_DECIMALS
+    return price_places(deal.placing.price)
 
 
 @in_context
@@ -360,10 +375,8 @@ def _proceeds(figures: Figures) -> list[str]:
             f"expenses of approximately {millions_text(money.costs, ccy)}, are estimated to be approximately "
             f"{millions_text(money.net, ccy)}."
         )
-    places = max(2, -int(deal.placing.price.normalize().as_tuple().exponent))
-    if deal.placing.ads_ratio is not None:  # the net price is per ordinary share, finer than the ADS price
-        places = MAX_PRICE_DECIMALS
-    per_share = price_text(round_half_up(money.net_price_per_share, min(places, MAX_PRICE_DECIMALS)), ccy)
+    # At the decimals the report's headline shows (net_price_places), trailing zeros kept.
+    per_share = f"{symbol(ccy)}{round_half_up(money.net_price_per_share, net_price_places(deal)):,}"
     noun = "ordinary share" if deal.placing.ads_ratio is not None else _noun(deal)[:-1]
     sentences.append(f"The net price per {noun} is approximately {per_share}.")
     return sentences

@@ -58,7 +58,13 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
         "quote_head": f"{deal.fx.quote_currency} m" if deal.fx else "",
         "rate_unit": f"{deal.issuer.currency} per {deal.fx.quote_currency}" if deal.fx else "none given",
         "share_class": deal.issuer.share_class or "",
-        "class_head": f"Class {deal.issuer.share_class}" if deal.issuer.share_class else "Class",
+        "class_head": (
+            f"Class {deal.issuer.share_class}"
+            if deal.issuer.share_class
+            else "Class"
+            if deal.placing.class_shares_outstanding is not None
+            else ""
+        ),
         "basis": deal.proceeds.basis,
         "market_data": market_data_text(figures),
     }

@@ -2,8 +2,8 @@
 
 Each builder returns formula text without the leading ``=``, built only from cell
 references, defined names and functions every spreadsheet has (ROUND, ROUNDUP, INT, MOD,
-SUM, SUMPRODUCT, MAX, MIN, ROW, IF, AND; and for precedents COUNT, QUARTILE, MEDIAN,
-AVERAGE, ISNUMBER), so a user could have typed it. The comment on each
+SUM, SUMPRODUCT, MAX, MIN, ROW, IF, AND; CHAR and FIXED for a chart label; and for
+precedents COUNT, QUARTILE, MEDIAN, AVERAGE, ISNUMBER), so a user could have typed it. The comment on each
 names the Python function it mirrors; the LibreOffice tests check they agree.
 """
 
@@ -303,3 +303,12 @@ def percentile_rank(cells: str, value: str) -> str:
         f'IF(COUNT({cells})=0,"n/a",'
         f"SUMPRODUCT(ISNUMBER({cells})*(({cells}<{value})+({cells}={value})/2))/COUNT({cells}))"
     )
+
+
+def bar_label(name: str, amount: str) -> str:
+    """A thin waterfall bar's label: its name, a line break, its amount in millions to 0.1 ("none" for zero).
+
+    ``name`` is a cell reference or a fixed quoted word, never user text. FIXED, unlike TEXT,
+    takes no format string, so it gives the same digits in every language of Excel.
+    """
+    return f'{name}&CHAR(10)&IF({amount}=0,"none",FIXED({amount}/1000000,1))'
