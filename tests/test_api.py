@@ -36,6 +36,72 @@ def test_public_names_are_sorted_and_importable() -> None:
         assert getattr(xl_placement, name) is getattr(api, name)
 
 
+def test_every_exception_class_lives_in_errors_and_is_exported() -> None:
+    """Each public exception class of the package is defined in errors.py and importable from xl_placement."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from xl_placement import errors
+
+    defined = {
+        name
+        for name, value in vars(errors).items()
+        if inspect.isclass(value) and issubclass(value, Exception) and value.__module__ == errors.__name__
+    }
+    assert {
+        "ConversionError",
+        "CostsExceedGrossError",
+        "DependencyMissingError",
+        "OutputExistsError",
+    } <= defined
+    for name in defined:
+        assert getattr(xl_placement, name) is getattr(errors, name), name
+    # No public exception class anywhere else in the package (private control-flow signals start with _
+    # or never leave their module: fields.Invalid becomes a Problem inside the deal-file reader).
+    elsewhere = set()
+    for info in pkgutil.walk_packages(xl_placement.__path__, "xl_placement."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, BaseException)
+                and value.__module__ == info.name
+                and info.name != errors.__name__
+                and not name.startswith("_")
+                and name != "Invalid"
+            ):
+                elsewhere.add(f"{info.name}.{name}")
+    assert elsewhere == set()
+
+
+def test_one_build_report_for_the_package() -> None:
+    """xl_placement.build_report is the only report builder: the report package renders bytes, nothing else saves."""
+    import inspect
+
+    import xl_placement.report
+
+    assert not hasattr(xl_placement.report, "build_report")
+    assert list(inspect.signature(xl_placement.build_report).parameters) == [
+        "deal",
+        "path",
+        "template",
+        "force",
+    ]
+    assert not hasattr(xl_placement.dealfile, "load_deal")  # one load_deal: xl_placement.load_deal
+
+
+def test_library_messages_name_no_command_line_flags(tmp_path: Path) -> None:
+    """An existing report refused by the library says what happened; the --force hint is the command line's."""
+    deal = api.load_deal(DEMO)
+    target = tmp_path / "r.xlsx"
+    target.write_bytes(b"keep")
+    with pytest.raises(xl_placement.OutputExistsError) as caught:
+        api.build_report(deal, target)
+    assert str(caught.value) == f"{target} already exists; it was not replaced"
+    assert target.read_bytes() == b"keep"
+
+
 def test_load_deal_refuses_other_files(tmp_path: Path) -> None:
     """load_deal names the accepted kinds of file when given another."""
     path = tmp_path / "deal.csv"

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from report_support import EXAMPLES, ROOT, figures_of
 
-from xl_placement.dealfile import load_deal
+from xl_placement import build_report, load_deal
 from xl_placement.errors import TemplateError
-from xl_placement.report import DEFAULT_TEMPLATE, REQUIRED_NAMES, build_report, render_report
+from xl_placement.report import DEFAULT_TEMPLATE, REQUIRED_NAMES, render_report
 from xl_placement.report.template import CHECKOUT_TEMPLATE, PACKAGED_TEMPLATE
 
 

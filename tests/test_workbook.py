@@ -12,10 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xl_placement import cli
+from xl_placement import cli, load_deal
 from xl_placement import fields as f
 from xl_placement.deal import Use
-from xl_placement.dealfile import load_deal
 from xl_placement.errors import InputError, OutputExistsError
 from xl_placement.inputs import TABLE_ROWS, deal_from_workbook, defined_name
 from xl_placement.workbook import CHOICES, build_workbook, input_cells, main, workbook_bytes

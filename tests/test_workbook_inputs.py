@@ -10,9 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xl_placement import cli
+from xl_placement import cli, load_deal
 from xl_placement.deal import Shareholder
-from xl_placement.dealfile import load_deal
 from xl_placement.errors import DealError, UnsafeWorkbookError
 from xl_placement.figures import compute
 from xl_placement.inputs import deal_from_workbook

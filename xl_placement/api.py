@@ -66,7 +66,7 @@ def load_deal(path: str | Path) -> Deal:
     if suffix not in DEAL_FILE_SUFFIXES:
         expected = "must be a .toml or .json deal file, or an .xlsx/.xlsm workbook with an Inputs sheet"
         raise DealError([Problem("file", path.name, expected)], str(path))
-    return dealfile.load_deal(path)
+    return dealfile.read_deal_file(path)
 
 
 def check_deal(figures: Figures) -> CheckReport:
@@ -81,25 +81,36 @@ def check_deal(figures: Figures) -> CheckReport:
     return run_checks(figures)
 
 
-def build_report(deal: Deal, path: str | Path, *, force: bool = False) -> Path:
-    """Build the report workbook of a deal and save it atomically.
+def build_report(
+    deal: Deal, path: str | Path, *, template: str | Path | None = None, force: bool = False
+) -> Path:
+    """Compute a deal's figures and checks, fill the report template and save the workbook atomically.
+
+    The same deal and template give the same bytes; every formula cell carries its value.
 
     Args:
-        deal: the validated deal.
+        deal: the validated deal (from ``load_deal``).
         path: the ``.xlsx`` file to write.
+        template: a restyled copy of the report template; the packaged template when None.
         force: replace an existing file.
 
     Returns:
         The path written.
 
     Raises:
+        CalculationError: the deal's figures cannot be computed (nothing is written).
+        TemplateError: the template is unusable (nothing is written).
         OutputExistsError: the file exists and ``force`` is false.
         OutputLockedError: the file is open in another program.
         OutputError: the file could not be written; a previous file is unchanged.
     """
-    from xl_placement.report import build_report as build  # noqa: PLC0415 - openpyxl only when needed
+    # openpyxl only when a report is built, so `import xl_placement` and `check` stay light.
+    from xl_placement.output import write_atomic  # noqa: PLC0415
+    from xl_placement.report import render_report  # noqa: PLC0415
 
-    return build(deal, path, force=force)
+    figures = compute(deal)
+    data = render_report(figures, check_deal(figures), template=template)
+    return write_atomic(path, data, force=force)
 
 
 def export_pdf(xlsx_path: str | Path, pdf_path: str | Path | None = None, *, force: bool = False) -> Path:

@@ -98,6 +98,7 @@ class Outcome:
     mismatches: tuple[str, ...] = ()
     error: str = ""
     trace: str = ""
+    exists: bool = False  # failed because the report exists and force was not given
 
 
 @dataclass(frozen=True)
@@ -406,7 +407,11 @@ def run_job(job: Job, force: bool = False) -> Outcome:
         api.build_report(deal, job.report, force=force)
     except PlacementError as exc:
         return Outcome(
-            job.label, job.row, FAILED, error=_message(exc, job.label, csv_row=job.row is not None)
+            job.label,
+            job.row,
+            FAILED,
+            error=_message(exc, job.label, csv_row=job.row is not None),
+            exists=isinstance(exc, OutputExistsError),
         )
     except Exception as exc:  # noqa: BLE001 - one deal's bug must not stop the batch
         return Outcome(
@@ -493,11 +498,11 @@ def run_batch(
     """
     source, out_dir = Path(source), Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"--out-dir {out_dir} is a file; give a folder")
+        raise OutputError(f"the output folder {out_dir} is a file; give a folder")
     if not force:
         for name in SUMMARY_NAMES:
             if (out_dir / name).exists():
-                raise OutputExistsError(f"{out_dir / name} already exists; use --force to replace it")
+                raise OutputExistsError(f"{out_dir / name} already exists; it was not replaced")
     jobs, outcomes = read_jobs(source, out_dir)
     total = len(jobs) + len(outcomes)
     for done, outcome in enumerate(outcomes, start=1):

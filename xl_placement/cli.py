@@ -37,6 +37,9 @@ EXIT_MISSING = 4  # a program the command needs is not installed (LibreOffice fo
 EXIT_INTERNAL = 70  # a bug: please report it with the --debug output
 EXIT_INTERRUPTED = 130
 
+# Added by the command line to "already exists" messages: the library's messages name no flags.
+FORCE_HINT = " (use --force to replace it, or choose another output path)"
+
 DEFAULT_OUT_DIR = Path("out")
 DEFAULT_INIT_PATH = Path("deal.toml")
 
@@ -238,9 +241,7 @@ def _build(args: argparse.Namespace) -> int:
 
         require_soffice("--pdf")  # before anything is written: all outputs or none
         if pdf.exists() and not args.force:
-            raise OutputExistsError(
-                f"{pdf} already exists; use --force to replace it (or choose another -o path)"
-            )
+            raise OutputExistsError(f"{pdf} already exists; it was not replaced")
     from xl_placement.output import check_target  # noqa: PLC0415 - light start-up
 
     deal = api.load_deal(args.deal)
@@ -251,7 +252,7 @@ def _build(args: argparse.Namespace) -> int:
     _print_summary(figures, checks)
     _out(f"report: {written}")
     if args.pdf:
-        from xl_placement.libreoffice import ConversionError  # noqa: PLC0415 - light start-up
+        from xl_placement.errors import ConversionError  # noqa: PLC0415 - light start-up
 
         try:
             _out(f"pdf: {api.export_pdf(written, pdf, force=args.force)}")
@@ -292,8 +293,9 @@ def _batch(args: argparse.Namespace) -> int:
     def progress(outcome: Outcome, done: int, total: int) -> None:
         if outcome.status == FAILED:
             bar.clear()
-            for line in outcome.error.splitlines():
-                _err(f"error: {line}")
+            lines = outcome.error.splitlines()
+            for index, line in enumerate(lines, start=1):
+                _err(f"error: {line}{FORCE_HINT if outcome.exists and index == len(lines) else ''}")
             if debug and outcome.trace:
                 _err(outcome.trace)
         bar(outcome, done, total)
@@ -443,7 +445,11 @@ def _report_error(exc: BaseException, debug: bool) -> None:
         import traceback  # noqa: PLC0415 - only on errors
 
         traceback.print_exception(exc, file=sys.stderr)
-    for line in (str(exc) or type(exc).__name__).splitlines():
+    lines = (str(exc) or type(exc).__name__).splitlines()
+    if isinstance(exc, OutputExistsError):
+        # The library says what happened; the command line names its own flag.
+        lines[-1] += FORCE_HINT
+    for line in lines:
         _err(f"error: {line}")
 
 

@@ -25,7 +25,7 @@ MAX_DEAL_FILE_BYTES = 5_000_000
 SHARE_TOLERANCE = Decimal("0.000001")
 
 
-def load_deal(path: str | Path) -> model.Deal:
+def read_deal_file(path: str | Path) -> model.Deal:
     """Load and validate a deal file.
 
     Args:

@@ -101,3 +101,7 @@ class UnsafeWorkbookError(InputError):
 
 class DependencyMissingError(PlacementError):
     """An optional external program (LibreOffice for PDF export) is not installed."""
+
+
+class ConversionError(PlacementError):
+    """LibreOffice could not convert a file (its own messages are included)."""

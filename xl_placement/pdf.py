@@ -44,9 +44,7 @@ def export_pdf(
     require_soffice("PDF export")
     if target.exists() and not force:
         # Checked before the conversion too, so the user hears it at once, not after LibreOffice ran.
-        raise OutputExistsError(
-            f"{target} already exists; use --force to replace it (or choose another -o path)"
-        )
+        raise OutputExistsError(f"{target} already exists; it was not replaced")
     with tempfile.TemporaryDirectory(prefix="xl-placement-pdf-") as work:
         rendered = convert(source, work, "pdf", timeout=timeout)
         data = rendered.read_bytes()

@@ -1,4 +1,4 @@
-"""Render the report to bytes and save it: the generator's two entry points."""
+"""Render the report to bytes (``xl_placement.build_report`` computes, renders and saves)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from pathlib import Path
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 
 from xl_placement.checks import CheckReport, check_deal
-from xl_placement.deal import Deal
-from xl_placement.figures import Figures, compute
-from xl_placement.output import write_atomic
+from xl_placement.figures import Figures
 from xl_placement.report.cache import cached_parts
 from xl_placement.report.cells import CellWriter
 from xl_placement.report.chart import link_formats
@@ -109,27 +107,3 @@ def _chart_bottom(ws: object) -> int:
             row, _ = coordinate_to_tuple(chart.anchor)
             bottom = max(bottom, row + int(chart.height / ROW_CM) + 1)
     return bottom
-
-
-def build_report(
-    deal: Deal, path: str | Path, *, force: bool = False, template: str | Path | None = None
-) -> Path:
-    """Compute a deal's figures and checks, render the report and save it atomically.
-
-    Args:
-        deal: the validated deal.
-        path: the ``.xlsx`` file to write.
-        force: replace an existing file.
-        template: a restyled template; ``templates/report.xlsx`` when None.
-
-    Returns:
-        The path written.
-
-    Raises:
-        CalculationError: the deal's figures cannot be computed.
-        TemplateError: the template is unusable (nothing is written).
-        OutputError: the file cannot be written (an existing file is left unchanged).
-    """
-    figures = compute(deal)
-    data = render_report(figures, check_deal(figures), template=template)
-    return write_atomic(path, data, force=force)
