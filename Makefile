@@ -50,7 +50,7 @@ docs: $(STAMP)
 
 ## workbook: rebuild placement.xlsm and docs/vba/ from the installed xlwings (commit both)
 workbook: $(STAMP)
-	$(BIN)/python -m xl_placement.workbook -o placement.xlsm --force --vba-docs docs/vba
+	$(BIN)/xl-placement workbook -o placement.xlsm --force --vba-docs docs/vba
 
 ## bench: time the report, the batch, the Excel functions and their imports against floors
 ## (benchmarks/run.py; writes benchmarks/results.md and .json; not part of make test; BENCH=--quick for a smoke run)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import inspect
+import pkgutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -11,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import xl_placement
-from xl_placement import api
+import xl_placement.report
+from xl_placement import api, errors
 from xl_placement.errors import DealError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,12 +42,6 @@ def test_public_names_are_sorted_and_importable() -> None:
 
 def test_every_exception_class_lives_in_errors_and_is_exported() -> None:
     """Each public exception class of the package is defined in errors.py and importable from xl_placement."""
-    import importlib
-    import inspect
-    import pkgutil
-
-    from xl_placement import errors
-
     defined = {
         name
         for name, value in vars(errors).items()
@@ -77,10 +75,6 @@ def test_every_exception_class_lives_in_errors_and_is_exported() -> None:
 
 def test_one_build_report_for_the_package() -> None:
     """xl_placement.build_report is the only report builder: the report package renders bytes, nothing else saves."""
-    import inspect
-
-    import xl_placement.report
-
     assert not hasattr(xl_placement.report, "build_report")
     assert list(inspect.signature(xl_placement.build_report).parameters) == [
         "deal",

@@ -99,7 +99,8 @@ def test_init_never_overwrites_without_force(tmp_path: Path, capsys: pytest.Capt
     code, out, err = run(capsys, "init", str(target))
     assert (code, out) == (3, "")
     assert (
-        err == f"error: {target} already exists; it was not replaced (use --force to replace it, or choose another output path)\n"
+        err
+        == f"error: {target} already exists; it was not replaced (use --force to replace it, or choose another output path)\n"
     )
     assert target.read_text() == "mine"
     assert run(capsys, "init", str(target), "--force")[0] == 0

@@ -56,7 +56,8 @@ def test_build_never_overwrites_without_force(tmp_path: Path, capsys: pytest.Cap
     code, out, err = run(capsys, "build", str(DEMO), "-o", str(target))
     assert (code, out) == (3, "")
     assert (
-        err == f"error: {target} already exists; it was not replaced (use --force to replace it, or choose another output path)\n"
+        err
+        == f"error: {target} already exists; it was not replaced (use --force to replace it, or choose another output path)\n"
     )
     assert target.read_bytes() == b"precious"
     assert run(capsys, "build", str(DEMO), "-o", str(target), "--force")[0] == 0

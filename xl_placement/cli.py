@@ -202,6 +202,12 @@ def _parser() -> argparse.ArgumentParser:
         "--deal", metavar="DEAL", help="fill in this deal (.toml/.json) instead of the demo deal"
     )
     workbook.add_argument("--force", action="store_true", help="replace an existing file (atomically)")
+    workbook.add_argument(
+        "--vba-docs",
+        metavar="DIR",
+        type=Path,
+        help="also write each VBA module's source to DIR, for review (the project keeps them in docs/vba)",
+    )
     workbook.set_defaults(run=_workbook)
     return parser
 
@@ -319,6 +325,11 @@ def _workbook(args: argparse.Namespace) -> int:
 
     deal = api.load_deal(args.deal) if args.deal else None
     _out(f"workbook: {build_workbook(args.output, args.name, force=args.force, deal=deal)}")
+    if args.vba_docs is not None:
+        from xl_placement.vba import build_vba_project, write_module_sources  # noqa: PLC0415 - light start-up
+
+        for path in write_module_sources(build_vba_project(), args.vba_docs):
+            _out(f"vba: {path}")
     return EXIT_OK
 
 

@@ -26,7 +26,7 @@ from xl_placement.errors import InputError
 from xl_placement.figures import Figures, compute
 from xl_placement.inputs import AGENT_SEPARATOR, SHEET, TABLE_ROWS, defined_name
 from xl_placement.output import write_atomic
-from xl_placement.vba import MACRO_NAME, build_vba_project, write_module_sources
+from xl_placement.vba import MACRO_NAME, build_vba_project
 
 CONF_SHEET = "xlwings.conf"
 PYTHON_MODULE = "placement"  # the module the button runs and "Import Functions" loads
@@ -549,34 +549,3 @@ def _write_conf(book: Any) -> None:
     italic = book.add_format({"italic": True, "font_color": "#404040"})
     for row, line in enumerate(CONF_NOTES, start=len(CONF_SETTINGS) + 2):
         sheet.write_string(row, 0, line, italic)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m xl_placement.workbook [-o PATH] [--name TITLE] [--force]``: write placement.xlsm."""
-    import argparse  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-
-    from xl_placement.errors import PlacementError  # noqa: PLC0415
-
-    parser = argparse.ArgumentParser(prog="python -m xl_placement.workbook", description=main.__doc__)
-    parser.add_argument("-o", "--output", default="placement.xlsm", help="the .xlsm file to write")
-    parser.add_argument("--name", help="title at the top of the Inputs sheet")
-    parser.add_argument("--force", action="store_true", help="replace an existing file")
-    parser.add_argument(
-        "--vba-docs", metavar="DIR", help="also write each VBA module's source to DIR (docs/vba)"
-    )
-    args = parser.parse_args(argv)
-    try:
-        written = build_workbook(args.output, args.name, force=args.force)
-    except PlacementError as exc:
-        print(f"error: {exc}", file=sys.stderr)  # noqa: T201
-        return 2
-    print(f"wrote {written}")  # noqa: T201
-    if args.vba_docs:
-        for path in write_module_sources(build_vba_project(), args.vba_docs):
-            print(f"wrote {path}")  # noqa: T201
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
