@@ -36,11 +36,12 @@ $(PYODIDE_STAMP): tests/pyodide/package.json pyproject.toml | $(STAMP)
 	  touch $@; \
 	else echo "npm not found: the Pyodide tests will be skipped (CI installs Node.js)"; fi
 
-## test: lint, type-check and run the whole test suite with line and branch coverage
+## test: lint, type-check, check the declared layers (import-linter) and run the whole test suite with line and branch coverage
 test: $(STAMP) $(PYODIDE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site-check
 	$(BIN)/python -m pytest --cov --cov-report=term-missing:skip-covered
 
@@ -60,6 +61,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) out site tests/pyodide/node_modules tests/pyodide/wheels .pytest_cache .mypy_cache .ruff_cache

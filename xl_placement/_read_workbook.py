@@ -1,4 +1,4 @@
-"""Read the input cells of a workbook file with openpyxl, for ``inputs.deal_from_workbook``.
+"""Read the defined names of a workbook file with openpyxl, for ``inputs.deal_from_workbook``.
 
 Only values are read (``data_only``: a formula cell gives the value Excel last saved),
 VBA is not loaded, and the file goes through the project's safe reader
@@ -7,18 +7,20 @@ VBA is not loaded, and the file goes through the project's safe reader
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from xl_placement.inputs import Cells, Grid
 from xl_placement.safe_read import load_workbook_safely
 
+Grid = Sequence[Sequence[object]]
 
-def cells(path: Path) -> Cells:
-    """The defined names of the workbook at ``path`` with readers of their values."""
+
+def named_ranges(path: Path) -> dict[str, tuple[str, Callable[[], Grid]]]:
+    """The defined names of the workbook at ``path``: each name's address and a reader of its values."""
     book = _load(path)
-    ranges = {}
+    ranges: dict[str, tuple[str, Callable[[], Grid]]] = {}
     for name, defined in book.defined_names.items():
         destinations = list(defined.destinations)
         if len(destinations) != 1:
@@ -28,7 +30,7 @@ def cells(path: Path) -> Cells:
             continue
         address = f"{sheet}!{ref.replace('$', '')}"
         ranges[name] = (address, partial(_grid, book[sheet], ref.replace("$", "")))
-    return Cells(ranges)
+    return ranges
 
 
 def _grid(sheet: Any, ref: str) -> Grid:

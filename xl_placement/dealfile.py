@@ -20,9 +20,9 @@ from xl_placement import deal as model
 from xl_placement import fields as f
 from xl_placement.errors import MISSING, DealError, Problem
 from xl_placement.prices import Close
+from xl_placement.proceeds import SHARE_TOLERANCE
 
 MAX_DEAL_FILE_BYTES = 5_000_000
-SHARE_TOLERANCE = Decimal("0.000001")
 
 
 def read_deal_file(path: str | Path) -> model.Deal:
@@ -162,7 +162,7 @@ class _Reader:
         patterns = [name for name in by_name if "<N>" in name]
         for key, value in data.items():
             spec = by_name.get(key)
-            matched = None if spec else f.match_pattern(key, patterns)
+            matched = None if spec else model.match_pattern(key, patterns)
             if matched:
                 spec = by_name[matched[0]]
             if spec is None:
@@ -295,7 +295,7 @@ def _market(market: dict[str, Any], history: list[tuple[int, dict[str, Any]]]) -
     vwaps: dict[int, Decimal] = {}
     plain: dict[str, Any] = {}
     for key, value in market.items():
-        matched = f.match_pattern(key, ["average_close_<N>d", "vwap_<N>d"])
+        matched = model.match_pattern(key, ["average_close_<N>d", "vwap_<N>d"])
         if matched and matched[0] == "average_close_<N>d":
             averages[matched[1]] = value
         elif matched:
@@ -527,7 +527,7 @@ def _stated(reader: _Reader, data: object) -> dict[str, model.StatedFigure]:
         return {}
     result = {}
     for key, value in data.items():
-        if key not in f.STATED_KEYS and not f.match_pattern(key, f.STATED_KEYS):
+        if key not in f.STATED_KEYS and not model.match_pattern(key, f.STATED_KEYS):
             reader.unknown(key, f.STATED_KEYS, "stated")
             continue
         figure = reader.value(value, stated_figure, f"stated.{key}")

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from xl_placement import capital as dil
-from xl_placement.deal import Deal
+from xl_placement.deal import Deal, match_pattern
 from xl_placement.errors import CalculationError
-from xl_placement.fields import match_pattern
 from xl_placement.prices import (
     BenchmarkWindow,
     Close,

@@ -6,9 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from xl_placement.deal import ALLOCATION_DECIMALS
 from xl_placement.errors import CalculationError, CostsExceedGrossError
 from xl_placement.money import PRECISION, Number, allocate, dec, round_half_up
+
+# Digits after the point of allocated amounts when none are given: whole units. One default
+# for the deal file, the Inputs sheet (a blank decimals cell) and ALLOCATE_PROCEEDS.
+ALLOCATION_DECIMALS = 0
+# How far the shares of the proceeds may add up away from 1 (rounding in a pasted list of
+# percentages): one default for the deal file, the Inputs sheet and the Excel functions.
+SHARE_TOLERANCE = Decimal("0.000001")
 
 MINOR_UNIT_DECIMALS = 2  # cents: proceeds and costs are kept to the minor unit
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from xl_placement import fields
-from xl_placement.deal import StatedFigure
+from xl_placement.deal import StatedFigure, match_pattern
 from xl_placement.figures import Figures, day_vwap_label
 from xl_placement.money import PRECISION, round_half_up
 from xl_placement.rules import benchmark_missing
@@ -99,7 +99,7 @@ def _spec(figures: Figures, key: str) -> _Spec | None:
     deal = figures.deal
     ccy = deal.issuer.currency
     quote = deal.fx.quote_currency if deal.fx else "quote currency"
-    matched = fields.match_pattern(key, fields.STATED_KEYS)
+    matched = match_pattern(key, fields.STATED_KEYS)
     if matched and matched[0] == "discount_to_average_close_<N>d":
         n = matched[1]
         return _reference(

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xl_placement.capital import PLACEES
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures, Reference
+from xl_placement.formats import percent_text, price_text
 from xl_placement.money import PRECISION, to_minor_units
 from xl_placement.proceeds import to_quote
 from xl_placement.report import formulas as fx
@@ -26,7 +27,7 @@ from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.chart import ChartRow, add_waterfall
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import area
-from xl_placement.wording import authority_text, percent_text, price_text
+from xl_placement.wording import authority_text
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 KIND_TEXT = {"placing": "Placing of new shares", "top-up": "Top-up placing"}
