@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
-TEMPLATE = ROOT / "templates" / "report.xlsx"
+TEMPLATE = ROOT / "xl_placement" / "data" / "report.xlsx"
 DEMO = ROOT / "examples" / "sensetime.toml"
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 

@@ -130,8 +130,10 @@ def _label(key: str) -> str:
 
 def demo_deal() -> model.Deal:
     """The demo deal (SenseTime's 2025 placing) the committed workbook opens with."""
-    text = resources.files("xl_placement").joinpath("data", "sensetime.toml").read_text("utf-8")
-    return deal_from_mapping(parse_text(text, "toml", "sensetime.toml"), "sensetime.toml")
+    # The deal `xl-placement init` writes: one packaged copy of the demo (a test holds it equal
+    # to examples/sensetime.toml, the short form a checkout's commands use).
+    text = resources.files("xl_placement").joinpath("data", "example-deal.toml").read_text("utf-8")
+    return deal_from_mapping(parse_text(text, "toml", "example-deal.toml"), "example-deal.toml")
 
 
 def build_workbook(

@@ -57,7 +57,7 @@ def render_report(
     Args:
         figures: the deal's figures from ``figures.compute``.
         checks: the checks from ``checks.check_deal``; None computes them from ``figures``.
-        template: a restyled template; ``templates/report.xlsx`` when None.
+        template: a restyled template; the packaged one when None.
 
     Returns:
         The xlsx file's bytes.
