@@ -1,21 +1,20 @@
-"""CheckReport and its plain-text lines for the command line."""
+"""CheckReport: the rules, the stated figures, the wording and the verdict together."""
 
 from __future__ import annotations
 
 from deal_maps import example, mapping, report, report_of
 
 from xl_placement.checks import check_deal
-from xl_placement.summary import check_lines
 
 
 def test_demo_deal_lines_show_each_part_and_pass() -> None:
     """The demo deal's lines show the 13.36(5) pass, the 8.6% match, the wording and a passing verdict."""
-    lines = check_lines(check_deal(example("sensetime")))
-    text = "\n".join(lines)
-    assert "[pass] HKEX Rule 13.36(5)" in text
-    assert "[match] Discount to the last close: stated 8.6%, computed 8.6% (8.6124%)" in text
-    assert "approximately 4.04% of the issued share capital" in text
-    assert lines[-1].startswith("Checks passed")
+    checks = check_deal(example("sensetime"))
+    assert ("HKEX Rule 13.36(5)", "pass") in [(r.rule, r.status) for r in checks.rules]
+    last = next(s for s in checks.stated if s.key == "discount_to_last_close")
+    assert (last.stated, last.computed_text, last.matches) == ("8.6%", "8.6% (8.6124%)", True)
+    assert any("approximately 4.04% of the issued share capital" in s for s in checks.sentences)
+    assert checks.passed
 
 
 def test_breach_and_mismatch_are_counted_in_the_verdict() -> None:
@@ -24,9 +23,9 @@ def test_breach_and_mismatch_are_counted_in_the_verdict() -> None:
     data["stated"] = {"discount_to_last_close": "21%"}
     checks = report_of(data)
     assert not checks.passed
-    lines = check_lines(checks)
-    assert "  [MISMATCH] Discount to the last close: stated 21%, computed 20% (20.0000%)" in lines
-    assert lines[-1] == "Checks failed: 1 rule breach and 1 stated figure not matching."
+    last = next(s for s in checks.stated if s.key == "discount_to_last_close")
+    assert (last.stated, last.computed_text, last.matches) == ("21%", "20% (20.0000%)", False)
+    assert checks.problems == "1 rule breach and 1 stated figure not matching"
 
 
 def test_not_enough_data_does_not_fail_the_deal() -> None:

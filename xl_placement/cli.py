@@ -233,7 +233,17 @@ def _positive_int(text: str) -> int:
 # --- the commands ----------------------------------------------------------------
 
 
+def _lean_openpyxl(args: argparse.Namespace) -> None:
+    """Before a command that reads or writes a workbook: openpyxl without NumPy, in a process of its own.
+
+    Only those commands load openpyxl at all; ``check`` of a deal file never does.
+    """
+    if getattr(args, "own_process", False):
+        import_openpyxl_without_numpy()
+
+
 def _build(args: argparse.Namespace) -> int:
+    _lean_openpyxl(args)
     from xl_placement import api  # noqa: PLC0415 - light start-up
 
     out = args.output if args.output is not None else DEFAULT_OUT_DIR / f"{Path(args.deal).stem}.xlsx"
@@ -270,6 +280,9 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from xl_placement import api  # noqa: PLC0415 - light start-up
 
+    if Path(args.deal).suffix.lower() in api.WORKBOOK_SUFFIXES:
+        _lean_openpyxl(args)
+
     try:
         deal = api.load_deal(args.deal)
         figures = api.compute(deal)
@@ -291,6 +304,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
+    _lean_openpyxl(args)
     from xl_placement.batch import FAILED, ProgressBar, run_batch  # noqa: PLC0415 - light start-up
 
     bar = ProgressBar(sys.stderr)
@@ -320,6 +334,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _workbook(args: argparse.Namespace) -> int:
+    _lean_openpyxl(args)
     from xl_placement import api  # noqa: PLC0415 - light start-up
     from xl_placement.workbook import build_workbook  # noqa: PLC0415 - light start-up
 
@@ -482,9 +497,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status (see ``xl-placement --help``).
     """
     _tolerant_streams()
-    if argv is None:  # a real command line, in a process of its own
-        import_openpyxl_without_numpy()
     args = _parser().parse_args(argv)
+    args.own_process = argv is None  # a real command line, in a process of its own
     debug = getattr(args, "debug", False)
     run: Callable[[argparse.Namespace], int] = args.run
     try:

@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from xl_placement.figures import Figures
+from xl_placement.formats import percent_text
 from xl_placement.money import round_half_up
-
-if TYPE_CHECKING:  # checks imports figures and wording; only the type is needed here
-    from xl_placement.checks import CheckReport
-
-
-def percent(value: Decimal, decimals: int = 2) -> str:
-    """Format a fraction as a percentage, rounded half up: 0.086124 -> "8.61%"."""
-    return f"{round_half_up(value * 100, decimals)}%"
 
 
 def amount(value: Decimal, currency: str) -> str:
@@ -37,21 +29,21 @@ def summary_lines(figures: Figures) -> list[str]:
     for ref in figures.references:
         word = "discount" if ref.discount >= 0 else "premium"
         lines.append(
-            f"  {word} to {ref.label[0].lower() + ref.label[1:]} ({ccy} {ref.price}): {percent(abs(ref.discount))}"
+            f"  {word} to {ref.label[0].lower() + ref.label[1:]} ({ccy} {ref.price}): {percent_text(abs(ref.discount))}"
         )
     existing, enlarged = figures.percent_of_existing, figures.percent_of_enlarged
     if existing is None or enlarged is None:
         lines.append("  new shares as % of share capital: not given (needs placing.shares_outstanding)")
     else:
         lines.append(
-            f"  new shares: {percent(existing, 4)} of existing, {percent(enlarged, 4)} of enlarged share capital"
+            f"  new shares: {percent_text(existing, 4)} of existing, {percent_text(enlarged, 4)} of enlarged share capital"
         )
     if figures.has_warrants:
         diluted = figures.percent_fully_diluted
         lines.append(
             f"  with {figures.potential_shares - p.new_shares:,} warrant shares: "
             + (
-                f"{percent(diluted, 4)} of the fully diluted share capital"
+                f"{percent_text(diluted, 4)} of the fully diluted share capital"
                 if diluted is not None
                 else "fully diluted % not given (needs placing.shares_outstanding)"
             )
@@ -66,34 +58,3 @@ def summary_lines(figures: Figures) -> list[str]:
         f"net price per share {ccy} {round_half_up(money.net_price_per_share, 4)}"
     )
     return lines
-
-
-def check_lines(report: CheckReport) -> list[str]:
-    """The listing-rule checks, the stated-versus-computed figures and the wording, one per line.
-
-    Args:
-        report: the result of ``checks.check_deal``.
-
-    Returns:
-        Plain-text lines ending with the overall result.
-    """
-    lines = ["Listing-rule checks:"]
-    for rule in report.rules:
-        lines.append(f"  [{rule.status}] {rule.rule}, {rule.title}: {rule.figure} (limit: {rule.limit})")
-        lines.append(f"      {rule.detail}")
-    if report.stated:
-        lines.append("Stated against computed (at the published precision):")
-        for item in report.stated:
-            mark = "match" if item.matches else "MISMATCH"
-            lines.append(f"  [{mark}] {item.label}: stated {item.stated}, computed {item.computed_text}")
-    if report.sentences:
-        lines.append("Announcement wording:")
-        lines.extend(f"  {sentence}" for sentence in report.sentences)
-    lines.append(_verdict(report))
-    return lines
-
-
-def _verdict(report: CheckReport) -> str:
-    if report.passed:
-        return "Checks passed: no rule breached and every stated figure matches."
-    return f"Checks failed: {report.problems}."
