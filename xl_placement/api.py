@@ -5,8 +5,10 @@
     >>> check_deal(figures).passed
     True
 
-Heavy libraries (openpyxl, pandas, LibreOffice) are imported only by the functions
-that need them, so ``import xl_placement`` and the command line start quickly.
+One function per job: ``compute``, ``check_deal`` and ``export_pdf`` are the core's and
+the PDF writer's own functions, re-exported here; ``load_deal``, ``build_report`` and the
+frames are defined here. Heavy libraries (openpyxl, pandas) are imported only by the
+functions that need them, so ``import xl_placement`` and the command line start quickly.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ from typing import TYPE_CHECKING
 
 from xl_placement import dealfile
 from xl_placement._optional import require
+from xl_placement.checks import CheckReport, check_deal
 from xl_placement.deal import Deal
 from xl_placement.errors import DealError, Problem
 from xl_placement.figures import Figures, compute
+from xl_placement.pdf import export_pdf
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from xl_placement.checks import CheckReport
 
 DEAL_FILE_SUFFIXES = (".toml", ".json")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -69,18 +71,6 @@ def load_deal(path: str | Path) -> Deal:
     return dealfile.read_deal_file(path)
 
 
-def check_deal(figures: Figures) -> CheckReport:
-    """Run the listing-rule checks and compare the stated figures with the computed ones.
-
-    Returns:
-        The CheckReport: rule results, stated-versus-computed results and the
-        announcement sentences; ``passed`` is true when nothing breaches or differs.
-    """
-    from xl_placement.checks import check_deal as run_checks  # noqa: PLC0415 - keeps start-up light
-
-    return run_checks(figures)
-
-
 def build_report(
     deal: Deal, path: str | Path, *, template: str | Path | None = None, force: bool = False
 ) -> Path:
@@ -111,18 +101,6 @@ def build_report(
     figures = compute(deal)
     data = render_report(figures, check_deal(figures), template=template)
     return write_atomic(path, data, force=force)
-
-
-def export_pdf(xlsx_path: str | Path, pdf_path: str | Path | None = None, *, force: bool = False) -> Path:
-    """Turn a report workbook into a PDF with LibreOffice (beside it unless ``pdf_path`` is given).
-
-    Raises:
-        DependencyMissingError: LibreOffice (soffice) is not installed.
-        OutputError: the PDF could not be written.
-    """
-    from xl_placement.pdf import export_pdf as export  # noqa: PLC0415 - LibreOffice only when needed
-
-    return export(xlsx_path, pdf_path, force=force)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Export a workbook to PDF through LibreOffice headless.
 
-The PDF shows freshly recalculated values (the conversion uses the same
-always-recalculate profile as :func:`xl_placement.libreoffice.recalculate`), and it is
+The PDF shows freshly recalculated values (the conversion uses LibreOffice's
+always-recalculate profile, see ``xl_placement.libreoffice``), and it is
 saved like every other output: atomically, never over an existing file unless asked.
 """
 
