@@ -15,7 +15,7 @@ from xl_placement import build_report, load_deal
 from xl_placement.errors import TemplateError
 from xl_placement.report import DEFAULT_TEMPLATE, REQUIRED_NAMES, render_report
 
-SKIP = {"node_modules", "out", "site", "__pycache__"}  # installed or built, never committed
+SKIP = {"node_modules", "out", "site", "build", "dist", "__pycache__"}  # installed or built, never committed
 
 
 def _make_template_module():

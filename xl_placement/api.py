@@ -29,8 +29,7 @@ from xl_placement.pdf import export_pdf
 if TYPE_CHECKING:
     import pandas as pd
 
-DEAL_FILE_SUFFIXES = (".toml", ".json")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # what load_deal reads as a workbook with an Inputs sheet
 
 __all__ = [
     "FigureRow",
@@ -65,7 +64,7 @@ def load_deal(path: str | Path) -> Deal:
         from xl_placement.inputs import deal_from_workbook  # noqa: PLC0415 - openpyxl only when needed
 
         return deal_from_workbook(path)
-    if suffix not in DEAL_FILE_SUFFIXES:
+    if suffix not in dealfile.DEAL_FILE_SUFFIXES:
         expected = "must be a .toml or .json deal file, or an .xlsx/.xlsm workbook with an Inputs sheet"
         raise DealError([Problem("file", path.name, expected)], str(path))
     return dealfile.read_deal_file(path)

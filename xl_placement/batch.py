@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from xl_placement import api
-from xl_placement.dealfile import deal_from_mapping
+from xl_placement.dealfile import DEAL_FILE_SUFFIXES, deal_from_mapping
 from xl_placement.errors import (
     MISSING,
     DealError,
@@ -43,7 +43,6 @@ from xl_placement.output import check_target, write_atomic
 MAX_CSV_BYTES = 200_000_000
 MAX_CELL_CHARS = 100_000
 SUMMARY_NAMES = ("summary.xlsx", "summary.csv")
-DEAL_FILE_SUFFIXES = (".toml", ".json")
 PASSED, BREACH, FAILED = "passed", "breach", "failed"
 
 # Key figures in the summary table: (deal-figure key, column heading, unit).

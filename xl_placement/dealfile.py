@@ -23,6 +23,7 @@ from xl_placement.prices import Close
 from xl_placement.proceeds import SHARE_TOLERANCE
 
 MAX_DEAL_FILE_BYTES = 5_000_000
+DEAL_FILE_SUFFIXES = (".toml", ".json")
 
 
 def read_deal_file(path: str | Path) -> model.Deal:
@@ -40,7 +41,7 @@ def read_deal_file(path: str | Path) -> model.Deal:
     path = Path(path)
     source = str(path)
     suffix = path.suffix.lower()
-    if suffix not in (".toml", ".json"):
+    if suffix not in DEAL_FILE_SUFFIXES:
         raise DealError(
             [
                 Problem(
