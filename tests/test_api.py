@@ -17,6 +17,7 @@ import xl_placement
 import xl_placement.report
 from xl_placement import api, errors
 from xl_placement.errors import DealError
+from xl_placement.grid import pricing_grid
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "sensetime.toml"
@@ -148,12 +149,16 @@ def test_import_does_not_load_pandas() -> None:
 
 
 def test_checks_frame_for_the_demo_and_a_breach() -> None:
-    """checks_frame lists every rule and stated figure; the demo passes, a HK$1.60 price breaches Rule 13.36(5)."""
+    """checks_frame lists every rule and stated figure with the outcome words; the demo is incomplete (no
+    mandate limit), a HK$1.60 price breaches Rule 13.36(5) and fails."""
     deal = api.load_deal(DEMO)
     frame = xl_placement.checks_frame(api.check_deal(api.compute(deal)))
-    assert list(frame.columns) == ["kind", "name", "title", "status", "value", "detail"]
+    assert list(frame.columns) == ["kind", "name", "title", "status", "outcome", "value", "detail"]
+    assert frame.attrs["outcome"] == "incomplete"
     rules = frame[frame["kind"] == "rule"].set_index("name")
     assert rules.loc["HKEX Rule 13.36(5)", "status"] == "pass"
+    assert rules.loc["HKEX Rule 13.36(5)", "outcome"] == "passed"
+    assert rules.loc["HKEX Rule 13.36(2)(b)", "outcome"] == "incomplete"
     assert round(rules.loc["HKEX Rule 13.36(5)", "value"] * 100, 2) == 8.61
     stated = frame[frame["kind"] == "stated"]
     assert set(stated["name"]) == set(deal.stated)
@@ -162,3 +167,22 @@ def test_checks_frame_for_the_demo_and_a_breach() -> None:
     breach = api.checks_frame(api.check_deal(api.compute(cheap))).set_index("name")
     assert breach.loc["HKEX Rule 13.36(5)", "status"] == "breach"
     assert breach.loc["discount_to_last_close", "status"] == "differs"
+    assert breach.loc["discount_to_last_close", "outcome"] == "failed"
+    assert breach.attrs["outcome"] == "failed"
+
+
+def test_grid_and_timetable_frames() -> None:
+    """grid_frame has one row per grid price with exact values; timetable_frame lists every date."""
+    figures = api.compute(api.load_deal(Path(__file__).resolve().parents[1] / "examples" / "sensetime.toml"))
+    grid_frame, timetable_frame = xl_placement.grid_frame, xl_placement.timetable_frame
+    grid = grid_frame(figures)
+    assert len(grid) == len(pricing_grid(figures).rows)
+    deal_row = grid[grid["is_deal"]].iloc[0]
+    assert deal_row["price"] == Decimal("1.91")
+    assert deal_row["gross_proceeds"] == Decimal("3247000000.00")
+    assert deal_row["shares_needed"] == 1_700_000_000
+    assert {"discount_to_last_close", "discount_to_benchmarked_price", "rule"} <= set(grid.columns)
+    timetable = timetable_frame(figures)
+    assert list(timetable["key"])[:3] == ["agreement_date", "announcement_date", "price_fixing_date"]
+    frame = api.figures_frame(figures)
+    assert frame.loc["market_cap", "exact"] == Decimal("84486239420.00")

@@ -12,8 +12,7 @@ import openpyxl
 import pytest
 
 from xl_placement.batch import (
-    FAILED,
-    PASSED,
+    ERROR,
     Job,
     Outcome,
     ProgressBar,
@@ -25,6 +24,7 @@ from xl_placement.batch import (
     summary_csv,
     summary_xlsx,
 )
+from xl_placement.checks import PASSED, check_deal
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import DealError, InputError
 from xl_placement.figures import compute
@@ -81,6 +81,16 @@ def test_dotted_columns_make_the_nested_deal() -> None:
     assert round(ref.discount * 100, 1) == Decimal("8.6")
     assert round(figures.percent_of_enlarged * 100, 2) == Decimal("4.04")
     assert figures.proceeds.gross == Decimal(3_247_000_000)
+
+
+def test_stated_cells_are_read_as_published() -> None:
+    """CSV stated cells use the deal file's reader: "HK$3.25bn" is to HK$10m and matches, "8.15" is refused."""
+    columns = parse_header([*DEMO_COLUMNS, "stated.gross_proceeds", "stated.discount_to_last_close"])
+    deal = deal_from_mapping(row_mapping(columns, [*DEMO_ROW, "HK$3.25bn", "approximately 8.6%"]))
+    assert deal.stated["gross_proceeds"].quantum == 10_000_000
+    assert all(s.matches for s in check_deal(compute(deal)).stated)
+    with pytest.raises(DealError, match=r'did you mean "8\.15%"\?'):
+        deal_from_mapping(row_mapping(columns, [*DEMO_ROW, "HK$3.25bn", "8.15"]))
 
 
 def test_history_and_shareholders_columns() -> None:
@@ -165,7 +175,7 @@ def test_csv_rows_become_jobs_with_row_numbers(tmp_path: Path) -> None:
     )
     jobs, failed = read_jobs(source, tmp_path / "out")
     assert [(j.row, j.report.name) for j in jobs] == [(2, "row2-0020.xlsx")]
-    assert [(o.row, o.status) for o in failed] == [(4, FAILED)]
+    assert [(o.row, o.status) for o in failed] == [(4, ERROR)]
     assert failed[0].error.startswith(f"{source} row 4: row = '15 cells'")
 
 
@@ -262,7 +272,7 @@ OUTCOMES = [
             "new_shares": Decimal(5),
         },
     ),
-    Outcome("deals.csv row 3", 3, FAILED, error="deals.csv row 3: issuer.name = '+SUM(1)': bad\nsecond line"),
+    Outcome("deals.csv row 3", 3, ERROR, error="deals.csv row 3: issuer.name = '+SUM(1)': bad\nsecond line"),
 ]
 
 
@@ -275,7 +285,7 @@ def test_summary_csv_defuses_formula_text() -> None:
     assert first["issuer"] == "'=cmd|' /C calc'!A0"
     assert first["stock code"] == "0020"
     assert first["discount to last close"] == "-0.011"
-    assert second["status"] == "failed"
+    assert second["status"] == "error"
     assert second["error"] == "deals.csv row 3: issuer.name = '+SUM(1)': bad; second line"
 
 
@@ -329,7 +339,7 @@ def test_progress_bar_only_on_a_terminal() -> None:
     bar = ProgressBar(tty, width=10)
     bar(OUTCOMES[0], 1, 2)
     bar(OUTCOMES[1], 2, 2)
-    assert tty.getvalue() == "\r[#####-----] 1/2 deals\r[##########] 2/2 deals, 1 failed\n"
+    assert tty.getvalue() == "\r[#####-----] 1/2 deals\r[##########] 2/2 deals, 1 not built\n"
 
 
 def demo_job(tmp_path: Path, column: str, value: str, *, row: int = 7) -> Job:
@@ -376,7 +386,7 @@ def test_bad_rows_fail_alone_with_a_clear_reason(
 ) -> None:
     """Each hostile cell fails its row with a message naming the row, the column and the fix; nothing is written."""
     outcome = run_job(demo_job(tmp_path, column, value))
-    assert outcome.status == FAILED
+    assert outcome.status == ERROR
     assert outcome.error.startswith("deals.csv row 7: ")
     assert message in outcome.error
     assert "Traceback" not in outcome.error
@@ -397,7 +407,7 @@ def test_history_out_of_order_names_the_row(tmp_path: Path) -> None:
     cells = [*DEMO_ROW, "2025-06-03", "2.1", "2025-06-02", "2.0"]
     job = Job("deals.csv row 2", 2, row_mapping(parse_header(header), cells), None, tmp_path / "r.xlsx")
     outcome = run_job(job)
-    assert outcome.status == FAILED
+    assert outcome.status == ERROR
     assert outcome.error.startswith("deals.csv row 2: market.history.1.date = ")
     assert "2025-06-02" in outcome.error
     assert "must be after the previous row's 2025-06-03" in outcome.error
@@ -411,7 +421,7 @@ def test_a_bug_in_one_deal_is_contained(tmp_path: Path, monkeypatch: pytest.Monk
 
     monkeypatch.setattr("xl_placement.api.compute", broken)
     outcome = run_job(demo_job(tmp_path, "issuer.name", "X"))
-    assert outcome.status == FAILED
+    assert outcome.status == ERROR
     assert outcome.error == "deals.csv row 7: internal error (ZeroDivisionError: boom); please report it"
     assert "Traceback (most recent call last)" in outcome.trace
 
@@ -468,7 +478,7 @@ def test_existing_report_fails_fast(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     job = demo_job(tmp_path, "issuer.name", "X")
     job.report.write_bytes(b"keep")
     outcome = run_job(job)
-    assert outcome.status == FAILED
+    assert outcome.status == ERROR
     assert outcome.error == f"deals.csv row 7: {job.report} already exists; it was not replaced"
     assert outcome.exists  # the command line adds its --force hint to this one
     assert job.report.read_bytes() == b"keep"

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from xl_placement.checks import STATUSES, check_deal
 from xl_placement.deal import StatedFigure
-from xl_placement.dealfile import stated_figure
+from xl_placement.published import parse_published
 
 
 def _price(low: str = "0.01", high: str = "500") -> st.SearchStrategy[Decimal]:
@@ -199,7 +199,7 @@ def test_figure_with_too_many_decimals_is_a_mismatch_not_an_error() -> None:
 def test_unknown_stated_key_is_a_mismatch_not_an_error() -> None:
     """A stated key the checks do not know (only reachable by building a Deal directly) is a mismatch."""
     base = figures()
-    deal = dataclasses.replace(base.deal, stated={"ebitda": stated_figure("1")})
+    deal = dataclasses.replace(base.deal, stated={"ebitda": parse_published("1", kind="amount")})
     check = check_deal(dataclasses.replace(base, deal=deal)).stated[0]
     assert not check.matches
     assert "cannot be computed" in check.computed_text

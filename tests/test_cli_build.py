@@ -167,7 +167,7 @@ def test_batch_csv_with_a_bad_row(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, out, err = run(capsys, "batch", str(source), "--out-dir", str(out_dir), "--workers", "2")
     assert code == 1
     assert err == f"error: {source} row 3: placing.price = '1.9x1': must be a number\n"
-    assert "3 deals: 2 passed" in out
+    assert "3 deals: 0 passed, 0 failed, 2 incomplete, 1 not built (error)" in out
     assert sorted(p.name for p in out_dir.iterdir()) == [
         "row2-0020.xlsx",
         "row4-1211.xlsx",
@@ -175,11 +175,19 @@ def test_batch_csv_with_a_bad_row(tmp_path: Path, capsys: pytest.CaptureFixture[
         "summary.xlsx",
     ]
     summary = read_summary(out_dir)
-    assert [(r["row"], r["status"]) for r in summary] == [("2", "passed"), ("3", "failed"), ("4", "passed")]
+    assert [(r["row"], r["status"]) for r in summary] == [
+        ("2", "incomplete"),
+        ("3", "error"),
+        ("4", "incomplete"),
+    ]
     assert Decimal(summary[0]["gross proceeds"]) == Decimal(3_247_000_000)
     assert round(Decimal(summary[0]["discount to last close"]) * 100, 1) == Decimal("8.6")
     assert Decimal(summary[2]["net proceeds"]) == Decimal(43_382_960_000)  # BYD: HK$43,383m net
     assert summary[1]["error"] == f"{source} row 3: placing.price = '1.9x1': must be a number"
+    assert summary[0]["incomplete checks"] == (
+        "HKEX Rule 13.36(2)(b) (decided by placing.mandate_limit, placing.mandate_used); "
+        "HKEX placing disclosure (decided by placing.min_placees)"
+    )
     workbook = openpyxl.load_workbook(out_dir / "summary.xlsx")
     cells = [c for row in workbook.active.iter_rows() for c in row if c.value is not None]
     assert all(c.data_type != "f" for c in cells)
@@ -193,7 +201,7 @@ def test_batch_folder_of_deal_files(tmp_path: Path, capsys: pytest.CaptureFixtur
         shutil.copy(ROOT / "examples" / name, folder / name)
     code, out, _ = run(capsys, "batch", str(folder), "--out-dir", str(tmp_path / "out"))
     assert code == 0
-    assert "2 deals: 2 passed" in out
+    assert "2 deals: 0 passed, 0 failed, 2 incomplete, 0 not built (error)" in out
     assert {r["report"] for r in read_summary(tmp_path / "out")} == {
         str(tmp_path / "out" / "byd.xlsx"),
         str(tmp_path / "out" / "sensetime.xlsx"),
@@ -391,7 +399,7 @@ def test_batch_folder_with_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixt
         f"error: {folder / 'bad.toml'}: proceeds.uses[0].share = 'forty': must be a fraction"
     )
     statuses = {Path(r["source"]).name: r["status"] for r in read_summary(tmp_path / "out")}
-    assert statuses == {"bad.toml": "failed", "good.toml": "passed"}
+    assert statuses == {"bad.toml": "error", "good.toml": "incomplete"}
 
 
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:

@@ -15,9 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xl_placement.dealfile import MAX_DEAL_FILE_BYTES, deal_from_mapping, read_deal_file, stated_figure
+from xl_placement.dealfile import MAX_DEAL_FILE_BYTES, deal_from_mapping, read_deal_file
 from xl_placement.errors import DealError, InputError
 from xl_placement.fields import MAX_ROWS, SECTIONS, STATED_KEYS
+from xl_placement.published import parse_published
 
 D = Decimal
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -194,15 +195,16 @@ def test_patterned_market_fields_load_by_their_day_count():
         ("8.6%", "0.086", "0.001"),
         ("4.04%", "0.0404", "0.0001"),
         ("-1.1%", "-0.011", "0.001"),
-        (3_250_000_000, "3250000000", "1E+7"),
-        (43_383_000_000, "43383000000", "1E+6"),
+        (3_250_000_000, "3250000000", "1"),
+        ("HK$3.25bn", "3250000000", "1E+7"),
+        ("HK$43,383m", "43383000000", "1E+6"),
         (1.91, "1.91", "0.01"),
         (0.086, "0.086", "0.001"),
     ],
 )
 def test_stated_figures_keep_their_published_precision(text, value, quantum):
     """A stated figure keeps its value and the step of its last published digit ("8.6%" is to 0.1%)."""
-    figure = stated_figure(text)
+    figure = parse_published(text, kind="amount" if not str(text).endswith("%") else "percent")
     assert figure.value == D(value)
     assert figure.quantum == D(quantum)
 
@@ -390,7 +392,54 @@ CASES: list[tuple[str, object, str]] = [
     (
         "proceeds.uses.0.share",
         40,
-        'proceeds.uses[0].share = 40: must be a fraction from 0 to 1, like 0.4 or "40%"',
+        'proceeds.uses[0].share = 40: a rate above 1 needs a percent sign; did you mean "40%"?',
+    ),
+    (
+        "costs.commission_rate",
+        2.5,
+        'costs.commission_rate = 2.5: a rate above 1 needs a percent sign; did you mean "2.5%"?',
+    ),
+    (
+        "stated.discount_to_last_close",
+        D("8.15"),
+        'stated.discount_to_last_close = 8.15: a rate above 1 needs a percent sign; did you mean "8.15%"?',
+    ),
+    (
+        "stated.gross_proceeds",
+        "US$415.2 million",
+        "stated.gross_proceeds = 'US$415.2 million': is written in US$ (USD), but this figure is in HKD; "
+        "write it in HKD; a figure in USD goes under stated.gross_proceeds_quote",
+    ),
+    (
+        "stated.gross_proceeds_quote",
+        "HK$3.25bn",
+        "stated.gross_proceeds_quote = 'HK$3.25bn': is written in HK$ (HKD), but this figure is in USD; "
+        "write it in USD; a figure in HKD goes under stated.gross_proceeds",
+    ),
+    (
+        "stated.discount_to_last_close",
+        "HK$8.6m",
+        'stated.discount_to_last_close = \'HK$8.6m\': is a rate: write it as a percentage like "8.6%", not "HK$8.6m"',
+    ),
+    (
+        "issuer.stock_code",
+        20,
+        'issuer.stock_code = 20: is a number, which loses leading zeros; quote it: stock_code = "0020"',
+    ),
+    (
+        "issuer.currency",
+        344,
+        'issuer.currency = 344: is a number; codes are text, so quote it: currency = "HKD"',
+    ),
+    (
+        "issuer.exchange",
+        1,
+        'issuer.exchange = 1: is a number; codes are text, so quote it: exchange = "HKEX"',
+    ),
+    (
+        "fx.quote_currency",
+        840,
+        'fx.quote_currency = 840: is a number; codes are text, so quote it: quote_currency = "USD"',
     ),
     ("proceeds.decimals", 7, "proceeds.decimals = 7: must be a whole number from -9 to 6"),
     ("proceeds.decimals", -10, "proceeds.decimals = -10: must be a whole number from -9 to 6"),
@@ -467,7 +516,7 @@ CASES: list[tuple[str, object, str]] = [
     (
         "market.closing",
         2.0,
-        "market.closing: is not a known field; known fields: last_close, average_close_<N>d, vwap_<N>d, day_vwap, day_vwap_date",
+        "market.closing: is not a known field; known fields: last_close, average_close_<N>d, vwap_<N>d, day_vwap, day_vwap_date, adtv_<N>d",
     ),
     (
         "market.average_close_0d",
@@ -478,7 +527,7 @@ CASES: list[tuple[str, object, str]] = [
     (
         "zzz",
         {},
-        "zzz: is not a known section; known sections: costs, fx, issuer, market, placing, proceeds, shareholders, stated",
+        "zzz: is not a known section; known sections: costs, fx, grid, issuer, market, placing, proceeds, shareholders, stated",
     ),
     (
         "stated.discount_to_last_clse",
@@ -488,8 +537,9 @@ CASES: list[tuple[str, object, str]] = [
     ("stated", "8.6%", "stated = '8.6%': must be a table ([stated])"),
     (
         "stated.percent_of_enlarged",
-        "about 4%",
-        "stated.percent_of_enlarged = 'about 4%': must be a number like 3_250_000_000 or a percentage like \"8.6%\"",
+        "roughly four per cent",
+        "stated.percent_of_enlarged = 'roughly four per cent': must be a percentage like \"8.6%\" or "
+        '"approximately 8.6%", or a fraction like 0.086',
     ),
     # tables
     (
@@ -666,7 +716,7 @@ def test_invalid_row_index_is_kept_for_later_checks():
 def test_an_invalid_share_does_not_also_report_a_wrong_sum():
     """A share of 40 (meant as 40%) is reported once; the sum check waits until every share is valid."""
     assert messages(change(demo(), "proceeds.uses.0.share", 40)) == [
-        f'{SOURCE}: proceeds.uses[0].share = 40: must be a fraction from 0 to 1, like 0.4 or "40%"'
+        f'{SOURCE}: proceeds.uses[0].share = 40: a rate above 1 needs a percent sign; did you mean "40%"?'
     ]
 
 
@@ -801,5 +851,5 @@ def test_any_file_content_gives_a_deal_or_a_clear_error(tmp_path_factory, conten
 
 def test_stated_whole_amount_is_shown_as_published():
     """A stated whole amount is shown with thousands separators, as an announcement prints it."""
-    assert stated_figure(3_250_000_000).text == "3,250,000,000"
-    assert stated_figure("8.6%").text == "8.6%"
+    assert parse_published(3_250_000_000, kind="amount").text == "3,250,000,000"
+    assert parse_published("8.6%", kind="percent").text == "8.6%"

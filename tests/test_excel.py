@@ -342,7 +342,7 @@ def test_vwap_is_turnover_over_volume():
         ),
         (
             lambda: placement.PLACEMENT_PROCEEDS(100.0, 1.0, 1.2),
-            '#VALUE! commission_rate must be a fraction from 0 to below 1, like 0.025 or "2.5%", got 1.2',
+            '#VALUE! commission_rate a rate above 1 needs a percent sign; did you mean "1.2%"?, got 1.2',
         ),
         (
             lambda: placement.PLACEMENT_PROCEEDS(100.0, 1.0, 0, 500.0),

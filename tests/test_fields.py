@@ -164,7 +164,11 @@ def test_fractions_and_percentages():
     with pytest.raises(fields.Invalid, match="from 0 to below 1"):
         fields.rate("100%")
     with pytest.raises(fields.Invalid, match="from 0 to 1"):
+        fields.share("101%")
+    with pytest.raises(fields.Invalid, match=r'a rate above 1 needs a percent sign; did you mean "1\.01%"'):
         fields.share(1.01)
+    with pytest.raises(fields.Invalid, match=r'did you mean "2\.5%"'):
+        fields.rate("2.5")
     with pytest.raises(fields.Invalid, match="more than 15 significant digits"):
         fields.fraction("8.1234567890123456%")
 
@@ -192,9 +196,12 @@ def test_dates_other_than_yyyy_mm_dd_are_refused(value):
 
 
 def test_text_codes_currencies_and_choices():
-    """Text is trimmed; a numeric stock code becomes text; currencies and choices ignore case."""
+    """Text is trimmed; a numeric stock code is refused (its zeros are lost); currencies and choices ignore case."""
     assert fields.text("  SenseTime  ") == "SenseTime"
-    assert fields.code(20) == "20"
+    with pytest.raises(fields.Invalid, match='quote it: stock_code = "0020"'):
+        fields.code(20)
+    with pytest.raises(fields.Invalid, match='quote it: stock_code = "1211"'):
+        fields.code(1211.0)
     assert fields.code("0020") == "0020"
     assert fields.currency("hkd") == "HKD"
     assert fields.choice(model.EXCHANGES)(" Hkex ") == "HKEX"

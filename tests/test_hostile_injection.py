@@ -213,7 +213,7 @@ def test_placement_workbook_holds_no_injected_formula_and_no_error_cell(deals):
 def _outcome(deal_data: dict[str, Any], tmp_path: Path, name: str) -> batch.Outcome:
     job = batch.Job(f"{name}.csv row 2", 2, deal_data, None, tmp_path / f"{name}.xlsx")
     outcome = batch.run_job(job)
-    assert outcome.status != batch.FAILED, outcome.error
+    assert outcome.status != batch.ERROR, outcome.error
     return outcome
 
 
@@ -228,14 +228,14 @@ def test_batch_summary_xlsx_holds_no_formula_and_no_error_cell(tmp_path):
     ]  # the filter
     _assert_inert(hostile, twin, [HYPERLINK, "=1+1"])
     # A failed row's message repeats the hostile value: still text.
-    failed = batch.Outcome("x.csv row 3", 3, batch.FAILED, error="=1+1: " + DDE)
+    failed = batch.Outcome("x.csv row 3", 3, batch.ERROR, error="=1+1: " + DDE)
     assert _formulas(batch.summary_xlsx([failed])) == _formulas(batch.summary_xlsx([outcomes[1]]))
 
 
 def test_batch_summary_csv_neutralises_formula_text(tmp_path):
     """Every summary.csv cell that a spreadsheet would run (= + - @ tab CR first) starts with an apostrophe."""
     outcome = _outcome(_deal_mapping(0), tmp_path, "hostile")
-    failed = batch.Outcome("@x.csv row 3", 3, batch.FAILED, error="-1+1 " + DDE)
+    failed = batch.Outcome("@x.csv row 3", 3, batch.ERROR, error="-1+1 " + DDE)
     text = batch.summary_csv([outcome, failed]).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     cells = [cell for row in rows for cell in row.values()]

@@ -146,7 +146,7 @@ def test_bad_batch_rows_are_reported_by_row_and_good_rows_still_built(tmp_path):
     with (out_dir / "summary.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = {int(r["row"]): r for r in csv.DictReader(handle)}
     assert sorted(rows) == sorted([*map(int, failed), *EXPECTED["batch"]["built"]])
-    assert {n for n, r in rows.items() if r["status"] == "failed"} == set(map(int, failed))
+    assert {n for n, r in rows.items() if r["status"] == "error"} == set(map(int, failed))
     assert all(r["error"] for n, r in rows.items() if str(n) in failed)
 
 
@@ -166,7 +166,7 @@ def test_a_folder_of_bad_deal_files_fails_each_with_its_message(tmp_path, capsys
     with (out_dir / "summary.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(BAD_DEALS)
-    assert {row["status"] for row in rows} == {"failed"}
+    assert {row["status"] for row in rows} == {"error"}
 
 
 # --- workbooks a user supplies to `xl-placement build` -----------------------------------

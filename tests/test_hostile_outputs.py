@@ -45,7 +45,7 @@ def test_batch_with_one_report_open_in_excel_builds_the_others(tmp_path, capsys)
     ]
     with (out_dir / "summary.csv").open(encoding="utf-8-sig", newline="") as handle:
         statuses = {row["row"]: row["status"] for row in csv.DictReader(handle)}
-    assert (statuses["2"], statuses["10"], statuses["13"]) == ("failed", "passed", "passed")
+    assert (statuses["2"], statuses["10"], statuses["13"]) == ("error", "incomplete", "incomplete")
 
 
 def test_workbook_builder_on_a_full_disk_keeps_the_previous_workbook(tmp_path, monkeypatch):

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,26 @@ def test_an_upward_or_sideways_import_breaks_the_check(
     assert run.returncode == 1, run.stdout + run.stderr
     assert "1 kept, 1 broken" in run.stdout
     assert broken in run.stdout
+
+
+def test_every_module_has_a_declared_layer() -> None:
+    """A module missing from the contracts would escape them: each module of the package is in a layer."""
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        contracts = tomllib.load(handle)["tool"]["importlinter"]["contracts"]
+    declared = {
+        f"{container}.{name.strip()}"
+        for contract in contracts
+        for container in contract["containers"]
+        for layer in contract["layers"]
+        for name in layer.split("|")
+    }
+    package = ROOT / "xl_placement"
+    modules = {
+        "xl_placement." + ".".join(path.relative_to(package).with_suffix("").parts)
+        for path in package.rglob("*.py")
+        if path.name != "__init__.py"
+    }
+    modules = {m for m in modules if m.count(".") == 1 or m.startswith("xl_placement.report.")}
+    modules.add("xl_placement.report")
+    assert modules - declared == set()
+    assert declared - modules == set()

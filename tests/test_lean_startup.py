@@ -52,13 +52,13 @@ print(status, *sorted(set(sys.modules) - before))
 
 
 def test_check_of_a_deal_file_imports_only_what_it_uses():
-    """xl-placement check deal.toml loads no openpyxl (nor NumPy): beyond `import xl_placement`, only the CLI and its summary."""
+    """xl-placement check deal.toml loads no openpyxl (nor NumPy): beyond `import xl_placement`, only the CLI, its summary and the pricing grid it prints."""
     code = CHECK_SCRIPT.format(deal=str(ROOT / "examples" / "sensetime.toml"))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     status, *loaded = result.stdout.strip().splitlines()[-1].split()
     assert status == "0"
     ours = {name for name in loaded if name.startswith("xl_placement")}
-    assert ours == {"xl_placement._lean", "xl_placement.cli", "xl_placement.summary"}
+    assert ours == {"xl_placement._lean", "xl_placement.cli", "xl_placement.grid", "xl_placement.summary"}
     assert not [
         name for name in loaded if name.split(".")[0] in {"openpyxl", "numpy", "xlsxwriter", "defusedxml"}
     ]

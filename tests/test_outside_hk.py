@@ -8,6 +8,7 @@ or with fractions here, never copied from the code's output.
 from __future__ import annotations
 
 import copy
+import csv
 import json
 from decimal import Decimal
 from fractions import Fraction
@@ -169,7 +170,7 @@ def jiutian(**market: Any) -> dict[str, Any]:
         },
         "placing": {"new_shares": 170_000_000, "price": "6.03c", "agreement_date": "2020-10-19"},
         "market": {"day_vwap": "6.39c", "day_vwap_date": "2020-10-15"},
-        "stated": {"discount_to_day_vwap": "5.63%", "gross_proceeds": 10_300_000},
+        "stated": {"discount_to_day_vwap": "5.63%", "gross_proceeds": "S$10.3m"},
     }
     for key, value in market.items():
         if value is None:
@@ -458,7 +459,8 @@ def test_report_terms_use_the_exchange_words() -> None:
 
 
 def test_batch_summary_says_not_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """An ASX row split into two tranches is checked; its dilution columns say "not given", not blank."""
+    """An ASX row split into two tranches is checked (incomplete: no remaining capacity given); its dilution
+    columns say "not given", not blank."""
     rows = [
         "issuer.name,issuer.stock_code,issuer.exchange,issuer.currency,placing.new_shares,placing.price,"
         "placing.tranches.0.name,placing.tranches.0.shares,placing.tranches.0.capacity,"
@@ -469,9 +471,10 @@ def test_batch_summary_says_not_given(tmp_path: Path, capsys: pytest.CaptureFixt
     source.write_text("\n".join(rows) + "\n")
     assert main(["batch", str(source), "--out-dir", str(tmp_path / "out")]) == 0
     capsys.readouterr()
-    summary = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
-    header, row = summary[0].split(","), summary[1].split(",")
-    record = dict(zip(header, row, strict=True))
-    assert record["status"] == "passed"
+    with (tmp_path / "out" / "summary.csv").open(encoding="utf-8-sig", newline="") as handle:
+        (record,) = csv.DictReader(handle)
+    # Nothing failed, but the LR 7.1 and 7.1A capacity checks need the remaining capacity: incomplete.
+    assert record["status"] == "incomplete"
+    assert "placing.remaining_7_1" in record["incomplete checks"]
     assert record["% of enlarged"] == "not given"
     assert record["gross proceeds"] == "2284831.62"  # 25,387,018 x 0.09

@@ -32,7 +32,7 @@ from xl_placement.money import allocate
 from xl_placement.report import render_report
 from xl_placement.report.fill import workings
 
-ALLOWED_FUNCTIONS = {"ROUND", "INT", "SUM", "SUMPRODUCT", "MAX", "ROW", "IF"}
+ALLOWED_FUNCTIONS = {"ROUND", "ROUNDUP", "INT", "SUM", "SUMPRODUCT", "MAX", "MIN", "ROW", "IF", "AND"}
 INPUT_NAMES = (
     "NewShares",
     "Price",
@@ -117,7 +117,7 @@ def test_pandas_reads_the_allocated_amounts_as_numbers(demo):
 
 
 def test_every_formula_is_one_a_user_could_type(demo):
-    """Formulas use only everyday functions (ROUND, INT, SUM, SUMPRODUCT, MAX, ROW, IF) and no array or _xlfn syntax."""
+    """Formulas use only everyday functions (ROUND, ROUNDUP, INT, SUM, SUMPRODUCT, MAX, MIN, ROW, IF, AND), no array or _xlfn syntax."""
     book = formulas(demo)
     used = set()
     for sheet in book.worksheets:
@@ -202,7 +202,7 @@ def test_different_deals_give_different_bytes():
 def test_every_sheet_prints_on_one_landscape_page(demo):
     """Each sheet is set to landscape, fitted to one page wide and one page tall, with a print area."""
     book = formulas(demo)
-    assert book.sheetnames == ["Deal sheet", "Use of proceeds", "Shareholding", "Checks"]
+    assert book.sheetnames == ["Deal sheet", "Use of proceeds", "Shareholding", "Pricing grid", "Checks"]
     for sheet in book.worksheets:
         assert sheet.page_setup.orientation == "landscape", sheet.title
         assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
@@ -271,10 +271,16 @@ def test_checks_sheet_shows_the_check_deal_results(demo):
     for rule in report.rules:
         assert {rule.rule, rule.title, rule.status} <= cells
     for stated in report.stated:
-        assert {stated.label, stated.stated, stated.computed_text} <= cells
+        assert {
+            stated.label,
+            f"{stated.stated} ({stated.precision})",
+            stated.computed_text,
+            stated.status,
+        } <= cells
+    assert "HK$3.25bn (to HK$10m)" in cells
     for sentence in report.sentences:
         assert sentence in cells
-    assert "yes" in cells
+    assert "matches" in cells
 
 
 def test_build_report_writes_and_refuses_to_overwrite(tmp_path):
@@ -316,14 +322,22 @@ def test_command_line_build_writes_the_report(tmp_path, capsys):
 
 
 def test_checks_sheet_headline_names_breaches_and_differences():
-    """At HK$1.50 (28% below the last close) the Checks sheet's headline names the breach and the differing figures."""
+    """The Checks sheet's headline starts with the outcome word: at HK$1.50 (28% below the last close) "Checks
+    failed" naming the breach and the differing figures; the demo "Checks incomplete" naming the unevaluated
+    rule; with a mandate limit "Checks passed"."""
     mapping = tomllib.loads((EXAMPLES / "sensetime.toml").read_text())
     mapping["placing"]["price"] = 1.50
-    book = formulas(render(mapping))
-    headline = book["Checks"]["B3"].value
-    assert headline.startswith("Attention: 1 rule breach and ")
-    assert "stated figures not matching" in headline
-    assert formulas(render("sensetime"))["Checks"]["B3"].value.startswith("No rule breached")
+    headline = formulas(render(mapping))["Checks"]["B3"].value
+    assert headline.startswith("Checks failed: 1 rule breach and ")
+    assert "stated figures that differ" in headline
+    headline = formulas(render("sensetime"))["Checks"]["B3"].value
+    assert headline.startswith(
+        "Checks incomplete: 1 check could not be made for want of data (HKEX Rule 13.36(2)(b))"
+    )
+    mapping = tomllib.loads((EXAMPLES / "sensetime.toml").read_text())
+    mapping["placing"]["mandate_limit"] = 8_084_807_600
+    headline = formulas(render(mapping))["Checks"]["B3"].value
+    assert headline.startswith("Checks passed: every applicable rule passed, and every stated figure matches")
 
 
 def test_a_premium_is_a_negative_discount_shown_in_brackets():

@@ -98,11 +98,11 @@ def test_known_placeholders_in_a_restyled_template_are_filled(tmp_path):
     """A user's own text with {{issuer}} and {{currency}} is filled; nothing like {{ remains."""
 
     def add(book):
-        book["Deal sheet"]["G40"] = "Prepared for {{issuer}} in {{currency}}"
+        book["Deal sheet"]["K40"] = "Prepared for {{issuer}} in {{currency}}"
 
     template = _edited_template(tmp_path, add)
     book = openpyxl.load_workbook(io.BytesIO(render_report(figures_of("sensetime"), template=template)))
-    assert book["Deal sheet"]["G40"].value == "Prepared for SenseTime Group Inc. in HKD"
+    assert book["Deal sheet"]["K40"].value == "Prepared for SenseTime Group Inc. in HKD"
     leftovers = [c.coordinate for s in book for r in s.iter_rows() for c in r if "{{" in str(c.value or "")]
     assert leftovers == []
 
@@ -147,8 +147,8 @@ def test_a_formula_added_to_the_template_survives(tmp_path):
     """A banker's own formula in the template stays a formula in the report (Excel calculates it on opening)."""
 
     def add(book):
-        book["Deal sheet"]["G40"] = "=Gross/1000000"
+        book["Deal sheet"]["K40"] = "=Gross/1000000"
 
     template = _edited_template(tmp_path, add)
     data = render_report(figures_of("sensetime"), template=template)
-    assert openpyxl.load_workbook(io.BytesIO(data))["Deal sheet"]["G40"].value == "=Gross/1000000"
+    assert openpyxl.load_workbook(io.BytesIO(data))["Deal sheet"]["K40"].value == "=Gross/1000000"

@@ -8,7 +8,7 @@ import pytest
 from deal_maps import example, history, mapping, report_of
 
 from xl_placement.checks import StatedCheck, check_deal
-from xl_placement.dealfile import stated_figure
+from xl_placement.published import parse_published, stated_kind
 from xl_placement.stated import check_stated
 
 
@@ -17,11 +17,11 @@ def _stated(checks_stated: tuple[StatedCheck, ...], key: str) -> StatedCheck:
 
 
 def _sensetime(key: str, value: object) -> StatedCheck:
-    return check_stated(example("sensetime"), key, stated_figure(value))
+    return check_stated(example("sensetime"), key, parse_published(value, kind=stated_kind(key)))
 
 
 def test_sensetime_published_figures_all_match() -> None:
-    """Every figure SenseTime's announcement published (8.6%, 5.5%, 6.8%, 4.04%, HK$3.25bn) matches."""
+    """Every figure SenseTime's announcement published (8.6%, 5.5%, 6.8%, 4.04%, HK$3.25bn, US$415.2m) matches."""
     checks = check_deal(example("sensetime"))
     assert [s.key for s in checks.stated] == [
         "discount_to_last_close",
@@ -29,29 +29,49 @@ def test_sensetime_published_figures_all_match() -> None:
         "discount_to_average_close_30d",
         "percent_of_enlarged",
         "gross_proceeds",
+        "gross_proceeds_quote",
     ]
     assert all(s.matches for s in checks.stated)
 
 
 def test_one_decimal_matches_the_unrounded_discount() -> None:
-    """ "8.6%" matches the computed 8.61%; the text shows both the rounded and the fuller figure."""
+    """ "8.6%" matches the computed 8.61%; the text shows one digit more than published, then more."""
     check = _sensetime("discount_to_last_close", "8.6%")
     assert check.matches
-    assert check.computed_text == "8.6% (8.6124%)"
+    assert check.precision == "to 0.1%"
+    assert check.computed_text == "8.61% (8.6124%)"
 
 
 def test_wrong_tenth_does_not_match() -> None:
-    """ "8.7%" does not match 8.61%, and the mismatch shows the computed 8.6%."""
+    """ "8.7%" does not match 8.61%, and the mismatch shows the computed 8.61%."""
     check = _sensetime("discount_to_last_close", "8.7%")
     assert not check.matches
+    assert check.status == "differs"
     assert check.stated == "8.7%"
-    assert check.computed_text.startswith("8.6%")
+    assert check.computed_text.startswith("8.61%")
 
 
 def test_gross_proceeds_match_to_ten_million() -> None:
-    """3,250,000,000 (to 10 million) matches the computed HK$3,247,000,000; 3,240,000,000 does not."""
-    assert _sensetime("gross_proceeds", 3_250_000_000).matches
-    assert not _sensetime("gross_proceeds", 3_240_000_000).matches
+    """ "HK$3.25bn" (to 10 million) matches the computed HK$3,247,000,000; "HK$3.24bn" does not."""
+    assert _sensetime("gross_proceeds", "HK$3.25bn").matches
+    assert not _sensetime("gross_proceeds", "HK$3.24bn").matches
+
+
+def test_a_bare_amount_is_exact() -> None:
+    """3_250_000_000 is exact at its own decimals, so it differs from 3,247,000,000; 3_247_000_000 matches."""
+    check = _sensetime("gross_proceeds", 3_250_000_000)
+    assert check.status == "differs"
+    assert check.precision == "to HKD 1"
+    assert _sensetime("gross_proceeds", 3_247_000_000).matches
+    assert not _sensetime("gross_proceeds", "3,000,000,000").matches
+
+
+def test_a_round_price_is_exact_too() -> None:
+    """net_price_per_share = 10 does not "match" 1.91 by having no digits after its leading one; "1.90" keeps its zero."""
+    assert not _sensetime("net_price_per_share", 10).matches
+    assert not _sensetime("net_price_per_share", "1.90").matches
+    assert _sensetime("net_price_per_share", "1.91").matches
+    assert _sensetime("net_price_per_share", "approximately HK$1.91").matches
 
 
 def test_two_decimals_of_enlarged_capital() -> None:
@@ -74,17 +94,18 @@ def test_half_rounds_up_like_a_spreadsheet() -> None:
 def test_byd_published_figures_match() -> None:
     """BYD's published 7.8%, 12.3%, 11.8%, 4.46%, 4.27%, 11.82%, 10.57% and net HK$43,383m all match."""
     checks = check_deal(example("byd"))
-    assert len(checks.stated) == 8
+    assert len(checks.stated) == 9
     assert all(s.matches for s in checks.stated)
 
 
-def test_per_class_figure_without_class_count_is_a_reasoned_mismatch() -> None:
-    """A per-class figure without placing.class_shares_outstanding is a mismatch naming that field."""
+def test_per_class_figure_without_class_count_is_not_enough_data() -> None:
+    """A per-class figure without placing.class_shares_outstanding is "not enough data" naming that field."""
     data = mapping()
     data["stated"] = {"percent_of_existing_class": "11.82%"}
     check = report_of(data).stated[0]
     assert not check.matches
-    assert check.computed == 0
+    assert check.status == "not enough data"
+    assert check.computed is None
     assert "placing.class_shares_outstanding" in check.computed_text
 
 
@@ -98,8 +119,11 @@ def test_quote_currency_figure_without_fx_names_fx() -> None:
 
 
 def test_quote_currency_figure_matches_published_dollars() -> None:
-    """SenseTime's US$415.2m matches HK$3,247m at 7.8203."""
-    assert _sensetime("gross_proceeds_quote", 415_200_000).matches
+    """SenseTime's US$415.2m matches HK$3,247m at 7.8203 (US$415,201,463: to the nearest US$0.1m)."""
+    check = _sensetime("gross_proceeds_quote", "US$415.2 million")
+    assert check.matches
+    assert check.precision == "to US$0.1m"
+    assert not _sensetime("gross_proceeds_quote", "US$415.3 million").matches
 
 
 def test_benchmark_discount_without_data_names_the_input() -> None:
@@ -163,3 +187,79 @@ def test_mismatch_fails_the_report() -> None:
     checks = report_of(data)
     assert not checks.passed
     assert checks.mismatches == checks.stated
+
+
+# --- parse_published: the announcement forms ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "quantum"),
+    [
+        ("HK$3,150 million", "amount", "3150000000", "1000000"),
+        ("3,150m", "amount", "3150000000", "1000000"),
+        ("HK$3.15bn", "amount", "3150000000", "10000000"),
+        ("US$415.2 million", "amount", "415200000", "100000"),
+        ("approximately HK$1.49", "price", "1.49", "0.01"),
+        ("~8.6%", "percent", "0.086", "0.001"),
+        ("about 8.6%", "percent", "0.086", "0.001"),
+        ("8.6 per cent", "percent", "0.086", "0.001"),
+        ("HKD 3,150m", "amount", "3150000000", "1000000"),
+        ("RMB 12.5 billion", "amount", "12500000000", "100000000"),
+        ("5.7c", "price", "0.057", "0.001"),
+        ("-1.1%", "percent", "-0.011", "0.001"),
+        ("3,250,000,000", "amount", "3250000000", "1"),
+        ("0.0860", "percent", "0.086", "0.0001"),
+        # precedents as published (shared/precedents-hk.csv)
+        ("8.63%", "percent", "0.0863", "0.0001"),
+        ("HK$11,662.0m", "amount", "11662000000", "100000"),
+        ("HK$6.48bn", "amount", "6480000000", "10000000"),
+        ("HK$4,030.13m", "amount", "4030130000", "10000"),
+    ],
+)
+def test_announcement_forms_give_value_and_shown_precision(
+    text: str, kind: str, value: str, quantum: str
+) -> None:
+    """Each form gives its value and the step of its last shown digit in the unit shown; the text is kept."""
+    figure = parse_published(text, kind=kind)
+    assert (figure.value, figure.quantum, figure.text) == (Decimal(value), Decimal(quantum), text)
+
+
+def test_a_bare_number_is_exact_at_its_own_decimals() -> None:
+    """A TOML/JSON number is exact: 3_250_000_000 to the unit, 1.91 to the cent, never "to its last non-zero digit"."""
+    assert parse_published(3_250_000_000, kind="amount").quantum == 1
+    assert parse_published(Decimal("1.910"), kind="price").quantum == Decimal("0.001")
+    assert parse_published(0.086, kind="percent").quantum == Decimal("0.001")
+
+
+def test_a_symbol_of_another_currency_is_refused_naming_the_field() -> None:
+    """ "US$415.2 million" for an HKD figure is refused; given a field name, the message starts with it."""
+    with pytest.raises(
+        ValueError, match=r'^gross_proceeds = "US\$415.2 million": is written in US\$ \(USD\), but'
+    ):
+        parse_published("US$415.2 million", kind="amount", currency="HKD", field="gross_proceeds")
+    assert parse_published("US$415.2 million", kind="amount", currency="USD").currency == "USD"
+    assert parse_published("$415.2m", kind="amount", currency="SGD").currency == "SGD"  # a local "$"
+    assert parse_published("HK$3.15bn", kind="amount").currency == "HKD"  # no currency given: any symbol
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "message"),
+    [
+        (8.15, "percent", 'a rate above 1 needs a percent sign; did you mean "8.15%"?'),
+        ("8.15", "percent", 'a rate above 1 needs a percent sign; did you mean "8.15%"?'),
+        ("HK$3.15bn", "percent", 'is a rate: write it as a percentage like "8.6%"'),
+        ("8.6%", "amount", "is money, not a rate"),
+        ("HK$1.49bn", "price", "is a price per share"),
+        ("5.7c", "amount", "cents are for prices"),
+        ("three billion", "amount", 'must be an amount like "HK$3,150 million"'),
+        (True, "amount", 'must be an amount like "HK$3,150 million"'),
+        ("", "percent", "must not be empty"),
+        ("HK$1234567890123456", "amount", "significant digits"),
+    ],
+)
+def test_figures_that_cannot_be_read_are_refused_with_the_form_to_use(
+    value: object, kind: str, message: str
+) -> None:
+    """A rate above 1 without %, a unit or symbol its kind cannot have, or unreadable text: refused with the fix."""
+    with pytest.raises(ValueError, match=message.replace("$", r"\$").replace("(", r"\(").replace(")", r"\)")):
+        parse_published(value, kind=kind)

@@ -171,12 +171,15 @@ def test_button_writes_the_same_report_as_the_command_line(tmp_path, capsys):
     assert written.read_bytes() == from_cli.read_bytes()
 
 
-def test_a_stock_code_typed_as_a_number_is_read_as_its_digits(tmp_path, written):
-    """A stock code cell holding the number 1211 (a float from Excel) becomes the code "1211"."""
+def test_a_stock_code_typed_as_a_number_is_refused_with_the_excel_fix(tmp_path, written):
+    """A stock code cell holding the number 1211 (a float from Excel, so 0020 would have lost its zeros) is
+    refused in the message box, naming the cell and saying to format it as Text; no report is built."""
     book = FakeBook(tmp_path / "placement.xlsm", {"issuer_stock_code": 1211})
     button.run(book)
-    deal, _, _ = written[0]
-    assert deal.issuer.stock_code == "1211"
+    assert written == []
+    [(_, text)] = book.app.alerts
+    assert "issuer.stock_code (cell Inputs!" in text
+    assert "format the cell as Text" in text
 
 
 @pytest.mark.parametrize("error", ["#N/A", "#DIV/0!", "#REF!"])

@@ -175,3 +175,48 @@ def test_inputs_are_found_by_name_not_position(tmp_path):
     target = tmp_path / "moved.xlsx"
     book.save(target)
     assert deal_from_workbook(target).placing.price == Decimal("2.5")
+
+
+def _cell(name: str) -> str:
+    book = openpyxl.load_workbook(COMMITTED)
+    return next(iter(book.defined_names[name].destinations))[1].replace("$", "")
+
+
+def test_stock_code_cell_is_formatted_as_text():
+    """The stock-code input cell has the Text format (@), so Excel keeps "0020" as typed."""
+    book = openpyxl.load_workbook(COMMITTED)
+    assert book["Inputs"][_cell("issuer_stock_code")].number_format == "@"
+
+
+def test_a_stock_code_typed_as_a_number_is_refused_naming_its_cell(tmp_path):
+    """A stock code that reached the sheet as the number 20 (zeros lost) is refused with the Excel fix."""
+    target = _edited(tmp_path, {"issuer_stock_code": 20})
+    with pytest.raises(DealError) as caught:
+        deal_from_workbook(target)
+    (problem,) = caught.value.problems
+    assert problem.path == f"issuer.stock_code (cell Inputs!{_cell('issuer_stock_code')})"
+    assert "format the cell as Text" in problem.expected
+
+
+def test_stated_cells_read_announcement_forms(tmp_path):
+    """Stated cells hold text as published: "HK$3.25bn" and "approximately 8.6%" are read like the deal file."""
+    target = _edited(
+        tmp_path,
+        {"stated_gross_proceeds": "HK$3.25bn", "stated_discount_to_last_close": "approximately 8.6%"},
+    )
+    stated = deal_from_workbook(target).stated
+    assert stated["gross_proceeds"].quantum == 10_000_000
+    assert stated["discount_to_last_close"].value == Decimal("0.086")
+
+
+def test_a_stated_rate_typed_without_percent_is_refused_naming_its_cell(tmp_path):
+    """A stated discount typed as the number 8.15 is refused with "did you mean "8.15%"?" and its cell."""
+    target = _edited(tmp_path, {"stated_discount_to_last_close": 8.15})
+    with pytest.raises(DealError) as caught:
+        deal_from_workbook(target)
+    (problem,) = caught.value.problems
+    assert (
+        problem.path
+        == f"stated.discount_to_last_close (cell Inputs!{_cell('stated_discount_to_last_close')})"
+    )
+    assert problem.expected == 'a rate above 1 needs a percent sign; did you mean "8.15%"?'

@@ -16,7 +16,9 @@ from xl_placement.api import (
     export_pdf,
     figure_rows,
     figures_frame,
+    grid_frame,
     load_deal,
+    timetable_frame,
 )
 from xl_placement.capital import (
     dilution,
@@ -86,6 +88,7 @@ __all__ = [
     "export_pdf",
     "figure_rows",
     "figures_frame",
+    "grid_frame",
     "load_deal",
     "mandate_headroom",
     "proceeds",
@@ -93,5 +96,6 @@ __all__ = [
     "shareholding",
     "theoretical_diluted_price",
     "theoretical_dilution_effect",
+    "timetable_frame",
     "vwap",
 ]

@@ -40,7 +40,11 @@ __all__ = [
     "export_pdf",
     "figure_rows",
     "figures_frame",
+    "grid_frame",
+    "grid_records",
     "load_deal",
+    "market_rows",
+    "timetable_frame",
 ]
 
 
@@ -135,6 +139,7 @@ def figure_rows(figures: Figures) -> list[FigureRow]:
         )
     rows += _dilution_rows(figures)
     rows += _proceeds_rows(figures)
+    rows += market_rows(figures)
     for index, allocation in enumerate(figures.allocations):
         rows.append(FigureRow("use of proceeds", f"use_{index}", allocation.name, allocation.amount, ccy))
     if figures.theoretical_diluted_price is not None and figures.theoretical_dilution_effect is not None:
@@ -294,6 +299,149 @@ def _proceeds_rows(figures: Figures) -> list[FigureRow]:
     return rows
 
 
+def market_rows(figures: Figures) -> list[FigureRow]:
+    """Market capitalisation, deal size against it, liquidity and public float, as figure rows."""
+    m, deal = figures.market, figures.deal
+    ccy = deal.issuer.currency
+    rows: list[FigureRow] = []
+    if m.market_cap is not None:
+        rows.append(
+            FigureRow("market", "market_cap", "Market capitalisation before the deal", m.market_cap, ccy)
+        )
+        if m.market_cap_quote is not None and deal.fx is not None:
+            rows.append(
+                FigureRow(
+                    "market",
+                    "market_cap_quote",
+                    "Market capitalisation before the deal",
+                    m.market_cap_quote,
+                    deal.fx.quote_currency,
+                )
+            )
+        if m.gross_to_market_cap is not None:
+            rows.append(
+                FigureRow(
+                    "market",
+                    "gross_to_market_cap",
+                    "Gross proceeds, % of market capitalisation",
+                    m.gross_to_market_cap,
+                    "fraction",
+                )
+            )
+    for item in m.liquidity:
+        n = item.days
+        rows.append(
+            FigureRow(
+                "market",
+                f"adtv_{n}d",
+                f"Average daily volume, {n} days ({item.origin})",
+                item.volume,
+                "shares",
+            )
+        )
+        if item.value is not None:
+            rows.append(
+                FigureRow(
+                    "market", f"adtv_value_{n}d", f"Average daily traded value, {n} days", item.value, ccy
+                )
+            )
+        rows.append(
+            FigureRow(
+                "market",
+                f"days_of_volume_{n}d",
+                f"New shares in days of {n}-day volume",
+                item.days_of_volume,
+                "days",
+            )
+        )
+    pf = figures.public_float
+    if pf is not None:
+        rows += [
+            FigureRow(
+                "public float",
+                "public_float_before",
+                "Public float before the deal",
+                Decimal(pf.shares_before),
+                "shares",
+            ),
+            FigureRow(
+                "public float",
+                "public_float_percent_before",
+                "Public float before, % of shares",
+                pf.percent_before,
+                "fraction",
+            ),
+            FigureRow(
+                "public float",
+                "public_float_after",
+                "Public float after the deal",
+                Decimal(pf.shares_after),
+                "shares",
+            ),
+            FigureRow(
+                "public float",
+                "public_float_percent_after",
+                "Public float after, % of shares",
+                pf.percent_after,
+                "fraction",
+            ),
+        ]
+    return rows
+
+
+def grid_records(figures: Figures) -> list[dict[str, object]]:
+    """The pricing grid's rows as plain records (exact Decimals), highest price first."""
+    from xl_placement.grid import pricing_grid  # noqa: PLC0415 - only when asked for
+
+    grid = pricing_grid(figures)
+    records: list[dict[str, object]] = []
+    for row in grid.rows:
+        record: dict[str, object] = {"price": row.price, "is_deal": row.is_deal, "is_lowest": row.is_lowest}
+        for ref, value in zip(grid.references, row.discounts, strict=True):
+            record[f"discount_to_{ref.key}"] = value
+        record |= {
+            "gross_proceeds": row.gross,
+            "net_proceeds": row.net,
+            "shares_needed": row.shares_needed,
+            "percent_of_enlarged": row.percent_of_enlarged,
+            "rule": row.outcome,
+        }
+        records.append(record)
+    return records
+
+
+def grid_frame(figures: Figures) -> pd.DataFrame:
+    """The pricing grid as a pandas DataFrame, one row per candidate price (highest first).
+
+    Columns: ``price``, ``is_deal``, ``is_lowest``, ``discount_to_<reference>`` for each reference,
+    ``gross_proceeds``, ``net_proceeds``, ``shares_needed``, ``percent_of_enlarged`` and ``rule``
+    (the price rule's outcome). Numbers are exact Decimals; empty when the deal lacks the data
+    (``grid.pricing_grid(figures).problem`` says why).
+
+    Raises:
+        DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
+    """
+    pd = require("pandas", extra="pandas", purpose="grid_frame")  # slow to import: only notebooks need it
+
+    return pd.DataFrame.from_records(grid_records(figures))
+
+
+def timetable_frame(figures: Figures) -> pd.DataFrame:
+    """The timetable as a pandas DataFrame: ``key``, ``label``, ``date`` (None when not given), ``note``.
+
+    Raises:
+        DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
+    """
+    pd = require(
+        "pandas", extra="pandas", purpose="timetable_frame"
+    )  # slow to import: only notebooks need it
+
+    return pd.DataFrame.from_records(
+        [{"key": e.key, "label": e.label, "date": e.when, "note": e.note} for e in figures.timetable],
+        columns=["key", "label", "date", "note"],
+    )
+
+
 def figures_frame(figures: Figures) -> pd.DataFrame:
     """The figures of a deal as a pandas DataFrame, one row per figure, indexed by key.
 
@@ -323,19 +471,26 @@ def checks_frame(report: CheckReport) -> pd.DataFrame:
     """The checks of a deal as a pandas DataFrame: one row per rule check and per stated figure.
 
     Columns: ``kind`` ("rule" or "stated"), ``name`` (the rule, or the stated key),
-    ``title``, ``status`` (a rule's status; "matches" or "differs" for a stated figure),
-    ``value`` (the deal's figure as a float, when there is one) and ``detail``.
+    ``title``, ``status`` (a rule's status, or "matches", "differs" or "not enough data" for a
+    stated figure), ``outcome`` (what the row makes of the deal: "passed", "failed" or
+    "incomplete", the words of ``CheckReport.outcome``), ``value`` (the deal's figure as a
+    float, when there is one) and ``detail``. ``frame.attrs["outcome"]`` is the deal's outcome.
 
     Raises:
         DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
     """
     pd = require("pandas", extra="pandas", purpose="checks_frame")  # slow to import: only notebooks need it
+
+    from xl_placement.checks import FAILED, INCOMPLETE, PASSED  # noqa: PLC0415 - light start-up
+
+    outcomes = {"breach": FAILED, "differs": FAILED, "not enough data": INCOMPLETE}
     records = [
         {
             "kind": "rule",
             "name": rule.rule,
             "title": rule.title,
             "status": rule.status,
+            "outcome": outcomes.get(rule.status, PASSED),
             "value": None if rule.value is None else float(rule.value),
             "detail": rule.detail,
         }
@@ -346,11 +501,14 @@ def checks_frame(report: CheckReport) -> pd.DataFrame:
             "kind": "stated",
             "name": stated.key,
             "title": stated.label,
-            "status": "matches" if stated.matches else "differs",
-            "value": float(stated.computed),
-            "detail": f"stated {stated.stated}, computed {stated.computed_text}",
+            "status": stated.status,
+            "outcome": outcomes.get(stated.status, PASSED),
+            "value": None if stated.computed is None else float(stated.computed),
+            "detail": f"stated {stated.stated} ({stated.precision}), computed {stated.computed_text}",
         }
         for stated in report.stated
     ]
-    columns = ["kind", "name", "title", "status", "value", "detail"]
-    return pd.DataFrame.from_records(records, columns=columns)
+    columns = ["kind", "name", "title", "status", "outcome", "value", "detail"]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    frame.attrs["outcome"] = report.outcome
+    return frame

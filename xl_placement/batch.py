@@ -1,7 +1,8 @@
 """Batch runs: many deals from a CSV table or a folder of deal files, in parallel.
 
 Each deal gets its own report; ``summary.xlsx`` and ``summary.csv`` list every deal
-with its key figures, its status and, for a deal that failed, the reason. A bad row
+with its key figures, its status (the checks' outcome: passed, failed or incomplete; or
+error when the deal got no report) and, for an error, the reason. A bad row
 is reported with its row number and does not stop the others.
 
 CSV cells are text: a cell is parsed by its field's parser (a number, a date, a
@@ -43,7 +44,7 @@ from xl_placement.output import check_target, write_atomic
 MAX_CSV_BYTES = 200_000_000
 MAX_CELL_CHARS = 100_000
 SUMMARY_NAMES = ("summary.xlsx", "summary.csv")
-PASSED, BREACH, FAILED = "passed", "breach", "failed"
+ERROR = "error"  # the deal got no report: invalid input, or it could not be written
 
 # Key figures in the summary table: (deal-figure key, column heading, unit).
 SUMMARY_FIGURES = (
@@ -68,6 +69,7 @@ SUMMARY_COLUMNS = (
     *(heading for _, heading, _ in SUMMARY_FIGURES),
     "breaches",
     "mismatched stated figures",
+    "incomplete checks",
     "error",
 )
 
@@ -89,12 +91,13 @@ class Outcome:
 
     label: str
     row: int | None
-    status: str  # passed | breach | failed
+    status: str  # passed | failed | incomplete (the checks' outcome), or error (no report)
     report: str = ""
     issuer: Mapping[str, str] = field(default_factory=dict)
     figures: Mapping[str, Decimal] = field(default_factory=dict)
     breaches: tuple[str, ...] = ()
     mismatches: tuple[str, ...] = ()
+    gaps: tuple[str, ...] = ()
     error: str = ""
     trace: str = ""
     exists: bool = False  # failed because the report exists and force was not given
@@ -108,9 +111,9 @@ class BatchResult:
     summaries: tuple[Path, ...]
 
     @property
-    def failed(self) -> tuple[Outcome, ...]:
-        """The deals that got no report."""
-        return tuple(o for o in self.outcomes if o.status == FAILED)
+    def errors(self) -> tuple[Outcome, ...]:
+        """The deals that got no report (status ``error``)."""
+        return tuple(o for o in self.outcomes if o.status == ERROR)
 
 
 # --- reading the input -------------------------------------------------------
@@ -162,14 +165,14 @@ def _csv_jobs(path: Path, out_dir: Path) -> tuple[list[Job], list[Outcome]]:
     for number, cells, unreadable in body:
         label = f"{path} row {number}"
         if unreadable:
-            failed.append(Outcome(label, number, FAILED, error=f"{label}: {unreadable}"))
+            failed.append(Outcome(label, number, ERROR, error=f"{label}: {unreadable}"))
             continue
         if not any(cell.strip() for cell in cells):
             continue  # a blank line between deals
         try:
             mapping = row_mapping(columns, cells)
         except DealError as exc:
-            failed.append(Outcome(label, number, FAILED, error=_message(exc, label, csv_row=True)))
+            failed.append(Outcome(label, number, ERROR, error=_message(exc, label, csv_row=True)))
             continue
         code = _get(mapping, "issuer", "stock_code")
         stem = f"row{number:0{width}d}" + (f"-{code}" if isinstance(code, str) and code.strip() else "")
@@ -393,7 +396,7 @@ class _Names:
 
 
 def run_job(job: Job, force: bool = False) -> Outcome:
-    """Build one deal's report; every failure becomes a failed Outcome with its reason."""
+    """Build one deal's report; every failure becomes an Outcome with status error and its reason."""
     try:
         if job.mapping is not None:
             deal = deal_from_mapping(job.mapping, job.label)
@@ -408,7 +411,7 @@ def run_job(job: Job, force: bool = False) -> Outcome:
         return Outcome(
             job.label,
             job.row,
-            FAILED,
+            ERROR,
             error=_message(exc, job.label, csv_row=job.row is not None),
             exists=isinstance(exc, OutputExistsError),
         )
@@ -416,7 +419,7 @@ def run_job(job: Job, force: bool = False) -> Outcome:
         return Outcome(
             job.label,
             job.row,
-            FAILED,
+            ERROR,
             error=f"{job.label}: internal error ({type(exc).__name__}: {exc}); please report it",
             trace=traceback.format_exc(),
         )
@@ -425,7 +428,7 @@ def run_job(job: Job, force: bool = False) -> Outcome:
     return Outcome(
         job.label,
         job.row,
-        PASSED if checks.passed else BREACH,
+        checks.outcome,
         report=str(job.report),
         issuer={
             "issuer": issuer.name,
@@ -440,8 +443,10 @@ def run_job(job: Job, force: bool = False) -> Outcome:
         },
         breaches=tuple(f"{r.rule}: {r.detail}".rstrip(": ") for r in checks.rules if r.status == "breach"),
         mismatches=tuple(
-            f"{s.key}: stated {s.stated}, computed {s.computed_text}" for s in checks.stated if not s.matches
+            f"{s.key}: stated {s.stated} ({s.precision}), computed {s.computed_text}"
+            for s in checks.mismatches
         ),
+        gaps=checks.gaps,
     )
 
 
@@ -489,7 +494,7 @@ def run_batch(
         progress: called after each deal with its outcome, the number done and the total.
 
     Returns:
-        The BatchResult; a deal that failed is listed there with its reason.
+        The BatchResult; a deal that got no report is listed there with status error and its reason.
 
     Raises:
         InputError: the input as a whole is unusable.
@@ -535,7 +540,7 @@ def _run_all(jobs: Sequence[Job], workers: int, force: bool) -> Iterator[Outcome
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001 - a crashed worker fails its deal only
                 outcome = Outcome(
-                    job.label, job.row, FAILED, error=f"{job.label}: the worker process failed ({exc})"
+                    job.label, job.row, ERROR, error=f"{job.label}: the worker process failed ({exc})"
                 )
             yield outcome
     except BaseException:
@@ -574,13 +579,14 @@ def summary_records(outcomes: Iterable[Outcome]) -> list[list[str | Decimal | in
                 o.issuer.get("stock code", ""),
                 o.issuer.get("exchange", ""),
                 o.issuer.get("currency", ""),
-                # A deal that was checked but lacks a figure's input says so; a failed deal has no figures.
+                # A deal that was checked but lacks a figure's input says so; a deal in error has no figures.
                 *(
-                    o.figures.get(key, None if o.status == FAILED else NOT_GIVEN)
+                    o.figures.get(key, None if o.status == ERROR else NOT_GIVEN)
                     for key, _, _ in SUMMARY_FIGURES
                 ),
                 "; ".join(o.breaches),
                 "; ".join(o.mismatches),
+                "; ".join(o.gaps),
                 "; ".join(o.error.splitlines()),
             ]
         )
@@ -671,12 +677,12 @@ class ProgressBar:
 
     def __call__(self, outcome: Outcome, done: int, total: int) -> None:
         """Redraw after one more deal."""
-        self.failed += outcome.status == FAILED
+        self.failed += outcome.status == ERROR
         if not self.enabled:
             return
         filled = self.width * done // max(total, 1)
         bar = "#" * filled + "-" * (self.width - filled)
-        failed = f", {self.failed} failed" if self.failed else ""
+        failed = f", {self.failed} not built" if self.failed else ""
         end = "\n" if done == total else ""
         self.stream.write(f"\r[{bar}] {done}/{total} deals{failed}{end}")
         self.stream.flush()

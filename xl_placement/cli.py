@@ -45,9 +45,10 @@ DEFAULT_INIT_PATH = Path("deal.toml")
 
 EXIT_STATUS_HELP = """\
 exit status:
-  0  success (check: every rule passed and every stated figure matches)
-  1  check: a listing-rule breach or a stated figure that differs;
-     batch: at least one deal failed (the others are still built)
+  0  success (check: passed, or incomplete without --strict)
+  1  check: failed (a listing-rule breach or a stated figure that differs),
+     or incomplete with --strict (a rule could not be evaluated for want of data);
+     batch: at least one deal got no report (the others are still built)
   2  bad input: a deal file, batch row, workbook or argument (the message names it)
   3  output not written: the file exists (use --force), is open in another
      program, or the folder cannot be written; any previous file is unchanged
@@ -123,6 +124,11 @@ def _parser() -> argparse.ArgumentParser:
         "--json",
         action="store_true",
         help="print machine-readable results (numbers as exact decimal strings)",
+    )
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when the checks are incomplete (a rule could not be evaluated for want of data)",
     )
     check.set_defaults(run=_check)
 
@@ -294,24 +300,32 @@ def _check(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(_check_json(figures, checks))
     else:
+        from xl_placement.summary import grid_lines  # noqa: PLC0415 - light start-up
+
         _print_summary(figures, checks)
+        _out("\n".join(grid_lines(figures)))
         if checks.sentences:
             _out("announcement wording:")
             for sentence in checks.sentences:
                 _out(f"  {sentence}")
-        _out("all checks passed" if checks.passed else "some checks failed (see above)")
-    return EXIT_OK if checks.passed else EXIT_FAILED
+        _out(checks.verdict)
+    from xl_placement.checks import FAILED, INCOMPLETE  # noqa: PLC0415 - light start-up
+
+    if checks.outcome == FAILED or (checks.outcome == INCOMPLETE and args.strict):
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def _batch(args: argparse.Namespace) -> int:
     _lean_openpyxl(args)
-    from xl_placement.batch import FAILED, ProgressBar, run_batch  # noqa: PLC0415 - light start-up
+    from xl_placement.batch import ERROR, ProgressBar, run_batch  # noqa: PLC0415 - light start-up
+    from xl_placement.checks import OUTCOMES  # noqa: PLC0415 - light start-up
 
     bar = ProgressBar(sys.stderr)
     debug = getattr(args, "debug", False)
 
     def progress(outcome: Outcome, done: int, total: int) -> None:
-        if outcome.status == FAILED:
+        if outcome.status == ERROR:
             bar.clear()
             lines = outcome.error.splitlines()
             for index, line in enumerate(lines, start=1):
@@ -321,16 +335,15 @@ def _batch(args: argparse.Namespace) -> int:
         bar(outcome, done, total)
 
     result = run_batch(args.input, args.out_dir, workers=args.workers, force=args.force, progress=progress)
-    counts = {
-        status: sum(o.status == status for o in result.outcomes) for status in ("passed", "breach", FAILED)
-    }
+    counts = {status: sum(o.status == status for o in result.outcomes) for status in (*OUTCOMES, ERROR)}
     _out(
-        f"{len(result.outcomes)} deals: {counts['passed']} passed, "
-        f"{counts['breach']} with a breach or a stated figure that differs, {counts[FAILED]} failed"
+        f"{len(result.outcomes)} deals: "
+        + ", ".join(f"{counts[status]} {status}" for status in OUTCOMES)
+        + f", {counts[ERROR]} not built (error)"
     )
     for path in result.summaries:
         _out(f"summary: {path}")
-    return EXIT_FAILED if result.failed else EXIT_OK
+    return EXIT_FAILED if result.errors else EXIT_OK
 
 
 def _workbook(args: argparse.Namespace) -> int:
@@ -375,20 +388,26 @@ def _print_summary(figures: Figures, checks: CheckReport) -> None:
     for rule in checks.rules:
         detail = f" ({rule.detail})" if rule.detail else ""
         _out(f"  [{rule.status}] {rule.rule} {rule.title}{detail}")
+    from xl_placement.summary import stated_line  # noqa: PLC0415 - light start-up
+
     for stated in checks.stated:
-        mark = "matches" if stated.matches else "DIFFERS"
-        _out(f"  [{mark}] {stated.label}: stated {stated.stated}, computed {stated.computed_text}")
+        _out(f"  {stated_line(stated)}")
 
 
 def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
     from dataclasses import asdict  # noqa: PLC0415 - light start-up
 
-    from xl_placement.api import figure_rows  # noqa: PLC0415 - light start-up
+    from xl_placement.api import figure_rows, grid_records  # noqa: PLC0415 - light start-up
+    from xl_placement.grid import pricing_grid  # noqa: PLC0415 - light start-up
+
+    grid = pricing_grid(figures)
 
     return {
         "deal": figures.deal.source,
-        "status": "passed" if checks.passed else "failed",
+        "status": checks.outcome,
         "passed": checks.passed,
+        "verdict": checks.verdict,
+        "incomplete": list(checks.gaps),
         "figures": {
             row.key: {
                 "label": row.label,
@@ -399,8 +418,18 @@ def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
             }
             for row in figure_rows(figures)
         },
+        "timetable": [
+            {"key": e.key, "label": e.label, "date": e.when, "note": e.note} for e in figures.timetable
+        ],
+        "costs_items": [{"name": i.name, "amount": i.amount} for i in figures.deal.costs.items],
+        "grid": {
+            "rule": grid.rule.title,
+            "rule_status": grid.rule.status,
+            "problem": grid.problem,
+            "rows": grid_records(figures),
+        },
         "rules": [asdict(rule) for rule in checks.rules],
-        "stated": [asdict(stated) for stated in checks.stated],
+        "stated": [asdict(stated) | {"matches": stated.matches} for stated in checks.stated],
         "sentences": list(checks.sentences),
     }
 

@@ -23,6 +23,7 @@ PROCEEDS_BASES = ("net", "gross")
 PATTERNS = {
     "average_close_<N>d": re.compile(r"^average_close_(\d{1,3})d$"),
     "vwap_<N>d": re.compile(r"^vwap_(\d{1,3})d$"),
+    "adtv_<N>d": re.compile(r"^adtv_(\d{1,3})d$"),
     "discount_to_average_close_<N>d": re.compile(r"^discount_to_average_close_(\d{1,3})d$"),
     "discount_to_vwap_<N>d": re.compile(r"^discount_to_vwap_(\d{1,3})d$"),
 }
@@ -88,6 +89,10 @@ class Placing:
     price_fixing_date: dt.date | None = None
     mandate_limit: int | None = None
     mandate_used: int = 0
+    completion_date: dt.date | None = None
+    long_stop_date: dt.date | None = None
+    lock_up_days: int | None = None
+    vendor_lock_up_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,15 @@ class Market:
     day_vwap: Decimal | None = None
     day_vwap_date: dt.date | None = None
     history: tuple[Close, ...] = ()
+    adtv: dict[int, Decimal] = field(default_factory=dict)  # given average daily volumes, by days
+
+
+@dataclass(frozen=True)
+class CostItem:
+    """One itemised cost (legal fees, a levy), in the issuer's currency."""
+
+    name: str
+    amount: Decimal
 
 
 @dataclass(frozen=True)
@@ -109,6 +123,7 @@ class Costs:
     commission_rate: Decimal = Decimal(0)
     other_costs: Decimal = Decimal(0)
     stated: bool = False  # True when the deal file has a [costs] table
+    items: tuple[CostItem, ...] = ()  # itemised other costs, adding up to other_costs
 
 
 @dataclass(frozen=True)
@@ -143,19 +158,37 @@ class Shareholder:
 
     name: str
     shares: int
+    public: bool = True  # False: outside the public float (directors, substantial holders)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The pricing grid's prices as the deal file sets them (None: the default)."""
+
+    start: Decimal | None = None
+    stop: Decimal | None = None
+    step: Decimal | None = None
 
 
 @dataclass(frozen=True)
 class StatedFigure:
     """A figure as the announcement published it, with its published precision.
 
-    ``quantum`` is the step of the last published digit in the figure's own unit
-    (0.001 for "8.6%" as a fraction, 10,000,000 for 3,250,000,000).
+    ``value`` and ``quantum`` are in the figure's own unit: a fraction for a percentage
+    (0.086 and 0.001 for "8.6%"), currency units for an amount or a price (3,150,000,000
+    and 1,000,000 for "HK$3,150m"); ``quantum`` is the step of the last digit shown.
+    ``currency`` is the ISO code of the symbol written (None when none was written);
+    ``unit`` is how the figure was scaled as written ("" for a bare number, "%", "k", "m",
+    "bn", or "c" for cents); ``symbol`` is the currency symbol or code as written ("" if none).
+    Made by ``published.parse_published``.
     """
 
     value: Decimal
     quantum: Decimal
     text: str
+    currency: str | None = None
+    unit: str = ""
+    symbol: str = ""
 
 
 @dataclass(frozen=True)
@@ -171,3 +204,4 @@ class Deal:
     shareholders: tuple[Shareholder, ...] = ()
     stated: dict[str, StatedFigure] = field(default_factory=dict)
     source: str = ""
+    grid: Grid = field(default_factory=Grid)

@@ -21,6 +21,7 @@ from xl_placement import fields as f
 from xl_placement.errors import MISSING, DealError, Problem
 from xl_placement.prices import Close
 from xl_placement.proceeds import SHARE_TOLERANCE
+from xl_placement.published import parse_published, stated_kind
 
 MAX_DEAL_FILE_BYTES = 5_000_000
 DEAL_FILE_SUFFIXES = (".toml", ".json")
@@ -256,6 +257,8 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
     history = reader.table((market_raw or {}).get("history"), f.HISTORY, "market.history")
     costs_raw = reader.section(data, "costs")
     costs = reader.fields(costs_raw, f.COSTS, "costs")
+    items = reader.table((costs_raw or {}).get("items"), f.COST_ITEM, "costs.items")
+    grid = reader.fields(reader.section(data, "grid"), f.GRID, "grid")
     # An [fx] table, even an empty one, must be complete; without one, amounts stay in one currency.
     fx = reader.fields(reader.section(data, "fx"), f.FX, "fx")
     proceeds_raw = reader.section(data, "proceeds")
@@ -263,11 +266,14 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
     proceeds_raw = proceeds_raw or {}
     uses = reader.table(proceeds_raw.get("uses"), f.USE, "proceeds.uses")
     holders = reader.table(data.get("shareholders"), f.SHAREHOLDER, "shareholders")
-    stated = _stated(reader, data.get("stated"))
+    stated = _stated(reader, data.get("stated"), issuer, fx)
 
     _cross_checks(reader, placing, history, uses, holders)
     _exchange_checks(reader, issuer.get("exchange"), placing, tranches)
     _structure_checks(reader, placing, tranches, market)
+    _check_costs(reader, costs, costs_raw, items)
+    _check_grid(reader, grid)
+    _check_dates(reader, placing)
     uses_complete = isinstance(proceeds_raw.get("uses"), list) and len(uses) == len(proceeds_raw["uses"])
     if uses and uses_complete:
         _check_shares(reader, [row for _, row in uses])
@@ -283,28 +289,111 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
         proceeds=model.ProceedsPlan(
             uses=tuple(model.Use(u["name"], u["share"]) for _, u in uses), **proceeds
         ),
-        costs=model.Costs(**costs, stated=bool(costs_raw)),
+        costs=_costs(costs, costs_raw, items),
         fx=model.Fx(**fx) if fx else None,
-        shareholders=tuple(model.Shareholder(h["name"], h["shares"]) for _, h in holders),
+        shareholders=tuple(
+            model.Shareholder(h["name"], h["shares"], h.get("public", True)) for _, h in holders
+        ),
         stated=stated,
         source=source,
+        grid=model.Grid(grid.get("from"), grid.get("to"), grid.get("step")),
     )
+
+
+def _costs(
+    costs: dict[str, Any], costs_raw: dict[str, Any] | None, items: list[tuple[int, dict[str, Any]]]
+) -> model.Costs:
+    """The costs; without other_costs, itemised costs add up to it."""
+    listed = tuple(model.CostItem(row["name"], row["amount"]) for _, row in items)
+    if listed and "other_costs" not in costs:
+        costs = {**costs, "other_costs": sum((i.amount for i in listed), Decimal(0))}
+    return model.Costs(**costs, stated=bool(costs_raw), items=listed)
+
+
+MAX_GRID_ROWS = 200  # rows of the pricing grid a [grid] table may ask for
+
+
+def _check_costs(
+    reader: _Reader,
+    costs: dict[str, Any],
+    costs_raw: dict[str, Any] | None,
+    items: list[tuple[int, dict[str, Any]]],
+) -> None:
+    """Itemised costs must add up to other_costs when both are given."""
+    raw_items = (costs_raw or {}).get("items")
+    if not items or not isinstance(raw_items, list) or len(items) != len(raw_items):
+        return
+    total = sum((row["amount"] for _, row in items), Decimal(0))
+    given = costs.get("other_costs")
+    if given is not None and given != total:
+        reader.problems.append(
+            Problem(
+                "costs.other_costs",
+                given,
+                f"differs from the sum of [[costs.items]] ({total:,}); correct one of them, "
+                "or leave other_costs out to use the sum",
+            )
+        )
+
+
+def _check_grid(reader: _Reader, grid: dict[str, Any]) -> None:
+    """The grid's range runs upwards and asks for a table a reader can print."""
+    start, stop, step = grid.get("from"), grid.get("to"), grid.get("step")
+    if start is not None and stop is not None and start >= stop:
+        reader.problems.append(
+            Problem("grid.from", start, f"must be below grid.to ({stop}); the grid runs from low to high")
+        )
+        return
+    if start is not None and stop is not None and step is not None and (stop - start) / step > MAX_GRID_ROWS:
+        reader.problems.append(
+            Problem(
+                "grid.step",
+                step,
+                f"gives more than {MAX_GRID_ROWS} prices from {start} to {stop}; choose a larger step",
+            )
+        )
+
+
+def _check_dates(reader: _Reader, placing: dict[str, Any]) -> None:
+    """Completion and long-stop dates cannot come before the agreement; a vendor lock-up needs a top-up."""
+    agreed = placing.get("agreement_date")
+    for key in ("completion_date", "long_stop_date"):
+        when = placing.get(key)
+        if agreed is not None and when is not None and when < agreed:
+            reader.problems.append(
+                Problem(
+                    f"placing.{key}",
+                    when,
+                    f"is before placing.agreement_date ({agreed.isoformat()}); correct either date",
+                )
+            )
+    if "vendor_lock_up_days" in placing and placing.get("kind", "placing") != "top-up":
+        reader.problems.append(
+            Problem(
+                "placing.vendor_lock_up_days",
+                placing["vendor_lock_up_days"],
+                'applies to a top-up placing only; set placing.kind = "top-up" or remove it',
+            )
+        )
 
 
 def _market(market: dict[str, Any], history: list[tuple[int, dict[str, Any]]]) -> model.Market:
     averages: dict[int, Decimal] = {}
     vwaps: dict[int, Decimal] = {}
+    adtv: dict[int, Decimal] = {}
     plain: dict[str, Any] = {}
     for key, value in market.items():
-        matched = model.match_pattern(key, ["average_close_<N>d", "vwap_<N>d"])
+        matched = model.match_pattern(key, ["average_close_<N>d", "vwap_<N>d", "adtv_<N>d"])
         if matched and matched[0] == "average_close_<N>d":
             averages[matched[1]] = value
+        elif matched and matched[0] == "adtv_<N>d":
+            adtv[matched[1]] = value
         elif matched:
             vwaps[matched[1]] = value
         else:
             plain[key] = value
     closes = tuple(Close(h["date"], h["close"], _opt_dec(h.get("volume"))) for _, h in history)
-    return model.Market(average_closes=averages, vwaps=vwaps, history=closes, **plain)
+    return model.Market(average_closes=averages, vwaps=vwaps, history=closes, adtv=adtv, **plain)
 
 
 def _opt_dec(value: int | None) -> Decimal | None:
@@ -520,7 +609,15 @@ def _check_shares(reader: _Reader, uses: list[dict[str, Any]]) -> None:
         )
 
 
-def _stated(reader: _Reader, data: object) -> dict[str, model.StatedFigure]:
+def _stated(
+    reader: _Reader, data: object, issuer: Mapping[str, Any], fx: Mapping[str, Any]
+) -> dict[str, model.StatedFigure]:
+    """The ``[stated]`` figures, read as announcements write them (``published.parse_published``).
+
+    A currency symbol must be the figure's currency: the issuer's, or the ``[fx]`` quote
+    currency for the ``*_quote`` keys. When that currency is itself invalid or absent (a
+    problem reported already), any symbol is accepted.
+    """
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -531,40 +628,21 @@ def _stated(reader: _Reader, data: object) -> dict[str, model.StatedFigure]:
         if key not in f.STATED_KEYS and not model.match_pattern(key, f.STATED_KEYS):
             reader.unknown(key, f.STATED_KEYS, "stated")
             continue
-        figure = reader.value(value, stated_figure, f"stated.{key}")
-        if figure is not None:
-            result[key] = figure
+        quote = key.endswith("_quote")
+        currency = fx.get("quote_currency") if quote else issuer.get("currency")
+        try:
+            result[key] = parse_published(value, kind=stated_kind(key), currency=currency)
+        except f.Invalid as exc:
+            hint = ""
+            other = issuer.get("currency") if quote else fx.get("quote_currency")
+            if "is written in" in str(exc) and other and other in str(exc).split(",")[0]:
+                hint = (
+                    f"; a figure in {other} goes under stated.{key.removesuffix('_quote')}"
+                    if quote
+                    else f"; a figure in {other} goes under stated.{key}_quote"
+                )
+            reader.problems.append(Problem(f"stated.{key}", value, f"{exc}{hint}"))
     return result
-
-
-def stated_figure(value: object) -> model.StatedFigure:
-    """A published figure with its precision: "8.6%" is 0.086 to the nearest 0.001.
-
-    Raises:
-        fields.Invalid: the value is neither a number nor a percentage text.
-    """
-    try:
-        return _stated_figure(value)
-    except f.Invalid as exc:
-        if str(exc) != "must be a number":
-            raise
-        raise f.Invalid('must be a number like 3_250_000_000 or a percentage like "8.6%"') from exc
-
-
-def _stated_figure(value: object) -> model.StatedFigure:
-    if isinstance(value, str) and value.strip().endswith("%"):
-        number = f.number(value.strip()[:-1])
-        exponent = min(int(number.as_tuple().exponent), 0)
-        return model.StatedFigure(number / 100, Decimal(1).scaleb(exponent - 2), value.strip())
-    number = f.number(value)
-    if number == number.to_integral_value() and number != 0:
-        # A whole amount's precision is its last non-zero digit: 3,250,000,000 is to 10 million.
-        exponent = int(number.normalize().as_tuple().exponent)
-    else:
-        exponent = int(number.as_tuple().exponent)
-    # Whole amounts are shown as an announcement prints them: 3,250,000,000.
-    shown = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
-    return model.StatedFigure(number, Decimal(1).scaleb(exponent), shown)
 
 
 def _percent(value: Decimal) -> str:

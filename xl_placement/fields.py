@@ -163,8 +163,22 @@ def fraction(value: object) -> Decimal:
     return result / 100 if percent else result
 
 
+def _rate_above_one(value: object) -> None:
+    """Refuse a rate above 1 written without a percent sign (8.15 meant as 8.15%), with the fix."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return
+    try:
+        plain = number(value)
+    except Invalid:
+        return  # fraction() says what is wrong with it
+    if abs(plain) > 1:
+        shown = value.strip() if isinstance(value, str) else str(value)
+        raise Invalid(f'a rate above 1 needs a percent sign; did you mean "{shown}%"?')
+
+
 def rate(value: object) -> Decimal:
-    """A fraction from 0 up to, not including, 1."""
+    """A fraction from 0 up to, not including, 1; a number above 1 without "%" is refused with the fix."""
+    _rate_above_one(value)
     result = fraction(value)
     if not 0 <= result < 1:
         raise Invalid('must be a fraction from 0 to below 1, like 0.025 or "2.5%"')
@@ -172,7 +186,8 @@ def rate(value: object) -> Decimal:
 
 
 def share(value: object) -> Decimal:
-    """A share of a whole: a fraction from 0 to 1."""
+    """A share of a whole: a fraction from 0 to 1; a number above 1 without "%" is refused with the fix."""
+    _rate_above_one(value)
     result = fraction(value)
     if not 0 <= result <= 1:
         raise Invalid('must be a fraction from 0 to 1, like 0.4 or "40%"')
@@ -194,10 +209,30 @@ def text(value: object) -> str:
 
 
 def code(value: object) -> str:
-    """A stock code: text, or a number that is turned into text ("0020" stays "0020")."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+    """A stock code: text, so that leading zeros stay ("0020"); a number is refused."""
+    if _is_number(value):
+        digits = str(value).removesuffix(".0")
+        example = digits.zfill(4) if digits.isdigit() else "0020"
+        raise Invalid(f'is a number, which loses leading zeros; quote it: stock_code = "{example}"')
     return text(value)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def quoted(parse: Parser, name: str, example: str) -> Parser:
+    """``parse``, but a number is refused with the fix: codes are text (``currency = "HKD"``)."""
+
+    def parse_quoted(value: object) -> object:
+        if _is_number(value):
+            raise Invalid(f'is a number; codes are text, so quote it: {name} = "{example}"')
+        return parse(value)
+
+    options = getattr(parse, "options", None)
+    if options is not None:
+        parse_quoted.options = options  # type: ignore[attr-defined]  # read by the field reference
+    return parse_quoted
 
 
 def currency(value: object) -> str:
@@ -245,6 +280,23 @@ def date(value: object) -> dt.date:
     raise Invalid("must be a date in the form YYYY-MM-DD")
 
 
+def flag(value: object) -> bool:
+    """A true/false value: TOML or JSON true/false, or the text "true"/"false" (a CSV cell)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise Invalid("must be true or false")
+
+
+def days(value: object) -> int:
+    """A whole number of calendar days, from 0 to 3,650 (ten years)."""
+    result = whole(value)
+    if not 0 <= result <= 3650:
+        raise Invalid("must be a whole number of days from 0 to 3,650")
+    return result
+
+
 def decimals(value: object) -> int:
     """Digits after the point for rounding: -9 (billions) to 6."""
     result = whole(value)
@@ -280,14 +332,14 @@ ISSUER = (
     ),
     _f(
         "exchange",
-        choice(model.EXCHANGES),
+        quoted(choice(model.EXCHANGES), "exchange", "HKEX"),
         "choice",
         "Selects the listing-rule checks: HKEX, SGX, NASDAQ, ASX or other.",
         required=True,
     ),
     _f(
         "currency",
-        currency,
+        quoted(currency, "currency", "HKD"),
         "ISO 4217 code",
         "Currency of the price and of every amount in the file.",
         required=True,
@@ -425,6 +477,25 @@ PLACING = (
         "Refused for Nasdaq, which has no general mandate.",
     ),
     _f("mandate_used", non_negative_whole, "shares", "Shares already issued under the same general mandate."),
+    _f("completion_date", date, "date", "Date the placing completes (the new shares are issued)."),
+    _f(
+        "long_stop_date",
+        date,
+        "date",
+        "Date by which the conditions must be met, or the placing lapses.",
+    ),
+    _f(
+        "lock_up_days",
+        days,
+        "calendar days",
+        "Issuer's lock-up after completion (no new issues), e.g. 90; the report shows its end date.",
+    ),
+    _f(
+        "vendor_lock_up_days",
+        days,
+        "calendar days",
+        "Top-up only: the vendor's lock-up after completion (no sales), e.g. 90.",
+    ),
 )
 
 TRANCHE = (
@@ -472,6 +543,12 @@ MARKET = (
         "The market day of day_vwap: the agreement date, or the preceding market day when the shares "
         "did not trade a full market day before signing.",
     ),
+    _f(
+        "adtv_<N>d",
+        positive,
+        "shares per day",
+        "Average daily traded volume over N trading days (N = 20 or 30 usual). Computed from history volumes when absent.",
+    ),
 )
 
 HISTORY = (
@@ -486,12 +563,29 @@ COSTS = (
         "other_costs",
         non_negative,
         "issuer currency",
-        "All other costs: legal and professional fees, levies, trading fees.",
+        "All other costs: legal and professional fees, levies, trading fees. The sum of `[[costs.items]]` when absent.",
     ),
 )
 
+COST_ITEM = (
+    _f("name", text, "text", 'What the cost is for, e.g. "Legal and professional fees".', required=True),
+    _f("amount", non_negative, "issuer currency", "The amount of this cost.", required=True),
+)
+
+GRID = (
+    _f("from", positive, "issuer currency per share", "Lowest price in the pricing grid."),
+    _f("to", positive, "issuer currency per share", "Highest price in the pricing grid."),
+    _f("step", positive, "issuer currency per share", "Step between the grid's prices, e.g. 0.01."),
+)
+
 FX = (
-    _f("quote_currency", currency, "ISO 4217 code", "Second currency amounts are shown in.", required=True),
+    _f(
+        "quote_currency",
+        quoted(currency, "quote_currency", "USD"),
+        "ISO 4217 code",
+        "Second currency amounts are shown in.",
+        required=True,
+    ),
     _f(
         "rate",
         positive,
@@ -534,9 +628,16 @@ USE = (
 SHAREHOLDER = (
     _f("name", text, "text", "Holder shown in the shareholding table.", required=True),
     _f("shares", non_negative_whole, "shares", "Shares held before the deal.", required=True),
+    _f(
+        "public",
+        flag,
+        "true or false",
+        "false for a holder outside the public float (a director, a substantial or connected holder).",
+    ),
 )
 
-_PERCENT = 'percentage text ("8.6%") or fraction'
+_PERCENT = 'percentage ("8.6%", "approximately 8.6%") or fraction'
+_AMOUNT = 'amount as published ("HK$3,150 million", "HK$3.25bn", "3,150m") or exact number'
 
 # Figures an announcement may state, checked against the computed ones: key -> (form, meaning).
 STATED_DOCS: dict[str, tuple[str, str]] = {
@@ -550,13 +651,19 @@ STATED_DOCS: dict[str, tuple[str, str]] = {
     "percent_of_existing_class": (_PERCENT, "The same, of the existing shares of the placed class."),
     "percent_of_enlarged_class": (_PERCENT, "The same, of the enlarged shares of the placed class."),
     "gross_proceeds": (
-        "issuer currency",
-        "Gross proceeds as published (3_250_000_000 is read as to the nearest 10 million).",
+        _AMOUNT + ", issuer currency",
+        'Gross proceeds: "HK$3.25bn" is to the nearest HK$10m; 3_250_000_000 is exact.',
     ),
-    "net_proceeds": ("issuer currency", "Net proceeds as published."),
-    "net_price_per_share": ("issuer currency per share", "Net proceeds divided by the new shares."),
-    "gross_proceeds_quote": ("quote currency", "Gross proceeds in the [fx] quote currency."),
-    "net_proceeds_quote": ("quote currency", "Net proceeds in the [fx] quote currency."),
+    "net_proceeds": (_AMOUNT + ", issuer currency", "Net proceeds as published."),
+    "net_price_per_share": (
+        'price ("approximately HK$1.49", "5.7c") or exact number, issuer currency',
+        "Net proceeds divided by the new shares.",
+    ),
+    "gross_proceeds_quote": (
+        'amount ("US$415.2 million"), [fx] quote currency',
+        "Gross proceeds in the [fx] quote currency.",
+    ),
+    "net_proceeds_quote": ("amount, [fx] quote currency", "Net proceeds in the [fx] quote currency."),
     "theoretical_dilution_effect": (_PERCENT, "Theoretical dilution effect (Rule 7.27B)."),
 }
 
@@ -572,10 +679,12 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
     "costs": COSTS,
     "fx": FX,
     "proceeds": PROCEEDS,
+    "grid": GRID,
 }
 
 TABLES: dict[str, tuple[Field, ...]] = {
     "market.history": HISTORY,
+    "costs.items": COST_ITEM,
     "proceeds.uses": USE,
     "shareholders": SHAREHOLDER,
 }
@@ -607,6 +716,15 @@ _SECTION_DOCS = {
         "trading days before the earliest of the agreement, announcement and price-fixing dates."
     ),
     "costs": "Optional; without it costs are zero and net proceeds equal gross (the report says so).",
+    "costs.items": (
+        "Optional itemised other costs, shown line by line on the deal sheet; they add up to "
+        "`costs.other_costs` (which may then be left out)."
+    ),
+    "grid": (
+        "Optional prices of the Pricing grid sheet. By default about 21 prices in round steps from 20% below "
+        "the benchmarked price (HKEX; the last close elsewhere) up to the last close; the deal's price is "
+        "always included. Give any of the three to override the default."
+    ),
     "fx": "Optional; shows amounts in a second currency. All three fields are needed when the table is given.",
     "proceeds": "Optional: how the proceeds are split between their uses.",
     "proceeds.uses": "One table per use of proceeds; the shares add up to 100%. Left out, the report says the uses were not given.",
@@ -626,6 +744,8 @@ _CONDITIONS = {
     "placing.remaining_7_1a": "ASX only",
     "market.day_vwap_date": "optional; needs `day_vwap`",
     "placing.mandate_used": "optional, default `0`; needs `mandate_limit`",
+    "placing.vendor_lock_up_days": 'optional; `kind = "top-up"` only',
+    "costs.other_costs": "optional, default `0` or the sum of `[[costs.items]]`",
 }
 
 
@@ -691,9 +811,11 @@ def markdown_reference() -> str:
         "market",
         "market.history",
         "costs",
+        "costs.items",
         "fx",
         "proceeds",
         "proceeds.uses",
+        "grid",
     ]
     for path in [*order, "shareholders"]:
         specs = SECTIONS.get(path) or TABLES.get(path) or FILE_ONLY_TABLES[path]
@@ -708,9 +830,13 @@ def markdown_reference() -> str:
     stated = [
         "### `[stated]` (optional)",
         "",
-        "Figures as the announcement published them; each is checked against the computed figure "
-        'at the published precision ("8.6%" matches anything from 8.55% to below 8.65%). '
-        "`<N>` is a number of trading days, as in `discount_to_average_close_5d`.",
+        "Figures as the announcement published them, written as it wrote them; each is checked "
+        "against the computed figure at the published precision: the last digit shown, in the unit "
+        'shown ("8.6%" matches anything from 8.55% to below 8.65%; "HK$3,150m" is to the nearest '
+        'million, "HK$3.15bn" to the nearest 10 million, "US$415.2 million" to the nearest 100,000). '
+        "A bare number (`3_250_000_000`, or digits with no unit) is exact at its own decimals. "
+        "A currency symbol, when written, must be the figure's currency. A rate above 1 needs a "
+        '"%". `<N>` is a number of trading days, as in `discount_to_average_close_5d`.',
         "",
         "| Key | Form | Meaning |",
         "|---|---|---|",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from xl_placement import capital as dil
+from xl_placement import context as ctx
 from xl_placement.deal import Deal, match_pattern
 from xl_placement.errors import CalculationError
 from xl_placement.prices import (
@@ -63,6 +64,9 @@ class Figures:
     theoretical_dilution_effect: Decimal | None
     mandate_headroom: int | None
     shareholding: tuple[dil.Holding, ...]  # empty without placing.shares_outstanding
+    market: ctx.MarketContext
+    timetable: tuple[ctx.TimetableEntry, ...]
+    public_float: ctx.PublicFloat | None
     potential_shares: int = 0  # new shares + pre-funded and attached warrant shares
     percent_fully_diluted: Decimal | None = None  # potential shares / (existing + potential)
     warrant_exercise_proceeds: Decimal | None = None  # attached warrants x exercise price
@@ -115,6 +119,7 @@ def compute(deal: Deal) -> Figures:
         for u, a in zip(deal.proceeds.uses, amounts, strict=True)
     )
     bench = next((r.price for r in refs if r.key == "benchmarked_price"), None)
+    last = next((r.price for r in refs if r.key == "last_close"), None)
     per_class = p.class_shares_outstanding
     existing = p.shares_outstanding
     potential = p.new_shares + (p.prefunded_warrants or 0) + (p.attached_warrants or 0)
@@ -150,6 +155,9 @@ def compute(deal: Deal) -> Figures:
             if existing
             else ()
         ),
+        market=ctx.market_context(deal, _closes_to_last_trading_day(deal), last, money.gross),
+        timetable=ctx.timetable(deal),
+        public_float=ctx.public_float(deal),
         potential_shares=potential,
         percent_fully_diluted=dil.dilution(potential, existing, "enlarged") if existing else None,
         warrant_exercise_proceeds=exercise,

@@ -26,8 +26,13 @@ SHEET = "Inputs"
 AGENT_SEPARATOR = ";"
 
 #: Deal-file table -> prefix of its columns' defined names, and the rows the sheet holds.
-TABLE_PREFIXES = {"market.history": "history", "proceeds.uses": "uses", "shareholders": "shareholders"}
-TABLE_ROWS = {"market.history": 60, "proceeds.uses": 12, "shareholders": 12}
+TABLE_PREFIXES = {
+    "market.history": "history",
+    "proceeds.uses": "uses",
+    "shareholders": "shareholders",
+    "costs.items": "costitems",
+}
+TABLE_ROWS = {"market.history": 60, "proceeds.uses": 12, "shareholders": 12, "costs.items": 8}
 
 Grid = Sequence[Sequence[object]]
 
@@ -219,9 +224,16 @@ def _locate(problem: Problem, where: Mapping[str, str]) -> Problem:
     candidates = [path, path.split(" ")[0]]
     if "[" in path:
         candidates.append(path[: path.index("]") + 1])
+    expected = problem.expected
+    if path == "issuer.stock_code" and isinstance(problem.value, int):
+        # The cell held a number, so Excel has already dropped any leading zeros.
+        expected = (
+            "is a number, which loses leading zeros; format the cell as Text and type the code "
+            "as published (0020), or type it with an apostrophe ('0020)"
+        )
     for candidate in candidates:
         if candidate in where:
-            return Problem(f"{path} (cell {where[candidate]})", problem.value, problem.expected)
+            return Problem(f"{path} (cell {where[candidate]})", problem.value, expected)
     section = path.split(".")[0]
     if problem.value is MISSING and section in f.SECTIONS:
         return Problem(

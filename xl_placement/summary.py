@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from xl_placement.figures import Figures
 from xl_placement.formats import percent_text
+from xl_placement.grid import pricing_grid
 from xl_placement.money import round_half_up
+
+if TYPE_CHECKING:  # checks imports figures and wording; only the type is needed here
+    from xl_placement.stated import StatedCheck
 
 
 def amount(value: Decimal, currency: str) -> str:
@@ -57,4 +62,86 @@ def summary_lines(figures: Figures) -> list[str]:
         f"  net proceeds: {amount(money.net, ccy)}, "
         f"net price per share {ccy} {round_half_up(money.net_price_per_share, 4)}"
     )
+    lines += context_lines(figures)
+    return lines
+
+
+def context_lines(figures: Figures) -> list[str]:
+    """Market context, liquidity, public float, itemised costs, timetable and the pricing grid's summary."""
+    deal, m = figures.deal, figures.market
+    ccy = deal.issuer.currency
+    lines = [f"  market data as of {m.as_of.isoformat() if m.as_of else 'date not given'}"]
+    if m.market_cap is not None:
+        cap = f"  market capitalisation before the deal: {amount(m.market_cap, ccy)}"
+        if deal.fx and m.market_cap_quote is not None:
+            cap += f" ({amount(m.market_cap_quote, deal.fx.quote_currency)})"
+        if m.gross_to_market_cap is not None:
+            cap += f"; gross proceeds {percent_text(m.gross_to_market_cap)} of it"
+        lines.append(cap)
+    for item in m.liquidity:
+        value = f", {amount(item.value, ccy)} a day" if item.value is not None else ""
+        lines.append(
+            f"  {item.days}-day average daily volume ({item.origin}): {round_half_up(item.volume, 0):,} shares{value}; "
+            f"new shares = {round_half_up(item.days_of_volume, 1)} days of volume"
+        )
+    pf = figures.public_float
+    if pf is not None:
+        lines.append(
+            f"  public float: {pf.shares_before:,} shares ({percent_text(pf.percent_before)}) before, "
+            f"{pf.shares_after:,} ({percent_text(pf.percent_after)}) after"
+        )
+    for cost in deal.costs.items:
+        lines.append(f"  cost: {cost.name}: {ccy} {cost.amount:,}")
+    for entry in figures.timetable:
+        if entry.when is not None or entry.key in ("lock_up_end", "vendor_lock_up_end"):
+            when = entry.when.isoformat() if entry.when else "-"
+            note = f" ({entry.note})" if entry.note else ""
+            lines.append(f"  {entry.label}: {when}{note}")
+    grid = pricing_grid(figures)
+    if grid.problem:
+        lines.append(f"  pricing grid: {grid.problem}")
+    else:
+        breaches = [r.price for r in grid.rows if r.outcome == "breach"]
+        lowest = next((r.price for r in grid.rows if r.is_lowest), None)
+        text = f"  pricing grid: {len(grid.rows)} prices from {ccy} {grid.rows[-1].price} to {ccy} {grid.rows[0].price}"
+        if lowest is not None:
+            text += f"; lowest price within {grid.rule.title.split(':')[0]}: {ccy} {lowest}"
+        if breaches:
+            text += f"; {len(breaches)} breach it (at or below {ccy} {max(breaches)})"
+        lines.append(text)
+    return lines
+
+
+def stated_line(item: StatedCheck) -> str:
+    """One stated figure: "[matches] Gross proceeds: stated HK$3,150m (to HK$1m), computed HK$3,149.6m (...)"."""
+    mark = {"differs": "DIFFERS"}.get(item.status, item.status)
+    return f"[{mark}] {item.label}: stated {item.stated} ({item.precision}), computed {item.computed_text}"
+
+
+def grid_lines(figures: Figures) -> list[str]:
+    """The pricing grid as a plain-text table: price, discounts, gross, shares needed, rule."""
+    grid, ccy = pricing_grid(figures), figures.deal.issuer.currency
+    if grid.problem:
+        return [f"pricing grid: {grid.problem}"]
+    keys = [r.key for r in grid.references]
+    heads = ["price", *(f"disc. {k.replace('average_close_', 'avg ').replace('_', ' ')}" for k in keys)]
+    heads += [f"gross {ccy} m", "shares needed", "% enlarged", "rule"]
+    table = [heads]
+    for row in grid.rows:
+        mark = " <- deal" if row.is_deal else (" <- lowest within rule" if row.is_lowest else "")
+        table.append(
+            [
+                str(row.price),
+                *(percent_text(d) for d in row.discounts),
+                f"{round_half_up(row.gross / 1_000_000, 1):,}",
+                f"{row.shares_needed:,}",
+                percent_text(row.percent_of_enlarged) if row.percent_of_enlarged is not None else "n/a",
+                row.outcome + mark,
+            ]
+        )
+    widths = [max(len(line[i]) for line in table) for i in range(len(heads) - 1)]
+    lines = [f"pricing grid ({grid.rule.title}):"]
+    for line in table:
+        cells = [cell.rjust(width) for cell, width in zip(line[:-1], widths, strict=True)]
+        lines.append("  " + "  ".join([*cells, line[-1]]))
     return lines

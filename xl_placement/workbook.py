@@ -34,7 +34,7 @@ DEFAULT_TITLE = "xl-placement deal sheet"
 FIXED_DATE = dt.datetime(2025, 1, 1)  # document created/modified date: fixed, for identical bytes
 
 #: The N of the patterned fields that get a row of their own (plus any N the deal uses).
-PATTERN_DAYS = {"average_close_<N>d": (5, 10, 30), "vwap_<N>d": (5, 15, 30)}
+PATTERN_DAYS = {"average_close_<N>d": (5, 10, 30), "vwap_<N>d": (5, 15, 30), "adtv_<N>d": (20, 30)}
 STATED_PATTERNS = {
     "discount_to_average_close_<N>d": "average_close_<N>d",
     "discount_to_vwap_<N>d": "vwap_<N>d",
@@ -57,11 +57,13 @@ SECTION_TITLES = {
     "costs": "Costs (leave both empty when they are not known)",
     "fx": "Second currency (optional; all three or none)",
     "proceeds": "Proceeds (the uses are in the table on the right)",
+    "grid": "Pricing grid (optional; leave empty for the default prices)",
     "stated": "Figures as the announcement published them (optional; checked)",
 }
 STATED_DOC = (
-    'The figure as the announcement published it. Type it as text ("8.6%", "3,250,000,000") '
-    "so its precision is kept: the report checks the computed figure at that precision."
+    'The figure as the announcement printed it ("8.6%", "HK$3.25bn", "US$415.2 million"). '
+    "The report checks the computed figure at that precision, the last digit shown in the unit "
+    "shown; a bare number is exact. A rate above 1 needs %."
 )
 
 INSTRUCTIONS = (
@@ -70,7 +72,8 @@ INSTRUCTIONS = (
     "2. Press Build report: Python builds '<this workbook's name> report.xlsx' in this "
     "workbook's folder and opens it (a previous report of the same name is replaced).",
     "3. The tables on the right hold up to "
-    f"{TABLE_ROWS['proceeds.uses']} uses of proceeds, {TABLE_ROWS['shareholders']} shareholders "
+    f"{TABLE_ROWS['proceeds.uses']} uses of proceeds, {TABLE_ROWS['shareholders']} shareholders, "
+    f"{TABLE_ROWS['costs.items']} itemised costs "
     f"and {TABLE_ROWS['market.history']} days of prices (oldest first); leave unused rows empty.",
     "4. The figures in column G use xl-placement's Excel functions: on Windows run "
     "Import Functions once (see the README, 'First run'); column H shows the same figures "
@@ -114,7 +117,11 @@ def _expand(name: str, deal: model.Deal | None) -> list[str]:
 def _days(pattern: str, deal: model.Deal | None) -> list[int]:
     days = set(PATTERN_DAYS[pattern])
     if deal is not None:
-        given = deal.market.average_closes if pattern.startswith("average") else deal.market.vwaps
+        given = {
+            "average_close_<N>d": deal.market.average_closes,
+            "vwap_<N>d": deal.market.vwaps,
+            "adtv_<N>d": deal.market.adtv,
+        }.get(pattern, {})
         days |= set(given)
     return sorted(days)
 
@@ -246,7 +253,9 @@ class _Inputs:
         self._allocation(allocation)
         uses = allocation + TABLE_ROWS["proceeds.uses"] + 3
         self._uses(uses)
-        self._holders(uses + TABLE_ROWS["proceeds.uses"] + 3)
+        holders = uses + TABLE_ROWS["proceeds.uses"] + 3
+        self._holders(holders)
+        self._cost_items(holders + TABLE_ROWS["shareholders"] + 3)
         self._history(_FIRST_ROW)
         sheet.freeze_panes(6, 0)
         sheet.set_landscape()
@@ -386,8 +395,15 @@ class _Inputs:
         self._table(row, _FIG_LABEL, "proceeds.uses", TABLE_ROWS["proceeds.uses"], rows)
 
     def _holders(self, row: int) -> None:
-        rows = [{"name": h.name, "shares": h.shares} for h in self.deal.shareholders]
+        rows = [
+            {"name": h.name, "shares": h.shares, "public": None if h.public else "false"}
+            for h in self.deal.shareholders
+        ]
         self._table(row, _FIG_LABEL, "shareholders", TABLE_ROWS["shareholders"], rows)
+
+    def _cost_items(self, row: int) -> None:
+        rows = [{"name": i.name, "amount": i.amount} for i in self.deal.costs.items]
+        self._table(row, _FIG_LABEL, "costs.items", TABLE_ROWS["costs.items"], rows)
 
     def _history(self, row: int) -> None:
         rows = [{"date": c.date, "close": c.close, "volume": c.volume} for c in self.deal.market.history]
@@ -424,6 +440,9 @@ def _table_title(table: str, column: str) -> str:
         ("proceeds.uses", "share"): "Share",
         ("shareholders", "name"): "Shareholder",
         ("shareholders", "shares"): "Shares before the deal",
+        ("shareholders", "public"): "Public (false: not)",
+        ("costs.items", "name"): "Other costs, itemised",
+        ("costs.items", "amount"): "Amount",
         ("market.history", "date"): "Price history (date)",
         ("market.history", "close"): "Close",
         ("market.history", "volume"): "Volume",
@@ -450,6 +469,10 @@ def deal_values(deal: model.Deal) -> dict[str, object]:
         values[f"market.average_close_{days}d"] = price
     for days, price in market.vwaps.items():
         values[f"market.vwap_{days}d"] = price
+    for days, volume in market.adtv.items():
+        values[f"market.adtv_{days}d"] = volume
+    grid = deal.grid
+    values |= {"grid.from": grid.start, "grid.to": grid.stop, "grid.step": grid.step}
     if deal.costs.stated:
         values["costs.commission_rate"] = deal.costs.commission_rate
         values["costs.other_costs"] = deal.costs.other_costs

@@ -8,13 +8,15 @@ from pathlib import Path
 
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 
-from xl_placement.checks import CheckReport, check_deal
+from xl_placement.checks import INCOMPLETE, CheckReport, check_deal
 from xl_placement.figures import Figures
 from xl_placement.report.cache import cached_parts
 from xl_placement.report.cells import CellWriter
 from xl_placement.report.chart import link_formats
 from xl_placement.report.checks_sheet import fill_checks
+from xl_placement.report.context_fill import fill_context, fill_public_float, market_data_text
 from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding
+from xl_placement.report.grid_sheet import fill_grid
 from xl_placement.report.save import deterministic_zip, order_merged_cells
 from xl_placement.report.template import check_placeholders, fill_placeholders, load_template
 
@@ -23,10 +25,12 @@ PRINT_LAST_COLUMN = {"Deal sheet": "I", "Use of proceeds": "P", "Shareholding": 
 
 
 def verdict(checks: CheckReport) -> str:
-    """One line on the checks: all clear, or how many breaches and differing figures."""
-    if checks.passed:
-        return "No rule breached and every stated figure agrees"
-    return f"Attention: {checks.problems}"
+    """One line on the checks, starting with the outcome: "Checks passed", "failed" or "incomplete"."""
+    if checks.outcome == INCOMPLETE:
+        names = ", ".join(g.split(" (")[0] for g in checks.gaps)
+        count = len(checks.gaps)
+        return f"Checks incomplete: {count} check{'s' if count != 1 else ''} could not be made for want of data ({names})"
+    return "Checks " + checks.verdict
 
 
 def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
@@ -44,6 +48,7 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
         "share_class": deal.issuer.share_class or "",
         "class_head": f"Class {deal.issuer.share_class}" if deal.issuer.share_class else "Class",
         "basis": deal.proceeds.basis,
+        "market_data": market_data_text(figures),
     }
 
 
@@ -72,13 +77,18 @@ def render_report(
     check_placeholders(wb, set(values) | {"sheet"})
     fill_placeholders(wb, values, per_sheet)
     out = CellWriter()
-    DealSheet(wb, figures, out).fill()
+    sheet = DealSheet(wb, figures, out)
+    sheet.fill()
+    fill_context(sheet)
     fill_proceeds(wb, figures, out)
     fill_shareholding(wb, figures, out)
+    fill_public_float(wb, figures, out)
+    grid_last = fill_grid(wb, figures, out)
     fill_checks(wb, checks, out)
     out.keep_template_formulas(wb)
+    last_columns = PRINT_LAST_COLUMN | {"Pricing grid": grid_last}
     for ws in wb.worksheets:
-        last = PRINT_LAST_COLUMN.get(ws.title, get_column_letter(ws.max_column))
+        last = last_columns.get(ws.title, get_column_letter(ws.max_column))
         rows = max(ws.max_row, _chart_bottom(ws))
         ws.print_area = f"A1:{last}{rows}"
     wb.active = 0

@@ -18,6 +18,8 @@ STATUS_COLOURS = {
     "not applicable": "FF595959",
     "not enough data": "FFB45F06",
     "information": "FF1F3864",
+    "matches": "FF007A33",
+    "differs": "FFC00000",
 }
 
 
@@ -42,11 +44,11 @@ def fill_checks(wb: Workbook, report: CheckReport, out: CellWriter) -> None:
     if not stated:
         out.text(ws, f"{c[1]}{rows[0]}", "No stated figures in the deal file")
     for number, (item, row) in enumerate(zip(stated, rows, strict=False), start=1):
-        verdict = "yes" if item.matches else "NO"
-        values = (f"{number}.", item.label, item.stated, item.computed_text, verdict, item.key)
+        as_stated = f"{item.stated} ({item.precision})"
+        values = (f"{number}.", item.label, as_stated, item.computed_text, item.status, item.key)
         for column, text in zip(c, values, strict=True):
             out.text(ws, f"{column}{row}", text)
-        out.colour(ws[f"{c[4]}{row}"], STATUS_COLOURS["pass" if item.matches else "breach"])
+        out.colour(ws[f"{c[4]}{row}"], STATUS_COLOURS.get(item.status, "FF000000"))
         fit_height(ws, row)
 
     sentences = list(report.sentences)

@@ -1,8 +1,8 @@
 """The report's native formulas, one builder per figure, each mirroring a core function.
 
 Each builder returns formula text without the leading ``=``, built only from cell
-references, defined names and functions every spreadsheet has (ROUND, INT, SUM,
-SUMPRODUCT, MAX, ROW, IF), so a user could have typed it. The comment on each
+references, defined names and functions every spreadsheet has (ROUND, ROUNDUP, INT, SUM,
+SUMPRODUCT, MAX, MIN, ROW, IF, AND), so a user could have typed it. The comment on each
 names the Python function it mirrors; the LibreOffice tests check they agree.
 """
 
@@ -132,3 +132,51 @@ def extra_unit(rank_ref: str, left_ref: str) -> str:
 def amount(floor_ref: str, extra_ref: str, decimals: str) -> str:
     """The allocated amount: (floor + extra) units of 10^-decimals."""
     return f"({floor_ref}+{extra_ref})/10^{decimals}"
+
+
+# Market context, timetable and the pricing grid.
+
+
+def product(first: str, second: str) -> str:
+    """``context.market_cap``: last close x shares in issue."""
+    return f"{first}*{second}"
+
+
+def ratio(part: str, whole: str) -> str:
+    """``context.ratio``: part / whole (gross proceeds of market cap, new shares in days of volume)."""
+    return f"{part}/{whole}"
+
+
+def days_after(start: str, days: str) -> str:
+    """``context.lock_up_end``: a date plus a number of calendar days."""
+    return f"{start}+{days}"
+
+
+def rounded_total(first: str, last: str) -> str:
+    """Itemised costs added up and rounded to the minor unit, as ``proceeds.proceeds`` rounds other costs."""
+    return f"ROUND(SUM({first}:{last}),2)"
+
+
+def net_at(gross_amount: str, rate: str, other: str) -> str:
+    """``grid.net_at``: gross less commission (rounded to the minor unit) and other costs."""
+    return f"{gross_amount}-ROUND({gross_amount}*{rate},2)-{other}"
+
+
+def shares_for(amount: str, price: str) -> str:
+    """``grid.shares_needed``: amount / price taken to 3 decimals, rounded up to whole shares."""
+    return f"ROUNDUP(ROUND({amount}/{price},3),0)"
+
+
+def price_rule(price: str, reference: str, limit: str, *, inclusive: bool, large: str = "") -> str:
+    """``grid.outcome``: "breach" when ROUND(price / reference, 12) is below (or at) the limit.
+
+    ``large`` is a condition that must also hold for a breach (Nasdaq: 20% or more of the shares).
+    """
+    below = f"ROUND({price}/{reference},12){'<=' if inclusive else '<'}{limit}"
+    test = f"AND({below},{large})" if large else below
+    return f'IF({test},"breach","pass")'
+
+
+def lower(first: str, second: str) -> str:
+    """The Nasdaq Minimum Price: the lower of the last close and the 5-day average close."""
+    return f"MIN({first},{second})"

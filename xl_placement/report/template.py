@@ -47,7 +47,11 @@ CELL_NAMES = (
     "PctExistingClass", "PctEnlarged", "PctEnlargedClass", "TheoreticalPrice",
     "TheoreticalEffect", "MandateLimit", "MandateUsed", "MandateHeadroom",
     # Deal sheet: key figures at the top
-    "KeyGross", "KeyDiscount", "KeyEnlarged", "KeyNetPrice",
+    "KeyGross", "KeyDiscount", "KeyEnlarged", "KeyNetPrice", "KeyGrossQuote",
+    # Deal sheet: market context
+    "MarketDate", "MarketCap", "MarketCapQuote", "GrossToMarketCap",
+    # Pricing grid
+    "GridNote", "GridFoot",
     # Use of proceeds
     "AllocBasis", "AllocBase", "AllocDecimals", "AllocCheck", "AllocUnits", "AllocLeft", "ChartAnchor",
 )  # fmt: skip
@@ -55,9 +59,10 @@ CELL_NAMES = (
 ROW_NAMES = (
     "RefRow", "UseRow", "UseTotal", "ChartRow", "WorkRow", "HoldingRow", "HoldingTotal",
     "RuleRow", "StatedRow", "SentenceRow",
+    "LiquidityRow", "TimetableRow", "CostItemRow", "CostItemTotal", "PublicFloatRow", "GridHead", "GridRow",
 )  # fmt: skip
 REQUIRED_NAMES = CELL_NAMES + ROW_NAMES
-SHEETS = ("Deal sheet", "Use of proceeds", "Shareholding", "Checks")
+SHEETS = ("Deal sheet", "Use of proceeds", "Shareholding", "Pricing grid", "Checks")
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 MAX_TEMPLATE_BYTES = 5_000_000

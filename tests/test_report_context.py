@@ -1,0 +1,256 @@
+"""The report's pricing grid, market context, timetable, itemised costs and public float.
+
+Static tests read the generated workbook; the LibreOffice tests recalculate random deals and
+a report whose price was changed, to prove the new formulas are live and agree with the core.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import random
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from lo_support import formula_errors, recalculate, recalculate_many
+from report_support import figures_of, formulas, named, named_cell, render, values
+
+from xl_placement.dealfile import deal_from_mapping
+from xl_placement.figures import compute
+from xl_placement.grid import pricing_grid
+from xl_placement.report import render_report
+
+
+def grid_rows(sheet: Any) -> list[int]:
+    """Rows of the grid: those whose column B holds a price under the heading row."""
+    rows = []
+    for row in range(6, sheet.max_row + 1):
+        value = sheet.cell(row, 2).value
+        if isinstance(value, int | float) or (isinstance(value, str) and value.startswith("=")):
+            rows.append(row)
+    return rows
+
+
+def test_grid_rows_are_live_formulas_on_the_deal_sheet():
+    """The deal's row copies Price; discounts divide by the deal sheet's reference cells; proceeds use NewShares."""
+    book = formulas(render("sensetime"))
+    sheet = book["Pricing grid"]
+    rows = grid_rows(sheet)
+    figures = figures_of("sensetime")
+    assert len(rows) == len(pricing_grid(figures).rows)
+    deal_row = next(r for r in rows if sheet.cell(r, 2).value == "=Price")
+    assert sheet.cell(deal_row, 3).value == f"=1-B{deal_row}/'Deal sheet'!$C$24"
+    n = len(pricing_grid(figures).references)
+    assert sheet.cell(deal_row, 3 + n).value == f"=ROUND(NewShares*B{deal_row},2)"
+    assert sheet.cell(deal_row, 5 + n).value == f"=ROUNDUP(ROUND(Gross/B{deal_row},3),0)"
+    assert sheet.cell(deal_row, 7 + n).value == (
+        f'=IF(ROUND(B{deal_row}/\'Deal sheet\'!$C$27,12)<=0.8,"breach","pass")'
+    )
+    other = next(r for r in rows if r != deal_row)
+    assert isinstance(sheet.cell(other, 2).value, float)  # a candidate price is an input a user may change
+    assert sheet.cell(other, 2).font.color.rgb == "FF0000FF"
+
+
+def test_breaching_rows_are_marked_by_conditional_formatting_and_the_deal_row_is_highlighted():
+    """One formula rule over the whole grid shades a row whose rule cell says "breach"."""
+    book = formulas(render("sensetime"))
+    sheet = book["Pricing grid"]
+    rules = [(str(cf.sqref), rule) for cf in sheet.conditional_formatting for rule in cf.rules]
+    assert len(rules) == 1
+    ref, rule = rules[0]
+    rows = grid_rows(sheet)
+    assert ref.startswith(f"B{rows[0]}:")
+    assert ref.endswith(str(rows[-1]))
+    assert rule.formula[0].endswith('="breach"')
+    assert rule.dxf.fill is not None
+    deal_row = next(r for r in rows if sheet.cell(r, 2).value == "=Price")
+    assert sheet.cell(deal_row, 2).fill.fgColor.rgb == "FFFFF2CC"
+    assert sheet.cell(rows[0], 2).fill.fgColor.rgb != "FFFFF2CC"
+
+
+def test_every_page_header_gives_the_market_data_date():
+    """Every sheet's header says "Market data as of <date>" (or that the date is not given)."""
+    for deal, text in (
+        ("topup-illustrative", "Market data as of 2025-10-17"),
+        ("sensetime", "Market data date not given"),
+    ):
+        book = formulas(render(deal))
+        for sheet in book.worksheets:
+            assert sheet.oddHeader.right.text == text, sheet.title
+
+
+def test_deal_sheet_market_context_timetable_and_headline_are_formulas():
+    """Market cap = last close x shares; gross % of it; quote gross in the headline; lock-up = completion + days."""
+    book = formulas(render("topup-illustrative"))
+    assert named_cell(book, "MarketCap").value == "=$C$24*SharesOutstanding"
+    assert named_cell(book, "GrossToMarketCap").value == "=Gross/MarketCap"
+    assert named_cell(book, "KeyGrossQuote").value == "=GrossQuote"
+    assert named_cell(book, "OtherCosts").value.startswith("=ROUND(SUM(H")
+    sheet = book["Deal sheet"]
+    labels = {sheet.cell(r, 7).value: r for r in range(1, sheet.max_row + 1)}
+    lock = labels["Issuer's lock-up ends"]
+    completion = labels["Completion"]
+    assert sheet.cell(lock, 8).value == f"=H{completion}+I{lock}"
+    cached = values(render("topup-illustrative"))
+    assert cached["Deal sheet"].cell(lock, 8).value == dt.datetime(2026, 1, 22)
+    assert named(cached, "MarketCap") == 19_200_000_000
+
+
+def test_dates_given_are_never_dropped():
+    """Agreement and announcement dates appear on the deal sheet (they appeared nowhere before)."""
+    sheet = values(render("topup-illustrative"))["Deal sheet"]
+    shown = {sheet.cell(r, 7).value: sheet.cell(r, 8).value for r in range(1, sheet.max_row + 1)}
+    assert shown["Placing agreement"] == dt.datetime(2025, 10, 17)
+    assert shown["Announcement"] == dt.datetime(2025, 10, 20)
+
+
+def test_public_float_row_follows_the_holders():
+    """Public float before = shares in issue less the holders marked not public; after adds the new shares."""
+    data = render("topup-illustrative")
+    sheet = formulas(data)["Shareholding"]
+    cached = values(data)["Shareholding"]
+    row = next(
+        r for r in range(1, sheet.max_row + 1) if str(sheet.cell(r, 2).value).startswith("Public float")
+    )
+    assert sheet.cell(row, 3).value == "=SharesOutstanding-(C6+C7)"
+    assert cached.cell(row, 3).value == 1_020_000_000
+    assert cached.cell(row, 5).value == 1_140_000_000
+
+
+def test_a_deal_without_a_grid_says_why_on_the_sheet():
+    """When the grid cannot be made, the sheet names the reason instead of showing an empty table."""
+    mapping = {
+        "issuer": {"name": "X", "stock_code": "1", "exchange": "HKEX", "currency": "HKD"},
+        "placing": {"new_shares": 1_000, "price": 1, "shares_outstanding": 10_000},
+        "market": {"last_close": 1.2},
+        "grid": {"step": 0.00001},
+        "proceeds": {"uses": [{"name": "All", "share": 1}]},
+    }
+    book = values(render_report(compute(deal_from_mapping(mapping))))
+    assert str(named(book, "GridNote")).startswith("No pricing grid: grid.step")
+
+
+# --- LibreOffice ----------------------------------------------------------------------------
+
+
+def random_deal(rng: random.Random, index: int) -> dict[str, Any]:
+    """A random deal using every new field: history with volumes, dates, lock-ups, items, holders, grid."""
+    exchange = rng.choice(["HKEX", "HKEX", "SGX", "ASX", "NASDAQ"])
+    close = round(rng.uniform(0.2, 400), 2)
+    start = dt.date(2025, 1, 6)
+    days = [start + dt.timedelta(days=i) for i in range(45) if (start + dt.timedelta(days=i)).weekday() < 5]
+    history = [
+        {
+            "date": d,
+            "close": round(close * rng.uniform(0.85, 1.15), 2),
+            "volume": rng.randrange(10_000, 50_000_000),
+        }
+        for d in days
+    ]
+    agreed = history[-1]["date"]
+    outstanding = rng.randrange(10_000_000, 20_000_000_000)
+    mapping: dict[str, Any] = {
+        "issuer": {
+            "name": f"Random {index}",
+            "stock_code": str(index),
+            "exchange": exchange,
+            "currency": "HKD",
+        },
+        "placing": {
+            "kind": rng.choice(["placing", "top-up"]),
+            "new_shares": rng.randrange(1_000, outstanding // 4),
+            "price": round(history[-1]["close"] * rng.uniform(0.7, 1.02), 3),
+            "shares_outstanding": outstanding,
+            "agreement_date": agreed,
+            "completion_date": agreed + dt.timedelta(days=rng.randrange(1, 14)),
+            "lock_up_days": rng.choice([30, 60, 90, 180]),
+        },
+        "market": {"history": history, "day_vwap": history[-1]["close"]},
+        "costs": {
+            "commission_rate": round(rng.uniform(0, 0.04), 4),
+            "items": [
+                {"name": f"Cost {k}", "amount": round(rng.uniform(0, 5e6), 2)}
+                for k in range(rng.randrange(1, 4))
+            ],
+        },
+        "fx": {"quote_currency": "USD", "rate": round(rng.uniform(0.5, 9), 4), "source": "test"},
+        "proceeds": {"uses": [{"name": "All", "share": 1}]},
+        "shareholders": [
+            {"name": "Vendor", "shares": outstanding // 5, "public": False},
+            {"name": "Fund", "shares": outstanding // 20},
+        ],
+    }
+    if exchange == "ASX":
+        mapping["placing"]["capacity"] = "7.1A"
+    if mapping["placing"]["kind"] == "top-up":
+        mapping["placing"]["vendor_lock_up_days"] = 90
+    if rng.random() < 0.3:
+        mapping["grid"] = {"step": 10 ** rng.randrange(-3, 0)} if close < 5 else {"step": 1}
+    return mapping
+
+
+def _close(got: Any, expected: Any, abs_tol: float = 1e-9) -> bool:
+    if isinstance(expected, str | dt.datetime) or isinstance(got, str | dt.datetime):
+        return got == expected
+    return math.isclose(got, expected, rel_tol=1e-9, abs_tol=abs_tol)
+
+
+# The waterfall's hidden base (an amount less a sum of amounts of about 1e9) keeps binary
+# residue of about 1e-5 in a spreadsheet: amounts on that sheet are compared to 1/100 of a cent.
+ABS_TOL = {"Use of proceeds": 1e-4}
+
+
+def _mismatches(data: bytes, recalculated: Path) -> list[str]:
+    book, cached = formulas(data), values(data)
+    lo = openpyxl.load_workbook(recalculated, data_only=True)
+    wrong = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    expected = cached[sheet.title][cell.coordinate].value
+                    got = lo[sheet.title][cell.coordinate].value
+                    tol = ABS_TOL.get(sheet.title, 1e-9)
+                    if expected is None or got is None or not _close(got, expected, tol):
+                        wrong.append(
+                            f"'{sheet.title}'!{cell.coordinate} {cell.value}: LO {got!r}, Python {expected!r}"
+                        )
+    return wrong
+
+
+@pytest.mark.libreoffice
+def test_random_deals_recalculate_in_libreoffice_to_the_cached_values(tmp_path):
+    """Eight random deals (every exchange, every new field): each formula recalculates to its cached value."""
+    rng = random.Random(1616)  # noqa: S311 - seeded test data, not security
+    reports = {}
+    for index in range(8):
+        data = render_report(compute(deal_from_mapping(random_deal(rng, index))))
+        path = tmp_path / f"deal{index}.xlsx"
+        path.write_bytes(data)
+        reports[path] = data
+    outputs = recalculate_many(list(reports), tmp_path / "lo")
+    for (path, data), out in zip(reports.items(), outputs, strict=True):
+        assert _mismatches(data, out) == [], path.name
+        assert formula_errors(out) == [], path.name
+
+
+@pytest.mark.libreoffice
+def test_changing_the_price_on_the_deal_sheet_moves_the_grid(tmp_path):
+    """Price typed as HK$1.60 on the deal sheet: the grid's deal row follows and breaches Rule 13.36(5)."""
+    book = formulas(render("sensetime"))
+    book["Deal sheet"][named_cell(book, "Price").coordinate].value = 1.60
+    stream = io.BytesIO()
+    book.save(stream)
+    source = tmp_path / "edited.xlsx"
+    source.write_bytes(stream.getvalue())
+    lo = openpyxl.load_workbook(recalculate(source, tmp_path / "lo"), data_only=True)
+    sheet = formulas(render("sensetime"))["Pricing grid"]
+    deal_row = next(r for r in grid_rows(sheet) if sheet.cell(r, 2).value == "=Price")
+    n = len(pricing_grid(figures_of("sensetime")).references)
+    recalculated = lo["Pricing grid"]
+    assert recalculated.cell(deal_row, 2).value == pytest.approx(1.60)
+    assert recalculated.cell(deal_row, 3).value == pytest.approx(1 - 1.60 / 2.09)
+    assert recalculated.cell(deal_row, 7 + n).value == "breach"

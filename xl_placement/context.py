@@ -1,0 +1,187 @@
+"""Market context, timetable and public float of a deal: what a deal sheet shows beside the terms.
+
+Plain functions on the deal's values; ``figures.compute`` calls them once and the report,
+the command line and the API read the results from ``Figures``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+
+from xl_placement.deal import Deal
+from xl_placement.money import PRECISION
+from xl_placement.prices import Close
+
+ADTV_DAYS = (20, 30)  # windows computed from a history with volumes
+
+
+@dataclass(frozen=True)
+class Liquidity:
+    """Average daily trading over N trading days, and the new shares in days of that volume."""
+
+    days: int
+    volume: Decimal  # shares a day
+    value: Decimal | None  # issuer currency a day (from history only: mean of close x volume)
+    days_of_volume: Decimal  # new shares / volume
+    origin: str  # "given" or "from history"
+
+
+@dataclass(frozen=True)
+class MarketContext:
+    """Size of the deal against the market: capitalisation and liquidity before the deal."""
+
+    as_of: dt.date | None  # the date of the market data (last close used)
+    market_cap: Decimal | None  # last close x shares in issue, issuer currency
+    market_cap_quote: Decimal | None
+    gross_to_market_cap: Decimal | None  # gross proceeds / market capitalisation
+    liquidity: tuple[Liquidity, ...]
+
+
+@dataclass(frozen=True)
+class TimetableEntry:
+    """One date of the deal's timetable; ``when`` is None when it cannot be given."""
+
+    key: str
+    label: str
+    when: dt.date | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PublicFloat:
+    """Shares in public hands before and after the deal (holders marked ``public = false`` excluded)."""
+
+    shares_before: int
+    percent_before: Decimal
+    shares_after: int
+    percent_after: Decimal
+
+
+def market_cap(last_close: Decimal | None, shares: int | None) -> Decimal | None:
+    """Market capitalisation: last close x shares in issue (None when either is missing)."""
+    if last_close is None or shares is None:
+        return None
+    return last_close * shares
+
+
+def ratio(part: Decimal | int, whole: Decimal | int | None) -> Decimal | None:
+    """``part / whole`` at full precision; None when ``whole`` is missing or zero."""
+    if whole is None or whole == 0:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return Decimal(part) / Decimal(whole)
+
+
+def adtv(closes: Sequence[Close], days: int) -> tuple[Decimal, Decimal] | None:
+    """Average daily volume and traded value over the last ``days`` closes.
+
+    Returns:
+        (shares a day, value a day), or None when fewer than ``days`` closes with volumes are given.
+    """
+    window = list(closes[-days:])
+    if days < 1 or len(window) < days or any(c.volume is None for c in window):
+        return None
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        volume = sum((c.volume or Decimal(0) for c in window), Decimal(0)) / days
+        value = sum((c.close * (c.volume or Decimal(0)) for c in window), Decimal(0)) / days
+    return volume, value
+
+
+def market_context(
+    deal: Deal, closes: Sequence[Close], last_close: Decimal | None, gross: Decimal
+) -> MarketContext:
+    """Market capitalisation, deal size against it, and liquidity from given ADTVs or the history.
+
+    Args:
+        deal: the deal.
+        closes: the history up to and including the last trading day (oldest first).
+        last_close: the last close used for the discounts (given, or the history's last).
+        gross: the deal's gross proceeds.
+    """
+    p = deal.placing
+    cap = market_cap(last_close, p.shares_outstanding)
+    rate = deal.fx.rate if deal.fx else None
+    liquidity: list[Liquidity] = []
+    for n in sorted({*deal.market.adtv, *ADTV_DAYS}):
+        if n in deal.market.adtv:
+            volume = deal.market.adtv[n]
+            liquidity.append(Liquidity(n, volume, None, _days_of(p.new_shares, volume), "given"))
+            continue
+        found = adtv(closes, n)
+        if found is not None:
+            liquidity.append(
+                Liquidity(n, found[0], found[1], _days_of(p.new_shares, found[0]), "from history")
+            )
+    return MarketContext(
+        as_of=market_date(deal, closes),
+        market_cap=cap,
+        market_cap_quote=ratio(cap, rate) if cap is not None else None,
+        gross_to_market_cap=ratio(gross, cap) if cap is not None else None,
+        liquidity=tuple(liquidity),
+    )
+
+
+def _days_of(new_shares: int, volume: Decimal) -> Decimal:
+    found = ratio(new_shares, volume)
+    return found if found is not None else Decimal(0)
+
+
+def market_date(deal: Deal, closes: Sequence[Close]) -> dt.date | None:
+    """The date of the market data: the last close used from the history, else the agreement date."""
+    if closes:
+        return closes[-1].date
+    return deal.placing.agreement_date
+
+
+def timetable(deal: Deal) -> tuple[TimetableEntry, ...]:
+    """The deal's key dates and lock-up ends, in the order of the deal (dates not given are kept as None)."""
+    p = deal.placing
+    entries = [
+        TimetableEntry("agreement_date", "Placing agreement", p.agreement_date),
+        TimetableEntry("announcement_date", "Announcement", p.announcement_date),
+        TimetableEntry("price_fixing_date", "Price fixing", p.price_fixing_date),
+        TimetableEntry("completion_date", "Completion", p.completion_date),
+        TimetableEntry("long_stop_date", "Long stop date", p.long_stop_date),
+    ]
+    lockups = [("lock_up_end", "Issuer's lock-up ends", p.lock_up_days)]
+    if p.kind == "top-up":
+        lockups.append(("vendor_lock_up_end", "Vendor's lock-up ends", p.vendor_lock_up_days))
+    for key, label, days in lockups:
+        entries.append(TimetableEntry(key, label, *lock_up_end(p.completion_date, days)))
+    return tuple(entries)
+
+
+def lock_up_end(completion: dt.date | None, days: int | None) -> tuple[dt.date | None, str]:
+    """The last day of a lock-up of ``days`` calendar days from completion, and a note."""
+    if days is None:
+        return None, "no lock-up given"
+    if completion is None:
+        return None, f"{days} days from completion (no completion date given)"
+    return completion + dt.timedelta(days=days), f"{days} days from completion"
+
+
+def public_float(deal: Deal) -> PublicFloat | None:
+    """Public float before and after: shares in issue less holders marked ``public = false``.
+
+    The placees are counted as public after the deal (independent third parties). None when
+    no holder is marked, or the shares in issue are not given.
+    """
+    held = [h.shares for h in deal.shareholders if not h.public]
+    existing = deal.placing.shares_outstanding
+    if not held or existing is None:
+        return None
+    before = existing - sum(held)
+    after = before + deal.placing.new_shares
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return PublicFloat(
+            before,
+            Decimal(before) / existing,
+            after,
+            Decimal(after) / (existing + deal.placing.new_shares),
+        )

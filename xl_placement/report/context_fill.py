@@ -1,0 +1,188 @@
+"""Deal sheet additions: market context, liquidity, timetable, itemised costs; the public float.
+
+Same conventions as ``fill``: inputs in blue, every figure that follows them a native formula
+carrying the value the core computed (``context``), "n/a" or a reason where the deal lacks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from openpyxl import Workbook
+
+from xl_placement.context import lock_up_end
+from xl_placement.figures import Figures
+from xl_placement.proceeds import to_quote
+from xl_placement.report import formulas as fx
+from xl_placement.report.cells import CellWriter
+from xl_placement.report.fill import BLANK, DealSheet, cell
+from xl_placement.report.tables import table_rows
+from xl_placement.report.template import area
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of spreadsheet date serials (1900 system)
+NO_VOLUMES = "No volumes given: add market.adtv_20d, or volumes to [[market.history]]"
+
+
+def serial(day: dt.date) -> int:
+    """A date as a spreadsheet serial number (the cached value of a date formula)."""
+    return (day - EXCEL_EPOCH).days
+
+
+def market_data_text(figures: Figures) -> str:
+    """The page header: "Market data as of 2025-03-14", or that the date is not given."""
+    day = figures.market.as_of
+    return f"Market data as of {day.isoformat()}" if day else "Market data date not given"
+
+
+def fill_context(sheet: DealSheet) -> None:
+    """Fill the market context, liquidity, timetable, itemised costs and the headline quote."""
+    _headline_quote(sheet)
+    _market(sheet)
+    _liquidity(sheet)
+    _timetable(sheet)
+    _cost_items(sheet)
+
+
+def _headline_quote(sheet: DealSheet) -> None:
+    money, deal = sheet.figures.proceeds, sheet.figures.deal
+    ws, ref = cell(sheet.wb, "KeyGrossQuote")
+    if deal.fx is None or money.gross_quote is None:
+        sheet.out.not_applicable(ws, ref, BLANK)
+        return
+    sheet.out.formula(ws, ref, fx.copy_of("GrossQuote"), money.gross_quote)
+    ws[ref].number_format = f'"{deal.fx.quote_currency} "#,##0.0,,"m"'
+
+
+def _market(sheet: DealSheet) -> None:
+    f = sheet.figures
+    m = f.market
+    ws, ref = cell(sheet.wb, "MarketDate")
+    if m.as_of is None:
+        sheet.out.text(ws, ref, "not given")
+    else:
+        sheet.out.number(ws, ref, serial(m.as_of), is_input=False)
+    last = sheet._reference_cell("last_close")
+    if last is None or m.market_cap is None:
+        sheet.na("MarketCap", "needs the last close")
+        sheet.na("MarketCapQuote", BLANK)
+        sheet.na("GrossToMarketCap")
+        return
+    sheet.put_formula("MarketCap", fx.product(last, "SharesOutstanding"), m.market_cap)
+    if f.deal.fx is None or m.market_cap_quote is None:
+        sheet.na("MarketCapQuote", BLANK)
+    else:
+        sheet.put_formula("MarketCapQuote", fx.to_quote("MarketCap", "FxRate"), m.market_cap_quote)
+    sheet.put_formula("GrossToMarketCap", fx.ratio("Gross", "MarketCap"), m.gross_to_market_cap)
+
+
+def _liquidity(sheet: DealSheet) -> None:
+    rows_of = sheet.figures.market.liquidity
+    proto, rows = table_rows(sheet.wb, "LiquidityRow", len(rows_of))
+    ws, out = proto.ws, sheet.out
+    c = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(4)]
+    if not rows_of:
+        out.text(ws, f"{c[0]}{rows[0]}", NO_VOLUMES)
+        return
+    for item, row in zip(rows_of, rows, strict=True):
+        out.text(ws, f"{c[0]}{row}", f"{item.days} trading days ({item.origin})")
+        out.number(ws, f"{c[1]}{row}", item.volume)
+        if item.value is None:
+            out.not_applicable(ws, f"{c[2]}{row}", "n/a")
+        else:
+            out.number(ws, f"{c[2]}{row}", item.value)
+        out.formula(ws, f"{c[3]}{row}", fx.ratio("NewShares", f"{c[1]}{row}"), item.days_of_volume)
+
+
+def _timetable(sheet: DealSheet) -> None:
+    entries = sheet.figures.timetable
+    proto, rows = table_rows(sheet.wb, "TimetableRow", len(entries))
+    ws, out = proto.ws, sheet.out
+    c = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(3)]
+    completion: str | None = None
+    p = sheet.figures.deal.placing
+    days = {"lock_up_end": p.lock_up_days, "vendor_lock_up_end": p.vendor_lock_up_days}
+    for entry, row in zip(entries, rows, strict=True):
+        out.text(ws, f"{c[0]}{row}", entry.label)
+        date_cell, days_cell = f"{c[1]}{row}", f"{c[2]}{row}"
+        if entry.key in days:
+            length = days[entry.key]
+            if length is None:
+                out.not_applicable(ws, date_cell, "not given")
+                continue
+            out.number(ws, days_cell, length)
+            end, _ = lock_up_end(p.completion_date, length)
+            if completion is None or end is None:
+                out.not_applicable(ws, date_cell, "no completion date")
+            else:
+                out.formula(ws, date_cell, fx.days_after(completion, days_cell), serial(end))
+            continue
+        if entry.when is None:
+            out.not_applicable(ws, date_cell, "not given")
+            continue
+        out.number(ws, date_cell, serial(entry.when))
+        if entry.key == "completion_date":
+            completion = date_cell
+
+
+def _cost_items(sheet: DealSheet) -> None:
+    deal, out = sheet.figures.deal, sheet.out
+    items = deal.costs.items
+    proto, rows = table_rows(sheet.wb, "CostItemRow", len(items))
+    ws = proto.ws
+    c = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(3)]
+    total_row = area(sheet.wb, "CostItemTotal").min_row
+    if not items:
+        out.text(ws, f"{c[0]}{rows[0]}", "Not itemised in the deal file ([[costs.items]])")
+        return
+    rate = deal.fx.rate if deal.fx else None
+    for item, row in zip(items, rows, strict=True):
+        out.text(ws, f"{c[0]}{row}", item.name, is_input=True)
+        out.number(ws, f"{c[1]}{row}", item.amount)
+        if rate is None:
+            out.not_applicable(ws, f"{c[2]}{row}", BLANK)
+        else:
+            out.formula(
+                ws, f"{c[2]}{row}", fx.to_quote(f"{c[1]}{row}", "FxRate"), to_quote(item.amount, rate)
+            )
+    first, last = f"{c[1]}{rows[0]}", f"{c[1]}{rows[-1]}"
+    total = sum((i.amount for i in items), Decimal(0))
+    out.text(ws, f"{c[0]}{total_row}", "Total: the other costs above")
+    out.formula(ws, f"{c[1]}{total_row}", fx.total(first, last), total)
+    if rate is None:
+        out.not_applicable(ws, f"{c[2]}{total_row}", BLANK)
+    else:
+        out.formula(
+            ws,
+            f"{c[2]}{total_row}",
+            fx.total(f"{c[2]}{rows[0]}", f"{c[2]}{rows[-1]}"),
+            sum((to_quote(i.amount, rate) for i in items), Decimal(0)),
+        )
+    # The proceeds block's other costs follow the items.
+    sheet.put_formula("OtherCosts", fx.rounded_total(first, last), sheet.figures.proceeds.other_costs)
+
+
+def fill_public_float(wb: Workbook, figures: Figures, out: CellWriter) -> None:
+    """The public-float row under the shareholding table (holders marked ``public = false`` left out)."""
+    proto, rows = table_rows(wb, "PublicFloatRow", 1)
+    ws, row = proto.ws, rows[0]
+    c = [ws.cell(row, proto.min_col + i).column_letter for i in range(5)]
+    held = [h for h in figures.deal.shareholders if not h.public]
+    pf = figures.public_float
+    if not held or pf is None:
+        out.text(ws, f"{c[0]}{row}", "Public float: no holder is marked public = false in the deal file")
+        return
+    holding_rows = area(wb, "HoldingRow").min_row
+    holders = figures.deal.shareholders
+    cells = "+".join(f"{c[1]}{holding_rows + i}" for i, h in enumerate(holders) if not h.public)
+    total_row = area(wb, "HoldingTotal").min_row
+    plural = "s" if len(held) > 1 else ""
+    out.text(
+        ws,
+        f"{c[0]}{row}",
+        f"Public float: all but the {len(held)} holder{plural} marked not public; placees are public",
+    )
+    out.formula(ws, f"{c[1]}{row}", fx.subtract("SharesOutstanding", f"({cells})"), pf.shares_before)
+    out.formula(ws, f"{c[2]}{row}", fx.share_of(f"{c[1]}{row}", f"{c[1]}{total_row}"), pf.percent_before)
+    out.formula(ws, f"{c[3]}{row}", fx.add(f"{c[1]}{row}", "NewShares"), pf.shares_after)
+    out.formula(ws, f"{c[4]}{row}", fx.share_of(f"{c[3]}{row}", f"{c[3]}{total_row}"), pf.percent_after)
