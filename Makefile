@@ -3,6 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# A second environment with lxml installed: openpyxl then serialises XML differently,
+# and every workbook the project writes must come out the same (issue 13).
+LXML_VENV := .venv-lxml
+LXML_STAMP := $(LXML_VENV)/.installed
+LXML_TESTS := tests/test_lxml.py tests/test_report_cache.py tests/test_report.py tests/test_report_golden.py \
+	tests/test_cli_build.py tests/test_workbook.py tests/test_workbook_inputs.py tests/test_batch.py \
+	tests/test_report_libreoffice.py tests/test_decimal_context.py
 # Material for MkDocs prints a banner about its successor on every build; the build is what we need.
 export NO_MKDOCS_2_WARNING := 1
 
@@ -14,6 +21,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[excel,pandas,docs]' --group dev
 	touch $(STAMP)
+
+$(LXML_STAMP): pyproject.toml
+	test -x $(LXML_VENV)/bin/python || $(PYTHON) -m venv $(LXML_VENV)
+	$(LXML_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LXML_VENV)/bin/python -m pip install --quiet -e '.[excel,pandas]' --group with-lxml
+	touch $(LXML_STAMP)
 
 ## report: build the demo deal's report workbook into out/
 report: $(STAMP)
@@ -36,14 +49,16 @@ $(PYODIDE_STAMP): tests/pyodide/package.json pyproject.toml | $(STAMP)
 	  touch $@; \
 	else echo "npm not found: the Pyodide tests will be skipped (CI installs Node.js)"; fi
 
-## test: lint, type-check, check the declared layers (import-linter) and run the whole test suite with line and branch coverage
-test: $(STAMP) $(PYODIDE_STAMP)
+## test: lint, type-check, check the declared layers (import-linter) and run the whole test suite with
+## line and branch coverage, then the workbook-writing tests again in a second environment with lxml installed
+test: $(STAMP) $(PYODIDE_STAMP) $(LXML_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site-check
 	$(BIN)/python -m pytest --cov --cov-report=term-missing:skip-covered
+	XL_PLACEMENT_EXPECT_LXML=1 $(LXML_VENV)/bin/python -m pytest -q -p no:cacheprovider $(LXML_TESTS)
 
 ## docs: build the documentation site into site/ (open site/index.html, or run .venv/bin/mkdocs serve)
 docs: $(STAMP)
@@ -64,4 +79,4 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) out site tests/pyodide/node_modules tests/pyodide/wheels .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LXML_VENV) out site tests/pyodide/node_modules tests/pyodide/wheels .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

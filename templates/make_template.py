@@ -427,7 +427,10 @@ def proceeds_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - as above
     label(ws, "B8", "Rounding (decimal places)")
     field(ws, "D8", "0")
     name(wb, "AllocDecimals", ws, "D8")
-    for row in (6, 7, 8):
+    label(ws, "B9", "Amount split: rounded half up to whole units ({{currency}})")
+    field(ws, "D9", AMOUNT, is_input=False)
+    name(wb, "AllocRounded", ws, "D9")
+    for row in (6, 7, 8, 9):
         underline(ws, row, "B", "E")
     band(
         ws,
@@ -451,10 +454,14 @@ def proceeds_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - as above
     for column in "CDE":
         ws[f"{column}12"].alignment = Alignment(horizontal="right")
     name(wb, "UseTotal", ws, "B12:E12")
-    label(ws, "B14", "Difference: allocated total less amount allocated (must be zero)")
+    label(ws, "B14", "Difference: units allocated less units to split (must be zero)")
     ws["B14"].font = font(italic=True, color=GREY, size=9)
-    field(ws, "D14", AMOUNT, is_input=False)
+    field(ws, "D14", "0", is_input=False)
     name(wb, "AllocCheck", ws, "D14")
+    ws.merge_cells("B15:E15")
+    ws["B15"].font = font(italic=True, color=GREY, size=9)
+    ws["B15"].alignment = Alignment(wrap_text=True, vertical="top")
+    name(wb, "AllocNote", ws, "B15")
     ws["H5"] = "Waterfall: gross proceeds to each use ({{currency}} m)"
     ws["H5"].font = font(bold=True, color=NAVY)
     name(wb, "ChartAnchor", ws, "H6")
@@ -466,10 +473,9 @@ def proceeds_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - as above
     for column in "STUV":
         field(ws, f"{column}6", AMOUNT, is_input=False)
     name(wb, "ChartRow", ws, "R6:V6")
-    band(ws, 10, "X", "AB", "Quota (units)", ("Floor", "Remainder", "Rank", "Extra"))
-    for column, fmt in zip(
-        ["X", "Y", "Z", "AA", "AB"], ("#,##0.000000", SHARES, "0.000000", "0", "0"), strict=True
-    ):
+    # Whole numbers only, each below 10^14: exact in any spreadsheet's doubles (issue 13).
+    band(ws, 10, "X", "AB", "Share (units)", ("Floor", "Remainder", "Rank", "Extra"))
+    for column, fmt in zip(["X", "Y", "Z", "AA", "AB"], (SHARES, SHARES, SHARES, "0", "0"), strict=True):
         field(ws, f"{column}11", fmt, is_input=False)
     name(wb, "WorkRow", ws, "X11:AB11")
     label(ws, "X7", "Units to allocate")
@@ -478,6 +484,12 @@ def proceeds_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - as above
     label(ws, "X8", "Units left after floors")
     field(ws, "Z8", SHARES, is_input=False)
     name(wb, "AllocLeft", ws, "Z8")
+    label(ws, "X6", "Share unit (10^-k): k")
+    field(ws, "Z6", "0", is_input=False)
+    name(wb, "ShareDecimals", ws, "Z6")
+    label(ws, "X9", "Shares total (units)")
+    field(ws, "Z9", SHARES, is_input=False)
+    name(wb, "SharesUnits", ws, "Z9")
     ws["X5"] = "Largest-remainder rounding"
     ws["X5"].font = font(bold=True, color=NAVY)
 

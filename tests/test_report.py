@@ -29,10 +29,11 @@ from xl_placement.checks import check_deal
 from xl_placement.cli import main
 from xl_placement.errors import OutputExistsError
 from xl_placement.money import allocate
+from xl_placement.report import formulas as fx
 from xl_placement.report import render_report
 from xl_placement.report.fill import workings
 
-ALLOWED_FUNCTIONS = {"ROUND", "ROUNDUP", "INT", "SUM", "SUMPRODUCT", "MAX", "MIN", "ROW", "IF", "AND"}
+ALLOWED_FUNCTIONS = {"ROUND", "ROUNDUP", "INT", "MOD", "SUM", "SUMPRODUCT", "MAX", "MIN", "ROW", "IF", "AND"}
 INPUT_NAMES = (
     "NewShares",
     "Price",
@@ -130,7 +131,9 @@ def test_every_formula_is_one_a_user_could_type(demo):
                     assert "{" not in cell.value
                     used |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", cell.value))
     assert used <= ALLOWED_FUNCTIONS
-    assert named_cell(book, "Gross").value == "=ROUND(NewShares*Price,2)"
+    gross = named_cell(book, "Gross").value
+    assert gross == "=" + fx.gross("NewShares", "Price")
+    assert gross.startswith("=((NewShares-MOD(NewShares,10^6))/10^6*ROUND(Price*10^6,0)*100")
 
 
 def test_inputs_are_blue_and_formulas_black(demo):
@@ -298,19 +301,31 @@ def test_build_report_writes_and_refuses_to_overwrite(tmp_path):
 
 
 @given(
-    base=st.decimals(min_value=0, max_value=10**12, places=2),
+    base=st.decimals(min_value=0, max_value=10**11, places=2),
     weights=st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size=8).filter(any),
     decimals=st.integers(min_value=-3, max_value=2),
 )
 def test_sheet_workings_reproduce_money_allocate(base, weights, decimals):
-    """The five visible steps of the sheet's largest-remainder rounding give exactly money.allocate's amounts."""
+    """The visible whole-number steps of the sheet's largest-remainder rounding give exactly money.allocate's amounts."""
     total = sum(weights)
-    shares = [Decimal(w) / total for w in weights]
+    shares = [(Decimal(w) / total).quantize(Decimal("1e-7")) for w in weights]
+    if not any(shares):
+        return
     steps = workings(base, shares, decimals)
-    parts = [(f + e) for f, e in zip(steps.floors, steps.extras, strict=True)]
+    assert steps is not None
     expected = allocate(base, shares, decimals)
-    assert [Decimal(p).scaleb(-decimals) for p in parts] == expected
-    assert sum(parts) == steps.units
+    assert [Decimal(p).scaleb(-decimals) for p in steps.parts] == expected
+    assert sum(steps.parts) == steps.units
+    # Every number the sheet computes is a whole number below 2^53 (exact in doubles).
+    rest = steps.units % steps.total
+    assert all(rest * w < 2**53 and steps.units < 10**14 for w in steps.weights)
+
+
+def test_workings_decline_what_a_spreadsheet_cannot_compute_exactly():
+    """Shares with eight decimals, or 10^14 units or more, get figures instead of formulas."""
+    assert workings(Decimal(100), [Decimal("0.12345678"), Decimal("0.87654322")], 2) is None
+    assert workings(Decimal(10**12), [Decimal("0.5"), Decimal("0.5")], 2) is None
+    assert workings(Decimal(10**12 - 1), [Decimal("0.5"), Decimal("0.5")], 2) is not None
 
 
 def test_command_line_build_writes_the_report(tmp_path, capsys):

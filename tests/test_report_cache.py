@@ -4,22 +4,53 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from xml.etree import ElementTree as ET
 
 import openpyxl
 import pytest
 
-from xl_placement.report.cache import cached_parts, fill_sheet, value_xml
+from xl_placement.report.cache import DIV0, cached_parts, fill_sheet, value_xml
 from xl_placement.report.save import deterministic_zip
 
-SHEET = '<sheetData><row r="1"><c r="A1" t="n"><v>2</v></c><c r="B1" s="3"><f>A1*2</f><v /></c><c r="C1"><f>"a"&amp;"b"</f><v/></c></row></sheetData>'
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# The same sheet as openpyxl writes it with its own writer (<v/>) and with lxml (<v></v>).
+SHEET = (
+    f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="n"><v>2</v></c>'
+    '<c r="B1" s="3"><f>A1*2</f><v /></c><c r="C1"><f>"a"&amp;"b"</f><v/></c></row></sheetData></worksheet>'
+).encode()
+SHEET_LXML = SHEET.replace(b"<v />", b"<v></v>").replace(b"<v/>", b"<v></v>")
 
 
-def test_numbers_and_strings_are_inserted():
-    """A number goes in as <v>4.5</v>; a text result gets t="str" and escaped text; the style stays."""
-    xml = fill_sheet(SHEET, "S", {"B1": Decimal("4.5"), "C1": "a<b"})
-    assert '<c r="B1" s="3"><f>A1*2</f><v>4.5</v></c>' in xml
-    assert '<c r="C1" t="str"><f>"a"&amp;"b"</f><v>a&lt;b</v></c>' in xml
-    assert '<c r="A1" t="n"><v>2</v></c>' in xml
+def cells(xml: bytes) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """Each cell's type attribute, formula and cached value, read back with a parser."""
+    root = ET.fromstring(xml)  # noqa: S314 - the project's own output
+    found = {}
+    for cell in root.iter(f"{{{MAIN}}}c"):
+        formula, value = cell.find(f"{{{MAIN}}}f"), cell.find(f"{{{MAIN}}}v")
+        found[cell.get("r", "")] = (
+            cell.get("t"),
+            None if formula is None else formula.text,
+            None if value is None else value.text,
+        )
+    return found
+
+
+@pytest.mark.parametrize("xml", [SHEET, SHEET_LXML], ids=["openpyxl-writer", "lxml-writer"])
+def test_numbers_and_strings_are_inserted(xml):
+    """A number goes in as <v>4.5</v>; a text result gets t="str"; whichever way openpyxl wrote <v>."""
+    filled = fill_sheet(xml, "S", {"B1": Decimal("4.5"), "C1": "a<b"})
+    assert cells(filled) == {
+        "A1": ("n", None, "2"),
+        "B1": (None, "A1*2", "4.5"),
+        "C1": ("str", '"a"&"b"', "a<b"),
+    }
+    assert b's="3"' in filled
+
+
+def test_an_error_value_is_cached_as_an_error():
+    """A formula whose input is missing caches the error a spreadsheet gives, not 0."""
+    filled = fill_sheet(SHEET, "S", {"B1": DIV0, "C1": "ab"})
+    assert cells(filled)["B1"] == ("e", "A1*2", "#DIV/0!")
 
 
 def test_a_formula_without_a_registered_value_is_an_error():
@@ -35,12 +66,12 @@ def test_a_value_for_a_cell_without_formula_is_an_error():
 
 
 def test_a_template_formula_keeps_no_cached_value():
-    """A cell registered with None (the template's own formula) is left exactly as openpyxl wrote it."""
-    xml = fill_sheet(SHEET, "S", {"B1": None, "C1": "ab"})
-    assert '<c r="B1" s="3"><f>A1*2</f><v /></c>' in xml
+    """A cell registered with None (the template's own formula) keeps no value."""
+    filled = fill_sheet(SHEET, "S", {"B1": None, "C1": "ab"})
+    assert cells(filled)["B1"] == (None, "A1*2", None)
 
 
-@pytest.mark.parametrize(("value", "expected"), [(True, (' t="b"', "1")), (7, ("", "7")), (0.1, ("", "0.1"))])
+@pytest.mark.parametrize(("value", "expected"), [(True, ("b", "1")), (7, (None, "7")), (0.1, (None, "0.1"))])
 def test_value_xml(value, expected):
     """Booleans, integers and floats are written the way spreadsheets store them."""
     assert value_xml(value) == expected

@@ -357,3 +357,23 @@ def test_report_fails_on_a_breach() -> None:
     assert not report(placing={"price": "1.60"}).passed
     assert report(placing={"mandate_limit": 200, "min_placees": 6}).passed
     assert not check_deal(example("sensetime")).passed  # no mandate limit: incomplete
+
+
+def test_rule_wording_takes_its_numbers_from_the_caps(monkeypatch):
+    """The caps are defined once: change one and the rule's limit and advice change with it."""
+    from xl_placement import rules as rules_module  # noqa: PLC0415
+
+    assert [
+        rules_module.cap(c) for c in (Decimal("0.20"), Decimal("0.25"), Decimal("0.1"), Decimal("0.075"))
+    ] == [
+        "20%",
+        "25%",
+        "10%",
+        "7.5%",
+    ]
+    monkeypatch.setattr(rules_module, "HKEX_DISCOUNT_CAP", Decimal("0.15"))
+    monkeypatch.setattr(rules_module, "HKEX_TDE_CAP", Decimal("0.3"))
+    limits = [c.limit for c in rules_module.rule_checks(example("byd"))]
+    assert "below 15%" in limits
+    assert "below 30%" in limits
+    assert "below 20%" not in limits

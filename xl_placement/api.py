@@ -24,6 +24,7 @@ from xl_placement.checks import CheckReport, check_deal
 from xl_placement.deal import Deal
 from xl_placement.errors import DealError, Problem
 from xl_placement.figures import Figures, compute
+from xl_placement.money import in_context
 from xl_placement.pdf import export_pdf
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ __all__ = [
 ]
 
 
+@in_context
 def load_deal(path: str | Path) -> Deal:
     """Load and validate a deal from a deal file or a workbook's Inputs sheet.
 
@@ -74,6 +76,7 @@ def load_deal(path: str | Path) -> Deal:
     return dealfile.read_deal_file(path)
 
 
+@in_context
 def build_report(
     deal: Deal, path: str | Path, *, template: str | Path | None = None, force: bool = False
 ) -> Path:
@@ -118,6 +121,7 @@ class FigureRow:
     note: str = ""
 
 
+@in_context
 def figure_rows(figures: Figures) -> list[FigureRow]:
     """Every figure of a deal as a flat list of rows, in the order a deal sheet shows them."""
     deal = figures.deal
@@ -299,6 +303,7 @@ def _proceeds_rows(figures: Figures) -> list[FigureRow]:
     return rows
 
 
+@in_context
 def market_rows(figures: Figures) -> list[FigureRow]:
     """Market capitalisation, deal size against it, liquidity and public float, as figure rows."""
     m, deal = figures.market, figures.deal
@@ -389,6 +394,7 @@ def market_rows(figures: Figures) -> list[FigureRow]:
     return rows
 
 
+@in_context
 def grid_records(figures: Figures) -> list[dict[str, object]]:
     """The pricing grid's rows as plain records (exact Decimals), highest price first."""
     from xl_placement.grid import pricing_grid  # noqa: PLC0415 - only when asked for
@@ -410,6 +416,7 @@ def grid_records(figures: Figures) -> list[dict[str, object]]:
     return records
 
 
+@in_context
 def grid_frame(figures: Figures) -> pd.DataFrame:
     """The pricing grid as a pandas DataFrame, one row per candidate price (highest first).
 
@@ -426,6 +433,7 @@ def grid_frame(figures: Figures) -> pd.DataFrame:
     return pd.DataFrame.from_records(grid_records(figures))
 
 
+@in_context
 def timetable_frame(figures: Figures) -> pd.DataFrame:
     """The timetable as a pandas DataFrame: ``key``, ``label``, ``date`` (None when not given), ``note``.
 
@@ -442,6 +450,7 @@ def timetable_frame(figures: Figures) -> pd.DataFrame:
     )
 
 
+@in_context
 def figures_frame(figures: Figures) -> pd.DataFrame:
     """The figures of a deal as a pandas DataFrame, one row per figure, indexed by key.
 
@@ -467,6 +476,7 @@ def figures_frame(figures: Figures) -> pd.DataFrame:
     )
 
 
+@in_context
 def checks_frame(report: CheckReport) -> pd.DataFrame:
     """The checks of a deal as a pandas DataFrame: one row per rule check and per stated figure.
 

@@ -38,7 +38,7 @@ from xl_placement.errors import (
     Problem,
 )
 from xl_placement.fields import MAX_ROWS
-from xl_placement.money import round_half_up
+from xl_placement.money import in_context, round_half_up
 from xl_placement.output import check_target, write_atomic
 
 MAX_CSV_BYTES = 200_000_000
@@ -395,6 +395,7 @@ class _Names:
 # --- running -------------------------------------------------------------------
 
 
+@in_context
 def run_job(job: Job, force: bool = False) -> Outcome:
     """Build one deal's report; every failure becomes an Outcome with status error and its reason."""
     try:
@@ -565,6 +566,7 @@ NOT_GIVEN = "not given"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+@in_context
 def summary_records(outcomes: Iterable[Outcome]) -> list[list[str | Decimal | int | None]]:
     """One row per deal, in SUMMARY_COLUMNS order: text, numbers (Decimal) or None."""
     records: list[list[str | Decimal | int | None]] = []
@@ -593,6 +595,7 @@ def summary_records(outcomes: Iterable[Outcome]) -> list[list[str | Decimal | in
     return records
 
 
+@in_context
 def summary_csv(outcomes: Iterable[Outcome]) -> bytes:
     """The summary table as CSV (UTF-8 with a BOM, so Excel reads the accents right).
 
@@ -611,6 +614,7 @@ def _csv_text(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+@in_context
 def summary_xlsx(outcomes: Iterable[Outcome]) -> bytes:
     """The summary table as a workbook; every text cell is written as a string, never a formula."""
     import xlsxwriter  # noqa: PLC0415 - only batch runs need it

@@ -18,6 +18,7 @@ from typing import Any, cast
 from xl_placement import deal as model
 from xl_placement.errors import DealError, PlacementError
 from xl_placement.inputs import Cells, Grid, deal_from_cells
+from xl_placement.money import in_context
 
 TITLE = "xl-placement: Build report"
 MAX_LISTED = 12  # problems listed in the message box; the rest are counted
@@ -89,6 +90,7 @@ def message(exc: PlacementError) -> str:
     return "\n".join([head, "", *lines, "", "Correct the cells named above and press Build report again."])
 
 
+@in_context
 def deal_from_book(book: Any) -> model.Deal:
     """Read the deal from an open xlwings ``Book`` by its defined names.
 

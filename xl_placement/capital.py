@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from xl_placement.errors import CalculationError
-from xl_placement.money import PRECISION, Number, dec
+from xl_placement.money import PRECISION, Number, dec, in_context
 
 BASES = ("enlarged", "existing")
 
 
+@in_context
 def dilution(new_shares: Number, existing_shares: Number, basis: str = "enlarged") -> Decimal:
     """New shares as a fraction of the existing or of the enlarged share capital.
 
@@ -40,6 +41,7 @@ def dilution(new_shares: Number, existing_shares: Number, basis: str = "enlarged
     raise CalculationError(f'basis must be "enlarged" or "existing", got {basis!r}')
 
 
+@in_context
 def theoretical_diluted_price(
     benchmarked_price: Number, existing_shares: Number, new_shares: Number, price: Number
 ) -> Decimal:
@@ -62,6 +64,7 @@ def theoretical_diluted_price(
         return (bench * existing + new * p) / (existing + new)
 
 
+@in_context
 def theoretical_dilution_effect(
     benchmarked_price: Number, existing_shares: Number, new_shares: Number, price: Number
 ) -> Decimal:
@@ -75,6 +78,7 @@ def theoretical_dilution_effect(
         return 1 - diluted / dec(benchmarked_price)
 
 
+@in_context
 def mandate_headroom(mandate_limit: int, mandate_used: int, new_shares: int) -> int:
     """Shares the general mandate still allows after this deal (negative means exceeded)."""
     return mandate_limit - mandate_used - new_shares
@@ -95,6 +99,7 @@ PLACEES = "Placees"
 PUBLIC = "Other public shareholders"
 
 
+@in_context
 def shareholding(holders: Sequence[tuple[str, int]], existing_shares: int, new_shares: int) -> list[Holding]:
     """The shareholding table before and after the deal.
 

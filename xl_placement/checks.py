@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from xl_placement.figures import Figures
+from xl_placement.money import in_context
 from xl_placement.rules import BREACH, NOT_ENOUGH_DATA, PASS, STATUSES, RuleCheck, rule_checks
 from xl_placement.stated import DIFFERS, StatedCheck, stated_checks
 from xl_placement.wording import announcement_sentences
@@ -141,6 +142,7 @@ class CheckReport:
         return f"{PASSED}: {ruled}" + (", and every stated figure matches" if self.stated else "")
 
 
+@in_context
 def check_deal(figures: Figures) -> CheckReport:
     """Check a deal's figures against its exchange's rules and its stated figures.
 

@@ -23,6 +23,7 @@ from xl_placement.errors import (
     OutputExistsError,
     PlacementError,
 )
+from xl_placement.money import in_context
 
 if TYPE_CHECKING:
     from xl_placement.batch import Outcome
@@ -516,6 +517,7 @@ _EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
 )
 
 
+@in_context
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line.
 

@@ -19,6 +19,7 @@ from typing import Any
 from xl_placement import deal as model
 from xl_placement import fields as f
 from xl_placement.errors import MISSING, DealError, Problem
+from xl_placement.money import in_context
 from xl_placement.prices import Close
 from xl_placement.proceeds import SHARE_TOLERANCE
 from xl_placement.published import parse_published, stated_kind
@@ -27,6 +28,7 @@ MAX_DEAL_FILE_BYTES = 5_000_000
 DEAL_FILE_SUFFIXES = (".toml", ".json")
 
 
+@in_context
 def read_deal_file(path: str | Path) -> model.Deal:
     """Load and validate a deal file.
 
@@ -233,6 +235,7 @@ class _Reader:
         return rows
 
 
+@in_context
 def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
     """Validate a mapping of the deal-file shape and build the Deal.
 

@@ -41,7 +41,7 @@ from xl_placement.deal import Deal
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import MISSING, CostsExceedGrossError, DealError, InputError, Problem
 from xl_placement.figures import compute
-from xl_placement.money import PRECISION
+from xl_placement.money import CONTEXT, PRECISION
 from xl_placement.proceeds import ALLOCATION_DECIMALS, SHARE_TOLERANCE, allocate_proceeds
 from xl_placement.proceeds import proceeds as placing_proceeds
 
@@ -276,7 +276,8 @@ def _cell_function(function: _F) -> _F:
     @functools.wraps(function)
     def wrapper(*args: Any) -> Any:
         try:
-            return function(*args)
+            with localcontext(CONTEXT):  # the project's decimal context, whatever the host's
+                return function(*args)
         except InputError as exc:
             return ERROR_PREFIX + _one_line(str(exc))
         except Exception as exc:  # noqa: BLE001 - a cell must show a message, never a traceback

@@ -12,6 +12,7 @@ from xl_placement import capital as dil
 from xl_placement import context as ctx
 from xl_placement.deal import Deal, match_pattern
 from xl_placement.errors import CalculationError
+from xl_placement.money import in_context
 from xl_placement.prices import (
     BenchmarkWindow,
     Close,
@@ -93,6 +94,7 @@ class Figures:
         return self.potential_shares != self.deal.placing.new_shares
 
 
+@in_context
 def compute(deal: Deal) -> Figures:
     """Compute every figure of a validated deal.
 

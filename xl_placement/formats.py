@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from xl_placement.money import round_half_up
+from xl_placement.money import in_context, round_half_up
 
 SYMBOLS = {"HKD": "HK$", "USD": "US$", "SGD": "S$", "AUD": "A$"}
 NUMBER_WORDS = {
@@ -39,6 +39,7 @@ def symbol(currency: str) -> str:
     return SYMBOLS.get(currency, f"{currency} ")
 
 
+@in_context
 def price_text(value: Decimal, currency: str) -> str:
     """A price with at least 2 and at most 4 decimals: HK$1.91, HK$2.021, S$0.1234."""
     digits = -int(value.normalize().as_tuple().exponent)
@@ -46,17 +47,20 @@ def price_text(value: Decimal, currency: str) -> str:
     return f"{symbol(currency)}{round_half_up(value, places):,}"
 
 
+@in_context
 def percent_text(value: Decimal, decimals: int = 2) -> str:
     """A fraction as a percentage, rounded half up: 0.086124 -> "8.61%"."""
     return f"{round_half_up(value * 100, decimals)}%"
 
 
+@in_context
 def share_text(value: Decimal) -> str:
     """A share of a whole as a plain percentage: 0.40 -> "40%", 0.125 -> "12.5%"."""
     text = f"{(value * 100).normalize():f}"
     return f"{text}%"
 
 
+@in_context
 def millions_text(value: Decimal, currency: str) -> str:
     """An amount in millions to one decimal: HK$3,247 million, US$415.2 million.
 

@@ -21,6 +21,7 @@ from xl_placement import deal as model
 from xl_placement import fields as f
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import MISSING, DealError, Problem
+from xl_placement.money import in_context
 
 SHEET = "Inputs"
 AGENT_SEPARATOR = ";"
@@ -90,6 +91,7 @@ class Cells:
         return self._ranges[name][1]()
 
 
+@in_context
 def deal_from_workbook(path: str | Path) -> model.Deal:
     """Read and validate the deal on a workbook's Inputs sheet.
 
@@ -108,6 +110,7 @@ def deal_from_workbook(path: str | Path) -> model.Deal:
     return deal_from_cells(Cells(_read_workbook.named_ranges(Path(path))), str(path))
 
 
+@in_context
 def deal_from_cells(cells: Cells, source: str) -> model.Deal:
     """Build the deal from the values under the input names (any workbook reader).
 

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+from typing import ParamSpec, TypeVar
 
 from xl_placement.errors import CalculationError
 
@@ -12,6 +24,33 @@ Number = int | float | Decimal
 
 # Enough digits for 10^15 shares times a price with 10 decimals, and then some.
 PRECISION = 50
+
+#: The one decimal context every figure is computed in, whatever the caller's context is
+#: (a notebook that set ``decimal.getcontext().prec = 6`` gets the same figures).
+CONTEXT = Context(
+    prec=PRECISION,
+    rounding=ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def in_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``function`` in the project's decimal context (:data:`CONTEXT`), never the caller's."""
+
+    @functools.wraps(function)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with localcontext(CONTEXT):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def dec(value: Number, name: str = "") -> Decimal:
@@ -38,6 +77,7 @@ def dec(value: Number, name: str = "") -> Decimal:
     return result
 
 
+@in_context
 def round_half_up(value: Number, decimals: int = 0) -> Decimal:
     """Round like a spreadsheet's ROUND: halves go away from zero (2.675 -> 2.68, -2.5 -> -3).
 
@@ -59,11 +99,13 @@ def round_half_up(value: Number, decimals: int = 0) -> Decimal:
             ) from exc
 
 
+@in_context
 def to_minor_units(value: Number, decimals: int) -> int:
     """Express an amount as a whole number of units of 10**-decimals, rounded half up."""
     return int(round_half_up(value, decimals).scaleb(decimals))
 
 
+@in_context
 def allocate(total: Number, weights: Sequence[Number], decimals: int = 2) -> list[Decimal]:
     """Split ``total`` in proportion to ``weights`` so the parts add up to it exactly.
 
@@ -99,17 +141,62 @@ def allocate(total: Number, weights: Sequence[Number], decimals: int = 2) -> lis
     ratios = [w.as_integer_ratio() for w in exact]
     common = math.lcm(*(d for _, d in ratios))
     scaled = [n * (common // d) for n, d in ratios]
-    weight_sum = sum(scaled)
-    if weight_sum == 0:
+    if sum(scaled) == 0:
         raise CalculationError("weights: add up to zero; give at least one positive weight")
-    units = to_minor_units(total, decimals)
-    sign = -1 if units < 0 else 1
-    units = abs(units)
-    parts, remainders = zip(*(divmod(units * w, weight_sum) for w in scaled), strict=True)
-    shares = list(parts)
-    left = units - sum(shares)
+    parts = largest_remainder_parts(to_minor_units(total, decimals), scaled)
+    return [Decimal(part).scaleb(-decimals) for part in parts]
+
+
+@dataclass(frozen=True)
+class LargestRemainder:
+    """The steps of a largest-remainder split of ``units`` whole units by whole-number weights.
+
+    Each part first gets ``floor(units x weight / total)``; the ``left`` units still to hand
+    out go one each to the largest remainders ``(units x weight) mod total``, ties to the
+    earlier part (``ranks``: 1 for the largest remainder). The report's use-of-proceeds
+    formulas show these very steps.
+    """
+
+    units: int
+    weights: tuple[int, ...]
+    total: int
+    floors: tuple[int, ...]
+    remainders: tuple[int, ...]
+    ranks: tuple[int, ...]
+    left: int
+
+    @property
+    def extras(self) -> tuple[int, ...]:
+        """One extra unit for the ``left`` largest remainders."""
+        return tuple(1 if rank <= self.left else 0 for rank in self.ranks)
+
+    @property
+    def parts(self) -> tuple[int, ...]:
+        """Each part's whole units; they add up to ``units``."""
+        return tuple(f + e for f, e in zip(self.floors, self.extras, strict=True))
+
+
+def largest_remainder(units: int, weights: Sequence[int]) -> LargestRemainder:
+    """Split ``units`` (zero or more) by non-negative whole-number ``weights``: the one definition.
+
+    Raises:
+        CalculationError: negative units or weights, or weights adding up to zero.
+    """
+    total = sum(weights)
+    if units < 0 or total <= 0 or min(weights) < 0:
+        raise CalculationError("largest remainder needs units >= 0 and weights >= 0 adding up to more than 0")
+    floors, remainders = zip(*(divmod(units * w, total) for w in weights), strict=True)
     # Largest remainder first; sorted() is stable, so equal remainders go to the earlier part.
-    order = sorted(range(len(shares)), key=remainders.__getitem__, reverse=True)
-    for index in order[:left]:
-        shares[index] += 1
-    return [Decimal(sign * part).scaleb(-decimals) for part in shares]
+    order = sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)
+    ranks = [0] * len(weights)
+    for position, index in enumerate(order, start=1):
+        ranks[index] = position
+    return LargestRemainder(
+        units, tuple(weights), total, tuple(floors), tuple(remainders), tuple(ranks), units - sum(floors)
+    )
+
+
+def largest_remainder_parts(units: int, weights: Sequence[int]) -> list[int]:
+    """The parts of :func:`largest_remainder`, for units of either sign (a negative total splits the same way)."""
+    sign = -1 if units < 0 else 1
+    return [sign * part for part in largest_remainder(abs(units), weights).parts]

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from xl_placement.errors import CalculationError
-from xl_placement.money import PRECISION, Number, dec
+from xl_placement.money import PRECISION, Number, dec, in_context
 
 
+@in_context
 def discount(price: Number, reference: Number) -> Decimal:
     """Discount of ``price`` to ``reference`` as a fraction: 1 - price / reference.
 
@@ -29,6 +30,7 @@ def discount(price: Number, reference: Number) -> Decimal:
         return 1 - p / r
 
 
+@in_context
 def average_close(closes: Sequence[Number], days: int | None = None) -> Decimal:
     """Simple average of the last ``days`` closes (all of them when ``days`` is None).
 
@@ -47,6 +49,7 @@ def average_close(closes: Sequence[Number], days: int | None = None) -> Decimal:
         return sum(window, Decimal(0)) / len(window)
 
 
+@in_context
 def vwap(prices: Sequence[Number], volumes: Sequence[Number], days: int | None = None) -> Decimal:
     """Volume-weighted average price: sum(price x volume) / sum(volume), over the last ``days``.
 
@@ -70,6 +73,7 @@ def vwap(prices: Sequence[Number], volumes: Sequence[Number], days: int | None =
         return turnover / total_volume
 
 
+@in_context
 def benchmarked_price(agreement_close: Number, prior_closes: Sequence[Number]) -> Decimal:
     """HKEX Rule 13.36(5) benchmarked price.
 
@@ -109,6 +113,7 @@ class BenchmarkWindow:
         return benchmarked_price(self.agreement_close.close, [c.close for c in self.prior])
 
 
+@in_context
 def benchmark_window(
     history: Sequence[Close],
     agreement_date: dt.date,

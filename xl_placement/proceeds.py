@@ -7,16 +7,21 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from xl_placement.errors import CalculationError, CostsExceedGrossError
-from xl_placement.money import PRECISION, Number, allocate, dec, round_half_up
+from xl_placement.money import PRECISION, Number, allocate, dec, in_context, round_half_up
 
 # Digits after the point of allocated amounts when none are given: whole units. One default
 # for the deal file, the Inputs sheet (a blank decimals cell) and ALLOCATE_PROCEEDS.
 ALLOCATION_DECIMALS = 0
-# How far the shares of the proceeds may add up away from 1 (rounding in a pasted list of
-# percentages): one default for the deal file, the Inputs sheet and the Excel functions.
-SHARE_TOLERANCE = Decimal("0.000001")
 
 MINOR_UNIT_DECIMALS = 2  # cents: proceeds and costs are kept to the minor unit
+
+#: How far the shares of the uses may add up from 100% (rounded shares such as 3 x 33.3333%):
+#: one tolerance for the deal file, the Inputs sheet and the Excel functions.
+SHARE_TOLERANCE = Decimal("0.000001")
+
+#: The report's use-of-proceeds formulas count each share in units of 10^-SHARE_DECIMALS, so
+#: every step is a whole number below 10^14, exact in a spreadsheet's doubles.
+SHARE_DECIMALS = 7
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class Proceeds:
         return self.commission + self.other_costs
 
 
+@in_context
 def gross_proceeds(new_shares: Number, price: Number) -> Decimal:
     """Gross proceeds: shares x price, rounded half up to the minor unit."""
     shares, p = dec(new_shares, "new_shares"), dec(price, "price")
@@ -46,6 +52,7 @@ def gross_proceeds(new_shares: Number, price: Number) -> Decimal:
     return round_half_up(shares * p, MINOR_UNIT_DECIMALS)
 
 
+@in_context
 def to_quote(amount: Number, rate: Number) -> Decimal:
     """Convert an amount into the quote currency; ``rate`` is issuer currency per quote unit."""
     r = dec(rate, "fx rate")
@@ -56,6 +63,7 @@ def to_quote(amount: Number, rate: Number) -> Decimal:
         return dec(amount, "amount") / r
 
 
+@in_context
 def structured_gross(
     new_shares: Number,
     price: Number,
@@ -83,6 +91,7 @@ def structured_gross(
     return round_half_up(amount, MINOR_UNIT_DECIMALS)
 
 
+@in_context
 def proceeds(
     new_shares: Number,
     price: Number,
@@ -145,6 +154,7 @@ def proceeds(
     )
 
 
+@in_context
 def allocate_proceeds(
     amount: Number, shares: Sequence[Number], decimals: int = ALLOCATION_DECIMALS
 ) -> list[Decimal]:
@@ -154,7 +164,7 @@ def allocate_proceeds(
         CalculationError: shares that do not add up to 100% (the message states their sum).
     """
     total = sum((dec(s, "shares") for s in shares), Decimal(0))
-    if abs(total - 1) > Decimal("0.000001"):
+    if abs(total - 1) > SHARE_TOLERANCE:
         raise CalculationError(
             f"the shares of the uses add up to {total * 100:.4f}%, not 100%; correct them so they total 100%"
         )

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from xl_placement import fields
 from xl_placement.deal import StatedFigure
+from xl_placement.money import in_context
 
 KINDS = ("percent", "amount", "price")
 
@@ -84,6 +85,7 @@ Published = StatedFigure
 """A figure as published (the deal model's ``StatedFigure``): value, quantum, text, currency, unit, symbol."""
 
 
+@in_context
 def parse_published(value: object, *, kind: str, currency: str | None = None, field: str = "") -> Published:
     """Read a figure written as an announcement publishes it.
 

@@ -27,7 +27,7 @@ from decimal import Decimal, localcontext
 from itertools import chain, repeat
 from typing import Any
 
-from xl_placement.money import PRECISION, to_minor_units
+from xl_placement.money import PRECISION, largest_remainder_parts, to_minor_units
 
 MIN_CELLS = 64  # below this the cell-by-cell path is as fast
 DIGITS = 15  # significant digits Excel holds
@@ -179,7 +179,7 @@ def allocate(amount: Decimal, weights: Sequence[int], decimals: int) -> list[int
         return None
     units = to_minor_units(amount, decimals)
     if units < 0 or units >= 2**53:
-        return _allocate_exactly(units, weights, weight_sum)
+        return largest_remainder_parts(units, weights)  # the core's own definition
     import numpy as np  # noqa: PLC0415 - loaded by xlwings with the functions
 
     quota = units * (np.asarray(weights, dtype=float) / float(weight_sum))
@@ -205,18 +205,6 @@ def allocate(amount: Decimal, weights: Sequence[int], decimals: int) -> list[int
         shares[exact[: left - len(sure)]] += 1
     result: list[int] = shares.tolist()
     return result
-
-
-def _allocate_exactly(units: int, weights: Sequence[int], weight_sum: int) -> list[int]:
-    """The largest-remainder parts in Python integers (any size, any sign)."""
-    sign = -1 if units < 0 else 1
-    units = abs(units)
-    shares_, remainders = zip(*map(divmod, map(units.__mul__, weights), repeat(weight_sum)), strict=True)
-    shares = list(shares_)
-    order = sorted(range(len(shares)), key=remainders.__getitem__, reverse=True)
-    for index in order[: units - sum(shares)]:
-        shares[index] += 1
-    return shares if sign > 0 else [-share for share in shares]
 
 
 def as_floats(units: Sequence[int], decimals: int) -> list[float]:

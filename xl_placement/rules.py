@@ -31,6 +31,12 @@ HKEX_MIN_UNNAMED_PLACEES = 6  # fewer than six placees must be named
 SGX_DISCOUNT_CAP = Decimal("0.10")  # Rule 811: more than 10% is a breach
 NASDAQ_SIZE = Decimal("0.20")  # 5635(d): 20% or more of the shares outstanding
 ASX_FLOOR = Decimal("0.75")  # 7.1A: at least 75% of the 15-day VWAP
+HKEX_GENERAL_MANDATE = Decimal("0.20")  # 13.36(2)(b): a general mandate covers up to 20% of the issued shares
+
+
+def cap(limit: Decimal) -> str:
+    """A rule's cap as its wording shows it: ``Decimal("0.20")`` -> "20%" (the one source of the number)."""
+    return f"{(limit * 100).normalize():f}%"
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,7 @@ def hkex_discount(figures: Figures) -> RuleCheck:
     """Rule 13.36(5): no general-mandate issue for cash at a discount of 20% or more."""
     deal = figures.deal
     rule, title = "HKEX Rule 13.36(5)", "Discount to the benchmarked price"
-    limit = "below 20%"
+    limit = f"below {cap(HKEX_DISCOUNT_CAP)}"
     if deal.placing.mandate != "general":
         return _unchecked(
             rule,
@@ -113,7 +119,7 @@ def hkex_discount(figures: Figures) -> RuleCheck:
     breach = _exact(lambda: deal.placing.price <= ref.price * (1 - HKEX_DISCOUNT_CAP))
     detail = _benchmark_detail(figures, ref)
     if breach:
-        detail += " A discount of 20% or more needs a specific mandate."
+        detail += f" A discount of {cap(HKEX_DISCOUNT_CAP)} or more needs a specific mandate."
     return RuleCheck(
         rule,
         title,
@@ -175,7 +181,7 @@ def hkex_dilution(figures: Figures) -> RuleCheck:
     """Rule 7.27B: a theoretical dilution effect of 25% or more (specific-mandate placings)."""
     deal = figures.deal
     rule, title = "HKEX Rule 7.27B", "Theoretical dilution effect"
-    limit = "below 25%"
+    limit = f"below {cap(HKEX_TDE_CAP)}"
     effect, diluted = figures.theoretical_dilution_effect, figures.theoretical_diluted_price
     ref = figures.reference("benchmarked_price")
     existing = deal.placing.shares_outstanding
@@ -213,9 +219,9 @@ def hkex_dilution(figures: Figures) -> RuleCheck:
         )
     )
     detail = (
-        "A theoretical dilution effect of 25% or more is not allowed, alone or aggregated over 12 months."
+        f"A theoretical dilution effect of {cap(HKEX_TDE_CAP)} or more is not allowed, alone or aggregated over 12 months."
         if breach
-        else "Below 25% for this issue alone; aggregate any issues of the previous 12 months as well."
+        else f"Below {cap(HKEX_TDE_CAP)} for this issue alone; aggregate any issues of the previous 12 months as well."
     )
     return RuleCheck(rule, title, figure, limit, BREACH if breach else PASS, detail, effect)
 
@@ -252,14 +258,14 @@ def sgx_discount(figures: Figures) -> RuleCheck:
     """SGX Rule 811: no more than a 10% discount to the VWAP of the agreement day (or the day before)."""
     deal = figures.deal
     rule, title = "SGX Rule 811", "Discount to the VWAP of the agreement day"
-    limit = "10% or less"
+    limit = f"{cap(SGX_DISCOUNT_CAP)} or less"
     if deal.placing.mandate == "specific":
         return _unchecked(
             rule,
             title,
             limit,
             NOT_APPLICABLE,
-            "The placing has specific shareholder approval (placing.mandate = specific), so the 10% "
+            f"The placing has specific shareholder approval (placing.mandate = specific), so the {cap(SGX_DISCOUNT_CAP)} "
             "limit does not apply.",
         )
     ref = figures.reference("day_vwap")
@@ -276,7 +282,7 @@ def sgx_discount(figures: Figures) -> RuleCheck:
     breach = _exact(lambda: deal.placing.price < ref.price * (1 - SGX_DISCOUNT_CAP))
     detail = f"Day VWAP {price_text(ref.price, deal.issuer.currency)} ({ref.origin}): {_sgx_day(figures)}."
     if breach:
-        detail += " A discount of more than 10% needs specific shareholder approval."
+        detail += f" A discount of more than {cap(SGX_DISCOUNT_CAP)} needs specific shareholder approval."
     return RuleCheck(
         rule,
         f"Discount to the {ref.label}",
@@ -326,7 +332,7 @@ def nasdaq_minimum_price(figures: Figures) -> RuleCheck:
     deal = figures.deal
     p, ccy = deal.placing, deal.issuer.currency
     rule, title = "Nasdaq Rule 5635(d)", "Price against the Minimum Price"
-    limit = "price at or above the Minimum Price, or under 20% of the shares outstanding"
+    limit = f"price at or above the Minimum Price, or under {cap(NASDAQ_SIZE)} of the shares outstanding"
     if p.public_offering:
         return _unchecked(
             rule,
@@ -381,7 +387,7 @@ def nasdaq_minimum_price(figures: Figures) -> RuleCheck:
         f"{price_text(average.price, ccy)} ({average.origin}), both immediately before signing. The rule "
         "counts every share the deal issues or may issue (warrants, pre-funded warrants: "
         "placing.warrant_shares); approval is required when the price is below the Minimum Price and "
-        "those shares are 20% or more of the shares outstanding before the issue."
+        f"those shares are {cap(NASDAQ_SIZE)} or more of the shares outstanding before the issue."
     )
     if p.ads_ratio is not None:
         detail += " Prices are per ADS; shares are counted in ordinary shares."
@@ -409,7 +415,7 @@ def nasdaq_minimum_price(figures: Figures) -> RuleCheck:
     reason = (
         " The price is at or above the Minimum Price."
         if not below
-        else " The price is below the Minimum Price, but the shares are under 20%."
+        else f" The price is below the Minimum Price, but the shares are under {cap(NASDAQ_SIZE)}."
     )
     return RuleCheck(rule, title, figure, limit, PASS, detail + reason, value)
 
@@ -448,7 +454,7 @@ def asx_floor(figures: Figures) -> RuleCheck:
     deal = figures.deal
     p, ccy = deal.placing, deal.issuer.currency
     rule, title = "ASX Listing Rule 7.1A", "Price of 7.1A shares against the 15-day VWAP"
-    limit = "at least 75% of the 15-day VWAP"
+    limit = f"at least {cap(ASX_FLOOR)} of the 15-day VWAP"
     shares = asx_shares(deal)
     if shares is None:
         return _unchecked(rule, title, limit, NOT_ENOUGH_DATA, ASX_CAPACITY_MISSING)

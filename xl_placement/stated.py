@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from xl_placement import fields
 from xl_placement.deal import match_pattern
 from xl_placement.figures import Figures, day_vwap_label
-from xl_placement.money import PRECISION, round_half_up
+from xl_placement.money import PRECISION, in_context, round_half_up
 from xl_placement.published import Published, stated_kind
 from xl_placement.rules import NOT_ENOUGH_DATA, benchmark_missing
 
@@ -63,6 +63,7 @@ class _Spec:
     missing: str  # what the deal lacks when the figure cannot be computed
 
 
+@in_context
 def stated_checks(figures: Figures) -> tuple[StatedCheck, ...]:
     """Compare every stated figure with the computed one at the published precision.
 
@@ -76,6 +77,7 @@ def stated_checks(figures: Figures) -> tuple[StatedCheck, ...]:
     return tuple(check_stated(figures, key, figure) for key, figure in figures.deal.stated.items())
 
 
+@in_context
 def check_stated(figures: Figures, key: str, figure: Published) -> StatedCheck:
     """Compare one stated figure with the computed one."""
     spec = _spec(figures, key)

@@ -8,17 +8,19 @@ from typing import TYPE_CHECKING
 from xl_placement.figures import Figures
 from xl_placement.formats import percent_text
 from xl_placement.grid import pricing_grid
-from xl_placement.money import round_half_up
+from xl_placement.money import in_context, round_half_up
 
 if TYPE_CHECKING:  # checks imports figures and wording; only the type is needed here
     from xl_placement.stated import StatedCheck
 
 
+@in_context
 def amount(value: Decimal, currency: str) -> str:
     """Format an amount in millions: 3247000000 -> "HKD 3,247.0m"."""
     return f"{currency} {round_half_up(value / 1_000_000, 1):,}m"
 
 
+@in_context
 def summary_lines(figures: Figures) -> list[str]:
     """The key figures of a deal, one per line."""
     deal = figures.deal
@@ -66,6 +68,7 @@ def summary_lines(figures: Figures) -> list[str]:
     return lines
 
 
+@in_context
 def context_lines(figures: Figures) -> list[str]:
     """Market context, liquidity, public float, itemised costs, timetable and the pricing grid's summary."""
     deal, m = figures.deal, figures.market
@@ -118,6 +121,7 @@ def stated_line(item: StatedCheck) -> str:
     return f"[{mark}] {item.label}: stated {item.stated} ({item.precision}), computed {item.computed_text}"
 
 
+@in_context
 def grid_lines(figures: Figures) -> list[str]:
     """The pricing grid as a plain-text table: price, discounts, gross, shares needed, rule."""
     grid, ccy = pricing_grid(figures), figures.deal.issuer.currency

@@ -17,9 +17,10 @@ from xl_placement.formats import (
     price_text,
     share_text,
 )
-from xl_placement.money import round_half_up
+from xl_placement.money import in_context, round_half_up
 
 
+@in_context
 def announcement_sentences(figures: Figures) -> tuple[str, ...]:
     """The key sentences of the placing announcement, generated from the deal.
 

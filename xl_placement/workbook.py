@@ -26,6 +26,8 @@ from xl_placement.errors import InputError
 from xl_placement.figures import Figures, compute
 from xl_placement.inputs import AGENT_SEPARATOR, SHEET, TABLE_ROWS, defined_name
 from xl_placement.output import write_atomic
+from xl_placement.report import formulas as fx
+from xl_placement.report.cache import DIV0
 from xl_placement.vba import MACRO_NAME, build_vba_project
 
 CONF_SHEET = "xlwings.conf"
@@ -141,6 +143,20 @@ def demo_deal() -> model.Deal:
     # to examples/sensetime.toml, the short form a checkout's commands use).
     text = resources.files("xl_placement").joinpath("data", "example-deal.toml").read_text("utf-8")
     return deal_from_mapping(parse_text(text, "toml", "example-deal.toml"), "example-deal.toml")
+
+
+ENLARGED_LABEL = "New shares, % of enlarged share capital"
+
+
+def _blank_input_message(udf: str, figures: Figures) -> str:
+    """What an Excel function shows when its input cell is blank (the function's own text)."""
+    from xl_placement import excel  # noqa: PLC0415 - loaded only when a deal lacks an input
+
+    placing = figures.deal.placing
+    if udf.startswith("=DILUTION("):
+        basis = "existing" if '"existing"' in udf else None
+        return str(excel.DILUTION(float(placing.new_shares), None, basis))
+    return str(excel.PLACEMENT_DISCOUNT(float(placing.price), None))
 
 
 def build_workbook(
@@ -320,59 +336,79 @@ class _Inputs:
         sheet.write_string(row, _FIG_LABEL, "Figures (live: they follow the blue cells)", fmt["section"])
         sheet.write_string(row, _FIG_UDF, "Excel function", fmt["section"])
         sheet.write_string(row, _FIG_NATIVE, "Plain formula", fmt["section"])
-        discounts = {r.key: r.discount for r in figures.references}
+        # Ratios are cached as the double a spreadsheet computes (see formulas.discount_double).
+        placing = figures.deal.placing
+        # The plain formulas read the market cells of this sheet, not the price history:
+        # a blank cell gives the spreadsheet's #DIV/0!, and that is what is cached.
+        market = figures.deal.market
+        typed = {
+            "last_close": market.last_close,
+            "average_close_5d": market.average_closes.get(5),
+            "average_close_30d": market.average_closes.get(30),
+        }
+        discounts = {
+            key: fx.discount_double(float(placing.price), float(value))
+            for key, value in typed.items()
+            if value is not None
+        }
         gross = figures.proceeds.gross
-        lines: list[tuple[str, str | None, str, Decimal | None, str]] = [
+        price, shares, existing = "placing_price", "placing_new_shares", "placing_shares_outstanding"
+        lines: list[tuple[str, str | None, str, Decimal | float | None, str]] = [
             (
-                "Discount to last close",
-                "=PLACEMENT_DISCOUNT(placing_price,market_last_close)",
-                "=1-placing_price/market_last_close",
-                discounts.get("last_close"),
+                f"Discount to {label}",
+                f"=PLACEMENT_DISCOUNT({price},market_{key})",
+                "=" + fx.discount(price, f"market_{key}"),
+                discounts.get(key),
                 "percent",
-            ),
+            )
+            for key, label in (
+                ("last_close", "last close"),
+                ("average_close_5d", "5-day average close"),
+                ("average_close_30d", "30-day average close"),
+            )
+        ]
+        lines += [
             (
-                "Discount to 5-day average close",
-                "=PLACEMENT_DISCOUNT(placing_price,market_average_close_5d)",
-                "=1-placing_price/market_average_close_5d",
-                discounts.get("average_close_5d"),
-                "percent",
-            ),
-            (
-                "Discount to 30-day average close",
-                "=PLACEMENT_DISCOUNT(placing_price,market_average_close_30d)",
-                "=1-placing_price/market_average_close_30d",
-                discounts.get("average_close_30d"),
-                "percent",
-            ),
-            (
-                "New shares, % of enlarged share capital",
-                "=DILUTION(placing_new_shares,placing_shares_outstanding)",
-                "=placing_new_shares/(placing_shares_outstanding+placing_new_shares)",
-                figures.percent_of_enlarged,
+                ENLARGED_LABEL,
+                f"=DILUTION({shares},{existing})",
+                "=" + fx.dilution_enlarged(shares, existing),
+                # A blank share count: blank + new = new, so the plain formula gives 100%.
+                None
+                if placing.shares_outstanding is None
+                else fx.dilution_enlarged_double(placing.new_shares, placing.shares_outstanding),
                 "percent",
             ),
             (
                 "New shares, % of existing share capital",
-                '=DILUTION(placing_new_shares,placing_shares_outstanding,"existing")',
-                "=placing_new_shares/placing_shares_outstanding",
-                figures.percent_of_existing,
+                f'=DILUTION({shares},{existing},"existing")',
+                "=" + fx.dilution_existing(shares, existing),
+                None
+                if placing.shares_outstanding is None
+                else fx.ratio_double(placing.new_shares, placing.shares_outstanding),
                 "percent",
             ),
-            ("Gross proceeds", None, "=placing_new_shares*placing_price", gross, "amount"),
+            ("Gross proceeds", None, "=" + fx.gross(shares, price), gross, "amount"),
             (
                 "Proceeds the uses share (net or gross, per the basis)",
                 None,
-                '=IF(proceeds_basis="gross",placing_new_shares*placing_price,'
-                "placing_new_shares*placing_price*(1-N(costs_commission_rate))-N(costs_other_costs))",
+                "="
+                + fx.allocation_base(
+                    "proceeds_basis", shares, price, "costs_commission_rate", "costs_other_costs"
+                ),
                 figures.allocation_base,
                 "amount",
             ),
         ]
         for offset, (label, udf, native, value, style) in enumerate(lines, start=1):
             sheet.write_string(row + offset, _FIG_LABEL, label, fmt["label"])
-            cached = float(value) if value is not None else 0
+            # A figure the deal cannot give (a reference price left blank) is cached as the
+            # error the formula gives, never as 0; the Excel function shows its own message.
+            cached: float | str = float(value) if value is not None else DIV0.code
+            if value is None and label == ENLARGED_LABEL:
+                cached = 1.0  # new / (blank + new): what the plain formula computes
             if udf:
-                sheet.write_formula(row + offset, _FIG_UDF, udf, fmt[style + "_out"], cached)
+                shown = cached if value is not None else _blank_input_message(udf, figures)
+                sheet.write_formula(row + offset, _FIG_UDF, udf, fmt[style + "_out"], shown)
             else:
                 sheet.write_string(row + offset, _FIG_UDF, "(plain formula only)", fmt["unit"])
             sheet.write_formula(row + offset, _FIG_NATIVE, native, fmt[style + "_out"], cached)

@@ -10,6 +10,8 @@ from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 
 from xl_placement.checks import INCOMPLETE, CheckReport, check_deal
 from xl_placement.figures import Figures
+from xl_placement.money import in_context
+from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cache import cached_parts
 from xl_placement.report.cells import CellWriter
 from xl_placement.report.chart import link_formats
@@ -52,6 +54,7 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
     }
 
 
+@in_context
 def render_report(
     figures: Figures, checks: CheckReport | None = None, *, template: str | Path | None = None
 ) -> bytes:
@@ -112,7 +115,7 @@ def chart_parts(data: bytes) -> dict[str, bytes]:
 def _chart_bottom(ws: object) -> int:
     """The last row a chart on the sheet covers (charts do not count in ``max_row``)."""
     bottom = 0
-    for chart in getattr(ws, "_charts", []):
+    for chart in private.charts(ws):
         if isinstance(chart.anchor, str):
             row, _ = coordinate_to_tuple(chart.anchor)
             bottom = max(bottom, row + int(chart.height / ROW_CM) + 1)

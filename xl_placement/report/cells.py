@@ -14,6 +14,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.errors import InputError
+from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cache import CachedValue
 
 INPUT_COLOR = "FF0000FF"  # banker convention: typed inputs in blue
@@ -75,14 +76,14 @@ class CellWriter:
         Equivalent to copying ``cell.font``, recolouring and assigning it back, but each
         (font, colour) pair is built and looked up in the workbook's fonts only once.
         """
-        fonts = cell.parent.parent._fonts  # the workbook's font table (private in openpyxl)
-        key = (id(fonts), cell._style.fontId, rgb)
-        font_id = self._font_ids.get(key)
-        if font_id is None:
-            font = copy(fonts[cell._style.fontId])
+        fonts = private.font_table(cell.parent.parent)
+        key = (id(fonts), private.font_id(cell), rgb)
+        font_index = self._font_ids.get(key)
+        if font_index is None:
+            font = copy(fonts[private.font_id(cell)])
             font.color = rgb
-            font_id = self._font_ids[key] = fonts.add(font)
-        cell._style.fontId = font_id
+            font_index = self._font_ids[key] = fonts.add(font)
+        private.set_font_id(cell, font_index)
 
     def keep_template_formulas(self, wb: Workbook) -> None:
         """Register formulas the template itself holds (a user's additions): they keep no cached value."""

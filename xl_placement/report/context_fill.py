@@ -159,7 +159,7 @@ def _cost_items(sheet: DealSheet) -> None:
             sum((to_quote(i.amount, rate) for i in items), Decimal(0)),
         )
     # The proceeds block's other costs follow the items.
-    sheet.put_formula("OtherCosts", fx.rounded_total(first, last), sheet.figures.proceeds.other_costs)
+    sheet.put_formula("OtherCosts", fx.rounded_total(first, last, "2"), sheet.figures.proceeds.other_costs)
 
 
 def fill_public_float(wb: Workbook, figures: Figures, out: CellWriter) -> None:

@@ -7,10 +7,11 @@ Python computed, so Excel follows a changed price and a reader sees the numbers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from copy import copy
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal, localcontext
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -20,8 +21,8 @@ from xl_placement.capital import PLACEES
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures, Reference
 from xl_placement.formats import percent_text, price_text
-from xl_placement.money import PRECISION, to_minor_units
-from xl_placement.proceeds import to_quote
+from xl_placement.money import LargestRemainder, largest_remainder, to_minor_units
+from xl_placement.proceeds import SHARE_DECIMALS
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.chart import ChartRow, add_waterfall
@@ -141,7 +142,7 @@ class DealSheet:
         ws, ref = cell(self.wb, name)
         self.out.number(ws, ref, value)
 
-    def put_formula(self, name: str, formula: str, expected: Decimal | int | None) -> None:
+    def put_formula(self, name: str, formula: str, expected: Decimal | int | float | None) -> None:
         """Write a formula into a named cell, or "n/a" when the deal does not give the figure."""
         ws, ref = cell(self.wb, name)
         if expected is None:
@@ -191,7 +192,8 @@ class DealSheet:
             self.out.text(ws, f"{col[0]}{row}", ref.label)
             price_cell = f"{col[1]}{row}"
             source = self._reference_price(ws, price_cell, ref, where)
-            self.out.formula(ws, f"{col[2]}{row}", fx.discount("Price", price_cell), ref.discount)
+            discount = fx.discount_double(float(self.figures.deal.placing.price), float(ref.price))
+            self.out.formula(ws, f"{col[2]}{row}", fx.discount("Price", price_cell), discount)
             self.out.text(ws, f"{col[3]}{row}", source)
 
     def _reference_price(self, ws: Worksheet, target: str, ref: Reference, where: dict[str, str]) -> str:
@@ -235,13 +237,17 @@ class DealSheet:
             if not deal.placing.prefunded_warrants
             else f"(NewShares+{deal.placing.prefunded_warrants})"
         )
-        self.put_formula("NetPerShare", fx.per_share("Net", shares), money.net_price_per_share)
+        # The amounts as a spreadsheet holds them (doubles), for the ratios' cached values.
+        costs = float(money.commission) + float(money.other_costs)
+        net = float(money.gross) - costs
+        per_share = fx.ratio_double(net, deal.placing.new_shares + (deal.placing.prefunded_warrants or 0))
+        self.put_formula("NetPerShare", fx.per_share("Net", shares), per_share)
         quotes = {
-            "GrossQuote": ("Gross", money.gross),
-            "CommissionQuote": ("Commission", money.commission),
-            "OtherCostsQuote": ("OtherCosts", money.other_costs),
-            "TotalCostsQuote": ("TotalCosts", money.costs),
-            "NetQuote": ("Net", money.net),
+            "GrossQuote": ("Gross", float(money.gross)),
+            "CommissionQuote": ("Commission", float(money.commission)),
+            "OtherCostsQuote": ("OtherCosts", float(money.other_costs)),
+            "TotalCostsQuote": ("TotalCosts", costs),
+            "NetQuote": ("Net", net),
         }
         if deal.fx is None:
             self.na("FxRate")
@@ -252,7 +258,9 @@ class DealSheet:
             self.put_number("FxRate", deal.fx.rate)
             self.put_text("FxSource", deal.fx.source)
             for key, (base, value) in quotes.items():
-                self.put_formula(key, fx.to_quote(base, "FxRate"), to_quote(value, deal.fx.rate))
+                self.put_formula(
+                    key, fx.to_quote(base, "FxRate"), fx.ratio_double(value, float(deal.fx.rate))
+                )
         self.put_text("CostsNote", costs_note(deal, self.figures), is_input=False)
         structure = structure_note(self.figures)
         if structure:  # on the row below the costs note, in its style, as tall as it needs
@@ -280,11 +288,16 @@ class DealSheet:
         assert p.shares_outstanding is not None  # noqa: S101 - _capital checked it
         self.put_number("SharesOutstanding", p.shares_outstanding)
         self.put_formula("Enlarged", fx.enlarged("SharesOutstanding", "NewShares"), f.enlarged_shares)
+        new, existing = p.new_shares, p.shares_outstanding
         self.put_formula(
-            "PctExisting", fx.dilution_existing("NewShares", "SharesOutstanding"), f.percent_of_existing
+            "PctExisting",
+            fx.dilution_existing("NewShares", "SharesOutstanding"),
+            fx.ratio_double(new, existing),
         )
         self.put_formula(
-            "PctEnlarged", fx.dilution_enlarged("NewShares", "SharesOutstanding"), f.percent_of_enlarged
+            "PctEnlarged",
+            fx.dilution_enlarged("NewShares", "SharesOutstanding"),
+            fx.dilution_enlarged_double(new, existing),
         )
         self._theoretical()
 
@@ -303,12 +316,12 @@ class DealSheet:
             self.put_formula(
                 "PctExistingClass",
                 fx.dilution_existing("NewShares", "ClassShares"),
-                f.percent_of_existing_class,
+                fx.ratio_double(p.new_shares, p.class_shares_outstanding),
             )
             self.put_formula(
                 "PctEnlargedClass",
                 fx.dilution_enlarged("NewShares", "ClassShares"),
-                f.percent_of_enlarged_class,
+                fx.dilution_enlarged_double(p.new_shares, p.class_shares_outstanding),
             )
         if p.mandate_limit is None:
             self.na("MandateLimit", NOT_GIVEN)
@@ -329,27 +342,42 @@ class DealSheet:
         if last is None or ref is None:
             self.na("KeyDiscount", NOT_GIVEN)
         else:
-            self.put_formula("KeyDiscount", fx.copy_of(last), ref.discount)
-        if f.percent_of_enlarged is None:
+            price = float(f.deal.placing.price)
+            self.put_formula("KeyDiscount", fx.copy_of(last), fx.discount_double(price, float(ref.price)))
+        p, money = f.deal.placing, f.proceeds
+        if p.shares_outstanding is None or f.percent_of_enlarged is None:
             self.na("KeyEnlarged", NOT_GIVEN)
         else:
-            self.put_formula("KeyEnlarged", fx.copy_of("PctEnlarged"), f.percent_of_enlarged)
-        self.put_formula("KeyNetPrice", fx.copy_of("NetPerShare"), f.proceeds.net_price_per_share)
+            enlarged = fx.dilution_enlarged_double(p.new_shares, p.shares_outstanding)
+            self.put_formula("KeyEnlarged", fx.copy_of("PctEnlarged"), enlarged)
+        net = float(money.gross) - (float(money.commission) + float(money.other_costs))
+        per_share = fx.ratio_double(net, p.new_shares + (p.prefunded_warrants or 0))
+        self.put_formula("KeyNetPrice", fx.copy_of("NetPerShare"), per_share)
 
     def _theoretical(self) -> None:
         f = self.figures
         bench = self._reference_cell("benchmarked_price")
-        if bench is None or f.theoretical_diluted_price is None or f.theoretical_dilution_effect is None:
+        outstanding = f.deal.placing.shares_outstanding
+        if (
+            bench is None
+            or outstanding is None
+            or f.theoretical_diluted_price is None
+            or f.theoretical_dilution_effect is None
+        ):
             self.na("TheoreticalPrice")
             self.na("TheoreticalEffect")
             return
+        p = f.deal.placing
+        bench_ref = f.reference("benchmarked_price")
+        bench_price = float(bench_ref.price) if bench_ref is not None else math.nan
+        price = fx.theoretical_price_double(bench_price, outstanding, p.new_shares, float(p.price))
         self.put_formula(
-            "TheoreticalPrice",
-            fx.theoretical_price(bench, "SharesOutstanding", "NewShares", "Price"),
-            f.theoretical_diluted_price,
+            "TheoreticalPrice", fx.theoretical_price(bench, "SharesOutstanding", "NewShares", "Price"), price
         )
         self.put_formula(
-            "TheoreticalEffect", fx.discount("TheoreticalPrice", bench), f.theoretical_dilution_effect
+            "TheoreticalEffect",
+            fx.discount("TheoreticalPrice", bench),
+            fx.discount_double(price, bench_price),
         )
 
     def _reference_cell(self, key: str, column: int = 1) -> str | None:
@@ -362,40 +390,53 @@ class DealSheet:
         return None
 
 
-@dataclass(frozen=True)
-class Workings:
-    """Largest-remainder steps of one allocation, computed exactly (the formulas' expected values)."""
-
-    units: int
-    quotas: tuple[Decimal, ...]
-    floors: tuple[int, ...]
-    remainders: tuple[Decimal, ...]
-    ranks: tuple[int, ...]
-    left: int
-
-    @property
-    def extras(self) -> tuple[int, ...]:
-        """One extra unit for the ``left`` largest remainders."""
-        return tuple(1 if r <= self.left else 0 for r in self.ranks)
+#: The use-of-proceeds formulas are exact in a spreadsheet's doubles while the units to split
+#: stay below 10^14 and the shares' total below 1.1 x 10^7 units of 10^-7 (shares add up to
+#: about 100%): every product is then below 1.3 x 10^14 < 2^53, and every MOD quotient below
+#: 1.1 x 10^7, where LibreOffice's 15-digit rounding inside MOD cannot reach a whole number
+#: and Excel's MOD limit (2^27) is far away.
+EXACT_LIMIT = 10**14
+SHARES_UNITS_LIMIT = 11 * 10**6
 
 
-def workings(base: Decimal, shares: Sequence[Decimal], decimals: int) -> Workings:
-    """The steps of ``money.allocate`` as the sheet shows them."""
+def share_units(shares: Sequence[Decimal]) -> list[int] | None:
+    """Each share in whole units of 10^-SHARE_DECIMALS, or None when one has more decimals."""
+    scaled = [share.scaleb(SHARE_DECIMALS) for share in shares]
+    if any(value != value.to_integral_value() for value in scaled):
+        return None
+    return [int(value) for value in scaled]
+
+
+def workings(base: Decimal, shares: Sequence[Decimal], decimals: int) -> LargestRemainder | None:
+    """The steps of ``money.allocate`` as the sheet shows them, or None when the sheet cannot be exact.
+
+    The sheet counts shares in units of 10^-7 and needs every product below 10^14; a deal
+    outside that (shares with more decimals, a very large amount) gets its amounts as figures.
+    """
+    weights = share_units(shares)
     units = to_minor_units(base, decimals)
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        total = sum(shares, Decimal(0))
-        quotas = tuple(Decimal(units) * s / total for s in shares)
-        floors = tuple(int(q.to_integral_value(rounding=ROUND_FLOOR)) for q in quotas)
-        remainders = tuple(q - f for q, f in zip(quotas, floors, strict=True))
-    order = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
-    ranks = [0] * len(shares)
-    for position, index in enumerate(order, start=1):
-        ranks[index] = position
-    return Workings(units, quotas, floors, remainders, tuple(ranks), units - sum(floors))
+    if weights is None or not 0 <= units < EXACT_LIMIT or sum(weights) > SHARES_UNITS_LIMIT:
+        return None
+    return largest_remainder(units, weights)
 
 
-def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
+def rounding_note(base: Decimal, rounded: Decimal, decimals: int, currency: str) -> str:
+    """Say how an amount that is not a whole number of the rounding unit is split."""
+    unit = f"{Decimal(1).scaleb(-decimals):f}" if decimals > 0 else f"{10**-decimals:,}"
+    places = max(decimals, 0)
+    if rounded == base:
+        return (
+            f"The amount is a whole number of the rounding unit ({currency} {unit}), "
+            "so the uses add up to it exactly."
+        )
+    return (
+        f"The amount, {currency} {base:,.2f}, is not a whole number of the rounding unit ({currency} {unit}): "
+        f"it is rounded half up to {currency} {rounded:,.{places}f} before it is split, so the uses add up "
+        f"to that ({rounded - base:+,.2f})."
+    )
+
+
+def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # noqa: PLR0915 - one table, step by step
     """The use-of-proceeds table, its workings and the waterfall chart."""
     deal = figures.deal
     plan = deal.proceeds
@@ -407,50 +448,88 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     out.number(ws, dec_ref, plan.decimals)
     if not plan.uses:
         _no_uses(wb, out)
-        _fill_chart(wb, figures, out, [])
+        _fill_chart(wb, figures, out, [], None)
         return
+    units = to_minor_units(figures.allocation_base, plan.decimals)
+    rounded = Decimal(units).scaleb(-plan.decimals)
+    _, units_ref = cell(wb, "AllocUnits")
+    _, rounded_ref = cell(wb, "AllocRounded")
+    out.formula(ws, units_ref, fx.units("AllocBase", "AllocDecimals"), units)
+    out.formula(ws, rounded_ref, fx.from_units(units_ref, "AllocDecimals"), rounded)
+    _, note_ref = cell(wb, "AllocNote")
+    note = rounding_note(figures.allocation_base, rounded, plan.decimals, deal.issuer.currency)
 
     steps = workings(figures.allocation_base, [u.share for u in plan.uses], plan.decimals)
     work_proto, work_rows = table_rows(wb, "WorkRow", len(plan.uses))
     use_proto, use_rows = table_rows(wb, "UseRow", len(plan.uses))
     wc = [ws.cell(1, work_proto.min_col + i).column_letter for i in range(5)]
     uc = [ws.cell(1, use_proto.min_col + i).column_letter for i in range(4)]
-    shares = f"${uc[1]}${use_rows[0]}:${uc[1]}${use_rows[-1]}"
     floors = f"${wc[1]}${work_rows[0]}:${wc[1]}${work_rows[-1]}"
     remainders = f"${wc[2]}${work_rows[0]}:${wc[2]}${work_rows[-1]}"
-    _, units_ref = cell(wb, "AllocUnits")
+    extras = f"${wc[4]}${work_rows[0]}:${wc[4]}${work_rows[-1]}"
     _, left_ref = cell(wb, "AllocLeft")
-    out.formula(ws, units_ref, fx.units("AllocBase", "AllocDecimals"), steps.units)
-    out.formula(ws, left_ref, fx.left(units_ref, floors), steps.left)
+    _, k_ref = cell(wb, "ShareDecimals")
+    _, total_ref = cell(wb, "SharesUnits")
+    _, check_ref = cell(wb, "AllocCheck")
+    if steps is not None:
+        out.number(ws, k_ref, SHARE_DECIMALS, is_input=False)
+        first_s, last_s = f"{wc[0]}{work_rows[0]}", f"{wc[0]}{work_rows[-1]}"
+        out.formula(ws, total_ref, fx.total(first_s, last_s), steps.total)
+        out.formula(ws, left_ref, fx.left(units_ref, floors), steps.left)
+        out.formula(ws, check_ref, fx.units_check(floors, extras, units_ref), 0)
+    else:
+        for ref_ in (k_ref, total_ref, left_ref, check_ref):
+            out.not_applicable(ws, ref_)
+        note += (
+            " The shares have more than seven decimals or the amount is too large for exact spreadsheet"
+            " arithmetic, so the amounts are xl-placement's figures, not formulas."
+        )
+    _, note_ref = cell(wb, "AllocNote")
+    out.text(ws, note_ref, note)
+    fit_height(ws, ws[note_ref].row)
     rate = deal.fx.rate if deal.fx else None
     for i, (allocation, use_row, work_row) in enumerate(
         zip(figures.allocations, use_rows, work_rows, strict=True)
     ):
-        q, f, r, k, e = (f"{c}{work_row}" for c in wc)
+        s_, f, r, k, e = (f"{c}{work_row}" for c in wc)
         share_cell = f"{uc[1]}{use_row}"
-        out.formula(ws, q, fx.quota(units_ref, share_cell, shares), steps.quotas[i])
-        out.formula(ws, f, fx.floor(q), steps.floors[i])
-        out.formula(ws, r, fx.subtract(q, f), steps.remainders[i])
-        out.formula(ws, k, fx.rank(r, remainders), steps.ranks[i])
-        out.formula(ws, e, fx.extra_unit(k, left_ref), steps.extras[i])
         out.text(ws, f"{uc[0]}{use_row}", allocation.name, is_input=True)
         out.number(ws, share_cell, allocation.share)
-        out.formula(ws, f"{uc[2]}{use_row}", fx.amount(f, e, "AllocDecimals"), allocation.amount)
+        amount_cell = f"{uc[2]}{use_row}"
+        if steps is None:
+            out.number(ws, amount_cell, allocation.amount, is_input=False)
+        else:
+            out.formula(ws, s_, fx.share_units(share_cell, k_ref), steps.weights[i])
+            out.formula(ws, f, fx.floor_units(units_ref, s_, total_ref), steps.floors[i])
+            out.formula(ws, r, fx.remainder_units(units_ref, s_, total_ref), steps.remainders[i])
+            out.formula(ws, k, fx.rank(r, remainders), steps.ranks[i])
+            out.formula(ws, e, fx.extra_unit(k, left_ref), steps.extras[i])
+            out.formula(ws, amount_cell, fx.amount(f, e, "AllocDecimals"), allocation.amount)
         if rate is None:
             out.not_applicable(ws, f"{uc[3]}{use_row}", BLANK)
         else:
             out.formula(
                 ws,
                 f"{uc[3]}{use_row}",
-                fx.to_quote(f"{uc[2]}{use_row}", "FxRate"),
-                to_quote(allocation.amount, rate),
+                fx.to_quote(amount_cell, "FxRate"),
+                fx.ratio_double(float(allocation.amount), float(rate)),
             )
     _use_totals(wb, figures, out, uc, use_rows)
-    _fill_chart(wb, figures, out, [f"${uc[2]}${row}" for row in use_rows])
+    left_after = None
+    if steps is not None:
+        first_f, first_e = f"${wc[1]}${work_rows[0]}", f"${wc[4]}${work_rows[0]}"
+
+        def left_after(i: int) -> str:
+            """The amount still to split after the first i + 1 uses, from whole units (exact)."""
+            row = work_rows[i]
+            used = f"SUM({first_f}:${wc[1]}${row})-SUM({first_e}:${wc[4]}${row})"  # units - floors - extras
+            return fx.from_units(f"({units_ref}-{used})", "AllocDecimals")
+
+    _fill_chart(wb, figures, out, [f"${uc[2]}${row}" for row in use_rows], left_after)
 
 
 def _use_totals(wb: Workbook, figures: Figures, out: CellWriter, uc: list[str], use_rows: list[int]) -> None:
-    """The total row of the uses and the check that the allocation adds up to its base."""
+    """The total row of the uses (the check that they add up is a cell of its own, in units)."""
     ws = area(wb, "UseTotal").ws
     plan, deal = figures.deal.proceeds, figures.deal
     rate = deal.fx.rate if deal.fx else None
@@ -464,16 +543,21 @@ def _use_totals(wb: Workbook, figures: Figures, out: CellWriter, uc: list[str], 
         sum(u.share for u in plan.uses),
     )
     allocated = sum((a.amount for a in figures.allocations), Decimal(0))
-    out.formula(ws, f"{uc[2]}{total_row}", fx.total(f"{uc[2]}{first}", f"{uc[2]}{last}"), allocated)
+    out.formula(
+        ws,
+        f"{uc[2]}{total_row}",
+        fx.rounded_total(f"{uc[2]}{first}", f"{uc[2]}{last}", "AllocDecimals"),
+        allocated,
+    )
     if rate is None:
         out.not_applicable(ws, f"{uc[3]}{total_row}", BLANK)
     else:
-        quote_total = sum((to_quote(a.amount, rate) for a in figures.allocations), Decimal(0))
-        out.formula(ws, f"{uc[3]}{total_row}", fx.total(f"{uc[3]}{first}", f"{uc[3]}{last}"), quote_total)
-    _, check_ref = cell(wb, "AllocCheck")
-    out.formula(
-        ws, check_ref, fx.subtract(f"{uc[2]}{total_row}", "AllocBase"), allocated - figures.allocation_base
-    )
+        out.formula(
+            ws,
+            f"{uc[3]}{total_row}",
+            fx.to_quote(f"{uc[2]}{total_row}", "FxRate"),
+            fx.ratio_double(float(allocated), float(rate)),
+        )
 
 
 def _no_uses(wb: Workbook, out: CellWriter) -> None:
@@ -497,10 +581,17 @@ Bar = tuple[str, Decimal]  # a formula (without "=") and its value; "" for an em
 EMPTY: Bar = ("", Decimal(0))
 
 
-def _fill_chart(wb: Workbook, figures: Figures, out: CellWriter, amount_cells: list[str]) -> None:
+def _fill_chart(
+    wb: Workbook,
+    figures: Figures,
+    out: CellWriter,
+    amount_cells: list[str],
+    left_after: Callable[[int], str] | None,
+) -> None:
     """The waterfall's data: gross, costs, net, then each use stepping down from the base.
 
     Each bar has four stacked segments: the invisible base, a total, a cost and a use.
+    ``left_after(i)`` is the formula of what is left after use i (None: write the figures).
     """
     money = figures.proceeds
     bars: list[tuple[str, Bar, Bar, Bar, Bar]] = [
@@ -509,11 +600,11 @@ def _fill_chart(wb: Workbook, figures: Figures, out: CellWriter, amount_cells: l
     if figures.deal.proceeds.basis == "net":
         bars.append(("Costs", ("Net", money.net), EMPTY, ("TotalCosts", money.costs), EMPTY))
         bars.append(("Net proceeds", EMPTY, ("Net", money.net), EMPTY, EMPTY))
-    spent = Decimal(0)
-    for allocation, amount_cell in zip(figures.allocations, amount_cells, strict=True):
-        spent += allocation.amount
-        base = fx.subtract("AllocBase", f"SUM({amount_cells[0]}:{amount_cell})")
-        step = (base, figures.allocation_base - spent)
+    # The uses step down from the amount split (the base rounded to the rounding unit).
+    remaining = sum((a.amount for a in figures.allocations), Decimal(0))
+    for index, (allocation, amount_cell) in enumerate(zip(figures.allocations, amount_cells, strict=True)):
+        remaining -= allocation.amount
+        step = (left_after(index) if left_after else "", remaining)
         bars.append((allocation.name, step, EMPTY, EMPTY, (amount_cell, allocation.amount)))
     proto, lines = table_rows(wb, "ChartRow", len(bars))
     ws = proto.ws
@@ -524,7 +615,7 @@ def _fill_chart(wb: Workbook, figures: Figures, out: CellWriter, amount_cells: l
             if formula:
                 out.formula(ws, f"{column}{line}", formula, value)
             else:
-                out.number(ws, f"{column}{line}", 0, is_input=False)
+                out.number(ws, f"{column}{line}", value, is_input=False)
     add_waterfall(
         ws,
         ChartRow(proto.min_col, lines[0], lines[-1]),
@@ -560,8 +651,10 @@ def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> None:
             listed_range = f"SUM({c[1]}{rows[0]}:{c[1]}{rows[listed - 1]})" if listed else "0"
             out.formula(ws, before, fx.subtract("SharesOutstanding", listed_range), holding.shares_before)
             out.formula(ws, after, fx.copy_of(before), holding.shares_after)
-        out.formula(ws, f"{c[2]}{row}", fx.share_of(before, before_total), holding.percent_before)
-        out.formula(ws, f"{c[4]}{row}", fx.share_of(after, after_total), holding.percent_after)
+        before_share = fx.ratio_double(holding.shares_before, total.shares_before)
+        after_share = fx.ratio_double(holding.shares_after, total.shares_after)
+        out.formula(ws, f"{c[2]}{row}", fx.share_of(before, before_total), before_share)
+        out.formula(ws, f"{c[4]}{row}", fx.share_of(after, after_total), after_share)
     out.text(ws, f"{c[0]}{total_row}", "Total")
     out.formula(
         ws, f"{c[1]}{total_row}", fx.total(f"{c[1]}{rows[0]}", f"{c[1]}{rows[-1]}"), total.shares_before

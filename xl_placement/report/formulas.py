@@ -1,8 +1,8 @@
 """The report's native formulas, one builder per figure, each mirroring a core function.
 
 Each builder returns formula text without the leading ``=``, built only from cell
-references, defined names and functions every spreadsheet has (ROUND, ROUNDUP, INT, SUM,
-SUMPRODUCT, MAX, MIN, ROW, IF, AND), so a user could have typed it. The comment on each
+references, defined names and functions every spreadsheet has (ROUND, ROUNDUP, INT, MOD,
+SUM, SUMPRODUCT, MAX, MIN, ROW, IF, AND), so a user could have typed it. The comment on each
 names the Python function it mirrors; the LibreOffice tests check they agree.
 """
 
@@ -20,8 +20,19 @@ def higher(first: str, second: str) -> str:
 
 
 def gross(new_shares: str, price: str) -> str:
-    """``proceeds.gross_proceeds``: shares x price, rounded to the minor unit."""
-    return f"ROUND({new_shares}*{price},2)"
+    """``proceeds.gross_proceeds``: shares x price, rounded half up to the cent, exactly.
+
+    A plain ``ROUND(shares*price,2)`` is wrong by a cent when the product has more
+    significant digits than a double holds (HKD 4,370,051,011,754.295 rounds down in
+    doubles). So the price is counted in millionths (a whole number) and the shares split
+    into millions and the rest: every step is a whole number below 2^53 and the sum is
+    in cents, divided by 100 once. Exact for gross proceeds below 10^13 and prices with
+    up to six decimals.
+    """
+    units = f"ROUND({price}*10^6,0)"
+    millions = f"({new_shares}-MOD({new_shares},10^6))/10^6"
+    cents = f"{millions}*{units}*100+ROUND(MOD({new_shares},10^6)*{units}/10^4,0)"
+    return f"({cents})/100"
 
 
 def structured_gross(
@@ -32,8 +43,16 @@ def structured_gross(
 
 
 def commission(gross_amount: str, rate: str) -> str:
-    """``proceeds.proceeds``: commission rounded to the minor unit."""
-    return f"ROUND({gross_amount}*{rate},2)"
+    """``proceeds.proceeds``: gross x rate rounded half up to the cent, exactly.
+
+    The same split as :func:`gross`: the amount in cents (split into millions and the
+    rest) times the rate in millionths. Exact for gross proceeds below 10^13 and rates
+    with up to six decimals.
+    """
+    cents = f"ROUND({gross_amount}*100,0)"
+    units = f"ROUND({rate}*10^6,0)"
+    millions = f"({cents}-MOD({cents},10^6))/10^6"
+    return f"({millions}*{units}+ROUND(MOD({cents},10^6)*{units}/10^6,0))/100"
 
 
 def add(first: str, second: str) -> str:
@@ -96,22 +115,36 @@ def copy_of(ref: str) -> str:
     return ref
 
 
-# Use of proceeds: ``money.allocate`` (largest remainder) in five visible steps.
+# Use of proceeds: ``money.largest_remainder`` in visible steps, every one a whole number
+# below 10^14, so a spreadsheet's doubles compute each exactly (the shares of the uses are
+# counted in units of 10^-7, and the units to split are split as a multiple of the shares'
+# total plus a rest, so no product exceeds 10^14; MOD's quotients stay below 2^27).
 
 
 def units(base: str, decimals: str) -> str:
-    """``money.to_minor_units``: the amount in units of 10^-decimals, rounded half up."""
-    return f"ROUND({base}*10^{decimals},0)"
+    """``money.to_minor_units``: the amount in whole units of 10^-decimals, rounded half up."""
+    return f"ROUND(ROUND({base},{decimals})*10^{decimals},0)"
 
 
-def quota(units_ref: str, share: str, shares_range: str) -> str:
-    """Each use's exact quota of the units; the shares' sum is rounded to drop binary noise."""
-    return f"{units_ref}*{share}/ROUND(SUM({shares_range}),9)"
+def from_units(units_ref: str, decimals: str) -> str:
+    """Whole units of 10^-decimals as an amount (one exact operation: x 10^-d is a whole number when d < 0)."""
+    return f"IF({decimals}<0,{units_ref}*10^(-{decimals}),{units_ref}/10^{decimals})"
 
 
-def floor(quota_ref: str) -> str:
-    """The quota rounded down (quotas are never negative)."""
-    return f"INT({quota_ref})"
+def share_units(share: str, share_decimals: str) -> str:
+    """A share of a use in whole units of 10^-k (``proceeds.SHARE_DECIMALS``)."""
+    return f"ROUND({share}*10^{share_decimals},0)"
+
+
+def floor_units(units_ref: str, share: str, total: str) -> str:
+    """``floor(units x share / total)`` exactly: units = a x total + b, so it is a x share + floor(b x share / total)."""
+    rest = f"MOD({units_ref},{total})"
+    return f"({units_ref}-{rest})/{total}*{share}+({rest}*{share}-MOD({rest}*{share},{total}))/{total}"
+
+
+def remainder_units(units_ref: str, share: str, total: str) -> str:
+    """``(units x share) mod total``, exactly: ``((units mod total) x share) mod total``."""
+    return f"MOD(MOD({units_ref},{total})*{share},{total})"
 
 
 def left(units_ref: str, floors_range: str) -> str:
@@ -131,7 +164,7 @@ def extra_unit(rank_ref: str, left_ref: str) -> str:
 
 def amount(floor_ref: str, extra_ref: str, decimals: str) -> str:
     """The allocated amount: (floor + extra) units of 10^-decimals."""
-    return f"({floor_ref}+{extra_ref})/10^{decimals}"
+    return from_units(f"({floor_ref}+{extra_ref})", decimals)
 
 
 # Market context, timetable and the pricing grid.
@@ -150,11 +183,6 @@ def ratio(part: str, whole: str) -> str:
 def days_after(start: str, days: str) -> str:
     """``context.lock_up_end``: a date plus a number of calendar days."""
     return f"{start}+{days}"
-
-
-def rounded_total(first: str, last: str) -> str:
-    """Itemised costs added up and rounded to the minor unit, as ``proceeds.proceeds`` rounds other costs."""
-    return f"ROUND(SUM({first}:{last}),2)"
 
 
 def net_at(gross_amount: str, rate: str, other: str) -> str:
@@ -180,3 +208,54 @@ def price_rule(price: str, reference: str, limit: str, *, inclusive: bool, large
 def lower(first: str, second: str) -> str:
     """The Nasdaq Minimum Price: the lower of the last close and the 5-day average close."""
     return f"MIN({first},{second})"
+
+
+def rounded_total(first: str, last: str, decimals: str) -> str:
+    """The total of amounts that are whole units: their sum, rounded to the unit (drops binary noise)."""
+    return f"ROUND(SUM({first}:{last}),{decimals})"
+
+
+def units_check(floors_range: str, extras_range: str, units_ref: str) -> str:
+    """Units allocated less units to split: zero when the amounts add up exactly."""
+    return f"SUM({floors_range})+SUM({extras_range})-{units_ref}"
+
+
+# placement.xlsm's Inputs sheet: the same figures from the sheet's named input cells.
+
+
+def net(gross_formula: str, rate: str, other: str) -> str:
+    """``proceeds.proceeds``: gross less the rounded commission and the rounded other costs (blank = 0)."""
+    return f"{gross_formula}-{commission(gross_formula, f'N({rate})')}-ROUND(N({other}),2)"
+
+
+def allocation_base(basis: str, new_shares: str, price: str, rate: str, other: str) -> str:
+    """``Figures.allocation_base``: gross or net proceeds, as the basis says."""
+    gross_formula = gross(new_shares, price)
+    return f'IF({basis}="gross",{gross_formula},{net(gross_formula, rate, other)})'
+
+
+# What a spreadsheet computes for the ratios, in doubles. A ratio such as 1 - price/reference
+# loses digits to cancellation, so its double differs from the exact decimal in the 15th
+# digit; the formula's cached value is this double, so it is exactly what Excel and
+# LibreOffice recalculate (the exact figure is what the checks and the command line use;
+# the two agree to about 14 significant digits, see tests/test_formulas.py).
+
+
+def discount_double(price: float, reference: float) -> float:
+    """:func:`discount` in doubles."""
+    return 1 - price / reference
+
+
+def ratio_double(numerator: float, denominator: float) -> float:
+    """:func:`per_share`, :func:`to_quote`, :func:`dilution_existing` and :func:`share_of` in doubles."""
+    return numerator / denominator
+
+
+def dilution_enlarged_double(new_shares: float, existing: float) -> float:
+    """:func:`dilution_enlarged` in doubles."""
+    return new_shares / (existing + new_shares)
+
+
+def theoretical_price_double(bench: float, existing: float, new_shares: float, price: float) -> float:
+    """:func:`theoretical_price` in doubles."""
+    return (bench * existing + new_shares * price) / (existing + new_shares)

@@ -9,14 +9,13 @@ other columns, stays where it is, so two blocks side by side grow independently.
 
 from __future__ import annotations
 
-from copy import copy
-
 from openpyxl import Workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.errors import TemplateError
+from xl_placement.report import openpyxl_private as private
 from xl_placement.report.template import Area, area, destination
 
 
@@ -43,7 +42,7 @@ def copy_row(proto: Area, target_row: int) -> None:
         source = ws.cell(proto.min_row, column)
         target = ws.cell(target_row, column)
         if source.has_style:
-            target._style = copy(source._style)
+            private.copy_style(source, target)
     for merged in list(ws.merged_cells.ranges):
         if merged.min_row == merged.max_row == proto.min_row and _inside(merged.bounds, proto):
             ws.merge_cells(

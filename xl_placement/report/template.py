@@ -27,6 +27,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.errors import TemplateError
+from xl_placement.report import openpyxl_private as private
 
 # The template is package data (templates/make_template.py writes it), read through
 # importlib.resources so it is found wherever the package is installed.
@@ -53,7 +54,7 @@ CELL_NAMES = (
     # Pricing grid
     "GridNote", "GridFoot",
     # Use of proceeds
-    "AllocBasis", "AllocBase", "AllocDecimals", "AllocCheck", "AllocUnits", "AllocLeft", "ChartAnchor",
+    "AllocBasis", "AllocBase", "AllocDecimals", "AllocCheck", "AllocUnits", "AllocLeft", "AllocRounded", "AllocNote", "ShareDecimals", "SharesUnits", "ChartAnchor",
 )  # fmt: skip
 # One-row prototypes of the variable-length tables (and their total rows).
 ROW_NAMES = (
@@ -141,7 +142,9 @@ def _remember(key: tuple[str, int, int], wb: Workbook) -> None:
     except (pickle.PicklingError, TypeError, AttributeError, ValueError, KeyError, IndexError):
         return  # something openpyxl keeps cannot be pickled: parse every time
     for name, positions in cached[1].items():
-        if len(getattr(trial, name)._dict) != len(getattr(wb, name)._dict) - len(positions):
+        if len(private.index_of(getattr(trial, name))) != len(private.index_of(getattr(wb, name))) - len(
+            positions
+        ):
             return  # a stale entry equals a live one; unpickling merged them: parse every time
     _PARSED[key] = cached
 
@@ -157,7 +160,7 @@ def _stale_entries(wb: Workbook) -> dict[str, list[int]]:
     stale = {}
     for name, table in vars(wb).items():
         if isinstance(table, IndexedList):
-            index = table._dict
+            index = private.index_of(table)
             stale[name] = [i for i, style in enumerate(index) if style not in index]
     return stale
 
@@ -167,7 +170,7 @@ def _thaw(cached: tuple[bytes, dict[str, list[int]]]) -> Workbook:
     blob, stale = cached
     wb: Workbook = pickle.loads(blob)  # noqa: S301 - bytes this process pickled itself
     for name, positions in stale.items():
-        index = getattr(wb, name)._dict
+        index = private.index_of(getattr(wb, name))
         keys = list(index)
         for position in positions:
             del index[keys[position]]
@@ -176,7 +179,8 @@ def _thaw(cached: tuple[bytes, dict[str, list[int]]]) -> Workbook:
             continue  # a chart sheet has no row or column dimensions
         # A DimensionHolder is a defaultdict subclass: pickling drops its factory and
         # passes the factory as the holder's worksheet.
-        for holder, factory in ((ws.row_dimensions, ws._add_row), (ws.column_dimensions, ws._add_column)):
+        add_row, add_column = private.dimension_factories(ws)
+        for holder, factory in ((ws.row_dimensions, add_row), (ws.column_dimensions, add_column)):
             holder.worksheet = ws
             holder.default_factory = factory
     return wb

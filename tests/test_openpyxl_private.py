@@ -1,0 +1,75 @@
+"""openpyxl's private attributes: used in one module only, and each still there and still working."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.chart import BarChart
+from openpyxl.styles import Font
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils.indexed_list import IndexedList
+
+from xl_placement.report import openpyxl_private as private
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _objects() -> dict[str, object]:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = 1
+    sheet.add_chart(BarChart(), "C3")
+    return {
+        "Workbook": book,
+        "Cell": sheet["A1"],
+        "StyleArray": StyleArray(),
+        "IndexedList": IndexedList(["a"]),
+        "Worksheet": sheet,
+    }
+
+
+@pytest.mark.parametrize(("owner", "attribute"), private.PRIVATE_ATTRIBUTES)
+def test_each_private_attribute_still_exists(owner, attribute):
+    """Each attribute the module relies on is still on the openpyxl object (the failure names it)."""
+    target = _objects()[owner]
+    assert hasattr(target, attribute), f"openpyxl {openpyxl.__version__}: {owner}.{attribute} is gone"
+
+
+def test_the_helpers_do_what_they_say():
+    """Recolour through the font table, copy a style, read an index, rebuild dimensions, find charts."""
+    objects = _objects()
+    book, sheet = objects["Workbook"], objects["Worksheet"]
+    source, target = sheet["A1"], sheet["B2"]
+    fonts = private.font_table(book)
+    index = fonts.add(Font(color="FF0000FF", bold=True))
+    private.set_font_id(source, index)
+    assert private.font_id(source) == index
+    assert (source.font.bold, source.font.color.rgb) == (True, "FF0000FF")
+    private.copy_style(source, target)
+    assert private.font_id(target) == index
+    assert (target.font.bold, target.font.color.rgb) == (True, "FF0000FF")
+    assert private.index_of(IndexedList(["a", "b"])) == {"a": 0, "b": 1}
+    add_row, add_column = private.dimension_factories(sheet)
+    assert type(add_row()).__name__ == "RowDimension"
+    assert type(add_column()).__name__ == "ColumnDimension"
+    assert len(private.charts(sheet)) == 1
+    assert private.charts(object()) == []
+
+
+def test_no_other_module_uses_a_private_attribute_of_openpyxl():
+    """Outside openpyxl_private.py, the project's code names none of the listed attributes."""
+    names = {attribute for _, attribute in private.PRIVATE_ATTRIBUTES if attribute.startswith("_")}
+    pattern = re.compile(
+        r"\.(" + "|".join(map(re.escape, sorted(names))) + r")\b|\"(" + "|".join(names) + r")\""
+    )
+    found = []
+    for path in sorted((ROOT / "xl_placement").rglob("*.py")):
+        if path.name == "openpyxl_private.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if pattern.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)

@@ -1,0 +1,80 @@
+"""Every use of openpyxl's private attributes, in one place (openpyxl 3.1).
+
+The report reaches into openpyxl in a few places where its public API is too slow or
+cannot do the job. They are all here, listed in :data:`PRIVATE_ATTRIBUTES`;
+``tests/test_openpyxl_private.py`` checks each one on real openpyxl objects and fails
+naming the attribute when an openpyxl release removes or changes it, and checks that no
+other module of the project uses one.
+
+- ``Workbook._fonts`` (an ``IndexedList`` of fonts) and ``Cell._style`` (a ``StyleArray``
+  whose ``fontId`` indexes it): recolouring a cell's font without copying every style.
+- ``Cell._style`` again: copying a prototype row's style in one assignment.
+- ``IndexedList._dict``: the hash index of a style table, repaired after unpickling a
+  cached template.
+- ``Worksheet._add_row`` and ``Worksheet._add_column``: the factories of the row and
+  column dimension holders, which pickling loses.
+- ``Worksheet._charts``: the charts on a sheet (to extend the print area below them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from copy import copy
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.worksheet import Worksheet
+
+#: (class, attribute) for every private attribute this module uses.
+PRIVATE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
+    ("Workbook", "_fonts"),
+    ("Cell", "_style"),
+    ("StyleArray", "fontId"),
+    ("IndexedList", "_dict"),
+    ("Worksheet", "_add_row"),
+    ("Worksheet", "_add_column"),
+    ("Worksheet", "_charts"),
+)
+
+
+def font_table(wb: Workbook) -> Any:
+    """The workbook's table of fonts (an ``IndexedList``; ``add`` returns a font's index)."""
+    return wb._fonts
+
+
+def font_id(cell: Cell) -> int:
+    """The index of the cell's font in :func:`font_table`."""
+    style = cell._style
+    return 0 if style is None else int(style.fontId)  # an unstyled cell has the default font
+
+
+def set_font_id(cell: Cell, font_index: int) -> None:
+    """Give the cell the font at ``font_index`` of :func:`font_table`, keeping the rest of its style."""
+    if cell._style is None:
+        cell._style = StyleArray()
+    cell._style.fontId = font_index
+
+
+def copy_style(source: Cell, target: Cell) -> None:
+    """Give ``target`` exactly the style of ``source`` (font, fill, border, number format, ...)."""
+    target._style = copy(source._style)
+
+
+def index_of(table: IndexedList) -> dict[Any, int]:
+    """The hash index of a style table (value -> position)."""
+    index: dict[Any, int] = table._dict
+    return index
+
+
+def dimension_factories(ws: Worksheet) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """The factories of the row and of the column dimension holders."""
+    return ws._add_row, ws._add_column
+
+
+def charts(ws: object) -> list[Any]:
+    """The charts on a sheet (none for a chart sheet or anything without charts)."""
+    found: list[Any] = getattr(ws, "_charts", [])
+    return found
