@@ -19,7 +19,9 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("xl-placement needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[excel,pandas,docs]' --group dev
+	# compat: the project folder on the path, no import hook run at every start (a Ctrl-C during
+	# that hook would print a traceback before xl-placement's own handling begins).
+	$(BIN)/python -m pip install --quiet -e '.[excel,pandas,docs]' --group dev --config-settings editable_mode=compat
 	touch $(STAMP)
 
 $(LXML_STAMP): pyproject.toml
@@ -45,7 +47,7 @@ $(PYODIDE_STAMP): tests/pyodide/package.json pyproject.toml | $(STAMP)
 	  npm install --prefix tests/pyodide --no-audit --no-fund --silent && \
 	  rm -rf tests/pyodide/wheels && \
 	  $(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --dest tests/pyodide/wheels \
-	    $$($(BIN)/python -c 'from importlib.metadata import version as v; print(*(f"{n}=={v(n)}" for n in ("openpyxl", "et-xmlfile", "defusedxml", "XlsxWriter")))') && \
+	    $$($(BIN)/python -c 'from importlib.metadata import version as v; print(*(f"{n}=={v(n)}" for n in ("openpyxl", "et-xmlfile", "defusedxml", "XlsxWriter", "iso4217")))') && \
 	  touch $@; \
 	else echo "npm not found: the Pyodide tests will be skipped (CI installs Node.js)"; fi
 

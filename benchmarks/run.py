@@ -28,6 +28,7 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 TEMPLATE = ROOT / "xl_placement" / "data" / "report.xlsx"
 DEMO = ROOT / "examples" / "sensetime.toml"
+PDF_DEALS = 100  # reports in the batch --pdf benchmark
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -254,6 +255,42 @@ def bench_batch(tmp: Path, count: int, rounds: int) -> tuple[Result, Result, Res
     return speed, work, mem
 
 
+def bench_pdf(tmp: Path, count: int, rounds: int) -> Result:
+    """``batch --pdf`` of ``count`` deals against LibreOffice alone converting the same reports in one call.
+
+    The floor converts the reports the subject built, with a fresh LibreOffice profile
+    (as each batch worker has), so both pay LibreOffice's first start once per process.
+    """
+    csv_path = tmp / "pdf-deals.csv"
+    make_batch_csv(csv_path, count)
+    runs = iter(range(10**6))
+    built = tmp / "pdf-reports"
+    run([str(BIN / "xl-placement"), "batch", str(csv_path), "--out-dir", str(built)])
+    reports = sorted(str(p) for p in built.glob("*.xlsx") if p.name != "summary.xlsx")
+
+    def subject() -> None:
+        out_dir = tmp / f"pdf-batch-{next(runs)}"
+        run([str(BIN / "xl-placement"), "batch", str(csv_path), "--out-dir", str(out_dir), "--pdf"])
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+    def floor() -> None:
+        work = tmp / f"pdf-floor-{next(runs)}"
+        profile = work / "profile"
+        soffice = shutil.which("soffice") or "soffice"
+        command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
+        run([*command, "--convert-to", "pdf", "--outdir", str(work), *reports])
+        shutil.rmtree(work, ignore_errors=True)
+
+    timing = alternate(subject, floor, rounds, warm_up=False)
+    workers = os.cpu_count() or 1
+    return result(
+        f"batch --pdf of {count:,} deals ({workers} workers)",
+        timing,
+        1.5,
+        f"floor: LibreOffice alone converting the same {count:,} reports to PDF in one call",
+    )
+
+
 def _children_cpu() -> float:
     """User plus system seconds of this process's finished children so far."""
     import resource  # noqa: PLC0415 - POSIX only
@@ -450,13 +487,13 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="3 rounds and 100 deals, for a smoke run")
     parser.add_argument(
         "--only",
-        choices=("import", "check", "cli", "udfs", "batch"),
+        choices=("import", "check", "cli", "udfs", "batch", "pdf"),
         action="append",
         help="run only these",
     )
     args = parser.parse_args()
     rounds, deals, batch_rounds = (3, 100, 1) if args.quick else (args.rounds, args.deals, args.batch_rounds)
-    only = set(args.only or ("import", "check", "cli", "udfs", "batch"))
+    only = set(args.only or ("import", "check", "cli", "udfs", "batch", "pdf"))
     tmp = Path(tempfile.mkdtemp(prefix="xlp-bench-"))
     load_before = load_average()
     started = time.time()
@@ -467,6 +504,7 @@ def main() -> int:
             *(bench_cli(tmp, rounds) if "cli" in only else []),
             *(bench_udfs(rounds) if "udfs" in only else []),
             *(bench_batch(tmp, deals, batch_rounds) if "batch" in only else []),
+            *([bench_pdf(tmp, PDF_DEALS, batch_rounds)] if "pdf" in only and shutil.which("soffice") else []),
         ]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -17,3 +17,13 @@ mkdir -p docs
 pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$work/sensetime.pdf" docs/report
 pdftoppm -png -r 80 -f 2 -l 2 -singlefile "$work/sensetime.pdf" docs/report-proceeds
 echo "wrote docs/report.png and docs/report-proceeds.png"
+
+# The Precedents page: the demo deal beside the example precedents.
+"$PY" - "$work/precedents.xlsx" <<'PYEOF'
+import sys
+from xl_placement import build_report, load_deal
+build_report(load_deal("examples/sensetime.toml"), sys.argv[1], force=True, precedents="examples/precedents.csv")
+PYEOF
+"$PY" -c "import sys; from xl_placement.pdf import export_pdf; export_pdf(sys.argv[1], sys.argv[2], force=True)" "$work/precedents.xlsx" "$work/precedents.pdf"
+pdftoppm -png -r 80 -f 5 -l 5 -singlefile "$work/precedents.pdf" docs/precedents
+echo "wrote docs/precedents.png"

@@ -11,5 +11,5 @@ trap 'rm -rf "$work"' EXIT
 cp placement.xlsm "$work/placement.xlsm"
 "$PY" -c "import sys; from xl_placement.pdf import export_pdf; export_pdf(sys.argv[1], sys.argv[2], force=True)" "$work/placement.xlsm" "$work/placement.pdf"
 mkdir -p docs
-pdftoppm -png -r 130 -f 1 -l 1 -x 65 -y 91 -W 1378 -H 546 -singlefile "$work/placement.pdf" docs/workbook
+pdftoppm -png -r 130 -f 1 -l 1 -x 55 -y 62 -W 1378 -H 560 -singlefile "$work/placement.pdf" docs/workbook
 echo "wrote docs/workbook.png"

@@ -130,3 +130,18 @@ def find_row(sheet: Any, label: str, column: int = 2) -> int:
         if sheet.cell(row, column).value == label:
             return row
     raise AssertionError(f"{label!r} not found in column {column} of {sheet.title}")
+
+
+def thin_use_deal() -> dict[str, Any]:
+    """An SGX deal with costs and a 2% use: thin waterfall bars whose labels are formulas."""
+    return {
+        "issuer": {"name": "Thin Bars Ltd", "stock_code": "TBL", "exchange": "SGX", "currency": "SGD"},
+        "placing": {"new_shares": 45_000_000, "price": "0.835", "shares_outstanding": 600_000_000},
+        "market": {"last_close": "0.90"},
+        "costs": {"commission_rate": "2.5%", "other_costs": 250_000},
+        "proceeds": {
+            "basis": "net",
+            "decimals": 0,
+            "uses": [{"name": "Expansion", "share": "98%"}, {"name": "Legal reserve", "share": "2%"}],
+        },
+    }

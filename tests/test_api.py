@@ -81,7 +81,10 @@ def test_one_build_report_for_the_package() -> None:
         "deal",
         "path",
         "template",
+        "precedents",
         "force",
+        "since",
+        "exchange",
     ]
     assert not hasattr(xl_placement.dealfile, "load_deal")  # one load_deal: xl_placement.load_deal
 

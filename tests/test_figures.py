@@ -19,6 +19,7 @@ from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import CalculationError, DealError
 from xl_placement.figures import compute
 from xl_placement.money import round_half_up
+from xl_placement.proceeds import proceeds
 
 D = Decimal
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -148,14 +149,25 @@ def test_net_basis_allocates_net_proceeds_at_millions():
     assert amounts == [D(1_266_000_000), D(950_000_000), D(633_000_000), D(317_000_000)]
 
 
-def test_costs_above_gross_are_a_calculation_error():
-    """Other costs larger than gross proceeds raise a CalculationError with both amounts."""
+def test_costs_above_gross_are_refused_by_validation_naming_the_field():
+    """Other costs larger than gross proceeds are a DealError on costs.other_costs with the amounts, so check refuses them."""
     data = copy.deepcopy(demo())
     data["costs"] = {"other_costs": 4_000_000_000}
+    with pytest.raises(DealError) as raised:
+        deal_from_mapping(data, "deal.toml")
+    assert str(raised.value) == (
+        "deal.toml: costs.other_costs = 4000000000: with the commission of 0.00, the costs of "
+        "4,000,000,000.00 exceed the gross proceeds of 3,247,000,000.00 (placing.new_shares x placing.price); "
+        "check the costs"
+    )
+
+
+def test_the_calculation_still_refuses_costs_above_gross():
+    """proceeds() itself refuses costs above gross (a caller that skips validation), with both amounts."""
     with pytest.raises(
         CalculationError, match=r"costs of 4000000000\.00 exceed gross proceeds of 3247000000\.00"
     ):
-        compute(deal_from_mapping(data))
+        proceeds(1_700_000_000, D("1.91"), 0, 4_000_000_000)
 
 
 def test_mandate_headroom_and_holders():
@@ -286,10 +298,10 @@ def test_any_valid_deal_computes_consistent_figures_or_a_clear_error(
     try:
         figures = compute(deal_from_mapping(data))
     except DealError as error:
-        pytest.fail(f"a valid deal was refused: {error}")
-    except CalculationError as error:
-        # Costs above gross proceeds are the one thing validation leaves to the calculation.
-        assert "exceed gross proceeds" in str(error)  # noqa: PT017 - checking which error it is
+        # Costs above gross proceeds, or derived amounts of 10^15 and more, are refused by validation.
+        for problem in error.problems:
+            assert problem.path in {"costs.other_costs", "placing.price", "placing.new_shares"}, str(error)  # noqa: PT017
+            assert "exceed the gross proceeds" in problem.expected or "10^15 or more" in problem.expected
         return
     assert sum(a.amount for a in figures.allocations) == round_half_up(figures.allocation_base, decimals)
     e = Fraction(figures.percent_of_existing)

@@ -229,9 +229,15 @@ def test_batch_summary_xlsx_holds_no_formula_and_no_error_cell(tmp_path):
         _outcome(_deal_mapping(which), tmp_path, name) for which, name in ((0, "hostile"), (1, "twin"))
     ]
     hostile, twin = (batch.summary_xlsx([o]) for o in outcomes)
-    assert [kind for entries in _formulas(twin).values() for kind, _ in entries] == [
-        "definedName"
-    ]  # the filter
+    # Only the defined names of the filter, the print area and the heading row printed on every page.
+    entries = [entry for found in _formulas(twin).values() for entry in found]
+    assert [kind for kind, _ in entries] == ["definedName"] * 3
+    last = openpyxl.utils.get_column_letter(len(batch.SUMMARY_COLUMNS))
+    assert sorted(text for _, text in entries) == [
+        "Summary!$1:$1",
+        f"Summary!$A$1:${last}$2",
+        f"Summary!$A$1:${last}$2",
+    ]
     _assert_inert(hostile, twin, [HYPERLINK, "=1+1"])
     # A failed row's message repeats the hostile value: still text.
     failed = batch.Outcome("x.csv row 3", 3, batch.ERROR, error="=1+1: " + DDE)

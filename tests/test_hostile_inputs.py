@@ -331,10 +331,25 @@ _edges = {
 def test_numbers_at_the_edges_compute_or_give_one_line(
     count, price, close, commission, costs, rate, split, decimals
 ):
-    """Property: any mix of the smallest and largest accepted numbers gives figures and checks, or one clear line."""
-    deal = deal_from_mapping(
-        _edge_deal(count, price, close, commission, costs, rate, split, decimals), "edge"
-    )
+    """Property: any mix of the smallest and largest accepted numbers gives figures and checks, or clear lines.
+
+    A mix whose derived amounts reach 10^15 (gross proceeds, shares after the deal, proceeds
+    in the quote currency) or whose costs exceed gross proceeds is refused by validation,
+    naming the field, so check refuses it as build would.
+    """
+    try:
+        deal = deal_from_mapping(
+            _edge_deal(count, price, close, commission, costs, rate, split, decimals), "edge"
+        )
+    except DealError as exc:
+        problems = exc.problems
+    else:
+        problems = ()
+    for problem in problems:
+        assert problem.path in {"placing.price", "placing.new_shares", "fx.rate", "costs.other_costs"}
+        assert "10^15 or more" in problem.expected or "exceed the gross proceeds" in problem.expected
+    if problems:
+        return
     for exchange in ("HKEX", "SGX", "ASX", "NASDAQ"):
         deal = dataclasses.replace(deal, issuer=dataclasses.replace(deal.issuer, exchange=exchange))
         try:
@@ -353,8 +368,9 @@ def test_a_report_at_the_edges_is_built_with_finite_numbers(edge, tmp_path, caps
     """The all-smallest and all-largest deals build a report whose every number cell is finite, through the CLI."""
     low = edge == "small"
     data = _edge_deal(
-        "1" if low else LARGEST,
-        SMALLEST if low else LARGEST,
+        # Large: gross proceeds and the shares after the deal just below 10^15, the most allowed.
+        "1" if low else "499999999999999",
+        SMALLEST if low else "2",
         LARGEST if low else SMALLEST,  # the widest discount, then the widest premium
         "0",
         "0",
@@ -396,8 +412,14 @@ def test_endless_and_blocking_inputs_are_refused_at_once(tmp_path):
 
 
 def test_the_most_uses_and_holders_with_the_longest_names_still_build(tmp_path, capsys):
-    """100 uses and 100 holders, each named with 200 characters (the limits), give a report: every sentence fits a cell."""
+    """100 uses, 100 holders and 20 agents, each named with 200 characters (the limits), give a report.
+
+    So whatever check accepts, build can write: every sentence and list fits a cell.
+    """
     data = json.loads(json.dumps(PLAIN_DEAL))
+    data["placing"]["agents"] = [f"{i:03d}" + "a" * 197 for i in range(20)]
+    data["placing"]["offering"] = "o" * 200
+    data["issuer"]["name"] = "n" * 200
     data["proceeds"]["uses"] = [{"name": f"{i:03d}" + "u" * 197, "share": "0.01"} for i in range(100)]
     data["shareholders"] = [{"name": f"{i:03d}" + "h" * 197, "shares": 1_000_000} for i in range(100)]
     source = tmp_path / "limits.json"

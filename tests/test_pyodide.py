@@ -2,7 +2,7 @@
 
 Pyodide is CPython compiled to WebAssembly: 32-bit, no NumPy, no os.link. These tests
 run the project's own wheel in the npm ``pyodide`` package under Node, with the pure
-wheels of openpyxl, et-xmlfile, defusedxml and XlsxWriter unpacked locally (no
+wheels of openpyxl, et-xmlfile, defusedxml, XlsxWriter and iso4217 unpacked locally (no
 network: ``make test`` installs them, see the Makefile's ``pyodide`` target), and
 compare every result and every report byte with this interpreter's. Node is needed:
 outside CI a missing Node skips with the reason; in CI (``CI`` set) it fails.
@@ -47,8 +47,10 @@ def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
     if not (HERE / "node_modules" / "pyodide" / "pyodide.mjs").is_file():
         _missing(f"the npm package pyodide is not installed in tests/pyodide; {SETUP}")
     dependencies = sorted((HERE / "wheels").glob("*.whl"))
-    if len(dependencies) < 4:
-        _missing(f"the wheels of openpyxl, et-xmlfile, defusedxml and XlsxWriter are missing; {SETUP}")
+    if len(dependencies) < 5:
+        _missing(
+            f"the wheels of openpyxl, et-xmlfile, defusedxml, XlsxWriter and iso4217 are missing; {SETUP}"
+        )
     wheels = tmp_path_factory.mktemp("wheels")
     for wheel in dependencies:
         shutil.copy(wheel, wheels)

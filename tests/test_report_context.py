@@ -21,6 +21,7 @@ from report_support import figures_of, formulas, named, named_cell, render, valu
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.figures import compute
 from xl_placement.grid import pricing_grid
+from xl_placement.report import formulas as fx
 from xl_placement.report import render_report
 
 
@@ -44,7 +45,7 @@ def test_grid_rows_are_live_formulas_on_the_deal_sheet():
     deal_row = next(r for r in rows if sheet.cell(r, 2).value == "=Price")
     assert sheet.cell(deal_row, 3).value == f"=1-B{deal_row}/'Deal sheet'!$C$24"
     n = len(pricing_grid(figures).references)
-    assert sheet.cell(deal_row, 3 + n).value == f"=ROUND(NewShares*B{deal_row},2)"
+    assert sheet.cell(deal_row, 3 + n).value == "=" + fx.gross("NewShares", f"B{deal_row}")
     assert sheet.cell(deal_row, 5 + n).value == f"=ROUNDUP(ROUND(Gross/B{deal_row},3),0)"
     assert sheet.cell(deal_row, 7 + n).value == (
         f'=IF(ROUND(B{deal_row}/\'Deal sheet\'!$C$27,12)<=0.8,"breach","pass")'

@@ -14,7 +14,7 @@ from typing import Any
 import openpyxl
 import pytest
 from lo_support import formula_errors, recalculate
-from report_support import find_row, formulas, history_deal, hostile, named, render, values
+from report_support import find_row, formulas, history_deal, hostile, named, render, thin_use_deal, values
 
 from xl_placement.pdf import export_pdf
 from xl_placement.report.template import SHEETS
@@ -27,6 +27,7 @@ DEALS = {
     "hostile": hostile(),
     "history": history_deal(),
     "topup": "topup-illustrative",
+    "thin": thin_use_deal(),  # waterfall labels that are formulas (costs and a 2% use)
 }
 
 

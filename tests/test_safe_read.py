@@ -319,11 +319,11 @@ def test_declared_gigabyte_part_is_refused(tmp_path):
 
 
 def test_total_declared_size_over_the_limit_is_refused(tmp_path):
-    """Many parts each under the ratio rule but together over 200 MB are refused."""
+    """Many parts each under the ratio rule (below 1 MB) but together over 200 MB are refused."""
     data = _workbook_bytes()
-    for index in range(25):
+    for index in range(230):
         data = _with_extra_part(data, f"xl/media/part{index}.bin", bytes(64), zipfile.ZIP_STORED)
-        data = _patch_central_directory(data, f"xl/media/part{index}.bin", file_size=9 * 1024 * 1024)
+        data = _patch_central_directory(data, f"xl/media/part{index}.bin", file_size=900 * 1024)
     path = _write(tmp_path / "many.xlsx", data)
     with pytest.raises(UnsafeWorkbookError, match=r"many\.xlsx: would expand to more than 200 MB"):
         check_workbook_file(path)

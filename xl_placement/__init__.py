@@ -18,6 +18,8 @@ from xl_placement.api import (
     figures_frame,
     grid_frame,
     load_deal,
+    load_precedents,
+    precedents_frame,
     timetable_frame,
 )
 from xl_placement.capital import (
@@ -40,8 +42,10 @@ from xl_placement.errors import (
     OutputExistsError,
     OutputLockedError,
     PlacementError,
+    PrecedentsError,
     Problem,
     TemplateError,
+    Terminated,
     UnsafeWorkbookError,
 )
 from xl_placement.figures import Figures, compute
@@ -69,8 +73,10 @@ __all__ = [
     "OutputExistsError",
     "OutputLockedError",
     "PlacementError",
+    "PrecedentsError",
     "Problem",
     "TemplateError",
+    "Terminated",
     "UnsafeWorkbookError",
     "__version__",
     "allocate",
@@ -90,7 +96,9 @@ __all__ = [
     "figures_frame",
     "grid_frame",
     "load_deal",
+    "load_precedents",
     "mandate_headroom",
+    "precedents_frame",
     "proceeds",
     "round_half_up",
     "shareholding",

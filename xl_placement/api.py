@@ -13,6 +13,7 @@ functions that need them, so ``import xl_placement`` and the command line start 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +29,11 @@ from xl_placement.money import in_context
 from xl_placement.pdf import export_pdf
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import pandas as pd
+
+    from xl_placement.precedents import Selection
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # what load_deal reads as a workbook with an Inputs sheet
 
@@ -44,7 +49,9 @@ __all__ = [
     "grid_frame",
     "grid_records",
     "load_deal",
+    "load_precedents",
     "market_rows",
+    "precedents_frame",
     "timetable_frame",
 ]
 
@@ -78,17 +85,29 @@ def load_deal(path: str | Path) -> Deal:
 
 @in_context
 def build_report(
-    deal: Deal, path: str | Path, *, template: str | Path | None = None, force: bool = False
+    deal: Deal,
+    path: str | Path,
+    *,
+    template: str | Path | None = None,
+    precedents: str | Path | Selection | None = None,
+    force: bool = False,
+    since: dt.date | str | None = None,
+    exchange: str | None = None,
 ) -> Path:
     """Compute a deal's figures and checks, fill the report template and save the workbook atomically.
 
-    The same deal and template give the same bytes; every formula cell carries its value.
+    The same deal, template and precedents give the same bytes; every formula cell carries its value.
 
     Args:
         deal: the validated deal (from ``load_deal``).
         path: the ``.xlsx`` file to write.
         template: a restyled copy of the report template; the packaged template when None.
+        precedents: comparable placings for a "Precedents" sheet: a precedents CSV, a
+            batch's ``summary.csv``, a folder of deal files, or a ``Selection`` from
+            ``load_precedents``. None: no Precedents sheet.
         force: replace an existing file.
+        since: keep precedents dated on or after this day (with a file for ``precedents``).
+        exchange: keep precedents on this exchange (with a file for ``precedents``).
 
     Returns:
         The path written.
@@ -99,14 +118,115 @@ def build_report(
         OutputExistsError: the file exists and ``force`` is false.
         OutputLockedError: the file is open in another program.
         OutputError: the file could not be written; a previous file is unchanged.
+        PrecedentsError: a bad precedent row (file, row and column named) or no row left after
+            the filters; nothing is written.
     """
     # openpyxl only when a report is built, so `import xl_placement` and `check` stay light.
     from xl_placement.output import write_atomic  # noqa: PLC0415
     from xl_placement.report import render_report  # noqa: PLC0415
 
+    selection = _selection(precedents, since, exchange, deal)  # refused before anything is computed
     figures = compute(deal)
-    data = render_report(figures, check_deal(figures), template=template)
+    data = render_report(figures, check_deal(figures), template=template, precedents=selection)
     return write_atomic(path, data, force=force)
+
+
+def _selection(
+    precedents: str | Path | Selection | None,
+    since: dt.date | str | None,
+    exchange: str | None,
+    deal: Deal | None,
+) -> Selection | None:
+    from xl_placement.errors import PrecedentsError  # noqa: PLC0415
+    from xl_placement.precedents import Selection, without_deal  # noqa: PLC0415
+
+    if isinstance(precedents, Selection):
+        if since is not None or exchange is not None:
+            raise PrecedentsError(
+                "since and exchange filter a precedents file; a Selection is already filtered"
+            )
+        return without_deal(precedents, deal) if deal is not None else precedents
+    if precedents is None:
+        if since is not None or exchange is not None:
+            raise PrecedentsError("since and exchange filter precedents; give the precedents too")
+        return None
+    return load_precedents(precedents, since=since, exchange=exchange, deal=deal)
+
+
+def load_precedents(
+    path: str | Path,
+    *,
+    since: dt.date | str | None = None,
+    exchange: str | None = None,
+    deal: Deal | None = None,
+) -> Selection:
+    """Read, filter and sort precedent placings (the command line's ``--precedents``, ``--since``, ``--exchange``).
+
+    Args:
+        path: a precedents CSV, a batch's ``summary.csv``, or a folder of deal files.
+        since: keep deals dated on or after this day (``date`` or ``"YYYY-MM-DD"``).
+        exchange: keep deals on this exchange (``"HKEX"``).
+        deal: the deal the precedents are for; a row that is this deal is left out.
+
+    Returns:
+        The Selection: rows sorted by date, the filters and what they left out.
+
+    Raises:
+        PrecedentsError: a bad row (file, row and column named), a bad filter, or no row left.
+    """
+    from xl_placement import precedents as pr  # noqa: PLC0415
+
+    return pr.load_precedents(path, since=since, exchange=exchange, deal=deal)
+
+
+def precedents_frame(
+    path: str | Path | Selection, *, since: dt.date | str | None = None, exchange: str | None = None
+) -> pd.DataFrame:
+    """Precedent placings as a pandas DataFrame, one row a deal, sorted by date.
+
+    Columns: the precedents CSV's columns (figures as floats, rates as fractions, NaN where
+    unknown; ``date`` as a Timestamp, NaT when undated, the first day of the month when
+    only the month is known, with ``date_text`` saying which), ``computed`` (the figures
+    computed from the others, comma-separated) and ``origin`` (file and row).
+
+    Raises:
+        PrecedentsError: as ``load_precedents``.
+        DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).
+    """
+    pd = require(
+        "pandas", extra="pandas", purpose="precedents_frame"
+    )  # slow to import: only notebooks need it
+
+    from xl_placement import precedents as pr  # noqa: PLC0415
+
+    selection = _selection(path, since, exchange, None)
+    assert selection is not None  # noqa: S101 - a path or a Selection was given
+    text = {
+        "issuer",
+        "exchange",
+        "currency",
+        "stock_code",
+        "share_class",
+        "kind",
+        "usd_rate_source",
+        "source",
+    }
+    records = []
+    for row in selection.rows:
+        record: dict[str, object] = {
+            "date": pd.Timestamp(row.date.first) if row.date else pd.NaT,
+            "date_text": row.date.text if row.date else "",
+        }
+        for column in pr.COLUMNS:
+            if column == "date":
+                continue
+            value = getattr(row, column)
+            record[column] = value if column in text else (float("nan") if value is None else float(value))
+        record["computed"] = ", ".join(sorted(row.computed))
+        record["origin"] = row.origin
+        records.append(record)
+    columns = ["date", "date_text", *(c for c in pr.COLUMNS if c != "date"), "computed", "origin"]
+    return pd.DataFrame.from_records(records, columns=columns)
 
 
 @dataclass(frozen=True)
@@ -138,7 +258,11 @@ def figure_rows(figures: Figures) -> list[FigureRow]:
         rows.append(FigureRow("reference", ref.key, ref.label, ref.price, ccy))
         rows.append(
             FigureRow(
-                "discount", f"discount_to_{ref.key}", f"Discount to {ref.label}", ref.discount, "fraction"
+                "discount",
+                f"discount_to_{ref.key}",
+                f"Discount to {_lower_first(ref.label)}",
+                ref.discount,
+                "fraction",
             )
         )
     rows += _dilution_rows(figures)
@@ -281,6 +405,12 @@ def _dilution_rows(figures: Figures) -> list[FigureRow]:
     return rows
 
 
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: "Last close" -> "last close"; "VWAP ..." (an acronym) stays."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() else label[:1].lower() + label[1:]
+
+
 def _proceeds_rows(figures: Figures) -> list[FigureRow]:
     money, ccy = figures.proceeds, figures.deal.issuer.currency
     rows = [
@@ -294,11 +424,21 @@ def _proceeds_rows(figures: Figures) -> list[FigureRow]:
     if fx is not None and money.gross_quote is not None and money.net_quote is not None:
         rows.append(
             FigureRow(
-                "proceeds", "gross_proceeds_quote", "Gross proceeds", money.gross_quote, fx.quote_currency
+                "proceeds",
+                "gross_proceeds_quote",
+                "Gross proceeds in the quote currency",
+                money.gross_quote,
+                fx.quote_currency,
             )
         )
         rows.append(
-            FigureRow("proceeds", "net_proceeds_quote", "Net proceeds", money.net_quote, fx.quote_currency)
+            FigureRow(
+                "proceeds",
+                "net_proceeds_quote",
+                "Net proceeds in the quote currency",
+                money.net_quote,
+                fx.quote_currency,
+            )
         )
     return rows
 

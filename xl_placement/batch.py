@@ -11,17 +11,21 @@ percentage...) or kept as text; nothing is ever evaluated or written as a formul
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import functools
 import io
 import os
 import re
 import signal
 import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -38,8 +42,12 @@ from xl_placement.errors import (
     Problem,
 )
 from xl_placement.fields import MAX_ROWS
+from xl_placement.figures import NOT_GIVEN
+from xl_placement.libreoffice import require_soffice
 from xl_placement.money import in_context, round_half_up
-from xl_placement.output import check_target, write_atomic
+from xl_placement.output import check_target, write_all
+from xl_placement.pdf import export_pdfs
+from xl_placement.precedents import Selection
 
 MAX_CSV_BYTES = 200_000_000
 MAX_CELL_CHARS = 100_000
@@ -54,9 +62,16 @@ SUMMARY_FIGURES = (
     ("discount_to_benchmarked_price", "discount to benchmarked price", "fraction"),
     ("percent_of_existing", "% of existing", "fraction"),
     ("percent_of_enlarged", "% of enlarged", "fraction"),
-    ("gross_proceeds", "gross proceeds", "money"),
-    ("net_proceeds", "net proceeds", "money"),
+    ("gross_proceeds", "gross proceeds", "amount"),
+    ("net_proceeds", "net proceeds", "amount"),
 )
+SUMMARY_MILLIONS = "#,##0.0,,"  # amounts in summary.xlsx: millions to 0.1 (the cell keeps the exact amount)
+# Column widths in summary.xlsx (others: 10); the long texts wrap in their columns.
+SUMMARY_WIDTHS = {
+    "row": 5, "source": 20, "status": 8, "report": 20, "issuer": 24, "stock code": 8, "exchange": 10,
+    "currency": 8, "new shares": 14, "breaches": 30, "mismatched stated figures": 30, "error": 40,
+}  # fmt: skip
+SUMMARY_WRAPPED = ("source", "report", "issuer", "breaches", "mismatched stated figures", "error")
 SUMMARY_COLUMNS = (
     "row",
     "source",
@@ -396,8 +411,11 @@ class _Names:
 
 
 @in_context
-def run_job(job: Job, force: bool = False) -> Outcome:
-    """Build one deal's report; every failure becomes an Outcome with status error and its reason."""
+def run_job(job: Job, force: bool = False, precedents: Selection | None = None) -> Outcome:
+    """Build one deal's report; every failure becomes an Outcome with status error and its reason.
+
+    With ``precedents``, the report has a Precedents sheet (the deal itself left out of them).
+    """
     try:
         if job.mapping is not None:
             deal = deal_from_mapping(job.mapping, job.label)
@@ -407,7 +425,7 @@ def run_job(job: Job, force: bool = False) -> Outcome:
         check_target(job.report, force=force)  # before the slow part: rendering the report
         figures = api.compute(deal)
         checks = api.check_deal(figures)
-        api.build_report(deal, job.report, force=force)
+        api.build_report(deal, job.report, force=force, precedents=precedents)
     except PlacementError as exc:
         return Outcome(
             job.label,
@@ -483,6 +501,8 @@ def run_batch(
     workers: int | None = None,
     force: bool = False,
     progress: Callable[[Outcome, int, int], None] | None = None,
+    precedents: Selection | None = None,
+    pdf: bool = False,
 ) -> BatchResult:
     """Build a report for every deal of a CSV file or folder, then the summary table.
 
@@ -493,6 +513,11 @@ def run_batch(
         workers: processes to use (default: one per CPU core).
         force: replace existing reports and summaries.
         progress: called after each deal with its outcome, the number done and the total.
+        precedents: precedent placings (``precedents.load_precedents``) for a Precedents
+            sheet in every report; each deal is left out of its own comparison.
+        progress: called after each deal with its outcome, the number done and the total
+            (and again for a deal whose PDF failed).
+        pdf: also render each report as a PDF beside it, with one LibreOffice process per worker.
 
     Returns:
         The BatchResult; a deal that got no report is listed there with status error and its reason.
@@ -500,8 +525,11 @@ def run_batch(
     Raises:
         InputError: the input as a whole is unusable.
         OutputError: the output folder or the summary files cannot be written.
+        DependencyMissingError: ``pdf`` is asked for and LibreOffice is not installed.
     """
     source, out_dir = Path(source), Path(out_dir)
+    if pdf:
+        require_soffice("batch --pdf")  # before any work, not after the reports
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"the output folder {out_dir} is a file; give a folder")
     if not force:
@@ -513,13 +541,37 @@ def run_batch(
     for done, outcome in enumerate(outcomes, start=1):
         if progress:
             progress(outcome, done, total)
-    for outcome in _run_all(jobs, workers or os.cpu_count() or 1, force):
+    count = workers or os.cpu_count() or 1
+    for outcome in _run_all(jobs, count, force, precedents):
         outcomes.append(outcome)
         if progress:
             progress(outcome, len(outcomes), total)
+    if pdf:
+        outcomes = _with_pdfs(outcomes, count, force, progress)
     ordered = tuple(sorted(outcomes, key=_order(jobs)))
     summaries = write_summaries(ordered, out_dir, force=force)
     return BatchResult(ordered, summaries)
+
+
+def _with_pdfs(
+    outcomes: list[Outcome], workers: int, force: bool, progress: Callable[[Outcome, int, int], None] | None
+) -> list[Outcome]:
+    """Render the built reports as PDFs; a deal whose PDF fails becomes an error, with the reason."""
+    built = [Path(o.report) for o in outcomes if o.status != ERROR and o.report]
+    failures = export_pdfs(
+        built, workers=workers, force=force, initializer=functools.partial(_start_worker, os.getpid())
+    )
+    result = []
+    for outcome in outcomes:
+        why = failures.get(Path(outcome.report)) if outcome.report else None
+        if why is None:
+            result.append(outcome)
+            continue
+        error = f"{outcome.label}: the report was built but not its PDF: {why}"
+        result.append(replace(outcome, status=ERROR, error=error))
+        if progress:
+            progress(result[-1], len(outcomes), len(outcomes))
+    return result
 
 
 def _order(jobs: Sequence[Job]) -> Callable[[Outcome], tuple[int, str]]:
@@ -527,14 +579,20 @@ def _order(jobs: Sequence[Job]) -> Callable[[Outcome], tuple[int, str]]:
     return lambda o: (o.row if o.row is not None else by_label.get(o.label, 0), o.label)
 
 
-def _run_all(jobs: Sequence[Job], workers: int, force: bool) -> Iterator[Outcome]:
+def _run_all(
+    jobs: Sequence[Job], workers: int, force: bool, precedents: Selection | None = None
+) -> Iterator[Outcome]:
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            yield run_job(job, force)
+            yield run_job(job, force, precedents)
         return
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)), initializer=_start_worker, initargs=(os.getpid(),)
+    )
     try:
-        futures: dict[Future[Outcome], Job] = {pool.submit(run_job, job, force): job for job in jobs}
+        futures: dict[Future[Outcome], Job] = {
+            pool.submit(_run_in_worker, job, force, precedents): job for job in jobs
+        }
         for future in as_completed(futures):
             job = futures[future]
             try:
@@ -551,18 +609,94 @@ def _run_all(jobs: Sequence[Job], workers: int, force: bool) -> Iterator[Outcome
     pool.shutdown()
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the main process, which stops the batch cleanly.
+#: How often (seconds) a worker checks that the batch's main process is still there.
+WATCH_INTERVAL = 0.5
+_PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent ends
 
-    A worker interrupted in the middle of a deal would otherwise report it as failed
-    and go on with the next one.
+
+def _start_worker(main_pid: int) -> None:
+    """Set up a worker: it ends when the batch's main process ends, for any reason.
+
+    Ctrl-C goes to the whole process group; workers leave it to the main process, which
+    stops the batch cleanly (a worker interrupted mid-deal would report it as failed and
+    go on with the next one). SIGTERM makes a worker raise SystemExit, so the report it
+    is writing is finished or its temporary file removed. If the main process is killed
+    outright (SIGKILL), Linux sends the worker SIGTERM (PR_SET_PDEATHSIG); elsewhere, and
+    as a second line of defence, a thread notices within WATCH_INTERVAL that it is gone.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_worker)
+    if sys.platform.startswith("linux"):
+        _die_with_parent()
+    threading.Thread(target=_watch_main, args=(main_pid,), name="watch-main", daemon=True).start()
+    if not _alive(main_pid):  # it ended before the watch began
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+_building: list[bool] = []  # non-empty while this worker builds a deal
+
+
+def _run_in_worker(job: Job, force: bool, precedents: Selection | None = None) -> Outcome:
+    """run_job in a worker; a SIGTERM in the middle lets the deal's files be finished or removed, then ends."""
+    _building.append(True)
+    try:
+        return run_job(job, force, precedents)
+    except SystemExit:
+        os._exit(128 + signal.SIGTERM)
+    finally:
+        _building.clear()
+
+
+def _exit_worker(_signum: int, _frame: object) -> None:
+    """SIGTERM: mid-deal, unwind so write_atomic removes its temporary file; idle, end at once.
+
+    An idle worker must not exit through multiprocessing's own clean-up: that waits to
+    flush results into a pipe that nobody reads once the main process is gone.
+    """
+    if _building:
+        raise SystemExit(128 + signal.SIGTERM)
+    os._exit(128 + signal.SIGTERM)
+
+
+def _die_with_parent() -> None:
+    import ctypes  # noqa: PLC0415 - workers only, Linux only
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+
+def _watch_main(main_pid: int) -> None:
+    while _alive(main_pid):
+        time.sleep(WATCH_INTERVAL)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process is still there (a worker's parent pid changes when its parent dies)."""
+    if os.name == "posix":
+        return os.getppid() == pid or _exists(pid)
+    return _exists(pid)  # pragma: no cover - Windows
+
+
+def _exists(pid: int) -> bool:
+    if os.name != "posix":  # pragma: no cover - os.kill(pid, 0) would send Ctrl-C on Windows
+        import multiprocessing  # noqa: PLC0415
+
+        parent = multiprocessing.parent_process()
+        return parent is not None and parent.is_alive()
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    # A zombie (killed, not yet reaped) still answers; its parent pid no longer is ours then.
+    return os.getppid() == pid
 
 
 # --- the summary table ---------------------------------------------------------
 
-NOT_GIVEN = "not given"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -630,39 +764,72 @@ def summary_xlsx(outcomes: Iterable[Outcome]) -> bytes:
     # A fixed creation date: the same outcomes give the same bytes.
     workbook.set_properties({"title": "xl-placement batch summary", "created": dt.datetime(2000, 1, 1)})
     sheet = workbook.add_worksheet("Summary")
-    bold = workbook.add_format({"bold": True})
     formats = {
-        "money": workbook.add_format({"num_format": "#,##0.00##"}),
-        "shares": workbook.add_format({"num_format": "#,##0"}),
-        "fraction": workbook.add_format({"num_format": "0.00%"}),
+        "money": workbook.add_format({"num_format": "#,##0.00##", "valign": "top"}),
+        "amount": workbook.add_format({"num_format": SUMMARY_MILLIONS, "valign": "top"}),  # exact, shown in m
+        "shares": workbook.add_format({"num_format": "#,##0", "valign": "top"}),
+        "fraction": workbook.add_format({"num_format": "0.00%", "valign": "top"}),
     }
     units = {heading: unit for _, heading, unit in SUMMARY_FIGURES}
+    text_wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    text_top = workbook.add_format({"valign": "top"})
+    head = workbook.add_format({"bold": True, "text_wrap": True, "valign": "bottom", "bottom": 1})
     for col, heading in enumerate(SUMMARY_COLUMNS):
-        sheet.write_string(0, col, heading, bold)
+        shown = f"{heading} (m)" if units.get(heading) == "amount" else heading
+        sheet.write_string(0, col, shown, head)
     records = summary_records(outcomes)
     for row, record in enumerate(records, start=1):
+        sheet.set_row(row, _row_height(record))  # LibreOffice and Excel do not grow rows of wrapped text
         for col, value in enumerate(record):
             if value is None or value == "":
                 continue
             if isinstance(value, str):
-                sheet.write_string(row, col, value[:32_767])
+                wrap = SUMMARY_COLUMNS[col] in SUMMARY_WRAPPED
+                sheet.write_string(row, col, value[:32_767], text_wrap if wrap else text_top)
             else:
                 sheet.write_number(row, col, float(value), formats.get(units.get(SUMMARY_COLUMNS[col], "")))
     sheet.freeze_panes(1, 0)
-    sheet.set_column(0, len(SUMMARY_COLUMNS) - 1, 16)
-    for name, width in (("source", 30), ("report", 30), ("issuer", 30), ("breaches", 40), ("error", 80)):
+    sheet.set_column(0, len(SUMMARY_COLUMNS) - 1, 12)
+    for name, width in SUMMARY_WIDTHS.items():
         col = SUMMARY_COLUMNS.index(name)
         sheet.set_column(col, col, width)
     sheet.autofilter(0, 0, max(len(records), 1), len(SUMMARY_COLUMNS) - 1)
+    _summary_print_setup(sheet, len(records))
     workbook.close()
     return stream.getvalue()
 
 
+def _row_height(record: Sequence[object]) -> float:
+    """The height (points) of a summary row whose wrapped texts take the most lines."""
+    from xl_placement.report.cells import wrapped_lines  # noqa: PLC0415 - only summary.xlsx needs it
+
+    lines = 1
+    for name, value in zip(SUMMARY_COLUMNS, record, strict=True):
+        if name in SUMMARY_WRAPPED and isinstance(value, str):
+            per_line = int(SUMMARY_WIDTHS[name] * 1.1)
+            lines = max(lines, sum(wrapped_lines(part, per_line) for part in value.split("\n")))
+    return 15.0 * lines
+
+
+def _summary_print_setup(sheet: Any, rows: int) -> None:
+    """Landscape A4, two pages wide (about 75%: readable), the heading row on every page."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.75)
+    sheet.print_area(0, 0, max(rows, 1), len(SUMMARY_COLUMNS) - 1)
+    sheet.repeat_rows(0)
+    sheet.fit_to_pages(2, 0)
+    sheet.set_footer("&L&8xl-placement batch summary&R&8page &P of &N", {"margin": 0.3})
+
+
 def write_summaries(outcomes: Sequence[Outcome], out_dir: Path, *, force: bool = False) -> tuple[Path, ...]:
-    """Write summary.xlsx and summary.csv into ``out_dir``."""
-    return (
-        write_atomic(out_dir / "summary.xlsx", summary_xlsx(outcomes), force=force),
-        write_atomic(out_dir / "summary.csv", summary_csv(outcomes), force=force),
+    """Write summary.xlsx and summary.csv into ``out_dir``: both or neither (a full disk leaves neither)."""
+    return write_all(
+        [
+            (out_dir / "summary.xlsx", summary_xlsx(outcomes)),
+            (out_dir / "summary.csv", summary_csv(outcomes)),
+        ],
+        force=force,
     )
 
 

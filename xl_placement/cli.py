@@ -22,6 +22,7 @@ from xl_placement.errors import (
     OutputError,
     OutputExistsError,
     PlacementError,
+    Terminated,
 )
 from xl_placement.money import in_context
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from xl_placement.batch import Outcome
     from xl_placement.checks import CheckReport
     from xl_placement.figures import Figures
+    from xl_placement.precedents import Selection
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a check failed (check), a deal failed (batch)
@@ -37,6 +39,7 @@ EXIT_OUTPUT = 3  # the output exists, is open in another program, or cannot be w
 EXIT_MISSING = 4  # a program the command needs is not installed (LibreOffice for --pdf)
 EXIT_INTERNAL = 70  # a bug: please report it with the --debug output
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 # Added by the command line to "already exists" messages: the library's messages name no flags.
 FORCE_HINT = " (use --force to replace it, or choose another output path)"
@@ -55,7 +58,8 @@ exit status:
      program, or the folder cannot be written; any previous file is unchanged
   4  a required program is missing (LibreOffice for --pdf)
  70  internal error (a bug): rerun with --debug and report the traceback
-130  interrupted (Ctrl-C); the files written so far are complete"""
+130  interrupted (Ctrl-C); the files written so far are complete
+143  stopped by SIGTERM; the files written so far are complete"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -105,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
         "--pdf", action="store_true", help="also write a PDF beside the report (needs LibreOffice)"
     )
     build.add_argument("--force", action="store_true", help="replace existing output files (atomically)")
+    _precedent_options(build)
     build.set_defaults(run=_build)
 
     check = commands.add_parser(
@@ -163,7 +168,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="processes to run at once (default: one per CPU core)",
     )
-    batch.add_argument("--force", action="store_true", help="replace existing reports and summaries")
+    batch.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also render each report as a PDF beside it (needs LibreOffice; one LibreOffice run per worker)",
+    )
+    batch.add_argument("--force", action="store_true", help="replace existing reports, PDFs and summaries")
+    _precedent_options(batch)
     batch.set_defaults(run=_batch)
 
     init = commands.add_parser(
@@ -219,6 +230,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _precedent_options(command: argparse.ArgumentParser) -> None:
+    group = command.add_argument_group("precedents (a Precedents sheet in each report)")
+    group.add_argument(
+        "--precedents",
+        metavar="FILE",
+        help="comparable placings: a precedents .csv, a batch's summary.csv or a folder of deal files",
+    )
+    group.add_argument(
+        "--since",
+        metavar="YYYY-MM-DD",
+        help="keep precedents dated on or after this day (undated ones are left out)",
+    )
+    group.add_argument("--exchange", metavar="NAME", help="keep precedents on this exchange (e.g. HKEX)")
+
+
+def _load_precedents(args: argparse.Namespace) -> Selection | None:
+    """The precedents the options ask for, read and checked before anything is written."""
+    if args.precedents is None:
+        if args.since is not None or args.exchange is not None:
+            raise InputError("--since and --exchange filter precedents; give --precedents FILE too")
+        return None
+    from xl_placement.precedents import load_precedents  # noqa: PLC0415 - light start-up
+
+    return load_precedents(args.precedents, since=args.since, exchange=args.exchange)
+
+
 def _wrap(text: str) -> str:
     """Wrap a description to the terminal width argparse would use (Raw formatters do not wrap)."""
     import shutil  # noqa: PLC0415 - light start-up
@@ -270,18 +307,45 @@ def _build(args: argparse.Namespace) -> int:
     deal = api.load_deal(args.deal)
     figures = api.compute(deal)
     checks = api.check_deal(figures)
+    precedents = _load_precedents(args)
     check_target(out, force=args.force)  # say "exists" or "open in Excel" before rendering
-    written = api.build_report(deal, out, force=args.force)
+    if args.pdf:
+        written, pdf_written = _build_with_pdf(
+            figures, checks, out, pdf, force=args.force, precedents=precedents
+        )
+    else:
+        written = api.build_report(deal, out, force=args.force, precedents=precedents)
     _print_summary(figures, checks)
+    if precedents is not None:
+        from xl_placement.precedents import without_deal  # noqa: PLC0415 - light start-up
+
+        shown = without_deal(precedents, deal)
+        _out(f"precedents: {len(shown.rows)} of {shown.read} from {shown.path} (filters: {shown.filters})")
     _out(f"report: {written}")
     if args.pdf:
-        from xl_placement.errors import ConversionError  # noqa: PLC0415 - light start-up
-
-        try:
-            _out(f"pdf: {api.export_pdf(written, pdf, force=args.force)}")
-        except ConversionError as exc:
-            raise OutputError(f"{pdf} was not written: {exc}") from exc
+        _out(f"pdf: {pdf_written}")
     return EXIT_OK
+
+
+def _build_with_pdf(
+    figures: Figures, checks: CheckReport, out: Path, pdf: Path, *, force: bool, precedents: Selection | None
+) -> tuple[Path, ...]:
+    """The report and its PDF, both or neither: both are rendered before either is written."""
+    from xl_placement.errors import ConversionError  # noqa: PLC0415 - light start-up
+    from xl_placement.output import write_all  # noqa: PLC0415 - light start-up
+    from xl_placement.pdf import pdf_bytes  # noqa: PLC0415 - light start-up
+    from xl_placement.report import render_report  # noqa: PLC0415 - light start-up
+
+    if precedents is not None:
+        from xl_placement.precedents import without_deal  # noqa: PLC0415 - light start-up
+
+        precedents = without_deal(precedents, figures.deal)
+    data = render_report(figures, checks, precedents=precedents)
+    try:
+        rendered = pdf_bytes(data, out.name)
+    except ConversionError as exc:
+        raise OutputError(f"neither {out} nor {pdf} was written: {exc}") from exc
+    return write_all([(out, data), (pdf, rendered)], force=force)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -335,7 +399,16 @@ def _batch(args: argparse.Namespace) -> int:
                 _err(outcome.trace)
         bar(outcome, done, total)
 
-    result = run_batch(args.input, args.out_dir, workers=args.workers, force=args.force, progress=progress)
+    precedents = _load_precedents(args)
+    result = run_batch(
+        args.input,
+        args.out_dir,
+        workers=args.workers,
+        force=args.force,
+        progress=progress,
+        precedents=precedents,
+        pdf=args.pdf,
+    )
     counts = {status: sum(o.status == status for o in result.outcomes) for status in (*OUTCOMES, ERROR)}
     _out(
         f"{len(result.outcomes)} deals: "
@@ -509,6 +582,26 @@ def _report_error(exc: BaseException, debug: bool) -> None:
         _err(f"error: {line}")
 
 
+def _raise_terminated(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
+def _handle_signals() -> None:
+    """Ctrl-C raises KeyboardInterrupt and SIGTERM raises Terminated, so clean-up code runs for both."""
+    import signal  # noqa: PLC0415 - light start-up
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def report_interrupt(exc: KeyboardInterrupt) -> int:
+    """Say that the run was stopped and return 130 (Ctrl-C) or 143 (SIGTERM)."""
+    what = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+    _err(f"error: {what}; the files written so far are complete, none was left half-written")
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+
+
 _EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (InputError, EXIT_BAD_INPUT),
     (OutputError, EXIT_OUTPUT),
@@ -528,19 +621,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status (see ``xl-placement --help``).
     """
     _tolerant_streams()
-    args = _parser().parse_args(argv)
-    args.own_process = argv is None  # a real command line, in a process of its own
-    debug = getattr(args, "debug", False)
-    run: Callable[[argparse.Namespace], int] = args.run
+    debug = argv is not None and "--debug" in argv
     try:
+        if argv is None:  # a real command line, in a process of its own
+            _handle_signals()
+        args = _parser().parse_args(argv)
+        args.own_process = argv is None  # openpyxl without NumPy, for the commands that load it
+        debug = getattr(args, "debug", False)
+        run: Callable[[argparse.Namespace], int] = args.run
         return run(args)
     except BrokenPipeError:
         # The reader went away (`xl-placement check deal.toml | head -1`): not an error worth a message.
         _silence_stdout()
         return EXIT_OK
-    except KeyboardInterrupt:
-        _err("error: interrupted; the files written so far are complete, none was left half-written")
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        return report_interrupt(exc)
     except PlacementError as exc:
         _report_error(exc, debug)
         return next(code for kind, code in _EXIT_CODES if isinstance(exc, kind))

@@ -71,6 +71,7 @@ class Placing:
     underwriting: str | None = None
     agents: tuple[str, ...] = ()
     min_placees: int | None = None
+    independent_placees: bool = False  # the announcement calls the placees independent third parties
     offering: str = ""
     public_offering: bool = False
     class_shares_outstanding: int | None = None

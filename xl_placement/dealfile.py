@@ -277,6 +277,7 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
     _check_costs(reader, costs, costs_raw, items)
     _check_grid(reader, grid)
     _check_dates(reader, placing)
+    _derived_checks(reader.problems, issuer, placing, costs, fx)
     uses_complete = isinstance(proceeds_raw.get("uses"), list) and len(uses) == len(proceeds_raw["uses"])
     if uses and uses_complete:
         _check_shares(reader, [row for _, row in uses])
@@ -460,6 +461,75 @@ def _cross_checks(
                 "placing.mandate_used",
                 used,
                 f"cannot exceed placing.mandate_limit ({limit:,}); correct one of them",
+            )
+        )
+
+
+def _derived_checks(
+    problems: list[Problem],
+    issuer: Mapping[str, Any],
+    placing: Mapping[str, Any],
+    costs: Mapping[str, Any],
+    fx: Mapping[str, Any],
+) -> None:
+    """What a report could not show, refused here so that check refuses it as build would, naming the field."""
+    from xl_placement.proceeds import costs as costs_of  # noqa: PLC0415 - light start-up
+    from xl_placement.proceeds import structured_gross, to_quote  # noqa: PLC0415 - light start-up
+
+    quote, own = fx.get("quote_currency"), issuer.get("currency")
+    if quote is not None and quote == own:
+        problems.append(
+            Problem(
+                "fx.quote_currency",
+                quote,
+                "is issuer.currency as well; give another currency or leave out [fx]",
+            )
+        )
+    shares, price = placing.get("new_shares"), placing.get("price")
+    if shares is None or price is None:
+        return
+    beyond = "10^15 or more, more than Excel holds exactly (15 digits)"
+    gross = structured_gross(
+        shares,
+        price,
+        placing.get("ads_ratio"),
+        placing.get("prefunded_warrants", 0),
+        placing.get("prefunded_price", 0),
+    )
+    if gross >= f.MAX_MAGNITUDE:
+        problems.append(
+            Problem(
+                "placing.price",
+                price,
+                f"gives gross proceeds of {gross:,} (placing.new_shares x placing.price), {beyond}; "
+                "check the price and the number of new shares",
+            )
+        )
+        return
+    outstanding = placing.get("shares_outstanding")
+    if outstanding is not None and outstanding + shares >= f.MAX_MAGNITUDE:
+        problems.append(
+            Problem(
+                "placing.new_shares",
+                shares,
+                f"gives {outstanding + shares:,} shares after the deal (with placing.shares_outstanding), {beyond}",
+            )
+        )
+    rate = fx.get("rate")
+    if rate is not None and to_quote(gross, rate) >= f.MAX_MAGNITUDE:
+        problems.append(
+            Problem(
+                "fx.rate", rate, f"gives gross proceeds of {to_quote(gross, rate):,.2f} {quote}, {beyond}"
+            )
+        )
+    commission, other = costs_of(gross, costs.get("commission_rate", 0), costs.get("other_costs", 0))
+    if commission + other > gross:
+        problems.append(
+            Problem(
+                "costs.other_costs",
+                costs.get("other_costs", 0),
+                f"with the commission of {commission:,.2f}, the costs of {commission + other:,.2f} exceed the "
+                f"gross proceeds of {gross:,.2f} (placing.new_shares x placing.price); check the costs",
             )
         )
 

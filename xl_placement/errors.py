@@ -66,6 +66,10 @@ class DealError(InputError):
         super().__init__("\n".join(lines))
 
 
+class PrecedentsError(InputError):
+    """A precedents file, row or filter is unusable; the message names the file, row and column."""
+
+
 class CalculationError(InputError):
     """A calculation was asked something it cannot answer (e.g. a zero reference price)."""
 
@@ -105,3 +109,7 @@ class DependencyMissingError(PlacementError):
 
 class ConversionError(PlacementError):
     """LibreOffice could not convert a file (its own messages are included)."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a container stop, a job scheduler): handled like Ctrl-C, so files are finished or removed."""

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -28,6 +30,11 @@ MAX_ROWS = 10_000  # rows in a history, uses or shareholders table
 # Uses and holders are also listed in sentences on the report: 100 names of 200 characters
 # stay within the 32,767 characters a cell holds (a real placing lists a handful).
 ROW_LIMITS = {"proceeds.uses": 100, "shareholders": 100}
+# Agents share one report cell and one sentence: 20 names of 200 characters fit both.
+MAX_AGENTS = 20
+# Dates a deal can have: a price history, an agreement, a lock-up end.
+FIRST_DATE = dt.date(1990, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
 
 
 class Invalid(ValueError):  # noqa: N818 - reads as "raise Invalid(expected form)"
@@ -42,6 +49,12 @@ _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # cannot hold at all (lone surrogates from JSON "\ud800", U+FFFE, U+FFFF): a workbook with
 # one of these in a cell is not well-formed and Excel reports it as corrupt.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# Bidirectional controls (embeddings, overrides, isolates, marks) make text display in an
+# order other than the one it is stored in: "Trojan Source" names in a deal sheet.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Letters, marks that take space, numbers, punctuation and symbols are visible; spaces,
+# format characters (U+200B zero-width space) and the like are not.
+_VISIBLE_CATEGORIES = ("L", "N", "P", "S", "Mc")
 
 
 def number(value: object) -> Decimal:
@@ -205,6 +218,14 @@ def text(value: object) -> str:
         raise Invalid(f"is {len(stripped):,} characters long; the limit is {MAX_TEXT}")
     if _CONTROL.search(stripped) or "\n" in stripped or "\r" in stripped or "\t" in stripped:
         raise Invalid("must be one line of text with no control characters")
+    bidi = _BIDI.search(stripped)
+    if bidi:
+        raise Invalid(
+            f"holds the bidirectional control U+{ord(bidi.group()):04X}, which makes text display in "
+            "another order than it is stored; remove it"
+        )
+    if not any(unicodedata.category(char).startswith(_VISIBLE_CATEGORIES) for char in stripped):
+        raise Invalid("must contain a visible character (it holds only spaces or invisible characters)")
     return stripped
 
 
@@ -236,11 +257,30 @@ def quoted(parse: Parser, name: str, example: str) -> Parser:
 
 
 def currency(value: object) -> str:
-    """A three-letter ISO 4217 currency code."""
+    """A three-letter ISO 4217 currency code of a currency (not a metal, fund unit or test code)."""
     result = text(value).upper()
     if not re.fullmatch(r"[A-Z]{3}", result):
         raise Invalid('must be a three-letter currency code like "HKD"')
+    if result not in iso_currencies():
+        raise Invalid('is not an ISO 4217 currency code; use one such as "HKD", "USD", "SGD" or "AUD"')
     return result
+
+
+@functools.cache
+def iso_currencies() -> frozenset[str]:
+    """The ISO 4217 codes of currencies, from the iso4217 package (the ISO agency's list).
+
+    Codes with no minor unit ("N.A.": gold, SDR, bond-market units, the test code XTS) are
+    left out, as no placing is priced in them; XXX ("no currency") stays, for a check with
+    no currency given (the PLACEMENT_CHECK function on an exchange without a default one).
+    """
+    from iso4217 import raw_table  # noqa: PLC0415 - parsed on first use, not at start-up
+
+    return frozenset(
+        code
+        for code, entry in raw_table.items()
+        if isinstance(code, str) and (entry["CcyMnrUnts"] != "N.A." or code == "XXX")
+    )
 
 
 def choice(options: Sequence[str]) -> Parser:
@@ -257,16 +297,25 @@ def choice(options: Sequence[str]) -> Parser:
 
 
 def texts(value: object) -> tuple[str, ...]:
-    """A list of short texts (a single text is taken as a list of one)."""
+    """A list of at most MAX_AGENTS short texts (a single text is taken as a list of one)."""
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple):
         raise Invalid('must be a list of text, like ["HSBC"]')
+    if len(value) > MAX_AGENTS:
+        raise Invalid(f"lists {len(value):,} names; the limit is {MAX_AGENTS}")
     return tuple(text(item) for item in value)
 
 
 def date(value: object) -> dt.date:
-    """A date: a TOML date, or text in the form YYYY-MM-DD."""
+    """A date from 1990 to 2100: a TOML date, or text in the form YYYY-MM-DD."""
+    result = _date(value)
+    if not FIRST_DATE <= result <= LAST_DATE:
+        raise Invalid(f"must be a date from {FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}")
+    return result
+
+
+def _date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -367,12 +416,18 @@ PLACING = (
         "choice",
         "best efforts or fully underwritten; left out, the report says it was not given.",
     ),
-    _f("agents", texts, "list of text", "Placing agents and coordinators."),
+    _f("agents", texts, "list of text", "Placing agents and coordinators (at most 20)."),
     _f(
         "min_placees",
         positive_whole,
         "placees",
         "Minimum number of placees (HKEX: fewer than six must be named).",
+    ),
+    _f(
+        "independent_placees",
+        boolean,
+        "true or false",
+        "true when the announcement says the placees are independent third parties (the report then says so).",
     ),
     _f("offering", text, "text", 'How the shares are offered, e.g. "Regulation S" (shown as written).'),
     _f(

@@ -26,6 +26,10 @@ from xl_placement.proceeds import Proceeds, allocate_proceeds, proceeds, structu
 STANDARD_AVERAGES = (5, 10, 30)
 
 
+#: What a figure says when the deal lacks its input (the report, the batch summary, precedents).
+NOT_GIVEN = "not given"
+
+
 @dataclass(frozen=True)
 class Reference:
     """A reference price and the placing price's discount to it (negative: a premium)."""

@@ -39,12 +39,16 @@ def symbol(currency: str) -> str:
     return SYMBOLS.get(currency, f"{currency} ")
 
 
+def price_places(value: Decimal, most: int = MAX_PRICE_DECIMALS) -> int:
+    """The decimals a price is shown with: as given, at least 2, at most ``most`` (1.91: 2, 2.021: 3, 335.2: 2)."""
+    digits = -int(value.normalize().as_tuple().exponent)
+    return min(max(digits, 2), most)
+
+
 @in_context
 def price_text(value: Decimal, currency: str) -> str:
     """A price with at least 2 and at most 4 decimals: HK$1.91, HK$2.021, S$0.1234."""
-    digits = -int(value.normalize().as_tuple().exponent)
-    places = min(max(digits, 2), MAX_PRICE_DECIMALS)
-    return f"{symbol(currency)}{round_half_up(value, places):,}"
+    return f"{symbol(currency)}{round_half_up(value, price_places(value)):,}"
 
 
 @in_context

@@ -25,12 +25,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from xl_placement.errors import ConversionError, DependencyMissingError
+from xl_placement.output import make_temp_dir, temp_dir
 
 #: Seconds one conversion may take before LibreOffice is stopped.
 DEFAULT_TIMEOUT = 120.0
@@ -151,7 +151,7 @@ def convert_many(
     extension = target_format.split(":", 1)[0]
     destinations = [Path(out_dir) / f"{stem}.{extension}" for stem in stems]
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="xl-placement-convert-") as work:
+    with temp_dir("convert") as work:
         produced = _run(program, resolved, Path(work), target_format, extension, timeout)
         for made, destination in zip(produced, destinations, strict=True):
             shutil.move(made, destination)
@@ -217,6 +217,10 @@ def _execute(command: list[str], timeout: float, source: str) -> tuple[str, str,
             raise ConversionError(
                 f"LibreOffice took longer than {timeout:g} seconds to convert {source} and was stopped"
             ) from None
+        except BaseException:
+            # Ctrl-C or SIGTERM: LibreOffice runs in a session of its own, so it must be stopped here.
+            _kill(process)
+            raise
         return stdout, stderr, process.returncode
 
 
@@ -232,7 +236,7 @@ def _shared_profile() -> Path:
     """The process's LibreOffice profile, made (with recalculation forced) on first use."""
     global _profile  # noqa: PLW0603 - one profile per process is the point: its first start is the slow one
     if _profile is None or not _profile.is_dir():
-        root = Path(tempfile.mkdtemp(prefix="xl-placement-lo-"))
+        root = make_temp_dir("lo")
         atexit.register(shutil.rmtree, root, ignore_errors=True)
         user = root / "profile" / "user"
         user.mkdir(parents=True)

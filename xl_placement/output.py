@@ -9,6 +9,12 @@ Without ``force`` the new file is linked into place, which fails if a file of th
 name appeared in the meantime: of two runs writing the same new target at once,
 exactly one wins and the other is told the file exists. With ``force`` each run
 replaces the target atomically, so the file is always one run's complete output.
+
+Temporary files and folders carry the writing process's id in their names
+(``.report.xlsx.<pid>.<random>.tmp``, ``xl-placement-pdf-<pid>-<random>``). A run that
+is killed outright (SIGKILL, a power cut) cannot remove its own; the next run that
+writes into the same folder, or makes a temporary folder, removes those whose process
+is gone and that are more than a minute old.
 """
 
 from __future__ import annotations
@@ -16,14 +22,26 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
+import shutil
 import stat
+import tempfile
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from xl_placement.errors import OutputError, OutputExistsError, OutputLockedError
 
 _TEMP_NAME_CHARS = 80  # keep the temporary name well inside the 255-byte file-name limit
 _TEMP_ATTEMPTS = 20
+#: Prefix of the temporary folders (PDF export, LibreOffice profiles and conversions).
+TEMP_DIR_PREFIX = "xl-placement-"
+#: A stale temporary file or folder must be at least this old (seconds) before a later run removes it.
+STALE_AFTER = 60.0
+_TEMP_FILE = re.compile(r"^\..+\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
+_TEMP_DIR = re.compile(rf"^{re.escape(TEMP_DIR_PREFIX)}[a-z]+-(?P<pid>\d+)-")
+_swept: set[Path] = set()
 
 
 def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
@@ -47,6 +65,7 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the folder {target.parent}: {_reason(exc)}") from exc
+    _sweep_folder(target.parent)
     fd, temp = _create_temp(target)
     try:
         with os.fdopen(fd, "wb") as stream:
@@ -68,6 +87,53 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
         raise
     _sync_folder(target.parent)
     return target
+
+
+def write_all(files: Sequence[tuple[str | Path, bytes]], *, force: bool = False) -> tuple[Path, ...]:
+    """Write several files all or nothing: a report and its PDF, a batch's two summaries.
+
+    Every target is checked first; each file is then written atomically, and if one
+    fails, those already written are taken back (a new file removed, a replaced one
+    restored to its previous bytes), so the folder is as it was.
+
+    Raises:
+        OutputError: as :func:`write_atomic`, of the same kind, saying that no file was changed.
+    """
+    targets = [check_target(path, force=force) for path, _ in files]
+    previous = {target: _previous(target) for target in targets}
+    written: list[Path] = []
+    try:
+        for target, (_, data) in zip(targets, files, strict=True):
+            written.append(write_atomic(target, data, force=force))
+    except OutputError as exc:
+        for target in reversed(written):
+            _take_back(target, previous[target])
+        if not written:
+            raise
+        names = ", ".join(str(target) for target in written)
+        raise type(exc)(f"{exc}; {names} was taken back too, so no file was changed") from exc
+    except BaseException:
+        for target in reversed(written):
+            _take_back(target, previous[target])
+        raise
+    return tuple(written)
+
+
+def _previous(target: Path) -> bytes | None:
+    try:
+        return target.read_bytes() if target.is_file() else None
+    except OSError as exc:
+        raise OutputError(
+            f"cannot read {target} to keep it safe: {_reason(exc)}; nothing was written"
+        ) from exc
+
+
+def _take_back(target: Path, previous: bytes | None) -> None:
+    with contextlib.suppress(OSError):
+        if previous is None:
+            target.unlink()
+        else:
+            write_atomic(target, previous, force=True)
 
 
 def check_target(path: str | Path, *, force: bool = False) -> Path:
@@ -106,7 +172,7 @@ def _create_temp(target: Path) -> tuple[int, Path]:
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(_TEMP_ATTEMPTS):
-        temp = target.with_name(f".{target.name[:_TEMP_NAME_CHARS]}.{secrets.token_hex(4)}.tmp")
+        temp = target.with_name(f".{target.name[:_TEMP_NAME_CHARS]}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
             return os.open(temp, flags, 0o666), temp
         except FileExistsError:
@@ -114,6 +180,73 @@ def _create_temp(target: Path) -> tuple[int, Path]:
         except OSError as exc:
             raise OutputError(f"cannot write to the folder {target.parent}: {_reason(exc)}") from exc
     raise OutputError(f"cannot create a temporary file in {target.parent}")  # pragma: no cover
+
+
+def temp_dir(kind: str) -> tempfile.TemporaryDirectory[str]:
+    """A private temporary folder ``xl-placement-<kind>-<pid>-...``, removed when the block ends.
+
+    Stale folders of killed runs are removed first (see the module's docstring).
+    """
+    remove_stale_temp_dirs()
+    return tempfile.TemporaryDirectory(prefix=f"{TEMP_DIR_PREFIX}{kind}-{os.getpid()}-")
+
+
+def make_temp_dir(kind: str) -> Path:
+    """A private temporary folder that the caller removes (e.g. at exit); named as :func:`temp_dir`'s."""
+    remove_stale_temp_dirs()
+    return Path(tempfile.mkdtemp(prefix=f"{TEMP_DIR_PREFIX}{kind}-{os.getpid()}-"))
+
+
+def remove_stale_temp_dirs() -> None:
+    """Remove the temporary folders of runs that were killed (once per process)."""
+    root = Path(tempfile.gettempdir())
+    if root in _swept:
+        return
+    _swept.add(root)
+    for entry in _entries(root):
+        found = _TEMP_DIR.match(entry.name)
+        if found and _stale(entry, int(found["pid"])):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _sweep_folder(folder: Path) -> None:
+    """Remove the temporary files killed runs left in an output folder (once per folder and process)."""
+    if folder in _swept:
+        return
+    _swept.add(folder)
+    for entry in _entries(folder):
+        found = _TEMP_FILE.match(entry.name)
+        if found and _stale(entry, int(found["pid"])):
+            with contextlib.suppress(OSError):
+                entry.unlink()
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _stale(entry: Path, pid: int) -> bool:
+    """Left by a process that is gone, and not touched for a minute (a folder shared by two machines)."""
+    try:
+        age = time.time() - entry.lstat().st_mtime
+    except OSError:
+        return False
+    return pid != os.getpid() and age > STALE_AFTER and not _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":  # pragma: no cover - os.kill(pid, 0) would send Ctrl-C on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
 
 
 def _replace(temp: Path, target: Path) -> None:

@@ -7,12 +7,13 @@ saved like every other output: atomically, never over an existing file unless as
 
 from __future__ import annotations
 
-import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from xl_placement.errors import OutputExistsError
-from xl_placement.libreoffice import DEFAULT_TIMEOUT, convert, require_soffice
-from xl_placement.output import write_atomic
+from xl_placement.errors import ConversionError, OutputError, OutputExistsError
+from xl_placement.libreoffice import DEFAULT_TIMEOUT, convert, convert_many, require_soffice
+from xl_placement.output import temp_dir, write_atomic
 
 
 def export_pdf(
@@ -45,7 +46,99 @@ def export_pdf(
     if target.exists() and not force:
         # Checked before the conversion too, so the user hears it at once, not after LibreOffice ran.
         raise OutputExistsError(f"{target} already exists; it was not replaced")
-    with tempfile.TemporaryDirectory(prefix="xl-placement-pdf-") as work:
+    with temp_dir("pdf") as work:
         rendered = convert(source, work, "pdf", timeout=timeout)
         data = rendered.read_bytes()
     return write_atomic(target, data, force=force)
+
+
+def pdf_bytes(workbook: bytes, name: str, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """Render a workbook given as bytes to a PDF's bytes; nothing is written outside a private temporary folder.
+
+    Lets a caller write a report and its PDF together, all or nothing.
+
+    Args:
+        workbook: the ``.xlsx`` bytes.
+        name: the workbook's file name (LibreOffice names the PDF after it).
+        timeout: seconds before LibreOffice is stopped.
+
+    Raises:
+        DependencyMissingError: LibreOffice is not installed.
+        ConversionError: LibreOffice could not read or render the workbook.
+    """
+    require_soffice("PDF export")
+    with temp_dir("pdf") as work:
+        source = Path(work) / "in" / Path(name).name
+        source.parent.mkdir()
+        source.write_bytes(workbook)
+        return convert(source, Path(work) / "out", "pdf", timeout=timeout).read_bytes()
+
+
+def export_pdfs(
+    xlsx_paths: Sequence[Path],
+    *,
+    workers: int = 1,
+    force: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    initializer: Callable[[], None] | None = None,
+) -> dict[Path, str]:
+    """Render many workbooks to PDFs beside them (``report.xlsx`` -> ``report.pdf``).
+
+    LibreOffice's start is most of a conversion's time, so each worker starts it once
+    and converts its share of the files in one call; the workers run side by side.
+
+    Args:
+        xlsx_paths: the workbooks; their names must differ (a batch's reports do).
+        workers: LibreOffice processes to run at once.
+        force: replace existing PDFs (otherwise an existing PDF is that workbook's error).
+        timeout: seconds per workbook before a worker's LibreOffice is stopped.
+        initializer: run at the start of each worker process (the batch ignores Ctrl-C there).
+
+    Returns:
+        The workbooks whose PDF could not be made, each with the reason; empty when all were.
+
+    Raises:
+        DependencyMissingError: LibreOffice is not installed.
+    """
+    require_soffice("PDF export")
+    paths = list(xlsx_paths)
+    count = max(1, min(workers, len(paths)))
+    shares = [paths[i::count] for i in range(count)]
+    if count == 1:
+        return _export_share(paths, force, timeout)
+    failed: dict[Path, str] = {}
+    with ProcessPoolExecutor(max_workers=count, initializer=initializer) as pool:
+        for result in pool.map(_export_share, shares, [force] * count, [timeout] * count):
+            failed.update(result)
+    return failed
+
+
+def _export_share(paths: list[Path], force: bool, timeout: float) -> dict[Path, str]:
+    """One worker's share: one LibreOffice run for all, then one by one if that run failed."""
+    failed: dict[Path, str] = {}
+    todo = []
+    for path in paths:
+        if path.with_suffix(".pdf").exists() and not force:
+            failed[path] = f"{path.with_suffix('.pdf')} already exists; use --force to replace it"
+        else:
+            todo.append(path)
+    if not todo:
+        return failed
+    with temp_dir("pdfs") as work:
+        try:
+            rendered = convert_many(todo, work, "pdf", timeout=timeout * len(todo))
+        except ConversionError:  # find which workbook LibreOffice could not render, and why
+            rendered = []
+            for path in todo:
+                try:
+                    rendered.append(convert(path, work, "pdf", timeout=timeout))
+                except ConversionError as exc:
+                    failed[path] = str(exc)
+        done = {made.stem: made for made in rendered}
+        for path in todo:
+            if path.stem in done:
+                try:
+                    write_atomic(path.with_suffix(".pdf"), done[path.stem].read_bytes(), force=force)
+                except OutputError as exc:
+                    failed[path] = str(exc)
+    return failed

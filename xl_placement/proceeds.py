@@ -91,6 +91,12 @@ def structured_gross(
     return round_half_up(amount, MINOR_UNIT_DECIMALS)
 
 
+def costs(gross: Decimal, commission_rate: Number, other_costs: Number) -> tuple[Decimal, Decimal]:
+    """The commission (a rate of gross) and the other costs, each rounded half up to the minor unit."""
+    commission = round_half_up(gross * dec(commission_rate, "commission_rate"), MINOR_UNIT_DECIMALS)
+    return commission, round_half_up(dec(other_costs, "other_costs"), MINOR_UNIT_DECIMALS)
+
+
 @in_context
 def proceeds(
     new_shares: Number,
@@ -132,8 +138,7 @@ def proceeds(
     if other < 0:
         raise CalculationError(f"other_costs must be zero or positive, got {other_costs}")
     gross = structured_gross(shares, price, ads_ratio, prefunded, prefunded_price)
-    commission = round_half_up(gross * rate, MINOR_UNIT_DECIMALS)
-    other = round_half_up(other, MINOR_UNIT_DECIMALS)
+    commission, other = costs(gross, rate, other)
     net = gross - commission - other
     if net < 0:
         raise CostsExceedGrossError(gross, commission, other)

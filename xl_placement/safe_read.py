@@ -43,9 +43,12 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_PARTS = 10_000
 #: Largest total declared uncompressed size of all parts, in bytes.
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-#: A part larger than MAX_RATIO_PART_BYTES must not expand more than MAX_RATIO times.
-MAX_RATIO = 200
-MAX_RATIO_PART_BYTES = 10 * 1024 * 1024
+#: Largest declared uncompressed size of any one part, in bytes (placement.xlsm's largest is 40 KB).
+MAX_PART_BYTES = 20 * 1024 * 1024
+#: Every part of MAX_RATIO_PART_BYTES or more must not expand more than MAX_RATIO times (Excel's own
+#: parts expand 2 to 20 times; rows of empty cells expand 170 times and more).
+MAX_RATIO = 100
+MAX_RATIO_PART_BYTES = 1024 * 1024
 #: Largest [Content_Types].xml accepted (it is read before openpyxl runs; Excel's is about 2 KB).
 MAX_CONTENT_TYPES_BYTES = 1024 * 1024
 
@@ -98,6 +101,20 @@ def check_workbook_file(path: str | Path) -> Path:
     source = Path(path)
     _check_bytes(source, _read_checked(source))
     return source
+
+
+def read_checked_workbook(path: str | Path) -> bytes:
+    """The bytes of a workbook file that passed :func:`check_workbook_file`'s checks.
+
+    Reading once and checking those very bytes means the file cannot change in between.
+
+    Raises:
+        UnsafeWorkbookError: as :func:`check_workbook_file`.
+    """
+    source = Path(path)
+    data = _read_checked(source)
+    _check_bytes(source, data)
+    return data
 
 
 def load_workbook_safely(path: str | Path, **kwargs: Any) -> Any:
@@ -167,6 +184,8 @@ def _check_bytes(source: Path, data: bytes) -> None:
             parts = archive.infolist()
             _check_parts(source, parts)
             content_types = archive.read(_CONTENT_TYPES)
+    except UnsafeWorkbookError:
+        raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, zlib.error) as exc:
         raise _refuse(
             source, f"is damaged or truncated (not a readable zip: {exc}); save it again from Excel"
@@ -228,10 +247,16 @@ def _check_parts(source: Path, parts: list[zipfile.ZipInfo]) -> None:
         if part.filename == _CONTENT_TYPES and part.file_size > MAX_CONTENT_TYPES_BYTES:
             raise _refuse(source, f"has an implausibly large {_CONTENT_TYPES} ({_mb(part.file_size)})")
         ratio = part.file_size / max(part.compress_size, 1)
-        if part.file_size > MAX_RATIO_PART_BYTES and ratio > MAX_RATIO:
+        if part.file_size >= MAX_RATIO_PART_BYTES and ratio > MAX_RATIO:
             raise _refuse(
                 source,
                 f"looks like a zip bomb: {part.filename} expands {ratio:,.0f} times to {_mb(part.file_size)}",
+            )
+        if part.file_size > MAX_PART_BYTES:
+            raise _refuse(
+                source,
+                f"has a part too large to read: {part.filename} expands to {_mb(part.file_size)}, "
+                f"more than the {_mb(MAX_PART_BYTES)} limit for one part",
             )
         total += part.file_size
         if total > MAX_UNCOMPRESSED_BYTES:

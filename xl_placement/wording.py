@@ -14,10 +14,23 @@ from xl_placement.formats import (
     millions_text,
     number_word,
     percent_text,
+    price_places,
     price_text,
     share_text,
+    symbol,
 )
 from xl_placement.money import in_context, round_half_up
+
+
+def net_price_places(deal: Deal) -> int:
+    """The decimals of the net price per share, in the report and the wording alike.
+
+    Those of the placing price; for an ADS deal the net price is per ordinary share,
+    finer than the ADS price, so the most a price shows.
+    """
+    if deal.placing.ads_ratio is not None:
+        return MAX_PRICE_DECIMALS
+    return price_places(deal.placing.price)
 
 
 @in_context
@@ -291,10 +304,8 @@ def _proceeds(figures: Figures) -> list[str]:
             f"expenses of approximately {millions_text(money.costs, ccy)}, are estimated to be approximately "
             f"{millions_text(money.net, ccy)}."
         )
-    places = max(2, -int(deal.placing.price.normalize().as_tuple().exponent))
-    if deal.placing.ads_ratio is not None:  # the net price is per ordinary share, finer than the ADS price
-        places = MAX_PRICE_DECIMALS
-    per_share = price_text(round_half_up(money.net_price_per_share, min(places, MAX_PRICE_DECIMALS)), ccy)
+    # At the decimals the report's headline shows (net_price_places), trailing zeros kept.
+    per_share = f"{symbol(ccy)}{round_half_up(money.net_price_per_share, net_price_places(deal)):,}"
     noun = "ordinary share" if deal.placing.ads_ratio is not None else _noun(deal)[:-1]
     sentences.append(f"The net price per {noun} is approximately {per_share}.")
     return sentences

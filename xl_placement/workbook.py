@@ -223,6 +223,9 @@ _LABEL, _VALUE, _UNIT, _PATH = 0, 1, 2, 3  # columns A-D
 _FIG_LABEL, _FIG_UDF, _FIG_NATIVE = 5, 6, 7  # columns F-H
 _HIST_COL = 9  # column J
 _FIRST_ROW = 7  # row 8: the first section title
+VALUE_WIDTH = 30  # column B, the values typed in
+PRINT_SCALE = 72  # percent: the widest printed part (E:L) fills a landscape A4 page
+INPUT_COLUMNS_WIDTH = 38 + VALUE_WIDTH + 26 + 36  # A:D
 
 
 class _Inputs:
@@ -244,9 +247,9 @@ class _Inputs:
         sheet.activate()
         sheet.hide_gridlines(2)
         sheet.set_column(_LABEL, _LABEL, 38)
-        sheet.set_column(_VALUE, _VALUE, 30)
+        sheet.set_column(_VALUE, _VALUE, VALUE_WIDTH)
         sheet.set_column(_UNIT, _UNIT, 26)
-        sheet.set_column(_PATH, _PATH, 36)
+        sheet.set_column(_PATH, _PATH, INPUT_COLUMNS_WIDTH - 38 - VALUE_WIDTH - 26)
         sheet.set_column(4, 4, 3)
         sheet.set_column(_FIG_LABEL, _FIG_LABEL, 46)
         sheet.set_column(_FIG_UDF, _FIG_NATIVE, 20)
@@ -255,7 +258,9 @@ class _Inputs:
         sheet.set_column(_HIST_COL + 1, _HIST_COL + 2, 16)
         sheet.write_string(0, 0, self.title, fmt["title"])
         for row, line in enumerate(INSTRUCTIONS, start=1):
-            sheet.write_string(row, 0, line, fmt["note"])
+            # Wrapped across A:D, so a printed page (A:D) holds the whole instruction.
+            sheet.merge_range(row, _LABEL, row, _PATH, line, fmt["note_wrap"])
+            sheet.set_row(row, 15 * wrapped_lines(line, int(INPUT_COLUMNS_WIDTH * 1.25)))
         sheet.insert_button(
             1,
             _FIG_LABEL,
@@ -274,9 +279,23 @@ class _Inputs:
         self._cost_items(holders + TABLE_ROWS["shareholders"] + 3)
         self._history(_FIRST_ROW)
         sheet.freeze_panes(6, 0)
+        self._print_setup()
+
+    def _print_setup(self) -> None:
+        """Readable print: the inputs (A:D) on their own pages, then the figures and tables (E:L).
+
+        Shrunk to one page wide, the twelve columns printed at about half size; a page
+        break before column E and a fixed scale keep every page at a readable 72%.
+        """
+        sheet = self.sheet
         sheet.set_landscape()
         sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)  # one page wide when printed
+        sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.75)
+        sheet.set_print_scale(PRINT_SCALE)
+        sheet.set_v_pagebreaks([_PATH + 1])  # column E starts a new page
+        sheet.print_area(0, 0, sheet.dim_rowmax, _HIST_COL + 2)  # the last row written
+        sheet.repeat_rows(0)
+        sheet.set_footer("&L&8&A&R&8page &P of &N", {"margin": 0.3})
 
     def _section(self, row: int, section: str, cells: list[InputCell]) -> int:
         sheet, fmt = self.sheet, self.formats
@@ -294,6 +313,10 @@ class _Inputs:
         sheet.write_string(row, _LABEL, label, fmt["label"])
         style = _style(cell)
         value = self.values.get(cell.path)
+        lines = wrapped_lines(value, int(VALUE_WIDTH * 1.1)) if isinstance(value, str) else 1
+        if lines > 1:  # long text (the FX source) wraps in its cell instead of being cut off
+            style = "text_wrap"
+            sheet.set_row(row, 15 * lines)
         _write_value(sheet, row, _VALUE, value, fmt[style])
         sheet.write_string(row, _UNIT, cell.unit, fmt["unit"])
         sheet.write_string(row, _PATH, cell.path, fmt["path"])
@@ -525,8 +548,8 @@ def deal_values(deal: model.Deal) -> dict[str, object]:
 def _write_value(sheet: Any, row: int, col: int, value: object, cell_format: Any) -> None:
     if value is None:
         sheet.write_blank(row, col, None, cell_format)
-    elif isinstance(value, bool):
-        raise TypeError(f"unexpected true/false value at row {row + 1}")
+    elif isinstance(value, bool):  # a yes/no field (placing.independent_placees), as text every program shows
+        sheet.write_string(row, col, "true" if value else "false", cell_format)
     elif isinstance(value, dt.date):
         sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), cell_format)
     elif isinstance(value, int):
@@ -546,6 +569,7 @@ _STYLES = {
     "fraction of gross": "percent",
     "date": "date",
     "digits": "whole",
+    "true or false": "flag",
     "placees": "whole",
 }
 
@@ -563,11 +587,16 @@ def _formats(book: Any) -> dict[str, Any]:
     return {
         "title": book.add_format({"bold": True, "font_size": 16}),
         "note": book.add_format({"italic": True, "font_color": "#404040"}),
+        "note_wrap": book.add_format(
+            {"italic": True, "font_color": "#404040", "text_wrap": True, "valign": "top"}
+        ),
         "section": book.add_format({"bold": True, "bg_color": "#D9E1F2", "bottom": 1}),
         "label": book.add_format({}),
         "unit": book.add_format({"font_color": "#595959"}),
         "path": book.add_format({"font_color": "#808080", "font_name": "Consolas"}),
         "text": book.add_format({**blue, "num_format": "@"}),
+        "flag": book.add_format({**blue, "align": "left"}),
+        "text_wrap": book.add_format({**blue, "num_format": "@", "text_wrap": True, "valign": "top"}),
         "shares": book.add_format({**blue, "num_format": "#,##0"}),
         "price": book.add_format({**blue, "num_format": "#,##0.00##"}),
         "percent": book.add_format({**blue, "num_format": "0.00%"}),
@@ -576,6 +605,16 @@ def _formats(book: Any) -> dict[str, Any]:
         "percent_out": book.add_format({**out, "num_format": "0.0000%"}),
         "amount_out": book.add_format({**out, "num_format": "#,##0"}),
     }
+
+
+def wrapped_lines(text: str, per_line: int) -> int:
+    """How many lines ``text`` takes wrapped at spaces into lines of ``per_line`` characters."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > per_line:
+            lines, used = lines + 1, 0
+        used += (1 if used else 0) + len(word)
+    return lines
 
 
 def _col(index: int) -> str:
@@ -610,3 +649,16 @@ def _write_conf(book: Any) -> None:
     italic = book.add_format({"italic": True, "font_color": "#404040"})
     for row, line in enumerate(CONF_NOTES, start=len(CONF_SETTINGS) + 2):
         sheet.write_string(row, 0, line, italic)
+    _conf_print_setup(sheet, len(CONF_SETTINGS) + 1 + len(CONF_NOTES))
+
+
+def _conf_print_setup(sheet: Any, last_row: int) -> None:
+    """One landscape page: the print area reaches as far as the longest note spills, then fits the page."""
+    widths = [22.0, 18.0]
+    need = max(len(line) for line in (*CONF_NOTES, *(f"{k} {v}" for k, v in CONF_SETTINGS)))
+    while sum(widths) < need:
+        widths.append(8.43)  # Excel's default column width
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.print_area(0, 0, last_row, len(widths) - 1)
+    sheet.fit_to_pages(1, 1)

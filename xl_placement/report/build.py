@@ -11,6 +11,7 @@ from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from xl_placement.checks import INCOMPLETE, CheckReport, check_deal
 from xl_placement.figures import Figures
 from xl_placement.money import in_context
+from xl_placement.precedents import Selection
 from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cache import cached_parts
 from xl_placement.report.cells import CellWriter
@@ -19,11 +20,18 @@ from xl_placement.report.checks_sheet import fill_checks
 from xl_placement.report.context_fill import fill_context, fill_public_float, market_data_text
 from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding
 from xl_placement.report.grid_sheet import fill_grid
+from xl_placement.report.precedents_sheet import check_names, fill_precedents, remove_sheet
 from xl_placement.report.save import deterministic_zip, order_merged_cells
 from xl_placement.report.template import check_placeholders, fill_placeholders, load_template
 
 ROW_CM = 0.53  # a default row is 15 pt, about 0.53 cm
-PRINT_LAST_COLUMN = {"Deal sheet": "I", "Use of proceeds": "P", "Shareholding": "F", "Checks": "G"}
+PRINT_LAST_COLUMN = {
+    "Deal sheet": "I",
+    "Use of proceeds": "P",
+    "Shareholding": "F",
+    "Checks": "G",
+    "Precedents": "S",
+}
 
 
 def verdict(checks: CheckReport) -> str:
@@ -48,7 +56,13 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
         "quote_head": f"{deal.fx.quote_currency} m" if deal.fx else "",
         "rate_unit": f"{deal.issuer.currency} per {deal.fx.quote_currency}" if deal.fx else "none given",
         "share_class": deal.issuer.share_class or "",
-        "class_head": f"Class {deal.issuer.share_class}" if deal.issuer.share_class else "Class",
+        "class_head": (
+            f"Class {deal.issuer.share_class}"
+            if deal.issuer.share_class
+            else "Class"
+            if deal.placing.class_shares_outstanding is not None
+            else ""
+        ),
         "basis": deal.proceeds.basis,
         "market_data": market_data_text(figures),
     }
@@ -56,7 +70,11 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
 
 @in_context
 def render_report(
-    figures: Figures, checks: CheckReport | None = None, *, template: str | Path | None = None
+    figures: Figures,
+    checks: CheckReport | None = None,
+    *,
+    template: str | Path | None = None,
+    precedents: Selection | None = None,
 ) -> bytes:
     """Fill the report template for one deal and return the workbook's bytes.
 
@@ -66,6 +84,8 @@ def render_report(
         figures: the deal's figures from ``figures.compute``.
         checks: the checks from ``checks.check_deal``; None computes them from ``figures``.
         template: a restyled template; the packaged one when None.
+        precedents: comparable placings for a Precedents sheet (``precedents.load_precedents``);
+            None leaves the sheet out.
 
     Returns:
         The xlsx file's bytes.
@@ -75,6 +95,10 @@ def render_report(
     """
     checks = check_deal(figures) if checks is None else checks
     wb = load_template(template)
+    if precedents is None:
+        remove_sheet(wb)
+    else:
+        check_names(wb)
     values = placeholder_values(figures, checks)
     per_sheet = {title: {"sheet": title} for title in wb.sheetnames}
     check_placeholders(wb, set(values) | {"sheet"})
@@ -88,6 +112,8 @@ def render_report(
     fill_public_float(wb, figures, out)
     grid_last = fill_grid(wb, figures, out)
     fill_checks(wb, checks, out)
+    if precedents is not None:
+        fill_precedents(wb, precedents, figures, out)
     out.keep_template_formulas(wb)
     last_columns = PRINT_LAST_COLUMN | {"Pricing grid": grid_last}
     for ws in wb.worksheets:

@@ -99,18 +99,19 @@ class CellWriter:
         return self.text(ws, ref, why)
 
 
-def fit_height(ws: Worksheet, row: int, *, line_height: float = 13.0) -> None:
+def fit_height(ws: Worksheet, row: int, *, line_height: float = 13.0, chars_scale: float = 1.0) -> None:
     """Set a row's height to show its wrapped text (LibreOffice does not resize rows on load).
 
     The number of lines is estimated from each wrapped cell's text length and its
-    (merged) width: about 1.25 characters of 10-point text per unit of column width, wrapped at spaces.
+    (merged) width: about 1.25 characters of 10-point text per unit of column width, wrapped at spaces;
+    ``chars_scale`` scales that for smaller or larger text (10/9 for 9-point).
     """
     lines = 1
     for cell in ws[row]:
         if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
             continue
         width = sum(_width(ws, column) for column in _merged_columns(ws, cell))
-        per_line = max(1, int(width * CHARS_PER_WIDTH))
+        per_line = max(1, int(width * CHARS_PER_WIDTH * chars_scale))
         lines = max(lines, sum(wrapped_lines(part, per_line) for part in cell.value.split("\n")))
     if lines > 1:
         ws.row_dimensions[row].height = line_height * lines + 3

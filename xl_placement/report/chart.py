@@ -3,17 +3,24 @@
 openpyxl cannot write Excel's native waterfall chart, and older Excel and
 LibreOffice cannot show one; a stacked column chart whose first series has no fill
 is the portable way. Totals (gross, net) are navy, costs red, uses blue.
+
+Amounts are printed white inside the bars; a bar too thin to hold its label (the
+costs, a small use, a zero) has its amount in its category label under the axis
+instead, so no label is ever drawn over a sliver. The series carry cached values,
+so a previewer that does not recalculate still draws the chart.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.data_source import AxDataSource, StrRef
-from openpyxl.chart.label import DataLabelList
-from openpyxl.chart.series import Series
+from openpyxl.chart.data_source import AxDataSource, NumData, NumVal, StrData, StrRef, StrVal
+from openpyxl.chart.label import DataLabel, DataLabelList
+from openpyxl.chart.series import Series, SeriesLabel
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
 from openpyxl.utils.cell import get_column_letter
@@ -21,6 +28,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 SERIES_COLOURS = (None, "1F3864", "C00000", "2E75B6")  # base (invisible), totals, costs, uses
 MILLIONS_LABEL = "#,##0.0,,;-#,##0.0,,;;"  # zero stays blank, so each bar has one label
+THIN = Decimal("0.06")  # a bar below this share of the tallest cannot hold a label inside it
+WIDTH_CM = 19.0
+PLOT_CM = 16.0  # the width left for the bars once the value axis is drawn
+CHAR_CM = {8: 0.16, 7: 0.14, 6: 0.12}  # room per character at each point size, as LibreOffice wraps labels
 
 
 @dataclass(frozen=True)
@@ -32,17 +43,52 @@ class ChartRow:
     last_row: int
 
 
-def add_waterfall(ws: Worksheet, data: ChartRow, anchor: str, currency: str) -> BarChart:
-    """Add the waterfall chart at ``anchor``, drawn from the chart data rows."""
+@dataclass(frozen=True)
+class Bars:
+    """The chart's data as the cells hold it: each bar's label and its four segments."""
+
+    titles: tuple[str, str, str, str]  # the series names (the header cells)
+    labels: tuple[str, ...]  # the category labels, line breaks included
+    segments: tuple[tuple[Decimal, Decimal, Decimal, Decimal], ...]  # base, total, costs, use per bar
+
+    @property
+    def thin(self) -> tuple[int, ...]:
+        """The bars too thin to hold a label inside them (zero included)."""
+        tallest = max((sum(s, Decimal(0)) for s in self.segments), default=Decimal(0))
+        return tuple(i for i, s in enumerate(self.segments) if sum(s[1:], Decimal(0)) <= tallest * THIN)
+
+
+def label_size(names: Sequence[str]) -> int:
+    """The category labels' point size: the largest at which the longest word fits its bar's width."""
+    per_bar = PLOT_CM / max(len(names), 1)
+    longest = max((len(word) for name in names for word in name.split()), default=0)
+    return next((size for size in (8, 7) if longest * CHAR_CM[size] <= per_bar), 6)
+
+
+def wrap_label(name: str, bars: int, size: int) -> str:
+    """Break a category label at spaces into lines as wide as its bar, so no word is split."""
+    per_line = max(1, int(PLOT_CM / max(bars, 1) / CHAR_CM[size]))
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= per_line:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def add_waterfall(ws: Worksheet, data: ChartRow, anchor: str, currency: str, bars: Bars) -> BarChart:
+    """Add the waterfall chart at ``anchor``, drawn from the chart data rows (``bars`` is their content)."""
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "stacked"
     chart.overlap = 100
     chart.gapWidth = 40
-    chart.width = 19.0
+    chart.width = WIDTH_CM
     chart.height = 13.5
     chart.legend = None
     chart.style = 2
+    chart.visible_cells_only = False  # the data sits in hidden (grouped) columns
     values = Reference(
         ws,
         min_col=data.first_col + 1,
@@ -53,22 +99,39 @@ def add_waterfall(ws: Worksheet, data: ChartRow, anchor: str, currency: str) -> 
     chart.add_data(values, titles_from_data=True)
     column = get_column_letter(data.first_col)
     labels = f"'{ws.title}'!${column}${data.first_row}:${column}${data.last_row}"
-    for series, colour in zip(chart.series, SERIES_COLOURS, strict=True):
-        series.cat = AxDataSource(strRef=StrRef(f=labels))  # text labels, not numbers
-        _style(series, colour)
+    categories = StrData(ptCount=len(bars.labels), pt=[StrVal(i, v) for i, v in enumerate(bars.labels)])
+    for index, (series, colour) in enumerate(zip(chart.series, SERIES_COLOURS, strict=True)):
+        series.cat = AxDataSource(strRef=StrRef(f=labels, strCache=categories))  # text labels, not numbers
+        _cache(series, bars, index)
+        _style(series, colour, bars.thin)
     chart.y_axis.numFmt = "#,##0,,"
     chart.y_axis.title = f"{currency} m"
     chart.y_axis.majorGridlines = None
     chart.y_axis.delete = False
     chart.x_axis.delete = False
     chart.x_axis.tickLblPos = "low"
-    chart.x_axis.txPr = _text(800, horizontal=True)
+    chart.x_axis.txPr = _text(100 * label_size(bars.labels), horizontal=True)
     chart.y_axis.txPr = _text(800)
     ws.add_chart(chart, anchor)
     return chart
 
 
-def _style(series: Series, colour: str | None) -> None:
+def _cache(series: Series, bars: Bars, index: int) -> None:
+    """Store the values and the series name with the series, as Excel does."""
+    values = [segment[index] for segment in bars.segments]
+    series.val.numRef.numCache = NumData(
+        formatCode="General", ptCount=len(values), pt=[NumVal(i, v=_number(v)) for i, v in enumerate(values)]
+    )
+    title = series.tx.strRef if isinstance(series.tx, SeriesLabel) else None
+    if title is not None:
+        title.strCache = StrData(ptCount=1, pt=[StrVal(0, bars.titles[index])])
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value else "0"
+
+
+def _style(series: Series, colour: str | None, thin: Sequence[int]) -> None:
     props = series.graphicalProperties
     if colour is None:  # the invisible base that lifts each step to its height
         props.noFill = True
@@ -83,7 +146,12 @@ def _style(series: Series, colour: str | None) -> None:
     series.dLbls.showLegendKey = False
     series.dLbls.numFmt = MILLIONS_LABEL
     series.dLbls.position = "ctr"
-    series.dLbls.txPr = _text(800, colour="FFFFFF" if colour == SERIES_COLOURS[1] else "000000", bold=True)
+    series.dLbls.txPr = _text(800, colour="FFFFFF", bold=True)  # white reads on navy, red and blue
+    # A thin bar's amount is in its category label instead (see the module's docstring).
+    series.dLbls.dLbl = [
+        DataLabel(idx=i, showVal=False, showSerName=False, showCatName=False, showLegendKey=False)
+        for i in thin
+    ]
 
 
 def _text(size: int, *, horizontal: bool = False, colour: str = "000000", bold: bool = False) -> RichText:

@@ -10,35 +10,46 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.capital import PLACEES
 from xl_placement.deal import Deal
-from xl_placement.figures import Figures, Reference
+from xl_placement.figures import NOT_GIVEN, Figures, Reference
 from xl_placement.formats import percent_text, price_text
-from xl_placement.money import LargestRemainder, largest_remainder, to_minor_units
-from xl_placement.proceeds import SHARE_DECIMALS
+from xl_placement.money import LargestRemainder, largest_remainder, round_half_up, to_minor_units
+from xl_placement.proceeds import SHARE_DECIMALS, to_quote
 from xl_placement.report import formulas as fx
-from xl_placement.report.cells import CellWriter, fit_height
-from xl_placement.report.chart import ChartRow, add_waterfall
+from xl_placement.report.cells import CHARS_PER_WIDTH, CellWriter, fit_height, wrapped_lines
+from xl_placement.report.chart import Bars, ChartRow, add_waterfall, label_size, wrap_label
+from xl_placement.report.layout import close_up, price_format
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import area
-from xl_placement.wording import authority_text
+from xl_placement.wording import authority_text, net_price_places
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 KIND_TEXT = {"placing": "Placing of new shares", "top-up": "Top-up placing"}
 MANDATE_TEXT = {"general": "General mandate", "specific": "Specific mandate"}
 UNDERWRITING_TEXT = {"best efforts": "Best efforts", "fully underwritten": "Fully underwritten"}
-NOT_GIVEN = "not given"
 NEEDS_OUTSTANDING = NOT_GIVEN  # the Checks sheet and the command line name placing.shares_outstanding
-PRICE_DECIMALS = 3  # the template's price format
-MAX_PRICE_DECIMALS = 6
 BLANK = ""  # a quote-currency cell when the deal has no quote currency
+TERMS = (
+    "IssuerName", "StockCode", "Exchange", "ShareClass", "Kind", "Mandate", "Underwriting",
+    "Agents", "Placees", "Offering", "NewShares", "Price",
+)  # fmt: skip
+FX_ROWS = ("FxRate", "FxSource", "CostsNote")
+HKEX_ROWS = ("TheoreticalPrice", "TheoreticalEffect", "MandateLimit", "MandateUsed", "MandateHeadroom")
+MANDATE_ROWS = ("MandateLimit", "MandateUsed", "MandateHeadroom")
+MILLION = Decimal(1_000_000)
+NOTE_SCALE = (
+    1.3  # the notes are 9-point italic: LibreOffice fits about 1.3 times the 10-point estimate on a line
+)
+DASH_ZERO_SHARES = '#,##0;(#,##0);"\u2013"'  # zero as an en dash, the banker's blank
+DASH_ZERO_PERCENT = '0.00%;(0.00%);"\u2013"'
 
 
 def cell(wb: Workbook, name: str) -> tuple[Worksheet, str]:
@@ -47,12 +58,15 @@ def cell(wb: Workbook, name: str) -> tuple[Worksheet, str]:
     return found.ws, found.ref
 
 
-def placees_text(minimum: int | None) -> str:
-    """How the placees are described: "Not less than six independent placees"."""
+def placees_text(minimum: int | None, *, independent: bool = False) -> str:
+    """How the placees are described: "Not less than six placees".
+
+    "independent" only when the deal says so (``placing.independent_placees``).
+    """
     if minimum is None:
         return NOT_GIVEN
     count = NUMBER_WORDS[minimum] if minimum < len(NUMBER_WORDS) else f"{minimum:,}"
-    return f"Not less than {count} independent placees"
+    return f"Not less than {count} {'independent ' if independent else ''}placees"
 
 
 def costs_note(deal: Deal, figures: Figures) -> str:
@@ -67,11 +81,29 @@ def costs_note(deal: Deal, figures: Figures) -> str:
     return "Costs as given in the deal file: commission on gross proceeds plus other costs."
 
 
-def widen_price_format(target: Cell, value: Decimal) -> None:
-    """Show every decimal of a price finer than the template's 3 (6.03 cents is 0.0603, not 0.060)."""
-    digits = -int(value.normalize().as_tuple().exponent)
-    if digits > PRICE_DECIMALS:
-        target.number_format = "#,##0." + "0" * min(digits, MAX_PRICE_DECIMALS)
+def net_format(deal: Deal) -> str:
+    """The net price's number format: the placing price's decimals, as the announcement wording has it."""
+    return "#,##0." + "0" * net_price_places(deal)
+
+
+def shown_millions(value: Decimal) -> Decimal:
+    """An amount as the report shows it: millions to one decimal (format ``#,##0.0,,``)."""
+    return round_half_up(value / MILLION, 1)
+
+
+def footing_notes(gross: Decimal, costs: Decimal, net: Decimal, currency: str) -> list[str]:
+    """A sentence when the amounts shown in millions do not foot (gross less costs is not net as shown).
+
+    Each amount is rounded on its own, so the shown figures can differ by 0.1m; a reader
+    adding up the column is told rather than left to find it.
+    """
+    g, c, n = (shown_millions(v) for v in (gross, costs, net))
+    if g - c == n:
+        return []
+    return [
+        f"{currency} m shown rounded: {g:,} less {c:,} is {g - c:,}, against net {n:,} "
+        f"(a rounding difference of {abs(g - c - n):,}m; the cells hold the exact amounts)."
+    ]
 
 
 def mandate_text(deal: Deal) -> str:
@@ -123,6 +155,7 @@ class DealSheet:
     wb: Workbook
     figures: Figures
     out: CellWriter
+    left_out: set[str] = field(default_factory=set)  # names whose rows were left out: never written
 
     def fill(self) -> None:
         """Fill the terms, pricing, proceeds and share capital blocks."""
@@ -134,16 +167,22 @@ class DealSheet:
 
     def put_text(self, name: str, value: str, *, is_input: bool = True) -> None:
         """Write a text input (blue) or a label (black) into a named cell."""
+        if name in self.left_out:
+            return
         ws, ref = cell(self.wb, name)
         self.out.text(ws, ref, value, is_input=is_input)
 
     def put_number(self, name: str, value: Decimal | int) -> None:
         """Write an input number (blue) into a named cell."""
+        if name in self.left_out:
+            return
         ws, ref = cell(self.wb, name)
         self.out.number(ws, ref, value)
 
     def put_formula(self, name: str, formula: str, expected: Decimal | int | float | None) -> None:
         """Write a formula into a named cell, or "n/a" when the deal does not give the figure."""
+        if name in self.left_out:
+            return
         ws, ref = cell(self.wb, name)
         if expected is None:
             self.out.not_applicable(ws, ref)
@@ -152,28 +191,47 @@ class DealSheet:
 
     def na(self, name: str, text: str = "n/a") -> None:
         """Mark a named cell "n/a" (or ``text``): the deal does not give this figure."""
+        if name in self.left_out:
+            return
         ws, ref = cell(self.wb, name)
         self.out.not_applicable(ws, ref, text)
 
     def _terms(self) -> None:
+        """The terms the deal gives; the rows of terms it does not give are left out."""
         deal = self.figures.deal
         issuer, p = deal.issuer, deal.placing
-        self.put_text("IssuerName", issuer.name)
-        self.put_text("StockCode", issuer.stock_code)
-        self.put_text("Exchange", issuer.exchange)
-        self.put_text("ShareClass", issuer.share_class or NOT_GIVEN)
-        self.put_text("Kind", KIND_TEXT.get(p.kind, p.kind))
-        self.put_text("Mandate", mandate_text(deal))
-        self.put_text(
-            "Underwriting", UNDERWRITING_TEXT.get(p.underwriting, NOT_GIVEN) if p.underwriting else NOT_GIVEN
-        )
-        self.put_text("Agents", ", ".join(p.agents) if p.agents else NOT_GIVEN)
-        self.put_text("Placees", placees_text(p.min_placees))
-        self.put_text("Offering", p.offering or NOT_GIVEN)
+        texts = {
+            "IssuerName": issuer.name,
+            "StockCode": issuer.stock_code,
+            "Exchange": issuer.exchange,
+            "ShareClass": issuer.share_class,
+            "Kind": KIND_TEXT.get(p.kind, p.kind),
+            "Mandate": mandate_text(deal),
+            # Underwriting is a term a reader needs: shown as "not given" rather than left out.
+            "Underwriting": UNDERWRITING_TEXT.get(p.underwriting, NOT_GIVEN) if p.underwriting else NOT_GIVEN,
+            "Agents": ", ".join(p.agents),
+            "Placees": (
+                placees_text(p.min_placees, independent=p.independent_placees)
+                if p.min_placees is not None
+                else ""
+            ),
+            "Offering": p.offering,
+        }
+        for key, text in texts.items():
+            if text:
+                self.put_text(key, text)
         self.put_number("NewShares", p.new_shares)
         self.put_number("Price", p.price)
-        ws, ref = cell(self.wb, "Price")
-        widen_price_format(ws[ref], p.price)
+        self.number_format("Price", price_format(p.price))
+        shown = [key for key in TERMS if texts.get(key, "x")]
+        close_up(self.wb, TERMS, shown, "B", "E")
+
+    def number_format(self, name: str, fmt: str) -> None:
+        """Give a named cell a number format decided by the deal (a price's decimals)."""
+        if name in self.left_out:
+            return
+        ws, ref = cell(self.wb, name)
+        ws[ref].number_format = fmt
 
     def _references(self) -> None:
         refs = self.figures.references
@@ -205,9 +263,10 @@ class DealSheet:
         ):
             formula = fx.higher(where["last_close"], where["average_close_5d"])
             self.out.formula(ws, target, formula, ref.price)
+            ws[target].number_format = price_format(ref.price)
             return "higher of close, 5-day"
         self.out.number(ws, target, ref.price)
-        widen_price_format(ws[target], ref.price)
+        ws[target].number_format = price_format(ref.price)
         return "from history" if ref.origin == "from history" else "given"
 
     def _proceeds(self) -> None:
@@ -242,6 +301,7 @@ class DealSheet:
         net = float(money.gross) - costs
         per_share = fx.ratio_double(net, deal.placing.new_shares + (deal.placing.prefunded_warrants or 0))
         self.put_formula("NetPerShare", fx.per_share("Net", shares), per_share)
+        self.number_format("NetPerShare", net_format(deal))
         quotes = {
             "GrossQuote": ("Gross", float(money.gross)),
             "CommissionQuote": ("Commission", float(money.commission)),
@@ -249,31 +309,55 @@ class DealSheet:
             "TotalCostsQuote": ("TotalCosts", costs),
             "NetQuote": ("Net", net),
         }
+        notes = [costs_note(deal, self.figures)]
+        notes += footing_notes(money.gross, money.costs, money.net, deal.issuer.currency)
         if deal.fx is None:
-            self.na("FxRate")
-            self.put_text("FxSource", "no quote currency given", is_input=False)
             for key in quotes:
                 self.na(key, BLANK)
         else:
             self.put_number("FxRate", deal.fx.rate)
             self.put_text("FxSource", deal.fx.source)
+            self._fit_source(deal.fx.source)
             for key, (base, value) in quotes.items():
                 self.put_formula(
                     key, fx.to_quote(base, "FxRate"), fx.ratio_double(value, float(deal.fx.rate))
                 )
-        self.put_text("CostsNote", costs_note(deal, self.figures), is_input=False)
+            rate = deal.fx.rate
+            gross_q, costs_q, net_q = (to_quote(v, rate) for v in (money.gross, money.costs, money.net))
+            notes += footing_notes(gross_q, costs_q, net_q, deal.fx.quote_currency)
+        self.put_text("CostsNote", " ".join(notes), is_input=False)
+        ws, ref = cell(self.wb, "CostsNote")
+        fit_height(ws, ws[ref].row, chars_scale=NOTE_SCALE)
+        close_up(self.wb, FX_ROWS, FX_ROWS if deal.fx else FX_ROWS[2:], "G", "I")
+        self._structure_note()
+
+    def _structure_note(self) -> None:
+        """ADS and warrant terms on the row below the costs note, in its style, as tall as they need."""
         structure = structure_note(self.figures)
-        if structure:  # on the row below the costs note, in its style, as tall as it needs
-            ws, ref = cell(self.wb, "CostsNote")
-            note = ws[ref]
-            row = note.row + 1
-            ws.merge_cells(start_row=row, end_row=row, start_column=note.column, end_column=note.column + 2)
-            target = self.out.text(ws, f"{note.column_letter}{row}", structure)
-            target.font = copy(note.font)
-            target.alignment = copy(note.alignment)
-            fit_height(ws, row)
+        if not structure:
+            return
+        ws, ref = cell(self.wb, "CostsNote")
+        note = ws[ref]
+        row = note.row + 1
+        ws.merge_cells(start_row=row, end_row=row, start_column=note.column, end_column=note.column + 2)
+        target = self.out.text(ws, f"{note.column_letter}{row}", structure)
+        target.font = copy(note.font)
+        target.alignment = copy(note.alignment)
+        fit_height(ws, row, chars_scale=NOTE_SCALE)
+
+    def _fit_source(self, source: str) -> None:
+        """Grow the source's row to show it whole (its format adds "Source of the rate: ")."""
+        ws, ref = cell(self.wb, "FxSource")
+        row = ws[ref].row
+        merged = next((m for m in ws.merged_cells.ranges if ref in m), None)
+        columns = range(merged.min_col, merged.max_col + 1) if merged else [ws[ref].column]
+        width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in columns)
+        lines = wrapped_lines(f"Source of the rate: {source}", int(width * CHARS_PER_WIDTH * NOTE_SCALE))
+        if lines > 1:
+            ws.row_dimensions[row].height = 13.0 * lines + 3
 
     def _capital(self) -> None:
+        self._leave_out_foreign_rows()
         p = self.figures.deal.placing
         if p.shares_outstanding is None:
             self.na("SharesOutstanding", NOT_GIVEN)
@@ -282,6 +366,17 @@ class DealSheet:
         else:
             self._dilution()
         self._class_and_mandate()
+
+    def _leave_out_foreign_rows(self) -> None:
+        """Rule 7.27B rows only for HKEX; the mandate rows where a general mandate exists (HKEX, SGX).
+
+        Done before the rows are filled, so every formula is written where it stays.
+        """
+        exchange = self.figures.deal.issuer.exchange
+        kept = [key for key in HKEX_ROWS if exchange == "HKEX" or (exchange == "SGX" and key in MANDATE_ROWS)]
+        if len(kept) < len(HKEX_ROWS):
+            close_up(self.wb, HKEX_ROWS, kept, "G", "I")
+            self.left_out |= set(HKEX_ROWS) - set(kept)
 
     def _dilution(self) -> None:
         f, p = self.figures, self.figures.deal.placing
@@ -304,8 +399,10 @@ class DealSheet:
     def _class_and_mandate(self) -> None:
         f, p = self.figures, self.figures.deal.placing
         if p.class_shares_outstanding is None:
+            # No class at all: the column stays empty, like the quote column without a quote currency.
+            missing = "n/a" if self.figures.deal.issuer.share_class else BLANK
             for key in ("ClassShares", "ClassEnlarged", "PctExistingClass", "PctEnlargedClass"):
-                self.na(key)
+                self.na(key, missing)
         else:
             self.put_number("ClassShares", p.class_shares_outstanding)
             self.put_formula(
@@ -353,6 +450,7 @@ class DealSheet:
         net = float(money.gross) - (float(money.commission) + float(money.other_costs))
         per_share = fx.ratio_double(net, p.new_shares + (p.prefunded_warrants or 0))
         self.put_formula("KeyNetPrice", fx.copy_of("NetPerShare"), per_share)
+        self.number_format("KeyNetPrice", net_format(f.deal))
 
     def _theoretical(self) -> None:
         f = self.figures
@@ -448,7 +546,7 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # n
     out.number(ws, dec_ref, plan.decimals)
     if not plan.uses:
         _no_uses(wb, out)
-        _fill_chart(wb, figures, out, [], None)
+        _fill_chart(wb, figures, out, [], [], None)
         return
     units = to_minor_units(figures.allocation_base, plan.decimals)
     rounded = Decimal(units).scaleb(-plan.decimals)
@@ -525,7 +623,14 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # n
             used = f"SUM({first_f}:${wc[1]}${row})-SUM({first_e}:${wc[4]}${row})"  # units - floors - extras
             return fx.from_units(f"({units_ref}-{used})", "AllocDecimals")
 
-    _fill_chart(wb, figures, out, [f"${uc[2]}${row}" for row in use_rows], left_after)
+    _fill_chart(
+        wb,
+        figures,
+        out,
+        [f"${uc[2]}${row}" for row in use_rows],
+        [f"${uc[0]}${row}" for row in use_rows],
+        left_after,
+    )
 
 
 def _use_totals(wb: Workbook, figures: Figures, out: CellWriter, uc: list[str], use_rows: list[int]) -> None:
@@ -586,42 +691,78 @@ def _fill_chart(
     figures: Figures,
     out: CellWriter,
     amount_cells: list[str],
+    name_cells: list[str],
     left_after: Callable[[int], str] | None,
 ) -> None:
     """The waterfall's data: gross, costs, net, then each use stepping down from the base.
 
     Each bar has four stacked segments: the invisible base, a total, a cost and a use.
     ``left_after(i)`` is the formula of what is left after use i (None: write the figures).
+    A thin bar's label carries its amount (a formula, so it follows edits), see ``chart``.
     """
     money = figures.proceeds
     bars: list[tuple[str, Bar, Bar, Bar, Bar]] = [
         ("Gross proceeds", EMPTY, ("Gross", money.gross), EMPTY, EMPTY)
     ]
+    amounts: list[tuple[str, Decimal, str]] = [("Gross", money.gross, "")]  # amount cell, value, name cell
     if figures.deal.proceeds.basis == "net":
         bars.append(("Costs", ("Net", money.net), EMPTY, ("TotalCosts", money.costs), EMPTY))
         bars.append(("Net proceeds", EMPTY, ("Net", money.net), EMPTY, EMPTY))
+        amounts += [("TotalCosts", money.costs, ""), ("Net", money.net, "")]
     # The uses step down from the amount split (the base rounded to the rounding unit).
     remaining = sum((a.amount for a in figures.allocations), Decimal(0))
-    for index, (allocation, amount_cell) in enumerate(zip(figures.allocations, amount_cells, strict=True)):
+    uses = zip(figures.allocations, amount_cells, name_cells, strict=True)
+    for index, (allocation, amount_cell, name_cell) in enumerate(uses):
         remaining -= allocation.amount
         step = (left_after(index) if left_after else "", remaining)
         bars.append((allocation.name, step, EMPTY, EMPTY, (amount_cell, allocation.amount)))
+        amounts.append((amount_cell, allocation.amount, name_cell))
     proto, lines = table_rows(wb, "ChartRow", len(bars))
     ws = proto.ws
     cols = [ws.cell(1, proto.min_col + i).column_letter for i in range(5)]
-    for line, (label, *segments) in zip(lines, bars, strict=True):
-        out.text(ws, f"{cols[0]}{line}", label)
-        for column, (formula, value) in zip(cols[1:], segments, strict=True):
+    segments = tuple((b[1][1], b[2][1], b[3][1], b[4][1]) for b in bars)
+    names = [label for label, *_ in bars]
+    size = label_size(names)
+    thin = Bars(("", "", "", ""), (), segments).thin
+    labels: list[str] = []
+    for index, (line, (label, *segs)) in enumerate(zip(lines, bars, strict=True)):
+        target = f"{cols[0]}{line}"
+        if index in thin:
+            labels.append(_thin_label(ws, out, target, label, amounts[index]))
+        else:
+            labels.append(wrap_label(label, len(bars), size))
+            out.text(ws, target, labels[-1])
+        for column, (formula, value) in zip(cols[1:], segs, strict=True):
             if formula:
                 out.formula(ws, f"{column}{line}", formula, value)
             else:
                 out.number(ws, f"{column}{line}", value, is_input=False)
+    head = [str(ws.cell(proto.min_row - 1, proto.min_col + i).value or "") for i in range(1, 5)]
+    titles = (head[0], head[1], head[2], head[3])
     add_waterfall(
         ws,
         ChartRow(proto.min_col, lines[0], lines[-1]),
         area(wb, "ChartAnchor").ref,
         figures.deal.issuer.currency,
+        Bars(titles, tuple(labels), segments),
     )
+
+
+def _thin_label(
+    ws: Worksheet, out: CellWriter, target: str, label: str, amount: tuple[str, Decimal, str]
+) -> str:
+    """A thin bar's category label with its amount in millions on a second line ("none" for zero).
+
+    The name comes from the use table's cell (or is the fixed word of a total or the costs),
+    so no user text is ever written into a formula.
+    """
+    cell_ref, value, name_cell = amount
+    shown = "none" if value == 0 else f"{shown_millions(value):,}"
+    name = name_cell if name_cell else f'"{label}"'
+    formula = fx.bar_label(name, cell_ref)
+    text = f"{label}\n{shown}"
+    out.formula(ws, target, formula, text)
+    return text
 
 
 def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> None:
@@ -644,12 +785,18 @@ def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> None:
         if index < listed:
             out.number(ws, before, holding.shares_before)
             out.formula(ws, after, fx.copy_of(before), holding.shares_after)
-        elif holding.name == PLACEES:
+        elif holding.name == PLACEES:  # nothing before the deal: shown as dashes, not "0 / 0.00%"
             out.number(ws, before, 0, is_input=False)
+            ws[before].number_format = DASH_ZERO_SHARES
+            ws[f"{c[2]}{row}"].number_format = DASH_ZERO_PERCENT
             out.formula(ws, after, fx.copy_of("NewShares"), holding.shares_after)
         else:  # the other public shareholders: what the listed holders do not hold
-            listed_range = f"SUM({c[1]}{rows[0]}:{c[1]}{rows[listed - 1]})" if listed else "0"
-            out.formula(ws, before, fx.subtract("SharesOutstanding", listed_range), holding.shares_before)
+            formula = (
+                fx.subtract("SharesOutstanding", f"SUM({c[1]}{rows[0]}:{c[1]}{rows[listed - 1]})")
+                if listed
+                else fx.copy_of("SharesOutstanding")
+            )
+            out.formula(ws, before, formula, holding.shares_before)
             out.formula(ws, after, fx.copy_of(before), holding.shares_after)
         before_share = fx.ratio_double(holding.shares_before, total.shares_before)
         after_share = fx.ratio_double(holding.shares_after, total.shares_after)

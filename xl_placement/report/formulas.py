@@ -2,7 +2,8 @@
 
 Each builder returns formula text without the leading ``=``, built only from cell
 references, defined names and functions every spreadsheet has (ROUND, ROUNDUP, INT, MOD,
-SUM, SUMPRODUCT, MAX, MIN, ROW, IF, AND), so a user could have typed it. The comment on each
+SUM, SUMPRODUCT, MAX, MIN, ROW, IF, AND; CHAR and FIXED for a chart label; and for
+precedents COUNT, QUARTILE, MEDIAN, AVERAGE, ISNUMBER), so a user could have typed it. The comment on each
 names the Python function it mirrors; the LibreOffice tests check they agree.
 """
 
@@ -259,3 +260,55 @@ def dilution_enlarged_double(new_shares: float, existing: float) -> float:
 def theoretical_price_double(bench: float, existing: float, new_shares: float, price: float) -> float:
     """:func:`theoretical_price` in doubles."""
     return (bench * existing + new_shares * price) / (existing + new_shares)
+
+
+# Precedents: ``precedents`` (statistics over a column of the Precedents sheet).
+
+
+def enlarged_from_existing(existing: str) -> str:
+    """``precedents.enlarged_from_existing``: e / (1 + e)."""
+    return f"{existing}/(1+{existing})"
+
+
+def existing_from_enlarged(enlarged: str) -> str:
+    """``precedents.existing_from_enlarged``: n / (1 - n)."""
+    return f"{enlarged}/(1-{enlarged})"
+
+
+# Excel 2010 and LibreOffice both have these; QUARTILE is QUARTILE.INC (``precedents.quartile``).
+_STATISTICS = {
+    "minimum": "MIN({0})",
+    "lower_quartile": "QUARTILE({0},1)",
+    "median": "MEDIAN({0})",
+    "mean": "AVERAGE({0})",
+    "upper_quartile": "QUARTILE({0},3)",
+    "maximum": "MAX({0})",
+}
+
+
+def statistic(name: str, cells: str) -> str:
+    """``precedents.summarise``: one statistic of the numbers in ``cells``; "n/a" when there are none.
+
+    MIN and MAX of no numbers give 0 in a spreadsheet, so every statistic but the count
+    says "n/a" instead.
+    """
+    if name == "count":
+        return f"COUNT({cells})"
+    return f'IF(COUNT({cells})=0,"n/a",{_STATISTICS[name].format(cells)})'
+
+
+def percentile_rank(cells: str, value: str) -> str:
+    """``precedents.percentile_rank``: the share of the numbers below ``value``, ties counted half."""
+    return (
+        f'IF(COUNT({cells})=0,"n/a",'
+        f"SUMPRODUCT(ISNUMBER({cells})*(({cells}<{value})+({cells}={value})/2))/COUNT({cells}))"
+    )
+
+
+def bar_label(name: str, amount: str) -> str:
+    """A thin waterfall bar's label: its name, a line break, its amount in millions to 0.1 ("none" for zero).
+
+    ``name`` is a cell reference or a fixed quoted word, never user text. FIXED, unlike TEXT,
+    takes no format string, so it gives the same digits in every language of Excel.
+    """
+    return f'{name}&CHAR(10)&IF({amount}=0,"none",FIXED({amount}/1000000,1))'

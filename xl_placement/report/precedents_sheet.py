@@ -1,0 +1,331 @@
+"""The Precedents sheet: this deal beside comparable placings, their statistics and a scatter chart.
+
+Published figures are inputs (blue); a figure computed from the row's others is a live
+formula (black italic), as is every statistic (COUNT, MIN, QUARTILE, MEDIAN, AVERAGE,
+MAX: functions Excel 2010 and LibreOffice both have) and this deal's percentile rank.
+Each formula carries the value ``xl_placement.precedents`` computed for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from copy import copy
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from openpyxl import Workbook
+from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart.marker import Marker
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.utils.cell import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xl_placement import precedents as pr
+from xl_placement.errors import TemplateError
+from xl_placement.figures import Figures
+from xl_placement.proceeds import to_quote
+from xl_placement.report import formulas as fx
+from xl_placement.report.cells import CellWriter
+from xl_placement.report.tables import table_rows
+from xl_placement.report.template import REGENERATE, area
+
+SHEET = "Precedents"
+NAMES = (
+    "PrecedentSelection",
+    "PrecedentDeal",
+    "PrecedentRow",
+    "PrecedentStats",
+    "PrecedentNotes",
+    "PrecedentChart",
+)
+# Offsets of the columns from the start of the PrecedentRow name.
+COLUMNS = (
+    "date", "issuer", "stock_code", "kind", "share_class", "currency", "new_shares", "price",
+    "last_close", "discount_to_last_close", "discount_to_average_close_5d", "percent_of_existing",
+    "percent_of_enlarged", "gross_proceeds", "net_proceeds", "usd_rate", "gross_proceeds_usd",
+    "source", "", "full_source", "computed", "average_close_5d", "shares_outstanding",
+)  # fmt: skip
+STATISTICS = ("count", "minimum", "lower_quartile", "median", "mean", "upper_quartile", "maximum")
+DEAL_MARKER = "C00000"
+PRECEDENT_MARKER = "2E75B6"
+NA = "n/a"
+
+
+def check_names(wb: Workbook) -> None:
+    """Refuse a template without the Precedents sheet or its names (only when precedents are asked for).
+
+    Raises:
+        TemplateError: naming what is missing.
+    """
+    missing = [n for n in NAMES if n not in wb.defined_names]
+    if SHEET not in wb.sheetnames or missing:
+        what = f"the sheet {SHEET!r}" if SHEET not in wb.sheetnames else f"the names {', '.join(missing)}"
+        raise TemplateError(f"the report template lacks {what}, needed for precedents; {REGENERATE}")
+
+
+def remove_sheet(wb: Workbook) -> None:
+    """Drop the Precedents sheet and its names: a report without precedents has no such page."""
+    if SHEET in wb.sheetnames:
+        del wb[SHEET]
+    for key in NAMES:
+        if key in wb.defined_names:
+            del wb.defined_names[key]
+
+
+class _Cols:
+    """Column letters of the table, by field name."""
+
+    def __init__(self, ws: Worksheet, first: int) -> None:
+        self.ws = ws
+        self.letters: dict[str, str] = {
+            key: get_column_letter(first + i) for i, key in enumerate(COLUMNS) if key
+        }
+
+    def __getitem__(self, key: str) -> str:
+        return self.letters[key]
+
+
+def fill_precedents(wb: Workbook, selection: pr.Selection, figures: Figures, out: CellWriter) -> None:
+    """Fill the sheet: the selection line, this deal, the precedents, the statistics, notes and chart."""
+    check_names(wb)
+    proto, rows = table_rows(wb, "PrecedentRow", len(selection.rows))
+    ws = proto.ws
+    cols = _Cols(ws, proto.min_col)
+    for precedent, row in zip(selection.rows, rows, strict=True):
+        _precedent_row(ws, cols, row, precedent, out)
+    deal_row = area(wb, "PrecedentDeal").min_row
+    _deal_row(wb, ws, cols, deal_row, figures, out)
+    stats = area(wb, "PrecedentStats")
+    ranges = {m: f"${cols[m]}${rows[0]}:${cols[m]}${rows[-1]}" for m, _ in pr.MEASURES}
+    _statistics(ws, cols, stats.min_row, deal_row, selection, figures, ranges, out)
+    found = area(wb, "PrecedentSelection")
+    out.text(ws, found.ref, _selection_text(selection))
+    notes = area(wb, "PrecedentNotes")
+    out.text(ws, notes.ref, _notes(selection))
+    _chart(ws, cols, deal_row, rows, area(wb, "PrecedentChart").ref)
+
+
+def _selection_text(selection: pr.Selection) -> str:
+    count = len(selection.rows)
+    return (
+        f"{count} precedent{'s' if count != 1 else ''} from {selection.path} "
+        f"({selection.read} read) · filters: {selection.filters}"
+    )
+
+
+def _notes(selection: pr.Selection) -> str:
+    parts = list(selection.notes)
+    if any(row.reported for row in selection.rows):
+        parts.append(
+            "Figures from a precedents file are as reported by each row's source, not checked "
+            "against the exchange's filings"
+        )
+    if not all(row.reported for row in selection.rows):
+        parts.append("Figures from deal files or a batch summary are computed by xl-placement from the deals")
+    parts.append(
+        "A date such as 2025-11 was published only to the month and sorts at the month's end. "
+        "Blank: not published and not computable. Quartiles as Excel's QUARTILE (inclusive); "
+        "percentile rank: share of the precedents below this deal, ties counted half. "
+        "US$ amounts only where a row gives its rate per US$; the rate's source follows the full "
+        "source, right of the print area"
+    )
+    return " ".join(f"{p.rstrip('.')}." for p in parts)
+
+
+def _precedent_row(ws: Worksheet, cols: _Cols, row: int, p: pr.Precedent, out: CellWriter) -> None:
+    c = {key: f"{letter}{row}" for key, letter in cols.letters.items()}
+    if p.date is not None:
+        if p.date.exact:
+            ws[c["date"]].value = p.date.first
+            out.colour(ws[c["date"]], "FF0000FF")
+        else:
+            out.text(ws, c["date"], p.date.text, is_input=True)
+    for key in ("issuer", "stock_code", "kind", "share_class", "currency"):
+        value = getattr(p, key)
+        if value:
+            out.text(ws, c[key], value, is_input=True)
+    for key in ("new_shares", "price", "last_close", "average_close_5d", "shares_outstanding", "usd_rate"):
+        value = getattr(p, key)
+        if value is not None:
+            out.number(ws, c[key], value)
+    formulas = _row_formulas(p, c)
+    for key in (
+        "discount_to_last_close",
+        "discount_to_average_close_5d",
+        "percent_of_existing",
+        "percent_of_enlarged",
+        "gross_proceeds",
+        "net_proceeds",
+        "gross_proceeds_usd",
+    ):
+        value = getattr(p, key)
+        if value is None:
+            continue
+        if key not in p.computed:
+            out.number(ws, c[key], value)
+            continue
+        # A figure computed here from the row's cells is a live formula; one xl-placement
+        # computed from a deal (a deal file, a batch summary) is its value, in black.
+        if p.reported:
+            cell = out.formula(ws, c[key], formulas[key](), value)
+        else:
+            cell = out.number(ws, c[key], value, is_input=False)
+        font = copy(cell.font)
+        font.i = True
+        cell.font = font
+    source = p.source or p.origin
+    out.text(ws, c["source"], _short(source), is_input=True)
+    out.text(
+        ws, c["full_source"], source if not p.usd_rate_source else f"{source} · rate: {p.usd_rate_source}"
+    )
+    out.text(ws, c["computed"], ", ".join(sorted(p.computed)) if p.computed else "none")
+
+
+def _row_formulas(p: pr.Precedent, c: dict[str, str]) -> dict[str, Callable[[], str]]:
+    """The formula of each computable figure, from the same inputs ``precedents.complete`` used."""
+    result: dict[str, Callable[[], str]] = {
+        "discount_to_last_close": lambda: fx.discount(c["price"], c["last_close"]),
+        "discount_to_average_close_5d": lambda: fx.discount(c["price"], c["average_close_5d"]),
+        "gross_proceeds": lambda: fx.gross(c["new_shares"], c["price"]),
+        "gross_proceeds_usd": lambda: fx.to_quote(c["gross_proceeds"], c["usd_rate"]),
+    }
+    if p.new_shares is not None and p.shares_outstanding is not None:
+        result["percent_of_existing"] = lambda: fx.dilution_existing(c["new_shares"], c["shares_outstanding"])
+        result["percent_of_enlarged"] = lambda: fx.dilution_enlarged(c["new_shares"], c["shares_outstanding"])
+    else:
+        result["percent_of_existing"] = lambda: fx.existing_from_enlarged(c["percent_of_enlarged"])
+        result["percent_of_enlarged"] = lambda: fx.enlarged_from_existing(c["percent_of_existing"])
+    return result
+
+
+def _short(source: str) -> str:
+    """A web address as its host ("gmteight.com"); other text as it is."""
+    parts = urlsplit(source)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return parts.hostname.removeprefix("www.")
+    return source
+
+
+def _deal_cell(wb: Workbook, figures: Figures, key: str, column: int) -> str | None:
+    """The Deal sheet cell of a reference price (column 1) or its discount (column 2)."""
+    proto = area(wb, "RefRow")
+    for offset, ref in enumerate(figures.references):
+        if ref.key == key:
+            letter = get_column_letter(proto.min_col + column)
+            return f"'{proto.ws.title}'!${letter}${proto.min_row + offset}"
+    return None
+
+
+def _deal_row(wb: Workbook, ws: Worksheet, cols: _Cols, row: int, figures: Figures, out: CellWriter) -> None:
+    deal, money = figures.deal, figures.proceeds
+    c = {key: f"{letter}{row}" for key, letter in cols.letters.items()}
+    p = deal.placing
+    dates = [d for d in (p.agreement_date, p.announcement_date, p.price_fixing_date) if d is not None]
+    if dates:
+        ws[c["date"]].value = min(dates)
+    else:
+        out.text(ws, c["date"], "This deal")
+    out.text(ws, c["issuer"], f"{deal.issuer.name} (this deal)" if dates else deal.issuer.name)
+    out.text(ws, c["stock_code"], deal.issuer.stock_code)
+    out.text(ws, c["kind"], p.kind)
+    out.text(ws, c["share_class"], deal.issuer.share_class or "")
+    out.text(ws, c["currency"], deal.issuer.currency)
+    out.formula(ws, c["new_shares"], fx.copy_of("NewShares"), p.new_shares)
+    out.formula(ws, c["price"], fx.copy_of("Price"), p.price)
+    for key, column, target in (
+        ("last_close", 1, "last_close"),
+        ("last_close", 2, "discount_to_last_close"),
+        ("average_close_5d", 2, "discount_to_average_close_5d"),
+    ):
+        ref = figures.reference(key)
+        where = _deal_cell(wb, figures, key, column)
+        if ref is not None and where is not None:
+            out.formula(ws, c[target], fx.copy_of(where), ref.price if column == 1 else ref.discount)
+    for key, name, value in (
+        ("percent_of_existing", "PctExisting", figures.percent_of_existing),
+        ("percent_of_enlarged", "PctEnlarged", figures.percent_of_enlarged),
+    ):
+        if value is not None:  # None: the deal gives no shares in issue (the Deal sheet says n/a)
+            out.formula(ws, c[key], fx.copy_of(name), value)
+    out.formula(ws, c["gross_proceeds"], fx.copy_of("Gross"), money.gross)
+    out.formula(ws, c["net_proceeds"], fx.copy_of("Net"), money.net)
+    if deal.fx is not None and deal.fx.quote_currency == "USD" and money.gross_quote is not None:
+        out.formula(ws, c["usd_rate"], fx.copy_of("FxRate"), deal.fx.rate)
+        # The Deal sheet's GrossQuote cell (gross / rate, unrounded), which this cell copies.
+        out.formula(
+            ws, c["gross_proceeds_usd"], fx.copy_of("GrossQuote"), to_quote(money.gross, deal.fx.rate)
+        )
+    out.text(ws, c["source"], "Deal sheet")
+
+
+def deal_measures(figures: Figures) -> dict[str, Decimal | None]:
+    """This deal's value of each measure (None when the deal does not give it)."""
+    deal, money = figures.deal, figures.proceeds
+    last = figures.reference("last_close")
+    usd = deal.fx is not None and deal.fx.quote_currency == "USD"
+    return {
+        "discount_to_last_close": last.discount if last else None,
+        "percent_of_enlarged": figures.percent_of_enlarged,
+        "gross_proceeds_usd": to_quote(money.gross, deal.fx.rate) if usd and deal.fx is not None else None,
+    }
+
+
+def _statistics(
+    ws: Worksheet,
+    cols: _Cols,
+    first: int,
+    deal_row: int,
+    selection: pr.Selection,
+    figures: Figures,
+    ranges: dict[str, str],
+    out: CellWriter,
+) -> None:
+    mine = deal_measures(figures)
+    for measure, _ in pr.MEASURES:
+        values = pr.values_of(selection.rows, measure)
+        stats = pr.summarise(values)
+        cells = ranges[measure]
+        letter = cols[measure]
+        for offset, key in enumerate(STATISTICS):
+            expected = getattr(stats, key)
+            formula = fx.statistic(key, cells)
+            out.formula(ws, f"{letter}{first + offset}", formula, NA if expected is None else expected)
+        ref = f"{letter}{first + len(STATISTICS)}"
+        value = mine[measure]
+        if value is None:
+            out.not_applicable(ws, ref, "n/a: not given for this deal")
+            continue
+        rank = pr.percentile_rank(values, value)
+        out.formula(ws, ref, fx.percentile_rank(cells, f"{letter}{deal_row}"), NA if rank is None else rank)
+
+
+def _chart(ws: Worksheet, cols: _Cols, deal_row: int, rows: list[int], anchor: str) -> None:
+    chart = ScatterChart()
+    chart.style = 2
+    chart.width = 24.0
+    chart.height = 11.0
+    chart.scatterStyle = "marker"
+    x, y = cols["percent_of_enlarged"], cols["discount_to_last_close"]
+    column_x = ws[f"{x}1"].column
+    column_y = ws[f"{y}1"].column
+    for label, first, last, colour, symbol, size in (
+        ("Precedents", rows[0], rows[-1], PRECEDENT_MARKER, "circle", 7),
+        ("This deal", deal_row, deal_row, DEAL_MARKER, "diamond", 11),
+    ):
+        xs = Reference(ws, min_col=column_x, min_row=first, max_row=last)
+        ys = Reference(ws, min_col=column_y, min_row=first, max_row=last)
+        series = Series(ys, xs, title=label)
+        series.marker = Marker(symbol=symbol, size=size)
+        series.graphicalProperties.line.noFill = True
+        series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
+        series.marker.graphicalProperties.line.solidFill = colour
+        chart.series.append(series)
+    chart.x_axis.title = "New shares, % of enlarged share capital"
+    chart.y_axis.title = "Discount to last close"
+    chart.x_axis.number_format = "0.0%"
+    chart.y_axis.number_format = "0.0%"
+    chart.x_axis.majorGridlines = None
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    ws.add_chart(chart, anchor)
