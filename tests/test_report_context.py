@@ -46,7 +46,7 @@ def test_grid_rows_are_live_formulas_on_the_deal_sheet():
     assert sheet.cell(deal_row, 3).value == f"=1-B{deal_row}/'Deal sheet'!$C$24"
     n = len(pricing_grid(figures).references)
     assert sheet.cell(deal_row, 3 + n).value == "=" + fx.gross("NewShares", f"B{deal_row}")
-    assert sheet.cell(deal_row, 5 + n).value == f"=ROUNDUP(ROUND(Gross/B{deal_row},3),0)"
+    assert sheet.cell(deal_row, 5 + n).value == "=" + fx.shares_for("Gross", f"B{deal_row}")
     assert sheet.cell(deal_row, 7 + n).value == (
         f'=IF(ROUND(B{deal_row}/\'Deal sheet\'!$C$27,12)<=0.8,"breach","pass")'
     )

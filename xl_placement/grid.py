@@ -29,7 +29,6 @@ RANGE_BELOW = Decimal("0.20")  # the default grid starts 20% below its anchor
 NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5))
 RATIO_DECIMALS = 12  # price / reference is rounded to this before a rule compares it (as the sheet does)
 FLOOR_QUANTUM = Decimal("0.001")  # the lowest price within the rule is given to this step
-QUOTIENT_DECIMALS = 3  # gross / price is rounded to this before rounding up to whole shares
 
 
 @dataclass(frozen=True)
@@ -205,11 +204,17 @@ def price_ratio(price: Decimal, reference: Decimal) -> Decimal:
 
 
 def shares_needed(amount: Decimal, price: Decimal) -> int:
-    """Whole new shares that raise ``amount`` at ``price``: amount / price, taken to 3 decimals, rounded up."""
+    """The fewest whole new shares whose gross proceeds (rounded to the cent) reach ``amount``.
+
+    The quotient rounded to whole shares, plus one when that many shares raise less than the
+    amount: the steps of the sheet's formula (``formulas.shares_for``), so both give one
+    number, and the deal's own shares at its own price are exactly enough.
+    """
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        quotient = round_half_up(amount / price, QUOTIENT_DECIMALS)
-    return int(quotient.to_integral_value(rounding=ROUND_CEILING))
+        shares = int(round_half_up(amount / price, 0))
+        raised = round_half_up(shares * price, MINOR_UNIT_DECIMALS)
+    return shares + (1 if raised < amount else 0)
 
 
 def net_at(gross: Decimal, commission_rate: Decimal, other_costs: Decimal) -> Decimal:

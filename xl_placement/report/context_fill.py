@@ -50,7 +50,9 @@ def _headline_quote(sheet: DealSheet) -> None:
     if deal.fx is None or money.gross_quote is None:
         sheet.out.not_applicable(ws, ref, BLANK)
         return
-    sheet.out.formula(ws, ref, fx.copy_of("GrossQuote"), money.gross_quote)
+    # The same double as the GrossQuote cell it copies (Gross / FxRate, as a spreadsheet computes it).
+    quote = fx.ratio_double(float(money.gross), float(deal.fx.rate))
+    sheet.out.formula(ws, ref, fx.copy_of("GrossQuote"), quote)
     ws[ref].number_format = f'"{deal.fx.quote_currency} "#,##0.0,,"m"'
 
 
@@ -72,8 +74,10 @@ def _market(sheet: DealSheet) -> None:
     if f.deal.fx is None or m.market_cap_quote is None:
         sheet.na("MarketCapQuote", BLANK)
     else:
-        sheet.put_formula("MarketCapQuote", fx.to_quote("MarketCap", "FxRate"), m.market_cap_quote)
-    sheet.put_formula("GrossToMarketCap", fx.ratio("Gross", "MarketCap"), m.gross_to_market_cap)
+        quote = fx.ratio_double(float(m.market_cap), float(f.deal.fx.rate))
+        sheet.put_formula("MarketCapQuote", fx.to_quote("MarketCap", "FxRate"), quote)
+    share = fx.ratio_double(float(f.proceeds.gross), float(m.market_cap))
+    sheet.put_formula("GrossToMarketCap", fx.ratio("Gross", "MarketCap"), share)
 
 
 def _liquidity(sheet: DealSheet) -> None:
@@ -91,7 +95,8 @@ def _liquidity(sheet: DealSheet) -> None:
             out.not_applicable(ws, f"{c[2]}{row}", "n/a")
         else:
             out.number(ws, f"{c[2]}{row}", item.value)
-        out.formula(ws, f"{c[3]}{row}", fx.ratio("NewShares", f"{c[1]}{row}"), item.days_of_volume)
+        days = fx.ratio_double(float(sheet.figures.deal.placing.new_shares), float(item.volume))
+        out.formula(ws, f"{c[3]}{row}", fx.ratio("NewShares", f"{c[1]}{row}"), days)
 
 
 def _timetable(sheet: DealSheet) -> None:
@@ -143,7 +148,10 @@ def _cost_items(sheet: DealSheet) -> None:
             out.not_applicable(ws, f"{c[2]}{row}", BLANK)
         else:
             out.formula(
-                ws, f"{c[2]}{row}", fx.to_quote(f"{c[1]}{row}", "FxRate"), to_quote(item.amount, rate)
+                ws,
+                f"{c[2]}{row}",
+                fx.to_quote(f"{c[1]}{row}", "FxRate"),
+                fx.ratio_double(float(item.amount), float(rate)),
             )
     first, last = f"{c[1]}{rows[0]}", f"{c[1]}{rows[-1]}"
     total = sum((i.amount for i in items), Decimal(0))
@@ -183,6 +191,9 @@ def fill_public_float(wb: Workbook, figures: Figures, out: CellWriter) -> None:
         f"Public float: all but the {len(held)} holder{plural} marked not public; placees are public",
     )
     out.formula(ws, f"{c[1]}{row}", fx.subtract("SharesOutstanding", f"({cells})"), pf.shares_before)
-    out.formula(ws, f"{c[2]}{row}", fx.share_of(f"{c[1]}{row}", f"{c[1]}{total_row}"), pf.percent_before)
+    total = figures.shareholding[-1]
+    before = fx.ratio_double(pf.shares_before, total.shares_before)
+    out.formula(ws, f"{c[2]}{row}", fx.share_of(f"{c[1]}{row}", f"{c[1]}{total_row}"), before)
     out.formula(ws, f"{c[3]}{row}", fx.add(f"{c[1]}{row}", "NewShares"), pf.shares_after)
-    out.formula(ws, f"{c[4]}{row}", fx.share_of(f"{c[3]}{row}", f"{c[3]}{total_row}"), pf.percent_after)
+    after = fx.ratio_double(pf.shares_after, total.shares_after)
+    out.formula(ws, f"{c[4]}{row}", fx.share_of(f"{c[3]}{row}", f"{c[3]}{total_row}"), after)

@@ -192,8 +192,15 @@ def net_at(gross_amount: str, rate: str, other: str) -> str:
 
 
 def shares_for(amount: str, price: str) -> str:
-    """``grid.shares_needed``: amount / price taken to 3 decimals, rounded up to whole shares."""
-    return f"ROUNDUP(ROUND({amount}/{price},3),0)"
+    """``grid.shares_needed``: the fewest whole shares whose gross proceeds reach the amount.
+
+    n = the quotient rounded to whole shares; one more when n shares raise less than the
+    amount, their proceeds rounded to the cent by :func:`gross` (exact). So the deal's own
+    shares at its own price are exactly enough, where a ROUNDUP(amount / price) in doubles
+    could be a share off.
+    """
+    n = f"ROUND({amount}/{price},0)"
+    return f"{n}+IF({gross(n, price)}<{amount},1,0)"
 
 
 def price_rule(price: str, reference: str, limit: str, *, inclusive: bool, large: str = "") -> str:

@@ -130,7 +130,9 @@ def _row(
     else:
         out.number(ws, price, item.price)
     n = len(grid.references)
-    for i, (ref, value) in enumerate(zip(grid.references, item.discounts, strict=True)):
+    # Ratios cache what a spreadsheet computes in doubles (see formulas.discount_double).
+    for i, ref in enumerate(grid.references):
+        value = fx.discount_double(float(item.price), float(ref.price))
         out.formula(ws, f"{letters[1 + i]}{row}", fx.discount(price, refs[ref.key]), value)
     gross, net, needed, pct, rule, mark = (f"{letters[n + k]}{row}" for k in range(1, 7))
     out.formula(ws, gross, fx.gross("NewShares", price), item.gross)
@@ -139,7 +141,9 @@ def _row(
     if item.percent_of_enlarged is None:
         out.not_applicable(ws, pct)
     else:
-        out.formula(ws, pct, fx.dilution_enlarged(needed, "SharesOutstanding"), item.percent_of_enlarged)
+        outstanding = figures.deal.placing.shares_outstanding or 0
+        enlarged = fx.dilution_enlarged_double(item.shares_needed, outstanding)
+        out.formula(ws, pct, fx.dilution_enlarged(needed, "SharesOutstanding"), enlarged)
     _rule_cell(ws, out, figures, grid, item, price, rule, refs)
     marks = [
         text for flag, text in ((item.is_deal, "deal price"), (item.is_lowest, "lowest within rule")) if flag

@@ -8,7 +8,6 @@ the ones that do not, keeping each row's label, styles and defined name together
 from __future__ import annotations
 
 from collections.abc import Sequence
-from copy import copy
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -19,6 +18,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.formats import price_places
+from xl_placement.report import openpyxl_private as private
 from xl_placement.report.template import area
 
 REPORT_PRICE_DECIMALS = 6  # a price finer than this is shown rounded (6.03 cents, 0.0603, shows in full)
@@ -57,7 +57,7 @@ def close_up(wb: Workbook, names: Sequence[str], shown: Sequence[str], first: st
             cell = ws.cell(target, column)
             cell.value = value
             cell.data_type = data_type  # text starting with "=" stays text
-            cell._style = copy(style)
+            private.set_style(cell, style)
         for start, end in merges[source.min_row]:
             ws.merge_cells(start_row=target, start_column=start, end_row=target, end_column=end)
         if source.min_row != target:
@@ -81,7 +81,7 @@ def _row_merges(ws: Worksheet, row: int, columns: range) -> list[tuple[int, int]
 
 
 def _copy(cell: Cell) -> tuple[object, str, StyleArray]:
-    return cell.value, cell.data_type, copy(cell._style)
+    return cell.value, cell.data_type, private.style_of(cell)
 
 
 def _point(wb: Workbook, key: str, ws: Worksheet, row: int, column: int) -> None:

@@ -58,6 +58,16 @@ def set_font_id(cell: Cell, font_index: int) -> None:
     cell._style.fontId = font_index
 
 
+def style_of(cell: Cell) -> StyleArray:
+    """A copy of the cell's whole style, to give another cell later with :func:`set_style`."""
+    return copy(cell._style)
+
+
+def set_style(cell: Cell, style: StyleArray) -> None:
+    """Give the cell a style taken with :func:`style_of` (a row moved up keeps its look)."""
+    cell._style = copy(style)
+
+
 def copy_style(source: Cell, target: Cell) -> None:
     """Give ``target`` exactly the style of ``source`` (font, fill, border, number format, ...)."""
     target._style = copy(source._style)
