@@ -51,12 +51,13 @@ $(PYODIDE_STAMP): tests/pyodide/package.json pyproject.toml | $(STAMP)
 	  touch $@; \
 	else echo "npm not found: the Pyodide tests will be skipped (CI installs Node.js)"; fi
 
-## test: lint, type-check and run the whole test suite with line and branch coverage,
-## then the workbook-writing tests again in a second environment with lxml installed
+## test: lint, type-check, check the declared layers (import-linter) and run the whole test suite with
+## line and branch coverage, then the workbook-writing tests again in a second environment with lxml installed
 test: $(STAMP) $(PYODIDE_STAMP) $(LXML_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site-check
 	$(BIN)/python -m pytest --cov --cov-report=term-missing:skip-covered
 	XL_PLACEMENT_EXPECT_LXML=1 $(LXML_VENV)/bin/python -m pytest -q -p no:cacheprovider $(LXML_TESTS)
@@ -67,7 +68,7 @@ docs: $(STAMP)
 
 ## workbook: rebuild placement.xlsm and docs/vba/ from the installed xlwings (commit both)
 workbook: $(STAMP)
-	$(BIN)/python -m xl_placement.workbook -o placement.xlsm --force --vba-docs docs/vba
+	$(BIN)/xl-placement workbook -o placement.xlsm --force --vba-docs docs/vba
 
 ## bench: time the report, the batch, the Excel functions and their imports against floors
 ## (benchmarks/run.py; writes benchmarks/results.md and .json; not part of make test; BENCH=--quick for a smoke run)
@@ -77,6 +78,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) $(LXML_VENV) out site tests/pyodide/node_modules tests/pyodide/wheels .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LXML_VENV) out site tests/pyodide/node_modules tests/pyodide/wheels .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
-TEMPLATE = ROOT / "templates" / "report.xlsx"
+TEMPLATE = ROOT / "xl_placement" / "data" / "report.xlsx"
 DEMO = ROOT / "examples" / "sensetime.toml"
 PDF_DEALS = 100  # reports in the batch --pdf benchmark
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -413,6 +413,22 @@ def bench_import(rounds: int) -> Result:
     return result("import of placement.py (what Excel loads)", timing, 1.5, "floor: import xlwings alone")
 
 
+def bench_check(rounds: int) -> Result:
+    """`xl-placement check` of a deal file against `import xl_placement`: what check adds to the import."""
+    check = [str(BIN / "xl-placement"), "check", str(DEMO)]
+    timing = alternate(
+        lambda: subprocess.run(check, check=True, cwd=ROOT, stdout=subprocess.DEVNULL),
+        lambda: subprocess.run([PYTHON, "-c", "import xl_placement"], check=True, cwd=ROOT),
+        rounds,
+    )
+    return result(
+        "xl-placement check of the demo deal (cold process)",
+        timing,
+        1.3,
+        "floor: import xl_placement alone; check loads no openpyxl",
+    )
+
+
 def cpu_model() -> str:
     """The CPU model name from /proc/cpuinfo (Linux), else what platform reports."""
     try:
@@ -471,19 +487,20 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="3 rounds and 100 deals, for a smoke run")
     parser.add_argument(
         "--only",
-        choices=("import", "cli", "udfs", "batch", "pdf"),
+        choices=("import", "check", "cli", "udfs", "batch", "pdf"),
         action="append",
         help="run only these",
     )
     args = parser.parse_args()
     rounds, deals, batch_rounds = (3, 100, 1) if args.quick else (args.rounds, args.deals, args.batch_rounds)
-    only = set(args.only or ("import", "cli", "udfs", "batch", "pdf"))
+    only = set(args.only or ("import", "check", "cli", "udfs", "batch", "pdf"))
     tmp = Path(tempfile.mkdtemp(prefix="xlp-bench-"))
     load_before = load_average()
     started = time.time()
     try:
         results = [
             *([bench_import(rounds)] if "import" in only else []),
+            *([bench_check(rounds)] if "check" in only else []),
             *(bench_cli(tmp, rounds) if "cli" in only else []),
             *(bench_udfs(rounds) if "udfs" in only else []),
             *(bench_batch(tmp, deals, batch_rounds) if "batch" in only else []),

@@ -9,8 +9,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$PY" - "$work/sensetime.xlsx" <<'PYEOF'
 import sys
-from xl_placement.dealfile import load_deal
-from xl_placement.report import build_report
+from xl_placement import build_report, load_deal
 build_report(load_deal("examples/sensetime.toml"), sys.argv[1], force=True)
 PYEOF
 "$PY" -c "import sys; from xl_placement.pdf import export_pdf; export_pdf(sys.argv[1], sys.argv[2], force=True)" "$work/sensetime.xlsx" "$work/sensetime.pdf"

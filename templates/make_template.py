@@ -1,8 +1,7 @@
-"""Generate ``templates/report.xlsx``, the report template, reproducibly.
+"""Generate ``xl_placement/data/report.xlsx``, the report template, reproducibly.
 
-Run ``python templates/make_template.py`` after changing the layout here; it writes
-``templates/report.xlsx`` and the identical copy an installed package uses,
-``xl_placement/data/report.xlsx``. The
+Run ``python templates/make_template.py`` after changing the layout here; it writes the
+template the package reads (through ``importlib.resources``), its only copy. The
 template holds what a banker may restyle in Excel without touching code:
 layout, fonts, fills, borders, number formats, print setup, and the labels.
 It holds no figures and no formulas: the generator fills every cell it needs
@@ -34,8 +33,9 @@ from xl_placement.report.tables import make_room
 from xl_placement.report.template import Area
 
 HERE = Path(__file__).resolve().parent
-TARGET = HERE / "report.xlsx"
-PACKAGED = HERE.parent / "xl_placement" / "data" / "report.xlsx"  # the copy an installed package uses
+# The one committed copy: an editable install, a wheel and Pyodide all read it as package data.
+# tests/test_report_template.py fails when it differs from what build() makes.
+TARGET = HERE.parent / "xl_placement" / "data" / "report.xlsx"
 
 FONT = "Arial"
 NAVY = "FF1F3864"
@@ -745,12 +745,10 @@ def build() -> bytes:
 
 
 def main() -> int:
-    """Write the template next to this script and into the package (or to the path given)."""
-    targets = [Path(sys.argv[1])] if len(sys.argv) > 1 else [TARGET, PACKAGED]
-    data = build()
-    for target in targets:
-        target.write_bytes(data)
-        print(f"wrote {target}")
+    """Write the template into the package (or to the path given)."""
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET
+    target.write_bytes(build())
+    print(f"wrote {target}")
     return 0
 
 

@@ -7,8 +7,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from xl_placement import load_deal
 from xl_placement.checks import CheckReport, RuleCheck, check_deal
-from xl_placement.dealfile import deal_from_mapping, load_deal
+from xl_placement.dealfile import deal_from_mapping
 from xl_placement.figures import Figures, compute
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -10,7 +10,8 @@ from typing import Any
 
 import openpyxl
 
-from xl_placement.dealfile import deal_from_mapping, load_deal
+from xl_placement import load_deal
+from xl_placement.dealfile import deal_from_mapping
 from xl_placement.figures import Figures, compute
 from xl_placement.report import render_report
 

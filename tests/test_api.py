@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import inspect
+import pkgutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -11,8 +14,10 @@ from pathlib import Path
 import pytest
 
 import xl_placement
-from xl_placement import api
+import xl_placement.report
+from xl_placement import api, errors
 from xl_placement.errors import DealError
+from xl_placement.grid import pricing_grid
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "sensetime.toml"
@@ -34,6 +39,65 @@ def test_public_names_are_sorted_and_importable() -> None:
         "export_pdf",
     ):
         assert getattr(xl_placement, name) is getattr(api, name)
+
+
+def test_every_exception_class_lives_in_errors_and_is_exported() -> None:
+    """Each public exception class of the package is defined in errors.py and importable from xl_placement."""
+    defined = {
+        name
+        for name, value in vars(errors).items()
+        if inspect.isclass(value) and issubclass(value, Exception) and value.__module__ == errors.__name__
+    }
+    assert {
+        "ConversionError",
+        "CostsExceedGrossError",
+        "DependencyMissingError",
+        "OutputExistsError",
+    } <= defined
+    for name in defined:
+        assert getattr(xl_placement, name) is getattr(errors, name), name
+    # No public exception class anywhere else in the package (private control-flow signals start with _
+    # or never leave their module: fields.Invalid becomes a Problem inside the deal-file reader).
+    elsewhere = set()
+    for info in pkgutil.walk_packages(xl_placement.__path__, "xl_placement."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, BaseException)
+                and value.__module__ == info.name
+                and info.name != errors.__name__
+                and not name.startswith("_")
+                and name != "Invalid"
+            ):
+                elsewhere.add(f"{info.name}.{name}")
+    assert elsewhere == set()
+
+
+def test_one_build_report_for_the_package() -> None:
+    """xl_placement.build_report is the only report builder: the report package renders bytes, nothing else saves."""
+    assert not hasattr(xl_placement.report, "build_report")
+    assert list(inspect.signature(xl_placement.build_report).parameters) == [
+        "deal",
+        "path",
+        "template",
+        "precedents",
+        "force",
+        "since",
+        "exchange",
+    ]
+    assert not hasattr(xl_placement.dealfile, "load_deal")  # one load_deal: xl_placement.load_deal
+
+
+def test_library_messages_name_no_command_line_flags(tmp_path: Path) -> None:
+    """An existing report refused by the library says what happened; the --force hint is the command line's."""
+    deal = api.load_deal(DEMO)
+    target = tmp_path / "r.xlsx"
+    target.write_bytes(b"keep")
+    with pytest.raises(xl_placement.OutputExistsError) as caught:
+        api.build_report(deal, target)
+    assert str(caught.value) == f"{target} already exists; it was not replaced"
+    assert target.read_bytes() == b"keep"
 
 
 def test_load_deal_refuses_other_files(tmp_path: Path) -> None:
@@ -115,7 +179,7 @@ def test_grid_and_timetable_frames() -> None:
     figures = api.compute(api.load_deal(Path(__file__).resolve().parents[1] / "examples" / "sensetime.toml"))
     grid_frame, timetable_frame = xl_placement.grid_frame, xl_placement.timetable_frame
     grid = grid_frame(figures)
-    assert len(grid) == len(figures.grid.rows)
+    assert len(grid) == len(pricing_grid(figures).rows)
     deal_row = grid[grid["is_deal"]].iloc[0]
     assert deal_row["price"] == Decimal("1.91")
     assert deal_row["gross_proceeds"] == Decimal("3247000000.00")

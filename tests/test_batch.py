@@ -479,10 +479,8 @@ def test_existing_report_fails_fast(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     job.report.write_bytes(b"keep")
     outcome = run_job(job)
     assert outcome.status == ERROR
-    assert (
-        outcome.error
-        == f"deals.csv row 7: {job.report} already exists; use --force to replace it (or choose another output path)"
-    )
+    assert outcome.error == f"deals.csv row 7: {job.report} already exists; it was not replaced"
+    assert outcome.exists  # the command line adds its --force hint to this one
     assert job.report.read_bytes() == b"keep"
 
 

@@ -21,11 +21,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from lo_support import recalculate_many
 from report_support import EXAMPLES, history_deal, hostile, render
 
+from xl_placement import load_deal
 from xl_placement.batch import Job, run_job, summary_xlsx
-from xl_placement.dealfile import deal_from_mapping, load_deal
-from xl_placement.libreoffice import recalculate_many
+from xl_placement.dealfile import deal_from_mapping
 from xl_placement.workbook import workbook_bytes
 
 pytestmark = pytest.mark.libreoffice

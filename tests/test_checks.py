@@ -1,29 +1,29 @@
-"""CheckReport and its plain-text lines for the command line."""
+"""CheckReport: the rules, the stated figures (as the command line prints them), the wording and the verdict."""
 
 from __future__ import annotations
 
 from deal_maps import example, mapping, report, report_of
 
 from xl_placement.checks import check_deal
-from xl_placement.summary import check_lines
+from xl_placement.summary import stated_line
 
 
 def test_demo_deal_lines_show_each_part_and_its_outcome() -> None:
     """The demo deal's lines show the 13.36(5) pass, the 8.6% match with its precision, the wording, and
     "incomplete" naming the mandate headroom rule and placing.mandate_limit (the demo gives no mandate limit)."""
-    lines = check_lines(check_deal(example("sensetime")))
-    text = "\n".join(lines)
-    assert "[pass] HKEX Rule 13.36(5)" in text
-    assert "[matches] Discount to the last close: stated 8.6% (to 0.1%), computed 8.61% (8.6124%)" in text
+    checks = check_deal(example("sensetime"))
+    assert ("HKEX Rule 13.36(5)", "pass") in [(r.rule, r.status) for r in checks.rules]
+    lines = [stated_line(item) for item in checks.stated]
+    assert "[matches] Discount to the last close: stated 8.6% (to 0.1%), computed 8.61% (8.6124%)" in lines
     assert (
         "[matches] Gross proceeds: stated HK$3.25bn (to HK$10m), computed HK$3.247bn (3,247,000,000.00)"
-        in text
+        in lines
     )
-    assert "approximately 4.04% of the issued share capital" in text
-    assert lines[-1].startswith(
-        "Checks incomplete: nothing failed, but 1 check could not be made: HKEX Rule 13.36(2)(b)"
+    assert any("approximately 4.04% of the issued share capital" in s for s in checks.sentences)
+    assert checks.verdict.startswith(
+        "incomplete: nothing failed, but 1 check could not be made: HKEX Rule 13.36(2)(b)"
     )
-    assert "placing.mandate_limit" in lines[-1]
+    assert "placing.mandate_limit" in checks.verdict
 
 
 DECIDABLE = {"mandate_limit": 200, "min_placees": 6}  # what BASE lacks for every HKEX rule to be decided
@@ -34,7 +34,7 @@ def test_a_deal_with_every_rule_decided_passes() -> None:
     checks = report(placing=DECIDABLE)
     assert checks.outcome == "passed"
     assert checks.passed
-    assert check_lines(checks)[-1] == ("Checks passed: every applicable rule passed")
+    assert checks.verdict == "passed: every applicable rule passed"
 
 
 def test_breach_and_mismatch_are_counted_in_the_verdict() -> None:
@@ -44,9 +44,9 @@ def test_breach_and_mismatch_are_counted_in_the_verdict() -> None:
     checks = report_of(data)
     assert checks.outcome == "failed"
     assert not checks.passed
-    lines = check_lines(checks)
-    assert "  [DIFFERS] Discount to the last close: stated 21% (to 1%), computed 20.0% (20.0000%)" in lines
-    assert lines[-1] == "Checks failed: 1 rule breach and 1 stated figure that differs"
+    lines = [stated_line(item) for item in checks.stated]
+    assert "[DIFFERS] Discount to the last close: stated 21% (to 1%), computed 20.0% (20.0000%)" in lines
+    assert checks.verdict == "failed: 1 rule breach and 1 stated figure that differs"
 
 
 def test_not_enough_data_makes_the_checks_incomplete_not_passed() -> None:

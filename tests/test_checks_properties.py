@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from xl_placement.checks import STATUSES, check_deal
 from xl_placement.deal import StatedFigure
-from xl_placement.stated import parse_published
+from xl_placement.published import parse_published
 
 
 def _price(low: str = "0.01", high: str = "500") -> st.SearchStrategy[Decimal]:

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 import xl_placement
-from xl_placement import cli, fields
-from xl_placement.dealfile import load_deal
+from xl_placement import cli, fields, load_deal
 from xl_placement.figures import compute
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +99,8 @@ def test_init_never_overwrites_without_force(tmp_path: Path, capsys: pytest.Capt
     code, out, err = run(capsys, "init", str(target))
     assert (code, out) == (3, "")
     assert (
-        err == f"error: {target} already exists; use --force to replace it (or choose another output path)\n"
+        err
+        == f"error: {target} already exists; it was not replaced (use --force to replace it, or choose another output path)\n"
     )
     assert target.read_text() == "mine"
     assert run(capsys, "init", str(target), "--force")[0] == 0

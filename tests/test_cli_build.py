@@ -56,7 +56,8 @@ def test_build_never_overwrites_without_force(tmp_path: Path, capsys: pytest.Cap
     code, out, err = run(capsys, "build", str(DEMO), "-o", str(target))
     assert (code, out) == (3, "")
     assert (
-        err == f"error: {target} already exists; use --force to replace it (or choose another output path)\n"
+        err
+        == f"error: {target} already exists; it was not replaced (use --force to replace it, or choose another output path)\n"
     )
     assert target.read_bytes() == b"precious"
     assert run(capsys, "build", str(DEMO), "-o", str(target), "--force")[0] == 0
@@ -218,14 +219,14 @@ def test_batch_keeps_existing_outputs(tmp_path: Path, capsys: pytest.CaptureFixt
     (out_dir / "summary.csv").write_text("old")
     code, _, err = run(capsys, "batch", str(DEALS_CSV), "--out-dir", str(out_dir))
     assert code == 3
-    assert "summary.csv already exists; use --force" in err
+    assert "summary.csv already exists; it was not replaced (use --force to replace it" in err
     assert sorted(p.name for p in out_dir.iterdir()) == ["summary.csv"]
     (out_dir / "summary.csv").unlink()
     (out_dir / "row2-0020.xlsx").write_bytes(b"keep me")
     code, _, err = run(capsys, "batch", str(DEALS_CSV), "--out-dir", str(out_dir), "--workers", "1")
     assert code == 1
     assert "row 2: " in err
-    assert "row2-0020.xlsx already exists" in err
+    assert "row2-0020.xlsx already exists; it was not replaced (use --force to replace it" in err
     assert (out_dir / "row2-0020.xlsx").read_bytes() == b"keep me"
     assert (out_dir / "row3-1211.xlsx").exists()
 

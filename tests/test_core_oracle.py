@@ -7,9 +7,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from lo_support import recalculate
 
 from xl_placement.capital import dilution, theoretical_diluted_price, theoretical_dilution_effect
-from xl_placement.libreoffice import recalculate
 from xl_placement.money import round_half_up
 from xl_placement.prices import average_close, discount, vwap
 from xl_placement.proceeds import gross_proceeds, to_quote

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xl_placement.dealfile import MAX_DEAL_FILE_BYTES, deal_from_mapping, load_deal
+from xl_placement.dealfile import MAX_DEAL_FILE_BYTES, deal_from_mapping, read_deal_file
 from xl_placement.errors import DealError, InputError
 from xl_placement.fields import MAX_ROWS, SECTIONS, STATED_KEYS
-from xl_placement.stated import parse_published
+from xl_placement.published import parse_published
 
 D = Decimal
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -80,7 +80,7 @@ HISTORY = [
 
 def test_demo_deal_loads_with_its_published_terms():
     """examples/sensetime.toml loads into a Deal holding the demo's terms as exact numbers."""
-    deal = load_deal(EXAMPLES / "sensetime.toml")
+    deal = read_deal_file(EXAMPLES / "sensetime.toml")
     assert deal.issuer.stock_code == "0020"
     assert deal.issuer.exchange == "HKEX"
     assert deal.placing.new_shares == 1_700_000_000
@@ -103,7 +103,7 @@ def test_demo_deal_loads_with_its_published_terms():
 
 def test_byd_deal_loads_its_class_count_and_stated_figures():
     """examples/byd.toml carries the H-share count and the published figures with their precision."""
-    deal = load_deal(EXAMPLES / "byd.toml")
+    deal = read_deal_file(EXAMPLES / "byd.toml")
     assert deal.placing.class_shares_outstanding == 1_098_000_000
     assert deal.market.average_closes == {5: D("382.2"), 10: D("380.1")}
     assert deal.stated["discount_to_average_close_10d"].value == D("0.118")
@@ -117,8 +117,8 @@ def test_json_of_the_same_shape_loads_identically(tmp_path, name):
         data = tomllib.load(handle)
     json_path = tmp_path / (Path(name).stem + ".json")
     json_path.write_text(json.dumps(to_json(data), indent=2), encoding="utf-8")
-    from_toml = load_deal(EXAMPLES / name)
-    from_json = load_deal(json_path)
+    from_toml = read_deal_file(EXAMPLES / name)
+    from_json = read_deal_file(json_path)
     assert dataclasses.replace(from_json, source="") == dataclasses.replace(from_toml, source="")
 
 
@@ -129,7 +129,7 @@ def test_json_with_history_and_dates_as_text_loads_identically(tmp_path):
     toml_deal = deal_from_mapping(data)
     path = tmp_path / "deal.json"
     path.write_text(json.dumps(to_json(data)), encoding="utf-8")
-    json_deal = load_deal(path)
+    json_deal = read_deal_file(path)
     assert json_deal.market.history == toml_deal.market.history
     assert json_deal.placing.agreement_date == dt.date(2025, 6, 4)
     assert json_deal.market.history[0].volume == 151_000_000
@@ -139,7 +139,7 @@ def test_suffix_is_case_insensitive(tmp_path):
     """A file named DEAL.TOML is read as TOML."""
     path = tmp_path / "DEAL.TOML"
     path.write_bytes((EXAMPLES / "sensetime.toml").read_bytes())
-    assert load_deal(path).placing.new_shares == 1_700_000_000
+    assert read_deal_file(path).placing.new_shares == 1_700_000_000
 
 
 def test_conventions_percent_text_and_number_text_are_accepted():
@@ -220,20 +220,20 @@ def test_wrong_suffix(tmp_path):
         DealError,
         match=r"deal\.txt: file: has the suffix \"\.txt\"; it must be a \.toml or \.json deal file$",
     ):
-        load_deal(path)
+        read_deal_file(path)
 
 
 def test_missing_file(tmp_path):
     """A file that does not exist gives 'cannot be read' with the reason, not a traceback."""
     with pytest.raises(DealError, match=r"nope\.toml: file: cannot be read: No such file or directory"):
-        load_deal(tmp_path / "nope.toml")
+        read_deal_file(tmp_path / "nope.toml")
 
 
 def test_directory_named_like_a_deal_file(tmp_path):
     """A directory called deal.toml cannot be read and says so."""
     (tmp_path / "deal.toml").mkdir()
     with pytest.raises(DealError, match="file: cannot be read"):
-        load_deal(tmp_path / "deal.toml")
+        read_deal_file(tmp_path / "deal.toml")
 
 
 def test_non_utf8_file(tmp_path):
@@ -243,7 +243,7 @@ def test_non_utf8_file(tmp_path):
     with pytest.raises(
         DealError, match=r"deal\.toml: file: must be UTF-8 text \(line 2 is not\); save it as UTF-8"
     ):
-        load_deal(path)
+        read_deal_file(path)
 
 
 def test_too_large_file(tmp_path):
@@ -252,7 +252,7 @@ def test_too_large_file(tmp_path):
     with path.open("wb") as handle:
         handle.truncate(MAX_DEAL_FILE_BYTES + 1)
     with pytest.raises(DealError, match=r"file: is 5,000,001 bytes, larger than the 5,000,000 bytes"):
-        load_deal(path)
+        read_deal_file(path)
 
 
 def test_bad_toml(tmp_path):
@@ -260,7 +260,7 @@ def test_bad_toml(tmp_path):
     path = tmp_path / "deal.toml"
     path.write_text("[issuer]\nname = \n", encoding="utf-8")
     with pytest.raises(DealError, match=r"deal\.toml: file: is not valid TOML: .*line 2"):
-        load_deal(path)
+        read_deal_file(path)
 
 
 def test_duplicate_toml_key(tmp_path):
@@ -268,7 +268,7 @@ def test_duplicate_toml_key(tmp_path):
     path = tmp_path / "deal.toml"
     path.write_text("[placing]\nprice = 1\nprice = 2\n", encoding="utf-8")
     with pytest.raises(DealError, match="is not valid TOML"):
-        load_deal(path)
+        read_deal_file(path)
 
 
 def test_bad_json(tmp_path):
@@ -276,7 +276,7 @@ def test_bad_json(tmp_path):
     path = tmp_path / "deal.json"
     path.write_text('{"issuer": {', encoding="utf-8")
     with pytest.raises(DealError, match=r"deal\.json: file: is not valid JSON: .*line 1"):
-        load_deal(path)
+        read_deal_file(path)
 
 
 def test_json_that_is_not_a_table(tmp_path):
@@ -284,7 +284,7 @@ def test_json_that_is_not_a_table(tmp_path):
     path = tmp_path / "deal.json"
     path.write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(DealError, match="file: must hold a table of sections at the top"):
-        load_deal(path)
+        read_deal_file(path)
 
 
 def test_deeply_nested_json(tmp_path):
@@ -292,7 +292,7 @@ def test_deeply_nested_json(tmp_path):
     path = tmp_path / "deal.json"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     with pytest.raises(DealError, match="file: is nested too deeply"):
-        load_deal(path)
+        read_deal_file(path)
 
 
 def test_non_mapping_given_to_deal_from_mapping():
@@ -737,7 +737,7 @@ def test_all_problems_are_reported_at_once(tmp_path):
     path = tmp_path / "x.json"
     path.write_text(json.dumps(to_json(data)), encoding="utf-8")
     with pytest.raises(DealError) as caught:
-        load_deal(path)
+        read_deal_file(path)
     source = str(path)
     assert str(caught.value).splitlines() == [
         f"{source}: issuer.currency: is required (ISO 4217 code): Currency of the price and of every amount in the file.",
@@ -763,7 +763,7 @@ def test_problem_for_the_brief_example_reads_as_documented(tmp_path, monkeypatch
     text = (EXAMPLES / "sensetime.toml").read_text(encoding="utf-8")
     Path("examples/x.toml").write_text(text.replace("price = 1.91", "price = -1.91"), encoding="utf-8")
     with pytest.raises(DealError) as caught:
-        load_deal("examples/x.toml")
+        read_deal_file("examples/x.toml")
     assert str(caught.value) == "examples/x.toml: placing.price = -1.91: must be a positive number"
 
 
@@ -824,9 +824,9 @@ def test_utf8_with_byte_order_mark_and_crlf_loads(tmp_path, name):
         text = json.dumps(to_json(data), indent=2)
     path = tmp_path / name
     path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
-    deal = load_deal(path)
+    deal = read_deal_file(path)
     assert dataclasses.replace(deal, source="") == dataclasses.replace(
-        load_deal(EXAMPLES / "sensetime.toml"), source=""
+        read_deal_file(EXAMPLES / "sensetime.toml"), source=""
     )
 
 
@@ -840,7 +840,7 @@ def test_any_file_content_gives_a_deal_or_a_clear_error(tmp_path_factory, conten
     path = tmp_path_factory.mktemp("fuzz") / f"deal{suffix}"
     path.write_bytes(content)
     try:
-        load_deal(path)
+        read_deal_file(path)
     except DealError as error:
         lines = str(error).splitlines()
     else:

@@ -17,17 +17,17 @@ import pytest
 from report_support import EXAMPLES, history_deal, hostile
 
 import placement
-from xl_placement import api
+from xl_placement import api, load_deal
 from xl_placement.batch import Job, run_job, summary_csv, summary_xlsx
 from xl_placement.capital import dilution, theoretical_diluted_price
 from xl_placement.checks import check_deal
-from xl_placement.dealfile import deal_from_mapping, load_deal
+from xl_placement.dealfile import deal_from_mapping
 from xl_placement.figures import compute
 from xl_placement.money import allocate, round_half_up
 from xl_placement.prices import average_close, discount
 from xl_placement.proceeds import allocate_proceeds, proceeds
 from xl_placement.report import render_report
-from xl_placement.summary import check_lines, summary_lines
+from xl_placement.summary import grid_lines, stated_line, summary_lines
 from xl_placement.wording import announcement_sentences
 
 HOSTILE_CONTEXTS = {
@@ -59,7 +59,8 @@ def _everything(source: str | dict[str, Any], tmp: Path) -> dict[str, Any]:
         "figures": figures,
         "checks": checks,
         "summary": summary_lines(figures),
-        "check lines": check_lines(checks),
+        "stated lines": [stated_line(item) for item in checks.stated],
+        "grid lines": grid_lines(figures),
         "sentences": announcement_sentences(figures),
         "report": render_report(figures, checks),
         "rows": api.figure_rows(figures),

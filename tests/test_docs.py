@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from xl_placement import cli, excel_reference
+from xl_placement import cli, excel_reference, load_deal
 from xl_placement.batch import parse_header, row_mapping
-from xl_placement.dealfile import deal_from_mapping, load_deal
+from xl_placement.dealfile import deal_from_mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])

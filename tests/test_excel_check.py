@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import placement
+from xl_placement import load_deal
 from xl_placement.checks import check_deal
-from xl_placement.dealfile import load_deal
 from xl_placement.figures import compute
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

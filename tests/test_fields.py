@@ -228,4 +228,4 @@ def test_decimals_range():
 )
 def test_patterned_names(name, expected):
     """average_close_<N>d and vwap_<N>d match N from 1 to 999 and nothing else."""
-    assert fields.match_pattern(name, ["average_close_<N>d", "vwap_<N>d"]) == expected
+    assert model.match_pattern(name, ["average_close_<N>d", "vwap_<N>d"]) == expected

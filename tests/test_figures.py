@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xl_placement.dealfile import deal_from_mapping, load_deal
+from xl_placement import load_deal
+from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import CalculationError, DealError
 from xl_placement.figures import compute
 from xl_placement.money import round_half_up

@@ -20,9 +20,9 @@ from typing import Any
 
 import openpyxl
 import pytest
+from lo_support import recalculate
 
 from xl_placement import capital, money, prices
-from xl_placement.libreoffice import recalculate
 from xl_placement.report import formulas as fx
 from xl_placement.report.fill import workings
 

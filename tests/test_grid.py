@@ -15,7 +15,16 @@ from xl_placement.deal import Market
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import DealError
 from xl_placement.figures import compute
-from xl_placement.grid import BREACH, NOT_APPLICABLE, NOT_ENOUGH_DATA, PASS, nice_step, shares_needed
+from xl_placement.grid import (
+    BREACH,
+    NOT_APPLICABLE,
+    NOT_ENOUGH_DATA,
+    PASS,
+    nice_step,
+    pricing_grid,
+    shares_needed,
+)
+from xl_placement.money import round_half_up
 from xl_placement.rules import rule_checks
 
 BASE = {
@@ -35,7 +44,7 @@ def deal(**changes: dict[str, object]) -> dict[str, object]:
 
 def test_sensetime_default_grid_runs_in_round_steps_from_20pc_below_the_benchmark_to_the_close():
     """SenseTime (benchmarked price HK$2.09): steps of 0.025 from 1.65 (at or below 2.09 x 0.8 = 1.672) to 2.09."""
-    grid = figures_of("sensetime").grid
+    grid = pricing_grid(figures_of("sensetime"))
     prices = [row.price for row in grid.rows]
     assert prices == sorted(prices, reverse=True)
     assert prices[0] == Decimal("2.09")
@@ -49,7 +58,7 @@ def test_sensetime_default_grid_runs_in_round_steps_from_20pc_below_the_benchmar
 
 def test_each_row_is_computed_as_a_banker_would_by_hand():
     """At HK$2.00 (SenseTime): discount 1 - 2/2.09, gross 1.7bn x 2, shares to raise HK$3,247m rounded up."""
-    grid = figures_of("sensetime").grid
+    grid = pricing_grid(figures_of("sensetime"))
     row = next(r for r in grid.rows if r.price == Decimal(2))
     keys = [ref.key for ref in grid.references]
     by_hand = {"last_close": 1 - 2 / 2.09, "average_close_5d": 1 - 2 / 2.021}
@@ -66,19 +75,19 @@ def test_each_row_is_computed_as_a_banker_would_by_hand():
 def test_a_discount_of_exactly_20pc_to_the_benchmark_breaches_and_just_below_passes():
     """Benchmarked price 2.10 (the 5-day average): 1.68 is exactly 20% below (breach); 1.681 passes."""
     figures = compute(deal_from_mapping(deal(grid={"from": 1.67, "to": 1.69, "step": 0.001})))
-    outcome = {row.price: row.outcome for row in figures.grid.rows}
+    outcome = {row.price: row.outcome for row in pricing_grid(figures).rows}
     assert outcome[Decimal("1.68")] == BREACH
     assert outcome[Decimal("1.679")] == BREACH
     assert outcome[Decimal("1.681")] == PASS
-    lowest = [row.price for row in figures.grid.rows if row.is_lowest]
+    lowest = [row.price for row in pricing_grid(figures).rows if row.is_lowest]
     assert lowest == [Decimal("1.681")]
 
 
 def test_the_grid_table_overrides_range_and_step_and_keeps_the_deal_price():
     """[grid] from 1.8 to 2.0 step 0.05 gives 2.0, 1.95, 1.9, 1.85 (the deal), 1.8."""
     figures = compute(deal_from_mapping(deal(grid={"from": 1.8, "to": 2.0, "step": 0.05})))
-    assert [str(r.price) for r in figures.grid.rows] == ["2", "1.95", "1.9", "1.85", "1.8"]
-    assert [r.is_deal for r in figures.grid.rows] == [False, False, False, True, False]
+    assert [str(r.price) for r in pricing_grid(figures).rows] == ["2", "1.95", "1.9", "1.85", "1.8"]
+    assert [r.is_deal for r in pricing_grid(figures).rows] == [False, False, False, True, False]
 
 
 @pytest.mark.parametrize(
@@ -99,9 +108,9 @@ def test_a_grid_table_that_cannot_work_is_refused_naming_the_field(grid, path):
 def test_a_step_alone_that_asks_for_too_many_prices_gives_a_reason_not_a_huge_sheet():
     """grid.step 0.0001 on a 20% range of HK$2 is 4,000+ prices: the grid says why it has no rows."""
     figures = compute(deal_from_mapping(deal(grid={"step": 0.0001})))
-    assert figures.grid.rows == ()
-    assert figures.grid.problem is not None
-    assert "grid.step" in figures.grid.problem
+    assert pricing_grid(figures).rows == ()
+    assert pricing_grid(figures).problem is not None
+    assert "grid.step" in pricing_grid(figures).problem
 
 
 def test_without_a_last_close_the_grid_says_not_enough_data():
@@ -109,10 +118,10 @@ def test_without_a_last_close_the_grid_says_not_enough_data():
     base = deal_from_mapping(deal())
     bare = dataclasses.replace(base, market=Market())
     figures = compute(bare)
-    assert figures.grid.rows == ()
-    assert figures.grid.problem is not None
-    assert figures.grid.problem.startswith("not enough data")
-    assert "market.last_close" in figures.grid.problem
+    assert pricing_grid(figures).rows == ()
+    assert pricing_grid(figures).problem is not None
+    assert pricing_grid(figures).problem.startswith("not enough data")
+    assert "market.last_close" in pricing_grid(figures).problem
 
 
 @pytest.mark.parametrize(
@@ -132,13 +141,13 @@ def test_each_exchange_applies_its_own_price_rule(exchange, market, placing, exp
     """SGX uses the day's VWAP, ASX the 15-day VWAP for 7.1A shares, Nasdaq the Minimum Price; others none."""
     mapping = deal(issuer={"exchange": exchange}, market=market, placing=placing)
     figures = compute(deal_from_mapping(mapping))
-    assert figures.grid.rule.status == expected
+    assert pricing_grid(figures).rule.status == expected
 
 
 def test_specific_mandate_makes_the_hkex_rule_not_applicable_on_every_row():
     """Rule 13.36(5) limits general-mandate issues only."""
     figures = compute(deal_from_mapping(deal(placing={"mandate": "specific"})))
-    assert {row.outcome for row in figures.grid.rows} == {NOT_APPLICABLE}
+    assert {row.outcome for row in pricing_grid(figures).rows} == {NOT_APPLICABLE}
 
 
 @pytest.mark.parametrize(
@@ -154,10 +163,10 @@ def test_default_steps_are_round(span, step):
     price=st.decimals(min_value=Decimal("0.01"), max_value=1000, places=3),
 )
 def test_shares_needed_is_the_fewest_whole_shares_that_raise_the_amount(amount, price):
-    """n x price reaches the amount (to within the 0.001-share rounding) and n - 1 shares do not."""
+    """n shares at the price raise the amount (their proceeds rounded to the cent, as gross is) and n - 1 do not."""
     n = shares_needed(amount, price)
-    assert n * price >= amount - price * Decimal("0.0005")
-    assert (n - 1) * price < amount
+    assert round_half_up(n * price, 2) >= amount
+    assert round_half_up((n - 1) * price, 2) < amount
 
 
 @settings(max_examples=60, deadline=None)
@@ -181,6 +190,6 @@ def test_the_deal_row_agrees_with_the_listing_rule_check(
         market=market,
     )
     figures = compute(deal_from_mapping(mapping))
-    deal_row = next(row for row in figures.grid.rows if row.is_deal)
+    deal_row = next(row for row in pricing_grid(figures).rows if row.is_deal)
     first_rule = rule_checks(figures)[0]
     assert deal_row.outcome == first_rule.status

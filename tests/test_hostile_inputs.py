@@ -27,9 +27,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_safe_read import BILLION_LAUGHS, _patch_central_directory, _replace_part, _zeros_part
 
-from xl_placement import cli
+from xl_placement import cli, load_deal
 from xl_placement.checks import check_deal
-from xl_placement.dealfile import deal_from_mapping, load_deal
+from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import DealError, InputError
 from xl_placement.figures import compute
 

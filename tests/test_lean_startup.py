@@ -38,3 +38,27 @@ def test_a_library_user_keeps_openpyxl_with_numpy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "True"
+
+
+CHECK_SCRIPT = """
+import sys
+import xl_placement
+before = set(sys.modules)
+sys.argv = ["xl-placement", "check", {deal!r}]
+from xl_placement import cli
+status = cli.main()
+print(status, *sorted(set(sys.modules) - before))
+"""
+
+
+def test_check_of_a_deal_file_imports_only_what_it_uses():
+    """xl-placement check deal.toml loads no openpyxl (nor NumPy): beyond `import xl_placement`, only the CLI, its summary and the pricing grid it prints."""
+    code = CHECK_SCRIPT.format(deal=str(ROOT / "examples" / "sensetime.toml"))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    status, *loaded = result.stdout.strip().splitlines()[-1].split()
+    assert status == "0"
+    ours = {name for name in loaded if name.startswith("xl_placement")}
+    assert ours == {"xl_placement._lean", "xl_placement.cli", "xl_placement.grid", "xl_placement.summary"}
+    assert not [
+        name for name in loaded if name.split(".")[0] in {"openpyxl", "numpy", "xlsxwriter", "defusedxml"}
+    ]

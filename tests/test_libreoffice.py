@@ -9,10 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
+from lo_support import CellError, formula_errors, recalculate, recalculate_many
 
 from xl_placement import libreoffice
-from xl_placement.errors import DependencyMissingError
-from xl_placement.libreoffice import CellError, ConversionError, formula_errors, recalculate, recalculate_many
+from xl_placement.errors import ConversionError, DependencyMissingError
 
 
 def _stale_workbook(path: Path) -> Path:

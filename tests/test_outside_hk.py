@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 from deal_maps import report_of, rule
+from lo_support import formula_errors, recalculate
 from report_support import formulas, named, named_cell, render, values
 
 from xl_placement import figure_rows
@@ -25,7 +26,6 @@ from xl_placement.cli import main
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import DealError
 from xl_placement.figures import compute
-from xl_placement.libreoffice import formula_errors, recalculate
 
 # --- ASX: Kazia Therapeutics' placement of late 2022 ---------------------------------------
 # Tranche 1: 22,597,918 shares under LR 7.1 and 2,789,100 under LR 7.1A; Tranche 2:

@@ -82,7 +82,7 @@ def test_existing_pdf_is_kept_without_force(tmp_path):
     source = _three_sheet_workbook(tmp_path / "report.xlsx")
     target = tmp_path / "report.pdf"
     target.write_bytes(b"previous")
-    with pytest.raises(OutputExistsError, match=r"report\.pdf already exists; use --force"):
+    with pytest.raises(OutputExistsError, match=r"report\.pdf already exists; it was not replaced$"):
         export_pdf(source)
     assert target.read_bytes() == b"previous"
     export_pdf(source, force=True)

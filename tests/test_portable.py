@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 from openpyxl.utils.cell import range_boundaries
 
-from xl_placement import excel, ranges
-from xl_placement.dealfile import load_deal
+from xl_placement import excel, load_deal, ranges
 from xl_placement.figures import compute
 from xl_placement.report.build import render_report
 
@@ -92,7 +91,7 @@ def test_merged_cells_are_written_in_sheet_order() -> None:
 def test_report_bytes_do_not_depend_on_hash_order() -> None:
     """Two interpreters with different string-hash seeds build the same report, byte for byte."""
     script = (
-        "import sys; from xl_placement.dealfile import load_deal; from xl_placement.figures import compute; "
+        "import sys; from xl_placement import load_deal; from xl_placement.figures import compute; "
         "from xl_placement.report.build import render_report; "
         "sys.stdout.buffer.write(render_report(compute(load_deal(sys.argv[1]))))"
     )

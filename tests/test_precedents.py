@@ -17,9 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import xl_placement
-from xl_placement import cli
+from xl_placement import cli, load_deal
 from xl_placement import precedents as pr
-from xl_placement.dealfile import load_deal
 from xl_placement.errors import PrecedentsError
 from xl_placement.figures import compute
 from xl_placement.report import render_report
@@ -390,7 +389,7 @@ def test_any_cell_gives_a_figure_or_an_error_naming_it(tmp_path_factory, column,
 
 def test_a_template_without_the_precedents_sheet(tmp_path):
     """An older restyled template without the Precedents sheet still builds plain reports, and says what is missing when precedents are asked for."""
-    book = openpyxl.load_workbook(ROOT / "templates" / "report.xlsx")
+    book = openpyxl.load_workbook(ROOT / "xl_placement" / "data" / "report.xlsx")
     del book["Precedents"]
     for key in [n for n in book.defined_names if n.startswith("Precedent")]:
         del book.defined_names[key]

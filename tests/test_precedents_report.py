@@ -14,11 +14,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from lo_support import formula_errors, recalculate
 from report_support import hostile
 
-from xl_placement.dealfile import deal_from_mapping, load_deal
+from xl_placement import load_deal
+from xl_placement.dealfile import deal_from_mapping
 from xl_placement.figures import compute
-from xl_placement.libreoffice import formula_errors, recalculate
 from xl_placement.pdf import export_pdf
 from xl_placement.precedents import load_precedents
 from xl_placement.report import formulas as fx

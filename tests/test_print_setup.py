@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 
 from xl_placement import batch as batch_module
+from xl_placement import load_deal
 from xl_placement import pdf as pdf_module
 from xl_placement.batch import ERROR, Outcome, run_batch, summary_xlsx
-from xl_placement.dealfile import load_deal
 from xl_placement.errors import DependencyMissingError
 from xl_placement.inputs import defined_name
 from xl_placement.workbook import CONF_SHEET, workbook_bytes

@@ -22,8 +22,7 @@ from typing import Any
 
 import pytest
 
-from xl_placement import excel, ranges
-from xl_placement.dealfile import load_deal
+from xl_placement import excel, load_deal, ranges
 from xl_placement.figures import compute
 from xl_placement.report.build import render_report
 

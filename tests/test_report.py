@@ -24,13 +24,13 @@ from report_support import (
     values,
 )
 
+from xl_placement import build_report, load_deal
 from xl_placement.checks import check_deal
 from xl_placement.cli import main
-from xl_placement.dealfile import load_deal
 from xl_placement.errors import OutputExistsError
 from xl_placement.money import allocate
-from xl_placement.report import build_report, render_report
 from xl_placement.report import formulas as fx
+from xl_placement.report import render_report
 from xl_placement.report.fill import workings
 
 ALLOWED_FUNCTIONS = {

@@ -15,11 +15,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from lo_support import formula_errors, recalculate, recalculate_many
 from report_support import figures_of, formulas, named, named_cell, render, values
 
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.figures import compute
-from xl_placement.libreoffice import formula_errors, recalculate, recalculate_many
+from xl_placement.grid import pricing_grid
 from xl_placement.report import formulas as fx
 from xl_placement.report import render_report
 
@@ -40,10 +41,10 @@ def test_grid_rows_are_live_formulas_on_the_deal_sheet():
     sheet = book["Pricing grid"]
     rows = grid_rows(sheet)
     figures = figures_of("sensetime")
-    assert len(rows) == len(figures.grid.rows)
+    assert len(rows) == len(pricing_grid(figures).rows)
     deal_row = next(r for r in rows if sheet.cell(r, 2).value == "=Price")
     assert sheet.cell(deal_row, 3).value == f"=1-B{deal_row}/'Deal sheet'!$C$24"
-    n = len(figures.grid.references)
+    n = len(pricing_grid(figures).references)
     assert sheet.cell(deal_row, 3 + n).value == "=" + fx.gross("NewShares", f"B{deal_row}")
     assert sheet.cell(deal_row, 5 + n).value == "=" + fx.shares_for("Gross", f"B{deal_row}")
     assert sheet.cell(deal_row, 7 + n).value == (
@@ -249,7 +250,7 @@ def test_changing_the_price_on_the_deal_sheet_moves_the_grid(tmp_path):
     lo = openpyxl.load_workbook(recalculate(source, tmp_path / "lo"), data_only=True)
     sheet = formulas(render("sensetime"))["Pricing grid"]
     deal_row = next(r for r in grid_rows(sheet) if sheet.cell(r, 2).value == "=Price")
-    n = len(figures_of("sensetime").grid.references)
+    n = len(pricing_grid(figures_of("sensetime")).references)
     recalculated = lo["Pricing grid"]
     assert recalculated.cell(deal_row, 2).value == pytest.approx(1.60)
     assert recalculated.cell(deal_row, 3).value == pytest.approx(1 - 1.60 / 2.09)

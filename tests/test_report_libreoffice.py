@@ -13,9 +13,9 @@ from typing import Any
 
 import openpyxl
 import pytest
+from lo_support import formula_errors, recalculate
 from report_support import find_row, formulas, history_deal, hostile, named, render, thin_use_deal, values
 
-from xl_placement.libreoffice import formula_errors, recalculate
 from xl_placement.pdf import export_pdf
 from xl_placement.report.template import SHEETS
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from xl_placement import cli, output
-from xl_placement.libreoffice import ConversionError
+from xl_placement.errors import ConversionError
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "sensetime.toml"

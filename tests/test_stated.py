@@ -8,7 +8,8 @@ import pytest
 from deal_maps import example, history, mapping, report_of
 
 from xl_placement.checks import StatedCheck, check_deal
-from xl_placement.stated import check_stated, parse_published, stated_kind
+from xl_placement.published import parse_published, stated_kind
+from xl_placement.stated import check_stated
 
 
 def _stated(checks_stated: tuple[StatedCheck, ...], key: str) -> StatedCheck:

@@ -16,7 +16,8 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from xl_placement import fields
-from xl_placement.stated import parse_published, round_to
+from xl_placement.published import parse_published
+from xl_placement.stated import round_to
 
 # unit as written -> its power of ten
 UNITS = {"": 0, " thousand": 3, "k": 3, "m": 6, " million": 6, "bn": 9, " billion": 9}

@@ -10,7 +10,7 @@ import pytest
 from deal_maps import example, history, mapping, report, report_of
 
 from xl_placement.checks import check_deal
-from xl_placement.wording import millions_text, price_text, symbol
+from xl_placement.formats import millions_text, price_text, symbol
 
 
 def _sentences(name: str) -> tuple[str, ...]:

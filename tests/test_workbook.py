@@ -12,13 +12,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xl_placement import cli
+from xl_placement import cli, load_deal
 from xl_placement import fields as f
 from xl_placement.deal import Use
-from xl_placement.dealfile import load_deal
 from xl_placement.errors import InputError, OutputExistsError
 from xl_placement.inputs import TABLE_ROWS, deal_from_workbook, defined_name
-from xl_placement.workbook import CHOICES, build_workbook, input_cells, main, workbook_bytes
+from xl_placement.workbook import CHOICES, build_workbook, input_cells, workbook_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "placement.xlsm"
@@ -195,13 +194,17 @@ def test_build_workbook_needs_an_xlsm_name(tmp_path):
         build_workbook(tmp_path / "deal.xlsx")
 
 
-def test_module_command_writes_the_workbook(tmp_path, capsys):
-    """``python -m xl_placement.workbook -o PATH`` writes the workbook and reports an existing file as an error."""
+def test_cli_workbook_command_writes_the_vba_sources_for_review(tmp_path, capsys):
+    """``xl-placement workbook --vba-docs DIR`` (make workbook) also writes each VBA module, as docs/vba holds them."""
     target = tmp_path / "falcon.xlsm"
-    assert main(["-o", str(target)]) == 0
+    assert cli.main(["workbook", "-o", str(target), "--vba-docs", str(tmp_path / "vba")]) == 0
     assert zipfile.is_zipfile(target)
-    assert main(["-o", str(target)]) == 2
-    assert "already exists" in capsys.readouterr().err
+    written = {path.name: path.read_text("utf-8") for path in (tmp_path / "vba").iterdir()}
+    committed = {
+        path.name: path.read_text("utf-8") for path in (ROOT / "docs" / "vba").glob("*.[bc][al][ss]")
+    }
+    assert written == committed
+    assert f"vba: {tmp_path / 'vba' / 'Placement.bas'}" in capsys.readouterr().out.splitlines()
 
 
 def test_cli_workbook_command_writes_a_workbook_prefilled_with_a_deal(tmp_path, capsys):

@@ -20,8 +20,7 @@ import openpyxl
 import pytest
 from xlwings_windows import COM_ERRORS, ComRange, com_value, windows_engine, xlwings_range
 
-from xl_placement import button, cli
-from xl_placement.dealfile import load_deal
+from xl_placement import button, cli, load_deal
 from xl_placement.errors import DealError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent

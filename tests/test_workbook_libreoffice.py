@@ -8,10 +8,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from lo_support import recalculate
 
 from xl_placement.figures import compute
 from xl_placement.inputs import deal_from_workbook
-from xl_placement.libreoffice import convert, recalculate
+from xl_placement.libreoffice import convert
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "placement.xlsm"

@@ -1,7 +1,9 @@
 """xl-placement: analyse an equity placing in Excel.
 
-The public surface: load a deal, compute its figures, check them, build the report
-(``xl_placement.api``), and the core calculations.
+The public surface, all importable from here: ``load_deal`` (a deal file or a workbook),
+``compute``, ``check_deal``, ``build_report``, ``export_pdf``, ``figures_frame`` and
+``checks_frame`` (``xl_placement.api``), the core calculations, and every exception class
+(``xl_placement.errors``). Anything else is internal and may change between versions.
 """
 
 from importlib import metadata as _metadata
@@ -31,14 +33,19 @@ from xl_placement.deal import Deal
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import (
     CalculationError,
+    ConversionError,
+    CostsExceedGrossError,
     DealError,
+    DependencyMissingError,
     InputError,
     OutputError,
     OutputExistsError,
     OutputLockedError,
     PlacementError,
     PrecedentsError,
+    Problem,
     TemplateError,
+    Terminated,
     UnsafeWorkbookError,
 )
 from xl_placement.figures import Figures, compute
@@ -54,8 +61,11 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree that 
 
 __all__ = [
     "CalculationError",
+    "ConversionError",
+    "CostsExceedGrossError",
     "Deal",
     "DealError",
+    "DependencyMissingError",
     "FigureRow",
     "Figures",
     "InputError",
@@ -64,7 +74,9 @@ __all__ = [
     "OutputLockedError",
     "PlacementError",
     "PrecedentsError",
+    "Problem",
     "TemplateError",
+    "Terminated",
     "UnsafeWorkbookError",
     "__version__",
     "allocate",

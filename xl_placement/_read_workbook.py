@@ -9,7 +9,7 @@ used here. Instead:
 1. The file passes ``safe_read.check_workbook_file`` (size, zip bomb: every part's
    declared size and compression ratio, not a workbook) before anything is expanded.
 2. ``xl/workbook.xml`` gives the defined names; only the input names (those
-   ``inputs.field_of_name`` knows) are read, and each must refer to one rectangle of
+   ``inputs.input_kind`` knows) are read, and each must refer to one rectangle of
    at most ``MAX_NAME_CELLS`` cells on one sheet of the workbook.
 3. Each sheet holding inputs is streamed through defusedxml in 64 KB pieces, keeping
    only the cells under the input names and stopping after the last row needed; merged
@@ -31,7 +31,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -42,8 +42,13 @@ from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
 
 from xl_placement.errors import UnsafeWorkbookError
-from xl_placement.inputs import Cells, Grid, field_of_name
 from xl_placement.safe_read import read_checked_workbook
+
+Grid = Sequence[Sequence[object]]
+#: What the caller knows of a defined name (``inputs.input_kind``): None, not an input (never
+#: read); True, a table column (every row read); False, a single field (its first cell read).
+InputKind = Callable[[str], bool | None]
+Ranges = dict[str, tuple[str, Callable[[], Grid]]]
 
 #: Most cells one input name may cover (a table column of the Inputs sheet has 60).
 MAX_NAME_CELLS = 10_000
@@ -93,8 +98,11 @@ class _Area:
         return f"{self.sheet}!{first}" + ("" if first == last else f":{last}")
 
 
-def cells(path: Path) -> Cells:
+def cells(path: Path, input_kind: InputKind) -> Ranges:
     """The input names of the workbook at ``path`` with their values, read in bounded memory.
+
+    ``input_kind`` tells the inputs from other names (``inputs.input_kind``), so this reader
+    needs no knowledge of the deal schema and the schema module imports it, not the reverse.
 
     Raises:
         UnsafeWorkbookError: the file is refused (too large, zip bomb, not a workbook) or a
@@ -103,7 +111,7 @@ def cells(path: Path) -> Cells:
     data = read_checked_workbook(path)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return _Reader(path, archive).cells()
+            return _Reader(path, archive, input_kind).cells()
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise UnsafeWorkbookError(
             f"{path}: is damaged ({type(exc).__name__}: {exc}); save it again from Excel"
@@ -113,15 +121,16 @@ def cells(path: Path) -> Cells:
 class _Reader:
     """One workbook's parts, read as the input names need them."""
 
-    def __init__(self, path: Path, archive: zipfile.ZipFile) -> None:
+    def __init__(self, path: Path, archive: zipfile.ZipFile, input_kind: InputKind) -> None:
         self.path = path
+        self.input_kind = input_kind
         self.archive = archive
         self.parts = {info.filename: info for info in archive.infolist()}
 
     def refuse(self, part: str, reason: str) -> UnsafeWorkbookError:
         return UnsafeWorkbookError(f"{self.path}: {part}: {reason}")
 
-    def cells(self) -> Cells:
+    def cells(self) -> Ranges:
         sheets, names, date1904 = self.workbook()
         areas = [self.area(name, text, sheets) for name, text in names.items()]
         values: dict[str, dict[tuple[int, int], object]] = {}
@@ -130,14 +139,18 @@ class _Reader:
                 (row, area.left)
                 for area in areas
                 if area.sheet == sheet
-                for row in range(area.top, area.top + _rows_read(area))
+                for row in range(area.top, area.top + self.rows_read(area))
             }
             values[sheet] = _SheetValues(self, sheets[sheet], sheet, wanted, date1904).read()
-        ranges: dict[str, tuple[str, Callable[[], Grid]]] = {}
+        ranges: Ranges = {}
         for area in areas:
             grid = [[values[area.sheet].get((row, area.left))] for row in range(area.top, area.bottom + 1)]
             ranges[area.name] = (area.address, _constant(grid))
-        return Cells(ranges)
+        return ranges
+
+    def rows_read(self, area: _Area) -> int:
+        """A field reads its first cell; a table column reads every row (first column only)."""
+        return area.bottom - area.top + 1 if self.input_kind(area.name.lower()) else 1
 
     # --- the workbook part ------------------------------------------------------
 
@@ -161,7 +174,7 @@ class _Reader:
                 if len(names) >= MAX_DEFINED_NAMES:
                     raise self.refuse("xl/workbook.xml", f"declares more than {MAX_DEFINED_NAMES:,} names")
                 name = element.get("name", "")
-                if element.get("localSheetId") is not None or field_of_name(name.lower()) is None:
+                if element.get("localSheetId") is not None or self.input_kind(name.lower()) is None:
                     continue  # a sheet-level name or one that is not an input: never read
                 if name.lower() in {n.lower() for n in names}:
                     raise self.refuse(
@@ -270,12 +283,6 @@ class _Reader:
                 full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(base + target)
                 targets[element.get("Id", "")] = full
         return targets
-
-
-def _rows_read(area: _Area) -> int:
-    """A field reads its first cell; a table column reads every row (first column only)."""
-    target = field_of_name(area.name.lower())
-    return area.bottom - area.top + 1 if target is not None and target.is_table else 1
 
 
 def _constant(grid: Grid) -> Callable[[], Grid]:

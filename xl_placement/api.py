@@ -5,12 +5,15 @@
     >>> check_deal(figures).passed
     True
 
-Heavy libraries (openpyxl, pandas, LibreOffice) are imported only by the functions
-that need them, so ``import xl_placement`` and the command line start quickly.
+One function per job: ``compute``, ``check_deal`` and ``export_pdf`` are the core's and
+the PDF writer's own functions, re-exported here; ``load_deal``, ``build_report`` and the
+frames are defined here. Heavy libraries (openpyxl, pandas) are imported only by the
+functions that need them, so ``import xl_placement`` and the command line start quickly.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -18,21 +21,21 @@ from typing import TYPE_CHECKING
 
 from xl_placement import dealfile
 from xl_placement._optional import require
+from xl_placement.checks import CheckReport, check_deal
 from xl_placement.deal import Deal
 from xl_placement.errors import DealError, Problem
 from xl_placement.figures import Figures, compute
 from xl_placement.money import in_context
+from xl_placement.pdf import export_pdf
 
 if TYPE_CHECKING:
     import datetime as dt
 
     import pandas as pd
 
-    from xl_placement.checks import CheckReport
     from xl_placement.precedents import Selection
 
-DEAL_FILE_SUFFIXES = (".toml", ".json")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # what load_deal reads as a workbook with an Inputs sheet
 
 __all__ = [
     "FigureRow",
@@ -74,23 +77,10 @@ def load_deal(path: str | Path) -> Deal:
         from xl_placement.inputs import deal_from_workbook  # noqa: PLC0415 - openpyxl only when needed
 
         return deal_from_workbook(path)
-    if suffix not in DEAL_FILE_SUFFIXES:
+    if suffix not in dealfile.DEAL_FILE_SUFFIXES:
         expected = "must be a .toml or .json deal file, or an .xlsx/.xlsm workbook with an Inputs sheet"
         raise DealError([Problem("file", path.name, expected)], str(path))
-    return dealfile.load_deal(path)
-
-
-@in_context
-def check_deal(figures: Figures) -> CheckReport:
-    """Run the listing-rule checks and compare the stated figures with the computed ones.
-
-    Returns:
-        The CheckReport: rule results, stated-versus-computed results and the
-        announcement sentences; ``passed`` is true when nothing breaches or differs.
-    """
-    from xl_placement.checks import check_deal as run_checks  # noqa: PLC0415 - keeps start-up light
-
-    return run_checks(figures)
+    return dealfile.read_deal_file(path)
 
 
 @in_context
@@ -98,20 +88,24 @@ def build_report(
     deal: Deal,
     path: str | Path,
     *,
-    force: bool = False,
+    template: str | Path | None = None,
     precedents: str | Path | Selection | None = None,
+    force: bool = False,
     since: dt.date | str | None = None,
     exchange: str | None = None,
 ) -> Path:
-    """Build the report workbook of a deal and save it atomically.
+    """Compute a deal's figures and checks, fill the report template and save the workbook atomically.
+
+    The same deal, template and precedents give the same bytes; every formula cell carries its value.
 
     Args:
-        deal: the validated deal.
+        deal: the validated deal (from ``load_deal``).
         path: the ``.xlsx`` file to write.
-        force: replace an existing file.
+        template: a restyled copy of the report template; the packaged template when None.
         precedents: comparable placings for a "Precedents" sheet: a precedents CSV, a
             batch's ``summary.csv``, a folder of deal files, or a ``Selection`` from
             ``load_precedents``. None: no Precedents sheet.
+        force: replace an existing file.
         since: keep precedents dated on or after this day (with a file for ``precedents``).
         exchange: keep precedents on this exchange (with a file for ``precedents``).
 
@@ -119,16 +113,22 @@ def build_report(
         The path written.
 
     Raises:
+        CalculationError: the deal's figures cannot be computed (nothing is written).
+        TemplateError: the template is unusable (nothing is written).
         OutputExistsError: the file exists and ``force`` is false.
         OutputLockedError: the file is open in another program.
         OutputError: the file could not be written; a previous file is unchanged.
         PrecedentsError: a bad precedent row (file, row and column named) or no row left after
             the filters; nothing is written.
     """
-    from xl_placement.report import build_report as build  # noqa: PLC0415 - openpyxl only when needed
+    # openpyxl only when a report is built, so `import xl_placement` and `check` stay light.
+    from xl_placement.output import write_atomic  # noqa: PLC0415
+    from xl_placement.report import render_report  # noqa: PLC0415
 
-    selection = _selection(precedents, since, exchange, deal)
-    return build(deal, path, force=force, precedents=selection)
+    selection = _selection(precedents, since, exchange, deal)  # refused before anything is computed
+    figures = compute(deal)
+    data = render_report(figures, check_deal(figures), template=template, precedents=selection)
+    return write_atomic(path, data, force=force)
 
 
 def _selection(
@@ -148,7 +148,7 @@ def _selection(
         return without_deal(precedents, deal) if deal is not None else precedents
     if precedents is None:
         if since is not None or exchange is not None:
-            raise PrecedentsError("--since and --exchange filter precedents; give --precedents FILE too")
+            raise PrecedentsError("since and exchange filter precedents; give the precedents too")
         return None
     return load_precedents(precedents, since=since, exchange=exchange, deal=deal)
 
@@ -160,7 +160,7 @@ def load_precedents(
     exchange: str | None = None,
     deal: Deal | None = None,
 ) -> Selection:
-    """Read, filter and sort precedent placings, as ``--precedents FILE --since --exchange`` do.
+    """Read, filter and sort precedent placings (the command line's ``--precedents``, ``--since``, ``--exchange``).
 
     Args:
         path: a precedents CSV, a batch's ``summary.csv``, or a folder of deal files.
@@ -227,18 +227,6 @@ def precedents_frame(
         records.append(record)
     columns = ["date", "date_text", *(c for c in pr.COLUMNS if c != "date"), "computed", "origin"]
     return pd.DataFrame.from_records(records, columns=columns)
-
-
-def export_pdf(xlsx_path: str | Path, pdf_path: str | Path | None = None, *, force: bool = False) -> Path:
-    """Turn a report workbook into a PDF with LibreOffice (beside it unless ``pdf_path`` is given).
-
-    Raises:
-        DependencyMissingError: LibreOffice (soffice) is not installed.
-        OutputError: the PDF could not be written.
-    """
-    from xl_placement.pdf import export_pdf as export  # noqa: PLC0415 - LibreOffice only when needed
-
-    return export(xlsx_path, pdf_path, force=force)
 
 
 @dataclass(frozen=True)
@@ -549,7 +537,9 @@ def market_rows(figures: Figures) -> list[FigureRow]:
 @in_context
 def grid_records(figures: Figures) -> list[dict[str, object]]:
     """The pricing grid's rows as plain records (exact Decimals), highest price first."""
-    grid = figures.grid
+    from xl_placement.grid import pricing_grid  # noqa: PLC0415 - only when asked for
+
+    grid = pricing_grid(figures)
     records: list[dict[str, object]] = []
     for row in grid.rows:
         record: dict[str, object] = {"price": row.price, "is_deal": row.is_deal, "is_lowest": row.is_lowest}
@@ -573,7 +563,7 @@ def grid_frame(figures: Figures) -> pd.DataFrame:
     Columns: ``price``, ``is_deal``, ``is_lowest``, ``discount_to_<reference>`` for each reference,
     ``gross_proceeds``, ``net_proceeds``, ``shares_needed``, ``percent_of_enlarged`` and ``rule``
     (the price rule's outcome). Numbers are exact Decimals; empty when the deal lacks the data
-    (``figures.grid.problem`` says why).
+    (``grid.pricing_grid(figures).problem`` says why).
 
     Raises:
         DependencyMissingError: pandas is not installed (``pip install 'xl-placement[pandas]'``).

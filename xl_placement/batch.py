@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from xl_placement import api
-from xl_placement.dealfile import deal_from_mapping
+from xl_placement.dealfile import DEAL_FILE_SUFFIXES, deal_from_mapping
 from xl_placement.errors import (
     MISSING,
     DealError,
@@ -42,6 +42,7 @@ from xl_placement.errors import (
     Problem,
 )
 from xl_placement.fields import MAX_ROWS
+from xl_placement.figures import NOT_GIVEN
 from xl_placement.libreoffice import require_soffice
 from xl_placement.money import in_context, round_half_up
 from xl_placement.output import check_target, write_all
@@ -51,7 +52,6 @@ from xl_placement.precedents import Selection
 MAX_CSV_BYTES = 200_000_000
 MAX_CELL_CHARS = 100_000
 SUMMARY_NAMES = ("summary.xlsx", "summary.csv")
-DEAL_FILE_SUFFIXES = (".toml", ".json")
 ERROR = "error"  # the deal got no report: invalid input, or it could not be written
 
 # Key figures in the summary table: (deal-figure key, column heading, unit).
@@ -115,6 +115,7 @@ class Outcome:
     gaps: tuple[str, ...] = ()
     error: str = ""
     trace: str = ""
+    exists: bool = False  # failed because the report exists and force was not given
 
 
 @dataclass(frozen=True)
@@ -426,7 +427,13 @@ def run_job(job: Job, force: bool = False, precedents: Selection | None = None) 
         checks = api.check_deal(figures)
         api.build_report(deal, job.report, force=force, precedents=precedents)
     except PlacementError as exc:
-        return Outcome(job.label, job.row, ERROR, error=_message(exc, job.label, csv_row=job.row is not None))
+        return Outcome(
+            job.label,
+            job.row,
+            ERROR,
+            error=_message(exc, job.label, csv_row=job.row is not None),
+            exists=isinstance(exc, OutputExistsError),
+        )
     except Exception as exc:  # noqa: BLE001 - one deal's bug must not stop the batch
         return Outcome(
             job.label,
@@ -524,11 +531,11 @@ def run_batch(
     if pdf:
         require_soffice("batch --pdf")  # before any work, not after the reports
     if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"--out-dir {out_dir} is a file; give a folder")
+        raise OutputError(f"the output folder {out_dir} is a file; give a folder")
     if not force:
         for name in SUMMARY_NAMES:
             if (out_dir / name).exists():
-                raise OutputExistsError(f"{out_dir / name} already exists; use --force to replace it")
+                raise OutputExistsError(f"{out_dir / name} already exists; it was not replaced")
     jobs, outcomes = read_jobs(source, out_dir)
     total = len(jobs) + len(outcomes)
     for done, outcome in enumerate(outcomes, start=1):
@@ -690,7 +697,6 @@ def _exists(pid: int) -> bool:
 
 # --- the summary table ---------------------------------------------------------
 
-NOT_GIVEN = "not given"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -122,7 +122,7 @@ def _reader(found: Any) -> Callable[[], Grid]:
 
 
 def _report_builder() -> Callable[..., Path]:
-    """The report generator shared with the command line (``xl_placement.report.build_report``)."""
-    from xl_placement.report import build_report  # noqa: PLC0415 - loaded only when the button runs
+    """The report generator shared with the command line (``xl_placement.build_report``)."""
+    from xl_placement.api import build_report  # noqa: PLC0415 - loaded only when the button runs
 
     return build_report

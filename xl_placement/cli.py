@@ -22,6 +22,7 @@ from xl_placement.errors import (
     OutputError,
     OutputExistsError,
     PlacementError,
+    Terminated,
 )
 from xl_placement.money import in_context
 
@@ -39,6 +40,9 @@ EXIT_MISSING = 4  # a program the command needs is not installed (LibreOffice fo
 EXIT_INTERNAL = 70  # a bug: please report it with the --debug output
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
+
+# Added by the command line to "already exists" messages: the library's messages name no flags.
+FORCE_HINT = " (use --force to replace it, or choose another output path)"
 
 DEFAULT_OUT_DIR = Path("out")
 DEFAULT_INIT_PATH = Path("deal.toml")
@@ -216,6 +220,12 @@ def _parser() -> argparse.ArgumentParser:
         "--deal", metavar="DEAL", help="fill in this deal (.toml/.json) instead of the demo deal"
     )
     workbook.add_argument("--force", action="store_true", help="replace an existing file (atomically)")
+    workbook.add_argument(
+        "--vba-docs",
+        metavar="DIR",
+        type=Path,
+        help="also write each VBA module's source to DIR, for review (the project keeps them in docs/vba)",
+    )
     workbook.set_defaults(run=_workbook)
     return parser
 
@@ -267,7 +277,17 @@ def _positive_int(text: str) -> int:
 # --- the commands ----------------------------------------------------------------
 
 
+def _lean_openpyxl(args: argparse.Namespace) -> None:
+    """Before a command that reads or writes a workbook: openpyxl without NumPy, in a process of its own.
+
+    Only those commands load openpyxl at all; ``check`` of a deal file never does.
+    """
+    if getattr(args, "own_process", False):
+        import_openpyxl_without_numpy()
+
+
 def _build(args: argparse.Namespace) -> int:
+    _lean_openpyxl(args)
     from xl_placement import api  # noqa: PLC0415 - light start-up
 
     out = args.output if args.output is not None else DEFAULT_OUT_DIR / f"{Path(args.deal).stem}.xlsx"
@@ -281,9 +301,7 @@ def _build(args: argparse.Namespace) -> int:
 
         require_soffice("--pdf")  # before anything is written: all outputs or none
         if pdf.exists() and not args.force:
-            raise OutputExistsError(
-                f"{pdf} already exists; use --force to replace it (or choose another -o path)"
-            )
+            raise OutputExistsError(f"{pdf} already exists; it was not replaced")
     from xl_placement.output import check_target  # noqa: PLC0415 - light start-up
 
     deal = api.load_deal(args.deal)
@@ -313,7 +331,7 @@ def _build_with_pdf(
     figures: Figures, checks: CheckReport, out: Path, pdf: Path, *, force: bool, precedents: Selection | None
 ) -> tuple[Path, ...]:
     """The report and its PDF, both or neither: both are rendered before either is written."""
-    from xl_placement.libreoffice import ConversionError  # noqa: PLC0415 - light start-up
+    from xl_placement.errors import ConversionError  # noqa: PLC0415 - light start-up
     from xl_placement.output import write_all  # noqa: PLC0415 - light start-up
     from xl_placement.pdf import pdf_bytes  # noqa: PLC0415 - light start-up
     from xl_placement.report import render_report  # noqa: PLC0415 - light start-up
@@ -332,6 +350,9 @@ def _build_with_pdf(
 
 def _check(args: argparse.Namespace) -> int:
     from xl_placement import api  # noqa: PLC0415 - light start-up
+
+    if Path(args.deal).suffix.lower() in api.WORKBOOK_SUFFIXES:
+        _lean_openpyxl(args)
 
     try:
         deal = api.load_deal(args.deal)
@@ -361,6 +382,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
+    _lean_openpyxl(args)
     from xl_placement.batch import ERROR, ProgressBar, run_batch  # noqa: PLC0415 - light start-up
     from xl_placement.checks import OUTCOMES  # noqa: PLC0415 - light start-up
 
@@ -370,8 +392,9 @@ def _batch(args: argparse.Namespace) -> int:
     def progress(outcome: Outcome, done: int, total: int) -> None:
         if outcome.status == ERROR:
             bar.clear()
-            for line in outcome.error.splitlines():
-                _err(f"error: {line}")
+            lines = outcome.error.splitlines()
+            for index, line in enumerate(lines, start=1):
+                _err(f"error: {line}{FORCE_HINT if outcome.exists and index == len(lines) else ''}")
             if debug and outcome.trace:
                 _err(outcome.trace)
         bar(outcome, done, total)
@@ -398,11 +421,17 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _workbook(args: argparse.Namespace) -> int:
+    _lean_openpyxl(args)
     from xl_placement import api  # noqa: PLC0415 - light start-up
     from xl_placement.workbook import build_workbook  # noqa: PLC0415 - light start-up
 
     deal = api.load_deal(args.deal) if args.deal else None
     _out(f"workbook: {build_workbook(args.output, args.name, force=args.force, deal=deal)}")
+    if args.vba_docs is not None:
+        from xl_placement.vba import build_vba_project, write_module_sources  # noqa: PLC0415 - light start-up
+
+        for path in write_module_sources(build_vba_project(), args.vba_docs):
+            _out(f"vba: {path}")
     return EXIT_OK
 
 
@@ -443,6 +472,9 @@ def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
     from dataclasses import asdict  # noqa: PLC0415 - light start-up
 
     from xl_placement.api import figure_rows, grid_records  # noqa: PLC0415 - light start-up
+    from xl_placement.grid import pricing_grid  # noqa: PLC0415 - light start-up
+
+    grid = pricing_grid(figures)
 
     return {
         "deal": figures.deal.source,
@@ -465,9 +497,9 @@ def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
         ],
         "costs_items": [{"name": i.name, "amount": i.amount} for i in figures.deal.costs.items],
         "grid": {
-            "rule": figures.grid.rule.title,
-            "rule_status": figures.grid.rule.status,
-            "problem": figures.grid.problem,
+            "rule": grid.rule.title,
+            "rule_status": grid.rule.status,
+            "problem": grid.problem,
             "rows": grid_records(figures),
         },
         "rules": [asdict(rule) for rule in checks.rules],
@@ -542,12 +574,12 @@ def _report_error(exc: BaseException, debug: bool) -> None:
         import traceback  # noqa: PLC0415 - only on errors
 
         traceback.print_exception(exc, file=sys.stderr)
-    for line in (str(exc) or type(exc).__name__).splitlines():
+    lines = (str(exc) or type(exc).__name__).splitlines()
+    if isinstance(exc, OutputExistsError):
+        # The library says what happened; the command line names its own flag.
+        lines[-1] += FORCE_HINT
+    for line in lines:
         _err(f"error: {line}")
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (a container stop, a job scheduler): handled like Ctrl-C, so files are finished or removed."""
 
 
 def _raise_terminated(_signum: int, _frame: object) -> None:
@@ -593,8 +625,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv is None:  # a real command line, in a process of its own
             _handle_signals()
-            import_openpyxl_without_numpy()
         args = _parser().parse_args(argv)
+        args.own_process = argv is None  # openpyxl without NumPy, for the commands that load it
         debug = getattr(args, "debug", False)
         run: Callable[[argparse.Namespace], int] = args.run
         return run(args)

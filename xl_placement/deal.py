@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from xl_placement.prices import Close
+from xl_placement.proceeds import ALLOCATION_DECIMALS
 
 EXCHANGES = ("HKEX", "SGX", "NASDAQ", "ASX", "other")
 KINDS = ("placing", "top-up")
@@ -14,9 +17,26 @@ MANDATES = ("general", "specific")
 UNDERWRITINGS = ("best efforts", "fully underwritten")
 ASX_CAPACITIES = ("7.1", "7.1A", "approval")  # ASX Listing Rule 7.1, 7.1A, or holder approval
 PROCEEDS_BASES = ("net", "gross")
-# Digits after the point of allocated amounts when none are given: whole units. One default
-# for the deal file, the Inputs sheet (a blank decimals cell) and ALLOCATE_PROCEEDS.
-ALLOCATION_DECIMALS = 0
+
+# Fields named by a number of days (``average_close_20d``): the deal model holds them under
+# these patterns, and the schema (``fields``), the figures and the checks read N from the key.
+PATTERNS = {
+    "average_close_<N>d": re.compile(r"^average_close_(\d{1,3})d$"),
+    "vwap_<N>d": re.compile(r"^vwap_(\d{1,3})d$"),
+    "adtv_<N>d": re.compile(r"^adtv_(\d{1,3})d$"),
+    "discount_to_average_close_<N>d": re.compile(r"^discount_to_average_close_(\d{1,3})d$"),
+    "discount_to_vwap_<N>d": re.compile(r"^discount_to_vwap_(\d{1,3})d$"),
+}
+
+
+def match_pattern(name: str, patterns: Sequence[str]) -> tuple[str, int] | None:
+    """Match ``name`` to a patterned field such as ``average_close_<N>d``; return it and N."""
+    for pattern in patterns:
+        if pattern in PATTERNS:
+            found = PATTERNS[pattern].match(name)
+            if found and int(found.group(1)) >= 1:
+                return pattern, int(found.group(1))
+    return None
 
 
 @dataclass(frozen=True)
@@ -161,7 +181,7 @@ class StatedFigure:
     ``currency`` is the ISO code of the symbol written (None when none was written);
     ``unit`` is how the figure was scaled as written ("" for a bare number, "%", "k", "m",
     "bn", or "c" for cents); ``symbol`` is the currency symbol or code as written ("" if none).
-    Made by ``stated.parse_published``.
+    Made by ``published.parse_published``.
     """
 
     value: Decimal

@@ -22,12 +22,14 @@ from xl_placement.errors import MISSING, DealError, Problem
 from xl_placement.money import in_context
 from xl_placement.prices import Close
 from xl_placement.proceeds import SHARE_TOLERANCE
+from xl_placement.published import parse_published, stated_kind
 
 MAX_DEAL_FILE_BYTES = 5_000_000
+DEAL_FILE_SUFFIXES = (".toml", ".json")
 
 
 @in_context
-def load_deal(path: str | Path) -> model.Deal:
+def read_deal_file(path: str | Path) -> model.Deal:
     """Load and validate a deal file.
 
     Args:
@@ -42,7 +44,7 @@ def load_deal(path: str | Path) -> model.Deal:
     path = Path(path)
     source = str(path)
     suffix = path.suffix.lower()
-    if suffix not in (".toml", ".json"):
+    if suffix not in DEAL_FILE_SUFFIXES:
         raise DealError(
             [
                 Problem(
@@ -164,7 +166,7 @@ class _Reader:
         patterns = [name for name in by_name if "<N>" in name]
         for key, value in data.items():
             spec = by_name.get(key)
-            matched = None if spec else f.match_pattern(key, patterns)
+            matched = None if spec else model.match_pattern(key, patterns)
             if matched:
                 spec = by_name[matched[0]]
             if spec is None:
@@ -385,7 +387,7 @@ def _market(market: dict[str, Any], history: list[tuple[int, dict[str, Any]]]) -
     adtv: dict[int, Decimal] = {}
     plain: dict[str, Any] = {}
     for key, value in market.items():
-        matched = f.match_pattern(key, ["average_close_<N>d", "vwap_<N>d", "adtv_<N>d"])
+        matched = model.match_pattern(key, ["average_close_<N>d", "vwap_<N>d", "adtv_<N>d"])
         if matched and matched[0] == "average_close_<N>d":
             averages[matched[1]] = value
         elif matched and matched[0] == "adtv_<N>d":
@@ -683,14 +685,12 @@ def _check_shares(reader: _Reader, uses: list[dict[str, Any]]) -> None:
 def _stated(
     reader: _Reader, data: object, issuer: Mapping[str, Any], fx: Mapping[str, Any]
 ) -> dict[str, model.StatedFigure]:
-    """The ``[stated]`` figures, read as announcements write them (``stated.parse_published``).
+    """The ``[stated]`` figures, read as announcements write them (``published.parse_published``).
 
     A currency symbol must be the figure's currency: the issuer's, or the ``[fx]`` quote
     currency for the ``*_quote`` keys. When that currency is itself invalid or absent (a
     problem reported already), any symbol is accepted.
     """
-    from xl_placement.stated import parse_published, stated_kind  # noqa: PLC0415 - stated imports the core
-
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -698,7 +698,7 @@ def _stated(
         return {}
     result = {}
     for key, value in data.items():
-        if key not in f.STATED_KEYS and not f.match_pattern(key, f.STATED_KEYS):
+        if key not in f.STATED_KEYS and not model.match_pattern(key, f.STATED_KEYS):
             reader.unknown(key, f.STATED_KEYS, "stated")
             continue
         quote = key.endswith("_quote")

@@ -105,3 +105,11 @@ class UnsafeWorkbookError(InputError):
 
 class DependencyMissingError(PlacementError):
     """An optional external program (LibreOffice for PDF export) is not installed."""
+
+
+class ConversionError(PlacementError):
+    """LibreOffice could not convert a file (its own messages are included)."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a container stop, a job scheduler): handled like Ctrl-C, so files are finished or removed."""

@@ -37,12 +37,12 @@ except ImportError:  # no xlwings: plain Python functions, registered with no Ex
 from xl_placement import capital, fields, ranges
 from xl_placement import prices as market  # not `prices`: VWAP has an argument of that name
 from xl_placement.checks import check_deal
-from xl_placement.deal import ALLOCATION_DECIMALS, Deal
+from xl_placement.deal import Deal
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import MISSING, CostsExceedGrossError, DealError, InputError, Problem
 from xl_placement.figures import compute
 from xl_placement.money import CONTEXT, PRECISION
-from xl_placement.proceeds import SHARE_TOLERANCE, allocate_proceeds
+from xl_placement.proceeds import ALLOCATION_DECIMALS, SHARE_TOLERANCE, allocate_proceeds
 from xl_placement.proceeds import proceeds as placing_proceeds
 
 CATEGORY = "xl-placement"

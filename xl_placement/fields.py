@@ -747,25 +747,6 @@ TABLES: dict[str, tuple[Field, ...]] = {
 # Tables inside a section that only deal files hold (the workbook's Inputs sheet has no room for them).
 FILE_ONLY_TABLES: dict[str, tuple[Field, ...]] = {"placing.tranches": TRANCHE}
 
-PATTERNS = {
-    "average_close_<N>d": re.compile(r"^average_close_(\d{1,3})d$"),
-    "vwap_<N>d": re.compile(r"^vwap_(\d{1,3})d$"),
-    "adtv_<N>d": re.compile(r"^adtv_(\d{1,3})d$"),
-    "discount_to_average_close_<N>d": re.compile(r"^discount_to_average_close_(\d{1,3})d$"),
-    "discount_to_vwap_<N>d": re.compile(r"^discount_to_vwap_(\d{1,3})d$"),
-}
-
-
-def match_pattern(name: str, patterns: Sequence[str]) -> tuple[str, int] | None:
-    """Match ``name`` to a patterned field such as ``average_close_<N>d``; return it and N."""
-    for pattern in patterns:
-        if pattern in PATTERNS:
-            found = PATTERNS[pattern].match(name)
-            if found and int(found.group(1)) >= 1:
-                return pattern, int(found.group(1))
-    return None
-
-
 # What each section or table is for, in the order the reference shows them.
 _SECTION_DOCS = {
     "issuer": "The listed company selling the shares.",

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
-from typing import TYPE_CHECKING
 
 from xl_placement import capital as dil
 from xl_placement import context as ctx
-from xl_placement.deal import Deal
+from xl_placement.deal import Deal, match_pattern
 from xl_placement.errors import CalculationError
-from xl_placement.fields import match_pattern
 from xl_placement.money import in_context
 from xl_placement.prices import (
     BenchmarkWindow,
@@ -26,10 +23,11 @@ from xl_placement.prices import (
 )
 from xl_placement.proceeds import Proceeds, allocate_proceeds, proceeds, structured_gross
 
-if TYPE_CHECKING:  # grid builds on Figures; imported when first asked for
-    from xl_placement.grid import PricingGrid
-
 STANDARD_AVERAGES = (5, 10, 30)
+
+
+#: What a figure says when the deal lacks its input (the report, the batch summary, precedents).
+NOT_GIVEN = "not given"
 
 
 @dataclass(frozen=True)
@@ -87,13 +85,6 @@ class Figures:
         """The HKEX benchmarked price, when the deal gives enough to compute it."""
         ref = self.reference("benchmarked_price")
         return ref.price if ref else None
-
-    @cached_property
-    def grid(self) -> PricingGrid:
-        """The pricing grid (computed when first asked for: most callers never need it)."""
-        from xl_placement.grid import pricing_grid  # noqa: PLC0415 - grid imports this module
-
-        return pricing_grid(self)
 
     @property
     def enlarged_shares(self) -> int | None:

@@ -55,6 +55,12 @@ class _Target:
     is_table: bool
 
 
+def input_kind(name: str) -> bool | None:
+    """For the workbook reader: None when ``name`` is not an input, else whether it is a table column."""
+    target = field_of_name(name)
+    return None if target is None else target.is_table
+
+
 def field_of_name(name: str) -> _Target | None:
     """The deal-file field a defined name stands for, or None for a name that is not an input."""
     section, _, key = name.partition("_")
@@ -64,9 +70,9 @@ def field_of_name(name: str) -> _Target | None:
     if section in f.SECTIONS:
         specs = f.SECTIONS[section]
         names = [spec.name for spec in specs]
-        if key in names or f.match_pattern(key, [n for n in names if "<N>" in n]):
+        if key in names or model.match_pattern(key, [n for n in names if "<N>" in n]):
             return _Target(section, key, False)
-    if section == "stated" and (key in f.STATED_KEYS or f.match_pattern(key, f.STATED_KEYS)):
+    if section == "stated" and (key in f.STATED_KEYS or model.match_pattern(key, f.STATED_KEYS)):
         return _Target(section, key, False)
     return None
 
@@ -107,7 +113,7 @@ def deal_from_workbook(path: str | Path) -> model.Deal:
     """
     from xl_placement import _read_workbook  # noqa: PLC0415 - openpyxl is loaded only when needed
 
-    return deal_from_cells(_read_workbook.cells(Path(path)), str(path))
+    return deal_from_cells(Cells(_read_workbook.cells(Path(path), input_kind)), str(path))
 
 
 @in_context

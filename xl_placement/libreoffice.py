@@ -27,12 +27,9 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
-
-from xl_placement.errors import DependencyMissingError, PlacementError
+from xl_placement.errors import ConversionError, DependencyMissingError
 from xl_placement.output import make_temp_dir, temp_dir
 
 #: Seconds one conversion may take before LibreOffice is stopped.
@@ -61,29 +58,6 @@ _KNOWN_LOCATIONS = (
     r"C:\Program Files\LibreOffice\program\soffice.exe",
     r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
 )
-
-# Error values a calculated cell can hold (Excel's, plus LibreOffice's ``Err:NNN``).
-ERROR_VALUES = frozenset(
-    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!", "#GETTING_DATA"}
-)
-
-
-class ConversionError(PlacementError):
-    """LibreOffice could not convert a file (its own messages are included)."""
-
-
-@dataclass(frozen=True)
-class CellError:
-    """A cell whose calculated value is an error value such as ``#DIV/0!``."""
-
-    sheet: str
-    cell: str
-    value: str
-
-    def __str__(self) -> str:
-        """Render as ``'Sheet'!A1 = #DIV/0!``."""
-        return f"'{self.sheet}'!{self.cell} = {self.value}"
-
 
 _lock = threading.Lock()
 _profile: Path | None = None
@@ -124,44 +98,6 @@ def require_soffice(purpose: str = "this") -> str:
     if program is None:
         raise DependencyMissingError(f"{purpose} needs LibreOffice, which was not found; {INSTALL_HINT}")
     return program
-
-
-def recalculate(xlsx_path: str | Path, out_dir: str | Path, *, timeout: float = DEFAULT_TIMEOUT) -> Path:
-    """Open a workbook in LibreOffice, recalculate every formula and save it as xlsx.
-
-    Args:
-        xlsx_path: the workbook (xlsx, xlsm or anything Calc opens).
-        out_dir: the folder for the result, created when missing.
-        timeout: seconds before LibreOffice is stopped.
-
-    Returns:
-        ``out_dir / <stem>.xlsx``, whose cells carry the values LibreOffice calculated.
-
-    Raises:
-        DependencyMissingError: LibreOffice is not installed.
-        ConversionError: the file is missing, or LibreOffice failed or timed out.
-    """
-    return convert(xlsx_path, out_dir, "xlsx", timeout=timeout)
-
-
-def recalculate_many(
-    xlsx_paths: Sequence[str | Path], out_dir: str | Path, *, timeout: float = DEFAULT_TIMEOUT
-) -> list[Path]:
-    """Recalculate several workbooks with one start of LibreOffice (most of a conversion's time).
-
-    Args:
-        xlsx_paths: the workbooks; their file names (without extension) must differ.
-        out_dir: the folder for the results, created when missing.
-        timeout: seconds before LibreOffice is stopped, for the whole batch.
-
-    Returns:
-        ``out_dir / <stem>.xlsx`` for each workbook, in the order given.
-
-    Raises:
-        DependencyMissingError: LibreOffice is not installed.
-        ConversionError: a file is missing, two share a name, or LibreOffice failed or timed out.
-    """
-    return convert_many(xlsx_paths, out_dir, "xlsx", timeout=timeout)
 
 
 def convert(
@@ -220,39 +156,6 @@ def convert_many(
         for made, destination in zip(produced, destinations, strict=True):
             shutil.move(made, destination)
     return destinations
-
-
-def formula_errors(path: str | Path) -> list[CellError]:
-    """List the cells of a calculated workbook that hold an error value.
-
-    Reads the cached values (``data_only``), so run it on LibreOffice's output.
-
-    Args:
-        path: a workbook, typically the result of :func:`recalculate`.
-
-    Returns:
-        Every cell holding ``#DIV/0!``, ``#NAME?``, ``#REF!``, ``#VALUE!`` or another
-        error value, or LibreOffice's ``Err:NNN`` text; empty when there is none.
-    """
-    book = openpyxl.load_workbook(path, data_only=True)
-    try:
-        found = []
-        for sheet in book.worksheets:
-            for row in sheet.iter_rows():
-                for cell in row:
-                    if _is_error(cell.value, cell.data_type):
-                        found.append(CellError(sheet.title, cell.coordinate, str(cell.value)))
-        return found
-    finally:
-        book.close()
-
-
-def _is_error(value: object, data_type: str) -> bool:
-    if not isinstance(value, str):
-        return False
-    if data_type == "e":
-        return True
-    return value.startswith("Err:") and value[4:].isdigit()
 
 
 def _run(

@@ -350,7 +350,7 @@ def _unchanged(target: Path) -> str:
 
 
 def _exists_message(target: Path) -> str:
-    return f"{target} already exists; use --force to replace it (or choose another output path)"
+    return f"{target} already exists; it was not replaced"
 
 
 def _locked_message(target: Path) -> str:

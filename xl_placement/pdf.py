@@ -1,7 +1,7 @@
 """Export a workbook to PDF through LibreOffice headless.
 
-The PDF shows freshly recalculated values (the conversion uses the same
-always-recalculate profile as :func:`xl_placement.libreoffice.recalculate`), and it is
+The PDF shows freshly recalculated values (the conversion uses LibreOffice's
+always-recalculate profile, see ``xl_placement.libreoffice``), and it is
 saved like every other output: atomically, never over an existing file unless asked.
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from xl_placement.errors import OutputError, OutputExistsError
-from xl_placement.libreoffice import DEFAULT_TIMEOUT, ConversionError, convert, convert_many, require_soffice
+from xl_placement.errors import ConversionError, OutputError, OutputExistsError
+from xl_placement.libreoffice import DEFAULT_TIMEOUT, convert, convert_many, require_soffice
 from xl_placement.output import temp_dir, write_atomic
 
 
@@ -45,9 +45,7 @@ def export_pdf(
     require_soffice("PDF export")
     if target.exists() and not force:
         # Checked before the conversion too, so the user hears it at once, not after LibreOffice ran.
-        raise OutputExistsError(
-            f"{target} already exists; use --force to replace it (or choose another -o path)"
-        )
+        raise OutputExistsError(f"{target} already exists; it was not replaced")
     with temp_dir("pdf") as work:
         rendered = convert(source, work, "pdf", timeout=timeout)
         data = rendered.read_bytes()

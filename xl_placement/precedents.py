@@ -28,14 +28,15 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 
 from xl_placement import fields as f
+from xl_placement.dealfile import DEAL_FILE_SUFFIXES, read_deal_file
 from xl_placement.errors import PlacementError, PrecedentsError
+from xl_placement.figures import NOT_GIVEN
 from xl_placement.money import PRECISION
-from xl_placement.stated import parse_published
+from xl_placement.published import parse_published
 
 MAX_PRECEDENTS_BYTES = 20_000_000
 MAX_PRECEDENT_ROWS = 10_000
 KINDS = ("placing", "top-up", "subscription")
-DEAL_FILE_SUFFIXES = (".toml", ".json")
 
 # The measures the statistics and the chart use: (field, label).
 MEASURES = (
@@ -534,8 +535,6 @@ def _check_header(path: Path, header: list[str], known: Sequence[str]) -> None:
 
 def _summary(path: Path, header: list[str], body: list[list[str]]) -> tuple[Precedent, ...]:
     """A batch summary: the deals that got a report (whatever their checks said), with their computed figures."""
-    from xl_placement.batch import NOT_GIVEN  # noqa: PLC0415 - batch imports this module
-
     result = []
     for number, cells in enumerate(body, start=2):
         record = dict(zip(header, cells, strict=False))
@@ -563,15 +562,13 @@ def _unquote(value: str) -> str:
 
 def _folder(folder: Path) -> tuple[Precedent, ...]:
     """Deal files as precedents: every figure computed from the deal's inputs."""
-    from xl_placement.api import load_deal  # noqa: PLC0415 - only folders need the deal loader
-
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DEAL_FILE_SUFFIXES)
     if not files:
         raise PrecedentsError(f"{folder}: the folder has no .toml or .json deal files")
     result = []
     for path in files:
         try:
-            deal = load_deal(path)
+            deal = read_deal_file(path)
         except PlacementError as exc:
             raise PrecedentsError(f"{path}: {exc}") from exc
         result.append(from_deal(deal, str(path)))

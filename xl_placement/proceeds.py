@@ -6,13 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from xl_placement.deal import ALLOCATION_DECIMALS
 from xl_placement.errors import CalculationError, CostsExceedGrossError
 from xl_placement.money import PRECISION, Number, allocate, dec, in_context, round_half_up
 
+# Digits after the point of allocated amounts when none are given: whole units. One default
+# for the deal file, the Inputs sheet (a blank decimals cell) and ALLOCATE_PROCEEDS.
+ALLOCATION_DECIMALS = 0
+
 MINOR_UNIT_DECIMALS = 2  # cents: proceeds and costs are kept to the minor unit
 
-#: How far the shares of the uses may add up from 100% (rounded shares such as 3 x 33.3333%).
+#: How far the shares of the uses may add up from 100% (rounded shares such as 3 x 33.3333%):
+#: one tolerance for the deal file, the Inputs sheet and the Excel functions.
 SHARE_TOLERANCE = Decimal("0.000001")
 
 #: The report's use-of-proceeds formulas count each share in units of 10^-SHARE_DECIMALS, so

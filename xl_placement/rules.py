@@ -14,9 +14,9 @@ from decimal import Decimal, localcontext
 from xl_placement.deal import ASX_CAPACITIES, Deal
 from xl_placement.errors import CalculationError
 from xl_placement.figures import Figures, Reference
+from xl_placement.formats import date_text, percent_text, price_text
 from xl_placement.money import PRECISION, round_half_up
 from xl_placement.prices import benchmark_window, discount
-from xl_placement.wording import date_text, percent_text, price_text
 
 PASS = "pass"  # noqa: S105 - a check status, not a password
 BREACH = "breach"

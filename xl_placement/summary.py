@@ -6,17 +6,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from xl_placement.figures import Figures
+from xl_placement.formats import percent_text
+from xl_placement.grid import pricing_grid
 from xl_placement.money import in_context, round_half_up
 
 if TYPE_CHECKING:  # checks imports figures and wording; only the type is needed here
-    from xl_placement.checks import CheckReport
     from xl_placement.stated import StatedCheck
-
-
-@in_context
-def percent(value: Decimal, decimals: int = 2) -> str:
-    """Format a fraction as a percentage, rounded half up: 0.086124 -> "8.61%"."""
-    return f"{round_half_up(value * 100, decimals)}%"
 
 
 @in_context
@@ -41,21 +36,21 @@ def summary_lines(figures: Figures) -> list[str]:
     for ref in figures.references:
         word = "discount" if ref.discount >= 0 else "premium"
         lines.append(
-            f"  {word} to {ref.label[0].lower() + ref.label[1:]} ({ccy} {ref.price}): {percent(abs(ref.discount))}"
+            f"  {word} to {ref.label[0].lower() + ref.label[1:]} ({ccy} {ref.price}): {percent_text(abs(ref.discount))}"
         )
     existing, enlarged = figures.percent_of_existing, figures.percent_of_enlarged
     if existing is None or enlarged is None:
         lines.append("  new shares as % of share capital: not given (needs placing.shares_outstanding)")
     else:
         lines.append(
-            f"  new shares: {percent(existing, 4)} of existing, {percent(enlarged, 4)} of enlarged share capital"
+            f"  new shares: {percent_text(existing, 4)} of existing, {percent_text(enlarged, 4)} of enlarged share capital"
         )
     if figures.has_warrants:
         diluted = figures.percent_fully_diluted
         lines.append(
             f"  with {figures.potential_shares - p.new_shares:,} warrant shares: "
             + (
-                f"{percent(diluted, 4)} of the fully diluted share capital"
+                f"{percent_text(diluted, 4)} of the fully diluted share capital"
                 if diluted is not None
                 else "fully diluted % not given (needs placing.shares_outstanding)"
             )
@@ -84,7 +79,7 @@ def context_lines(figures: Figures) -> list[str]:
         if deal.fx and m.market_cap_quote is not None:
             cap += f" ({amount(m.market_cap_quote, deal.fx.quote_currency)})"
         if m.gross_to_market_cap is not None:
-            cap += f"; gross proceeds {percent(m.gross_to_market_cap)} of it"
+            cap += f"; gross proceeds {percent_text(m.gross_to_market_cap)} of it"
         lines.append(cap)
     for item in m.liquidity:
         value = f", {amount(item.value, ccy)} a day" if item.value is not None else ""
@@ -95,8 +90,8 @@ def context_lines(figures: Figures) -> list[str]:
     pf = figures.public_float
     if pf is not None:
         lines.append(
-            f"  public float: {pf.shares_before:,} shares ({percent(pf.percent_before)}) before, "
-            f"{pf.shares_after:,} ({percent(pf.percent_after)}) after"
+            f"  public float: {pf.shares_before:,} shares ({percent_text(pf.percent_before)}) before, "
+            f"{pf.shares_after:,} ({percent_text(pf.percent_after)}) after"
         )
     for cost in deal.costs.items:
         lines.append(f"  cost: {cost.name}: {ccy} {cost.amount:,}")
@@ -105,7 +100,7 @@ def context_lines(figures: Figures) -> list[str]:
             when = entry.when.isoformat() if entry.when else "-"
             note = f" ({entry.note})" if entry.note else ""
             lines.append(f"  {entry.label}: {when}{note}")
-    grid = figures.grid
+    grid = pricing_grid(figures)
     if grid.problem:
         lines.append(f"  pricing grid: {grid.problem}")
     else:
@@ -127,33 +122,9 @@ def stated_line(item: StatedCheck) -> str:
 
 
 @in_context
-def check_lines(report: CheckReport) -> list[str]:
-    """The listing-rule checks, the stated-versus-computed figures and the wording, one per line.
-
-    Args:
-        report: the result of ``checks.check_deal``.
-
-    Returns:
-        Plain-text lines ending with the outcome: passed, failed or incomplete.
-    """
-    lines = ["Listing-rule checks:"]
-    for rule in report.rules:
-        lines.append(f"  [{rule.status}] {rule.rule}, {rule.title}: {rule.figure} (limit: {rule.limit})")
-        lines.append(f"      {rule.detail}")
-    if report.stated:
-        lines.append("Stated against computed (at the published precision):")
-        lines.extend(f"  {stated_line(item)}" for item in report.stated)
-    if report.sentences:
-        lines.append("Announcement wording:")
-        lines.extend(f"  {sentence}" for sentence in report.sentences)
-    lines.append(f"Checks {report.verdict}")
-    return lines
-
-
-@in_context
 def grid_lines(figures: Figures) -> list[str]:
     """The pricing grid as a plain-text table: price, discounts, gross, shares needed, rule."""
-    grid, ccy = figures.grid, figures.deal.issuer.currency
+    grid, ccy = pricing_grid(figures), figures.deal.issuer.currency
     if grid.problem:
         return [f"pricing grid: {grid.problem}"]
     keys = [r.key for r in grid.references]
@@ -165,10 +136,10 @@ def grid_lines(figures: Figures) -> list[str]:
         table.append(
             [
                 str(row.price),
-                *(percent(d) for d in row.discounts),
+                *(percent_text(d) for d in row.discounts),
                 f"{round_half_up(row.gross / 1_000_000, 1):,}",
                 f"{row.shares_needed:,}",
-                percent(row.percent_of_enlarged) if row.percent_of_enlarged is not None else "n/a",
+                percent_text(row.percent_of_enlarged) if row.percent_of_enlarged is not None else "n/a",
                 row.outcome + mark,
             ]
         )

@@ -1,56 +1,25 @@
 """The key sentences of a placing announcement, generated from the deal's figures.
 
-Also the small formatters the checks share: currency symbols, prices, percentages and
-amounts in millions, all rounded half up like a spreadsheet.
+The small formatters it shares with the checks and the report (prices, percentages,
+amounts in millions, dates) are ``formats``'.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures, Reference
+from xl_placement.formats import (
+    MAX_PRICE_DECIMALS,
+    date_text,
+    millions_text,
+    number_word,
+    percent_text,
+    price_places,
+    price_text,
+    share_text,
+    symbol,
+)
 from xl_placement.money import in_context, round_half_up
-
-SYMBOLS = {"HKD": "HK$", "USD": "US$", "SGD": "S$", "AUD": "A$"}
-NUMBER_WORDS = {
-    1: "one",
-    2: "two",
-    3: "three",
-    4: "four",
-    5: "five",
-    6: "six",
-    7: "seven",
-    8: "eight",
-    9: "nine",
-    10: "ten",
-    15: "fifteen",
-    20: "twenty",
-    30: "thirty",
-    60: "sixty",
-    90: "ninety",
-}
-MAX_PRICE_DECIMALS = 4
-MILLION = Decimal(1_000_000)
-SMALL = Decimal(1_000)  # amounts below this keep their cents
-
-
-def symbol(currency: str) -> str:
-    """The symbol written before an amount: "HK$" for HKD; other codes as "EUR "."""
-    return SYMBOLS.get(currency, f"{currency} ")
-
-
-def price_places(value: Decimal, most: int = MAX_PRICE_DECIMALS) -> int:
-    """The decimals a price is shown with: as given, at least 2, at most ``most`` (1.91: 2, 2.021: 3, 335.2: 2)."""
-    digits = -int(value.normalize().as_tuple().exponent)
-    return min(max(digits, 2), most)
-
-
-@in_context
-def price_text(value: Decimal, currency: str) -> str:
-    """A price with at least 2 and at most 4 decimals: HK$1.91, HK$2.021, S$0.1234."""
-    return f"{symbol(currency)}{round_half_up(value, price_places(value)):,}"
 
 
 def net_price_places(deal: Deal) -> int:
@@ -62,46 +31,6 @@ def net_price_places(deal: Deal) -> int:
     if deal.placing.ads_ratio is not None:
         return MAX_PRICE_DECIMALS
     return price_places(deal.placing.price)
-
-
-@in_context
-def percent_text(value: Decimal, decimals: int = 2) -> str:
-    """A fraction as a percentage, rounded half up: 0.086124 -> "8.61%"."""
-    return f"{round_half_up(value * 100, decimals)}%"
-
-
-@in_context
-def share_text(value: Decimal) -> str:
-    """A share of a whole as a plain percentage: 0.40 -> "40%", 0.125 -> "12.5%"."""
-    text = f"{(value * 100).normalize():f}"
-    return f"{text}%"
-
-
-@in_context
-def millions_text(value: Decimal, currency: str) -> str:
-    """An amount in millions to one decimal: HK$3,247 million, US$415.2 million.
-
-    Amounts below a million are written out in full (HK$850,000), below a thousand
-    with cents (S$5.10).
-    """
-    if abs(value) < SMALL:
-        return f"{symbol(currency)}{round_half_up(value, 2):,}"
-    if abs(value) < MILLION:
-        return f"{symbol(currency)}{round_half_up(value, 0):,}"
-    millions = round_half_up(value / MILLION, 1)
-    text = f"{millions:,}"
-    text = text.removesuffix(".0")
-    return f"{symbol(currency)}{text} million"
-
-
-def number_word(n: int) -> str:
-    """Small counts in words as announcements write them ("five"); others as digits."""
-    return NUMBER_WORDS.get(n, f"{n:,}")
-
-
-def date_text(day: dt.date) -> str:
-    """A date as announcements write it: 3 June 2025."""
-    return f"{day.day} {day:%B %Y}"
 
 
 @in_context

@@ -28,7 +28,7 @@ from xl_placement.inputs import AGENT_SEPARATOR, SHEET, TABLE_ROWS, defined_name
 from xl_placement.output import write_atomic
 from xl_placement.report import formulas as fx
 from xl_placement.report.cache import DIV0
-from xl_placement.vba import MACRO_NAME, build_vba_project, write_module_sources
+from xl_placement.vba import MACRO_NAME, build_vba_project
 
 CONF_SHEET = "xlwings.conf"
 PYTHON_MODULE = "placement"  # the module the button runs and "Import Functions" loads
@@ -139,8 +139,10 @@ def _label(key: str) -> str:
 
 def demo_deal() -> model.Deal:
     """The demo deal (SenseTime's 2025 placing) the committed workbook opens with."""
-    text = resources.files("xl_placement").joinpath("data", "sensetime.toml").read_text("utf-8")
-    return deal_from_mapping(parse_text(text, "toml", "sensetime.toml"), "sensetime.toml")
+    # The deal `xl-placement init` writes: one packaged copy of the demo (a test holds it equal
+    # to examples/sensetime.toml, the short form a checkout's commands use).
+    text = resources.files("xl_placement").joinpath("data", "example-deal.toml").read_text("utf-8")
+    return deal_from_mapping(parse_text(text, "toml", "example-deal.toml"), "example-deal.toml")
 
 
 ENLARGED_LABEL = "New shares, % of enlarged share capital"
@@ -660,34 +662,3 @@ def _conf_print_setup(sheet: Any, last_row: int) -> None:
     sheet.set_paper(9)  # A4
     sheet.print_area(0, 0, last_row, len(widths) - 1)
     sheet.fit_to_pages(1, 1)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m xl_placement.workbook [-o PATH] [--name TITLE] [--force]``: write placement.xlsm."""
-    import argparse  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-
-    from xl_placement.errors import PlacementError  # noqa: PLC0415
-
-    parser = argparse.ArgumentParser(prog="python -m xl_placement.workbook", description=main.__doc__)
-    parser.add_argument("-o", "--output", default="placement.xlsm", help="the .xlsm file to write")
-    parser.add_argument("--name", help="title at the top of the Inputs sheet")
-    parser.add_argument("--force", action="store_true", help="replace an existing file")
-    parser.add_argument(
-        "--vba-docs", metavar="DIR", help="also write each VBA module's source to DIR (docs/vba)"
-    )
-    args = parser.parse_args(argv)
-    try:
-        written = build_workbook(args.output, args.name, force=args.force)
-    except PlacementError as exc:
-        print(f"error: {exc}", file=sys.stderr)  # noqa: T201
-        return 2
-    print(f"wrote {written}")  # noqa: T201
-    if args.vba_docs:
-        for path in write_module_sources(build_vba_project(), args.vba_docs):
-            print(f"wrote {path}")  # noqa: T201
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

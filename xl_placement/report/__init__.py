@@ -3,10 +3,10 @@
 Data flow: ``template`` (load and check the template) -> ``fill`` and ``checks_sheet``
 (write values and ``formulas`` through ``cells``, tables by ``tables``, the
 ``chart``) -> ``cache`` (cached values into the saved XML) -> ``save`` (deterministic
-bytes) -> ``build`` (``render_report`` and ``build_report``).
+bytes) -> ``build`` (``render_report``). Saving the file is ``xl_placement.build_report``'s.
 """
 
-from xl_placement.report.build import build_report, render_report
+from xl_placement.report.build import render_report
 from xl_placement.report.template import DEFAULT_TEMPLATE, REQUIRED_NAMES, load_template
 
-__all__ = ["DEFAULT_TEMPLATE", "REQUIRED_NAMES", "build_report", "load_template", "render_report"]
+__all__ = ["DEFAULT_TEMPLATE", "REQUIRED_NAMES", "load_template", "render_report"]

@@ -1,4 +1,4 @@
-"""Render the report to bytes and save it: the generator's two entry points."""
+"""Render the report to bytes (``xl_placement.build_report`` computes, renders and saves)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ from pathlib import Path
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 
 from xl_placement.checks import INCOMPLETE, CheckReport, check_deal
-from xl_placement.deal import Deal
-from xl_placement.figures import Figures, compute
+from xl_placement.figures import Figures
 from xl_placement.money import in_context
-from xl_placement.output import write_atomic
 from xl_placement.precedents import Selection
 from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cache import cached_parts
@@ -85,7 +83,7 @@ def render_report(
     Args:
         figures: the deal's figures from ``figures.compute``.
         checks: the checks from ``checks.check_deal``; None computes them from ``figures``.
-        template: a restyled template; ``templates/report.xlsx`` when None.
+        template: a restyled template; the packaged one when None.
         precedents: comparable placings for a Precedents sheet (``precedents.load_precedents``);
             None leaves the sheet out.
 
@@ -148,34 +146,3 @@ def _chart_bottom(ws: object) -> int:
             row, _ = coordinate_to_tuple(chart.anchor)
             bottom = max(bottom, row + int(chart.height / ROW_CM) + 1)
     return bottom
-
-
-@in_context
-def build_report(
-    deal: Deal,
-    path: str | Path,
-    *,
-    force: bool = False,
-    template: str | Path | None = None,
-    precedents: Selection | None = None,
-) -> Path:
-    """Compute a deal's figures and checks, render the report and save it atomically.
-
-    Args:
-        deal: the validated deal.
-        path: the ``.xlsx`` file to write.
-        force: replace an existing file.
-        template: a restyled template; ``templates/report.xlsx`` when None.
-        precedents: comparable placings for a Precedents sheet; None leaves the sheet out.
-
-    Returns:
-        The path written.
-
-    Raises:
-        CalculationError: the deal's figures cannot be computed.
-        TemplateError: the template is unusable (nothing is written).
-        OutputError: the file cannot be written (an existing file is left unchanged).
-    """
-    figures = compute(deal)
-    data = render_report(figures, check_deal(figures), template=template, precedents=precedents)
-    return write_atomic(path, data, force=force)

@@ -19,7 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.capital import PLACEES
 from xl_placement.deal import Deal
-from xl_placement.figures import Figures, Reference
+from xl_placement.figures import NOT_GIVEN, Figures, Reference
+from xl_placement.formats import percent_text, price_text
 from xl_placement.money import LargestRemainder, largest_remainder, round_half_up, to_minor_units
 from xl_placement.proceeds import SHARE_DECIMALS, to_quote
 from xl_placement.report import formulas as fx
@@ -28,13 +29,12 @@ from xl_placement.report.chart import Bars, ChartRow, add_waterfall, label_size,
 from xl_placement.report.layout import close_up, price_format
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import area
-from xl_placement.wording import authority_text, net_price_places, percent_text, price_text
+from xl_placement.wording import authority_text, net_price_places
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 KIND_TEXT = {"placing": "Placing of new shares", "top-up": "Top-up placing"}
 MANDATE_TEXT = {"general": "General mandate", "specific": "Specific mandate"}
 UNDERWRITING_TEXT = {"best efforts": "Best efforts", "fully underwritten": "Fully underwritten"}
-NOT_GIVEN = "not given"
 NEEDS_OUTSTANDING = NOT_GIVEN  # the Checks sheet and the command line name placing.shares_outstanding
 BLANK = ""  # a quote-currency cell when the deal has no quote currency
 TERMS = (

@@ -17,7 +17,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.figures import Figures
-from xl_placement.grid import PASS, GridRow, PricingGrid, rule_reference
+from xl_placement.grid import PASS, GridRow, PricingGrid, pricing_grid, rule_reference
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.tables import table_rows
@@ -35,7 +35,7 @@ BREACH_FONT = Font(color="FF9C0006", bold=True)
 
 def fill_grid(wb: Workbook, figures: Figures, out: CellWriter) -> str:
     """Fill the pricing grid; return the last column used (for the print area)."""
-    grid = figures.grid
+    grid = pricing_grid(figures)
     head = area(wb, "GridHead")
     ws = head.ws
     ccy = figures.deal.issuer.currency

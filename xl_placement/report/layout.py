@@ -17,9 +17,9 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xl_placement.formats import price_places
 from xl_placement.report import openpyxl_private as private
 from xl_placement.report.template import area
-from xl_placement.wording import price_places
 
 REPORT_PRICE_DECIMALS = 6  # a price finer than this is shown rounded (6.03 cents, 0.0603, shows in full)
 

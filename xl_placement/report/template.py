@@ -1,6 +1,6 @@
 """The report template: load it, check it has every name the generator needs, fill placeholders.
 
-The template (``templates/report.xlsx``, made by ``templates/make_template.py``) holds
+The template (``xl_placement/data/report.xlsx``, made by ``templates/make_template.py``) holds
 the layout and styles; the generator finds its cells by defined names. A template
 missing a name, or holding a placeholder the generator cannot fill, is refused
 before anything is written.
@@ -15,6 +15,8 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +29,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xl_placement.errors import TemplateError
 from xl_placement.report import openpyxl_private as private
 
-# In a checkout the template is templates/report.xlsx; an installed package carries the
-# same bytes as package data (make_template.py writes both, a test keeps them identical).
-CHECKOUT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "report.xlsx"
-PACKAGED_TEMPLATE = Path(__file__).resolve().parents[1] / "data" / "report.xlsx"
-DEFAULT_TEMPLATE = CHECKOUT_TEMPLATE if CHECKOUT_TEMPLATE.is_file() else PACKAGED_TEMPLATE
+# The template is package data (templates/make_template.py writes it), read through
+# importlib.resources so it is found wherever the package is installed.
+DEFAULT_TEMPLATE: Traversable = resources.files("xl_placement").joinpath("data", "report.xlsx")
 REGENERATE = "regenerate it with `python templates/make_template.py` or add the names in Excel (Formulas > Name Manager)"
 
 # Single cells, filled with a value or a formula.
@@ -89,7 +89,7 @@ def load_template(path: str | Path | None = None) -> Workbook:
     """Load the report template and check it has every sheet and defined name the generator needs.
 
     Args:
-        path: the template; ``templates/report.xlsx`` when None.
+        path: a restyled template; the packaged one (``xl_placement/data/report.xlsx``) when None.
 
     Returns:
         The template workbook, ready to fill.
@@ -97,7 +97,13 @@ def load_template(path: str | Path | None = None) -> Workbook:
     Raises:
         TemplateError: the file is missing or unreadable, or lacks sheets or names (all listed).
     """
-    source = Path(path) if path is not None else DEFAULT_TEMPLATE
+    if path is None:
+        with resources.as_file(DEFAULT_TEMPLATE) as packaged:  # the file itself for an ordinary install
+            return _load(packaged)
+    return _load(Path(path))
+
+
+def _load(source: Path) -> Workbook:
     if not source.is_file():
         raise TemplateError(f"report template {source} not found; {REGENERATE.split(' or ', maxsplit=1)[0]}")
     status = source.stat()
