@@ -27,6 +27,8 @@ from xl_placement.errors import (
 from xl_placement.money import in_context
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from xl_placement.batch import Outcome
     from xl_placement.checks import CheckReport
     from xl_placement.figures import Figures
@@ -582,7 +584,20 @@ def _report_error(exc: BaseException, debug: bool) -> None:
         _err(f"error: {line}")
 
 
-def _raise_terminated(_signum: int, _frame: object) -> None:
+# The signals received: whatever fails after one (a library left half-imported by the
+# interrupt, say) is the signal's doing and is reported as the signal, not as a bug.
+_signals_received: list[int] = []
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    import signal  # noqa: PLC0415 - already loaded by _handle_signals
+
+    _signals_received.append(signum)
+    signal.default_int_handler(signum, frame)
+
+
+def _raise_terminated(signum: int, _frame: object) -> None:
+    _signals_received.append(signum)
     raise Terminated
 
 
@@ -590,9 +605,15 @@ def _handle_signals() -> None:
     """Ctrl-C raises KeyboardInterrupt and SIGTERM raises Terminated, so clean-up code runs for both."""
     import signal  # noqa: PLC0415 - light start-up
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, _raise_interrupted)
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def _report_signal(signum: int) -> int:
+    import signal  # noqa: PLC0415 - already loaded by _handle_signals
+
+    return report_interrupt(KeyboardInterrupt() if signum == signal.SIGINT else Terminated())
 
 
 def report_interrupt(exc: KeyboardInterrupt) -> int:
@@ -611,7 +632,7 @@ _EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
 
 
 @in_context
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit status per kind of end
     """Run the command line.
 
     Args:
@@ -645,6 +666,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"error: cannot use {exc.filename or 'a path'}: {exc.strerror or exc}; nothing was written")
         return EXIT_OUTPUT
     except Exception as exc:  # noqa: BLE001 - a bug still gets a one-line message, not a traceback
+        if _signals_received:  # a failure caused by a Ctrl-C or SIGTERM that landed inside a library
+            return _report_signal(_signals_received[0])
         _report_error(exc, debug)
         _err(f"error: internal error ({type(exc).__name__}); rerun with --debug and report the traceback")
         return EXIT_INTERNAL
