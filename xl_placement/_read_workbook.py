@@ -628,16 +628,17 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+# [0-9], not \d: int() and float() would read a full-width "１２３" that \d lets through.
 def _is_int(text: str | None) -> bool:
-    return text is not None and re.fullmatch(r"\s*-?\d{1,18}\s*", text) is not None
+    return text is not None and re.fullmatch(r"\s*-?[0-9]{1,18}\s*", text) is not None
 
 
 def _number(text: str) -> int | float | None:
     """A cell's number as openpyxl gives it: an int for digits only, else a float."""
     stripped = text.strip()
-    if re.fullmatch(r"-?\d{1,30}", stripped):
+    if re.fullmatch(r"-?[0-9]{1,30}", stripped):
         return int(stripped)
-    if re.fullmatch(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d{1,4})?", stripped):
+    if re.fullmatch(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,4})?", stripped):
         result = float(stripped)
         return result if result not in {float("inf"), float("-inf")} else None
     return None

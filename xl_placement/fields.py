@@ -43,8 +43,9 @@ class Invalid(ValueError):  # noqa: N818 - reads as "raise Invalid(expected form
 
 Parser = Callable[[object], object]
 
-_NUMBER_TEXT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d+)?$")
-_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# [0-9], not \d: \d would also match "１" and "٣", which Decimal reads too (plain_digits refuses them).
+_NUMBER_TEXT = re.compile(r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?([eE][+-]?[0-9]+)?$")
+_DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Control characters (C0, DEL, C1), Unicode line and paragraph separators, and what XML
 # cannot hold at all (lone surrogates from JSON "\ud800", U+FFFE, U+FFFF): a workbook with
 # one of these in a cell is not well-formed and Excel reports it as corrupt.
@@ -55,6 +56,31 @@ _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Letters, marks that take space, numbers, punctuation and symbols are visible; spaces,
 # format characters (U+200B zero-width space) and the like are not.
 _VISIBLE_CATEGORIES = ("L", "N", "P", "S", "Mc")
+
+
+def plain_digits(text: str) -> None:
+    """Refuse digits other than 0-9 in numeric text (full-width "１", Arabic-Indic "٣", superscript "²").
+
+    Python would read most of them as numbers; the deal file takes only the plain forms, so
+    the message gives the number written with 0-9 as the fix. ``[stated]`` figures read
+    full-width forms first (``published``): Chinese announcements print them.
+    """
+    other = next((char for char in text if char.isdigit() and not char.isascii()), None)
+    if other is None:
+        return
+    fixed = "".join(_plain_char(char) for char in text)
+    name = unicodedata.name(other, f"U+{ord(other):04X}").lower()
+    fix = f'; write "{fixed}"' if fixed.isascii() else "; write it with the digits 0-9"
+    raise Invalid(f'holds the digit "{other}" ({name}), not one of 0-9{fix}')
+
+
+def _plain_char(char: str) -> str:
+    """A full-width form as its ASCII character, a decimal digit of any script as 0-9; else unchanged."""
+    if "\uff01" <= char <= "\uff5e":
+        return chr(ord(char) - 0xFEE0)
+    if not char.isascii() and unicodedata.decimal(char, None) is not None:
+        return str(unicodedata.decimal(char))
+    return char
 
 
 def number(value: object) -> Decimal:
@@ -71,6 +97,7 @@ def number(value: object) -> Decimal:
         result = value
     elif isinstance(value, str):
         text = value.strip().replace("_", "")
+        plain_digits(text)
         if not _NUMBER_TEXT.match(text):
             raise Invalid("must be a number")
         try:
@@ -166,6 +193,8 @@ def non_negative_whole(value: object) -> int:
 def fraction(value: object) -> Decimal:
     """A fraction (0.086) or a percentage text ("8.6%")."""
     expected = 'must be a fraction like 0.086 or a percentage like "8.6%"'
+    if isinstance(value, str):
+        plain_digits(value)  # before the "%" is cut off, so the fix keeps it
     percent = isinstance(value, str) and value.strip().endswith("%")
     try:
         result = number(value.strip()[:-1] if percent and isinstance(value, str) else value)
@@ -321,6 +350,8 @@ def _date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     # Only the documented form: fromisoformat alone would also take "20250603" or "2025-W23-2".
+    if isinstance(value, str):
+        plain_digits(value)
     if isinstance(value, str) and _DATE_TEXT.match(value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())

@@ -85,7 +85,7 @@ SUMMARY_MAP = {
     "kind": "kind",
     "share class": "share_class",
 }
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")  # not \d: int() would read "２０２５"
 
 
 @dataclass(frozen=True)
@@ -318,6 +318,7 @@ def published(value: str, *, kind: str, currency: str | None = None) -> Decimal:
 
 def _parse_date(value: object) -> PrecedentDate:
     text = str(value).strip()
+    f.plain_digits(text)
     month = _MONTH.match(text)
     if month:
         year, number = int(month[1]), int(month[2])
