@@ -254,7 +254,7 @@ def kazia_rdo(**placing: Any) -> dict[str, Any]:
             "shares_outstanding": 300_000_000,
         },
         "market": {"last_close": "0.50", "average_close_5d": "0.48"},
-        "stated": {"gross_proceeds": 1_981_756},
+        "stated": {"gross_proceeds": "US$1,981,756"},  # as published: to the dollar
     }
     for key, value in placing.items():
         if value is None:

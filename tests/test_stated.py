@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from deal_maps import example, history, mapping, report_of
 
 from xl_placement.checks import StatedCheck, check_deal
+from xl_placement.dealfile import deal_from_mapping, parse_text
+from xl_placement.figures import compute
 from xl_placement.published import parse_published, stated_kind
 from xl_placement.stated import check_stated
+
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _stated(checks_stated: tuple[StatedCheck, ...], key: str) -> StatedCheck:
@@ -58,10 +64,10 @@ def test_gross_proceeds_match_to_ten_million() -> None:
 
 
 def test_a_bare_amount_is_exact() -> None:
-    """3_250_000_000 is exact at its own decimals, so it differs from 3,247,000,000; 3_247_000_000 matches."""
+    """3_250_000_000 is exact (to the cent), so it differs from 3,247,000,000; 3_247_000_000 matches."""
     check = _sensetime("gross_proceeds", 3_250_000_000)
     assert check.status == "differs"
-    assert check.precision == "to HKD 1"
+    assert check.precision == "to HKD 0.01"
     assert _sensetime("gross_proceeds", 3_247_000_000).matches
     assert not _sensetime("gross_proceeds", "3,000,000,000").matches
 
@@ -207,8 +213,8 @@ def test_mismatch_fails_the_report() -> None:
         ("RMB 12.5 billion", "amount", "12500000000", "100000000"),
         ("5.7c", "price", "0.057", "0.001"),
         ("-1.1%", "percent", "-0.011", "0.001"),
-        ("3,250,000,000", "amount", "3250000000", "1"),
-        ("0.0860", "percent", "0.086", "0.0001"),
+        ("3,250,000,000", "amount", "3250000000", "0.01"),  # bare: exact, to the cent
+        ("0.0860", "percent", "0.086", "0.000001"),  # bare: exact, to 10^-6
         # precedents as published (shared/precedents-hk.csv)
         ("8.63%", "percent", "0.0863", "0.0001"),
         ("HK$11,662.0m", "amount", "11662000000", "100000"),
@@ -224,11 +230,25 @@ def test_announcement_forms_give_value_and_shown_precision(
     assert (figure.value, figure.quantum, figure.text) == (Decimal(value), Decimal(quantum), text)
 
 
-def test_a_bare_number_is_exact_at_its_own_decimals() -> None:
-    """A TOML/JSON number is exact: 3_250_000_000 to the unit, 1.91 to the cent, never "to its last non-zero digit"."""
-    assert parse_published(3_250_000_000, kind="amount").quantum == 1
-    assert parse_published(Decimal("1.910"), kind="price").quantum == Decimal("0.001")
-    assert parse_published(0.086, kind="percent").quantum == Decimal("0.001")
+def test_a_bare_number_is_exact() -> None:
+    """A TOML/JSON number or digits alone are exact: to the cent for an amount, to 10^-6 for a price or a
+    rate, finer when the number shows more digits; never "to its last digit" (#25)."""
+    assert parse_published(3_250_000_000, kind="amount").quantum == Decimal("0.01")
+    assert parse_published(2, kind="price").quantum == Decimal("0.000001")
+    assert parse_published(Decimal("1.910"), kind="price").quantum == Decimal("0.000001")
+    assert parse_published(0.086, kind="percent").quantum == Decimal("0.000001")
+    assert parse_published(Decimal("0.12345678"), kind="percent").quantum == Decimal("0.00000001")
+
+
+@pytest.mark.parametrize("written", ["2", "2.0", "2.00"])
+def test_a_round_bare_price_differs_from_the_computed_one(written: str) -> None:
+    """net_price_per_share = 2 (a TOML integer), 2.0 or 2.00 (TOML floats, read as Decimal) differs from
+    SenseTime's net price of HK$1.91 (no costs): a bare number is exact, not "to HKD 1" (#25)."""
+    toml = (ROOT / "examples" / "sensetime.toml").read_text(encoding="utf-8")
+    toml = toml.replace("[stated]\n", f"[stated]\nnet_price_per_share = {written}\n", 1)
+    check = _stated(check_deal(compute(deal_from_mapping(parse_text(toml, "toml")))).stated, "net_price_per_share")
+    assert check.status == "differs"
+    assert check.stated_value == 2
 
 
 def test_a_symbol_of_another_currency_is_refused_naming_the_field() -> None:

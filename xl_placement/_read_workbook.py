@@ -628,7 +628,7 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-# [0-9], not \d: int() and float() would read a full-width "１２３" that \d lets through.
+# [0-9], not \d: int() and float() would read full-width digits (U+FF10 to U+FF19) that \d lets through.
 def _is_int(text: str | None) -> bool:
     return text is not None and re.fullmatch(r"\s*-?[0-9]{1,18}\s*", text) is not None
 

@@ -22,7 +22,7 @@ from xl_placement.errors import MISSING, DealError, Problem
 from xl_placement.money import in_context
 from xl_placement.prices import Close
 from xl_placement.proceeds import SHARE_TOLERANCE
-from xl_placement.published import parse_published, stated_kind
+from xl_placement.published import EQUIVALENT_OF, parse_published, split_equivalent, stated_kind
 
 MAX_DEAL_FILE_BYTES = 5_000_000
 DEAL_FILE_SUFFIXES = (".toml", ".json")
@@ -696,26 +696,60 @@ def _stated(
     if not isinstance(data, dict):
         reader.problems.append(Problem("stated", data, "must be a table ([stated])"))
         return {}
-    result = {}
+    result: dict[str, model.StatedFigure] = {}
     for key, value in data.items():
         if key not in f.STATED_KEYS and not model.match_pattern(key, f.STATED_KEYS):
             reader.unknown(key, f.STATED_KEYS, "stated")
             continue
-        quote = key.endswith("_quote")
-        currency = fx.get("quote_currency") if quote else issuer.get("currency")
-        try:
-            result[key] = parse_published(value, kind=stated_kind(key), currency=currency)
-        except f.Invalid as exc:
-            hint = ""
-            other = issuer.get("currency") if quote else fx.get("quote_currency")
-            if "is written in" in str(exc) and other and other in str(exc).split(",")[0]:
-                hint = (
-                    f"; a figure in {other} goes under stated.{key.removesuffix('_quote')}"
-                    if quote
-                    else f"; a figure in {other} goes under stated.{key}_quote"
-                )
-            reader.problems.append(Problem(f"stated.{key}", value, f"{exc}{hint}"))
+        main, bracketed = split_equivalent(value) if key in EQUIVALENT_OF else (value, None)
+        _stated_figure(reader, result, key, main, value, issuer, fx)
+        if bracketed is None:
+            continue
+        twin = EQUIVALENT_OF[key]
+        if twin in data:
+            expected = f"gives stated.{twin} in brackets, and stated.{twin} is given as well; remove one"
+            reader.problems.append(Problem(f"stated.{key}", value, expected))
+            continue
+        _stated_figure(reader, result, twin, bracketed, value, issuer, fx, written_under=key)
     return result
+
+
+def _stated_figure(
+    reader: _Reader,
+    result: dict[str, model.StatedFigure],
+    key: str,
+    text: object,
+    value: object,
+    issuer: Mapping[str, Any],
+    fx: Mapping[str, Any],
+    *,
+    written_under: str = "",
+) -> None:
+    """Read one ``[stated]`` figure into ``result[key]``, or report why it cannot be read.
+
+    ``written_under`` names the key whose brackets held it ("HK$3.25bn (US$415.2m)" under
+    ``gross_proceeds`` gives ``gross_proceeds_quote``); ``value`` is the text as written there.
+    """
+    quote = key.endswith("_quote")
+    currency = fx.get("quote_currency") if quote else issuer.get("currency")
+    try:
+        result[key] = parse_published(
+            text, kind=stated_kind(key), currency=currency, discount=key.startswith("discount_to_")
+        )
+    except f.Invalid as exc:
+        if written_under:
+            expected = f"the figure in brackets is stated.{key}, and it {exc}"
+            reader.problems.append(Problem(f"stated.{written_under}", value, expected))
+            return
+        hint = ""
+        other = issuer.get("currency") if quote else fx.get("quote_currency")
+        if "is written in" in str(exc) and other and other in str(exc).split(",")[0]:
+            hint = (
+                f"; a figure in {other} goes under stated.{key.removesuffix('_quote')}"
+                if quote
+                else f"; a figure in {other} goes under stated.{key}_quote"
+            )
+        reader.problems.append(Problem(f"stated.{key}", value, f"{exc}{hint}"))
 
 
 def _percent(value: Decimal) -> str:

@@ -43,7 +43,7 @@ class Invalid(ValueError):  # noqa: N818 - reads as "raise Invalid(expected form
 
 Parser = Callable[[object], object]
 
-# [0-9], not \d: \d would also match "１" and "٣", which Decimal reads too (plain_digits refuses them).
+# [0-9], not \d: \d also matches full-width and Arabic-Indic digits, which Decimal reads too (plain_digits refuses them).
 _NUMBER_TEXT = re.compile(r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?([eE][+-]?[0-9]+)?$")
 _DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Control characters (C0, DEL, C1), Unicode line and paragraph separators, and what XML
@@ -59,7 +59,7 @@ _VISIBLE_CATEGORIES = ("L", "N", "P", "S", "Mc")
 
 
 def plain_digits(text: str) -> None:
-    """Refuse digits other than 0-9 in numeric text (full-width "１", Arabic-Indic "٣", superscript "²").
+    """Refuse digits other than 0-9 in numeric text (full-width U+FF11, Arabic-Indic U+0663, superscript two).
 
     Python would read most of them as numbers; the deal file takes only the plain forms, so
     the message gives the number written with 0-9 as the fix. ``[stated]`` figures read

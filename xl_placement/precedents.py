@@ -85,7 +85,7 @@ SUMMARY_MAP = {
     "kind": "kind",
     "share class": "share_class",
 }
-_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")  # not \d: int() would read "２０２５"
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")  # not \d: int() reads full-width digits
 
 
 @dataclass(frozen=True)
@@ -296,7 +296,7 @@ def existing_from_enlarged(enlarged: Decimal) -> Decimal:
 # --- published figures: the [stated] parser ------------------------------------
 
 
-def published(value: str, *, kind: str, currency: str | None = None) -> Decimal:
+def published(value: str, *, kind: str, currency: str | None = None, discount: bool = False) -> Decimal:
     """A figure as an announcement prints it ("8.63%", "HK$3,150m"), as a number.
 
     The one place that reads announcement forms for precedents, so it reads them as the
@@ -306,11 +306,12 @@ def published(value: str, *, kind: str, currency: str | None = None) -> Decimal:
         value: the text as published.
         kind: "percent" (a rate: "8.63%", or a fraction such as 0.0863) or "amount".
         currency: the row's currency; a symbol of another currency is refused.
+        discount: the figure is a discount ("a premium of 1.1%" reads as -1.1%).
 
     Raises:
         fields.Invalid: the text is not a figure in a form announcements use.
     """
-    return parse_published(value, kind=kind, currency=currency).value
+    return parse_published(value, kind=kind, currency=currency, discount=discount).value
 
 
 # --- reading a precedents CSV --------------------------------------------------
@@ -336,6 +337,11 @@ def _parse_date(value: object) -> PrecedentDate:
 def _percent(value: object) -> Decimal:
     """A published rate: "8.63%", or a fraction such as 0.0863; "8.63" alone is refused."""
     return published(str(value), kind="percent")
+
+
+def _discount(value: object) -> Decimal:
+    """A published discount: "8.63%", "a premium of 1.1%" (-1.1%), or a fraction such as 0.0863."""
+    return published(str(value), kind="percent", discount=True)
 
 
 def _amount(currency: str) -> Callable[[object], Decimal]:
@@ -400,8 +406,8 @@ def _parsers(currency: str) -> dict[str, Callable[[object], object]]:
         "last_close": _positive,
         "average_close_5d": _positive,
         "shares_outstanding": f.positive_whole,
-        "discount_to_last_close": _percent,
-        "discount_to_average_close_5d": _percent,
+        "discount_to_last_close": _discount,
+        "discount_to_average_close_5d": _discount,
         "percent_of_existing": _share_fraction,
         "percent_of_enlarged": _share_fraction,
         "gross_proceeds": _amount(currency),
