@@ -14,7 +14,6 @@ from xl_placement.figures import compute
 from xl_placement.published import parse_published, stated_kind
 from xl_placement.stated import check_stated
 
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -246,7 +245,9 @@ def test_a_round_bare_price_differs_from_the_computed_one(written: str) -> None:
     SenseTime's net price of HK$1.91 (no costs): a bare number is exact, not "to HKD 1" (#25)."""
     toml = (ROOT / "examples" / "sensetime.toml").read_text(encoding="utf-8")
     toml = toml.replace("[stated]\n", f"[stated]\nnet_price_per_share = {written}\n", 1)
-    check = _stated(check_deal(compute(deal_from_mapping(parse_text(toml, "toml")))).stated, "net_price_per_share")
+    check = _stated(
+        check_deal(compute(deal_from_mapping(parse_text(toml, "toml")))).stated, "net_price_per_share"
+    )
     assert check.status == "differs"
     assert check.stated_value == 2
 
