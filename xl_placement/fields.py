@@ -722,7 +722,7 @@ SHAREHOLDER = (
     ),
 )
 
-_PERCENT = 'percentage ("8.6%", "approximately 8.6%") or fraction'
+_PERCENT = 'percentage ("8.6%", "approximately 8.6%", "約8.6%") or exact fraction'
 _AMOUNT = 'amount as published ("HK$3,150 million", "HK$3.25bn", "3,150m") or exact number'
 
 # Figures an announcement may state, checked against the computed ones: key -> (form, meaning).
@@ -738,7 +738,8 @@ STATED_DOCS: dict[str, tuple[str, str]] = {
     "percent_of_enlarged_class": (_PERCENT, "The same, of the enlarged shares of the placed class."),
     "gross_proceeds": (
         _AMOUNT + ", issuer currency",
-        'Gross proceeds: "HK$3.25bn" is to the nearest HK$10m; 3_250_000_000 is exact.',
+        'Gross proceeds: "HK$3.25bn" is to the nearest HK$10m; 3_250_000_000 is exact. '
+        '"HK$3.25 billion (approximately US$415.2 million)" states gross_proceeds_quote too.',
     ),
     "net_proceeds": (_AMOUNT + ", issuer currency", "Net proceeds as published."),
     "net_price_per_share": (
@@ -920,9 +921,12 @@ def markdown_reference() -> str:
         "against the computed figure at the published precision: the last digit shown, in the unit "
         'shown ("8.6%" matches anything from 8.55% to below 8.65%; "HK$3,150m" is to the nearest '
         'million, "HK$3.15bn" to the nearest 10 million, "US$415.2 million" to the nearest 100,000). '
-        "A bare number (`3_250_000_000`, or digits with no unit) is exact at its own decimals. "
-        "A currency symbol, when written, must be the figure's currency. A rate above 1 needs a "
-        '"%". `<N>` is a number of trading days, as in `discount_to_average_close_5d`.',
+        "A bare number (`3_250_000_000`, or digits with nothing else) is exact: to the cent for an "
+        "amount, to 0.000001 for a price or a rate. A currency, when written, must be the figure's "
+        'currency. A rate above 1 needs a "%". Announcement wording ("a discount of approximately '
+        '8.61%", "約32.47億港元", "HK$1.91 per Placing Share") is read as the grammar in '
+        "[How stated figures are read](#how-stated-figures-are-read) says. "
+        "`<N>` is a number of trading days, as in `discount_to_average_close_5d`.",
         "",
         "| Key | Form | Meaning |",
         "|---|---|---|",
