@@ -95,10 +95,11 @@ def test_stated_line_shows_text_precision_and_computed(
 def test_round_bare_amount_no_longer_matches_anything_near(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """gross_proceeds = 3_000_000_000 against 3,247,000,000 differs (it used to "match" to its leading digit): exit 1."""
+    """gross_proceeds = 3_000_000_000 against 3,247,000,000 differs (it used to "match" to its leading digit): exit 1.
+    A bare number is exact: compared to the cent (#25)."""
     code, out, _ = run(capsys, "check", str(variant(tmp_path, stated={"gross_proceeds": "3_000_000_000"})))
     assert code == 1
-    assert "[DIFFERS] Gross proceeds: stated 3,000,000,000 (to HKD 1), computed HKD 3,247,000,000.00" in out
+    assert "[DIFFERS] Gross proceeds: stated 3,000,000,000 (to HKD 0.01), computed HKD 3,247,000,000.000" in out
     assert out.splitlines()[-1] == "failed: 1 stated figure that differs"
 
 
