@@ -74,10 +74,15 @@ def plain_digits(text: str) -> None:
     raise Invalid(f'holds the digit "{other}" ({name}), not one of 0-9{fix}')
 
 
+_ARABIC_SEPARATORS = {"\u066b": ".", "\u066c": ","}  # Arabic decimal and thousands separators
+
+
 def _plain_char(char: str) -> str:
     """A full-width form as its ASCII character, a decimal digit of any script as 0-9; else unchanged."""
     if "\uff01" <= char <= "\uff5e":
         return chr(ord(char) - 0xFEE0)
+    if char in _ARABIC_SEPARATORS:
+        return _ARABIC_SEPARATORS[char]
     if not char.isascii() and unicodedata.decimal(char, None) is not None:
         return str(unicodedata.decimal(char))
     return char
