@@ -99,7 +99,9 @@ def test_round_bare_amount_no_longer_matches_anything_near(
     A bare number is exact: compared to the cent (#25)."""
     code, out, _ = run(capsys, "check", str(variant(tmp_path, stated={"gross_proceeds": "3_000_000_000"})))
     assert code == 1
-    assert "[DIFFERS] Gross proceeds: stated 3,000,000,000 (to HKD 0.01), computed HKD 3,247,000,000.000" in out
+    assert (
+        "[DIFFERS] Gross proceeds: stated 3,000,000,000 (to HKD 0.01), computed HKD 3,247,000,000.000" in out
+    )
     assert out.splitlines()[-1] == "failed: 1 stated figure that differs"
 
 

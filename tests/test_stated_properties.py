@@ -128,3 +128,122 @@ def test_gross_proceeds_as_published_match_through_the_deal_file(
         data["stated"] = {"gross_proceeds": f"HK${_shown(value / scale, places)}{unit}"}
         check = report_of(data).stated[0]
         assert check.matches is should_match, (data["stated"], gross)
+
+
+# --- announcement wording (#25) and digits of other scripts (#26) -----------------------------
+
+# Magnitude words and their powers of ten, from their meaning (not from the module).
+MAGNITUDES = {
+    "k": 3, "thousand": 3, "m": 6, "mn": 6, "mil": 6, "million": 6, "bn": 9, "bln": 9, "billion": 9,
+    "萬": 4, "百萬": 6, "千萬": 7, "億": 8,
+}  # fmt: skip
+# How the currency is written: text before the number, text after it, the ISO code it names.
+WRITTEN_CURRENCIES = (("HK$", "", "HKD"), ("HKD ", "", "HKD"), ("", " HKD", "HKD"), ("", "港元", "HKD"),
+                      ("港幣", "元", "HKD"), ("HK$", " HKD", "HKD"))  # fmt: skip
+HEDGE_WORDS = (
+    "",
+    "approximately ",
+    "approx. ",
+    "about ",
+    "roughly ",
+    "c. ",
+    "約",
+    "up to ",
+    "up to approx. ",
+)
+# Full-width forms: digits, "%", ",", ".", "$", "(", ")" as Chinese text prints them.
+FULL_WIDTH = str.maketrans("0123456789%,.$()", "０１２３４５６７８９％，．＄（）")  # noqa: RUF001
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    whole=st.integers(min_value=1, max_value=99_999),
+    places=st.integers(min_value=0, max_value=3),
+    unit=st.sampled_from(sorted(MAGNITUDES)),
+    hedge=st.sampled_from(HEDGE_WORDS),
+    written=st.sampled_from(WRITTEN_CURRENCIES),
+    full_width=st.booleans(),
+    spaced=st.booleans(),
+)
+@example(whole=325, places=2, unit="bln", hedge="", written=("HK$", "", "HKD"), full_width=False, spaced=True)
+@example(
+    whole=3247, places=2, unit="億", hedge="約", written=("", "港元", "HKD"), full_width=True, spaced=False
+)
+def test_any_amount_with_a_unit_word_is_that_many_units(
+    whole: int,
+    places: int,
+    unit: str,
+    hedge: str,
+    written: tuple[str, str, str],
+    full_width: bool,
+    spaced: bool,
+) -> None:
+    """<hedge><currency><digits><unit><currency> is digits x 10^power to the last digit shown, whatever the
+    hedge or the way the currency is written, and written in full-width forms too: no unit word is dropped."""
+    before, after, code = written
+    digits = Fraction(whole, 10**places)
+    shown = _shown(digits, places)
+    text = f"{hedge}{before}{shown}{' ' if spaced else ''}{unit}{after}"
+    if full_width:
+        text = text.translate(FULL_WIDTH)
+    figure = parse_published(text, kind="amount", currency=code)
+    power = MAGNITUDES[unit]
+    assert Fraction(figure.value) == digits * 10**power, text
+    assert Fraction(figure.quantum) == Fraction(10**power, 10**places), text
+    assert figure.currency == code
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    word=st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8),
+    symbol=st.sampled_from(("HK$", "US$", "")),
+)
+def test_any_other_word_after_the_number_is_refused(word: str, symbol: str) -> None:
+    """A word after the number that is not a unit, a currency code or a closing word is refused naming it,
+    never dropped (HK$3.25 <word> is not read as HK$3.25)."""
+    known = {"k", "thousand", "thousands", "m", "mn", "mln", "mil", "mio", "million", "millions", "b", "bn",
+             "bln", "billion", "billions", "c", "cent", "cents", "percent", "pct", "discount", "premium"}  # fmt: skip
+    assume(word not in known)
+    with pytest.raises(fields.Invalid) as caught:
+        parse_published(f"{symbol}3.25 {word}", kind="amount")
+    assert f'"{word}' in str(caught.value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    tenths=st.integers(min_value=1, max_value=999),
+    hedge=st.sampled_from(("", "approximately ", "約")),
+    form=st.sampled_from(("a premium of {}%", "premium of {}%", "{}% premium", "溢價{}%")),
+)
+def test_a_premium_of_any_rate_is_that_rate_as_a_negative_discount(
+    tenths: int, hedge: str, form: str
+) -> None:
+    """ "a premium of x%" is -x% for a discount, at x%'s precision; for any other figure it is refused."""
+    rate = Fraction(tenths, 10)
+    text = form.format(f"{hedge}{_shown(rate, 1)}") if "{}%" in form else form
+    figure = parse_published(text, kind="percent", discount=True)
+    assert Fraction(figure.value) == -rate / 100
+    assert Fraction(figure.quantum) == Fraction(1, 1000)
+    with pytest.raises(fields.Invalid, match="not a discount"):
+        parse_published(text, kind="percent")
+
+
+# Zero of each decimal-digit script: Arabic-Indic, Extended Arabic-Indic, Devanagari, Bengali,
+# Thai, full-width, Mathematical bold.
+ZEROS = (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0xFF10, 0x1D7CE)
+
+
+@settings(max_examples=200, deadline=None)
+@given(number=st.integers(min_value=0, max_value=10**12), zero=st.sampled_from(ZEROS), field=st.sampled_from(
+    (fields.number, fields.positive_whole, fields.price, fields.fraction)))  # fmt: skip
+def test_a_number_in_another_scripts_digits_is_refused_with_the_number_in_0_to_9(
+    number: int, zero: int, field: object
+) -> None:
+    """Any whole number written in another script's digits is refused by every numeric parser, naming a digit
+    and giving the same number in 0-9 as the fix."""
+    plain = str(number)
+    other = "".join(chr(zero + int(d)) for d in plain)
+    with pytest.raises(fields.Invalid) as caught:
+        field(other)  # type: ignore[operator]
+    assert "holds the digit" in str(caught.value)
+    assert f'write "{plain}"' in str(caught.value)
