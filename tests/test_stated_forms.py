@@ -593,3 +593,15 @@ def test_stated_text_reads_full_width_forms_and_refuses_other_scripts() -> None:
         DealError, match=r"stated\.discount_to_last_close = '٨\.٦%': holds the digit \"٨\".*\"8\.6%\""
     ):
         _sensetime('discount_to_last_close = "٨.٦%"')
+
+
+def test_excel_functions_refuse_them_in_one_line() -> None:
+    """An Excel function given "１.９１" as a price returns one #VALUE! line naming the argument and the fix."""
+    from xl_placement import excel  # noqa: PLC0415 - the Excel face, only for this test
+
+    result = excel.PLACEMENT_DISCOUNT("１.９１", 2.09)
+    assert isinstance(result, str)
+    assert result.startswith('#VALUE! price holds the digit "１"')
+    assert 'write "1.91"' in result
+    assert "\n" not in result
+    assert excel.PLACEMENT_DISCOUNT("1.91", 2.09) == pytest.approx(1 - 1.91 / 2.09)
