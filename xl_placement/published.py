@@ -4,7 +4,8 @@ It reads a figure written the way announcements write it ("approximately HK$3,15
 "US$415.2m", "HK$3.25bn", "~8.6%", "5.7c") into its value, its precision and its text. The
 precision is the last digit shown, in the unit shown: "HK$3,150m" is to the nearest million,
 "HK$3.15bn" to the nearest 10 million, "8.6%" to 0.1 percentage point. A bare number (a
-TOML/JSON number, or digits with no unit) is exact at its own decimals.
+TOML/JSON number, or digits with nothing else) is exact. The grammar is documented, with
+every form tested, in docs/deal-file.md ("How stated figures are read").
 
 Part of the deal schema: the deal-file reader uses it for ``[stated]``; ``stated`` checks the
 figures it reads against the computed ones.
