@@ -29,7 +29,7 @@ from xl_placement import published as pub
 from xl_placement.batch import parse_header, row_mapping
 from xl_placement.checks import StatedCheck, check_deal
 from xl_placement.dealfile import deal_from_mapping, parse_text
-from xl_placement.errors import DealError, PrecedentsError, UnsafeWorkbookError
+from xl_placement.errors import DealError, InputError, PrecedentsError, UnsafeWorkbookError
 from xl_placement.figures import compute
 from xl_placement.inputs import deal_from_workbook
 from xl_placement.published import parse_published
@@ -605,3 +605,12 @@ def test_excel_functions_refuse_them_in_one_line() -> None:
     assert 'write "1.91"' in result
     assert "\n" not in result
     assert excel.PLACEMENT_DISCOUNT("1.91", 2.09) == pytest.approx(1 - 1.91 / 2.09)
+
+
+@pytest.mark.parametrize("index", ["１", "²", "٣"])
+def test_a_batch_column_index_in_other_digits_is_refused(index: str) -> None:
+    """A batch column path whose list index is not 0-9 (full-width, superscript, Arabic-Indic) is refused
+    naming the column, not read as another row (nor a crash, as int("²") raises)."""
+    with pytest.raises(InputError, match=rf"column 1 'proceeds\.uses\.{index}\.share': the list index"):
+        parse_header([f"proceeds.uses.{index}.share"])
+    assert parse_header([" proceeds.uses. 1 .share"]) == [("proceeds", "uses", 1, "share")]

@@ -249,6 +249,11 @@ def _delimiter(text: str) -> str:
 Column = tuple[str | int, ...]
 
 
+def _is_index(part: str) -> bool:
+    """A list index in a column path: digits 0-9 only (int() would also read full-width digits and fail on superscripts)."""
+    return part.isascii() and part.isdigit()
+
+
 def parse_header(cells: Sequence[str], source: str = "") -> list[Column | None]:
     """Turn column names (dotted field paths) into key paths; number parts index lists.
 
@@ -271,11 +276,17 @@ def parse_header(cells: Sequence[str], source: str = "") -> list[Column | None]:
             raise InputError(
                 f"{prefix}column {index} {name!r}: a field path has no empty parts, like issuer.name"
             )
-        if parts[0].isdigit():
+        if parts[0].strip().isdigit():
             raise InputError(
                 f"{prefix}column {index} {name!r}: must start with a section name, like issuer.name"
             )
-        key: Column = tuple(int(p) if p.isdigit() else p.strip() for p in parts)
+        other = next((p.strip() for p in parts if p.strip().isdigit() and not _is_index(p.strip())), None)
+        if other is not None:
+            raise InputError(
+                f"{prefix}column {index} {name!r}: the list index {other!r} is not written with the "
+                "digits 0-9; write it like proceeds.uses.0.share"
+            )
+        key: Column = tuple(int(p.strip()) if _is_index(p.strip()) else p.strip() for p in parts)
         for part in key:
             if isinstance(part, int) and part >= MAX_ROWS:
                 raise InputError(
