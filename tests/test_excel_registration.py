@@ -100,6 +100,22 @@ def test_import_registers_exactly_the_documented_functions(registered):
     assert set(registered.macro_options) == {f"'placement.xlsm'!{name}" for name in EXPECTED_SIGNATURES}
 
 
+def test_one_list_of_the_functions():
+    """placement.py and lite/main.py offer exactly the package's one list, xl_placement.excel.FUNCTIONS."""
+    import runpy  # noqa: PLC0415
+
+    import placement  # noqa: PLC0415
+    from xl_placement import excel  # noqa: PLC0415
+
+    assert set(excel.FUNCTIONS) == set(EXPECTED_SIGNATURES)
+    offered = {name for name in dir(placement) if hasattr(getattr(placement, name), "__wrapped__")}
+    assert offered == set(excel.FUNCTIONS)
+    lite = runpy.run_path(str(Path(__file__).resolve().parent.parent / "lite" / "main.py"))
+    assert {name for name, value in lite.items() if callable(value) and name.isupper()} == set(
+        excel.FUNCTIONS
+    )
+
+
 @pytest.mark.parametrize(("name", "arguments"), EXPECTED_SIGNATURES.items())
 def test_vba_wrapper_has_the_documented_signature(registered, name, arguments):
     """The VBA wrapper xlwings writes declares the argument names and optional markers the functions page documents."""

@@ -15,8 +15,14 @@ argument's help and ``category`` groups the functions under "xl-placement".
 Arguments are annotated ``Any`` because xlwings treats an annotation as the
 converter to use and ``Any`` selects its plain value reader.
 
-Errors never show a traceback: the cell shows one line, ``#VALUE!`` followed by
-what is wrong with which argument and how to fix it.
+Errors never show a traceback. An argument holding an error value (#N/A, #DIV/0!, ...)
+gives that very error back, as Excel's own functions do. Any other problem is one line
+naming the argument, the value and the fix: in xlwings Lite a real #VALUE! error with
+that line as its message (xlwings Lite turns an exception into one, and an error text
+such as "#N/A" into the error itself); in the classic add-in, which cannot return an
+error value (xlwings issue 776), the text ``#VALUE! <line>``. No text a function
+returns exceeds 255 characters (``TEXT_LIMIT``): the classic add-in turns a whole array
+holding a longer one into #VALUE! (xlwings issues 456 and 869).
 """
 
 from __future__ import annotations
@@ -25,8 +31,10 @@ import datetime as dt
 import functools
 import math
 import re
+import sys
 from collections.abc import Callable
 from decimal import Decimal, getcontext, localcontext
+from itertools import chain
 from typing import Any, TypeVar
 
 try:
@@ -45,9 +53,28 @@ from xl_placement.money import CONTEXT, PRECISION
 from xl_placement.proceeds import ALLOCATION_DECIMALS, SHARE_TOLERANCE, allocate_proceeds
 from xl_placement.proceeds import proceeds as placing_proceeds
 
+# The Excel functions, in the order the functions page lists them: the one list that
+# placement.py (the classic add-in's module), lite/main.py and the tests import.
+__all__ = [
+    "ALLOCATE_PROCEEDS",
+    "BENCHMARKED_PRICE",
+    "DILUTION",
+    "PLACEMENT_CHECK",
+    "PLACEMENT_DISCOUNT",
+    "PLACEMENT_PROCEEDS",
+    "THEORETICAL_DILUTION",
+    "VWAP",
+]
+FUNCTIONS = tuple(__all__)
+
 CATEGORY = "xl-placement"
 ERROR_PREFIX = "#VALUE! "
 MAX_SHOWN = 40  # characters of a bad text value repeated back in an error
+TEXT_LIMIT = 255  # the longest text the classic add-in returns without failing the whole array
+# xlwings Lite (Pyodide, with xlwings' own decorators) turns an exception into a real #VALUE!
+# error whose message the cell shows on hover; the classic add-in shows an exception's
+# traceback text instead, so there a problem is returned as one line of text.
+RAISES_ERRORS = sys.platform == "emscripten" and getattr(xw, "__name__", "") == "xlwings"
 
 Cell = Any  # what xlwings passes for one argument: a value, a list, or a list of lists
 Row = list[float | str]
@@ -275,20 +302,77 @@ def _cell_function(function: _F) -> _F:
 
     @functools.wraps(function)
     def wrapper(*args: Any) -> Any:
+        error = _first_error(args)
+        if error is not None:
+            return error  # xlwings Lite shows it as the error itself, the classic add-in as its text
         try:
             with localcontext(CONTEXT):  # the project's decimal context, whatever the host's
-                return function(*args)
+                return _within_limit(function(*args))
         except InputError as exc:
-            return ERROR_PREFIX + _one_line(str(exc))
+            message = _one_line(str(exc))
         except Exception as exc:  # noqa: BLE001 - a cell must show a message, never a traceback
-            return f"{ERROR_PREFIX}{function.__name__} failed unexpectedly: {_one_line(f'{type(exc).__name__}: {exc}')}; please report it"
+            detail = _shorten(_one_line(f"{type(exc).__name__}: {exc}"), 120)
+            message = f"{function.__name__} failed unexpectedly: {detail}; please report it"
+        if RAISES_ERRORS:
+            raise FunctionError(_shorten(message, TEXT_LIMIT))
+        return _shorten(ERROR_PREFIX + message, TEXT_LIMIT)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _first_error(args: tuple[Any, ...]) -> str | None:
+    """The first error value (#N/A, ...) among the arguments, argument by argument, each across then down.
+
+    An error passes through as itself, as in Excel's own functions (=SUM(A1:A3) with #N/A
+    in A2 is #N/A), so ISNA and IFERROR see it; None when no cell holds one.
+    """
+    for value in args:
+        for cell in _error_candidates(value):
+            error = _error_text(cell)
+            if error is not None:
+                return error
+    return None
+
+
+def _error_candidates(value: Cell) -> list[Any]:
+    """The cells of an argument that may hold an error value: its text and whole-number cells."""
+    if not isinstance(value, list | tuple):
+        return [value]
+    cells = chain.from_iterable(row if isinstance(row, list | tuple) else (row,) for row in value)
+    return [cell for cell in cells if type(cell) in (str, int)]
+
+
+class FunctionError(ValueError):
+    """The one line xlwings Lite shows as the message of a function's #VALUE! error."""
 
 
 def _one_line(text: str) -> str:
     """Join a multi-line message into one line for a cell."""
     return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or "no details"
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else cut at the last word that fits, marked "...".
+
+    A safety net: messages are short by design, and a check's full detail stays in the
+    report and in ``xl-placement check``.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 3]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "..."
+
+
+def _within_limit(result: Any) -> Any:
+    """A function's result with every text of more than ``TEXT_LIMIT`` characters shortened."""
+    if isinstance(result, str):
+        return _shorten(result, TEXT_LIMIT)
+    if isinstance(result, list) and any(isinstance(cell, str) for row in result for cell in row):
+        return [
+            [_shorten(cell, TEXT_LIMIT) if isinstance(cell, str) else cell for cell in row] for row in result
+        ]
+    return result
 
 
 # --- The functions ----------------------------------------------------------------------
@@ -497,23 +581,16 @@ def _label(name: str, value: object) -> str:
     """A label cell as text (a number label such as 2025 stays 2025); never turned into a formula.
 
     Raises:
-        InputError: an error cell, TRUE/FALSE or a date, which would show as something else.
+        InputError: TRUE/FALSE or a date, which would show as something else (an error
+            cell never gets here: the function gives the error back).
     """
     if _is_blank(value):
         return ""
-    if _error_text(value) is not None:
-        fix = "correct the cell that shows the error"
-    elif isinstance(value, bool | dt.date):
-        fix = "type the label as text"
-    else:
-        fix = ""
-    if not fix and isinstance(value, float | int):
+    if isinstance(value, float | int) and not isinstance(value, bool):
         return _shown(float(value))
-    if not fix and isinstance(value, str):
+    if isinstance(value, str):
         return value
-    raise InputError(
-        f"{name} must be text or a number, got {_shown(value)}; {fix or 'type the label as text'}"
-    )
+    raise InputError(f"{name} must be text or a number, got {_shown(value)}; type the label as text")
 
 
 PROCEEDS_LABELS = (
