@@ -184,6 +184,61 @@ def _shape(rows: int, columns: int) -> str:
     return f"{rows} row{'s' * (rows != 1)} x {columns} column{'s' * (columns != 1)}"
 
 
+class _Trimmed(list[Any]):
+    """A large range without the empty cells after its last filled one; ``shape`` is the range's own."""
+
+    def __init__(self, cells: list[Any], shape: tuple[int, int]) -> None:
+        super().__init__(cells)
+        self.shape = shape
+
+
+MIN_TRIM = 64  # cells along a range from which its empty tail is dropped (smaller ones are cheap)
+_BLOCK = 4096  # empty cells compared at once, at C speed, from the end of a range
+
+
+def _trimmed(value: Cell) -> Cell:
+    """An argument without the empty cells after its last filled one, before any per-cell work.
+
+    A whole column (A:A, 1,048,576 cells) then costs what its filled cells cost. Only
+    empty cells (None) are dropped, at least one cell is kept, and the result remembers
+    the range's own shape for the checks of sizes and the messages.
+    """
+    if not isinstance(value, list) or not value or not isinstance(value[0], list):
+        return value
+    if len(value) == 1:  # one row: drop the empty cells at its end
+        row = value[0]
+        if len(row) < MIN_TRIM:
+            return value
+        return _Trimmed([row[: max(1, _filled(row, None))]], (1, len(row)))
+    if len(value) < MIN_TRIM:
+        return value
+    columns = len(value[-1])
+    end = max(1, _filled(value, [None] * columns))
+    return (
+        value
+        if end == len(value)
+        else _Trimmed(value[:end], (len(value), max(map(len, value[:end] + value[-1:]))))
+    )
+
+
+def _filled(cells: list[Any], empty: object) -> int:
+    """How many cells there are up to the last one that differs from ``empty``."""
+    end = len(cells)
+    block = [empty] * _BLOCK
+    while end >= _BLOCK and cells[end - _BLOCK : end] == block:
+        end -= _BLOCK
+    while end and cells[end - 1] == empty:
+        end -= 1
+    return end
+
+
+def _count(name: str, value: Cell) -> int:
+    """How many cells a list argument has along its row or column, its empty tail included."""
+    if isinstance(value, _Trimmed):
+        return max(value.shape)
+    return len(_cells(name, value))
+
+
 def _line(name: str, value: Cell) -> tuple[list[Any], bool]:
     """The cells of an argument that takes a list: one row or one column, and whether it is a row.
 
@@ -194,13 +249,13 @@ def _line(name: str, value: Cell) -> tuple[list[Any], bool]:
         return [value] if not isinstance(value, list | tuple) else [], False
     if not all(isinstance(row, list | tuple) for row in value):
         return list(value), False  # a flat list: a column (see _grid)
-    if len(value) == 1:
+    rows, columns = value.shape if isinstance(value, _Trimmed) else (len(value), max(map(len, value)))
+    if rows == 1:
         cells = list(value[0])
-        return cells, len(cells) > 1
-    columns = max(map(len, value))
+        return cells, columns > 1
     if columns > 1:
         raise InputError(
-            f"{name} must be one row or one column; got {_shape(len(value), columns)}; "
+            f"{name} must be one row or one column; got {_shape(rows, columns)}; "
             "select the cells of a single row or column"
         )
     return [row[0] if row else None for row in value], False
@@ -216,7 +271,7 @@ def _single(name: str, value: Cell) -> object:
     if not isinstance(value, list | tuple):
         return value  # the common case, once per cell of a range: kept fast
     grid = _grid(value)
-    rows, columns = _size(grid)
+    rows, columns = value.shape if isinstance(value, _Trimmed) else _size(grid)
     if rows * columns != 1 or len(grid[0]) != 1:
         raise InputError(f"{name} must be a single cell, got a range of {_shape(rows, columns)}")
     return grid[0][0]
@@ -302,6 +357,7 @@ def _cell_function(function: _F) -> _F:
 
     @functools.wraps(function)
     def wrapper(*args: Any) -> Any:
+        args = tuple(map(_trimmed, args))  # whole columns cost what their filled cells cost
         error = _first_error(args)
         if error is not None:
             return error  # xlwings Lite shows it as the error itself, the classic add-in as its text
@@ -446,14 +502,14 @@ def ALLOCATE_PROCEEDS(amount: Cell, weights: Cell, labels: Cell = None, decimals
     total = _parse("amount", amount, fields.non_negative)
     places = _decimals(decimals)
     raw, is_row = _line("weights", weights)
-    names = None if labels is None else _labels(labels, len(raw))
+    names = None if labels is None else _labels(labels, _count("weights", weights))
     fast = _fast_allocation(total, raw, places)
     amounts: list[float | str] = _allocation(total, raw, places) if fast is None else list(fast)
     # Follow the weights: a column of weights spills a column (label, amount per row), a row a row.
     rows: list[Row] = (
         [[value] for value in amounts]
         if names is None
-        else [[name, value] for name, value in zip(names, amounts, strict=False)]
+        else [[name, value] for name, value in zip(_padded(names, amounts)[0], amounts, strict=False)]
     )
     return [list(line) for line in zip(*rows, strict=True)] if is_row else rows
 
@@ -469,14 +525,20 @@ def _allocation(total: Decimal, raw: list[Any], places: int) -> list[float | str
     return [_to_excel(amounts.get(index)) for index in range(rows[-1] + 1)]
 
 
+def _padded(first: list[Any], second: list[Any]) -> tuple[list[Any], list[Any]]:
+    """Two ranges of the same size, one of them without its empty tail, with empty cells again."""
+    size = max(len(first), len(second))
+    return first + [None] * (size - len(first)), second + [None] * (size - len(second))
+
+
 def _labels(labels: Cell, count: int) -> list[str] | None:
     """The labels of ALLOCATE_PROCEEDS, one per weight (a row or a column), as text; None when all are blank."""
     cells = _cells("labels", labels)
     if all(_is_blank(cell) for cell in cells):
         return None
-    if len(cells) != count:
+    if _count("labels", labels) != count:
         raise InputError(
-            f"labels has {len(cells)} cell(s) but weights has {count}; select one label per weight"
+            f"labels has {_count('labels', labels)} cell(s) but weights has {count}; select one label per weight"
         )
     return [_label(_cell_name("labels", index), cell) for index, cell in enumerate(cells)]
 
@@ -703,10 +765,12 @@ def THEORETICAL_DILUTION(
 def VWAP(prices: Cell, volumes: Cell) -> Any:
     """Volume-weighted average price: sum of price x volume divided by the sum of volumes. Rows blank in both ranges are skipped."""
     price_cells, volume_cells = _cells("prices", prices), _cells("volumes", volumes)
-    if len(price_cells) != len(volume_cells):
+    sizes = _count("prices", prices), _count("volumes", volumes)
+    if sizes[0] != sizes[1]:
         raise InputError(
-            f"prices has {len(price_cells)} cell(s) but volumes has {len(volume_cells)}; select ranges of the same size"
+            f"prices has {sizes[0]} cell(s) but volumes has {sizes[1]}; select ranges of the same size"
         )
+    price_cells, volume_cells = _padded(price_cells, volume_cells)
     pairs = [
         (index, p, v)
         for index, (p, v) in enumerate(zip(price_cells, volume_cells, strict=True))
