@@ -84,11 +84,11 @@ def test_an_error_in_every_argument_position_is_named(name, error):
     function = getattr(placement, name)
     parameters = list(inspect.signature(function).parameters)
     good = {
-        "PLACEMENT_DISCOUNT": ["1.91", 2.09, None],
+        "PLACEMENT_DISCOUNT": ["1.91", 2.09, None, None],
         "DILUTION": [1.7e9, 4.0424038e10, None],
         "ALLOCATE_PROCEEDS": [100.0, [[0.6], [0.4]], None, None],
         "PLACEMENT_PROCEEDS": [1.7e9, 1.91, None, None, None],
-        "BENCHMARKED_PRICE": [2.09, [2.0, 2.01, 2.02, 2.03, 2.04]],
+        "BENCHMARKED_PRICE": [2.09, [2.0, 2.01, 2.02, 2.03, 2.04], None],
         "THEORETICAL_DILUTION": [2.09, 4.0424038e10, 1.7e9, 1.91],
         "VWAP": [[2.0, 2.1], [100.0, 300.0]],
         "PLACEMENT_CHECK": ["HKEX", 1.91, 1.7e9, 4.0424038e10, 2.09] + [None] * (len(parameters) - 5),

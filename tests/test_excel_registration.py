@@ -21,11 +21,11 @@ from xlwings.conversion import accessors
 from xlwings_windows import windows_xlwings
 
 EXPECTED_SIGNATURES = {
-    "PLACEMENT_DISCOUNT": "price, reference, Optional days",
+    "PLACEMENT_DISCOUNT": "price, reference, Optional days, Optional dates",
     "DILUTION": "new_shares, existing_shares, Optional basis",
     "ALLOCATE_PROCEEDS": "amount, weights, Optional labels, Optional decimals",
     "PLACEMENT_PROCEEDS": "new_shares, price, Optional commission_rate, Optional other_costs, Optional fx_rate",
-    "BENCHMARKED_PRICE": "agreement_close, prior_closes",
+    "BENCHMARKED_PRICE": "agreement_close, prior_closes, Optional dates",
     "THEORETICAL_DILUTION": "benchmarked_price, existing_shares, new_shares, price",
     "VWAP": "prices, volumes",
     "PLACEMENT_CHECK": (

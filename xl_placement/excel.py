@@ -446,11 +446,16 @@ def _within_limit(result: Any) -> Any:
     doc="Optional: with a range of closes, average only the last N (e.g. 5); default all of them.",
     **_READ,
 )
+@xw.arg(
+    "dates",
+    doc="Optional: the date of each close, one per cell of reference; the closes are then ordered by date, not position.",
+    **_READ,
+)
 @_cell_function
-def PLACEMENT_DISCOUNT(price: Cell, reference: Cell, days: Cell = None) -> Any:
+def PLACEMENT_DISCOUNT(price: Cell, reference: Cell, days: Cell = None, dates: Cell = None) -> Any:
     """Discount of the placing price to a reference price or to the average of a range of closes, as a fraction: 1 - price / reference. Negative is a premium."""
     p = _parse("price", price, fields.positive)
-    cells = _cells("reference", reference)
+    cells = _by_date("reference", reference, dates)
     average = _fast_average(cells, days)
     if average is not None:
         return _to_excel(market.discount(p, average))
@@ -523,6 +528,55 @@ def _allocation(total: Decimal, raw: list[Any], places: int) -> list[float | str
     amounts = dict(zip(rows, allocate_proceeds(total, shares, places), strict=True))
     # Up to the last weight: a whole column spills no blank tail.
     return [_to_excel(amounts.get(index)) for index in range(rows[-1] + 1)]
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's 1900 date system (from March 1900)
+
+
+def _by_date(name: str, closes: Cell, dates: Cell) -> list[Any]:
+    """The cells of a range of closes, oldest first: by their dates when ``dates`` is given, else as they lie.
+
+    Each close needs its date and each date its close (rows blank in both are skipped);
+    two closes on one date are refused.
+    """
+    cells = _cells(name, closes)
+    if dates is None or all(_is_blank(cell) for cell in _cells("dates", dates)):
+        return cells
+    if _count("dates", dates) != _count(name, closes):
+        raise InputError(
+            f"dates has {_count('dates', dates)} cell(s) but {name} has {_count(name, closes)}; "
+            "select one date per close"
+        )
+    cells, date_cells = _padded(cells, _cells("dates", dates))
+    dated: dict[dt.date, tuple[int, object]] = {}
+    for index, (close, date) in enumerate(zip(cells, date_cells, strict=True)):
+        if _is_blank(close) and _is_blank(date):
+            continue
+        if _is_blank(close):
+            raise InputError(
+                f"{_cell_name(name, index)} is blank but its date is given; give the close or clear the date"
+            )
+        day = _date_cell(_cell_name("dates", index), date)
+        if day in dated:
+            raise InputError(
+                f"dates (cells {dated[day][0] + 1} and {index + 1}) are both {day.isoformat()}; give one close per day"
+            )
+        dated[day] = (index, close)
+    return [dated[day][1] for day in sorted(dated)]
+
+
+def _date_cell(name: str, value: object) -> dt.date:
+    """A date cell: a date (the classic add-in), a serial number (xlwings Lite) or text YYYY-MM-DD."""
+    if _is_blank(value):
+        raise InputError(f"{name} is blank; give the date of each close")
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        if not (value == int(value) and 0 < value < 2_958_466):  # whole days up to 9999-12-31
+            raise _bad(name, value, "must be a date")
+        value = _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    try:
+        return fields.date(value)
+    except fields.Invalid as exc:
+        raise _bad(name, value, str(exc)) from exc
 
 
 def _padded(first: list[Any], second: list[Any]) -> tuple[list[Any], list[Any]]:
@@ -722,11 +776,16 @@ def PLACEMENT_PROCEEDS(
     doc="Daily closes before the earliest of the agreement, announcement and price-fixing dates, oldest first; the last 5 are averaged.",
     **_READ,
 )
+@xw.arg(
+    "dates",
+    doc="Optional: the date of each close, one per cell of prior_closes; the latest 5 by date are then averaged, whatever the order.",
+    **_READ,
+)
 @_cell_function
-def BENCHMARKED_PRICE(agreement_close: Cell, prior_closes: Cell) -> Any:
+def BENCHMARKED_PRICE(agreement_close: Cell, prior_closes: Cell, dates: Cell = None) -> Any:
     """HKEX Rule 13.36(5) benchmarked price: the higher of the agreement-date close and the average of the 5 closes before the earliest key date."""
     close = _parse("agreement_close", agreement_close, fields.positive)
-    closes = _prices("prior_closes", prior_closes)
+    closes = _prices("prior_closes", _by_date("prior_closes", prior_closes, dates))
     if len(closes) < 5:
         raise InputError(
             f"prior_closes has {len(closes)} close(s); select at least the 5 before the earliest key date"
