@@ -1001,7 +1001,22 @@ def _check_deal_from(arguments: dict[str, Cell]) -> Deal:
     try:
         return deal_from_mapping(mapping)
     except DealError as exc:
-        raise InputError("; ".join(_argument_problem(p, arguments) for p in exc.problems)) from exc
+        raise InputError(
+            _problems_in_a_line([_argument_problem(p, arguments) for p in exc.problems])
+        ) from exc
+
+
+def _problems_in_a_line(problems: list[str]) -> str:
+    """Whole problems joined by "; ", as many as a cell shows (TEXT_LIMIT), then how many more there are."""
+    room = TEXT_LIMIT - len(ERROR_PREFIX) - len("; and 99 more problems")
+    shown = problems[:1]
+    for problem in problems[1:]:
+        if len("; ".join([*shown, problem])) > room:
+            break
+        shown.append(problem)
+    rest = len(problems) - len(shown)
+    more = f"; and {rest} more problem{'s' * (rest != 1)}" if rest else ""
+    return "; ".join(shown) + more
 
 
 def _argument_problem(problem: Problem, arguments: dict[str, Cell]) -> str:
