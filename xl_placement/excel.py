@@ -47,7 +47,7 @@ from xl_placement import prices as market  # not `prices`: VWAP has an argument 
 from xl_placement.checks import check_deal
 from xl_placement.deal import Deal
 from xl_placement.dealfile import deal_from_mapping
-from xl_placement.errors import MISSING, CostsExceedGrossError, DealError, InputError, Problem
+from xl_placement.errors import MISSING, CostsExceedGrossError, DealError, FunctionError, InputError, Problem
 from xl_placement.figures import compute
 from xl_placement.money import CONTEXT, PRECISION
 from xl_placement.proceeds import ALLOCATION_DECIMALS, SHARE_TOLERANCE, allocate_proceeds
@@ -396,10 +396,6 @@ def _error_candidates(value: Cell) -> list[Any]:
         return [value]
     cells = chain.from_iterable(row if isinstance(row, list | tuple) else (row,) for row in value)
     return [cell for cell in cells if type(cell) in (str, int)]
-
-
-class FunctionError(ValueError):
-    """The one line xlwings Lite shows as the message of a function's #VALUE! error."""
 
 
 def _one_line(text: str) -> str:
