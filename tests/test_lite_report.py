@@ -135,3 +135,14 @@ def test_xlwings_lite_hands_a_date_cell_over_as_its_serial_number():
     assert clean(45946.0, None, None, None, True) == 45946.0
     # So PLACEMENT_DISCOUNT computes with it, as documented (the classic add-in refuses the date).
     assert isinstance(placement.PLACEMENT_DISCOUNT(45946.0, 2.09), float)
+
+
+def test_without_xlwings_the_script_is_a_plain_function():
+    """Outside Excel, lite/main.py's decorators leave the script and the functions as plain Python functions."""
+    from xl_placement import _no_xlwings  # noqa: PLC0415
+
+    def script(book):
+        return book
+
+    assert _no_xlwings.script(script) is script
+    assert _no_xlwings.script(name="Build report")(script) is script

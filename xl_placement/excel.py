@@ -214,11 +214,10 @@ def _trimmed(value: Cell) -> Cell:
         return value
     columns = len(value[-1])
     end = max(1, _filled(value, [None] * columns))
-    return (
-        value
-        if end == len(value)
-        else _Trimmed(value[:end], (len(value), max(map(len, value[:end] + value[-1:]))))
-    )
+    if end == len(value):
+        return value
+    width = max((len(row) for row in value[:end] if isinstance(row, list)), default=columns)
+    return _Trimmed(value[:end], (len(value), max(width, columns)))
 
 
 def _filled(cells: list[Any], empty: object) -> int:
