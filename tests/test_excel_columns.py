@@ -51,6 +51,8 @@ def test_long_columns_give_what_their_filled_cells_give(xl):
         "ALLOCATE_PROCEEDS", 100.0, long_column(0.5, 0.3, None, 0.2), long_column("a", "b", "c", "d")
     )
     assert result == [["a", 50.0], ["b", 30.0], ["c", ""], ["d", 20.0]]
+    result = xl.call("ALLOCATE_PROCEEDS", 100.0, long_column(0.5, 0.3, 0.2), long_column("a", "b"))
+    assert result == [["a", 50.0], ["b", 30.0], ["", 20.0]]  # a blank label beyond the last one given
 
 
 def test_long_columns_keep_their_size_for_the_checks(xl):

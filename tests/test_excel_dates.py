@@ -72,8 +72,9 @@ def test_dates_as_serial_numbers_order_the_closes_as_in_xlwings_lite():
         ([*DAYS[:9], "soon"], "#VALUE! dates (cell 10) must be a date in the form YYYY-MM-DD, got 'soon'"),
         (DAYS[:9], "#VALUE! dates has 9 cell(s) but prior_closes has 10; select one date per close"),
         ([*DAYS[:9], 45000.5], "#VALUE! dates (cell 10) must be a date, got 45000.5"),
+        ([*DAYS[:9], float("nan")], "#VALUE! dates (cell 10) must be a date, got nan"),
     ],
-    ids=["duplicate", "blank", "text", "fewer", "fraction"],
+    ids=["duplicate", "blank", "text", "fewer", "fraction", "nan"],
 )
 def test_dates_that_cannot_order_the_closes_are_refused(dates, message):
     """Two closes on one day, a close without a date or a date that is not one: refused naming the cell."""

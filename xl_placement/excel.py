@@ -53,8 +53,8 @@ from xl_placement.money import CONTEXT, PRECISION
 from xl_placement.proceeds import ALLOCATION_DECIMALS, SHARE_TOLERANCE, allocate_proceeds
 from xl_placement.proceeds import proceeds as placing_proceeds
 
-# The Excel functions, in the order the functions page lists them: the one list that
-# placement.py (the classic add-in's module), lite/main.py and the tests import.
+# The Excel functions: the one list that placement.py (the classic add-in's module),
+# lite/main.py (xlwings Lite's) and the tests import (`from xl_placement.excel import *`).
 __all__ = [
     "ALLOCATE_PROCEEDS",
     "BENCHMARKED_PRICE",
@@ -509,7 +509,7 @@ def ALLOCATE_PROCEEDS(amount: Cell, weights: Cell, labels: Cell = None, decimals
     rows: list[Row] = (
         [[value] for value in amounts]
         if names is None
-        else [[name, value] for name, value in zip(_padded(names, amounts)[0], amounts, strict=False)]
+        else [[name, value] for name, value in zip(names + [""] * len(amounts), amounts, strict=False)]
     )
     return [list(line) for line in zip(*rows, strict=True)] if is_row else rows
 
@@ -565,7 +565,7 @@ def _date_cell(name: str, value: object) -> dt.date:
     if _is_blank(value):
         raise InputError(f"{name} is blank; give the date of each close")
     if isinstance(value, float | int) and not isinstance(value, bool):
-        if not (value == int(value) and 0 < value < 2_958_466):  # whole days up to 9999-12-31
+        if not (math.isfinite(value) and value == int(value) and 0 < value < 2_958_466):  # up to 9999-12-31
             raise _bad(name, value, "must be a date")
         value = _EXCEL_EPOCH + dt.timedelta(days=int(value))
     try:
