@@ -35,7 +35,7 @@ import sys
 from collections.abc import Callable
 from decimal import Decimal, getcontext, localcontext
 from itertools import chain
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 try:
     import xlwings as xw
@@ -83,8 +83,10 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 # Every argument is read with xlwings' plain value reader as a list of rows (ndim=2), so a
 # row and a column stay apart and a block is seen as a block; error cells (#N/A, #DIV/0!)
-# arrive as their text instead of as blanks, so they are reported, not skipped.
-_READ = {"err_to_str": True, "ndim": 2}
+# arrive as their text instead of as blanks, so they are reported, not skipped. In the
+# classic add-in the reader also drops a range's empty tail before xlwings cleans each
+# cell (see _tail_dropping_reader, defined below once _trimmed is).
+_READ: dict[str, Any] = {"err_to_str": True, "ndim": 2}
 
 # Excel's error values. xlwings passes the older seven as their text (err_to_str); the newer
 # ones (#SPILL!, #CALC!, ...) still arrive as the COM error code, 0x800A0000 + Excel's number.
@@ -203,27 +205,89 @@ def _trimmed(value: Cell) -> Cell:
     empty cells (None) are dropped, at least one cell is kept, and the result remembers
     the range's own shape for the checks of sizes and the messages.
     """
-    if not isinstance(value, list) or not value or not isinstance(value[0], list):
+    if (
+        isinstance(value, _Trimmed)
+        or not isinstance(value, list | tuple)
+        or not value
+        or type(value[0]) not in (list, tuple)
+    ):
         return value
     if len(value) == 1:  # one row: drop the empty cells at its end
         row = value[0]
-        if len(row) < MIN_TRIM:
-            return value
-        return _Trimmed([row[: max(1, _filled(row, None))]], (1, len(row)))
-    if len(value) < MIN_TRIM:
-        return value
+        end = len(row) if len(row) < MIN_TRIM else max(1, _filled(row, None))
+        return value if end == len(row) else _Trimmed([row[:end]], (1, len(row)))
     columns = len(value[-1])
-    end = max(1, _filled(value, [None] * columns))
+    end = len(value) if len(value) < MIN_TRIM else max(1, _filled(value, type(value[0])([None]) * columns))
     if end == len(value):
         return value
-    width = max((len(row) for row in value[:end] if isinstance(row, list)), default=columns)
-    return _Trimmed(value[:end], (len(value), max(width, columns)))
+    width = max((len(row) for row in value[:end] if isinstance(row, list | tuple)), default=columns)
+    return _Trimmed(list(value[:end]), (len(value), max(width, columns)))
 
 
-def _filled(cells: list[Any], empty: object) -> int:
+def _tail_dropping_reader() -> Any:
+    """The plain value reader of xlwings, with ``_trimmed`` run before its per-cell cleaning, or None.
+
+    A whole column reaches xlwings as 1,048,576 cells; its cleaning (dates, errors,
+    empties) would cost about a second before the function even starts. This reader
+    is xlwings' own ``ValueAccessor`` pipeline with one stage added before the cleaning
+    and one after it that keeps the range's shape. Only for the classic add-in: None
+    without xlwings, in xlwings Lite (whose own reader is left as it is) or when xlwings'
+    conversion stages are not what this expects.
+    """
+    if RAISES_ERRORS or getattr(xw, "__name__", "") != "xlwings":
+        return None
+    try:
+        from xlwings import conversion  # noqa: PLC0415 - only with xlwings
+
+        stages = (
+            conversion.ReadValueFromRangeStage,
+            conversion.Ensure2DStage,
+            conversion.CleanDataFromReadStage,
+            conversion.AdjustDimensionsStage,
+        )
+        accessor: Any = conversion.Accessor
+    except (ImportError, AttributeError):
+        return None
+    read, ensure_2d, clean, adjust = cast(tuple[Any, Any, Any, Any], stages)
+
+    def drop_tail(context: Any) -> None:
+        trimmed = _trimmed(context.value)
+        if isinstance(trimmed, _Trimmed):
+            context.meta["shape"] = trimmed.shape
+        context.value = trimmed
+
+    def keep_shape(context: Any) -> None:
+        if "shape" in context.meta:
+            context.value = _Trimmed(context.value, context.meta["shape"])
+
+    class TailDroppingReader(accessor):  # type: ignore[misc]
+        """xlwings' value reader for the Excel functions' arguments: empty tails dropped first."""
+
+        @staticmethod
+        def reader(options: dict[str, Any]) -> Any:
+            return (
+                accessor.reader(options)
+                .append_stage(read(options))
+                .append_stage(ensure_2d())
+                .append_stage(drop_tail)
+                .append_stage(clean(options))
+                .append_stage(adjust(options))
+                .append_stage(keep_shape)
+            )
+
+    TailDroppingReader.register(TailDroppingReader)
+    return TailDroppingReader
+
+
+_TAIL_DROPPING_READER = _tail_dropping_reader()
+if _TAIL_DROPPING_READER is not None:
+    _READ["convert"] = _TAIL_DROPPING_READER
+
+
+def _filled(cells: list[Any] | tuple[Any, ...], empty: object) -> int:
     """How many cells there are up to the last one that differs from ``empty``."""
     end = len(cells)
-    block = [empty] * _BLOCK
+    block = [empty] * _BLOCK if isinstance(cells, list) else (empty,) * _BLOCK
     while end >= _BLOCK and cells[end - _BLOCK : end] == block:
         end -= _BLOCK
     while end and cells[end - 1] == empty:
