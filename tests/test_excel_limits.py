@@ -41,13 +41,14 @@ def test_a_long_text_in_any_argument_gives_a_short_message(name):
 
 
 def test_every_problem_of_placement_check_fits_in_one_cell():
-    """Sixteen bad arguments: whole problems while they fit, then how many more, in at most 255 characters."""
-    result = placement.PLACEMENT_CHECK("HKEX", *["abc"] * 15)
+    """Every argument bad: whole problems while they fit, then how many more, in at most 255 characters."""
+    bad = ["abc"] * (len(inspect.signature(placement.PLACEMENT_CHECK).parameters) - 1)
+    result = placement.PLACEMENT_CHECK("HKEX", *bad)
     assert len(result) <= LIMIT
     assert result.startswith("#VALUE! ")
     shown, more = result.removeprefix("#VALUE! ").rsplit("; and ", 1)
     with pytest.raises(InputError) as caught:
-        excel._check_deal_from(dict(zip(excel.CHECK_FIELDS, ["HKEX", *["abc"] * 15], strict=True)))
+        excel._check_deal_from(dict(zip(excel.CHECK_FIELDS, ["HKEX", *bad], strict=True)))
     problems = caught.value.__cause__.problems
     assert more == f"{len(problems) - shown.count('got')} more problems"
     assert shown.count("got 'abc'") == shown.count("got") >= 3  # whole problems, each naming its value
