@@ -17,11 +17,13 @@ except ImportError:  # outside Excel: plain Python, as the tests run it
     from xl_placement import _no_xlwings as xw  # type: ignore[no-redef]
     from xl_placement._no_xlwings import script  # type: ignore[no-redef]
 
-from xl_placement import lite
 from xl_placement.excel import *  # noqa: F403 - the eight functions, registered by xlwings Lite
 
 
 @script
 def build_report(book: xw.Book) -> None:
     """Build report: the report of the deal on the Inputs sheet, into new sheets of this workbook."""
+    # Imported here: the report machinery is heavy, and the functions must load fast.
+    from xl_placement import lite  # noqa: PLC0415
+
     lite.run(book)
