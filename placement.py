@@ -2,36 +2,16 @@
 
 xlwings looks for a workbook's functions in the module named after it ("UDF Modules"
 left empty means ``placement`` for placement.xlsm), so this module re-exports the
-Excel functions; "Import Functions" in the xlwings ribbon tab registers them.
-``main()`` is what the workbook's "Build report" button runs (``RunPython``).
+Excel functions (every name in ``xl_placement.excel.FUNCTIONS``, the one list of them);
+"Import Functions" in the xlwings ribbon tab registers them. ``main()`` is what the
+workbook's "Build report" button runs (``RunPython``).
 """
 
 from __future__ import annotations
 
 import importlib
 
-from xl_placement.excel import (
-    ALLOCATE_PROCEEDS,
-    BENCHMARKED_PRICE,
-    DILUTION,
-    PLACEMENT_CHECK,
-    PLACEMENT_DISCOUNT,
-    PLACEMENT_PROCEEDS,
-    THEORETICAL_DILUTION,
-    VWAP,
-)
-
-__all__ = [
-    "ALLOCATE_PROCEEDS",
-    "BENCHMARKED_PRICE",
-    "DILUTION",
-    "PLACEMENT_CHECK",
-    "PLACEMENT_DISCOUNT",
-    "PLACEMENT_PROCEEDS",
-    "THEORETICAL_DILUTION",
-    "VWAP",
-    "main",
-]
+from xl_placement.excel import *  # noqa: F403 - the eight functions: xl_placement.excel.__all__, FUNCTIONS
 
 
 def main() -> None:

@@ -316,7 +316,7 @@ def test_functions_page_refuses_a_block_for_a_function_that_does_not_exist() -> 
 def test_functions_reference_reads_signature_and_help() -> None:
     """The generated signature brackets optional arguments and the help is the decorator's doc text."""
     (discount,) = [f for f in excel_reference.functions() if f.name == "PLACEMENT_DISCOUNT"]
-    assert discount.signature == "PLACEMENT_DISCOUNT(price, reference, [days])"
+    assert discount.signature == "PLACEMENT_DISCOUNT(price, reference, [days], [dates])"
     assert discount.arguments[0].help == "Placing price per share, e.g. 1.91."
     assert discount.description.startswith("Discount of the placing price")
 

@@ -21,11 +21,11 @@ from xlwings.conversion import accessors
 from xlwings_windows import windows_xlwings
 
 EXPECTED_SIGNATURES = {
-    "PLACEMENT_DISCOUNT": "price, reference, Optional days",
+    "PLACEMENT_DISCOUNT": "price, reference, Optional days, Optional dates",
     "DILUTION": "new_shares, existing_shares, Optional basis",
     "ALLOCATE_PROCEEDS": "amount, weights, Optional labels, Optional decimals",
     "PLACEMENT_PROCEEDS": "new_shares, price, Optional commission_rate, Optional other_costs, Optional fx_rate",
-    "BENCHMARKED_PRICE": "agreement_close, prior_closes",
+    "BENCHMARKED_PRICE": "agreement_close, prior_closes, Optional dates",
     "THEORETICAL_DILUTION": "benchmarked_price, existing_shares, new_shares, price",
     "VWAP": "prices, volumes",
     "PLACEMENT_CHECK": (
@@ -98,6 +98,22 @@ def registered() -> _Recorder:
 def test_import_registers_exactly_the_documented_functions(registered):
     """Import Functions registers the eight documented functions and nothing else (no helpers, no main)."""
     assert set(registered.macro_options) == {f"'placement.xlsm'!{name}" for name in EXPECTED_SIGNATURES}
+
+
+def test_one_list_of_the_functions():
+    """placement.py and lite/main.py offer exactly the package's one list, xl_placement.excel.FUNCTIONS."""
+    import runpy  # noqa: PLC0415
+
+    import placement  # noqa: PLC0415
+    from xl_placement import excel  # noqa: PLC0415
+
+    assert set(excel.FUNCTIONS) == set(EXPECTED_SIGNATURES)
+    offered = {name for name in dir(placement) if hasattr(getattr(placement, name), "__wrapped__")}
+    assert offered == set(excel.FUNCTIONS)
+    lite = runpy.run_path(str(Path(__file__).resolve().parent.parent / "lite" / "main.py"))
+    assert {name for name, value in lite.items() if callable(value) and name.isupper()} == set(
+        excel.FUNCTIONS
+    )
 
 
 @pytest.mark.parametrize(("name", "arguments"), EXPECTED_SIGNATURES.items())

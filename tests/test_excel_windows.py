@@ -43,10 +43,16 @@ def block(rows):
 
 def message(result):
     """The one cell a message fills (xlwings' writer hands every result back as rows)."""
+    text = cell_text(result)
+    assert text.startswith("#VALUE! "), text
+    return text
+
+
+def cell_text(result):
+    """The one text a result fills a cell with."""
     assert isinstance(result, list), result
     [[text]] = result
     assert isinstance(text, str), text
-    assert text.startswith("#VALUE! "), text
     return text
 
 
@@ -140,20 +146,26 @@ def test_prices_in_a_row_and_volumes_in_a_column_pair_cell_by_cell(xl):
 
 
 @pytest.mark.parametrize(
-    ("label", "shown", "fix"),
-    [
-        (True, "TRUE", "type the label as text"),
-        (dt.datetime(2025, 1, 1), "the date 2025-01-01", "type the label as text"),
-        (COM_ERRORS["#N/A"], "the error #N/A", "correct the cell that shows the error"),
-        (COM_ERRORS["#DIV/0!"], "the error #DIV/0!", "correct the cell that shows the error"),
-        (COM_ERRORS["#SPILL!"], "the error #SPILL!", "correct the cell that shows the error"),
-    ],
-    ids=["boolean", "date", "na", "div0", "spill"],
+    ("label", "shown"),
+    [(True, "TRUE"), (dt.datetime(2025, 1, 1), "the date 2025-01-01")],
+    ids=["boolean", "date"],
 )
-def test_labels_refuse_booleans_dates_and_errors_naming_the_cell(xl, label, shown, fix):
-    """TRUE, a date or an error cell as a label is refused naming its position (not turned into "True" or "#N/A")."""
+def test_labels_refuse_booleans_and_dates_naming_the_cell(xl, label, shown):
+    """TRUE or a date as a label is refused naming its position (not turned into "True" or a serial number)."""
     result = xl.call("ALLOCATE_PROCEEDS", 100.0, column(0.5, 0.3, 0.2), column("Capex", "R&D", label))
-    assert message(result) == f"#VALUE! labels (cell 3) must be text or a number, got {shown}; {fix}"
+    assert (
+        message(result)
+        == f"#VALUE! labels (cell 3) must be text or a number, got {shown}; type the label as text"
+    )
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#DIV/0!", "#SPILL!"])
+def test_an_error_cell_among_the_labels_gives_that_error(xl, error):
+    """An error cell as a label gives that error back for the whole result, as Excel's own functions do."""
+    result = xl.call(
+        "ALLOCATE_PROCEEDS", 100.0, column(0.5, 0.3, 0.2), column("Capex", "R&D", COM_ERRORS[error])
+    )
+    assert cell_text(result) == error
 
 
 def test_labels_take_text_and_numbers(xl):
@@ -162,11 +174,10 @@ def test_labels_take_text_and_numbers(xl):
     assert result == [["=1+1", 50.0], ["2025", 50.0]]
 
 
-def test_an_error_cell_in_a_number_argument_is_named(xl):
-    """An error cell where a number is expected arrives as its text and is reported, naming the argument."""
-    assert message(xl.call("PLACEMENT_DISCOUNT", ComRange(1.91), ComRange(COM_ERRORS["#N/A"]))) == (
-        "#VALUE! reference must be a number, got the error #N/A"
-    )
+def test_an_error_cell_in_a_number_argument_gives_that_error(xl):
+    """An error cell where a number is expected gives that very error back (#N/A in, #N/A out)."""
+    assert cell_text(xl.call("PLACEMENT_DISCOUNT", ComRange(1.91), ComRange(COM_ERRORS["#N/A"]))) == "#N/A"
+    assert cell_text(xl.call("VWAP", column(2.0, COM_ERRORS["#DIV/0!"]), column(1.0, 2.0))) == "#DIV/0!"
     assert message(xl.call("DILUTION", ComRange(True), 4.0424038e10)) == (
         "#VALUE! new_shares must be a number, got TRUE"
     )

@@ -10,6 +10,7 @@ outside CI a missing Node skips with the reason; in CI (``CI`` set) it fails.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -17,6 +18,7 @@ import runpy
 import shutil
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,8 @@ def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
         work = tmp_path_factory.mktemp("work")
         shutil.copy(HERE / "driver.py", work)
         shutil.copy(ROOT / "lite" / "main.py", work)
+        shutil.copy(ROOT / "tests" / "lite_book.py", work)
+        shutil.copy(ROOT / "placement.xlsm", work)
         for name in job["reports"]:
             shutil.copy(ROOT / "examples" / f"{name}.toml", work)
         (work / "cases.json").write_text(json.dumps(job), encoding="utf-8")
@@ -124,10 +128,25 @@ def cases(seed: int) -> list[tuple[str, list[Any]]]:
     return demo + drawn
 
 
-def test_functions_and_reports_in_pyodide_equal_native(pyodide_run: Any) -> None:
-    """Every function on every input size, and the example reports byte for byte, as native CPython gives them."""
-    job = {"cases": cases(2026), "reports": EXAMPLES}
+LITE_CASES = [
+    ("PLACEMENT_DISCOUNT", [-1.0, 2.09]),
+    ("PLACEMENT_DISCOUNT", [1.91, "#N/A"]),
+    ("BENCHMARKED_PRICE", [2.0, [[2.0], [2.1]]]),
+    ("DILUTION", [1_700_000_000, 40_424_038_000]),
+]
+
+
+@pytest.fixture(scope="session")
+def pyodide_found(pyodide_run: Any) -> tuple[dict[str, Any], Path, dict[str, Any]]:
+    """One Pyodide run for every test here: the cases, the example reports and the Lite script."""
+    job = {"cases": cases(2026), "reports": EXAMPLES, "lite_cases": LITE_CASES}
     found, work = pyodide_run(job)
+    return found, work, job
+
+
+def test_functions_and_reports_in_pyodide_equal_native(pyodide_found: Any) -> None:
+    """Every function on every input size, and the example reports byte for byte, as native CPython gives them."""
+    found, work, job = pyodide_found
     assert found["platform"] == "emscripten"
     assert not found["numpy_loaded"]
     assert not found["xlwings_loaded"]
@@ -140,13 +159,44 @@ def test_functions_and_reports_in_pyodide_equal_native(pyodide_run: Any) -> None
         assert built == render_report(compute(load_deal(ROOT / "examples" / f"{name}.toml"))), name
 
 
+def test_build_report_script_in_pyodide_writes_the_reports_cells(pyodide_found: Any) -> None:
+    """Inside Pyodide, lite/main.py's Build report writes the openpyxl report's cells, formulas, formats and names."""
+    import openpyxl  # noqa: PLC0415
+    from lite_book import differences  # noqa: PLC0415
+
+    from xl_placement import lite  # noqa: PLC0415
+    from xl_placement.inputs import deal_from_workbook  # noqa: PLC0415
+
+    record = pyodide_found[0]["lite_record"]
+    assert record["alerts"] == []
+    report = openpyxl.load_workbook(
+        io.BytesIO(render_report(compute(deal_from_workbook(ROOT / "placement.xlsm"))))
+    )
+    assert differences(record, report, lite.LEFT_OUT, lite.GAP) == []
+
+
+def test_in_xlwings_lite_a_problem_is_raised_and_an_error_value_given_back(pyodide_found: Any) -> None:
+    """With xlwings' decorators in Pyodide, a bad argument raises its one line (a #VALUE! with that message); #N/A gives #N/A."""
+    answers = pyodide_found[0]["lite_answers"]
+    assert answers == [
+        ["raised", "FunctionError", "price must be a positive number, got -1"],
+        ["returned", "#N/A"],
+        [
+            "raised",
+            "FunctionError",
+            "prior_closes has 2 close(s); select at least the 5 before the earliest key date",
+        ],
+        ["returned", float(Fraction(1_700_000_000, 1_700_000_000 + 40_424_038_000))],
+    ]
+
+
 def test_lite_main_offers_exactly_the_classic_functions() -> None:
     """lite/main.py holds the same function objects as placement.py, the classic add-in's module: one definition."""
     import placement  # noqa: PLC0415
 
     lite = runpy.run_path(str(ROOT / "lite" / "main.py"))
     offered = {name: value for name, value in lite.items() if callable(value) and name.isupper()}
-    classic = {name: getattr(placement, name) for name in placement.__all__ if name.isupper()}
+    classic = {name: getattr(placement, name) for name in excel.FUNCTIONS}
     assert offered == classic
     for function in offered.values():
         assert function.__doc__

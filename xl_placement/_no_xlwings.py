@@ -11,6 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 
+class Book:
+    """Stands in for ``xw.Book`` in annotations (lite/main.py's script)."""
+
+
 def func(*args: Any, **_options: Any) -> Any:
     """``@xw.func`` or ``@xw.func(...)``: leaves the function as it is."""
     if len(args) == 1 and callable(args[0]):
@@ -26,6 +30,11 @@ def arg(*_args: Any, **_options: Any) -> Callable[[Any], Any]:
 def ret(*_args: Any, **_options: Any) -> Callable[[Any], Any]:
     """``@xw.ret(...)``: leaves the function as it is."""
     return _unchanged
+
+
+def script(*args: Any, **_options: Any) -> Any:
+    """``@xw.script`` or ``@xw.script(...)``: leaves the function as it is."""
+    return func(*args)
 
 
 def _unchanged(function: Any) -> Any:

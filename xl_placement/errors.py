@@ -54,6 +54,10 @@ class InputError(PlacementError, ValueError):
     """Bad input: a deal file, a batch row, a workbook or a function argument."""
 
 
+class FunctionError(PlacementError, ValueError):
+    """An Excel function's one-line problem, raised where xlwings Lite shows it as a #VALUE! error's message."""
+
+
 class DealError(InputError):
     """A deal failed validation; ``problems`` lists every problem found, not just the first."""
 

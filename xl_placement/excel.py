@@ -15,8 +15,14 @@ argument's help and ``category`` groups the functions under "xl-placement".
 Arguments are annotated ``Any`` because xlwings treats an annotation as the
 converter to use and ``Any`` selects its plain value reader.
 
-Errors never show a traceback: the cell shows one line, ``#VALUE!`` followed by
-what is wrong with which argument and how to fix it.
+Errors never show a traceback. An argument holding an error value (#N/A, #DIV/0!, ...)
+gives that very error back, as Excel's own functions do. Any other problem is one line
+naming the argument, the value and the fix: in xlwings Lite a real #VALUE! error with
+that line as its message (xlwings Lite turns an exception into one, and an error text
+such as "#N/A" into the error itself); in the classic add-in, which cannot return an
+error value (xlwings issue 776), the text ``#VALUE! <line>``. No text a function
+returns exceeds 255 characters (``TEXT_LIMIT``): the classic add-in turns a whole array
+holding a longer one into #VALUE! (xlwings issues 456 and 869).
 """
 
 from __future__ import annotations
@@ -25,9 +31,11 @@ import datetime as dt
 import functools
 import math
 import re
+import sys
 from collections.abc import Callable
 from decimal import Decimal, getcontext, localcontext
-from typing import Any, TypeVar
+from itertools import chain
+from typing import Any, TypeVar, cast
 
 try:
     import xlwings as xw
@@ -39,15 +47,34 @@ from xl_placement import prices as market  # not `prices`: VWAP has an argument 
 from xl_placement.checks import check_deal
 from xl_placement.deal import Deal
 from xl_placement.dealfile import deal_from_mapping
-from xl_placement.errors import MISSING, CostsExceedGrossError, DealError, InputError, Problem
+from xl_placement.errors import MISSING, CostsExceedGrossError, DealError, FunctionError, InputError, Problem
 from xl_placement.figures import compute
 from xl_placement.money import CONTEXT, PRECISION
 from xl_placement.proceeds import ALLOCATION_DECIMALS, SHARE_TOLERANCE, allocate_proceeds
 from xl_placement.proceeds import proceeds as placing_proceeds
 
+# The Excel functions: the one list that placement.py (the classic add-in's module),
+# lite/main.py (xlwings Lite's) and the tests import (`from xl_placement.excel import *`).
+__all__ = [
+    "ALLOCATE_PROCEEDS",
+    "BENCHMARKED_PRICE",
+    "DILUTION",
+    "PLACEMENT_CHECK",
+    "PLACEMENT_DISCOUNT",
+    "PLACEMENT_PROCEEDS",
+    "THEORETICAL_DILUTION",
+    "VWAP",
+]
+FUNCTIONS = tuple(__all__)
+
 CATEGORY = "xl-placement"
 ERROR_PREFIX = "#VALUE! "
 MAX_SHOWN = 40  # characters of a bad text value repeated back in an error
+TEXT_LIMIT = 255  # the longest text the classic add-in returns without failing the whole array
+# xlwings Lite (Pyodide, with xlwings' own decorators) turns an exception into a real #VALUE!
+# error whose message the cell shows on hover; the classic add-in shows an exception's
+# traceback text instead, so there a problem is returned as one line of text.
+RAISES_ERRORS = sys.platform == "emscripten" and getattr(xw, "__name__", "") == "xlwings"
 
 Cell = Any  # what xlwings passes for one argument: a value, a list, or a list of lists
 Row = list[float | str]
@@ -56,8 +83,10 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 # Every argument is read with xlwings' plain value reader as a list of rows (ndim=2), so a
 # row and a column stay apart and a block is seen as a block; error cells (#N/A, #DIV/0!)
-# arrive as their text instead of as blanks, so they are reported, not skipped.
-_READ = {"err_to_str": True, "ndim": 2}
+# arrive as their text instead of as blanks, so they are reported, not skipped. In the
+# classic add-in the reader also drops a range's empty tail before xlwings cleans each
+# cell (see _tail_dropping_reader, defined below once _trimmed is).
+_READ: dict[str, Any] = {"err_to_str": True, "ndim": 2}
 
 # Excel's error values. xlwings passes the older seven as their text (err_to_str); the newer
 # ones (#SPILL!, #CALC!, ...) still arrive as the COM error code, 0x800A0000 + Excel's number.
@@ -157,6 +186,122 @@ def _shape(rows: int, columns: int) -> str:
     return f"{rows} row{'s' * (rows != 1)} x {columns} column{'s' * (columns != 1)}"
 
 
+class _Trimmed(list[Any]):
+    """A large range without the empty cells after its last filled one; ``shape`` is the range's own."""
+
+    def __init__(self, cells: list[Any], shape: tuple[int, int]) -> None:
+        super().__init__(cells)
+        self.shape = shape
+
+
+MIN_TRIM = 64  # cells along a range from which its empty tail is dropped (smaller ones are cheap)
+_BLOCK = 4096  # empty cells compared at once, at C speed, from the end of a range
+
+
+def _trimmed(value: Cell) -> Cell:
+    """An argument without the empty cells after its last filled one, before any per-cell work.
+
+    A whole column (A:A, 1,048,576 cells) then costs what its filled cells cost. Only
+    empty cells (None) are dropped, at least one cell is kept, and the result remembers
+    the range's own shape for the checks of sizes and the messages.
+    """
+    if (
+        isinstance(value, _Trimmed)
+        or not isinstance(value, list | tuple)
+        or not value
+        or type(value[0]) not in (list, tuple)
+    ):
+        return value
+    if len(value) == 1:  # one row: drop the empty cells at its end
+        row = value[0]
+        end = len(row) if len(row) < MIN_TRIM else max(1, _filled(row, None))
+        return value if end == len(row) else _Trimmed([row[:end]], (1, len(row)))
+    columns = len(value[-1])
+    end = len(value) if len(value) < MIN_TRIM else max(1, _filled(value, type(value[0])([None]) * columns))
+    if end == len(value):
+        return value
+    width = max((len(row) for row in value[:end] if isinstance(row, list | tuple)), default=columns)
+    return _Trimmed(list(value[:end]), (len(value), max(width, columns)))
+
+
+def _tail_dropping_reader() -> Any:
+    """The plain value reader of xlwings, with ``_trimmed`` run before its per-cell cleaning, or None.
+
+    A whole column reaches xlwings as 1,048,576 cells; its cleaning (dates, errors,
+    empties) would cost about a second before the function even starts. This reader
+    is xlwings' own ``ValueAccessor`` pipeline with one stage added before the cleaning
+    and one after it that keeps the range's shape. Only for the classic add-in: None
+    without xlwings, in xlwings Lite (whose own reader is left as it is) or when xlwings'
+    conversion stages are not what this expects.
+    """
+    if RAISES_ERRORS or getattr(xw, "__name__", "") != "xlwings":
+        return None
+    try:
+        from xlwings import conversion  # noqa: PLC0415 - only with xlwings
+
+        stages = (
+            conversion.ReadValueFromRangeStage,
+            conversion.Ensure2DStage,
+            conversion.CleanDataFromReadStage,
+            conversion.AdjustDimensionsStage,
+        )
+        accessor: Any = conversion.Accessor
+    except (ImportError, AttributeError):
+        return None
+    read, ensure_2d, clean, adjust = cast(tuple[Any, Any, Any, Any], stages)
+
+    def drop_tail(context: Any) -> None:
+        trimmed = _trimmed(context.value)
+        if isinstance(trimmed, _Trimmed):
+            context.meta["shape"] = trimmed.shape
+        context.value = trimmed
+
+    def keep_shape(context: Any) -> None:
+        if "shape" in context.meta:
+            context.value = _Trimmed(context.value, context.meta["shape"])
+
+    class TailDroppingReader(accessor):  # type: ignore[misc]
+        """xlwings' value reader for the Excel functions' arguments: empty tails dropped first."""
+
+        @staticmethod
+        def reader(options: dict[str, Any]) -> Any:
+            return (
+                accessor.reader(options)
+                .append_stage(read(options))
+                .append_stage(ensure_2d())
+                .append_stage(drop_tail)
+                .append_stage(clean(options))
+                .append_stage(adjust(options))
+                .append_stage(keep_shape)
+            )
+
+    TailDroppingReader.register(TailDroppingReader)
+    return TailDroppingReader
+
+
+_TAIL_DROPPING_READER = _tail_dropping_reader()
+if _TAIL_DROPPING_READER is not None:
+    _READ["convert"] = _TAIL_DROPPING_READER
+
+
+def _filled(cells: list[Any] | tuple[Any, ...], empty: object) -> int:
+    """How many cells there are up to the last one that differs from ``empty``."""
+    end = len(cells)
+    block = [empty] * _BLOCK if isinstance(cells, list) else (empty,) * _BLOCK
+    while end >= _BLOCK and cells[end - _BLOCK : end] == block:
+        end -= _BLOCK
+    while end and cells[end - 1] == empty:
+        end -= 1
+    return end
+
+
+def _count(name: str, value: Cell) -> int:
+    """How many cells a list argument has along its row or column, its empty tail included."""
+    if isinstance(value, _Trimmed):
+        return max(value.shape)
+    return len(_cells(name, value))
+
+
 def _line(name: str, value: Cell) -> tuple[list[Any], bool]:
     """The cells of an argument that takes a list: one row or one column, and whether it is a row.
 
@@ -167,13 +312,13 @@ def _line(name: str, value: Cell) -> tuple[list[Any], bool]:
         return [value] if not isinstance(value, list | tuple) else [], False
     if not all(isinstance(row, list | tuple) for row in value):
         return list(value), False  # a flat list: a column (see _grid)
-    if len(value) == 1:
+    rows, columns = value.shape if isinstance(value, _Trimmed) else (len(value), max(map(len, value)))
+    if rows == 1:
         cells = list(value[0])
-        return cells, len(cells) > 1
-    columns = max(map(len, value))
+        return cells, columns > 1
     if columns > 1:
         raise InputError(
-            f"{name} must be one row or one column; got {_shape(len(value), columns)}; "
+            f"{name} must be one row or one column; got {_shape(rows, columns)}; "
             "select the cells of a single row or column"
         )
     return [row[0] if row else None for row in value], False
@@ -189,7 +334,7 @@ def _single(name: str, value: Cell) -> object:
     if not isinstance(value, list | tuple):
         return value  # the common case, once per cell of a range: kept fast
     grid = _grid(value)
-    rows, columns = _size(grid)
+    rows, columns = value.shape if isinstance(value, _Trimmed) else _size(grid)
     if rows * columns != 1 or len(grid[0]) != 1:
         raise InputError(f"{name} must be a single cell, got a range of {_shape(rows, columns)}")
     return grid[0][0]
@@ -275,20 +420,74 @@ def _cell_function(function: _F) -> _F:
 
     @functools.wraps(function)
     def wrapper(*args: Any) -> Any:
+        args = tuple(map(_trimmed, args))  # whole columns cost what their filled cells cost
+        error = _first_error(args)
+        if error is not None:
+            return error  # xlwings Lite shows it as the error itself, the classic add-in as its text
         try:
             with localcontext(CONTEXT):  # the project's decimal context, whatever the host's
-                return function(*args)
+                return _within_limit(function(*args))
         except InputError as exc:
-            return ERROR_PREFIX + _one_line(str(exc))
+            message = _one_line(str(exc))
         except Exception as exc:  # noqa: BLE001 - a cell must show a message, never a traceback
-            return f"{ERROR_PREFIX}{function.__name__} failed unexpectedly: {_one_line(f'{type(exc).__name__}: {exc}')}; please report it"
+            detail = _shorten(_one_line(f"{type(exc).__name__}: {exc}"), 120)
+            message = f"{function.__name__} failed unexpectedly: {detail}; please report it"
+        if RAISES_ERRORS:
+            raise FunctionError(_shorten(message, TEXT_LIMIT))
+        return _shorten(ERROR_PREFIX + message, TEXT_LIMIT)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _first_error(args: tuple[Any, ...]) -> str | None:
+    """The first error value (#N/A, ...) among the arguments, argument by argument, each across then down.
+
+    An error passes through as itself, as in Excel's own functions (=SUM(A1:A3) with #N/A
+    in A2 is #N/A), so ISNA and IFERROR see it; None when no cell holds one.
+    """
+    for value in args:
+        for cell in _error_candidates(value):
+            error = _error_text(cell)
+            if error is not None:
+                return error
+    return None
+
+
+def _error_candidates(value: Cell) -> list[Any]:
+    """The cells of an argument that may hold an error value: its text and whole-number cells."""
+    if not isinstance(value, list | tuple):
+        return [value]
+    cells = chain.from_iterable(row if isinstance(row, list | tuple) else (row,) for row in value)
+    return [cell for cell in cells if type(cell) in (str, int)]
 
 
 def _one_line(text: str) -> str:
     """Join a multi-line message into one line for a cell."""
     return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or "no details"
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else cut at the last word that fits, marked "...".
+
+    A safety net: messages are short by design, and a check's full detail stays in the
+    report and in ``xl-placement check``.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 3]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "..."
+
+
+def _within_limit(result: Any) -> Any:
+    """A function's result with every text of more than ``TEXT_LIMIT`` characters shortened."""
+    if isinstance(result, str):
+        return _shorten(result, TEXT_LIMIT)
+    if isinstance(result, list) and any(isinstance(cell, str) for row in result for cell in row):
+        return [
+            [_shorten(cell, TEXT_LIMIT) if isinstance(cell, str) else cell for cell in row] for row in result
+        ]
+    return result
 
 
 # --- The functions ----------------------------------------------------------------------
@@ -306,11 +505,16 @@ def _one_line(text: str) -> str:
     doc="Optional: with a range of closes, average only the last N (e.g. 5); default all of them.",
     **_READ,
 )
+@xw.arg(
+    "dates",
+    doc="Optional: the date of each close, one per cell of reference; the closes are then ordered by date, not position.",
+    **_READ,
+)
 @_cell_function
-def PLACEMENT_DISCOUNT(price: Cell, reference: Cell, days: Cell = None) -> Any:
+def PLACEMENT_DISCOUNT(price: Cell, reference: Cell, days: Cell = None, dates: Cell = None) -> Any:
     """Discount of the placing price to a reference price or to the average of a range of closes, as a fraction: 1 - price / reference. Negative is a premium."""
     p = _parse("price", price, fields.positive)
-    cells = _cells("reference", reference)
+    cells = _by_date("reference", reference, dates)
     average = _fast_average(cells, days)
     if average is not None:
         return _to_excel(market.discount(p, average))
@@ -362,14 +566,14 @@ def ALLOCATE_PROCEEDS(amount: Cell, weights: Cell, labels: Cell = None, decimals
     total = _parse("amount", amount, fields.non_negative)
     places = _decimals(decimals)
     raw, is_row = _line("weights", weights)
-    names = None if labels is None else _labels(labels, len(raw))
+    names = None if labels is None else _labels(labels, _count("weights", weights))
     fast = _fast_allocation(total, raw, places)
     amounts: list[float | str] = _allocation(total, raw, places) if fast is None else list(fast)
     # Follow the weights: a column of weights spills a column (label, amount per row), a row a row.
     rows: list[Row] = (
         [[value] for value in amounts]
         if names is None
-        else [[name, value] for name, value in zip(names, amounts, strict=False)]
+        else [[name, value] for name, value in zip(names + [""] * len(amounts), amounts, strict=False)]
     )
     return [list(line) for line in zip(*rows, strict=True)] if is_row else rows
 
@@ -385,14 +589,69 @@ def _allocation(total: Decimal, raw: list[Any], places: int) -> list[float | str
     return [_to_excel(amounts.get(index)) for index in range(rows[-1] + 1)]
 
 
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's 1900 date system (from March 1900)
+
+
+def _by_date(name: str, closes: Cell, dates: Cell) -> list[Any]:
+    """The cells of a range of closes, oldest first: by their dates when ``dates`` is given, else as they lie.
+
+    Each close needs its date and each date its close (rows blank in both are skipped);
+    two closes on one date are refused.
+    """
+    cells = _cells(name, closes)
+    if dates is None or all(_is_blank(cell) for cell in _cells("dates", dates)):
+        return cells
+    if _count("dates", dates) != _count(name, closes):
+        raise InputError(
+            f"dates has {_count('dates', dates)} cell(s) but {name} has {_count(name, closes)}; "
+            "select one date per close"
+        )
+    cells, date_cells = _padded(cells, _cells("dates", dates))
+    dated: dict[dt.date, tuple[int, object]] = {}
+    for index, (close, date) in enumerate(zip(cells, date_cells, strict=True)):
+        if _is_blank(close) and _is_blank(date):
+            continue
+        if _is_blank(close):
+            raise InputError(
+                f"{_cell_name(name, index)} is blank but its date is given; give the close or clear the date"
+            )
+        day = _date_cell(_cell_name("dates", index), date)
+        if day in dated:
+            raise InputError(
+                f"dates (cells {dated[day][0] + 1} and {index + 1}) are both {day.isoformat()}; give one close per day"
+            )
+        dated[day] = (index, close)
+    return [dated[day][1] for day in sorted(dated)]
+
+
+def _date_cell(name: str, value: object) -> dt.date:
+    """A date cell: a date (the classic add-in), a serial number (xlwings Lite) or text YYYY-MM-DD."""
+    if _is_blank(value):
+        raise InputError(f"{name} is blank; give the date of each close")
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        if not (math.isfinite(value) and value == int(value) and 0 < value < 2_958_466):  # up to 9999-12-31
+            raise _bad(name, value, "must be a date")
+        value = _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    try:
+        return fields.date(value)
+    except fields.Invalid as exc:
+        raise _bad(name, value, str(exc)) from exc
+
+
+def _padded(first: list[Any], second: list[Any]) -> tuple[list[Any], list[Any]]:
+    """Two ranges of the same size, one of them without its empty tail, with empty cells again."""
+    size = max(len(first), len(second))
+    return first + [None] * (size - len(first)), second + [None] * (size - len(second))
+
+
 def _labels(labels: Cell, count: int) -> list[str] | None:
     """The labels of ALLOCATE_PROCEEDS, one per weight (a row or a column), as text; None when all are blank."""
     cells = _cells("labels", labels)
     if all(_is_blank(cell) for cell in cells):
         return None
-    if len(cells) != count:
+    if _count("labels", labels) != count:
         raise InputError(
-            f"labels has {len(cells)} cell(s) but weights has {count}; select one label per weight"
+            f"labels has {_count('labels', labels)} cell(s) but weights has {count}; select one label per weight"
         )
     return [_label(_cell_name("labels", index), cell) for index, cell in enumerate(cells)]
 
@@ -497,23 +756,16 @@ def _label(name: str, value: object) -> str:
     """A label cell as text (a number label such as 2025 stays 2025); never turned into a formula.
 
     Raises:
-        InputError: an error cell, TRUE/FALSE or a date, which would show as something else.
+        InputError: TRUE/FALSE or a date, which would show as something else (an error
+            cell never gets here: the function gives the error back).
     """
     if _is_blank(value):
         return ""
-    if _error_text(value) is not None:
-        fix = "correct the cell that shows the error"
-    elif isinstance(value, bool | dt.date):
-        fix = "type the label as text"
-    else:
-        fix = ""
-    if not fix and isinstance(value, float | int):
+    if isinstance(value, float | int) and not isinstance(value, bool):
         return _shown(float(value))
-    if not fix and isinstance(value, str):
+    if isinstance(value, str):
         return value
-    raise InputError(
-        f"{name} must be text or a number, got {_shown(value)}; {fix or 'type the label as text'}"
-    )
+    raise InputError(f"{name} must be text or a number, got {_shown(value)}; type the label as text")
 
 
 PROCEEDS_LABELS = (
@@ -583,11 +835,16 @@ def PLACEMENT_PROCEEDS(
     doc="Daily closes before the earliest of the agreement, announcement and price-fixing dates, oldest first; the last 5 are averaged.",
     **_READ,
 )
+@xw.arg(
+    "dates",
+    doc="Optional: the date of each close, one per cell of prior_closes; the latest 5 by date are then averaged, whatever the order.",
+    **_READ,
+)
 @_cell_function
-def BENCHMARKED_PRICE(agreement_close: Cell, prior_closes: Cell) -> Any:
+def BENCHMARKED_PRICE(agreement_close: Cell, prior_closes: Cell, dates: Cell = None) -> Any:
     """HKEX Rule 13.36(5) benchmarked price: the higher of the agreement-date close and the average of the 5 closes before the earliest key date."""
     close = _parse("agreement_close", agreement_close, fields.positive)
-    closes = _prices("prior_closes", prior_closes)
+    closes = _prices("prior_closes", _by_date("prior_closes", prior_closes, dates))
     if len(closes) < 5:
         raise InputError(
             f"prior_closes has {len(closes)} close(s); select at least the 5 before the earliest key date"
@@ -626,10 +883,12 @@ def THEORETICAL_DILUTION(
 def VWAP(prices: Cell, volumes: Cell) -> Any:
     """Volume-weighted average price: sum of price x volume divided by the sum of volumes. Rows blank in both ranges are skipped."""
     price_cells, volume_cells = _cells("prices", prices), _cells("volumes", volumes)
-    if len(price_cells) != len(volume_cells):
+    sizes = _count("prices", prices), _count("volumes", volumes)
+    if sizes[0] != sizes[1]:
         raise InputError(
-            f"prices has {len(price_cells)} cell(s) but volumes has {len(volume_cells)}; select ranges of the same size"
+            f"prices has {sizes[0]} cell(s) but volumes has {sizes[1]}; select ranges of the same size"
         )
+    price_cells, volume_cells = _padded(price_cells, volume_cells)
     pairs = [
         (index, p, v)
         for index, (p, v) in enumerate(zip(price_cells, volume_cells, strict=True))
@@ -801,7 +1060,22 @@ def _check_deal_from(arguments: dict[str, Cell]) -> Deal:
     try:
         return deal_from_mapping(mapping)
     except DealError as exc:
-        raise InputError("; ".join(_argument_problem(p, arguments) for p in exc.problems)) from exc
+        raise InputError(
+            _problems_in_a_line([_argument_problem(p, arguments) for p in exc.problems])
+        ) from exc
+
+
+def _problems_in_a_line(problems: list[str]) -> str:
+    """Whole problems joined by "; ", as many as a cell shows (TEXT_LIMIT), then how many more there are."""
+    room = TEXT_LIMIT - len(ERROR_PREFIX) - len("; and 99 more problems")
+    shown = problems[:1]
+    for problem in problems[1:]:
+        if len("; ".join([*shown, problem])) > room:
+            break
+        shown.append(problem)
+    rest = len(problems) - len(shown)
+    more = f"; and {rest} more problem{'s' * (rest != 1)}" if rest else ""
+    return "; ".join(shown) + more
 
 
 def _argument_problem(problem: Problem, arguments: dict[str, Cell]) -> str:

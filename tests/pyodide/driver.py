@@ -1,15 +1,23 @@
 """Runs inside Pyodide: lite/main.py's functions on the cases in /work/cases.json, and report builds.
 
-Writes /work/results.json (each case's result) and /work/<name>.xlsx (each report).
-Nothing here imports NumPy, pandas or xlwings: Pyodide has none of them loaded.
+Writes /work/results.json (each case's result, the Lite "Build report" script's record
+against a recording Book over placement.xlsm, and the functions' answers as xlwings
+Lite's own decorators make them run) and /work/<name>.xlsx (each report). Nothing here
+imports NumPy, pandas or the real xlwings: Pyodide has none of them loaded.
 """
 
 import json
 import runpy
 import sys
+import types
 from pathlib import Path
 
+import openpyxl
+
 from xl_placement import build_report, load_deal
+
+sys.path.insert(0, "/work")
+from lite_book import FakeBook  # tests/lite_book.py, copied beside this driver
 
 job = json.loads(Path("/work/cases.json").read_text(encoding="utf-8"))
 # The functions as a user of xlwings Lite gets them: from the main.py of lite/.
@@ -17,14 +25,43 @@ functions = runpy.run_path("/work/main.py")
 results = [functions[name](*args) for name, args in job["cases"]]
 for name in job["reports"]:
     build_report(load_deal(f"/work/{name}.toml"), f"/work/{name}.xlsx")
+
+# The "Build report" script, on a recording Book over placement.xlsm.
+book = FakeBook(openpyxl.load_workbook("/work/placement.xlsm", data_only=True))
+functions["build_report"](book)
+lite_record = book.record()
+xlwings_loaded = "xlwings" in sys.modules
+
+
+# The functions as xlwings Lite runs them: with xlwings' decorators (a stand-in module named
+# xlwings), a problem is raised, for xlwings Lite to show as a #VALUE! error with its message.
+def _unchanged(*args, **kwargs):
+    return args[0] if len(args) == 1 and callable(args[0]) and not kwargs else (lambda function: function)
+
+
+stand_in = types.ModuleType("xlwings")
+stand_in.func = stand_in.arg = stand_in.ret = stand_in.script = _unchanged
+stand_in.Book = object
+sys.modules["xlwings"] = stand_in
+del sys.modules["xl_placement.excel"]
+lite_functions = runpy.run_path("/work/main.py")
+lite_answers = []
+for name, args in job["lite_cases"]:
+    try:
+        lite_answers.append(["returned", lite_functions[name](*args)])
+    except Exception as exc:  # noqa: BLE001 - recorded for the test
+        lite_answers.append(["raised", type(exc).__name__, str(exc)])
+
 Path("/work/results.json").write_text(
     json.dumps(
         {
             "results": results,
+            "lite_record": lite_record,
+            "lite_answers": lite_answers,
             "python": sys.version,
             "platform": sys.platform,
             "numpy_loaded": "numpy" in sys.modules,
-            "xlwings_loaded": "xlwings" in sys.modules,
+            "xlwings_loaded": xlwings_loaded,
         }
     ),
     encoding="utf-8",
