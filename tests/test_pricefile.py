@@ -246,3 +246,14 @@ def test_cli_prices_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     code = cli.main(["check", str(path), "--prices", str(tmp_path / "missing.csv")])
     assert code == 2
     assert "missing.csv" in capsys.readouterr().err
+
+
+def test_example_reads_the_same_history_as_the_typed_one() -> None:
+    """examples/prices/harbour.toml (an LSEG export) is examples/topup-illustrative.toml's typed history."""
+    root = Path(__file__).resolve().parent.parent / "examples"
+    typed = api.load_deal(root / "topup-illustrative.toml")
+    read = api.load_deal(root / "prices" / "harbour.toml")
+    assert [(c.date, c.close, c.volume) for c in read.market.history] == [
+        (c.date, c.close, c.volume) for c in typed.market.history
+    ]
+    assert api.figure_rows(api.compute(read)) == api.figure_rows(api.compute(typed))

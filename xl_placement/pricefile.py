@@ -222,7 +222,11 @@ def read_price_file(path: str | Path, date_order: str | None = None) -> PriceFil
     ordered = _oldest_first(parsed, source)
     if skipped:
         notes.append(f"{skipped} row(s) without a close (holidays, blank or dividend rows) left out")
-    names = {what: rows[header_at][index].strip() for what, index in columns.items()}
+    names = {
+        what: rows[header_at][index].strip()
+        for what, index in columns.items()
+        if what in ("date", "close") or any(getattr(r, what, None) is not None for r in ordered)
+    }
     return PriceFile(source, ordered, names, tuple(notes))
 
 
