@@ -201,6 +201,29 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="replace an existing file")
     init.set_defaults(run=_init)
 
+    imports = commands.add_parser(
+        "import",
+        parents=[debug],
+        formatter_class=formatter,
+        help="write a deal file from a placing announcement (text, HTML or PDF)",
+        description=_wrap(
+            "Read a placing announcement and write a deal file with every value it states, each under "
+            "a comment quoting its sentence, its published figures under [stated], and a comment for "
+            "each field not found. Nothing is derived or guessed."
+        ),
+        epilog="example:\n  xl-placement import announcement.pdf -o deal.toml\n\n" + EXIT_STATUS_HELP,
+    )
+    imports.add_argument("announcement", metavar="FILE", help="the announcement: .txt, .html or .pdf")
+    imports.add_argument(
+        "-o",
+        "--output",
+        metavar="DEAL.toml",
+        type=Path,
+        help="the deal file to write (default: FILE's name with .toml, in the current folder)",
+    )
+    imports.add_argument("--force", action="store_true", help="replace an existing deal file (atomically)")
+    imports.set_defaults(run=_import)
+
     workbook = commands.add_parser(
         "workbook",
         parents=[debug],
@@ -448,6 +471,30 @@ def _workbook(args: argparse.Namespace) -> int:
 
         for path in write_module_sources(build_vba_project(), args.vba_docs):
             _out(f"vba: {path}")
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from xl_placement.announcement import import_announcement  # noqa: PLC0415 - light start-up
+    from xl_placement.output import write_atomic  # noqa: PLC0415 - light start-up
+
+    source = Path(args.announcement)
+    out: Path = args.output if args.output is not None else Path(source.stem + ".toml")
+    if out.suffix.lower() != ".toml":
+        raise InputError(f"-o {out}: the deal file is TOML; give a name ending in .toml")
+    if out.exists() and source.exists() and out.resolve() == source.resolve():
+        raise InputError(f"-o {out}: that is the announcement itself; choose another output file")
+    imported = import_announcement(source)
+    write_atomic(out, imported.text.encode("utf-8"), force=args.force)
+    found = imported.extracted
+    stated = sum(key.startswith("stated.") for key in found.values)
+    _out(
+        f"wrote {out}: {len(found.values) - stated} values, {stated} stated figures, "
+        f"{len(found.uses)} uses of proceeds; {len(found.missing)} fields not found (listed in the file)"
+    )
+    for problem in imported.problems:
+        _out(f"  to complete: {problem}")
+    _out(f"next: read it against the announcement, then run 'xl-placement check {out}'")
     return EXIT_OK
 
 
