@@ -257,3 +257,38 @@ def test_example_reads_the_same_history_as_the_typed_one() -> None:
         (c.date, c.close, c.volume) for c in typed.market.history
     ]
     assert api.figure_rows(api.compute(read)) == api.figure_rows(api.compute(typed))
+
+
+def test_batch_and_build_take_prices(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """batch --prices gives every deal the file's history; build --prices writes the report from it."""
+    folder = tmp_path / "deals"
+    folder.mkdir()
+    deal_file(folder)
+    code = cli.main(
+        [
+            "batch",
+            str(folder),
+            "--out-dir",
+            str(tmp_path / "out"),
+            "--workers",
+            "1",
+            "--prices",
+            str(PRICES / "hkex.csv"),
+        ]
+    )
+    assert code == 0, capsys.readouterr()
+    assert (tmp_path / "out" / "deal.xlsx").is_file()
+    code = cli.main(
+        [
+            "build",
+            str(folder / "deal.toml"),
+            "-o",
+            str(tmp_path / "b.xlsx"),
+            "--prices",
+            str(PRICES / "sgx.csv"),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "prices: 48 trading days" in out
+    assert (tmp_path / "b.xlsx").is_file()
