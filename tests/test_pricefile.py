@@ -20,6 +20,7 @@ from xl_placement.errors import DealError
 from xl_placement.pricefile import describe, read_price_file
 
 PRICES = Path(__file__).parent / "prices"
+ROOT = Path(__file__).resolve().parent.parent
 AGREED = dt.date(2025, 12, 5)
 DAYS = [dt.date.fromisoformat(row[0]) for row in SERIES]
 CLOSES = {dt.date.fromisoformat(r[0]): Fraction(r[4]) for r in SERIES}
@@ -292,3 +293,39 @@ def test_batch_and_build_take_prices(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0
     assert "prices: 48 trading days" in out
     assert (tmp_path / "b.xlsx").is_file()
+
+
+def test_after_market_closes_against_the_price(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """T+1 and T+5 trading days after the agreement date (T+20 is past the file's end, so not given)."""
+    path = deal_file(tmp_path, f'history_file = "{(PRICES / "hkex.csv").as_posix()}"')
+    figures = api.compute(api.load_deal(path))
+    after = [d for d in DAYS if d > AGREED]
+    price = Fraction("1.91")
+    assert [(a.days, a.date) for a in figures.after_market] == [(1, after[0]), (5, after[4])]
+    for found, day in zip(figures.after_market, (after[0], after[4]), strict=True):
+        assert Fraction(found.close) == CLOSES[day]
+        assert abs(Fraction(found.change) - (CLOSES[day] / price - 1)) < Fraction(1, 10**25)
+    assert cli.main(["check", str(path), "--json"]) in (0, 1)
+    shown = json.loads(capsys.readouterr().out)["figures"]
+    assert Fraction(shown["after_market_t5"]["value"]) == Fraction(found.change)
+    assert "after_market_t20" not in shown
+
+
+def test_report_has_a_price_history_sheet(tmp_path: Path) -> None:
+    """A deal with a history gets a "Price history" sheet (chart, after-market, days) before Precedents."""
+    import openpyxl  # noqa: PLC0415 - only this test reads the workbook
+
+    path = deal_file(tmp_path, f'history_file = "{(PRICES / "hkex.csv").as_posix()}"')
+    out = api.build_report(api.load_deal(path), tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[-1] == "Price history"
+    sheet = book["Price history"]
+    assert len(sheet._charts) == 1
+    assert sheet["A6"].value == "T+1"
+    assert Fraction(str(sheet["C6"].value)) == CLOSES[next(d for d in DAYS if d > AGREED)]
+    assert sheet["B8"].value == f"not given: the history ends on {DAYS[-1].isoformat()}"
+    rows = [r for r in sheet.iter_rows(min_row=34, values_only=True) if r[0] is not None]
+    assert len(rows) == len(DAYS)
+    assert [Fraction(str(r[1])) for r in rows] == [CLOSES[d] for d in DAYS]
+    plain = api.build_report(api.load_deal(ROOT / "examples" / "sensetime.toml"), tmp_path / "s.xlsx")
+    assert "Price history" not in openpyxl.load_workbook(plain).sheetnames

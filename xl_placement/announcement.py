@@ -27,7 +27,7 @@ from pathlib import Path
 
 from xl_placement import fields as f
 from xl_placement.dealfile import deal_from_mapping, parse_text
-from xl_placement.errors import DealError, InputError
+from xl_placement.errors import AnnouncementError, DealError
 
 MAX_ANNOUNCEMENT_BYTES = 20_000_000
 MAX_PDF_PAGES = 300
@@ -124,10 +124,6 @@ _PLAIN: dict[int, str] = {
 }
 
 # --- reading the file ---------------------------------------------------------------
-
-
-class AnnouncementError(InputError):
-    """An announcement cannot be read (not text, HTML or PDF; too large; an unreadable PDF)."""
 
 
 def read_text(path: str | Path) -> str:

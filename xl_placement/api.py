@@ -480,6 +480,22 @@ def market_rows(figures: Figures) -> list[FigureRow]:
                     "fraction",
                 )
             )
+    for after in figures.after_market:
+        n = after.days
+        rows.append(
+            FigureRow(
+                "after market", f"close_t{n}", f"Close on T+{n} ({after.date.isoformat()})", after.close, ccy
+            )
+        )
+        rows.append(
+            FigureRow(
+                "after market",
+                f"after_market_t{n}",
+                f"Close on T+{n} against the placing price",
+                after.change,
+                "fraction",
+            )
+        )
     for item in m.liquidity:
         n = item.days
         rows.append(

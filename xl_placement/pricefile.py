@@ -29,7 +29,7 @@ from typing import Any
 
 from xl_placement import deal as model
 from xl_placement.context import adtv
-from xl_placement.errors import MISSING, CalculationError, DealError, Problem
+from xl_placement.errors import MISSING, CalculationError, DealError, PriceFileError, Problem
 from xl_placement.money import PRECISION
 from xl_placement.prices import Close, average_close, vwap
 
@@ -134,10 +134,6 @@ class YearRange:
     low: Decimal
     low_date: dt.date
     basis: str  # "daily highs and lows" or "closes"
-
-
-class PriceFileError(DealError):
-    """A price-history file cannot be read; the message names the file, the row and the fix."""
 
 
 def _fail(path: str, where: str, value: object, expected: str) -> PriceFileError:
