@@ -340,6 +340,7 @@ class Extracted:
         """Keep the first value found for ``path`` (the announcement's first statement of it)."""
         if path not in self.values:
             self.values[path] = Found(value, quote, note)
+            self.missing.pop(path, None)
 
     def has(self, path: str) -> bool:
         """True when a value was found for ``path``."""
@@ -521,7 +522,9 @@ def _issuer(doc: _Text, out: Extracted) -> None:  # noqa: PLR0912 - one branch a
     if not out.has("issuer.name"):
         # A heading: the name on a line of its own, or before "(Incorporated in ...) (Stock Code: ...)".
         for paragraph in doc.paragraphs[:12]:
-            head = paragraph.split(" (", 1)[0].strip()
+            head = re.split(r"\s*[\u3000-\u9fff\uff00-\uffef]", paragraph.split(" (", 1)[0], maxsplit=1)[
+                0
+            ].strip()
             if re.match(r"(?:Placing|Placement|Sole|Joint)\b", head, re.IGNORECASE):
                 continue
             if (
@@ -985,6 +988,90 @@ def _uses(doc: _Text, out: Extracted) -> None:
     )
 
 
+_CN_NUMBERS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "二十": 20,
+    "三十": 30,
+}
+_CN_DATE = r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
+_CN_UNITS = {"百萬": " million", "百万": " million", "億": "00 million", "亿": "00 million"}
+
+
+def _cn_date(hit: re.Match[str]) -> dt.date | None:
+    try:
+        return dt.date(int(hit.group("y")), int(hit.group("m")), int(hit.group("d")))
+    except ValueError:
+        return None
+
+
+def _cn_count(text: str) -> int:
+    return int(text) if text.isdigit() else _CN_NUMBERS[text]
+
+
+def _chinese(doc: _Text, out: Extracted) -> None:  # noqa: PLR0912 - one branch a field
+    """The Chinese-language form of an HKEX placing announcement (traditional or simplified)."""
+    if not re.search(r"[\u4e00-\u9fff]", doc.all):
+        return
+    first = doc.first
+    if hit := first(r"股份代[號号]:\s*(?P<code>\d{1,5})"):
+        out.put("issuer.stock_code", hit[0].group("code"), _q(hit))
+        out.put("issuer.exchange", "HKEX", _q(hit))
+    if hit := first(rf"配售[價价](?:為|为)?每股(?:配售)?股份\s*(?P<p>{NUM})\s*港元"):
+        out.put("placing.price", Decimal(hit[0].group("p").replace(",", "")), _q(hit))
+        out.put("issuer.currency", "HKD", _q(hit))
+    if hit := first(rf"(?P<n>{NUM})\s*股新(?P<cls>H|[A-Z][類类])?股份\(「(?:配售|認購|认购)股份」\)"):
+        out.put("placing.new_shares", _whole(hit[0].group("n")), _q(hit))
+        if hit[0].group("cls"):
+            out.put("issuer.share_class", hit[0].group("cls")[0], _q(hit))
+    if hit := first(r"配售"):
+        out.put("placing.kind", "top-up" if first(r"先舊後新|先旧后新") else "placing", _q(hit))
+    if hit := first(r"(?P<m>一般|特別|特别)授[權权]"):
+        out.put("placing.mandate", "general" if hit[0].group("m") == "一般" else "specific", _q(hit))
+    if hit := first(r"竭盡所能|竭尽所能|全數包銷|全数包销"):
+        best = hit[0].group(0).startswith("竭")
+        out.put("placing.underwriting", "best efforts" if best else "fully underwritten", _q(hit))
+    if hit := first(r"不少於(?P<n>\d+|[一二三四五六七八九十]+)名(?:獨立)?承配人"):
+        out.put("placing.min_placees", _cn_count(hit[0].group("n")), _q(hit))
+    if hit := first(rf"於{_CN_DATE}[^,。]*?,?\s*本公司[^。]*?訂立"):
+        out.put("placing.agreement_date", _cn_date(hit[0]), _q(hit))
+    for paragraph in doc.paragraphs:
+        if found := re.fullmatch(rf"香港,\s*{_CN_DATE}", paragraph):
+            out.put("placing.announcement_date", _cn_date(found), paragraph)
+    approx = "約 = approximately"
+    if hit := first(rf"現有已發行股本約\s*(?P<v>{NUM})%"):
+        out.put("stated.percent_of_existing", f"approximately {hit[0].group('v')}%", _q(hit), approx)
+    if hit := first(rf"擴大後[^。]*?已發行股本約\s*(?P<v>{NUM})%"):
+        out.put("stated.percent_of_enlarged", f"approximately {hit[0].group('v')}%", _q(hit), approx)
+    reference = (
+        rf"(?:最後(?P<n>\d+|[一二三四五六七八九十]+)個(?:連續)?交易日[^;。]*?)?(?P<avg>平均)?"
+        rf"收市[價价]每股(?:約)?(?P<p>{NUM})港元折[讓让]約(?P<v>{NUM})%"
+    )
+    for ref, sentence in doc.every(reference):
+        value = f"approximately {ref.group('v')}%"
+        price = Decimal(ref.group("p").replace(",", ""))
+        if ref.group("avg") and ref.group("n"):
+            n = _cn_count(ref.group("n"))
+            out.put(f"stated.discount_to_average_close_{n}d", value, _q((ref, sentence)), approx)
+            out.put(f"market.average_close_{n}d", price, _q((ref, sentence)))
+        elif not ref.group("avg"):
+            out.put("stated.discount_to_last_close", value, _q((ref, sentence)), approx)
+            out.put("market.last_close", price, _q((ref, sentence)))
+    for kind, word in (("gross", "總額|总额"), ("net", "淨額|净额")):
+        proceeds = rf"所得款項(?:{word})[^。]*?約(?:為|为)?\s*(?P<a>{NUM})\s*(?P<u>百萬|百万|億|亿)?港元"
+        if hit := first(proceeds):
+            unit = _CN_UNITS.get(hit[0].group("u") or "", "")
+            out.put(f"stated.{kind}_proceeds", f"approximately HK${hit[0].group('a')}{unit}", _q(hit), approx)
+
+
 _STEPS: tuple[_Step, ...] = (
     _issuer,
     _shares_and_price,
@@ -993,6 +1080,7 @@ _STEPS: tuple[_Step, ...] = (
     _capital,
     _references,
     _proceeds,
+    _chinese,
 )
 
 
