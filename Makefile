@@ -47,7 +47,7 @@ $(PYODIDE_STAMP): tests/pyodide/package.json pyproject.toml | $(STAMP)
 	  npm install --prefix tests/pyodide --no-audit --no-fund --silent && \
 	  rm -rf tests/pyodide/wheels && \
 	  $(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --dest tests/pyodide/wheels \
-	    $$($(BIN)/python -c 'from importlib.metadata import version as v; print(*(f"{n}=={v(n)}" for n in ("openpyxl", "et-xmlfile", "defusedxml", "XlsxWriter", "iso4217")))') && \
+	    $$($(BIN)/python -c 'from importlib.metadata import version as v; print(*(f"{n}=={v(n)}" for n in ("openpyxl", "et-xmlfile", "defusedxml", "XlsxWriter", "iso4217", "pypdf")))') && \
 	  touch $@; \
 	else echo "npm not found: the Pyodide tests will be skipped (CI installs Node.js)"; fi
 

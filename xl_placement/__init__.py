@@ -32,6 +32,7 @@ from xl_placement.capital import (
 from xl_placement.deal import Deal
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import (
+    AnnouncementError,
     CalculationError,
     ConversionError,
     CostsExceedGrossError,
@@ -44,6 +45,7 @@ from xl_placement.errors import (
     OutputLockedError,
     PlacementError,
     PrecedentsError,
+    PriceFileError,
     Problem,
     TemplateError,
     Terminated,
@@ -61,6 +63,7 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree that 
     __version__ = "0+unknown"
 
 __all__ = [
+    "AnnouncementError",
     "CalculationError",
     "ConversionError",
     "CostsExceedGrossError",
@@ -76,6 +79,7 @@ __all__ = [
     "OutputLockedError",
     "PlacementError",
     "PrecedentsError",
+    "PriceFileError",
     "Problem",
     "TemplateError",
     "Terminated",

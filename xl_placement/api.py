@@ -57,12 +57,14 @@ __all__ = [
 
 
 @in_context
-def load_deal(path: str | Path) -> Deal:
+def load_deal(path: str | Path, prices: str | Path | None = None) -> Deal:
     """Load and validate a deal from a deal file or a workbook's Inputs sheet.
 
     Args:
         path: a ``.toml`` or ``.json`` deal file, or an ``.xlsx``/``.xlsm`` workbook
             with an Inputs sheet (such as ``placement.xlsm``).
+        prices: a price-history file (CSV) for the market history, as ``--prices``; a deal
+            file may name one itself (``market.history_file``).
 
     Returns:
         The validated Deal.
@@ -76,11 +78,16 @@ def load_deal(path: str | Path) -> Deal:
     if suffix in WORKBOOK_SUFFIXES:
         from xl_placement.inputs import deal_from_workbook  # noqa: PLC0415 - openpyxl only when needed
 
-        return deal_from_workbook(path)
+        deal = deal_from_workbook(path)
+        if prices is None:
+            return deal
+        from xl_placement.pricefile import Options, apply_price_file  # noqa: PLC0415 - only when asked
+
+        return apply_price_file(deal, Options(Path(prices)))
     if suffix not in dealfile.DEAL_FILE_SUFFIXES:
         expected = "must be a .toml or .json deal file, or an .xlsx/.xlsm workbook with an Inputs sheet"
         raise DealError([Problem("file", path.name, expected)], str(path))
-    return dealfile.read_deal_file(path)
+    return dealfile.read_deal_file(path, prices)
 
 
 @in_context
@@ -473,6 +480,22 @@ def market_rows(figures: Figures) -> list[FigureRow]:
                     "fraction",
                 )
             )
+    for after in figures.after_market:
+        n = after.days
+        rows.append(
+            FigureRow(
+                "after market", f"close_t{n}", f"Close on T+{n} ({after.date.isoformat()})", after.close, ccy
+            )
+        )
+        rows.append(
+            FigureRow(
+                "after market",
+                f"after_market_t{n}",
+                f"Close on T+{n} against the placing price",
+                after.change,
+                "fraction",
+            )
+        )
     for item in m.liquidity:
         n = item.days
         rows.append(

@@ -98,6 +98,8 @@ class Job:
     mapping: Mapping[str, Any] | None
     path: Path | None
     report: Path
+    prices: Path | None = None  # --prices: the price-history file for every deal
+    base: Path | None = None  # the folder a CSV row's market.history_file is relative to
 
 
 @dataclass(frozen=True)
@@ -429,10 +431,10 @@ def run_job(job: Job, force: bool = False, precedents: Selection | None = None) 
     """
     try:
         if job.mapping is not None:
-            deal = deal_from_mapping(job.mapping, job.label)
+            deal = deal_from_mapping(job.mapping, job.label, base=job.base, prices=job.prices)
         else:
             assert job.path is not None  # noqa: S101 - a Job has a mapping or a path
-            deal = api.load_deal(job.path)
+            deal = api.load_deal(job.path, job.prices)
         check_target(job.report, force=force)  # before the slow part: rendering the report
         figures = api.compute(deal)
         checks = api.check_deal(figures)
@@ -514,6 +516,7 @@ def run_batch(
     progress: Callable[[Outcome, int, int], None] | None = None,
     precedents: Selection | None = None,
     pdf: bool = False,
+    prices: str | Path | None = None,
 ) -> BatchResult:
     """Build a report for every deal of a CSV file or folder, then the summary table.
 
@@ -529,6 +532,8 @@ def run_batch(
         progress: called after each deal with its outcome, the number done and the total
             (and again for a deal whose PDF failed).
         pdf: also render each report as a PDF beside it, with one LibreOffice process per worker.
+        prices: a price-history file every deal reads its market history from (``--prices``);
+            a CSV row's ``market.history_file`` is relative to the CSV file.
 
     Returns:
         The BatchResult; a deal that got no report is listed there with status error and its reason.
@@ -548,6 +553,8 @@ def run_batch(
             if (out_dir / name).exists():
                 raise OutputExistsError(f"{out_dir / name} already exists; it was not replaced")
     jobs, outcomes = read_jobs(source, out_dir)
+    base = source.parent if source.is_file() else None
+    jobs = [replace(job, prices=Path(prices) if prices is not None else None, base=base) for job in jobs]
     total = len(jobs) + len(outcomes)
     for done, outcome in enumerate(outcomes, start=1):
         if progress:

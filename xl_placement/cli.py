@@ -112,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--force", action="store_true", help="replace existing output files (atomically)")
     _precedent_options(build)
+    _prices_option(build)
     build.set_defaults(run=_build)
 
     check = commands.add_parser(
@@ -138,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 1 when the checks are incomplete (a rule could not be evaluated for want of data)",
     )
+    _prices_option(check)
     check.set_defaults(run=_check)
 
     batch = commands.add_parser(
@@ -177,6 +179,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--force", action="store_true", help="replace existing reports, PDFs and summaries")
     _precedent_options(batch)
+    _prices_option(batch)
     batch.set_defaults(run=_batch)
 
     init = commands.add_parser(
@@ -197,6 +200,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--force", action="store_true", help="replace an existing file")
     init.set_defaults(run=_init)
+
+    imports = commands.add_parser(
+        "import",
+        parents=[debug],
+        formatter_class=formatter,
+        help="write a deal file from a placing announcement (text, HTML or PDF)",
+        description=_wrap(
+            "Read a placing announcement and write a deal file with every value it states, each under "
+            "a comment quoting its sentence, its published figures under [stated], and a comment for "
+            "each field not found. Nothing is derived or guessed."
+        ),
+        epilog="example:\n  xl-placement import announcement.pdf -o deal.toml\n\n" + EXIT_STATUS_HELP,
+    )
+    imports.add_argument("announcement", metavar="FILE", help="the announcement: .txt, .html or .pdf")
+    imports.add_argument(
+        "-o",
+        "--output",
+        metavar="DEAL.toml",
+        type=Path,
+        help="the deal file to write (default: FILE's name with .toml, in the current folder)",
+    )
+    imports.add_argument("--force", action="store_true", help="replace an existing deal file (atomically)")
+    imports.set_defaults(run=_import)
 
     workbook = commands.add_parser(
         "workbook",
@@ -230,6 +256,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     workbook.set_defaults(run=_workbook)
     return parser
+
+
+def _prices_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--prices",
+        metavar="FILE",
+        type=Path,
+        help="price-history CSV (Bloomberg, LSEG, Yahoo, Investing.com, HKEX, SGX or Date,Close) "
+        "for the market history; replaces the deal file's market.history_file",
+    )
 
 
 def _precedent_options(command: argparse.ArgumentParser) -> None:
@@ -306,7 +342,7 @@ def _build(args: argparse.Namespace) -> int:
             raise OutputExistsError(f"{pdf} already exists; it was not replaced")
     from xl_placement.output import check_target  # noqa: PLC0415 - light start-up
 
-    deal = api.load_deal(args.deal)
+    deal = api.load_deal(args.deal, args.prices)
     figures = api.compute(deal)
     checks = api.check_deal(figures)
     precedents = _load_precedents(args)
@@ -357,7 +393,7 @@ def _check(args: argparse.Namespace) -> int:
         _lean_openpyxl(args)
 
     try:
-        deal = api.load_deal(args.deal)
+        deal = api.load_deal(args.deal, args.prices)
         figures = api.compute(deal)
     except InputError as exc:
         if args.json:
@@ -410,6 +446,7 @@ def _batch(args: argparse.Namespace) -> int:
         progress=progress,
         precedents=precedents,
         pdf=args.pdf,
+        prices=args.prices,
     )
     counts = {status: sum(o.status == status for o in result.outcomes) for status in (*OUTCOMES, ERROR)}
     _out(
@@ -437,6 +474,30 @@ def _workbook(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import(args: argparse.Namespace) -> int:
+    from xl_placement.announcement import import_announcement  # noqa: PLC0415 - light start-up
+    from xl_placement.output import write_atomic  # noqa: PLC0415 - light start-up
+
+    source = Path(args.announcement)
+    out: Path = args.output if args.output is not None else Path(source.stem + ".toml")
+    if out.suffix.lower() != ".toml":
+        raise InputError(f"-o {out}: the deal file is TOML; give a name ending in .toml")
+    if out.exists() and source.exists() and out.resolve() == source.resolve():
+        raise InputError(f"-o {out}: that is the announcement itself; choose another output file")
+    imported = import_announcement(source)
+    write_atomic(out, imported.text.encode("utf-8"), force=args.force)
+    found = imported.extracted
+    stated = sum(key.startswith("stated.") for key in found.values)
+    _out(
+        f"wrote {out}: {len(found.values) - stated} values, {stated} stated figures, "
+        f"{len(found.uses)} uses of proceeds; {len(found.missing)} fields not found (listed in the file)"
+    )
+    for problem in imported.problems:
+        _out(f"  to complete: {problem}")
+    _out(f"next: read it against the announcement, then run 'xl-placement check {out}'")
+    return EXIT_OK
+
+
 def _init(args: argparse.Namespace) -> int:
     from importlib.resources import files  # noqa: PLC0415 - light start-up
 
@@ -461,6 +522,10 @@ def _print_summary(figures: Figures, checks: CheckReport) -> None:
     from xl_placement.summary import summary_lines  # noqa: PLC0415 - light start-up
 
     _out("\n".join(summary_lines(figures)))
+    from xl_placement.pricefile import describe_lines  # noqa: PLC0415 - light start-up
+
+    for line in describe_lines(figures.deal):
+        _out(line)
     for rule in checks.rules:
         detail = f" ({rule.detail})" if rule.detail else ""
         _out(f"  [{rule.status}] {rule.rule} {rule.title}{detail}")
@@ -475,6 +540,7 @@ def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
 
     from xl_placement.api import figure_rows, grid_records  # noqa: PLC0415 - light start-up
     from xl_placement.grid import pricing_grid  # noqa: PLC0415 - light start-up
+    from xl_placement.pricefile import describe  # noqa: PLC0415 - light start-up
 
     grid = pricing_grid(figures)
 
@@ -507,6 +573,7 @@ def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
         "rules": [asdict(rule) for rule in checks.rules],
         "stated": [asdict(stated) | {"matches": stated.matches} for stated in checks.stated],
         "sentences": list(checks.sentences),
+        "prices": describe(figures.deal),
     }
 
 

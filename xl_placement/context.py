@@ -16,6 +16,7 @@ from xl_placement.money import PRECISION
 from xl_placement.prices import Close
 
 ADTV_DAYS = (20, 30)  # windows computed from a history with volumes
+AFTER_MARKET_DAYS = (1, 5, 20)  # trading days after the deal whose close is set against the price
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,39 @@ class PublicFloat:
     percent_before: Decimal
     shares_after: int
     percent_after: Decimal
+
+
+@dataclass(frozen=True)
+class AfterMarket:
+    """The close N trading days after the deal, against the placing price."""
+
+    days: int  # N of T+N
+    date: dt.date
+    close: Decimal
+    change: Decimal  # close / placing price - 1: positive when the shares trade above the price
+
+
+def after_market(deal: Deal) -> tuple[AfterMarket, ...]:
+    """The closes on T+1, T+5 and T+20 trading days against the placing price.
+
+    T is the agreement date (the announcement date when there is none): the deal is priced
+    on T, and T+1 is the first day of the history after it. Only the days the history
+    reaches are given; none without a date or a history running past T.
+    """
+    day = deal.placing.agreement_date or deal.placing.announcement_date
+    if day is None:
+        return ()
+    after = sorted((c for c in deal.market.history if c.date > day), key=lambda c: c.date)
+    price = deal.placing.price
+    out = []
+    for n in AFTER_MARKET_DAYS:
+        if n <= len(after):
+            close = after[n - 1]
+            with localcontext() as ctx:
+                ctx.prec = PRECISION
+                change = close.close / price - 1
+            out.append(AfterMarket(n, close.date, close.close, change))
+    return tuple(out)
 
 
 def market_cap(last_close: Decimal | None, shares: int | None) -> Decimal | None:

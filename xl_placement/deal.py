@@ -97,6 +97,16 @@ class Placing:
 
 
 @dataclass(frozen=True)
+class HistorySource:
+    """Where a history read from a price file came from, and what the reader has to say about it."""
+
+    path: str
+    days: int
+    notes: tuple[str, ...] = ()
+    columns: dict[str, str] = field(default_factory=dict)  # what -> the file's own column name
+
+
+@dataclass(frozen=True)
 class Market:
     """Market prices before the deal: given figures and/or a dated history."""
 
@@ -107,6 +117,7 @@ class Market:
     day_vwap_date: dt.date | None = None
     history: tuple[Close, ...] = ()
     adtv: dict[int, Decimal] = field(default_factory=dict)  # given average daily volumes, by days
+    history_source: HistorySource | None = None  # the history was read from a price file
 
 
 @dataclass(frozen=True)

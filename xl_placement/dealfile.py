@@ -18,6 +18,7 @@ from typing import Any
 
 from xl_placement import deal as model
 from xl_placement import fields as f
+from xl_placement import pricefile
 from xl_placement.errors import MISSING, DealError, Problem
 from xl_placement.money import in_context
 from xl_placement.prices import Close
@@ -29,11 +30,13 @@ DEAL_FILE_SUFFIXES = (".toml", ".json")
 
 
 @in_context
-def read_deal_file(path: str | Path) -> model.Deal:
+def read_deal_file(path: str | Path, prices: str | Path | None = None) -> model.Deal:
     """Load and validate a deal file.
 
     Args:
         path: a ``.toml`` or ``.json`` deal file.
+        prices: a price-history file to read the market history from (``--prices``);
+            without it, ``market.history_file`` (relative to the deal file) when given.
 
     Returns:
         The validated Deal.
@@ -87,7 +90,7 @@ def read_deal_file(path: str | Path) -> model.Deal:
             source,
         ) from exc
     data = parse_text(content, suffix.lstrip("."), source)
-    return deal_from_mapping(data, source)
+    return deal_from_mapping(data, source, base=path.parent, prices=prices)
 
 
 def parse_text(content: str, fmt: str, source: str = "") -> dict[str, Any]:
@@ -236,8 +239,20 @@ class _Reader:
 
 
 @in_context
-def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
+def deal_from_mapping(
+    data: Mapping[str, Any],
+    source: str = "",
+    *,
+    base: Path | None = None,
+    prices: str | Path | None = None,
+) -> model.Deal:
     """Validate a mapping of the deal-file shape and build the Deal.
+
+    Args:
+        data: the deal-file mapping.
+        source: the file or row it came from, for messages.
+        base: the folder a relative ``market.history_file`` is in (the current folder when None).
+        prices: a price-history file that replaces ``market.history_file`` (``--prices``).
 
     Raises:
         DealError: listing every problem found.
@@ -256,7 +271,16 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
     placing = reader.fields(placing_raw, f.PLACING, "placing")
     tranches = reader.table((placing_raw or {}).get("tranches"), f.TRANCHE, "placing.tranches")
     market_raw = reader.section(data, "market")
-    market = reader.fields(market_raw, f.MARKET, "market")
+    price_options = pricefile.Options()
+    try:
+        price_options = pricefile.options_of(market_raw, base, prices)
+    except DealError as exc:
+        reader.problems.extend(exc.problems)
+    market = reader.fields(
+        {k: v for k, v in market_raw.items() if k not in pricefile.MARKET_KEYS} if market_raw else market_raw,
+        f.MARKET,
+        "market",
+    )
     history = reader.table((market_raw or {}).get("history"), f.HISTORY, "market.history")
     costs_raw = reader.section(data, "costs")
     costs = reader.fields(costs_raw, f.COSTS, "costs")
@@ -283,7 +307,7 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
         _check_shares(reader, [row for _, row in uses])
     if reader.problems:
         raise DealError(reader.problems, source)
-    return model.Deal(
+    built = model.Deal(
         issuer=model.Issuer(**issuer),
         placing=model.Placing(
             **placing,
@@ -302,6 +326,7 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
         source=source,
         grid=model.Grid(grid.get("from"), grid.get("to"), grid.get("step")),
     )
+    return pricefile.apply_price_file(built, price_options)
 
 
 def _costs(

@@ -70,6 +70,14 @@ class DealError(InputError):
         super().__init__("\n".join(lines))
 
 
+class PriceFileError(DealError):
+    """A price-history file cannot be read; the message names the file, the row and the fix."""
+
+
+class AnnouncementError(InputError):
+    """An announcement cannot be read (not text, HTML or PDF; too large; an unreadable PDF)."""
+
+
 class PrecedentsError(InputError):
     """A precedents file, row or filter is unusable; the message names the file, row and column."""
 

@@ -75,6 +75,7 @@ class Figures:
     potential_shares: int = 0  # new shares + pre-funded and attached warrant shares
     percent_fully_diluted: Decimal | None = None  # potential shares / (existing + potential)
     warrant_exercise_proceeds: Decimal | None = None  # attached warrants x exercise price
+    after_market: tuple[ctx.AfterMarket, ...] = ()  # closes on T+1, T+5, T+20 against the price
 
     def reference(self, key: str) -> Reference | None:
         """The reference with this key, if the deal has it."""
@@ -167,6 +168,7 @@ def compute(deal: Deal) -> Figures:
         potential_shares=potential,
         percent_fully_diluted=dil.dilution(potential, existing, "enlarged") if existing else None,
         warrant_exercise_proceeds=exercise,
+        after_market=ctx.after_market(deal),
     )
 
 

@@ -92,11 +92,15 @@ def benchmarked_price(agreement_close: Number, prior_closes: Sequence[Number]) -
 
 @dataclass(frozen=True)
 class Close:
-    """One trading day's close (and volume, when known)."""
+    """One trading day's close (and volume, when known; high, low, turnover and VWAP from a price file)."""
 
     date: dt.date
     close: Decimal
     volume: Decimal | None = None
+    high: Decimal | None = None
+    low: Decimal | None = None
+    turnover: Decimal | None = None
+    vwap: Decimal | None = None
 
 
 @dataclass(frozen=True)

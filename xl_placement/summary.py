@@ -87,6 +87,7 @@ def context_lines(figures: Figures) -> list[str]:
             f"  {item.days}-day average daily volume ({item.origin}): {round_half_up(item.volume, 0):,} shares{value}; "
             f"new shares = {round_half_up(item.days_of_volume, 1)} days of volume"
         )
+    lines += after_market_lines(figures)
     pf = figures.public_float
     if pf is not None:
         lines.append(
@@ -113,6 +114,18 @@ def context_lines(figures: Figures) -> list[str]:
             text += f"; {len(breaches)} breach it (at or below {ccy} {max(breaches)})"
         lines.append(text)
     return lines
+
+
+def after_market_lines(figures: Figures) -> list[str]:
+    """The closes on T+1, T+5 and T+20 against the placing price (none without them)."""
+    if not figures.after_market:
+        return []
+    ccy = figures.deal.issuer.currency
+    shown = "; ".join(
+        f"T+{a.days} ({a.date.isoformat()}) close {ccy} {a.close} ({a.change * 100:+.2f}% on the placing price)"
+        for a in figures.after_market
+    )
+    return [f"  after the deal: {shown}"]
 
 
 def stated_line(item: StatedCheck) -> str:

@@ -20,6 +20,7 @@ from xl_placement.report.checks_sheet import fill_checks
 from xl_placement.report.context_fill import fill_context, fill_public_float, market_data_text
 from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding
 from xl_placement.report.grid_sheet import fill_grid
+from xl_placement.report.history_sheet import fill_history
 from xl_placement.report.precedents_sheet import check_names, fill_precedents, remove_sheet
 from xl_placement.report.save import deterministic_zip, order_merged_cells
 from xl_placement.report.template import check_placeholders, fill_placeholders, load_template
@@ -31,6 +32,7 @@ PRINT_LAST_COLUMN = {
     "Shareholding": "F",
     "Checks": "G",
     "Precedents": "S",
+    "Price history": "H",
 }
 
 
@@ -112,6 +114,7 @@ def render_report(
     fill_public_float(wb, figures, out)
     grid_last = fill_grid(wb, figures, out)
     fill_checks(wb, checks, out)
+    fill_history(wb, figures)
     if precedents is not None:
         fill_precedents(wb, precedents, figures, out)
     out.keep_template_formulas(wb)
