@@ -192,7 +192,7 @@ def top_up(figures: Figures) -> RuleCheck:
             title,
             limit,
             NOT_APPLICABLE,
-            "Not a top-up placing (placing.kind): new shares are placed directly.",
+            "Not a top-up placing: the new shares are placed directly, not subscribed by a vendor.",
         )
     missing = [
         name
