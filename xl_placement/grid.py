@@ -114,15 +114,15 @@ def ticks_of(deal: Deal) -> TickTable | None:
     return exchange.ticks if exchange is not None else None
 
 
-def rule_limit(rule: PriceRule, key: str) -> Decimal | None:
-    """The largest discount the rule allows to the reference ``key`` (None when the rule does not use it)."""
+def rule_limit(rule: PriceRule) -> Decimal | None:
+    """The discount limit the grid's discounts are shown beside (None when no rule is applied).
+
+    Every discount of a row sits beside the row's verdict, so each is shown on its own side
+    of the rule's limit (``formats.percent_beside``), not only the one the rule compares.
+    """
     if rule.limit is None or rule.status != PASS:
         return None
-    if key == rule.reference or (
-        rule.reference == "minimum_price" and key in ("last_close", "average_close_5d")
-    ):
-        return rule.limit.max_discount
-    return None
+    return rule.limit.max_discount
 
 
 def tick_step(span: Decimal, tick: Decimal, steps: int = DEFAULT_STEPS) -> Decimal:

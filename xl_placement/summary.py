@@ -36,7 +36,7 @@ def summary_lines(figures: Figures) -> list[str]:
     rule = price_rule(figures)
     for ref in figures.references:
         word = "discount" if ref.discount >= 0 else "premium"
-        limit = rule_limit(rule, ref.key)
+        limit = rule_limit(rule)
         shown = percent_text(abs(ref.discount)) if limit is None else percent_beside(abs(ref.discount), limit)
         lines.append(f"  {word} to {ref.label[0].lower() + ref.label[1:]} ({ccy} {ref.price}): {shown}")
     existing, enlarged = figures.percent_of_existing, figures.percent_of_enlarged
@@ -132,7 +132,7 @@ def grid_lines(figures: Figures) -> list[str]:
     heads = ["price", *(f"disc. {k.replace('average_close_', 'avg ').replace('_', ' ')}" for k in keys)]
     heads += [f"gross {ccy} m", "shares needed", "% enlarged", "rule"]
     table = [heads]
-    limits = [rule_limit(grid.rule, key) for key in keys]
+    limits = [rule_limit(grid.rule)] * len(keys)
     for row in grid.rows:
         mark = " <- deal" if row.is_deal else (" <- lowest within rule" if row.is_lowest else "")
         table.append(

@@ -135,7 +135,7 @@ def _row(
     for i, ref in enumerate(grid.references):
         value = fx.discount_double(float(item.price), float(ref.price))
         out.formula(ws, f"{letters[1 + i]}{row}", fx.discount(price, refs[ref.key]), value)
-        limit = rule_limit(grid.rule, ref.key)
+        limit = rule_limit(grid.rule)
         places = percent_places(item.discounts[i], limit) if limit is not None else 2
         if places > 2:  # more decimals where 2 would round the discount onto or across the rule's limit
             zeros = "0" * places

@@ -273,7 +273,7 @@ EXCHANGE = Exchange(
     file_only=(OR_HISTORY_WITH_DATE,),
     docs=(
         DocRow(
-            DISCOUNT.rule,
+            "Rule 13.36(5)",
             "discount to the **benchmarked price**: the higher of the agreement-date close and the average close "
             "of the 5 trading days before the earliest of the agreement, announcement and price-fixing dates",
             f"a discount of **{cap(DISCOUNT_CAP)} or more** breaches (exactly {cap(DISCOUNT_CAP)} breaches)",
