@@ -188,8 +188,8 @@ def test_the_deal_files_exchanges_are_the_registered_ones():
     [
         (
             "HKEX",
-            ["0.249", "0.25", "0.255", "0.50", "9.99", "10.02", "19.98", "20.05", "99.95", "100.1"],
-            ["0.251", "0.505", "1.673", "10.01", "20.02", "305.761", "2.075"],
+            ["0.249", "0.25", "0.255", "0.50", "9.99", "10.01", "19.99", "20.02", "49.98", "50.05", "100.1"],
+            ["0.251", "0.505", "1.673", "10.005", "20.01", "50.02", "305.761", "2.075"],
         ),
         ("SGX", ["0.199", "0.2", "0.205", "0.995", "1.01"], ["0.2001", "0.201", "1.005"]),
         ("ASX", ["0.099", "0.1", "0.105", "1.995", "2.01"], ["0.1001", "0.101", "2.005"]),
@@ -298,6 +298,23 @@ def test_boundaries_at_the_limit_and_one_tick_either_side(
 
 def _decimal(value: Fraction) -> Decimal:
     return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def test_hkex_ticks_follow_the_deals_date():
+    """Before 4 August 2025 HK$10-20 moved in HK$0.02; from that day in HK$0.01 (Phase 1 of the spread reduction)."""
+    hkex = EXCHANGES["HKEX"]
+    before, after = hkex.ticks_on(dt.date(2025, 8, 3)), hkex.ticks_on(dt.date(2025, 8, 4))
+    assert not before.on_tick(Decimal("15.01"))
+    assert before.on_tick(Decimal("15.02"))
+    assert after.on_tick(Decimal("15.01"))
+    assert hkex.ticks_on(None) is hkex.ticks  # no date: the table in force now
+    for day, tick in (("2025-06-10", Fraction(2, 100)), ("2025-09-01", Fraction(1, 100))):
+        data = mapping(
+            placing={"price": "15.00", "agreement_date": dt.date.fromisoformat(day)},
+            market={"last_close": "15.50", "average_close_5d": "15.40"},
+        )
+        rows = pricing_grid(compute(deal_from_mapping(data))).rows
+        assert all(Fraction(row.price) % tick == 0 for row in rows), day
 
 
 def test_sensetime_grid_prices_are_hkex_ticks():

@@ -644,7 +644,12 @@ COST_ITEM = (
 GRID = (
     _f("from", positive, "issuer currency per share", "Lowest price in the pricing grid."),
     _f("to", positive, "issuer currency per share", "Highest price in the pricing grid."),
-    _f("step", positive, "issuer currency per share", "Step between the grid's prices, e.g. 0.01."),
+    _f(
+        "step",
+        positive,
+        "issuer currency per share",
+        "Step between the grid's prices, e.g. 0.01; prices between the exchange's ticks are taken down to a tick.",
+    ),
 )
 
 FX = (

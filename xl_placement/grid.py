@@ -21,6 +21,7 @@ from xl_placement.prices import discount
 from xl_placement.proceeds import MINOR_UNIT_DECIMALS, gross_proceeds
 from xl_placement.rules import BREACH, EXCHANGES, NOT_APPLICABLE, NOT_ENOUGH_DATA, PASS, PriceRule, TickTable
 from xl_placement.rules import price_rule as exchange_price_rule
+from xl_placement.rules.base import deal_day
 
 __all__ = [
     "BREACH",
@@ -109,9 +110,9 @@ def outcome(rule: PriceRule, price: Decimal) -> str:
 
 
 def ticks_of(deal: Deal) -> TickTable | None:
-    """The tick table of the deal's exchange (None for an exchange without one here)."""
+    """The tick table of the deal's exchange in force on the deal's day (None for an exchange without one here)."""
     exchange = EXCHANGES.get(deal.issuer.exchange)
-    return exchange.ticks if exchange is not None else None
+    return exchange.ticks_on(deal_day(deal)) if exchange is not None else None
 
 
 def rule_limit(rule: PriceRule) -> Decimal | None:

@@ -9,6 +9,7 @@ docs' rules page all read these definitions: no threshold is written twice.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
@@ -219,6 +220,23 @@ class Exchange:
     docs: tuple[DocRow, ...] = ()
     price_check: str = ""
     file_only: tuple[str, ...] = field(default=())  # phrases naming inputs PLACEMENT_CHECK cannot take
+    earlier_ticks: tuple[
+        tuple[dt.date, TickTable], ...
+    ] = ()  # (in force before this day, table), oldest first
+
+    def ticks_on(self, day: dt.date | None) -> TickTable:
+        """The tick table in force on ``day`` (the current one when the day is not known)."""
+        if day is not None:
+            for until, table in self.earlier_ticks:
+                if day < until:
+                    return table
+        return self.ticks
+
+
+def deal_day(deal: Deal) -> dt.date | None:
+    """The day a deal is priced, for the tick table in force: agreement, else price-fixing, else announcement."""
+    p = deal.placing
+    return p.agreement_date or p.price_fixing_date or p.announcement_date
 
 
 def benchmark_missing(deal: Deal) -> str:

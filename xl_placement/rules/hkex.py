@@ -50,26 +50,49 @@ DISCOUNT = PriceLimit(
     inputs=("market.last_close", "market.average_close_5d", "placing.mandate"),
 )
 
-# The HKEX spread table (Rules of the Exchange, Third Schedule): from each price, its tick.
-TICKS = TickTable(
-    bands=tuple(
-        (Decimal(start), Decimal(step))
-        for start, step in (
-            ("0.01", "0.001"),
-            ("0.25", "0.005"),
-            ("0.50", "0.01"),
-            ("10", "0.02"),
-            ("20", "0.05"),
-            ("100", "0.10"),
-            ("200", "0.20"),
-            ("500", "0.50"),
-            ("1000", "1"),
-            ("2000", "2"),
-            ("5000", "5"),
-        )
+
+def _spread_table(bands: tuple[tuple[str, str], ...], source: str) -> TickTable:
+    return TickTable(tuple((Decimal(start), Decimal(step)) for start, step in bands), source)
+
+
+# The HKEX spread table (Rules of the Exchange, Second Schedule), with Phase 1 of the reduction of
+# minimum spreads (HK$10-20: 0.01, HK$20-50: 0.02) in force from 4 August 2025. Phase 2 (HK$0.50-10:
+# 0.005, planned for about mid-2026) is not applied: its date was not confirmed when this was written.
+TICKS = _spread_table(
+    (
+        ("0.01", "0.001"),
+        ("0.25", "0.005"),
+        ("0.50", "0.01"),
+        ("20", "0.02"),
+        ("50", "0.05"),
+        ("100", "0.10"),
+        ("200", "0.20"),
+        ("500", "0.50"),
+        ("1000", "1"),
+        ("2000", "2"),
+        ("5000", "5"),
     ),
-    source="HKEX Rules of the Exchange, Third Schedule (spread table): "
-    "https://www.hkex.com.hk/Services/Rules-and-Forms-and-Fees/Rules/SEHK/Rules-of-the-Exchange",
+    "HKEX spread table from 4 August 2025 (Phase 1 of the reduction of minimum spreads): "
+    "https://www.hkex.com.hk/Services/Trading/Securities/Overview/Trading-Mechanism/Reduction-of-Minimum-Spreads",
+)
+PHASE_1 = dt.date(2025, 8, 4)
+TICKS_BEFORE_PHASE_1 = _spread_table(
+    (
+        ("0.01", "0.001"),
+        ("0.25", "0.005"),
+        ("0.50", "0.01"),
+        ("10", "0.02"),
+        ("20", "0.05"),
+        ("100", "0.10"),
+        ("200", "0.20"),
+        ("500", "0.50"),
+        ("1000", "1"),
+        ("2000", "2"),
+        ("5000", "5"),
+    ),
+    "HKEX spread table before 4 August 2025 (Rules of the Exchange, Second Schedule; in force since "
+    "24 July 2006: https://mondovisione.com/news/hkex-sets-date-for-reduction-of-minimum-trading-spreads-for-"
+    "securities-priced-be-2011124)",
 )
 
 
@@ -269,6 +292,7 @@ EXCHANGE = Exchange(
     checks=(discount_check, mandate, dilution, placees, top_up),
     price_rule=price_rule,
     ticks=TICKS,
+    earlier_ticks=((PHASE_1, TICKS_BEFORE_PHASE_1),),
     price_check=DISCOUNT.rule,
     file_only=(OR_HISTORY_WITH_DATE,),
     docs=(
