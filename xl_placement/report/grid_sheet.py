@@ -172,7 +172,7 @@ def _rule_cell(
     if rule.status != PASS or rule.limit is None or rule.reference_price is None:
         out.text(ws, target, rule.status)
         return
-    limit = format(rule.limit.floor, "f")
+    limit = format(rule.limit.floor.normalize(), "f")
     if rule.reference == "minimum_price":
         reference = fx.lower(refs["last_close"], refs["average_close_5d"])
         count = shares_counted(figures.deal)

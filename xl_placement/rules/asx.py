@@ -145,7 +145,7 @@ def eligibility(figures: Figures) -> RuleCheck:
             "market.last_close and placing.shares_outstanding (the market capitalisation is the last close "
             "times the shares in issue)"
             if cap_value is None
-            else f"a market capitalisation in AUD (the deal's currency is {deal.issuer.currency})"
+            else f"market.last_close in AUD (the deal's prices are in {deal.issuer.currency}, the A$300m test in AUD)"
         )
         return unchecked(
             rule,
