@@ -497,3 +497,18 @@ def test_the_rules_page_tables_are_what_the_modules_generate():
     page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert _between(page, "rules-table") == registry.rules_markdown()
     assert _between(page, "tick-tables") == registry.ticks_markdown()
+
+
+def test_where_things_go_names_files_that_exist():
+    """docs/development.md's "Where things go" table names real files and the rule modules it lists."""
+    page = (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
+    section = page.split("## Where things go", 1)[1].split("\n## ", 1)[0]
+    paths = set(
+        re.findall(r"`((?:xl_placement|templates|scripts|tests|docs)/[\w/.-]+\.(?:py|md|toml))`", section)
+    )
+    assert len(paths) >= 10
+    for path in paths:
+        assert (ROOT / path).exists(), path
+    for code, exchange in EXCHANGES.items():
+        module = exchange.checks[0].__module__.rsplit(".", 1)[-1]
+        assert f"`{module}.py`" in section, code
