@@ -512,3 +512,14 @@ def test_where_things_go_names_files_that_exist():
     for code, exchange in EXCHANGES.items():
         module = exchange.checks[0].__module__.rsplit(".", 1)[-1]
         assert f"`{module}.py`" in section, code
+
+
+def test_placement_check_takes_every_input_a_price_rule_needs():
+    """Each exchange's price limit declares its inputs; PLACEMENT_CHECK has an argument for each of them."""
+    from xl_placement.excel import CHECK_FIELDS  # noqa: PLC0415
+
+    arguments = set(CHECK_FIELDS.values())
+    for code, exchange in EXCHANGES.items():
+        limit = exchange.price_rule(compute(deal_from_mapping(mapping(issuer={"exchange": code})))).limit
+        assert limit is not None, code
+        assert set(limit.inputs) <= arguments, (code, set(limit.inputs) - arguments)
