@@ -182,7 +182,9 @@ def test_any_valid_deal_gives_a_full_report(
     assert len(checks.sentences) >= 5
     for rule in checks.rules:
         if rule.status == "not enough data":
-            assert re.search(r"\b(placing|market)\.[a-z_0-9]+|\[\[market\.history\]\]", rule.detail), rule
+            assert re.search(r"\b(placing|market|issuer)\.[a-z_0-9]+|\[\[market\.history\]\]", rule.detail), (
+                rule
+            )
 
 
 def test_figure_with_too_many_decimals_is_a_mismatch_not_an_error() -> None:

@@ -12,13 +12,8 @@ from xl_placement.checks import check_deal
 from xl_placement.figures import compute
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-HEADER = ["Rule", "Check", "Status", "Figure", "Limit", "Detail"]
-
-
-def within_limit_of(shown, full):
-    """A detail too long for a cell, shortened: at most 255 characters, whole words of the full text and "..."."""
-    kept = shown.removesuffix("...")
-    return len(full) > 255 and len(shown) <= 255 and shown.endswith("...") and full.startswith(kept)
+HEADER = ["Rule", "Check", "Status", "Figure", "Limit", "Unit", "Detail"]
+DETAIL = 6
 
 
 def statuses(table):
@@ -28,25 +23,62 @@ def statuses(table):
 
 
 def test_demo_deal_cells_give_exactly_the_rows_of_check_deal():
-    """On the demo deal's cells PLACEMENT_CHECK shows the very rows check_deal gives for examples/sensetime.toml."""
+    """On the demo deal's cells PLACEMENT_CHECK shows check_deal's rows for examples/sensetime.toml as data:
+    the same statuses, the figure and limit as numbers with their unit, and the detail (short when long)."""
     deal = load_deal(EXAMPLES / "sensetime.toml")
-    expected = [
-        [r.rule, r.title, r.status, r.figure, r.limit, r.detail] for r in check_deal(compute(deal)).rules
-    ]
+    checks = check_deal(compute(deal)).rules
     table = placement.PLACEMENT_CHECK("HKEX", 1.91, 1.7e9, 40_424_038_000.0, 2.09, 2.021, "general", 6.0)
-    # The same rows, except that the details speak of the function's arguments, not deal-file fields.
+    assert table[0] == HEADER
+    assert [row[:3] for row in table[1:]] == [[r.rule, r.title, r.status] for r in checks]
+    # The figure and the limit as numbers: the discount 1 - 1.91/2.09 against the cap 0.20.
+    discount = next(row for row in table if row[0] == "HKEX Rule 13.36(5)")
+    assert discount[3:6] == [pytest.approx(1 - 1.91 / 2.09, rel=1e-15), 0.2, "fraction"]
+    placees = next(row for row in table if row[0] == "HKEX placing disclosure")
+    assert placees[3:6] == [6.0, 6.0, "placees"]
     renamed = {
         "as given in the deal file": "as given in the arguments",
         "placing.mandate_limit": "mandate_limit",
-        "placing.mandate_used": "mandate_used",
     }
-    for row in expected:
+    for row, check in zip(table[1:], checks, strict=True):
+        detail = check.detail
         for old, new in renamed.items():
-            row[5] = row[5].replace(old, new)
-    assert [row[:5] for row in table] == [HEADER[:5], *(row[:5] for row in expected)]
-    for row, full in zip(table[1:], expected, strict=True):
-        assert row[5] == full[5] or within_limit_of(row[5], full[5])
+            detail = detail.replace(old, new)
+        detail = detail.replace("placing.mandate_used", "mandate_used")
+        assert len(row[DETAIL]) <= 255
+        if len(detail) <= 255:
+            assert row[DETAIL] == detail
+        else:  # cut to whole sentences, keeping the last (the verdict's reason), or at a word
+            assert row[DETAIL].endswith(("\u2026", detail.rsplit(". ", 1)[-1]))
     assert statuses(table)["HKEX Rule 13.36(5)"] == "pass"
+
+
+def test_the_table_is_data_a_formula_can_count():
+    """Statuses are the fixed words: counting "breach" in the status column counts the breaches, as
+    =COUNTIF(C2:C6,"breach") would; figures and limits are numbers; header=FALSE leaves out the header."""
+    table = placement.PLACEMENT_CHECK("HKEX", 0.80, 100.0, 1000.0, 1.0, 0.9, "general", 5.0, 100.0, 1.0)
+    assert {row[2] for row in table[1:]} <= {
+        "pass",
+        "breach",
+        "not applicable",
+        "not enough data",
+        "information",
+    }
+    assert sum(row[2] == "breach" for row in table[1:]) == 2  # 20% discount and one share over the mandate
+    assert all(isinstance(row[3], float) or row[3] == "" for row in table[1:])
+    bare = placement.PLACEMENT_CHECK("HKEX", 0.80, 100.0, 1000.0, 1.0, 0.9, *[None] * 11, False)
+    assert bare[0][0] == "HKEX Rule 13.36(5)"
+    assert len(bare) == len(placement.PLACEMENT_CHECK("HKEX", 0.80, 100.0, 1000.0, 1.0, 0.9)) - 1
+
+
+@pytest.mark.parametrize("exchange", ["HKEX", "SGX", "NASDAQ", "ASX", "other"])
+def test_no_string_is_longer_than_xlwings_can_return(exchange):
+    """xlwings' classic add-in turns the whole array into #VALUE! for a string over 255 characters: none is."""
+    mandate = (4e8, 1e8) if exchange in ("HKEX", "SGX") else (None, None)
+    capacity = "7.1A" if exchange == "ASX" else None
+    args = (exchange, 0.5, 3e8, 1e9, 1.0, 0.9, "general", 3.0, *mandate, 0.95, 0.9, None, capacity, 2e8)
+    table = placement.PLACEMENT_CHECK(*args)
+    assert isinstance(table, list), table
+    assert all(len(cell) <= 255 for row in table for cell in row if isinstance(cell, str))
 
 
 @pytest.mark.parametrize("exchange", ["HKEX", "SGX", "NASDAQ", "ASX", "other"])
@@ -56,10 +88,10 @@ def test_check_texts_speak_of_the_functions_own_arguments(exchange, mandate):
     table = placement.PLACEMENT_CHECK(exchange, 1.91, 1.7e9, 40_424_038_000.0, 2.09, None, mandate)
     assert isinstance(table, list), table
     for row in table[1:]:
-        for text in row:
+        for text in (cell for cell in row if isinstance(cell, str)):
             for deal_file_word in ("placing.", "market.", "issuer.", "[[", "deal file"):
                 assert deal_file_word not in text, (row[0], text)
-    details = " ".join(row[5] for row in table[1:])
+    details = " ".join(row[DETAIL] for row in table[1:])
     if exchange == "HKEX" and mandate is None:
         assert "Needs mandate_limit" in details
         assert "average_close_5d" in details
@@ -110,7 +142,7 @@ def test_hkex_without_average_says_which_input_is_missing():
     table = placement.PLACEMENT_CHECK("HKEX", 1.91, 1.7e9, 4e10, 2.09)
     row = next(row for row in table if row[0] == "HKEX Rule 13.36(5)")
     assert row[2] == "not enough data"
-    assert "average_close_5d" in row[5]
+    assert "average_close_5d" in row[DETAIL]
 
 
 @pytest.mark.parametrize(("used", "status"), [(0.0, "pass"), (1.0, "breach")])
@@ -133,14 +165,14 @@ def test_exchange_without_rules_says_so():
     """An exchange without rules here is reported as not applicable, not passed silently."""
     table = placement.PLACEMENT_CHECK("other", 1.91, 100.0, 1000.0, 2.09)
     assert table[1][2] == "not applicable"
-    assert "No listing rules are checked" in table[1][5]
+    assert "No listing rules are checked" in table[1][DETAIL]
 
 
 def test_currency_defaults_to_the_exchange_and_can_be_given():
     """Prices in the texts carry the exchange's currency (S$ for SGX) or the one given."""
     args = ("SGX", 0.9, 100.0, 1000.0, 1.0, None, None, None, None, None, 1.0)
-    assert "Day VWAP S$1.00" in placement.PLACEMENT_CHECK(*args)[1][5]
-    assert "Day VWAP EUR 1.00" in placement.PLACEMENT_CHECK(*args, None, "eur")[1][5]
+    assert "Day VWAP S$1.00" in placement.PLACEMENT_CHECK(*args)[1][DETAIL]
+    assert "Day VWAP EUR 1.00" in placement.PLACEMENT_CHECK(*args, None, "eur")[1][DETAIL]
 
 
 @pytest.mark.parametrize(

@@ -109,11 +109,14 @@ def test_readme_proceeds_figures_are_what_placement_proceeds_returns():
 
 
 def test_readme_check_table_is_what_placement_check_spills():
-    """The page's PLACEMENT_CHECK table is the spill of its example, detail column left out."""
+    """The page's PLACEMENT_CHECK table is the spill of its example, detail column left out, fractions as percentages."""
     formula = '=PLACEMENT_CHECK("HKEX", B2, B5, B6, B3, B4, "general", 6)'
     assert f"`{formula}`" in SECTION
-    for row in evaluate(formula):
-        assert "| " + " | ".join(row[:5]) + " |" in SECTION
+    for row in evaluate(formula)[1:]:
+        numbers = [
+            "" if cell == "" else f"{cell:.2%}" if row[5] == "fraction" else f"{cell:g}" for cell in row[3:5]
+        ]
+        assert "| " + " | ".join([*row[:3], *numbers, row[5]]) + " |" in SECTION
 
 
 def test_proceeds_rounding_is_what_the_page_says():

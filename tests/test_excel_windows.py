@@ -209,8 +209,8 @@ def test_check_details_name_the_functions_arguments(xl):
     """Without a mandate limit, the headroom check asks for the mandate_limit argument, not placing.mandate_limit."""
     table = xl.call("PLACEMENT_CHECK", "HKEX", 1.91, 1.7e9, 4.0424038e10, 2.09, 2.021)
     headroom = next(r for r in table if r[0] == "HKEX Rule 13.36(2)(b)")
-    assert headroom[5].startswith("Needs mandate_limit (the shares the general mandate allows")
-    assert "placing." not in headroom[5]
+    assert headroom[6].startswith("Needs mandate_limit (the shares the general mandate allows")
+    assert "placing." not in headroom[6]
 
 
 # --- Rounding as documented ------------------------------------------------------------------

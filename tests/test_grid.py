@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -43,13 +45,21 @@ def deal(**changes: dict[str, object]) -> dict[str, object]:
 
 
 def test_sensetime_default_grid_runs_in_round_steps_from_20pc_below_the_benchmark_to_the_close():
-    """SenseTime (benchmarked price HK$2.09): steps of 0.025 from 1.65 (at or below 2.09 x 0.8 = 1.672) to 2.09."""
+    """SenseTime (benchmarked price HK$2.09): steps of HK$0.02 (a whole number of HKEX's HK$0.01 ticks
+    between HK$0.50 and HK$10) from 1.66 (the step at or below 2.09 x 0.8 = 1.672) to 2.09."""
     grid = pricing_grid(figures_of("sensetime"))
     prices = [row.price for row in grid.rows]
     assert prices == sorted(prices, reverse=True)
     assert prices[0] == Decimal("2.09")
-    assert prices[-1] == Decimal("1.65")
-    assert grid.step == Decimal("0.025")
+    assert prices[-1] == Decimal("1.66")
+    assert grid.step == Decimal("0.02")
+    assert all(Fraction(p) * 100 == int(Fraction(p) * 100) for p in prices)  # every price on a HK$0.01 tick
+    lowest = [row.price for row in grid.rows if row.is_lowest]
+    # The lowest HK$0.01 tick strictly above 80% of HK$2.09 (exact fractions): 1.672 -> 1.68.
+    bound = Fraction(8, 10) * Fraction("2.09")
+    expected = Fraction(math.floor(bound * 100) + 1, 100)
+    assert lowest == [Decimal("1.68")]
+    assert Fraction(lowest[0]) == expected
     assert Decimal("1.91") in prices  # the deal's price, not on a step
     assert 19 <= len(prices) <= 24  # "about 21"
     deal_rows = [row for row in grid.rows if row.is_deal]
@@ -73,14 +83,28 @@ def test_each_row_is_computed_as_a_banker_would_by_hand():
 
 
 def test_a_discount_of_exactly_20pc_to_the_benchmark_breaches_and_just_below_passes():
-    """Benchmarked price 2.10 (the 5-day average): 1.68 is exactly 20% below (breach); 1.681 passes."""
-    figures = compute(deal_from_mapping(deal(grid={"from": 1.67, "to": 1.69, "step": 0.001})))
+    """Benchmarked price 2.10 (the 5-day average): 1.68 is exactly 20% below (breach); one HK$0.01 tick
+    below breaches, one tick above (1.69) passes and is the lowest price within the rule."""
+    assert 1 - Fraction("1.68") / Fraction("2.10") == Fraction(1, 5)  # exactly at the limit
+    figures = compute(deal_from_mapping(deal(grid={"from": 1.67, "to": 1.69, "step": 0.01})))
     outcome = {row.price: row.outcome for row in pricing_grid(figures).rows}
     assert outcome[Decimal("1.68")] == BREACH
-    assert outcome[Decimal("1.679")] == BREACH
-    assert outcome[Decimal("1.681")] == PASS
+    assert outcome[Decimal("1.67")] == BREACH
+    assert outcome[Decimal("1.69")] == PASS
     lowest = [row.price for row in pricing_grid(figures).rows if row.is_lowest]
-    assert lowest == [Decimal("1.681")]
+    assert lowest == [Decimal("1.69")]
+
+
+def test_a_step_finer_than_the_tick_gives_only_prices_a_trader_could_set():
+    """grid.step 0.001 at HK$1.67-1.69 (HKEX tick HK$0.01 there) gives 1.67, 1.68 and 1.69, not 1.673."""
+    figures = compute(deal_from_mapping(deal(grid={"from": 1.67, "to": 1.69, "step": 0.001})))
+    prices = {row.price for row in pricing_grid(figures).rows}
+    assert prices == {
+        Decimal("1.67"),
+        Decimal("1.68"),
+        Decimal("1.69"),
+        Decimal("1.85"),
+    }  # with the deal's price
 
 
 def test_the_grid_table_overrides_range_and_step_and_keeps_the_deal_price():

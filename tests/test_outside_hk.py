@@ -96,7 +96,7 @@ def test_a_7_1_tranche_at_71_percent_of_the_vwap_is_not_a_breach() -> None:
 def test_asx_without_a_capacity_says_which_to_give() -> None:
     """No capacity and no tranches: every ASX check asks for it instead of guessing a verdict."""
     checks = report_of(asx(tranches=None)).rules
-    assert len(checks) == 3
+    assert len(checks) == 4  # the 75% floor, 7.1A eligibility, and the two capacities
     for check in checks:
         assert check.status == "not enough data"
         assert "say whether the shares are issued under LR 7.1 or 7.1A" in check.detail

@@ -48,6 +48,7 @@ class Issuer:
     exchange: str
     currency: str
     share_class: str | None = None
+    sp_asx_300: bool | None = None  # ASX: in the S&P/ASX 300 index (None: not given)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class Placing:
     mandate_limit: int | None = None
     mandate_used: int = 0
     completion_date: dt.date | None = None
+    subscription_date: dt.date | None = None  # top-up: the vendor's subscription for new shares completes
     long_stop_date: dt.date | None = None
     lock_up_days: int | None = None
     vendor_lock_up_days: int | None = None

@@ -386,7 +386,7 @@ def _check_grid(reader: _Reader, grid: dict[str, Any]) -> None:
 def _check_dates(reader: _Reader, placing: dict[str, Any]) -> None:
     """Completion and long-stop dates cannot come before the agreement; a vendor lock-up needs a top-up."""
     agreed = placing.get("agreement_date")
-    for key in ("completion_date", "long_stop_date"):
+    for key in ("completion_date", "long_stop_date", "subscription_date"):
         when = placing.get(key)
         if agreed is not None and when is not None and when < agreed:
             reader.problems.append(
@@ -396,14 +396,15 @@ def _check_dates(reader: _Reader, placing: dict[str, Any]) -> None:
                     f"is before placing.agreement_date ({agreed.isoformat()}); correct either date",
                 )
             )
-    if "vendor_lock_up_days" in placing and placing.get("kind", "placing") != "top-up":
-        reader.problems.append(
-            Problem(
-                "placing.vendor_lock_up_days",
-                placing["vendor_lock_up_days"],
-                'applies to a top-up placing only; set placing.kind = "top-up" or remove it',
+    for key in ("vendor_lock_up_days", "subscription_date"):
+        if key in placing and placing.get("kind", "placing") != "top-up":
+            reader.problems.append(
+                Problem(
+                    f"placing.{key}",
+                    placing[key],
+                    'applies to a top-up placing only; set placing.kind = "top-up" or remove it',
+                )
             )
-        )
 
 
 def _market(market: dict[str, Any], history: list[tuple[int, dict[str, Any]]]) -> model.Market:

@@ -52,6 +52,8 @@ from xl_placement.figures import compute
 from xl_placement.money import CONTEXT, PRECISION
 from xl_placement.proceeds import ALLOCATION_DECIMALS, SHARE_TOLERANCE, allocate_proceeds
 from xl_placement.proceeds import proceeds as placing_proceeds
+from xl_placement.rules import EXCHANGES
+from xl_placement.rules.registry import file_only_phrases
 
 # The Excel functions: the one list that placement.py (the classic add-in's module),
 # lite/main.py (xlwings Lite's) and the tests import (`from xl_placement.excel import *`).
@@ -922,11 +924,13 @@ CHECK_FIELDS = {
     "capacity": "placing.capacity",
     "warrant_shares": "placing.warrant_shares",
     "public_offering": "placing.public_offering",
+    "sp_asx_300": "issuer.sp_asx_300",
 }
 # The currency the check texts show prices in, unless the currency_code argument says otherwise.
-EXCHANGE_CURRENCIES = {"HKEX": "HKD", "SGX": "SGD", "NASDAQ": "USD", "ASX": "AUD"}
+EXCHANGE_CURRENCIES = {code: exchange.currency for code, exchange in EXCHANGES.items()}
 NO_CURRENCY = "XXX"  # ISO 4217's code for "no currency", for an exchange without a default
-CHECK_HEADER: Row = ["Rule", "Check", "Status", "Figure", "Limit", "Detail"]
+CHECK_HEADER: Row = ["Rule", "Check", "Status", "Figure", "Limit", "Unit", "Detail"]
+MAX_TEXT = 255  # xlwings' classic add-in turns a whole array into #VALUE! for a longer string
 
 
 @xw.func(category=CATEGORY)
@@ -968,6 +972,12 @@ CHECK_HEADER: Row = ["Rule", "Check", "Status", "Figure", "Limit", "Detail"]
 @xw.arg(
     "public_offering", doc="Optional: Nasdaq, TRUE for a public offering (5635(d) does not apply).", **_READ
 )
+@xw.arg(
+    "sp_asx_300",
+    doc="Optional: ASX, TRUE when the company is in the S&P/ASX 300 (not eligible for LR 7.1A).",
+    **_READ,
+)
+@xw.arg("header", doc="Optional: FALSE to leave out the header row (default TRUE).", **_READ)
 @_cell_function
 def PLACEMENT_CHECK(
     exchange: Cell,
@@ -986,8 +996,10 @@ def PLACEMENT_CHECK(
     capacity: Cell = None,
     warrant_shares: Cell = None,
     public_offering: Cell = None,
+    sp_asx_300: Cell = None,
+    header: Cell = None,
 ) -> Any:
-    """Listing-rule checks of a placing for its exchange, as in the report: a table of rule, check, status (pass, breach, not applicable, not enough data, information), figure, limit and detail."""
+    """Listing-rule checks of a placing: rule, check, status (pass, breach, not applicable, not enough data, information), figure and limit as numbers, unit, short detail."""
     arguments = dict(
         zip(
             CHECK_FIELDS,
@@ -1008,30 +1020,55 @@ def PLACEMENT_CHECK(
                 capacity,
                 warrant_shares,
                 public_offering,
+                sp_asx_300,
             ),
             strict=True,
         )
     )
+    with_header = _parse("header", _single("header", header), fields.flag) if not _is_blank(header) else True
     report = check_deal(compute(_check_deal_from(arguments)))
-    rows = [[r.rule, r.title, r.status, r.figure, r.limit, r.detail] for r in report.rules]
-    return [CHECK_HEADER, *([_in_arguments(text) for text in row] for row in rows)]
+    rows: list[Row] = [
+        [
+            _in_arguments(r.rule),
+            _in_arguments(r.title),
+            r.status,
+            _to_excel(r.value),
+            _to_excel(r.limit_value),
+            r.unit if r.value is not None or r.limit_value is not None else "",
+            _short(_in_arguments(r.detail)),
+        ]
+        for r in report.rules
+    ]
+    return [CHECK_HEADER, *rows] if with_header else rows
 
 
-# What the checks say about deal-file inputs PLACEMENT_CHECK has no argument for (the price
-# history, the agreement date), dropped from its texts: the function cannot take them.
-_NOT_ARGUMENTS = (
-    " (or at least 5 closes in [[market.history]])",
-    ", or give at least 5 closes in [[market.history]]",
-    ", or at least 15 closes with volumes in [[market.history]]",
-    ", or [[market.history]] with placing.agreement_date",
-    "; give market.day_vwap_date to name the day",
-    ", or [[placing.tranches]] for an issue split between them",
-)
+def _short(text: str) -> str:
+    """A detail that fits a cell xlwings can return (255 characters).
+
+    Its last sentence (the verdict's reason) after as many of its first sentences as fit;
+    else cut at a word.
+    """
+    if len(text) <= MAX_TEXT:
+        return text
+    *first, last = re.split(r"(?<=\.) (?=[A-Z])", text)
+    if len(last) > MAX_TEXT:
+        return text[: MAX_TEXT - 1].rsplit(" ", 1)[0] + "\u2026"
+    kept: list[str] = []
+    for sentence in first:
+        if len(" ".join([*kept, sentence, "\u2026", last])) > MAX_TEXT:
+            break
+        kept.append(sentence)
+    gap = [] if len(kept) == len(first) else ["\u2026"]
+    return " ".join([*kept, *gap, last])
 
 
 def _in_arguments(text: str) -> str:
-    """A check's text in terms of PLACEMENT_CHECK's arguments instead of deal-file fields."""
-    for phrase in _NOT_ARGUMENTS:
+    """A check's text in terms of PLACEMENT_CHECK's arguments instead of deal-file fields.
+
+    The rule modules name the phrases about inputs the function has no argument for (the
+    price history, the agreement date, tranches); they are dropped here.
+    """
+    for phrase in file_only_phrases():
         text = text.replace(phrase, "")
     text = text.replace("as given in the deal file", "as given in the arguments")
     for name, path in CHECK_FIELDS.items():

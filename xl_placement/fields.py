@@ -430,6 +430,13 @@ ISSUER = (
         required=True,
     ),
     _f("share_class", text, "text", 'Class of the new shares ("B"), for dual-class issuers.'),
+    _f(
+        "sp_asx_300",
+        flag,
+        "true/false",
+        "ASX: true when the company is in the S&P/ASX 300 index (then not eligible for Listing Rule 7.1A); "
+        "left out, 7.1A eligibility is not enough data, never assumed.",
+    ),
 )
 
 PLACING = (
@@ -570,6 +577,13 @@ PLACING = (
     _f("mandate_used", non_negative_whole, "shares", "Shares already issued under the same general mandate."),
     _f("completion_date", date, "date", "Date the placing completes (the new shares are issued)."),
     _f(
+        "subscription_date",
+        date,
+        "date",
+        "Top-up only: date the vendor's subscription for the new shares completes (HKEX Rule 14A.92(4): "
+        "within 14 days after placing.agreement_date).",
+    ),
+    _f(
         "long_stop_date",
         date,
         "date",
@@ -666,7 +680,12 @@ COST_ITEM = (
 GRID = (
     _f("from", positive, "issuer currency per share", "Lowest price in the pricing grid."),
     _f("to", positive, "issuer currency per share", "Highest price in the pricing grid."),
-    _f("step", positive, "issuer currency per share", "Step between the grid's prices, e.g. 0.01."),
+    _f(
+        "step",
+        positive,
+        "issuer currency per share",
+        "Step between the grid's prices, e.g. 0.01; prices between the exchange's ticks are taken down to a tick.",
+    ),
 )
 
 FX = (
@@ -837,6 +856,8 @@ _CONDITIONS = {
     "market.day_vwap_date": "optional; needs `day_vwap`",
     "placing.mandate_used": "optional, default `0`; needs `mandate_limit`",
     "placing.vendor_lock_up_days": 'optional; `kind = "top-up"` only',
+    "placing.subscription_date": 'optional; `kind = "top-up"` only',
+    "issuer.sp_asx_300": "ASX only; optional, not given by default (never assumed)",
     "costs.other_costs": "optional, default `0` or the sum of `[[costs.items]]`",
 }
 

@@ -7,7 +7,7 @@ like a spreadsheet. Core: depends on nothing but ``money``.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from xl_placement.money import in_context, round_half_up
 
@@ -89,3 +89,39 @@ def number_word(n: int) -> str:
 def date_text(day: dt.date) -> str:
     """A date as announcements write it: 3 June 2025."""
     return f"{day.day} {day:%B %Y}"
+
+
+def _side(value: Decimal, limit: Decimal) -> int:
+    return (value > limit) - (value < limit)
+
+
+@in_context
+def percent_places(value: Decimal, limit: Decimal, decimals: int = 2) -> int:
+    """The decimals a percentage needs beside ``limit`` so its rounded figure is on the same side as the exact one.
+
+    ``decimals`` when that is enough; more while rounding half up would put the figure on
+    the limit or across it (0.199997 beside 20%: 4, "19.9997%"); at most 12.
+    """
+    side = _side(value, limit)
+    for places in range(decimals, 13):
+        if _side(round_half_up(value * 100, places), limit * 100) == side:
+            return places
+    return 12
+
+
+@in_context
+def percent_beside(value: Decimal, limit: Decimal, decimals: int = 2) -> str:
+    """A percentage shown beside a rule's limit, never rounded onto or across it.
+
+    Rounded half up to ``decimals``, with more decimals while the rounded figure would sit
+    on the other side of ``limit`` (or on it) from the exact one: 0.199997 beside a 20%
+    limit is "19.9997%", not "20.00%". Beyond 12 decimals it is cut toward the exact
+    figure's side, so the printed figure is always on the side of the verdict.
+    """
+    places = percent_places(value, limit, decimals)
+    shown = round_half_up(value * 100, places)
+    side = _side(value, limit)
+    if _side(shown, limit * 100) != side:
+        rounding = ROUND_CEILING if side > 0 else ROUND_FLOOR
+        shown = (value * 100).quantize(Decimal(1).scaleb(-places), rounding=rounding)
+    return f"{shown}%"

@@ -2,7 +2,10 @@
 
 By default about 21 prices in round steps from the price 20% below the benchmarked price
 (HKEX; the last close elsewhere) up to the last close, always with the deal's own price;
-``[grid]`` in the deal file overrides the range and step.
+``[grid]`` in the deal file overrides the range and step. Every price is on the exchange's tick
+table (a step is a whole number of ticks; a price between ticks is taken down to one). The price
+rule is the exchange's own definition (``xl_placement.rules``): a row's verdict is the listing-rule
+check's verdict for the deal re-priced at that row's price.
 """
 
 from __future__ import annotations
@@ -16,37 +19,34 @@ from xl_placement.figures import Figures, Reference
 from xl_placement.money import PRECISION, round_half_up
 from xl_placement.prices import discount
 from xl_placement.proceeds import MINOR_UNIT_DECIMALS, gross_proceeds
-from xl_placement.rules import asx_shares, nasdaq_shares
+from xl_placement.rules import BREACH, EXCHANGES, NOT_APPLICABLE, NOT_ENOUGH_DATA, PASS, PriceRule, TickTable
+from xl_placement.rules import price_rule as exchange_price_rule
+from xl_placement.rules.base import deal_day
 
-PASS = "pass"  # noqa: S105 - a rule outcome, not a password
-BREACH = "breach"
-NOT_APPLICABLE = "not applicable"
-NOT_ENOUGH_DATA = "not enough data"
+__all__ = [
+    "BREACH",
+    "NOT_APPLICABLE",
+    "NOT_ENOUGH_DATA",
+    "PASS",
+    "GridRow",
+    "PriceRule",
+    "PricingGrid",
+    "grid_prices",
+    "lowest_within_rule",
+    "nice_step",
+    "outcome",
+    "price_rule",
+    "pricing_grid",
+    "rule_limit",
+    "rule_reference",
+    "shares_needed",
+    "tick_step",
+]
 
 DEFAULT_STEPS = 20  # about 21 prices from the floor to the last close
 MAX_ROWS = 200
 RANGE_BELOW = Decimal("0.20")  # the default grid starts 20% below its anchor
 NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5))
-RATIO_DECIMALS = 12  # price / reference is rounded to this before a rule compares it (as the sheet does)
-FLOOR_QUANTUM = Decimal("0.001")  # the lowest price within the rule is given to this step
-
-
-@dataclass(frozen=True)
-class PriceRule:
-    """The exchange's price rule as the grid applies it to every candidate price.
-
-    ``reference`` is the key of the reference price the rule compares with (None for a rule
-    that is not applied); ``limit`` the ratio of price to reference; ``inclusive`` True when
-    a ratio equal to the limit breaches (HKEX: a discount of exactly 20% breaches).
-    """
-
-    title: str
-    reference: str | None
-    limit: Decimal
-    inclusive: bool
-    status: str  # PASS when applied to each row; NOT_APPLICABLE or NOT_ENOUGH_DATA otherwise
-    why: str = ""
-    large: bool = True  # Nasdaq: the deal's new shares are 20% or more of the shares outstanding
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,13 @@ class GridRow:
 
     price: Decimal
     is_deal: bool
-    is_lowest: bool  # the lowest price (to 0.001) the price rule allows
+    is_lowest: bool  # the lowest price on the exchange's tick table that the price rule allows
     discounts: tuple[Decimal, ...]  # to each of the grid's references, in order
     gross: Decimal  # the deal's new shares at this price
     net: Decimal  # gross less commission and other costs
     shares_needed: int  # new shares to raise the deal's gross proceeds at this price
     percent_of_enlarged: Decimal | None  # those shares as a fraction of the enlarged capital
-    outcome: str  # PASS, BREACH, NOT_APPLICABLE or NOT_ENOUGH_DATA
+    outcome: str  # PASS, BREACH, NOT_APPLICABLE or NOT_ENOUGH_DATA: the rule's verdict at this price
 
 
 @dataclass(frozen=True)
@@ -95,112 +95,54 @@ def nice_step(span: Decimal, steps: int = DEFAULT_STEPS) -> Decimal:
 
 
 def price_rule(figures: Figures) -> PriceRule:
-    """The price rule of the deal's exchange, as the grid applies it."""
-    deal = figures.deal
-    exchange, mandate = deal.issuer.exchange, deal.placing.mandate
-    specs = {
-        "HKEX": (
-            "HKEX Rule 13.36(5): discount to the benchmarked price below 20%",
-            "benchmarked_price",
-            "0.8",
-            True,
-        ),
-        "SGX": (
-            "SGX Rule 811: discount to the agreement day's VWAP of 10% or less",
-            "day_vwap",
-            "0.9",
-            False,
-        ),
-        "ASX": ("ASX Listing Rule 7.1A: at least 75% of the 15-day VWAP", "vwap_15d", "0.75", False),
-        "NASDAQ": (
-            "Nasdaq Rule 5635(d): at or above the Minimum Price, or under 20% of the shares",
-            None,
-            "1",
-            False,
-        ),
-    }
-    if exchange not in specs:
-        return PriceRule(
-            f"No price rule is checked for {exchange}",
-            None,
-            Decimal(1),
-            False,
-            NOT_APPLICABLE,
-            "xl-placement checks price rules for HKEX, SGX, ASX and Nasdaq",
-        )
-    title, key, limit, inclusive = specs[exchange]
-    if exchange == "ASX":  # the capacity decides, whatever the mandate
-        asx = _asx_rule(deal, title, key, Decimal(limit))
-        if asx is not None:
-            return asx
-    if mandate == "specific":
-        return PriceRule(
-            title,
-            key,
-            Decimal(limit),
-            inclusive,
-            NOT_APPLICABLE,
-            "issued under a specific mandate (shareholder approval)",
-        )
-    if exchange == "NASDAQ":
-        return _nasdaq_rule(figures, title)
-    if figures.reference(str(key)) is None:
-        needs = {
-            "benchmarked_price": "the benchmarked price",
-            "day_vwap": "market.day_vwap",
-            "vwap_15d": "the 15-day VWAP",
-        }[str(key)]
-        return PriceRule(title, key, Decimal(limit), inclusive, NOT_ENOUGH_DATA, f"needs {needs}")
-    return PriceRule(title, key, Decimal(limit), inclusive, PASS)
+    """The price rule of the deal's exchange, as the grid applies it (the exchange's own definition)."""
+    return exchange_price_rule(figures)
 
 
-def _asx_rule(deal: Deal, title: str, key: str | None, limit: Decimal) -> PriceRule | None:
-    """ASX 7.1A applies to 7.1A shares only: None when some shares are issued under it."""
-    shares = asx_shares(deal)
-    if shares is None:
-        why = 'needs placing.capacity ("7.1" or "7.1A") or [[placing.tranches]]'
-        return PriceRule(title, key, limit, False, NOT_ENOUGH_DATA, why)
-    if shares["7.1A"] == 0:
-        return PriceRule(title, key, limit, False, NOT_APPLICABLE, "no shares are issued under LR 7.1A")
-    return None
-
-
-def _nasdaq_rule(figures: Figures, title: str) -> PriceRule:
-    """Nasdaq 5635(d): below the Minimum Price breaches only when the deal's shares are 20% or more."""
-    p = figures.deal.placing
-    if p.public_offering:
-        return PriceRule(title, None, Decimal(1), False, NOT_APPLICABLE, "a public offering")
-    last, average = figures.reference("last_close"), figures.reference("average_close_5d")
-    if last is None or average is None or p.shares_outstanding is None:
-        why = "needs the last close, the 5-day average close and placing.shares_outstanding"
-        return PriceRule(title, None, Decimal(1), False, NOT_ENOUGH_DATA, why)
-    large = nasdaq_shares(figures.deal) * 5 >= p.shares_outstanding
-    return PriceRule(title, "minimum_price", Decimal(1), False, PASS, large=large)
-
-
-def rule_reference(figures: Figures, rule: PriceRule) -> Decimal | None:
+def rule_reference(figures: Figures, rule: PriceRule) -> Decimal | None:  # noqa: ARG001 - kept for callers
     """The price the rule compares with (Nasdaq: the Minimum Price, the lower of close and 5-day average)."""
-    if rule.reference == "minimum_price":
-        last, average = figures.reference("last_close"), figures.reference("average_close_5d")
-        return min(last.price, average.price) if last and average else None
-    ref = figures.reference(rule.reference) if rule.reference else None
-    return ref.price if ref else None
+    return rule.reference_price
 
 
-def outcome(rule: PriceRule, price: Decimal, reference: Decimal | None) -> str:
-    """PASS or BREACH of one price under the rule (the rule's own status when it is not applied)."""
-    if rule.status != PASS or reference is None:
-        return rule.status
-    ratio = price_ratio(price, reference)
-    below = ratio <= rule.limit if rule.inclusive else ratio < rule.limit
-    return BREACH if below and rule.large else PASS
+def outcome(rule: PriceRule, price: Decimal) -> str:
+    """The rule's status at ``price``: the same as the listing-rule check for the deal re-priced there."""
+    return rule.verdict(price)
 
 
-def price_ratio(price: Decimal, reference: Decimal) -> Decimal:
-    """Price / reference rounded half up to 12 decimals, as the sheet's ROUND(price/reference,12)."""
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return round_half_up(price / reference, RATIO_DECIMALS)
+def ticks_of(deal: Deal) -> TickTable | None:
+    """The tick table of the deal's exchange in force on the deal's day (None for an exchange without one here)."""
+    exchange = EXCHANGES.get(deal.issuer.exchange)
+    return exchange.ticks_on(deal_day(deal)) if exchange is not None else None
+
+
+def rule_limit(rule: PriceRule) -> Decimal | None:
+    """The discount limit the grid's discounts are shown beside (None when no rule is applied).
+
+    Every discount of a row sits beside the row's verdict, so each is shown on its own side
+    of the rule's limit (``formats.percent_beside``), not only the one the rule compares.
+    """
+    if rule.limit is None or rule.status != PASS:
+        return None
+    return rule.limit.max_discount
+
+
+def tick_step(span: Decimal, tick: Decimal, steps: int = DEFAULT_STEPS) -> Decimal:
+    """A round step that is a whole number of ticks, near ``span / steps``.
+
+    Of the round steps (1, 2, 2.5 or 5 times a power of ten) that are multiples of ``tick``,
+    the one nearest by ratio to ``span / steps``: HK$0.02 for SenseTime's HK$0.44 at HK$0.01 ticks.
+    """
+    if span <= 0:
+        return tick
+    raw = span / steps
+    exponent = math.floor(math.log10(float(raw)))
+    candidates = [base.scaleb(power) for power in range(exponent - 1, exponent + 3) for base in NICE_STEPS]
+    on_tick = sorted(c for c in candidates if c >= tick and c % tick == 0)
+    above = next((c for c in on_tick if c >= raw), on_tick[-1] if on_tick else tick)
+    below = [c for c in on_tick if c < raw]
+    if below and raw / below[-1] < above / raw:
+        return below[-1]
+    return above
 
 
 def shares_needed(amount: Decimal, price: Decimal) -> int:
@@ -237,7 +179,14 @@ def grid_prices(deal: Deal, figures: Figures) -> tuple[list[Decimal], Decimal, D
     floor = min((anchor or Decimal(0)) * (1 - RANGE_BELOW), price)
     if floor >= stop:  # a last close at or below 80% of the benchmark: show 20% below the close
         floor = stop * (1 - RANGE_BELOW)
-    step = g.step if g.step is not None else nice_step(stop - (g.start if g.start is not None else floor))
+    ticks = ticks_of(deal)
+    span = stop - (g.start if g.start is not None else floor)
+    if g.step is not None:
+        step = g.step
+    elif ticks is not None:  # a whole number of the largest tick in the range, so each price is on a tick
+        step = tick_step(span, ticks.tick(stop))
+    else:
+        step = nice_step(span)
     # By default the grid starts at the step at or below the 20% price, so the cap's breach shows.
     start = g.start if g.start is not None else (floor / step).to_integral_value(rounding=ROUND_FLOOR) * step
     if start <= 0:  # a price of zero raises nothing: start at the floor itself
@@ -249,8 +198,10 @@ def grid_prices(deal: Deal, figures: Figures) -> tuple[list[Decimal], Decimal, D
     count = int(last_k - first) + 1
     if count > MAX_ROWS:
         return f"grid.step {step} gives {count:,} prices from {start} to {stop}; at most {MAX_ROWS}: choose a larger step"
-    prices = {plain(k * step) for k in range(max(int(first), 1), int(last_k) + 1)}
-    prices |= {plain(start), plain(stop), plain(deal.placing.price)}
+    prices = {k * step for k in range(max(int(first), 1), int(last_k) + 1)} | {start, stop}
+    if ticks is not None:  # a price off the exchange's tick table is one a trader cannot set
+        prices = {ticks.down(price) for price in prices if ticks.down(price) > 0}
+    prices = {plain(price) for price in prices} | {plain(deal.placing.price)}
     lowest = lowest_within_rule(figures)
     if lowest is not None and start <= lowest <= stop:
         prices.add(plain(lowest))
@@ -265,17 +216,19 @@ def plain(value: Decimal) -> Decimal:
 
 
 def lowest_within_rule(figures: Figures) -> Decimal | None:
-    """The lowest price, to 0.001, that the exchange's price rule allows (None when no rule is applied)."""
+    """The lowest price on the exchange's tick table that its price rule allows (None when no rule is applied)."""
     rule = price_rule(figures)
-    reference = rule_reference(figures, rule)
-    if rule.status != PASS or reference is None or not rule.large:
+    ticks = ticks_of(figures.deal)
+    reference, limit = rule.reference_price, rule.limit
+    if rule.status != PASS or reference is None or limit is None or not rule.large or rule.approved:
+        return None
+    if ticks is None:  # pragma: no cover - every registered exchange has a tick table
         return None
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        bound = rule.limit * reference
-        lowest = bound.quantize(FLOOR_QUANTUM, rounding=ROUND_CEILING)
-        while outcome(rule, lowest, reference) == BREACH:  # at most one step: the limit itself breaches
-            lowest += FLOOR_QUANTUM
+        lowest = ticks.up(limit.floor * reference)
+        while rule.verdict(lowest) == BREACH:  # at most one tick: the limit itself breaches
+            lowest = ticks.next_up(lowest)
     return lowest
 
 
@@ -295,7 +248,6 @@ def pricing_grid(figures: Figures) -> PricingGrid:
     p, costs = deal.placing, deal.costs
     target = figures.proceeds.gross
     other = round_half_up(costs.other_costs, MINOR_UNIT_DECIMALS)
-    against = rule_reference(figures, rule)
     lowest = lowest_within_rule(figures)
     rows = []
     for price in prices:
@@ -319,7 +271,7 @@ def pricing_grid(figures: Figures) -> PricingGrid:
                 net=net_at(gross, costs.commission_rate, other),
                 shares_needed=needed,
                 percent_of_enlarged=enlarged,
-                outcome=outcome(rule, price, against),
+                outcome=outcome(rule, price),
             )
         )
     return PricingGrid(refs, rule, tuple(rows), start, stop, step)

@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from xl_placement.figures import Figures
-from xl_placement.formats import percent_text
-from xl_placement.grid import pricing_grid
+from xl_placement.formats import percent_beside, percent_text
+from xl_placement.grid import price_rule, pricing_grid, rule_limit
 from xl_placement.money import in_context, round_half_up
 
 if TYPE_CHECKING:  # checks imports figures and wording; only the type is needed here
@@ -33,11 +33,12 @@ def summary_lines(figures: Figures) -> list[str]:
     ]
     if not figures.references:
         lines.append("  discounts: not given (needs market.last_close or [[market.history]])")
+    rule = price_rule(figures)
     for ref in figures.references:
         word = "discount" if ref.discount >= 0 else "premium"
-        lines.append(
-            f"  {word} to {ref.label[0].lower() + ref.label[1:]} ({ccy} {ref.price}): {percent_text(abs(ref.discount))}"
-        )
+        limit = rule_limit(rule)
+        shown = percent_text(abs(ref.discount)) if limit is None else percent_beside(abs(ref.discount), limit)
+        lines.append(f"  {word} to {ref.label[0].lower() + ref.label[1:]} ({ccy} {ref.price}): {shown}")
     existing, enlarged = figures.percent_of_existing, figures.percent_of_enlarged
     if existing is None or enlarged is None:
         lines.append("  new shares as % of share capital: not given (needs placing.shares_outstanding)")
@@ -144,12 +145,16 @@ def grid_lines(figures: Figures) -> list[str]:
     heads = ["price", *(f"disc. {k.replace('average_close_', 'avg ').replace('_', ' ')}" for k in keys)]
     heads += [f"gross {ccy} m", "shares needed", "% enlarged", "rule"]
     table = [heads]
+    limits = [rule_limit(grid.rule)] * len(keys)
     for row in grid.rows:
         mark = " <- deal" if row.is_deal else (" <- lowest within rule" if row.is_lowest else "")
         table.append(
             [
                 str(row.price),
-                *(percent_text(d) for d in row.discounts),
+                *(
+                    percent_text(d) if limit is None else percent_beside(d, limit)
+                    for d, limit in zip(row.discounts, limits, strict=True)
+                ),
                 f"{round_half_up(row.gross / 1_000_000, 1):,}",
                 f"{row.shares_needed:,}",
                 percent_text(row.percent_of_enlarged) if row.percent_of_enlarged is not None else "n/a",

@@ -512,8 +512,8 @@ def _table_title(table: str, column: str) -> str:
 def deal_values(deal: model.Deal) -> dict[str, object]:
     """The value of each input cell for ``deal``, by deal-file path (absent fields left out)."""
     values: dict[str, object] = {}
-    for key in ("name", "stock_code", "exchange", "currency", "share_class"):
-        values[f"issuer.{key}"] = getattr(deal.issuer, key)
+    for spec in f.ISSUER:
+        values[f"issuer.{spec.name}"] = getattr(deal.issuer, spec.name)
     placing = deal.placing
     for spec in f.PLACING:
         values[f"placing.{spec.name}"] = getattr(placing, spec.name)

@@ -17,12 +17,13 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.figures import Figures
-from xl_placement.grid import PASS, GridRow, PricingGrid, pricing_grid, rule_reference
+from xl_placement.formats import percent_places
+from xl_placement.grid import PASS, GridRow, PricingGrid, pricing_grid, rule_limit
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import Area, area
-from xl_placement.rules import nasdaq_shares
+from xl_placement.rules.nasdaq import SIZE, shares_counted
 
 DISCOUNT = "0.00%;(0.00%);0.00%"
 MILLIONS = '#,##0.0,,;(#,##0.0,,);"\u2013"'
@@ -134,6 +135,11 @@ def _row(
     for i, ref in enumerate(grid.references):
         value = fx.discount_double(float(item.price), float(ref.price))
         out.formula(ws, f"{letters[1 + i]}{row}", fx.discount(price, refs[ref.key]), value)
+        limit = rule_limit(grid.rule)
+        places = percent_places(item.discounts[i], limit) if limit is not None else 2
+        if places > 2:  # more decimals where 2 would round the discount onto or across the rule's limit
+            zeros = "0" * places
+            ws[f"{letters[1 + i]}{row}"].number_format = f"0.{zeros}%;(0.{zeros}%);0.{zeros}%"
     gross, net, needed, pct, rule, mark = (f"{letters[n + k]}{row}" for k in range(1, 7))
     out.formula(ws, gross, fx.gross("NewShares", price), item.gross)
     out.formula(ws, net, fx.net_at(gross, "CommissionRate", "OtherCosts"), item.net)
@@ -163,15 +169,17 @@ def _rule_cell(
     refs: dict[str, str],
 ) -> None:
     rule = grid.rule
-    if rule.status != PASS or rule_reference(figures, rule) is None:
+    if rule.status != PASS or rule.limit is None or rule.reference_price is None:
         out.text(ws, target, rule.status)
         return
-    limit = format(rule.limit, "f")
+    limit = format(rule.limit.floor.normalize(), "f")
     if rule.reference == "minimum_price":
         reference = fx.lower(refs["last_close"], refs["average_close_5d"])
-        count = nasdaq_shares(figures.deal)
+        count = shares_counted(figures.deal)
         shares = "NewShares" if count == figures.deal.placing.new_shares else str(count)
-        large = f"{shares}*5>=SharesOutstanding"
+        part, whole = SIZE.as_integer_ratio()  # 20% as 1/5: shares*5>=1*outstanding, exact in doubles
+        # Shareholders' approval (a specific mandate) means no price breaches.
+        large = "FALSE" if rule.approved else f"{shares}*{whole}>={part}*SharesOutstanding"
         formula = fx.price_rule(price, reference, limit, inclusive=False, large=large)
     else:
         formula = fx.price_rule(price, refs[str(rule.reference)], limit, inclusive=rule.inclusive)
