@@ -126,6 +126,7 @@ class _Reader:
         self.input_kind = input_kind
         self.archive = archive
         self.parts = {info.filename: info for info in archive.infolist()}
+        self.parsed: dict[str, Any] = {}
 
     def refuse(self, part: str, reason: str) -> UnsafeWorkbookError:
         return UnsafeWorkbookError(f"{self.path}: {part}: {reason}")
@@ -231,7 +232,12 @@ class _Reader:
         return self.archive.open(part)
 
     def xml(self, part: str) -> Any:
-        """A small part parsed whole (through defusedxml)."""
+        """A small part parsed whole (through defusedxml), once: later calls get the same tree."""
+        if part not in self.parsed:
+            self.parsed[part] = self._parse(part)
+        return self.parsed[part]
+
+    def _parse(self, part: str) -> Any:
         if part not in self.parts:
             raise self.refuse(part, "is missing; save the workbook again from Excel")
         if self.parts[part].file_size > MAX_SMALL_PART_BYTES:
@@ -249,12 +255,16 @@ class _Reader:
         parser.setContentHandler(_Events(target))
         try:
             with self.open(part) as stream:
+                fed = False
                 while not stop():
                     chunk = stream.read(_CHUNK)
                     if not chunk:
+                        if not fed:  # expat's reader fails with AttributeError on nothing at all
+                            raise self.refuse(part, "is empty; save the workbook again from Excel")
                         parser.close()
                         break
                     parser.feed(chunk)
+                    fed = True
         except UnsafeWorkbookError:
             raise
         except DefusedXmlException as exc:

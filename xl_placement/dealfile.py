@@ -18,14 +18,34 @@ from typing import Any
 
 from xl_placement import deal as model
 from xl_placement import fields as f
-from xl_placement.errors import MISSING, DealError, Problem
+from xl_placement.errors import MISSING, DealError, InputError, Problem
 from xl_placement.money import in_context
 from xl_placement.prices import Close
 from xl_placement.proceeds import SHARE_TOLERANCE
 from xl_placement.published import parse_published, stated_kind
+from xl_placement.safe_read import MAX_CSV_ROWS
 
 MAX_DEAL_FILE_BYTES = 5_000_000
 DEAL_FILE_SUFFIXES = (".toml", ".json")
+#: Most deal files a folder may hold (a batch or precedents): as many as the rows of a CSV.
+MAX_DEAL_FILES = MAX_CSV_ROWS
+
+
+def deal_files(folder: Path) -> list[Path]:
+    """The .toml and .json deal files of a folder, sorted; at most MAX_DEAL_FILES are accepted.
+
+    Raises:
+        InputError: the folder holds more deal files than the limit.
+    """
+    found: list[Path] = []
+    for path in folder.iterdir():  # counted as listed: a huge folder is refused without sorting it
+        if path.suffix.lower() in DEAL_FILE_SUFFIXES and path.is_file():
+            found.append(path)
+            if len(found) > MAX_DEAL_FILES:
+                raise InputError(
+                    f"{folder}: holds more than {MAX_DEAL_FILES:,} deal files, the limit for a folder; split it"
+                )
+    return sorted(found)
 
 
 @in_context
