@@ -27,6 +27,8 @@ from xl_placement.safe_read import MAX_CSV_ROWS
 
 MAX_DEAL_FILE_BYTES = 5_000_000
 DEAL_FILE_SUFFIXES = (".toml", ".json")
+#: Unknown names listed one by one, each with the closest known name; the rest are counted.
+MAX_UNKNOWN_SHOWN = 10
 #: Most deal files a folder may hold (a batch or precedents): as many as the rows of a CSV.
 MAX_DEAL_FILES = MAX_CSV_ROWS
 
@@ -161,6 +163,13 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.unknowns = 0  # unknown names met; past MAX_UNKNOWN_SHOWN they are only counted
+
+    def finish(self) -> None:
+        """Add the count of the unknown names not listed one by one."""
+        hidden = self.unknowns - MAX_UNKNOWN_SHOWN
+        if hidden > 0:
+            self.problems.append(Problem("file", MISSING, f"... and {hidden:,} more unknown names, not listed"))
 
     def section(self, data: Mapping[str, Any], name: str) -> dict[str, Any] | None:
         """The table called ``name``, or None when it is absent or not a table (reported once)."""
@@ -212,6 +221,9 @@ class _Reader:
 
     def unknown(self, key: str, known: Sequence[str], path: str) -> None:
         """Report an unknown name, suggesting the closest known one (``path`` "" is the top level)."""
+        self.unknowns += 1
+        if self.unknowns > MAX_UNKNOWN_SHOWN:  # a file of 400,000 unknown keys: count them, fast
+            return
         # A patterned name is compared as if N were 5, and suggested as the pattern.
         names = {k.replace("<N>", "5"): k for k in known}
         found = difflib.get_close_matches(key, list(names), n=1)
@@ -301,6 +313,7 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
     uses_complete = isinstance(proceeds_raw.get("uses"), list) and len(uses) == len(proceeds_raw["uses"])
     if uses and uses_complete:
         _check_shares(reader, [row for _, row in uses])
+    reader.finish()
     if reader.problems:
         raise DealError(reader.problems, source)
     return model.Deal(

@@ -54,6 +54,10 @@ class InputError(PlacementError, ValueError):
     """Bad input: a deal file, a batch row, a workbook or a function argument."""
 
 
+#: Problems a DealError's message lists; the rest are counted (all stay in ``problems``).
+MAX_SHOWN_PROBLEMS = 20
+
+
 class DealError(InputError):
     """A deal failed validation; ``problems`` lists every problem found, not just the first."""
 
@@ -62,7 +66,9 @@ class DealError(InputError):
         self.problems = tuple(problems)
         self.source = source
         prefix = f"{source}: " if source else ""
-        lines = [f"{prefix}{problem}" for problem in self.problems]
+        lines = [f"{prefix}{problem}" for problem in self.problems[:MAX_SHOWN_PROBLEMS]]
+        if len(self.problems) > MAX_SHOWN_PROBLEMS:
+            lines.append(f"{prefix}... and {len(self.problems) - MAX_SHOWN_PROBLEMS:,} more problems")
         super().__init__("\n".join(lines))
 
 
