@@ -43,7 +43,7 @@ from xl_placement.errors import (
 )
 from xl_placement.fields import MAX_ROWS
 from xl_placement.figures import NOT_GIVEN
-from xl_placement.libreoffice import require_soffice
+from xl_placement.libreoffice import require_soffice, stop_all
 from xl_placement.money import in_context, round_half_up
 from xl_placement.output import check_target, write_all
 from xl_placement.pdf import export_pdfs
@@ -603,7 +603,10 @@ def _exit_worker(_signum: int, _frame: object) -> None:
     An idle worker must not exit through multiprocessing's own clean-up: that waits to
     flush results into a pipe that nobody reads once the main process is gone.
     """
-    if _building:
+    # A LibreOffice converting this worker's PDFs runs in a session of its own: stop it, and
+    # unwind so the conversion's temporary folder (LibreOffice's lu*.tmp in it) is removed.
+    converting = stop_all()
+    if _building or converting:
         raise SystemExit(128 + signal.SIGTERM)
     os._exit(128 + signal.SIGTERM)
 

@@ -169,7 +169,9 @@ class _Reader:
         """Add the count of the unknown names not listed one by one."""
         hidden = self.unknowns - MAX_UNKNOWN_SHOWN
         if hidden > 0:
-            self.problems.append(Problem("file", MISSING, f"... and {hidden:,} more unknown names, not listed"))
+            self.problems.append(
+                Problem("file", MISSING, f"... and {hidden:,} more unknown names, not listed")
+            )
 
     def section(self, data: Mapping[str, Any], name: str) -> dict[str, Any] | None:
         """The table called ``name``, or None when it is absent or not a table (reported once)."""
