@@ -48,7 +48,7 @@ from xl_placement.money import in_context, round_half_up
 from xl_placement.output import check_target, write_all
 from xl_placement.pdf import export_pdfs
 from xl_placement.precedents import Selection
-from xl_placement.safe_read import csv_rows
+from xl_placement.safe_csv import csv_rows
 
 SUMMARY_NAMES = ("summary.xlsx", "summary.csv")
 ERROR = "error"  # the deal got no report: invalid input, or it could not be written

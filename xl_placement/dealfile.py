@@ -23,7 +23,7 @@ from xl_placement.money import in_context
 from xl_placement.prices import Close
 from xl_placement.proceeds import SHARE_TOLERANCE
 from xl_placement.published import parse_published, stated_kind
-from xl_placement.safe_read import MAX_CSV_ROWS
+from xl_placement.safe_csv import MAX_CSV_ROWS
 
 MAX_DEAL_FILE_BYTES = 5_000_000
 DEAL_FILE_SUFFIXES = (".toml", ".json")

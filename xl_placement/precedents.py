@@ -30,7 +30,7 @@ from xl_placement.errors import InputError, PlacementError, PrecedentsError
 from xl_placement.figures import NOT_GIVEN
 from xl_placement.money import PRECISION
 from xl_placement.published import parse_published
-from xl_placement.safe_read import csv_rows
+from xl_placement.safe_csv import csv_rows
 
 KINDS = ("placing", "top-up", "subscription")
 
