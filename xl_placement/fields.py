@@ -244,7 +244,8 @@ def line(value: object, limit: int) -> str:
             "another order than it is stored; remove it"
         )
     if not any(_visible(char) for char in stripped):
-        raise Invalid("must contain a visible character (it holds only spaces or invisible characters)")
+        codes = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(stripped))
+        raise Invalid(f"must contain a visible character (it holds only {codes}, which display as nothing)")
     return stripped
 
 
