@@ -59,7 +59,11 @@ def measure(*args: str, cwd: Path) -> Measured:
         )
     status, user, system, peak_kb = json.loads(usage_file.read_text(encoding="utf-8"))
     result = Measured(
-        status, user + system, peak_kb, out_file.read_text(encoding="utf-8"), err_file.read_text(encoding="utf-8")
+        status,
+        user + system,
+        peak_kb,
+        out_file.read_text(encoding="utf-8"),
+        err_file.read_text(encoding="utf-8"),
     )
     for path in (usage_file, out_file, err_file):
         path.unlink()
