@@ -157,3 +157,49 @@ def test_a_workbook_with_a_large_relationships_part_is_read_within_bounds(many_r
     assert run.status in (0, 1), run.stderr  # the deal is read: its checks pass or not
     assert "Traceback" not in run.stderr
     assert run.within_bounds(), run
+
+
+def _stored_with_filler(path: Path, parts: dict[str, tuple[str, int]]) -> Path:
+    """placement.xlsm with ``<a/>`` elements put before an anchor in each part, stored (no compression)."""
+    with zipfile.ZipFile(SOURCE) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename in parts:
+                anchor, size = parts[info.filename]
+                filler = b"<a/>" * ((size - len(data)) // 4)
+                data = data.replace(anchor.encode(), filler + anchor.encode(), 1)
+                out.writestr(info.filename, data, compress_type=zipfile.ZIP_STORED)
+            else:
+                out.writestr(info.filename, data)
+    return path
+
+
+SMALL_PART = 5 * 1024 * 1024 - 200  # just under the limit for a part read whole
+
+
+@pytest.mark.parametrize(
+    ("name", "parts", "part"),
+    [
+        # 15.7 MB: the three parts read whole at their size limit (it took 11 s and 823 MB).
+        (
+            "small_parts",
+            {
+                "xl/workbook.xml": ("</definedNames>", SMALL_PART),
+                "xl/styles.xml": ("</numFmts>", SMALL_PART),
+                "xl/_rels/workbook.xml.rels": ("</Relationships>", SMALL_PART),
+            },
+            "xl/workbook.xml",
+        ),
+        # 21 MB: millions of elements before the cells of a sheet (11 s).
+        (
+            "sheet",
+            {"xl/worksheets/sheet1.xml": ("<sheetData>", 20 * 1024 * 1024 - 200)},
+            "xl/worksheets/sheet1.xml",
+        ),
+    ],
+)
+def test_a_workbook_of_millions_of_elements_is_refused_after_a_million(tmp_path, name, parts, part):
+    """Parts inside every size limit but full of elements: refused once 1,000,000 are read, within bounds."""
+    workbook = _stored_with_filler(tmp_path / f"{name}.xlsm", parts)
+    run = measure("check", str(workbook), cwd=tmp_path)
+    _refused(run, f"{workbook}: {part}: brings the workbook past 1,000,000 XML elements read")
