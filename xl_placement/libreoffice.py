@@ -33,7 +33,7 @@ from pathlib import Path
 from xl_placement.errors import ConversionError, DependencyMissingError
 from xl_placement.output import make_temp_dir, temp_dir
 
-#: Seconds one conversion may take before LibreOffice is stopped.
+#: Seconds LibreOffice may take to finish a file (for a run of many, the next one) before it is stopped.
 DEFAULT_TIMEOUT = 120.0
 
 #: The environment variable naming the soffice program when it is not on PATH.
