@@ -18,7 +18,7 @@ import pytest
 from bounded import measure
 from hostile_workbooks import SOURCE
 
-from xl_placement.dealfile import MAX_DEAL_FILES
+from xl_placement.dealfile import MAX_DEAL_FILE_BYTES, MAX_DEAL_FILES
 from xl_placement.safe_csv import MAX_CSV_LINE_BYTES, MAX_CSV_ROWS
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -81,14 +81,21 @@ def test_a_folder_of_too_many_deal_files_is_refused_before_any_is_read(tmp_path_
     _refused(run, expected)
 
 
-def test_a_deal_file_of_400000_unknown_keys_lists_the_first_and_counts_the_rest(tmp_path):
-    """It took 20.9 s and printed 400,000 lines: now the first ten, each with a suggestion, and a count."""
-    data = json.loads(json.dumps({"issuer": {"name": "Corpus"}, "placing": {}}))
-    data["placing"] = {str(index): 1 for index in range(400_000)}
-    path = tmp_path / "keys.json"
-    path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+@pytest.mark.parametrize("suffix", [".json", ".toml"])
+def test_a_deal_file_of_150000_unknown_keys_lists_the_first_and_counts_the_rest(tmp_path, suffix):
+    """400,000 took 20.9 s and printed 400,000 lines: now the first ten, each with a suggestion, and a count."""
+    keys = [f"k{index}" for index in range(150_000)]
+    path = tmp_path / f"keys{suffix}"
+    if suffix == ".json":
+        text = json.dumps(
+            {"issuer": {"name": "Corpus"}, "placing": dict.fromkeys(keys, 1)}, separators=(",", ":")
+        )
+    else:
+        text = '[issuer]\nname = "Corpus"\n[placing]\n' + "".join(f"{key} = 1\n" for key in keys)
+    assert len(text) < MAX_DEAL_FILE_BYTES
+    path.write_text(text, encoding="utf-8")
     run = measure("check", str(path), cwd=tmp_path)
-    _refused(run, f"{path}: file: ... and 399,990 more unknown names, not listed")
+    _refused(run, f"{path}: file: ... and 149,990 more unknown names, not listed")
     lines = run.stderr.splitlines()
     assert sum("is not a known field" in line for line in lines) == 10
     assert len(lines) < 25
@@ -203,3 +210,17 @@ def test_a_workbook_of_millions_of_elements_is_refused_after_a_million(tmp_path,
     workbook = _stored_with_filler(tmp_path / f"{name}.xlsm", parts)
     run = measure("check", str(workbook), cwd=tmp_path)
     _refused(run, f"{workbook}: {part}: brings the workbook past 1,000,000 XML elements read")
+
+
+@pytest.mark.parametrize("suffix", [".json", ".toml"])
+def test_a_deal_file_at_the_size_limit_of_the_slowest_text_is_read_within_bounds(tmp_path, suffix):
+    """An array of a million numbers just under 2,000,000 bytes (TOML's parser is slowest there): refused in time."""
+    count = (MAX_DEAL_FILE_BYTES - 100) // 2
+    if suffix == ".json":
+        text = '{"issuer": {"name": "Corpus"}, "placing": {"x": [' + "1," * (count - 1) + "1]}}"
+    else:
+        text = '[issuer]\nname = "Corpus"\n[placing]\nx = [' + "1," * count + "]\n"
+    path = tmp_path / f"array{suffix}"
+    path.write_text(text, encoding="utf-8")
+    assert MAX_DEAL_FILE_BYTES - 200 < path.stat().st_size <= MAX_DEAL_FILE_BYTES
+    _refused(measure("check", str(path), cwd=tmp_path), "placing.x: is not a known field")

@@ -25,7 +25,9 @@ from xl_placement.proceeds import SHARE_TOLERANCE
 from xl_placement.published import parse_published, stated_kind
 from xl_placement.safe_csv import MAX_CSV_ROWS
 
-MAX_DEAL_FILE_BYTES = 5_000_000
+# A deal at every list limit (10,000 history rows, written out as pretty JSON) is about 1 MB;
+# a TOML parser takes about a second per 1 MB of the worst text, so 2 MB stays within the bounds.
+MAX_DEAL_FILE_BYTES = 2_000_000
 DEAL_FILE_SUFFIXES = (".toml", ".json")
 #: Unknown names listed one by one, each with the closest known name; the rest are counted.
 MAX_UNKNOWN_SHOWN = 10

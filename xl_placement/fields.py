@@ -26,11 +26,12 @@ MAX_MAGNITUDE = (
     Decimal(10) ** MAX_SIGNIFICANT
 )  # larger numbers lose digits in Excel and overflow money rounding
 MIN_MAGNITUDE = Decimal("1E-9")  # no price, rate or share is smaller; smaller ones overflow the results
-MAX_ROWS = 10_000  # rows in a history or cost items table (and the default for any table)
+MAX_ROWS = 10_000  # rows in a price history (and the default for any table)
 # Uses and holders are also listed in sentences on the report: 100 names of 200 characters
 # stay within the 32,767 characters a cell holds (a real placing lists a handful).
 # Tranches are listed in one sentence of the Checks sheet the same way.
-ROW_LIMITS = {"proceeds.uses": 100, "shareholders": 100, "placing.tranches": 100}
+# Cost items are rows of a report table: a real deal has a handful.
+ROW_LIMITS = {"proceeds.uses": 100, "shareholders": 100, "placing.tranches": 100, "costs.items": 100}
 # Agents share one report cell and one sentence: 20 names of 200 characters fit both.
 MAX_AGENTS = 20
 # Dates a deal can have: a price history, an agreement, a lock-up end.
