@@ -8,6 +8,7 @@ error), and the API refuses what the command line refuses.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,22 @@ def test_right_arguments_still_work(tmp_path):
     assert x.build_report(DEAL, str(tmp_path / "r.xlsx")).is_file()
     assert x.discount(1.8, 2) == x.discount(x.round_half_up(1.8, 1), 2)
     assert len(x.shareholding([("A", 10)], 100, 10)) == 4  # the holder, placees, other public, total
+
+
+HUGE = Decimal("1e999999999")
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda: x.discount(HUGE, 2), "price"),
+        (lambda: x.dilution(1, HUGE), "existing_shares"),
+        (lambda: x.theoretical_diluted_price(2, 10, 1, Decimal("1e-999999999")), "price"),
+        (lambda: x.proceeds(HUGE, 1), "new_shares"),
+        (lambda: x.vwap([HUGE], [1]), "prices"),
+    ],
+)
+def test_a_number_of_a_huge_exponent_is_refused_by_name_before_any_arithmetic(call, argument):
+    """Decimal("1e999999999") ended in decimal.Overflow: now a CalculationError naming the argument."""
+    with pytest.raises(x.CalculationError, match=rf"^{argument}\S* is 1\.000E[+-]999999999, beyond 10\^1000"):
+        call()
