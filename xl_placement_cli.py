@@ -37,7 +37,14 @@ def _remember(signum: int, _frame: object) -> None:
 
 
 def _exit_if_stopped() -> None:
-    """Registered first, so it runs last at exit: a signal that came late still sets the status."""
+    """Registered first, so it runs last at exit: a signal that came late still sets the status.
+
+    From here on the signals are held: one that came during Python's own shutdown, after its
+    handlers are gone, would otherwise end the process silently (status -15, no message).
+    """
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+        _stopped_by.extend(sorted(signal.sigpending() & set(_SIGNALS)))
     if _stopped_by:
         for stream in (sys.stdout, sys.stderr):
             try:  # noqa: SIM105 - contextlib would be one more import before the handlers
@@ -48,10 +55,13 @@ def _exit_if_stopped() -> None:
         os._exit(128 + _stopped_by[0])
 
 
+_SIGNALS = [signal.SIGINT, signal.SIGTERM] if hasattr(signal, "SIGTERM") else [signal.SIGINT]
+
+
 def main() -> int:
     """Run the command line with signals handled from the first moment (the console script's entry)."""
     atexit.register(_exit_if_stopped)
-    signals = [signal.SIGINT, signal.SIGTERM] if hasattr(signal, "SIGTERM") else [signal.SIGINT]
+    signals = _SIGNALS
     for signum in signals:
         signal.signal(signum, _stop_now)
     from xl_placement import cli  # noqa: PLC0415 - imported after the handlers are in place

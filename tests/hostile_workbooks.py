@@ -45,7 +45,9 @@ def make(case: Case, folder: Path) -> Path:
         for info in source.infolist():
             data = source.read(info)
             for part, find, replace in case.edits:
-                if info.filename == part:
+                if info.filename == part and not find:  # find = "": the whole part is replaced
+                    data = replace.encode("utf-8")
+                elif info.filename == part:
                     text = data.decode("utf-8")
                     if text.count(find) != 1:
                         raise AssertionError(

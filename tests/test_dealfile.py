@@ -251,7 +251,7 @@ def test_too_large_file(tmp_path):
     path = tmp_path / "deal.toml"
     with path.open("wb") as handle:
         handle.truncate(MAX_DEAL_FILE_BYTES + 1)
-    with pytest.raises(DealError, match=r"file: is 5,000,001 bytes, larger than the 5,000,000 bytes"):
+    with pytest.raises(DealError, match=r"file: is 2,000,001 bytes, larger than the 2,000,000 bytes"):
         read_deal_file(path)
 
 

@@ -252,3 +252,33 @@ def test_batch_into_a_full_disk_writes_neither_summary(
     assert "summary.csv: the disk is full" in err
     assert not (out_dir / "summary.xlsx").exists()
     assert not (out_dir / "summary.csv").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_sigterm_during_python_shutdown_never_ends_the_process_silently() -> None:
+    """A SIGTERM after the last clean-up is held (exit 0), one just before it gives 143 and the one line.
+
+    Before, a SIGTERM during Python's own shutdown (its handlers gone) ended a finished batch with
+    status -15 and no message.
+    """
+    late = (
+        "import os, signal, xl_placement_cli as c\n"
+        "c._exit_if_stopped()\n"  # the last clean-up at exit: from here on signals are held
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "print('finished')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", late], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "finished\n", "")
+    just_before = (
+        "import os, signal, xl_placement_cli as c\n"
+        "signal.signal(signal.SIGTERM, c._remember)\n"  # the command has finished
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "c._exit_if_stopped()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", just_before], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 143
+    assert result.stderr == "error: stopped (SIGTERM); no file was left half-written\n"

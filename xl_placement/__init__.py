@@ -8,11 +8,13 @@ The public surface, all importable from here: ``load_deal`` (a deal file or a wo
 
 from importlib import metadata as _metadata
 
+from xl_placement._arguments import checked as _checked
 from xl_placement.api import (
     FigureRow,
     build_report,
     check_deal,
     checks_frame,
+    compute,
     export_pdf,
     figure_rows,
     figures_frame,
@@ -51,10 +53,28 @@ from xl_placement.errors import (
     Terminated,
     UnsafeWorkbookError,
 )
-from xl_placement.figures import Figures, compute
+from xl_placement.figures import Figures
 from xl_placement.money import allocate, round_half_up
 from xl_placement.prices import average_close, benchmark_window, benchmarked_price, discount, vwap
 from xl_placement.proceeds import allocate_proceeds, proceeds
+
+# The core calculations, their arguments checked as the API's are: a wrong type is a TypeError
+# naming the argument (the package's own modules call them unchecked). deal_from_mapping
+# checks its own argument (a DealError for anything but a mapping).
+allocate = _checked(allocate)
+allocate_proceeds = _checked(allocate_proceeds)
+average_close = _checked(average_close)
+benchmark_window = _checked(benchmark_window)
+benchmarked_price = _checked(benchmarked_price)
+dilution = _checked(dilution)
+discount = _checked(discount)
+mandate_headroom = _checked(mandate_headroom)
+proceeds = _checked(proceeds)
+round_half_up = _checked(round_half_up)
+shareholding = _checked(shareholding)
+theoretical_diluted_price = _checked(theoretical_diluted_price)
+theoretical_dilution_effect = _checked(theoretical_dilution_effect)
+vwap = _checked(vwap)
 
 try:
     # The version is written once, in pyproject.toml; the installed metadata carries it.

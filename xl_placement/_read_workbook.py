@@ -56,6 +56,15 @@ MAX_NAME_CELLS = 10_000
 MAX_DEFINED_NAMES = 10_000
 #: Largest workbook.xml, styles.xml or relationships part read whole.
 MAX_SMALL_PART_BYTES = 5 * 1024 * 1024
+#: Most XML elements read from one workbook, in all its parts (placement.xlsm's inputs need about
+#: 2,000; each costs about two microseconds, so a part of millions of empty elements stays fast).
+MAX_ELEMENTS_READ = 1_000_000
+#: Most elements kept from one such part (Excel allows 64,000 cell styles; a relationship each).
+MAX_PART_ELEMENTS = 100_000
+# The elements read from each small part.
+_WORKBOOK_TAGS = frozenset({"workbookPr", "sheet", "definedName"})
+_RELATIONSHIP_TAGS = frozenset({"Relationship"})
+_STYLE_TAGS = frozenset({"numFmt", "cellXfs", "xf"})
 #: Excel's grid: 1,048,576 rows by 16,384 columns (XFD).
 MAX_ROW = 1_048_576
 MAX_COLUMN = 16_384
@@ -126,6 +135,8 @@ class _Reader:
         self.input_kind = input_kind
         self.archive = archive
         self.parts = {info.filename: info for info in archive.infolist()}
+        self.parsed: dict[str, Any] = {}
+        self.elements = 0  # XML elements read, in every part
 
     def refuse(self, part: str, reason: str) -> UnsafeWorkbookError:
         return UnsafeWorkbookError(f"{self.path}: {part}: {reason}")
@@ -156,7 +167,7 @@ class _Reader:
 
     def workbook(self) -> tuple[dict[str, str], dict[str, str], bool]:
         """Sheet name -> part, input name -> reference text, and whether dates count from 1904."""
-        root = self.xml("xl/workbook.xml")
+        root = self.xml("xl/workbook.xml", _WORKBOOK_TAGS)
         targets = self.relationships("xl/_rels/workbook.xml.rels", "xl/")
         sheets: dict[str, str] = {}
         names: dict[str, str] = {}
@@ -230,13 +241,22 @@ class _Reader:
             raise self.refuse(part, "is missing; save the workbook again from Excel")
         return self.archive.open(part)
 
-    def xml(self, part: str) -> Any:
-        """A small part parsed whole (through defusedxml)."""
+    def xml(self, part: str, keep: frozenset[str]) -> Any:
+        """The elements ``keep`` names of a small part, as a tree under a bare root, parsed once.
+
+        Only those elements are built (at most MAX_PART_ELEMENTS), so memory follows what is
+        read, not the part's size: 5 MB of other elements costs no memory at all.
+        """
+        if part not in self.parsed:
+            self.parsed[part] = self._parse(part, keep)
+        return self.parsed[part]
+
+    def _parse(self, part: str, keep: frozenset[str]) -> Any:
         if part not in self.parts:
             raise self.refuse(part, "is missing; save the workbook again from Excel")
         if self.parts[part].file_size > MAX_SMALL_PART_BYTES:
             raise self.refuse(part, f"is {self.parts[part].file_size:,} bytes, more than a workbook needs")
-        builder = _TreeTarget()
+        builder = _TreeTarget(keep, lambda what: self.refuse(part, what))
         self.stream(part, builder)
         return builder.root
 
@@ -246,15 +266,19 @@ class _Reader:
         No DTD is accepted at all (a workbook part never has one), so no entity can be declared.
         """
         parser = DefusedExpatParser(namespaceHandling=1, forbid_dtd=True)
-        parser.setContentHandler(_Events(target))
+        parser.setContentHandler(_Events(target, lambda: self.count(part)))
         try:
             with self.open(part) as stream:
+                fed = False
                 while not stop():
                     chunk = stream.read(_CHUNK)
                     if not chunk:
+                        if not fed:  # expat's reader fails with AttributeError on nothing at all
+                            raise self.refuse(part, "is empty; save the workbook again from Excel")
                         parser.close()
                         break
                     parser.feed(chunk)
+                    fed = True
         except UnsafeWorkbookError:
             raise
         except DefusedXmlException as exc:
@@ -267,9 +291,18 @@ class _Reader:
                 part, f"is not well-formed XML ({_describe(exc)}); save it again from Excel"
             ) from exc
 
+    def count(self, part: str) -> None:
+        """Count one XML element read; past MAX_ELEMENTS_READ in the whole workbook, refuse it."""
+        self.elements += 1
+        if self.elements > MAX_ELEMENTS_READ:
+            raise self.refuse(
+                part,
+                f"brings the workbook past {MAX_ELEMENTS_READ:,} XML elements read, more than its inputs need",
+            )
+
     def part_of_type(self, kind: str) -> str | None:
         """The workbook's part of a relationship type, such as ``styles`` or ``sharedStrings``."""
-        for element in self.xml("xl/_rels/workbook.xml.rels").iter():
+        for element in self.xml("xl/_rels/workbook.xml.rels", _RELATIONSHIP_TAGS).iter():
             if _local(element.tag) == "Relationship" and element.get("Type", "").endswith(f"/{kind}"):
                 return self.relationships("xl/_rels/workbook.xml.rels", "xl/").get(element.get("Id", ""))
         return None
@@ -277,7 +310,7 @@ class _Reader:
     def relationships(self, part: str, base: str) -> dict[str, str]:
         """Relationship id -> target part name."""
         targets: dict[str, str] = {}
-        for element in self.xml(part).iter():
+        for element in self.xml(part, _RELATIONSHIP_TAGS).iter():
             if _local(element.tag) == "Relationship" and element.get("TargetMode") != "External":
                 target = element.get("Target", "")
                 full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(base + target)
@@ -536,7 +569,7 @@ class _Styles:
         self.formats: list[int] = []
         custom: dict[int, str] = {}
         part = reader.part_of_type("styles")
-        root = reader.xml(part) if part is not None else None
+        root = reader.xml(part, _STYLE_TAGS) if part is not None else None
         if root is not None:
             for element in root.iter():
                 tag = _local(element.tag)
@@ -577,17 +610,27 @@ class _Events(ContentHandler):
     Tags and attribute names are ``{namespace}local`` as in ElementTree.
     """
 
-    def __init__(self, target: Any) -> None:
+    def __init__(self, target: Any, count: Callable[[], None]) -> None:
         super().__init__()
         self.target = target
+        self.count = count
+        # A target that reads only some elements: the others cost no attribute dictionary.
+        self.keep: frozenset[str] | None = getattr(target, "keep", None)
 
     def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs: Any) -> None:  # noqa: N802 - SAX's name
         del qname
+        self.count()
+        if self.keep is not None and name[1] not in self.keep:
+            self.target.open.append(False)
+            return
         attrib = {(f"{{{uri}}}{local}" if uri else local): value for (uri, local), value in attrs.items()}
         self.target.start(f"{{{name[0]}}}{name[1]}" if name[0] else name[1], attrib)
 
     def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:  # noqa: N802 - SAX's name
         del qname
+        if self.keep is not None and name[1] not in self.keep:
+            self.target.open.pop()
+            return
         self.target.end(f"{{{name[0]}}}{name[1]}" if name[0] else name[1])
 
     def characters(self, content: str) -> None:
@@ -600,24 +643,40 @@ class _Events(ContentHandler):
 
 
 class _TreeTarget:
-    """Builds a small element tree (for workbook.xml, styles.xml and relationships)."""
+    """Builds a small element tree of the elements named in ``keep`` (the rest are passed over)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: frozenset[str], refuse: Callable[[str], UnsafeWorkbookError]) -> None:
         from xml.etree.ElementTree import TreeBuilder  # noqa: PLC0415
 
+        self.keep = keep
+        self.refuse = refuse
         self.builder = TreeBuilder()
+        self.builder.start("root", {})
+        self.open: list[bool] = []  # for each open element: whether it is kept
+        self.kept = 0
         self.root: Any = None
 
     def start(self, tag: str, attrib: Mapping[str, str]) -> None:
-        self.builder.start(tag, dict(attrib))
+        kept = _local(tag) in self.keep
+        self.open.append(kept)
+        if kept:
+            self.kept += 1
+            if self.kept > MAX_PART_ELEMENTS:
+                raise self.refuse(
+                    f"has more than {MAX_PART_ELEMENTS:,} {_local(tag)} entries; save it again from Excel"
+                )
+            self.builder.start(tag, dict(attrib))
 
     def data(self, text: str) -> None:
-        self.builder.data(text)
+        if self.open and self.open[-1]:
+            self.builder.data(text)
 
     def end(self, tag: str) -> None:
-        self.builder.end(tag)
+        if self.open.pop():
+            self.builder.end(tag)
 
     def close(self) -> None:
+        self.builder.end("root")
         self.root = self.builder.close()
 
 

@@ -19,21 +19,24 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xl_placement import dealfile
+from xl_placement import checks, dealfile
+from xl_placement import figures as _figures
+from xl_placement import pdf as _pdf
+from xl_placement._arguments import checked
 from xl_placement._optional import require
-from xl_placement.checks import CheckReport, check_deal
+from xl_placement.checks import CheckReport
 from xl_placement.deal import Deal
-from xl_placement.errors import DealError, Problem
-from xl_placement.figures import Figures, compute
+from xl_placement.errors import DealError, InputError, Problem
+from xl_placement.figures import Figures
 from xl_placement.money import in_context
-from xl_placement.pdf import export_pdf
+from xl_placement.precedents import Selection  # at run time: arguments are checked against it
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     import pandas as pd
 
-    from xl_placement.precedents import Selection
+#: The core's and the PDF writer's functions, their arguments checked (a wrong type names the argument).
+compute = checked(_figures.compute)
+export_pdf = checked(_pdf.export_pdf)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # what load_deal reads as a workbook with an Inputs sheet
 
@@ -56,6 +59,37 @@ __all__ = [
 ]
 
 
+@checked
+@in_context
+def check_deal(figures: Figures | Deal) -> CheckReport:
+    """Check a deal against its exchange's listing rules and its stated figures.
+
+    Args:
+        figures: the computed figures of a deal (``compute(deal)``), or the Deal itself,
+            whose figures are then computed first.
+
+    Returns:
+        The rule checks, the stated-versus-computed comparisons and the announcement sentences.
+
+    Raises:
+        CalculationError: a Deal was given whose figures cannot be computed.
+    """
+    return checks.check_deal(compute(figures) if isinstance(figures, Deal) else figures)
+
+
+def report_path(path: str | Path, name: str = "path") -> Path:
+    """The report's file name, refused unless it ends in .xlsx (the command line's ``-o`` and ``build_report``).
+
+    Raises:
+        InputError: the name does not end in .xlsx.
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError(f"{name} {target}: the report is an .xlsx workbook; give a name ending in .xlsx")
+    return target
+
+
+@checked
 @in_context
 def load_deal(path: str | Path, prices: str | Path | None = None) -> Deal:
     """Load and validate a deal from a deal file or a workbook's Inputs sheet.
@@ -90,6 +124,7 @@ def load_deal(path: str | Path, prices: str | Path | None = None) -> Deal:
     return dealfile.read_deal_file(path, prices)
 
 
+@checked
 @in_context
 def build_report(
     deal: Deal,
@@ -132,10 +167,11 @@ def build_report(
     from xl_placement.output import write_atomic  # noqa: PLC0415
     from xl_placement.report import render_report  # noqa: PLC0415
 
+    target = report_path(path)
     selection = _selection(precedents, since, exchange, deal)  # refused before anything is computed
-    figures = compute(deal)
-    data = render_report(figures, check_deal(figures), template=template, precedents=selection)
-    return write_atomic(path, data, force=force)
+    computed = compute(deal)
+    data = render_report(computed, checks.check_deal(computed), template=template, precedents=selection)
+    return write_atomic(target, data, force=force)
 
 
 def _selection(
@@ -145,7 +181,7 @@ def _selection(
     deal: Deal | None,
 ) -> Selection | None:
     from xl_placement.errors import PrecedentsError  # noqa: PLC0415
-    from xl_placement.precedents import Selection, without_deal  # noqa: PLC0415
+    from xl_placement.precedents import without_deal  # noqa: PLC0415
 
     if isinstance(precedents, Selection):
         if since is not None or exchange is not None:
@@ -160,6 +196,7 @@ def _selection(
     return load_precedents(precedents, since=since, exchange=exchange, deal=deal)
 
 
+@checked
 def load_precedents(
     path: str | Path,
     *,
@@ -186,6 +223,7 @@ def load_precedents(
     return pr.load_precedents(path, since=since, exchange=exchange, deal=deal)
 
 
+@checked
 def precedents_frame(
     path: str | Path | Selection, *, since: dt.date | str | None = None, exchange: str | None = None
 ) -> pd.DataFrame:
@@ -248,6 +286,7 @@ class FigureRow:
     note: str = ""
 
 
+@checked
 @in_context
 def figure_rows(figures: Figures) -> list[FigureRow]:
     """Every figure of a deal as a flat list of rows, in the order a deal sheet shows them."""
@@ -579,6 +618,7 @@ def grid_records(figures: Figures) -> list[dict[str, object]]:
     return records
 
 
+@checked
 @in_context
 def grid_frame(figures: Figures) -> pd.DataFrame:
     """The pricing grid as a pandas DataFrame, one row per candidate price (highest first).
@@ -596,6 +636,7 @@ def grid_frame(figures: Figures) -> pd.DataFrame:
     return pd.DataFrame.from_records(grid_records(figures))
 
 
+@checked
 @in_context
 def timetable_frame(figures: Figures) -> pd.DataFrame:
     """The timetable as a pandas DataFrame: ``key``, ``label``, ``date`` (None when not given), ``note``.
@@ -613,6 +654,7 @@ def timetable_frame(figures: Figures) -> pd.DataFrame:
     )
 
 
+@checked
 @in_context
 def figures_frame(figures: Figures) -> pd.DataFrame:
     """The figures of a deal as a pandas DataFrame, one row per figure, indexed by key.
@@ -639,6 +681,7 @@ def figures_frame(figures: Figures) -> pd.DataFrame:
     )
 
 
+@checked
 @in_context
 def checks_frame(report: CheckReport) -> pd.DataFrame:
     """The checks of a deal as a pandas DataFrame: one row per rule check and per stated figure.

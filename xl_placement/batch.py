@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from xl_placement import api
-from xl_placement.dealfile import DEAL_FILE_SUFFIXES, deal_from_mapping
+from xl_placement.dealfile import deal_files, deal_from_mapping
 from xl_placement.errors import (
     MISSING,
     DealError,
@@ -43,14 +43,13 @@ from xl_placement.errors import (
 )
 from xl_placement.fields import MAX_ROWS
 from xl_placement.figures import NOT_GIVEN
-from xl_placement.libreoffice import require_soffice
+from xl_placement.libreoffice import require_soffice, stop_all
 from xl_placement.money import in_context, round_half_up
 from xl_placement.output import check_target, write_all
 from xl_placement.pdf import export_pdfs
 from xl_placement.precedents import Selection
+from xl_placement.safe_csv import csv_rows
 
-MAX_CSV_BYTES = 200_000_000
-MAX_CELL_CHARS = 100_000
 SUMMARY_NAMES = ("summary.xlsx", "summary.csv")
 ERROR = "error"  # the deal got no report: invalid input, or it could not be written
 
@@ -157,7 +156,7 @@ def read_jobs(source: Path, out_dir: Path) -> tuple[list[Job], list[Outcome]]:
 
 
 def _folder_jobs(folder: Path, out_dir: Path) -> list[Job]:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DEAL_FILE_SUFFIXES)
+    files = deal_files(folder)
     if not files:
         raise InputError(f"{folder}: the folder has no .toml or .json deal files")
     names = _Names()
@@ -168,7 +167,7 @@ def _folder_jobs(folder: Path, out_dir: Path) -> list[Job]:
 
 
 def _csv_jobs(path: Path, out_dir: Path) -> tuple[list[Job], list[Outcome]]:
-    rows = list(_read_csv(path))
+    rows = list(csv_rows(path, delimiters=",;\t"))
     if not rows:
         raise InputError(f"{path}: the file is empty; the first row must name the columns (issuer.name, ...)")
     header_row, *body = rows
@@ -197,55 +196,6 @@ def _csv_jobs(path: Path, out_dir: Path) -> tuple[list[Job], list[Outcome]]:
     if not jobs and not failed:
         raise InputError(f"{path}: there are no deals below the header row")
     return jobs, failed
-
-
-def _read_csv(path: Path) -> Iterator[tuple[int, list[str], str | None]]:
-    """Rows with their spreadsheet row numbers (the header is row 1) and a problem, if unreadable."""
-    try:
-        size = path.stat().st_size
-        if not path.is_file():  # a link to /dev/zero or a pipe would be read for ever
-            raise InputError(f"{path}: is not a regular file; give a saved .csv file")
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_CSV_BYTES + 1) if size <= MAX_CSV_BYTES else b""
-        size = max(size, len(raw))
-        if size > MAX_CSV_BYTES:
-            raise InputError(f"{path}: the file is {size:,} bytes; the limit is {MAX_CSV_BYTES:,}")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: is not UTF-8 text (byte {exc.start + 1}); save it as 'CSV UTF-8' and try again"
-        ) from exc
-    csv.field_size_limit(MAX_CELL_CHARS)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-    number = 0
-    while True:
-        number += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            if "field larger than field limit" not in str(exc):
-                raise InputError(f"{path} row {number}: is not valid CSV ({exc})") from exc
-            # One oversized cell spoils its row only; the reader carries on with the next.
-            yield number, [], f"a cell has more than {MAX_CELL_CHARS:,} characters"
-            continue
-        yield number, cells, None
-
-
-def _delimiter(text: str) -> str:
-    """Comma, or the semicolon or tab that Excel uses for "CSV" in some locales, judged by the header row.
-
-    Field paths never contain these characters, so the most frequent one in the first
-    line separates the columns.
-    """
-    header = text.split("\n", 1)[0]
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
 
 
 Column = tuple[str | int, ...]
@@ -671,7 +621,10 @@ def _exit_worker(_signum: int, _frame: object) -> None:
     An idle worker must not exit through multiprocessing's own clean-up: that waits to
     flush results into a pipe that nobody reads once the main process is gone.
     """
-    if _building:
+    # A LibreOffice converting this worker's PDFs runs in a session of its own: stop it, and
+    # unwind so the conversion's temporary folder (LibreOffice's lu*.tmp in it) is removed.
+    converting = stop_all()
+    if _building or converting:
         raise SystemExit(128 + signal.SIGTERM)
     os._exit(128 + signal.SIGTERM)
 

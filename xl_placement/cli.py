@@ -328,9 +328,7 @@ def _build(args: argparse.Namespace) -> int:
     _lean_openpyxl(args)
     from xl_placement import api  # noqa: PLC0415 - light start-up
 
-    out = args.output if args.output is not None else DEFAULT_OUT_DIR / f"{Path(args.deal).stem}.xlsx"
-    if out.suffix.lower() != ".xlsx":
-        raise InputError(f"-o {out}: the report is an .xlsx workbook; give a name ending in .xlsx")
+    out = api.report_path(args.output or DEFAULT_OUT_DIR / f"{Path(args.deal).stem}.xlsx", "-o")
     if Path(args.deal).exists() and out.exists() and out.resolve() == Path(args.deal).resolve():
         raise InputError(f"-o {out}: that is the deal itself; choose another output file")
     pdf = out.with_suffix(".pdf")

@@ -19,14 +19,38 @@ from typing import Any
 from xl_placement import deal as model
 from xl_placement import fields as f
 from xl_placement import pricefile
-from xl_placement.errors import MISSING, DealError, Problem
+from xl_placement.errors import MISSING, DealError, InputError, Problem
 from xl_placement.money import in_context
 from xl_placement.prices import Close
 from xl_placement.proceeds import SHARE_TOLERANCE
 from xl_placement.published import EQUIVALENT_OF, parse_published, split_equivalent, stated_kind
+from xl_placement.safe_csv import MAX_CSV_ROWS
 
-MAX_DEAL_FILE_BYTES = 5_000_000
+# A deal at every list limit (10,000 history rows, written out as pretty JSON) is about 1 MB;
+# a TOML parser takes about a second per 1 MB of the worst text, so 2 MB stays within the bounds.
+MAX_DEAL_FILE_BYTES = 2_000_000
 DEAL_FILE_SUFFIXES = (".toml", ".json")
+#: Unknown names listed one by one, each with the closest known name; the rest are counted.
+MAX_UNKNOWN_SHOWN = 10
+#: Most deal files a folder may hold (a batch or precedents): as many as the rows of a CSV.
+MAX_DEAL_FILES = MAX_CSV_ROWS
+
+
+def deal_files(folder: Path) -> list[Path]:
+    """The .toml and .json deal files of a folder, sorted; at most MAX_DEAL_FILES are accepted.
+
+    Raises:
+        InputError: the folder holds more deal files than the limit.
+    """
+    found: list[Path] = []
+    for path in folder.iterdir():  # counted as listed: a huge folder is refused without sorting it
+        if path.suffix.lower() in DEAL_FILE_SUFFIXES and path.is_file():
+            found.append(path)
+            if len(found) > MAX_DEAL_FILES:
+                raise InputError(
+                    f"{folder}: holds more than {MAX_DEAL_FILES:,} deal files, the limit for a folder; split it"
+                )
+    return sorted(found)
 
 
 @in_context
@@ -144,6 +168,15 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.unknowns = 0  # unknown names met; past MAX_UNKNOWN_SHOWN they are only counted
+
+    def finish(self) -> None:
+        """Add the count of the unknown names not listed one by one."""
+        hidden = self.unknowns - MAX_UNKNOWN_SHOWN
+        if hidden > 0:
+            self.problems.append(
+                Problem("file", MISSING, f"... and {hidden:,} more unknown names, not listed")
+            )
 
     def section(self, data: Mapping[str, Any], name: str) -> dict[str, Any] | None:
         """The table called ``name``, or None when it is absent or not a table (reported once)."""
@@ -195,6 +228,9 @@ class _Reader:
 
     def unknown(self, key: str, known: Sequence[str], path: str) -> None:
         """Report an unknown name, suggesting the closest known one (``path`` "" is the top level)."""
+        self.unknowns += 1
+        if self.unknowns > MAX_UNKNOWN_SHOWN:  # a file of 400,000 unknown keys: count them, fast
+            return
         # A patterned name is compared as if N were 5, and suggested as the pattern.
         names = {k.replace("<N>", "5"): k for k in known}
         found = difflib.get_close_matches(key, list(names), n=1)
@@ -305,6 +341,7 @@ def deal_from_mapping(
     uses_complete = isinstance(proceeds_raw.get("uses"), list) and len(uses) == len(proceeds_raw["uses"])
     if uses and uses_complete:
         _check_shares(reader, [row for _, row in uses])
+    reader.finish()
     if reader.problems:
         raise DealError(reader.problems, source)
     built = model.Deal(

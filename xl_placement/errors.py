@@ -58,6 +58,10 @@ class FunctionError(PlacementError, ValueError):
     """An Excel function's one-line problem, raised where xlwings Lite shows it as a #VALUE! error's message."""
 
 
+#: Problems a DealError's message lists; the rest are counted (all stay in ``problems``).
+MAX_SHOWN_PROBLEMS = 20
+
+
 class DealError(InputError):
     """A deal failed validation; ``problems`` lists every problem found, not just the first."""
 
@@ -66,7 +70,9 @@ class DealError(InputError):
         self.problems = tuple(problems)
         self.source = source
         prefix = f"{source}: " if source else ""
-        lines = [f"{prefix}{problem}" for problem in self.problems]
+        lines = [f"{prefix}{problem}" for problem in self.problems[:MAX_SHOWN_PROBLEMS]]
+        if len(self.problems) > MAX_SHOWN_PROBLEMS:
+            lines.append(f"{prefix}... and {len(self.problems) - MAX_SHOWN_PROBLEMS:,} more problems")
         super().__init__("\n".join(lines))
 
 

@@ -26,10 +26,12 @@ MAX_MAGNITUDE = (
     Decimal(10) ** MAX_SIGNIFICANT
 )  # larger numbers lose digits in Excel and overflow money rounding
 MIN_MAGNITUDE = Decimal("1E-9")  # no price, rate or share is smaller; smaller ones overflow the results
-MAX_ROWS = 10_000  # rows in a history, uses or shareholders table
+MAX_ROWS = 10_000  # rows in a price history (and the default for any table)
 # Uses and holders are also listed in sentences on the report: 100 names of 200 characters
 # stay within the 32,767 characters a cell holds (a real placing lists a handful).
-ROW_LIMITS = {"proceeds.uses": 100, "shareholders": 100}
+# Tranches are listed in one sentence of the Checks sheet the same way.
+# Cost items are rows of a report table: a real deal has a handful.
+ROW_LIMITS = {"proceeds.uses": 100, "shareholders": 100, "placing.tranches": 100, "costs.items": 100}
 # Agents share one report cell and one sentence: 20 names of 200 characters fit both.
 MAX_AGENTS = 20
 # Dates a deal can have: a price history, an agreement, a lock-up end.
@@ -56,6 +58,12 @@ _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Letters, marks that take space, numbers, punctuation and symbols are visible; spaces,
 # format characters (U+200B zero-width space) and the like are not.
 _VISIBLE_CATEGORIES = ("L", "N", "P", "S", "Mc")
+# Letters and symbols that display as nothing: the Hangul fillers (U+115F, U+1160, U+3164,
+# U+FFA0), the braille blank (U+2800), and the default-ignorable Khmer vowels, Mongolian
+# selectors and variation selectors.
+_BLANK = re.compile(
+    "[\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5\u180b-\u180f\ufe00-\ufe0f\U000e0000-\U000e0fff]"
+)
 
 
 def plain_digits(text: str) -> None:
@@ -114,7 +122,8 @@ def number(value: object) -> Decimal:
     if not result.is_finite():
         raise Invalid("must be a finite number (not NaN or infinity)")
     _check_excel_holds(result)
-    return result
+    # A zero keeps no exponent ("0e999999999" would overflow the first sum it meets).
+    return result if result else Decimal(0)
 
 
 def _check_excel_holds(result: Decimal) -> None:
@@ -124,9 +133,11 @@ def _check_excel_holds(result: Decimal) -> None:
     significant = "".join(map(str, result.as_tuple().digits)).strip("0")
     if len(significant) > MAX_SIGNIFICANT:
         raise Invalid(f"has more than {MAX_SIGNIFICANT} significant digits, which Excel cannot hold exactly")
-    if abs(result) >= MAX_MAGNITUDE:
+    # Compared by exponent, with no arithmetic: abs() of 1e999999999 overflows the decimal
+    # context, so a huge exponent must be refused before any calculation sees it.
+    if result and result.adjusted() >= MAX_SIGNIFICANT:
         raise Invalid(f"must be below {MAX_MAGNITUDE:,} ({MAX_SIGNIFICANT} digits, what Excel holds exactly)")
-    if result and abs(result) < MIN_MAGNITUDE:
+    if result and result.adjusted() < MIN_MAGNITUDE.adjusted():
         raise Invalid(
             f"is below {MIN_MAGNITUDE:f}; no price, rate or share is that small, so give 0 or a larger number"
         )
@@ -243,13 +254,22 @@ def share(value: object) -> Decimal:
 
 def text(value: object) -> str:
     """A short, single-line text with no control characters."""
+    return line(value, MAX_TEXT)
+
+
+def line(value: object, limit: int) -> str:
+    """One line of text of at most ``limit`` characters that displays as what it holds.
+
+    The one check of every text a user gives (names, agents, sources): no control or
+    bidirectional characters, nothing XML cannot hold, and at least one visible character.
+    """
     if not isinstance(value, str):
         raise Invalid("must be text (in quotes)")
     stripped = value.strip()
     if not stripped:
         raise Invalid("must not be empty")
-    if len(stripped) > MAX_TEXT:
-        raise Invalid(f"is {len(stripped):,} characters long; the limit is {MAX_TEXT}")
+    if len(stripped) > limit:
+        raise Invalid(f"is {len(stripped):,} characters long; the limit is {limit:,}")
     if _CONTROL.search(stripped) or "\n" in stripped or "\r" in stripped or "\t" in stripped:
         raise Invalid("must be one line of text with no control characters")
     bidi = _BIDI.search(stripped)
@@ -258,9 +278,15 @@ def text(value: object) -> str:
             f"holds the bidirectional control U+{ord(bidi.group()):04X}, which makes text display in "
             "another order than it is stored; remove it"
         )
-    if not any(unicodedata.category(char).startswith(_VISIBLE_CATEGORIES) for char in stripped):
-        raise Invalid("must contain a visible character (it holds only spaces or invisible characters)")
+    if not any(_visible(char) for char in stripped):
+        codes = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(stripped))
+        raise Invalid(f"must contain a visible character (it holds only {codes}, which display as nothing)")
     return stripped
+
+
+def _visible(char: str) -> bool:
+    """Whether a character shows as something (a letter, digit, mark that takes space, symbol)."""
+    return unicodedata.category(char).startswith(_VISIBLE_CATEGORIES) and not _BLANK.match(char)
 
 
 def code(value: object) -> str:

@@ -26,13 +26,14 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from xl_placement.errors import ConversionError, DependencyMissingError
 from xl_placement.output import make_temp_dir, temp_dir
 
-#: Seconds one conversion may take before LibreOffice is stopped.
+#: Seconds LibreOffice may take to finish a file (for a run of many, the next one) before it is stopped.
 DEFAULT_TIMEOUT = 120.0
 
 #: The environment variable naming the soffice program when it is not on PATH.
@@ -74,7 +75,9 @@ def find_soffice() -> str | None:
     """
     configured = os.environ.get(SOFFICE_ENV)
     if configured:
-        return configured if Path(configured).is_file() else shutil.which(configured)
+        if Path(configured).is_file():
+            return configured if os.access(configured, os.X_OK) else None
+        return shutil.which(configured)
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
@@ -96,6 +99,12 @@ def require_soffice(purpose: str = "this") -> str:
     """
     program = find_soffice()
     if program is None:
+        configured = os.environ.get(SOFFICE_ENV)
+        if configured and Path(configured).is_file():
+            raise DependencyMissingError(
+                f"{purpose} needs LibreOffice, but {SOFFICE_ENV} names {configured}, which is not a program "
+                f"this user may run; {INSTALL_HINT}"
+            )
         raise DependencyMissingError(f"{purpose} needs LibreOffice, which was not found; {INSTALL_HINT}")
     return program
 
@@ -153,15 +162,36 @@ def convert_many(
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     with temp_dir("convert") as work:
         produced = _run(program, resolved, Path(work), target_format, extension, timeout)
+        failed = [str(source) for source, made in zip(resolved, produced, strict=True) if made is None]
+        if produced.error or failed:
+            names = ", ".join(failed) or ", ".join(map(str, resolved))
+            raise ConversionError(
+                produced.error or f"LibreOffice could not convert {names} to {target_format}"
+            )
         for made, destination in zip(produced, destinations, strict=True):
-            shutil.move(made, destination)
+            shutil.move(made, destination)  # type: ignore[arg-type]  # none is None: checked above
     return destinations
+
+
+class Produced(list[Path | None]):
+    """What one LibreOffice run made: a file or None per source, and why the run failed, if it did."""
+
+    def __init__(self, files: Sequence[Path | None], error: str = "", *, hung: bool = False) -> None:
+        """Keep the files in the sources' order, LibreOffice's message, and whether it stopped answering."""
+        super().__init__(files)
+        self.error = error
+        self.hung = hung
 
 
 def _run(
     program: str, sources: list[Path], work: Path, target_format: str, extension: str, timeout: float
-) -> list[Path]:
-    """Run one LibreOffice conversion of ``sources`` into ``work`` and return the files it produced."""
+) -> Produced:
+    """Run one LibreOffice conversion of ``sources`` into ``work``; see :func:`convert_into`."""
+    produced = [work / f"{source.stem}.{extension}" for source in sources]
+    # LibreOffice's own temporary files (lu*.tmp) go in the private folder too, so they are
+    # removed with it whatever ends the run (a Ctrl-C, SIGTERM, a timeout, kill -9 of this process).
+    scratch = work / ".tmp"
+    scratch.mkdir(exist_ok=True)
     with _lock:
         profile = _shared_profile()
         command = [
@@ -180,16 +210,50 @@ def _run(
             *map(str, sources),
         ]
         names = ", ".join(str(source) for source in sources)
-        stdout, stderr, returncode = _execute(command, timeout, names)
-    produced = [work / f"{source.stem}.{extension}" for source in sources]
-    failed = [str(source) for source, made in zip(sources, produced, strict=True) if not made.is_file()]
+        stdout, stderr, returncode, hung = _execute(
+            command, timeout, scratch, lambda: sum(p.is_file() for p in produced)
+        )
+    files = [made if made.is_file() and (not hung or _complete(made)) else None for made in produced]
+    if hung:
+        pending = ", ".join(str(source) for source, made in zip(sources, files, strict=True) if made is None)
+        error = f"LibreOffice took longer than {timeout:g} seconds to convert {pending} and was stopped"
+        return Produced(files, error, hung=True)
+    failed = [str(source) for source, made in zip(sources, files, strict=True) if made is None]
     if returncode != 0 or failed:
         output = _messages(f"{stderr}\n{stdout}")
-        raise ConversionError(
+        error = (
             f"LibreOffice could not convert {', '.join(failed) or names} to {target_format} "
             f"(exit code {returncode}): {output}"
         )
-    return produced
+        return Produced(files, error)
+    return Produced(files)
+
+
+def convert_into(sources: Sequence[Path], work: Path, target_format: str, *, timeout: float) -> Produced:
+    """Convert ``sources`` into the folder ``work`` with one start of LibreOffice, keeping what it made.
+
+    ``timeout`` is the longest LibreOffice may go without finishing a file: a run of many
+    files is stopped one timeout after its last progress, not after a timeout per file.
+
+    Returns:
+        A file or None for each source; ``error`` says why a file is missing, ``hung`` that
+        LibreOffice stopped answering (a later call would most likely hang too).
+
+    Raises:
+        DependencyMissingError: LibreOffice is not installed or cannot be started.
+    """
+    program = require_soffice(f"converting to {target_format}")
+    extension = target_format.split(":", 1)[0]
+    return _run(program, [Path(s).resolve() for s in sources], work, target_format, extension, timeout)
+
+
+def _complete(path: Path) -> bool:
+    """Whether a file LibreOffice wrote before it hung is whole (a PDF ends with its %%EOF marker)."""
+    if path.suffix.lower() != ".pdf":
+        return False
+    with path.open("rb") as stream:
+        stream.seek(max(0, path.stat().st_size - 64))
+        return b"%%EOF" in stream.read()
 
 
 def _messages(output: str) -> str:
@@ -199,36 +263,87 @@ def _messages(output: str) -> str:
     return "; ".join(kept) or "no output"
 
 
-def _execute(command: list[str], timeout: float, source: str) -> tuple[str, str, int]:
-    # A new session (process group) lets a timeout stop soffice.bin too, not just the wrapper script.
-    with subprocess.Popen(  # noqa: S603 - the program is LibreOffice, the arguments are ours
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=sys.platform != "win32",
-    ) as process:
+#: How often (seconds) a running conversion is checked for progress.
+_POLL = 0.5
+
+# The LibreOffice processes this process started and that still run: stop_all() ends them.
+_running: set[subprocess.Popen[str]] = set()
+
+
+def _execute(
+    command: list[str], timeout: float, scratch: Path, progress: Callable[[], int]
+) -> tuple[str, str, int, bool]:
+    """Run LibreOffice; stop it when ``progress()`` (files done) has not grown for ``timeout`` seconds.
+
+    Returns:
+        Its output, exit status, and whether it was stopped for making no progress.
+    """
+    environment = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
+    try:
+        # A new session (process group) lets a timeout stop soffice.bin too, not just the wrapper script.
+        process = subprocess.Popen(  # noqa: S603 - the program is LibreOffice, the arguments are ours
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment,
+            start_new_session=sys.platform != "win32",
+        )
+    except OSError as exc:  # not a program (no #! line, a folder), or not allowed to run
+        raise DependencyMissingError(
+            f"LibreOffice ({command[0]}) could not be started: {exc.strerror or exc}; {INSTALL_HINT}"
+        ) from exc
+    _running.add(process)
+    with process:
         try:
-            stdout, stderr = process.communicate(timeout=timeout)
+            return (*_wait(process, timeout, progress), False)
         except subprocess.TimeoutExpired:
             _kill(process)
-            process.communicate()
-            raise ConversionError(
-                f"LibreOffice took longer than {timeout:g} seconds to convert {source} and was stopped"
-            ) from None
-        except BaseException:
+            stdout, stderr = process.communicate()
+            return stdout, stderr, process.returncode, True
+        finally:
             # Ctrl-C or SIGTERM: LibreOffice runs in a session of its own, so it must be stopped here.
             _kill(process)
-            raise
+            _running.discard(process)
+
+
+def _wait(
+    process: subprocess.Popen[str], timeout: float, progress: Callable[[], int]
+) -> tuple[str, str, int]:
+    """Wait for LibreOffice to end, for as long as it makes a file at least every ``timeout`` seconds."""
+    done, last = progress(), time.monotonic()
+    while True:
+        try:
+            stdout, stderr = process.communicate(timeout=min(_POLL, timeout))
+        except subprocess.TimeoutExpired:
+            now = progress()
+            if now > done:
+                done, last = now, time.monotonic()
+            elif time.monotonic() - last >= timeout:
+                raise
+            continue
         return stdout, stderr, process.returncode
+
+
+def stop_all() -> bool:
+    """Stop every LibreOffice this process started and that still runs (a batch worker told to end).
+
+    Returns:
+        Whether one was running.
+    """
+    running = list(_running)
+    for process in running:
+        _kill(process)
+    return bool(running)
 
 
 def _kill(process: subprocess.Popen[str]) -> None:
     if sys.platform == "win32":
-        process.kill()
+        with contextlib.suppress(OSError):
+            process.kill()
         return
-    with contextlib.suppress(ProcessLookupError):
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
 
 

@@ -22,6 +22,10 @@ from xl_placement.errors import CalculationError
 
 Number = int | float | Decimal
 
+#: The largest power of ten (up or down) a number given to a calculation may have, so that
+#: products and quotients of a few of them stay far inside the context's exponent range.
+MAX_EXPONENT = 1_000
+
 # Enough digits for 10^15 shares times a price with 10 decimals, and then some.
 PRECISION = 50
 
@@ -65,14 +69,25 @@ def dec(value: Number, name: str = "") -> Decimal:
     """
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise CalculationError(f"{name or 'value'} must be a number, got {value!r}")
-    if isinstance(value, int):
-        return Decimal(value)
     # repr() of a float is the shortest text that reads back as the same float.
-    result = value if isinstance(value, Decimal) else Decimal(repr(value))
+    result = (
+        Decimal(value)
+        if isinstance(value, int)
+        else value
+        if isinstance(value, Decimal)
+        else Decimal(repr(value))
+    )
     if not result.is_finite():
         # Comparing a NaN Decimal raises decimal.InvalidOperation, not a clear message.
         raise CalculationError(
             f"{name or 'value'} must be a finite number (not NaN or infinity), got {value}"
+        )
+    # Judged by the exponent, with no arithmetic: Decimal("1e999999999") overflows the first
+    # calculation it meets (decimal.Overflow), and products of such numbers would too.
+    if result and not -MAX_EXPONENT <= result.adjusted() <= MAX_EXPONENT:
+        raise CalculationError(
+            f"{name or 'value'} is {result:.3E}, beyond 10^{MAX_EXPONENT} or below 10^-{MAX_EXPONENT}; "
+            "no price, share or amount is that large or small"
         )
     return result
 

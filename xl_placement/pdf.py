@@ -7,12 +7,13 @@ saved like every other output: atomically, never over an existing file unless as
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from xl_placement.errors import ConversionError, OutputError, OutputExistsError
-from xl_placement.libreoffice import DEFAULT_TIMEOUT, convert, convert_many, require_soffice
+from xl_placement.errors import OutputError, OutputExistsError
+from xl_placement.libreoffice import DEFAULT_TIMEOUT, convert, convert_into, require_soffice
 from xl_placement.output import temp_dir, write_atomic
 
 
@@ -107,10 +108,30 @@ def export_pdfs(
     if count == 1:
         return _export_share(paths, force, timeout)
     failed: dict[Path, str] = {}
-    with ProcessPoolExecutor(max_workers=count, initializer=initializer) as pool:
-        for result in pool.map(_export_share, shares, [force] * count, [timeout] * count):
+    pool = ProcessPoolExecutor(max_workers=count, initializer=initializer)
+    try:
+        for result in pool.map(_export_share_in_worker, shares, [force] * count, [timeout] * count):
             failed.update(result)
+    except BaseException:
+        # Ctrl-C, SIGTERM: the workers end now (each stops its LibreOffice as it ends), not
+        # after their conversions; their PDFs are written atomically, so none is left half-made.
+        for process in list(pool._processes.values()):  # the pool has no public way to stop its workers
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     return failed
+
+
+def _export_share_in_worker(paths: list[Path], force: bool, timeout: float) -> dict[Path, str]:
+    """_export_share in a worker process: told to end (SystemExit), it cleans up, then ends at once.
+
+    Ending through the pool's own clean-up would wait to send a result nobody reads.
+    """
+    try:
+        return _export_share(paths, force, timeout)
+    except SystemExit as exc:
+        os._exit(exc.code if isinstance(exc.code, int) else 1)
 
 
 def _export_share(paths: list[Path], force: bool, timeout: float) -> dict[Path, str]:
@@ -125,20 +146,33 @@ def _export_share(paths: list[Path], force: bool, timeout: float) -> dict[Path, 
     if not todo:
         return failed
     with temp_dir("pdfs") as work:
-        try:
-            rendered = convert_many(todo, work, "pdf", timeout=timeout * len(todo))
-        except ConversionError:  # find which workbook LibreOffice could not render, and why
-            rendered = []
-            for path in todo:
-                try:
-                    rendered.append(convert(path, work, "pdf", timeout=timeout))
-                except ConversionError as exc:
-                    failed[path] = str(exc)
-        done = {made.stem: made for made in rendered}
-        for path in todo:
-            if path.stem in done:
-                try:
-                    write_atomic(path.with_suffix(".pdf"), done[path.stem].read_bytes(), force=force)
-                except OutputError as exc:
-                    failed[path] = str(exc)
+        for path, made in _render(todo, Path(work), timeout, failed).items():
+            try:
+                write_atomic(path.with_suffix(".pdf"), made.read_bytes(), force=force)
+            except OutputError as exc:
+                failed[path] = str(exc)
     return failed
+
+
+def _render(todo: list[Path], work: Path, timeout: float, failed: dict[Path, str]) -> dict[Path, Path]:
+    """The PDFs of ``todo`` in ``work``: all in one run, then those it missed one by one.
+
+    Once LibreOffice hangs (makes no file for ``timeout`` seconds), it is not asked again:
+    the PDFs not made by then are failed with the reason, within one timeout.
+    """
+    produced = convert_into(todo, work, "pdf", timeout=timeout)
+    made = {path: pdf for path, pdf in zip(todo, produced, strict=True) if pdf is not None}
+    hung, reason = produced.hung, produced.error
+    for path in todo:
+        if path in made:
+            continue
+        if not hung:
+            single = convert_into([path], work, "pdf", timeout=timeout)
+            if single[0] is not None:
+                made[path] = single[0]
+                continue
+            hung, reason = single.hung, single.error
+            failed[path] = reason
+            continue
+        failed[path] = f"{reason}; LibreOffice stopped answering, so it was not asked again for this report"
+    return made

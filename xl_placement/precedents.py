@@ -17,25 +17,21 @@ The statistics (``summarise``) mirror the spreadsheet functions the report uses
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
-import io
 import re
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
 from pathlib import Path
 
 from xl_placement import fields as f
-from xl_placement.dealfile import DEAL_FILE_SUFFIXES, read_deal_file
-from xl_placement.errors import PlacementError, PrecedentsError
+from xl_placement.dealfile import deal_files, read_deal_file
+from xl_placement.errors import InputError, PlacementError, PrecedentsError
 from xl_placement.figures import NOT_GIVEN
 from xl_placement.money import PRECISION
 from xl_placement.published import parse_published
+from xl_placement.safe_csv import csv_rows
 
-MAX_PRECEDENTS_BYTES = 20_000_000
-MAX_PRECEDENT_ROWS = 10_000
 KINDS = ("placing", "top-up", "subscription")
 
 # The measures the statistics and the chart use: (field, label).
@@ -363,14 +359,7 @@ MAX_SOURCE = 2_000  # a source is often a long web address
 
 def _source(value: object) -> str:
     """A source: one line of text (a web address, "company announcement"), up to 2,000 characters."""
-    text = str(value).strip()
-    if len(text) > MAX_SOURCE:
-        raise f.Invalid(f"is {len(text):,} characters long; the limit is {MAX_SOURCE:,}")
-    if not text:
-        raise f.Invalid("must not be empty")
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Cn", "Zl", "Zp") for ch in text):
-        raise f.Invalid("must be one line of text with no control characters")
-    return text
+    return f.line(value, MAX_SOURCE)
 
 
 def _kind(value: object) -> str:
@@ -453,35 +442,18 @@ def _check_pairs(values: Mapping[str, object], where: str) -> None:
         )
 
 
-def read_csv_text(path: Path) -> list[list[str]]:
-    """The rows of a CSV file (UTF-8, with or without a BOM), within the size limits.
+def read_csv_text(path: Path) -> Iterator[list[str]]:
+    """The rows of a CSV file (UTF-8, with or without a BOM), streamed within the CSV limits.
 
     Raises:
-        PrecedentsError: the file is missing, too large, not UTF-8 or not valid CSV.
+        PrecedentsError: the file is missing, too large, too long, not UTF-8 or not valid CSV.
     """
-    try:
-        if not path.is_file():
-            raise PrecedentsError(
-                f"{path}: no such file; give a precedents .csv file or a folder of deal files"
-            )
-        if path.stat().st_size > MAX_PRECEDENTS_BYTES:
-            raise PrecedentsError(f"{path}: the file is larger than {MAX_PRECEDENTS_BYTES:,} bytes")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise PrecedentsError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PrecedentsError(
-            f"{path}: is not UTF-8 text (byte {exc.start + 1}); save it as 'CSV UTF-8' and try again"
-        ) from exc
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as exc:
-        raise PrecedentsError(f"{path}: is not valid CSV ({exc})") from exc
-    if len(rows) > MAX_PRECEDENT_ROWS + 1:
-        raise PrecedentsError(f"{path}: has more than {MAX_PRECEDENT_ROWS:,} rows")
-    return rows
+    if not path.exists():
+        raise PrecedentsError(f"{path}: no such file; give a precedents .csv file or a folder of deal files")
+    for number, cells, unreadable in csv_rows(path, error=PrecedentsError):
+        if unreadable:
+            raise PrecedentsError(f"{path}, row {number}: {unreadable}")
+        yield cells
 
 
 def read_precedents(path: str | Path) -> tuple[Precedent, ...]:
@@ -499,15 +471,16 @@ def read_precedents(path: str | Path) -> tuple[Precedent, ...]:
     if source.suffix.lower() != ".csv":
         raise PrecedentsError(f"{source}: precedents come from a .csv file or a folder of deal files")
     rows = read_csv_text(source)
-    if not rows or not any(cell.strip() for cell in rows[0]):
+    first = next(rows, None)
+    if first is None or not any(cell.strip() for cell in first):
         raise PrecedentsError(f"{source}: the file is empty; the first row must name the columns")
-    header = [cell.strip() for cell in rows[0]]
+    header = [cell.strip() for cell in first]
     if header[:3] == ["row", "source", "status"]:
-        return _summary(source, header, rows[1:])
-    return _precedents_csv(source, header, rows[1:])
+        return _summary(source, header, rows)
+    return _precedents_csv(source, header, rows)
 
 
-def _precedents_csv(path: Path, header: list[str], body: list[list[str]]) -> tuple[Precedent, ...]:
+def _precedents_csv(path: Path, header: list[str], body: Iterable[list[str]]) -> tuple[Precedent, ...]:
     _check_header(path, header, COLUMNS)
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
@@ -540,7 +513,7 @@ def _check_header(path: Path, header: list[str], known: Sequence[str]) -> None:
             )
 
 
-def _summary(path: Path, header: list[str], body: list[list[str]]) -> tuple[Precedent, ...]:
+def _summary(path: Path, header: list[str], body: Iterable[list[str]]) -> tuple[Precedent, ...]:
     """A batch summary: the deals that got a report (whatever their checks said), with their computed figures."""
     result = []
     for number, cells in enumerate(body, start=2):
@@ -569,7 +542,10 @@ def _unquote(value: str) -> str:
 
 def _folder(folder: Path) -> tuple[Precedent, ...]:
     """Deal files as precedents: every figure computed from the deal's inputs."""
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DEAL_FILE_SUFFIXES)
+    try:
+        files = deal_files(folder)
+    except InputError as exc:
+        raise PrecedentsError(str(exc)) from exc
     if not files:
         raise PrecedentsError(f"{folder}: the folder has no .toml or .json deal files")
     result = []
