@@ -93,7 +93,7 @@ def test_deal_sheet_market_context_timetable_and_headline_are_formulas():
     sheet = book["Deal sheet"]
     labels = {sheet.cell(r, 7).value: r for r in range(1, sheet.max_row + 1)}
     lock = labels["Issuer's lock-up ends"]
-    completion = labels["Completion"]
+    completion = labels["Completion of the subscription"]  # a top-up completes with its subscription
     assert sheet.cell(lock, 8).value == f"=H{completion}+I{lock}"
     cached = values(render("topup-illustrative"))
     assert cached["Deal sheet"].cell(lock, 8).value == dt.datetime(2026, 1, 22)
