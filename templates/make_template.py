@@ -745,7 +745,9 @@ def precedents_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads be
     ws["B20"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[20].height = 40
     name(wb, "PrecedentNotes", ws, "B20")
-    ws["C22"] = "Discount to last close against size (% of enlarged shares)"
+    ws["C22"] = (
+        "Discount to last close against deal size (gross proceeds in US$, log scale); each point labelled"
+    )
     ws["C22"].font = font(bold=True, color=NAVY)
     name(wb, "PrecedentChart", ws, "C23")
 

@@ -708,9 +708,11 @@ def _fill_chart(
     ]
     amounts: list[tuple[str, Decimal, str]] = [("Gross", money.gross, "")]  # amount cell, value, name cell
     if figures.deal.proceeds.basis == "net":
-        bars.append(("Costs", ("Net", money.net), EMPTY, ("TotalCosts", money.costs), EMPTY))
+        if money.costs:  # no empty slot for costs of zero: gross steps straight to net
+            bars.append(("Costs", ("Net", money.net), EMPTY, ("TotalCosts", money.costs), EMPTY))
+            amounts.append(("TotalCosts", money.costs, ""))
         bars.append(("Net proceeds", EMPTY, ("Net", money.net), EMPTY, EMPTY))
-        amounts += [("TotalCosts", money.costs, ""), ("Net", money.net, "")]
+        amounts.append(("Net", money.net, ""))
     # The uses step down from the amount split (the base rounded to the rounding unit).
     remaining = sum((a.amount for a in figures.allocations), Decimal(0))
     uses = zip(figures.allocations, amount_cells, name_cells, strict=True)
