@@ -422,7 +422,7 @@ def proceeds_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - as above
     setup(
         ws,
         {"A": 2, "B": 44, "C": 11, "D": 17, "E": 13, "F": 3, "G": 3}
-        | dict.fromkeys("HIJKLMNOP", 11)
+        | dict.fromkeys("HIJKLMNOP", 12.5)
         | {
             "Q": 3,
             "R": 28,

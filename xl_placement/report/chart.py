@@ -29,9 +29,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 SERIES_COLOURS = (None, "1F3864", "C00000", "2E75B6")  # base (invisible), totals, costs, uses
 MILLIONS_LABEL = "#,##0.0,,;-#,##0.0,,;;"  # zero stays blank, so each bar has one label
 THIN = Decimal("0.06")  # a bar below this share of the tallest cannot hold a label inside it
-WIDTH_CM = 19.0
-PLOT_CM = 17.0  # the width left for the bars once the value axis is drawn (about 2 cm of 19)
-CHAR_CM = {9: 0.18, 8: 0.16}  # room per character at each point size, as LibreOffice wraps labels
+WIDTH_CM = 22.0  # the columns H:P of the Use of proceeds sheet
+PLOT_CM = 19.5  # the width left for the bars once the value axis is drawn
+CHAR_CM = {9: 0.19, 8: 0.17}  # room per character at each point size, as LibreOffice wraps labels
 MIN_LABEL_POINTS = 8  # category labels stay readable in print: never smaller than 8 pt
 
 

@@ -13,6 +13,7 @@ which escape ``&`` (the header's code character); it is never a formula anywhere
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,7 @@ PART_BANDS = {
     "liquidity": ("LiquidityRow",),
     "timetable": ("TimetableRow",),
     "costs": ("Gross", "CostItemRow"),
-    "use of proceeds": ("UseRow",),
+    "use of proceeds": ("UseRow", "ChartAnchor"),  # the table and the waterfall's heading
     "shareholders": ("HoldingRow",),
 }
 
@@ -87,7 +88,8 @@ def flag_illustrative(wb: Workbook, deal: Deal) -> None:
                 continue
             band = found.ws.cell(found.min_row - 1, found.min_col)
             if isinstance(band.value, str) and not band.value.endswith(ILLUSTRATIVE):
-                band.value = band.value + ILLUSTRATIVE
+                # "Liquidity (average daily trading)" -> "Liquidity (illustrative)": the band stays one short line.
+                band.value = re.sub(r"\s*\([^()]*\)$", "", band.value) + ILLUSTRATIVE
                 band.data_type = "s"
     cell = note_area.ws.cell(note_area.min_row, note_area.min_col)
     cell.value = (
