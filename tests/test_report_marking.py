@@ -203,6 +203,30 @@ def test_the_demo_flags_its_illustrative_timetable_and_volume():
     )
 
 
+def test_every_part_can_be_flagged_on_its_band():
+    """Flagging all six parts marks the Pricing, Proceeds, costs, liquidity, timetable, Use and Shareholder bands."""
+    parts = ["market prices", "liquidity", "timetable", "costs", "use of proceeds", "shareholders"]
+    book = values(render(with_report(illustrative=parts)))
+    texts = {
+        c.value
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    }
+    for band in (
+        "Pricing",
+        "Proceeds",
+        "Other costs, itemised",
+        "Liquidity",
+        "Timetable",
+        "Use",
+        "Shareholder",
+    ):
+        assert f"{band} (illustrative)" in texts, band
+    assert "HKD m (illustrative)" not in texts
+
+
 def test_byd_flags_its_use_of_proceeds_split_as_illustrative():
     """BYD's split is not the issuer's: the Use band and the waterfall heading say so."""
     sheet = values(render("byd"))["Use of proceeds"]

@@ -36,15 +36,16 @@ LOGO_HEIGHT_PX = 36  # about 0.95 cm on the page: the height of the subtitle row
 LOGO_MAX_WIDTH_PX = 110  # the width of the column it sits in
 ILLUSTRATIVE = " (illustrative)"
 
-# Each part a deal file may flag as illustrative: the table prototypes whose band (the row
-# above) gets "(illustrative)", found by the template's names so a restyled template still works.
-PART_BANDS = {
-    "market prices": ("RefRow",),
-    "liquidity": ("LiquidityRow",),
-    "timetable": ("TimetableRow",),
-    "costs": ("Gross", "CostItemRow"),
-    "use of proceeds": ("UseRow", "ChartAnchor"),  # the table and the waterfall's heading
-    "shareholders": ("HoldingRow",),
+# Each part a deal file may flag as illustrative: the named cells whose band (the row above,
+# ``offset`` columns to the left of the name) gets "(illustrative)", found by the template's
+# names so a restyled template still works.
+PART_BANDS: dict[str, tuple[tuple[str, int], ...]] = {
+    "market prices": (("RefRow", 0),),
+    "liquidity": (("LiquidityRow", 0),),
+    "timetable": (("TimetableRow", 0),),
+    "costs": (("Gross", 1), ("CostItemRow", 0)),  # the Proceeds band is over Gross's label
+    "use of proceeds": (("UseRow", 0), ("ChartAnchor", 0)),  # the table and the waterfall's heading
+    "shareholders": (("HoldingRow", 0),),
 }
 
 
@@ -76,21 +77,21 @@ def flag_illustrative(wb: Workbook, deal: Deal) -> None:
     Runs before the tables are filled: each band is the row above its table's prototype row.
     """
     chosen = deal.report.illustrative
-    note_area = optional_area(wb, "IllustrativeNote")
-    if note_area is None:
-        return
     if not chosen:
         return
     for part in chosen:
-        for key in PART_BANDS[part]:
+        for key, offset in PART_BANDS[part]:
             found = optional_area(wb, key)
-            if found is None or found.min_row < 2:
+            if found is None or found.min_row < 2 or found.min_col <= offset:
                 continue
-            band = found.ws.cell(found.min_row - 1, found.min_col)
+            band = found.ws.cell(found.min_row - 1, found.min_col - offset)
             if isinstance(band.value, str) and not band.value.endswith(ILLUSTRATIVE):
                 # "Liquidity (average daily trading)" -> "Liquidity (illustrative)": the band stays one short line.
                 band.value = re.sub(r"\s*\([^()]*\)$", "", band.value) + ILLUSTRATIVE
                 band.data_type = "s"
+    note_area = optional_area(wb, "IllustrativeNote")
+    if note_area is None:  # a template without the line: the bands alone say it
+        return
     cell = note_area.ws.cell(note_area.min_row, note_area.min_col)
     cell.value = (
         "Illustrative figures, not published by the issuer: "
