@@ -793,9 +793,13 @@ def summary_xlsx(outcomes: Iterable[Outcome]) -> bytes:
     units = {heading: unit for _, heading, unit in SUMMARY_FIGURES}
     # Every text wraps in its column, so none runs into the next cell in print; a figure's
     # "not given" is right-aligned under the numbers.
-    text_wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    text_wrap = workbook.add_format(
+        {"text_wrap": True, "valign": "top", "align": "left", "indent": 1}
+    )  # clear of a figure
     text_top = workbook.add_format({"text_wrap": True, "valign": "top", "align": "right"})
-    head = workbook.add_format({"bold": True, "text_wrap": True, "valign": "bottom", "bottom": 1})
+    head = workbook.add_format(
+        {"bold": True, "text_wrap": True, "valign": "bottom", "bottom": 1, "align": "left", "indent": 1}
+    )
     head_figure = workbook.add_format(
         {"bold": True, "text_wrap": True, "valign": "bottom", "bottom": 1, "align": "right"}
     )
