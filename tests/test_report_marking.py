@@ -270,7 +270,7 @@ def test_top_up_report_shows_the_stage_between_as_formulas():
     """The example top-up's Shareholding prints to H: vendor between = before - NewShares = 330m; deadline 31 Oct 2025."""
     data = render("topup-illustrative")
     sheet, cached = formulas(data)["Shareholding"], values(data)["Shareholding"]
-    row = find_row(sheet, "Founder Holdings Ltd (vendor)")
+    row = find_row(sheet, "Founder Holdings Ltd")
     assert sheet.cell(row, 5).value == f"=C{row}-NewShares"
     assert cached.cell(row, 5).value == 330_000_000
     assert cached.cell(row, 6).value == pytest.approx(0.22)
@@ -281,6 +281,17 @@ def test_top_up_report_shows_the_stage_between_as_formulas():
     assert sheet["B2"].value.endswith("shareholding before and after the top-up placing")
     deal = formulas(data)["Deal sheet"]
     assert deal["B2"].value.endswith(": top-up placing")
+    sentences = [
+        c.value for row in values(data)["Checks"].iter_rows() for c in row if isinstance(c.value, str)
+    ]
+    assert sentences[-1] == (
+        "Completion of the Subscription shall take place within 14 days after the date of the Placing "
+        "Agreement (17 October 2025), that is on or before 31 October 2025."
+    )
+    assert any(
+        s.startswith('Founder Holdings Ltd (the "Vendor") has agreed to place 120,000,000 existing')
+        for s in sentences
+    )
     dates = values(data)["Deal sheet"]
     shown = {dates.cell(r, 7).value: dates.cell(r, 8).value for r in range(1, dates.max_row + 1)}
     assert shown["Subscription due by (agreement + 14 days)"] == dt.datetime(2025, 10, 31)  # 17 Oct + 14
