@@ -25,5 +25,7 @@ from xl_placement import build_report, load_deal
 build_report(load_deal("examples/sensetime.toml"), sys.argv[1], force=True, precedents="examples/precedents.csv")
 PYEOF
 "$PY" -c "import sys; from xl_placement.pdf import export_pdf; export_pdf(sys.argv[1], sys.argv[2], force=True)" "$work/precedents.xlsx" "$work/precedents.pdf"
-pdftoppm -png -r 80 -f 5 -l 5 -singlefile "$work/precedents.pdf" docs/precedents
+# The Precedents sheet is the last page (it follows the Checks).
+last=$(pdfinfo "$work/precedents.pdf" | awk '/^Pages:/ {print $2}')
+pdftoppm -png -r 80 -f "$last" -l "$last" -singlefile "$work/precedents.pdf" docs/precedents
 echo "wrote docs/precedents.png"

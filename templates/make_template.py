@@ -108,7 +108,17 @@ def setup(ws: Worksheet, widths: dict[str, float], *, landscape: bool = True) ->
 
 
 def market_date_header(ws: Worksheet) -> None:
-    """Every page says how old its market data is: "Market data as of 2025-03-14"."""
+    """Every page is marked as a banker marks it: the marking, draft or final, the market data's date.
+
+    "Strictly private and confidential" (or the deal file's [report] marking) at the left, "Draft"
+    with its date in the middle until the report is final, "Market data as of 2025-03-14" at the right.
+    """
+    ws.oddHeader.left.text = "{{marking}}"
+    ws.oddHeader.left.size = 8
+    ws.oddHeader.left.font = "Arial,Bold"
+    ws.oddHeader.center.text = "{{draft}}"
+    ws.oddHeader.center.size = 8
+    ws.oddHeader.center.color = "C00000"
     ws.oddHeader.right.text = "{{market_data}}"
     ws.oddHeader.right.size = 8
 
@@ -184,10 +194,17 @@ def deal_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads best as 
     setup(ws, {"A": 2, "B": 31, "C": 14, "D": 14, "E": 19, "F": 3, "G": 40, "H": 15, "I": 15, "J": 2})
     title(
         ws,
-        "{{issuer}} ({{stock_code}}.{{exchange}}): placing of new shares",
+        "{{issuer}} ({{stock_code}}.{{exchange}}): {{kind_title}}",
         "Deal sheet · amounts in {{currency}} unless stated · blue: inputs, black: formulas",
         "I",
     )
+    # Under the subtitle: which parts are illustrative (filled only when the deal file says so);
+    # the logo (if any) sits at the right of the same rows.
+    ws.merge_cells("B4:H4")
+    ws["B4"].font = font(italic=True, color="FFC00000", size=9)
+    ws["B4"].alignment = Alignment(vertical="top")
+    name(wb, "IllustrativeNote", ws, "B4")
+    name(wb, "LogoAnchor", ws, "I3")
     # Left block: the terms.
     band(ws, 5, "B", "E", "Terms of the placing")
     terms = [
@@ -405,7 +422,7 @@ def proceeds_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - as above
     setup(
         ws,
         {"A": 2, "B": 44, "C": 11, "D": 17, "E": 13, "F": 3, "G": 3}
-        | dict.fromkeys("HIJKLMNOP", 11)
+        | dict.fromkeys("HIJKLMNOP", 12.5)
         | {
             "Q": 3,
             "R": 28,
@@ -518,24 +535,28 @@ def shareholding_sheet(wb: Workbook) -> None:
     """Shareholding before and after the placing."""
     ws = wb.create_sheet("Shareholding")
     # As wide in print as the deal sheet (A:I), so both print at the same scale.
-    setup(ws, {"A": 2, "B": 65, "C": 26, "D": 17, "E": 26, "F": 17, "G": 2})
+    # A top-up shows a third stage in G:H (the report widens the print area and narrows B:F then).
+    setup(ws, {"A": 2, "B": 65, "C": 26, "D": 17, "E": 26, "F": 17, "G": 19, "H": 12, "I": 2})
     title(
         ws,
-        "{{issuer}}: shareholding before and after the placing",
-        "Listed holders keep their shares; placees take the new shares; the rest is public",
-        "F",
+        "{{issuer}}: shareholding before and after the {{kind_title}}",
+        "{{holding_note}}",
+        "H",
     )
-    band(ws, 5, "B", "F", "Shareholder", ("Shares before", "% before", "Shares after", "% after"))
+    band(ws, 5, "B", "H", "Shareholder", ("Shares before", "% before", "Shares after", "% after", "", ""))
+    ws.row_dimensions[5].height = 30
+    for column in "CDEFGH":
+        ws[f"{column}5"].alignment = Alignment(horizontal="right", vertical="bottom", wrap_text=True)
     field(ws, "B6", align="left")
-    for column, fmt in zip("CDEF", (SHARES, PERCENT, SHARES, PERCENT), strict=True):
+    for column, fmt in zip("CDEFGH", (SHARES, PERCENT, SHARES, PERCENT, SHARES, PERCENT), strict=True):
         field(ws, f"{column}6", fmt, is_input=column == "C")
-    underline(ws, 6, "B", "F")
-    name(wb, "HoldingRow", ws, "B6:F6")
-    total_row(ws, 7, "B", "F")
-    for column, fmt in zip("CDEF", (SHARES, PERCENT, SHARES, PERCENT), strict=True):
+    underline(ws, 6, "B", "H")
+    name(wb, "HoldingRow", ws, "B6:H6")
+    total_row(ws, 7, "B", "H")
+    for column, fmt in zip("CDEFGH", (SHARES, PERCENT, SHARES, PERCENT, SHARES, PERCENT), strict=True):
         ws[f"{column}7"].number_format = fmt
         ws[f"{column}7"].alignment = Alignment(horizontal="right")
-    name(wb, "HoldingTotal", ws, "B7:F7")
+    name(wb, "HoldingTotal", ws, "B7:H7")
     public_float_row(wb, ws)
 
 
@@ -543,10 +564,10 @@ def public_float_row(wb: Workbook, ws: Worksheet) -> None:
     """Below the total: shares in public hands, without the holders marked ``public = false``."""
     field(ws, "B9", align="left", is_input=False)
     ws["B9"].alignment = Alignment(wrap_text=True, vertical="center")
-    for column, fmt in zip("CDEF", (SHARES, PERCENT, SHARES, PERCENT), strict=True):
+    for column, fmt in zip("CDEFGH", (SHARES, PERCENT, SHARES, PERCENT, SHARES, PERCENT), strict=True):
         field(ws, f"{column}9", fmt, is_input=False)
-    underline(ws, 9, "B", "F")
-    name(wb, "PublicFloatRow", ws, "B9:F9")
+    underline(ws, 9, "B", "H")
+    name(wb, "PublicFloatRow", ws, "B9:H9")
 
 
 def checks_sheet(wb: Workbook) -> None:
@@ -724,7 +745,9 @@ def precedents_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads be
     ws["B20"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[20].height = 40
     name(wb, "PrecedentNotes", ws, "B20")
-    ws["C22"] = "Discount to last close against size (% of enlarged shares)"
+    ws["C22"] = (
+        "Discount to last close against deal size (gross proceeds in US$, log scale); each point labelled"
+    )
     ws["C22"].font = font(bold=True, color=NAVY)
     name(wb, "PrecedentChart", ws, "C23")
 

@@ -34,8 +34,11 @@ def test_sensetime_market_capitalisation_and_deal_size_match_a_hand_computation(
     assert market.market_cap == Decimal("84486239420")
     assert float(market.market_cap_quote or 0) == pytest.approx(84_486_239_420 / 7.8203, rel=1e-12)
     assert float(market.gross_to_market_cap or 0) == pytest.approx(3_247_000_000 / 84_486_239_420, rel=1e-12)
-    assert market.liquidity == ()  # SenseTime's file gives no volumes
-    assert market.as_of is None
+    # The demo's illustrative 20-day ADTV of 180,000,000 shares: 1,700,000,000 new shares are 9.44 days of it.
+    (adtv,) = market.liquidity
+    assert (adtv.days, adtv.volume, adtv.origin) == (20, Decimal(180_000_000), "given")
+    assert adtv.days_of_volume == pytest.approx(Decimal(85) / 9)  # 1,700 / 180 = 85 / 9, exactly
+    assert market.as_of == dt.date(2025, 6, 10)  # no history: the (illustrative) agreement date
 
 
 def test_adtv_from_history_is_the_mean_volume_of_the_last_20_and_30_days():

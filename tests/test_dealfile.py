@@ -527,7 +527,7 @@ CASES: list[tuple[str, object, str]] = [
     (
         "zzz",
         {},
-        "zzz: is not a known section; known sections: costs, fx, grid, issuer, market, placing, proceeds, shareholders, stated",
+        "zzz: is not a known section; known sections: costs, fx, grid, issuer, market, placing, proceeds, report, shareholders, stated",
     ),
     (
         "stated.discount_to_last_clse",

@@ -212,6 +212,8 @@ def history_deal(exchange: str = "HKEX", **placing: object) -> dict[str, Any]:
             {"date": d, "close": c, "volume": v} for d, c, v in zip(DAYS, CLOSES, VOLUMES, strict=True)
         ]
     }
+    for key in ("announcement_date", "completion_date", "lock_up_days"):  # the demo's illustrative timetable
+        data["placing"].pop(key, None)
     data["placing"]["agreement_date"] = DAYS[AGREED]
     data["placing"].update(placing)
     del data["stated"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.chart import BarChart
+from openpyxl.drawing.image import Image
 from openpyxl.styles import Font
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.indexed_list import IndexedList
@@ -28,6 +29,7 @@ def _objects() -> dict[str, object]:
         "StyleArray": StyleArray(),
         "IndexedList": IndexedList(["a"]),
         "Worksheet": sheet,
+        "Image": Image,  # the class: an instance needs Pillow
     }
 
 

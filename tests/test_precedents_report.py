@@ -210,17 +210,30 @@ def test_text_is_never_a_formula_and_dates_stay_as_published(reports):
     assert cached.cell(11, 2).value is None
 
 
-def test_the_scatter_chart_marks_the_deal_apart():
-    """The chart has two series: the precedents (all table rows) and this deal (one point, its own marker)."""
+def test_the_scatter_chart_labels_each_point_and_tells_kinds_apart():
+    """One series per precedent row (US$ gross against discount), labelled "issuer month"; kinds in the legend; the deal a diamond."""
     deal = load_deal(DEMO)
-    data = render_report(compute(deal), precedents=load_precedents(EXAMPLE, deal=deal))
+    selection = load_precedents(EXAMPLE, deal=deal)
+    data = render_report(compute(deal), precedents=selection)
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         charts = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/charts/chart")]
     scatter = next(c for c in charts if "scatterChart" in c)
     refs = re.findall(r"<(?:c:)?f>'Precedents'!(\$[A-Z]+\$\d+(?::\$[A-Z]+\$\d+)?)</(?:c:)?f>", scatter)
-    assert refs == ["$N$8:$N$24", "$K$8:$K$24", "$N$7", "$K$7"]
-    assert "diamond" in scatter
-    assert "circle" in scatter
+    kinds = sorted({p.kind for p in selection.rows})
+    assert kinds == ["placing", "subscription", "top-up"]
+    legend_only = refs[: 2 * len(kinds)]
+    assert set(legend_only) == {"$T$7"}  # an empty cell: the kinds' legend series draw no point
+    points = refs[2 * len(kinds) :]
+    # x then y of each row: R (gross proceeds in US$) and K (discount to last close), rows 8..24, then the deal's row 7
+    assert points == [ref for row in [*range(8, 25), 7] for ref in (f"$R${row}", f"$K${row}")]
+    for kind in ("Placing of new shares", "Top-up placing", "Subscription"):
+        assert f"<v>{kind}</v>" in scatter.replace("c:", "")
+    assert "BYD Mar 2025" in scatter  # BYD Company Limited, 2025-03-03
+    assert "SenseTime Dec 2025" in scatter
+    assert "<tx><v>BYD Mar 2025</v></tx>" in scatter.replace("c:", "")  # literal names, never references
+    for symbol in ("diamond", "circle", "triangle", "square"):
+        assert symbol in scatter
+    assert "logBase" in scatter
 
 
 @pytest.mark.libreoffice

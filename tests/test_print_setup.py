@@ -67,8 +67,8 @@ def test_instructions_wrap_inside_the_first_printed_part(workbook):
         assert sheet[f"A{row}"].alignment.wrap_text
 
 
-def test_xlwings_conf_sheet_prints_on_one_page(workbook):
-    """xlwings.conf fits one landscape page, its print area reaching as far as its longest note."""
+def test_xlwings_conf_sheet_is_hidden_and_not_printed(workbook):
+    """xlwings.conf is hidden with no print area (so neither Excel nor LibreOffice prints it); shown, it fits a page."""
     book = openpyxl.load_workbook(io.BytesIO(workbook))
     conf = sheet_xml(workbook, book.sheetnames.index(CONF_SHEET) + 1)
     setup = re.search(r"<pageSetup[^>]*>", conf)
@@ -76,7 +76,8 @@ def test_xlwings_conf_sheet_prints_on_one_page(workbook):
     assert 'fitToWidth="1"' in setup[0] or "fitToWidth" not in setup[0]  # 1 is the default
     assert 'fitToHeight="1"' in setup[0] or "fitToHeight" not in setup[0]
     assert '<pageSetUpPr fitToPage="1"' in conf
-    assert book[CONF_SHEET].print_area
+    assert book[CONF_SHEET].sheet_state == "hidden"
+    assert not book[CONF_SHEET].print_area
 
 
 OUTCOMES = [

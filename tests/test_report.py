@@ -231,13 +231,13 @@ def test_waterfall_chart_is_a_stacked_column_with_an_invisible_base(demo):
 
 
 def test_waterfall_data_steps_from_gross_through_net_to_zero(demo):
-    """Chart data: gross and net bars, costs and each use as steps, the last use ending at zero."""
+    """Chart data: gross and net bars and each use as a step (no costs bar for zero costs), the last use ending at zero."""
     book = values(demo)
     sheet = book["Use of proceeds"]
     row = find_row(sheet, "Gross proceeds", column=18)
-    labels = [sheet.cell(row + i, 18).value for i in range(7)]
-    assert labels[:3] == ["Gross proceeds", "Costs\nnone", "Net proceeds"]  # zero costs: labelled "none"
-    last = row + 6
+    labels = [sheet.cell(row + i, 18).value for i in range(6)]
+    assert labels[:2] == ["Gross proceeds", "Net proceeds"]  # zero costs: no empty "Costs" slot between
+    last = row + 5
     assert sheet.cell(last, 19).value == 0  # base of the last use
     assert sheet.cell(last, 22).value == 324_700_000
 

@@ -76,7 +76,7 @@ def test_every_page_header_gives_the_market_data_date():
     """Every sheet's header says "Market data as of <date>" (or that the date is not given)."""
     for deal, text in (
         ("topup-illustrative", "Market data as of 2025-10-17"),
-        ("sensetime", "Market data date not given"),
+        ("byd", "Market data date not given"),  # no history, no agreement date
     ):
         book = formulas(render(deal))
         for sheet in book.worksheets:
@@ -93,7 +93,7 @@ def test_deal_sheet_market_context_timetable_and_headline_are_formulas():
     sheet = book["Deal sheet"]
     labels = {sheet.cell(r, 7).value: r for r in range(1, sheet.max_row + 1)}
     lock = labels["Issuer's lock-up ends"]
-    completion = labels["Completion"]
+    completion = labels["Completion of the subscription"]  # a top-up completes with its subscription
     assert sheet.cell(lock, 8).value == f"=H{completion}+I{lock}"
     cached = values(render("topup-illustrative"))
     assert cached["Deal sheet"].cell(lock, 8).value == dt.datetime(2026, 1, 22)

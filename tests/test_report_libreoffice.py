@@ -88,7 +88,8 @@ def test_allocation_adds_up_exactly_in_libreoffice(recalculated, key):
     _, lo_path = recalculated[key]
     lo = openpyxl.load_workbook(lo_path, data_only=True)
     sheet = lo["Use of proceeds"]
-    first = find_row(sheet, "Use") + 1
+    band = "Use (illustrative)" if key == "byd" else "Use"  # BYD's split is flagged illustrative
+    first = find_row(sheet, band) + 1
     total_row = find_row(sheet, "Total")
     amounts = [sheet.cell(row, 4).value for row in range(first, total_row)]
     assert sheet.cell(total_row, 4).value == named(lo, "AllocBase")

@@ -280,7 +280,7 @@ def test_chart_caches_the_series_the_cells_hold(demo):
     book = values(demo)
     sheet = book["Use of proceeds"]
     first = find_row(sheet, "Gross proceeds", column=18)
-    labels = [sheet.cell(first + i, 18).value for i in range(7)]
+    labels = [sheet.cell(first + i, 18).value for i in range(6)]  # gross, net and four uses
     cached_labels = re.findall(r"<pt idx=\"\d+\"><v>([^<]*)</v>", chart.split("</cat>")[0].split("<cat>")[1])
     assert cached_labels == labels
     series = chart.split("<ser>")[1:]
@@ -288,12 +288,12 @@ def test_chart_caches_the_series_the_cells_hold(demo):
     for offset, part in enumerate(series, start=19):
         values_xml = part.split("<val>")[1]
         cached = [float(v) for v in re.findall(r"<v>([^<]*)</v>", values_xml)]
-        cells = [float(sheet.cell(first + i, offset).value) for i in range(7)]
+        cells = [float(sheet.cell(first + i, offset).value) for i in range(6)]
         assert cached == pytest.approx(cells), offset
 
 
 def test_thin_and_zero_bars_carry_their_amount_below_the_axis():
-    """BYD's HK$126.0m costs (0.3% of gross) and SenseTime's zero costs are labelled in the category, not on the bar."""
+    """BYD's HK$126.0m costs (0.3% of gross) are labelled in the category, not on the bar; zero costs get no bar."""
     byd = render("byd")
     sheet = values(byd)["Use of proceeds"]
     costs_row = find_row(sheet, "Gross proceeds", column=18) + 1
@@ -303,7 +303,7 @@ def test_thin_and_zero_bars_carry_their_amount_below_the_axis():
     costs_series = chart.split("<ser>")[3]
     assert '<dLbl><idx val="1"/><showLegendKey val="0"/><showVal val="0"/>' in costs_series
     zero = values(render("sensetime"))["Use of proceeds"]
-    assert zero.cell(find_row(zero, "Gross proceeds", column=18) + 1, 18).value == "Costs\nnone"
+    assert zero.cell(find_row(zero, "Gross proceeds", column=18) + 1, 18).value == "Net proceeds"
 
 
 def test_a_small_use_gets_its_amount_from_the_use_table():
@@ -331,7 +331,7 @@ def test_value_labels_are_white_and_long_names_break_between_words(demo):
         assert 'val="000000"' not in labels
     sheet = values(demo)["Use of proceeds"]
     first = find_row(sheet, "Gross proceeds", column=18)
-    label = sheet.cell(first + 4, 18).value
+    label = sheet.cell(first + 3, 18).value  # gross, net, then the uses
     assert label.replace("\n", " ") == "Generative AI research and commercialisation"
     assert "commercialisation" in label.split("\n")
 

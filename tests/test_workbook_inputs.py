@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from xl_placement import cli, load_deal
-from xl_placement.deal import Shareholder
+from xl_placement.deal import ReportSettings, Shareholder
 from xl_placement.errors import DealError, UnsafeWorkbookError
 from xl_placement.figures import compute
 from xl_placement.inputs import deal_from_workbook
@@ -23,7 +23,9 @@ COMMITTED = ROOT / "placement.xlsm"
 
 
 def _same(a, b):
-    return dataclasses.replace(a, source="") == dataclasses.replace(b, source="")
+    """The same deal, wherever it came from; [report] (how pages are marked) is deal-file only, not on the sheet."""
+    plain = {"source": "", "report": ReportSettings()}
+    return dataclasses.replace(a, **plain) == dataclasses.replace(b, **plain)
 
 
 def test_committed_workbook_gives_the_demo_deal_and_its_figures():

@@ -46,11 +46,12 @@ from xl_placement.figures import NOT_GIVEN
 from xl_placement.libreoffice import require_soffice, stop_all
 from xl_placement.money import in_context, round_half_up
 from xl_placement.output import check_target, write_all
-from xl_placement.pdf import export_pdfs
+from xl_placement.pdf import export_pdf, export_pdfs
 from xl_placement.precedents import Selection
 from xl_placement.safe_csv import csv_rows
 
 SUMMARY_NAMES = ("summary.xlsx", "summary.csv")
+SUMMARY_PDF = "summary.pdf"  # with batch --pdf
 ERROR = "error"  # the deal got no report: invalid input, or it could not be written
 
 # Key figures in the summary table: (deal-figure key, column heading, unit).
@@ -62,15 +63,19 @@ SUMMARY_FIGURES = (
     ("percent_of_existing", "% of existing", "fraction"),
     ("percent_of_enlarged", "% of enlarged", "fraction"),
     ("gross_proceeds", "gross proceeds", "amount"),
+    ("gross_proceeds_usd", "gross proceeds US$", "amount"),  # one currency across the deals
     ("net_proceeds", "net proceeds", "amount"),
 )
 SUMMARY_MILLIONS = "#,##0.0,,"  # amounts in summary.xlsx: millions to 0.1 (the cell keeps the exact amount)
 # Column widths in summary.xlsx (others: 10); the long texts wrap in their columns.
 SUMMARY_WIDTHS = {
-    "row": 5, "source": 20, "status": 8, "report": 20, "issuer": 24, "stock code": 8, "exchange": 10,
-    "currency": 8, "new shares": 14, "breaches": 30, "mismatched stated figures": 30, "error": 40,
+    "row": 5, "source": 20, "status": 11, "report": 20, "issuer": 24, "stock code": 8, "exchange": 10,
+    "currency": 9, "new shares": 14, "breaches": 30, "mismatched stated figures": 30,
+    "incomplete checks": 36, "error": 40,
 }  # fmt: skip
-SUMMARY_WRAPPED = ("source", "report", "issuer", "breaches", "mismatched stated figures", "error")
+SUMMARY_WRAPPED = (
+    "source", "report", "issuer", "breaches", "mismatched stated figures", "incomplete checks", "error",
+)  # fmt: skip
 SUMMARY_COLUMNS = (
     "row",
     "source",
@@ -406,6 +411,9 @@ def run_job(job: Job, force: bool = False, precedents: Selection | None = None) 
             trace=traceback.format_exc(),
         )
     rows = {row.key: row.value for row in api.figure_rows(figures)}
+    usd = _gross_usd(deal, rows)
+    if usd is not None:
+        rows["gross_proceeds_usd"] = usd
     issuer = deal.issuer
     return Outcome(
         job.label,
@@ -499,7 +507,7 @@ def run_batch(
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"the output folder {out_dir} is a file; give a folder")
     if not force:
-        for name in SUMMARY_NAMES:
+        for name in (*SUMMARY_NAMES, *((SUMMARY_PDF,) if pdf else ())):
             if (out_dir / name).exists():
                 raise OutputExistsError(f"{out_dir / name} already exists; it was not replaced")
     jobs, outcomes = read_jobs(source, out_dir)
@@ -518,6 +526,8 @@ def run_batch(
         outcomes = _with_pdfs(outcomes, count, force, progress)
     ordered = tuple(sorted(outcomes, key=_order(jobs)))
     summaries = write_summaries(ordered, out_dir, force=force)
+    if pdf:  # the summary as a PDF beside it, for a reader without a spreadsheet
+        summaries = (*summaries, export_pdf(out_dir / "summary.xlsx", out_dir / SUMMARY_PDF, force=True))
     return BatchResult(ordered, summaries)
 
 
@@ -575,6 +585,15 @@ def _run_all(
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+def _gross_usd(deal: Any, rows: Mapping[str, Decimal | None]) -> Decimal | None:
+    """Gross proceeds in US dollars: the deal's own figure, or its [fx] figure when [fx] quotes USD."""
+    if deal.issuer.currency == "USD":
+        return rows.get("gross_proceeds")
+    if deal.fx is not None and deal.fx.quote_currency == "USD":
+        return rows.get("gross_proceeds_quote")
+    return None
 
 
 #: How often (seconds) a worker checks that the batch's main process is still there.
@@ -740,14 +759,25 @@ def summary_xlsx(outcomes: Iterable[Outcome]) -> bytes:
         "amount": workbook.add_format({"num_format": SUMMARY_MILLIONS, "valign": "top"}),  # exact, shown in m
         "shares": workbook.add_format({"num_format": "#,##0", "valign": "top"}),
         "fraction": workbook.add_format({"num_format": "0.00%", "valign": "top"}),
+        "": workbook.add_format({"valign": "top", "align": "left"}),  # the row number
     }
     units = {heading: unit for _, heading, unit in SUMMARY_FIGURES}
-    text_wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    text_top = workbook.add_format({"valign": "top"})
-    head = workbook.add_format({"bold": True, "text_wrap": True, "valign": "bottom", "bottom": 1})
+    # Every text wraps in its column, so none runs into the next cell in print; a figure's
+    # "not given" is right-aligned under the numbers.
+    text_wrap = workbook.add_format(
+        {"text_wrap": True, "valign": "top", "align": "left", "indent": 1}
+    )  # clear of a figure
+    text_top = workbook.add_format({"text_wrap": True, "valign": "top", "align": "right"})
+    head = workbook.add_format(
+        {"bold": True, "text_wrap": True, "valign": "bottom", "bottom": 1, "align": "left", "indent": 1}
+    )
+    head_figure = workbook.add_format(
+        {"bold": True, "text_wrap": True, "valign": "bottom", "bottom": 1, "align": "right"}
+    )
     for col, heading in enumerate(SUMMARY_COLUMNS):
         shown = f"{heading} (m)" if units.get(heading) == "amount" else heading
-        sheet.write_string(0, col, shown, head)
+        sheet.write_string(0, col, shown, head_figure if heading in units else head)
+    sheet.set_row(0, 45)  # three lines of heading: LibreOffice and Excel do not grow a row on load
     records = summary_records(outcomes)
     for row, record in enumerate(records, start=1):
         sheet.set_row(row, _row_height(record))  # LibreOffice and Excel do not grow rows of wrapped text
@@ -755,8 +785,8 @@ def summary_xlsx(outcomes: Iterable[Outcome]) -> bytes:
             if value is None or value == "":
                 continue
             if isinstance(value, str):
-                wrap = SUMMARY_COLUMNS[col] in SUMMARY_WRAPPED
-                sheet.write_string(row, col, value[:32_767], text_wrap if wrap else text_top)
+                figure = SUMMARY_COLUMNS[col] in units
+                sheet.write_string(row, col, value[:32_767], text_top if figure else text_wrap)
             else:
                 sheet.write_number(row, col, float(value), formats.get(units.get(SUMMARY_COLUMNS[col], "")))
     sheet.freeze_panes(1, 0)
@@ -794,7 +824,12 @@ def _summary_print_setup(sheet: Any, rows: int) -> None:
 
 
 def write_summaries(outcomes: Sequence[Outcome], out_dir: Path, *, force: bool = False) -> tuple[Path, ...]:
-    """Write summary.xlsx and summary.csv into ``out_dir``: both or neither (a full disk leaves neither)."""
+    """Write summary.xlsx and summary.csv into ``out_dir``: both or neither (a full disk leaves neither).
+
+    Each report is named by its path from ``out_dir``, where the summaries are: the folder
+    can be moved or sent whole and every name still leads to its report.
+    """
+    outcomes = [replace(o, report=_relative(o.report, out_dir)) for o in outcomes]
     return write_all(
         [
             (out_dir / "summary.xlsx", summary_xlsx(outcomes)),
@@ -802,6 +837,16 @@ def write_summaries(outcomes: Sequence[Outcome], out_dir: Path, *, force: bool =
         ],
         force=force,
     )
+
+
+def _relative(report: str, out_dir: Path) -> str:
+    """A report's path as seen from the summaries' folder (unchanged when it is elsewhere or not built)."""
+    if not report:
+        return report
+    try:
+        return Path(report).resolve().relative_to(out_dir.resolve()).as_posix()
+    except ValueError:
+        return report
 
 
 # --- progress ------------------------------------------------------------------

@@ -93,6 +93,9 @@ class Holding:
     percent_before: Decimal
     shares_after: int
     percent_after: Decimal
+    # A top-up with its vendor named: after the vendor's placing of existing shares, before its subscription.
+    shares_between: int | None = None
+    percent_between: Decimal | None = None
 
 
 PLACEES = "Placees"
@@ -100,14 +103,22 @@ PUBLIC = "Other public shareholders"
 
 
 @in_context
-def shareholding(holders: Sequence[tuple[str, int]], existing_shares: int, new_shares: int) -> list[Holding]:
+def shareholding(
+    holders: Sequence[tuple[str, int]], existing_shares: int, new_shares: int, vendor: str | None = None
+) -> list[Holding]:
     """The shareholding table before and after the deal.
 
     Listed holders keep their shares; the placees hold the new shares; the rest of the
     existing shares are the other public shareholders. The last line is the total.
 
+    With ``vendor`` (a top-up: the name of a listed holder), each line also has the stage
+    between: the vendor has placed ``new_shares`` of its existing shares with the placees
+    and not yet subscribed for new ones, so the shares in issue have not changed. After
+    the subscription the vendor holds what it held before, and the placees the new number.
+
     Raises:
-        CalculationError: listed holders hold more than the shares in issue.
+        CalculationError: listed holders hold more than the shares in issue, or the vendor
+            is not listed or holds fewer shares than it places.
     """
     listed = sum(shares for _, shares in holders)
     if listed > existing_shares:
@@ -115,13 +126,31 @@ def shareholding(holders: Sequence[tuple[str, int]], existing_shares: int, new_s
             f"shareholders hold {listed:,} shares, more than the {existing_shares:,} in issue"
         )
     enlarged = existing_shares + new_shares
-    rows = [(name, shares, shares) for name, shares in holders]
-    rows.append((PLACEES, 0, new_shares))
-    rows.append((PUBLIC, existing_shares - listed, existing_shares - listed))
-    rows.append(("Total", existing_shares, enlarged))
+    rows = [
+        (name, shares, shares, shares - new_shares if name == vendor else shares) for name, shares in holders
+    ]
+    rows.append((PLACEES, 0, new_shares, new_shares))
+    rows.append((PUBLIC, existing_shares - listed, existing_shares - listed, existing_shares - listed))
+    rows.append(("Total", existing_shares, enlarged, existing_shares))
+    if vendor is not None:
+        held = dict(holders)
+        if vendor not in held:
+            raise CalculationError(f"the vendor {vendor!r} is not one of the listed shareholders")
+        if held[vendor] < new_shares:
+            raise CalculationError(
+                f"the vendor {vendor!r} holds {held[vendor]:,} shares, fewer than the {new_shares:,} it places"
+            )
     with localcontext() as ctx:
         ctx.prec = PRECISION
         return [
-            Holding(name, before, Decimal(before) / existing_shares, after, Decimal(after) / enlarged)
-            for name, before, after in rows
+            Holding(
+                name,
+                before,
+                Decimal(before) / existing_shares,
+                after,
+                Decimal(after) / enlarged,
+                between if vendor is not None else None,
+                Decimal(between) / existing_shares if vendor is not None else None,
+            )
+            for name, before, after, between in rows
         ]

@@ -172,16 +172,38 @@ def market_date(deal: Deal, closes: Sequence[Close]) -> dt.date | None:
     return deal.placing.agreement_date
 
 
+# HKEX Rule 14A.92(4): a top-up's subscription completes within 14 days of the placing agreement.
+TOP_UP_SUBSCRIPTION_DAYS = 14
+
+
 def timetable(deal: Deal) -> tuple[TimetableEntry, ...]:
-    """The deal's key dates and lock-up ends, in the order of the deal (dates not given are kept as None)."""
+    """The deal's key dates and lock-up ends, in the order of the deal (dates not given are kept as None).
+
+    A top-up's completion is the subscription's, and the last day it may complete on (14
+    days after the placing agreement) follows the long stop date.
+    """
     p = deal.placing
+    top_up = p.kind == "top-up"
     entries = [
         TimetableEntry("agreement_date", "Placing agreement", p.agreement_date),
         TimetableEntry("announcement_date", "Announcement", p.announcement_date),
         TimetableEntry("price_fixing_date", "Price fixing", p.price_fixing_date),
-        TimetableEntry("completion_date", "Completion", p.completion_date),
+        TimetableEntry(
+            "completion_date", "Completion of the subscription" if top_up else "Completion", p.completion_date
+        ),
         TimetableEntry("long_stop_date", "Long stop date", p.long_stop_date),
     ]
+    if top_up:
+        entries.append(
+            TimetableEntry(
+                "subscription_deadline",
+                f"Subscription due by (agreement + {TOP_UP_SUBSCRIPTION_DAYS} days)",
+                p.agreement_date + dt.timedelta(days=TOP_UP_SUBSCRIPTION_DAYS) if p.agreement_date else None,
+                f"{TOP_UP_SUBSCRIPTION_DAYS} days from the placing agreement"
+                if p.agreement_date
+                else "no agreement date given",
+            )
+        )
     lockups = [("lock_up_end", "Issuer's lock-up ends", p.lock_up_days)]
     if p.kind == "top-up":
         lockups.append(("vendor_lock_up_end", "Vendor's lock-up ends", p.vendor_lock_up_days))

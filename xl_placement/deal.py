@@ -17,6 +17,9 @@ MANDATES = ("general", "specific")
 UNDERWRITINGS = ("best efforts", "fully underwritten")
 ASX_CAPACITIES = ("7.1", "7.1A", "approval")  # ASX Listing Rule 7.1, 7.1A, or holder approval
 PROCEEDS_BASES = ("net", "gross")
+DEFAULT_MARKING = "Strictly private and confidential"
+# Parts of the deal sheet a [report] table may flag as illustrative (not from the announcement).
+ILLUSTRATIVE_PARTS = ("market prices", "liquidity", "timetable", "costs", "use of proceeds", "shareholders")
 
 # Fields named by a number of days (``average_close_20d``): the deal model holds them under
 # these patterns, and the schema (``fields``), the figures and the checks read N from the key.
@@ -96,6 +99,7 @@ class Placing:
     long_stop_date: dt.date | None = None
     lock_up_days: int | None = None
     vendor_lock_up_days: int | None = None
+    vendor: str | None = None  # top-up: the [[shareholders]] name of the holder who places and subscribes
 
 
 @dataclass(frozen=True)
@@ -206,6 +210,18 @@ class StatedFigure:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """How the printed report is marked: the deal file's ``[report]`` table."""
+
+    marking: str = DEFAULT_MARKING
+    final: bool = False  # False: every page says "Draft"
+    draft_date: dt.date | None = None  # the draft's date; None prints the date of printing
+    disclaimer: str = ""
+    logo: str = ""  # path of a PNG or JPEG, relative to the deal file
+    illustrative: tuple[str, ...] = ()  # parts of ILLUSTRATIVE_PARTS not taken from the announcement
+
+
+@dataclass(frozen=True)
 class Deal:
     """One placing, validated: everything the figures, checks and report need."""
 
@@ -219,3 +235,4 @@ class Deal:
     stated: dict[str, StatedFigure] = field(default_factory=dict)
     source: str = ""
     grid: Grid = field(default_factory=Grid)
+    report: ReportSettings = field(default_factory=ReportSettings)

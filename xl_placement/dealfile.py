@@ -298,7 +298,7 @@ def deal_from_mapping(
             [Problem("deal", MISSING, "must be a table of sections ([issuer], [placing], ...)")], source
         )
     reader = _Reader()
-    known = {*f.SECTIONS, "shareholders", "stated"}
+    known = {*f.SECTIONS, *f.FILE_ONLY_SECTIONS, "shareholders", "stated"}
     for key in data:
         if key not in known:
             reader.unknown(key, sorted(known), "")
@@ -330,6 +330,7 @@ def deal_from_mapping(
     uses = reader.table(proceeds_raw.get("uses"), f.USE, "proceeds.uses")
     holders = reader.table(data.get("shareholders"), f.SHAREHOLDER, "shareholders")
     stated = _stated(reader, data.get("stated"), issuer, fx)
+    report = reader.fields(reader.section(data, "report"), f.REPORT, "report")
 
     _cross_checks(reader, placing, history, uses, holders)
     _exchange_checks(reader, issuer.get("exchange"), placing, tranches)
@@ -337,6 +338,8 @@ def deal_from_mapping(
     _check_costs(reader, costs, costs_raw, items)
     _check_grid(reader, grid)
     _check_dates(reader, placing)
+    _check_vendor(reader, placing, holders)
+    _check_report(reader, report)
     _derived_checks(reader.problems, issuer, placing, costs, fx)
     uses_complete = isinstance(proceeds_raw.get("uses"), list) and len(uses) == len(proceeds_raw["uses"])
     if uses and uses_complete:
@@ -362,6 +365,7 @@ def deal_from_mapping(
         stated=stated,
         source=source,
         grid=model.Grid(grid.get("from"), grid.get("to"), grid.get("step")),
+        report=model.ReportSettings(**report),
     )
     return pricefile.apply_price_file(built, price_options)
 
@@ -442,6 +446,57 @@ def _check_dates(reader: _Reader, placing: dict[str, Any]) -> None:
                     'applies to a top-up placing only; set placing.kind = "top-up" or remove it',
                 )
             )
+
+
+def _check_vendor(
+    reader: _Reader, placing: dict[str, Any], holders: list[tuple[int, dict[str, Any]]]
+) -> None:
+    """A vendor is named in a top-up only, and must be one of the listed shareholders."""
+    vendor = placing.get("vendor")
+    if vendor is None:
+        return
+    if placing.get("kind", "placing") != "top-up":
+        reader.problems.append(
+            Problem(
+                "placing.vendor",
+                vendor,
+                'applies to a top-up placing only; set placing.kind = "top-up" or remove it',
+            )
+        )
+        return
+    names = [row.get("name") for _, row in holders]
+    if vendor not in names:
+        listed = ", ".join(f'"{n}"' for n in names if n) or "none"
+        reader.problems.append(
+            Problem(
+                "placing.vendor",
+                vendor,
+                f"must be the name of a [[shareholders]] row (listed: {listed}); add the vendor's holding there",
+            )
+        )
+        return
+    shares = next(row.get("shares") for _, row in holders if row.get("name") == vendor)
+    new = placing.get("new_shares")
+    if isinstance(shares, int) and isinstance(new, int) and shares < new:
+        reader.problems.append(
+            Problem(
+                "placing.vendor",
+                vendor,
+                f"holds {shares:,} shares, fewer than the {new:,} it places; correct its shares or placing.new_shares",
+            )
+        )
+
+
+def _check_report(reader: _Reader, report: dict[str, Any]) -> None:
+    """A final report has no draft date."""
+    if report.get("final") and "draft_date" in report:
+        reader.problems.append(
+            Problem(
+                "report.draft_date",
+                report["draft_date"],
+                "is given but report.final = true; remove one of them",
+            )
+        )
 
 
 def _market(market: dict[str, Any], history: list[tuple[int, dict[str, Any]]]) -> model.Market:

@@ -252,9 +252,9 @@ def share(value: object) -> Decimal:
     return result
 
 
-def text(value: object) -> str:
-    """A short, single-line text with no control characters."""
-    return line(value, MAX_TEXT)
+def text(value: object, limit: int = MAX_TEXT) -> str:
+    """A short, single-line text with no control characters (at most ``limit`` characters)."""
+    return line(value, limit)
 
 
 def line(value: object, limit: int) -> str:
@@ -627,6 +627,13 @@ PLACING = (
         "calendar days",
         "Top-up only: the vendor's lock-up after completion (no sales), e.g. 90.",
     ),
+    _f(
+        "vendor",
+        text,
+        "text",
+        "Top-up only: the name of the `[[shareholders]]` holder who places existing shares and "
+        "subscribes for new ones; the shareholding then shows the placing and the subscription as steps.",
+    ),
 )
 
 TRANCHE = (
@@ -701,6 +708,78 @@ COSTS = (
 COST_ITEM = (
     _f("name", text, "text", 'What the cost is for, e.g. "Legal and professional fees".', required=True),
     _f("amount", non_negative, "issuer currency", "The amount of this cost.", required=True),
+)
+
+MAX_MARKING = 60  # characters of the page header's marking ("Strictly private and confidential")
+MAX_DISCLAIMER = 1_000  # characters of the disclaimer printed at the foot of each sheet
+
+
+def marking(value: object) -> str:
+    """The page header's marking: one short line of text."""
+    result = text(value)
+    if len(result) > MAX_MARKING:
+        raise Invalid(f"is {len(result)} characters long; a page header holds at most {MAX_MARKING}")
+    return result
+
+
+def disclaimer(value: object) -> str:
+    """A disclaimer paragraph: one line of text (it wraps on the page) of at most MAX_DISCLAIMER characters."""
+    return text(value, limit=MAX_DISCLAIMER)
+
+
+def parts(options: Sequence[str]) -> Parser:
+    """A list of some of ``options`` (each at most once), matched without regard to case."""
+    one = choice(options)
+
+    def parse(value: object) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple):
+            raise Invalid(f'must be a list, like ["{options[0]}"]')
+        return tuple(dict.fromkeys(str(one(item)) for item in value))
+
+    parse.options = tuple(options)  # type: ignore[attr-defined]  # read by the field reference
+    return parse
+
+
+REPORT = (
+    _f(
+        "marking",
+        marking,
+        "text",
+        f'Marking at the top left of every page (at most {MAX_MARKING} characters); "{model.DEFAULT_MARKING}" when left out.',
+    ),
+    _f(
+        "final",
+        flag,
+        "true or false",
+        'true when the report is final; until then every page header says "Draft" with its date.',
+    ),
+    _f(
+        "draft_date",
+        date,
+        "date",
+        'Date of the draft shown beside "Draft"; left out, the page shows the date it is printed.',
+    ),
+    _f(
+        "disclaimer",
+        disclaimer,
+        "text",
+        f"Disclaimer printed at the foot of each sheet (one paragraph, at most {MAX_DISCLAIMER:,} characters).",
+    ),
+    _f(
+        "logo",
+        text,
+        "path",
+        "A PNG or JPEG file (at most 1 MB), relative to the deal file, shown at the top right of the deal sheet.",
+    ),
+    _f(
+        "illustrative",
+        parts(model.ILLUSTRATIVE_PARTS),
+        "list of choices",
+        "Parts of the deal sheet whose figures are illustrative, not from the announcement; the page "
+        "flags each of them as illustrative.",
+    ),
 )
 
 GRID = (
@@ -826,6 +905,9 @@ TABLES: dict[str, tuple[Field, ...]] = {
     "shareholders": SHAREHOLDER,
 }
 
+# Sections that only deal files hold (how the printed report is marked: not a deal input).
+FILE_ONLY_SECTIONS: dict[str, tuple[Field, ...]] = {"report": REPORT}
+
 # Tables inside a section that only deal files hold (the workbook's Inputs sheet has no room for them).
 FILE_ONLY_TABLES: dict[str, tuple[Field, ...]] = {"placing.tranches": TRANCHE}
 
@@ -864,6 +946,10 @@ _SECTION_DOCS = {
     ),
     "fx": "Optional; shows amounts in a second currency. All three fields are needed when the table is given.",
     "proceeds": "Optional: how the proceeds are split between their uses.",
+    "report": (
+        "Optional, deal files only: how the printed report is marked (page header, draft or final, "
+        "disclaimer, logo) and which of its figures are illustrative."
+    ),
     "proceeds.uses": "One table per use of proceeds; the shares add up to 100%. Left out, the report says the uses were not given.",
     "shareholders": (
         "Optional holders for the shareholding table before and after the deal; "
@@ -884,6 +970,7 @@ _CONDITIONS = {
     "placing.vendor_lock_up_days": 'optional; `kind = "top-up"` only',
     "placing.subscription_date": 'optional; `kind = "top-up"` only',
     "issuer.sp_asx_300": "ASX only; optional, not given by default (never assumed)",
+    "placing.vendor": 'optional; `kind = "top-up"` only; names a `[[shareholders]]` row',
     "costs.other_costs": "optional, default `0` or the sum of `[[costs.items]]`",
 }
 
@@ -956,8 +1043,10 @@ def markdown_reference() -> str:
         "proceeds.uses",
         "grid",
     ]
-    for path in [*order, "shareholders"]:
-        specs = SECTIONS.get(path) or TABLES.get(path) or FILE_ONLY_TABLES[path]
+    for path in [*order, "shareholders", "report"]:
+        specs = (
+            SECTIONS.get(path) or TABLES.get(path) or FILE_ONLY_TABLES.get(path) or FILE_ONLY_SECTIONS[path]
+        )
         table = path in TABLES or path in FILE_ONLY_TABLES
         header = f"[[{path}]]" if table else f"[{path}]"
         status = "required" if path in REQUIRED_SECTIONS else "optional"

@@ -158,7 +158,14 @@ def compute(deal: Deal) -> Figures:
             dil.mandate_headroom(p.mandate_limit, p.mandate_used, p.new_shares) if p.mandate_limit else None
         ),
         shareholding=(
-            tuple(dil.shareholding([(h.name, h.shares) for h in deal.shareholders], existing, p.new_shares))
+            tuple(
+                dil.shareholding(
+                    [(h.name, h.shares) for h in deal.shareholders],
+                    existing,
+                    p.new_shares,
+                    p.vendor if p.kind == "top-up" else None,
+                )
+            )
             if existing
             else ()
         ),

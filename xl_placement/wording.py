@@ -6,6 +6,7 @@ amounts in millions, dates) are ``formats``'.
 
 from __future__ import annotations
 
+from xl_placement.context import TOP_UP_SUBSCRIPTION_DAYS
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures, Reference
 from xl_placement.formats import (
@@ -57,7 +58,22 @@ def announcement_sentences(figures: Figures) -> tuple[str, ...]:
     sentences.extend(_price(figures, ref) for ref in figures.references if _shown(figures, ref))
     sentences.extend(_proceeds(figures))
     sentences.append(_uses(figures))
+    sentences.extend(_subscription_deadline(figures))
     return tuple(sentences)
+
+
+def _subscription_deadline(figures: Figures) -> list[str]:
+    """A top-up's condition (Rule 14A.92(4)): the subscription completes within 14 days of the agreement."""
+    entry = next((e for e in figures.timetable if e.key == "subscription_deadline"), None)
+    if entry is None or entry.when is None:
+        return []
+    agreed = figures.deal.placing.agreement_date
+    if agreed is None:
+        return []
+    return [
+        f"Completion of the Subscription shall take place within {TOP_UP_SUBSCRIPTION_DAYS} days after the "
+        f"date of the Placing Agreement ({date_text(agreed)}), that is on or before {date_text(entry.when)}."
+    ]
 
 
 def _noun(deal: Deal) -> str:
@@ -134,8 +150,9 @@ def _terms(deal: Deal) -> str:
     price = price_text(p.price, ccy)
     issued = _issued(deal)
     if p.kind == "top-up":
+        vendor = f'{p.vendor} (the "Vendor")' if p.vendor else "The Vendor"
         return (
-            f"The Vendor has agreed to place {p.new_shares:,} existing {shares} {through}{basis}"
+            f"{vendor} has agreed to place {p.new_shares:,} existing {shares} {through}{basis}"
             f'at {price} per {unit} (the "Placing Price"), and to subscribe for {p.new_shares:,} new '
             f'{shares} (the "Subscription Shares") at the Placing Price{issued}.'
         )

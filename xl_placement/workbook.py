@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -128,12 +129,62 @@ def _days(pattern: str, deal: model.Deal | None) -> list[int]:
     return sorted(days)
 
 
+# Labels written for people where the field's name does not read as one (the deal-file path
+# stays beside each label on the sheet, for the user who also writes deal files).
+LABELS = {
+    "name": "Name",
+    "min_placees": "Minimum number of placees",
+    "independent_placees": "Placees independent third parties",
+    "public_offering": "Public offering (US)",
+    "shares_outstanding": "Shares in issue before the deal",
+    "class_shares_outstanding": "Shares of the placed class in issue",
+    "ads_ratio": "ADS ratio (shares per ADS)",
+    "prefunded_warrants": "Pre-funded warrants",
+    "prefunded_price": "Pre-funded warrant price",
+    "capacity": "ASX placement capacity used",
+    "remaining_7_1": "Shares available under LR 7.1",
+    "remaining_7_1a": "Shares available under LR 7.1A",
+    "mandate_limit": "General mandate limit (shares)",
+    "mandate_used": "Already issued under the mandate",
+    "lock_up_days": "Issuer's lock-up (days)",
+    "vendor_lock_up_days": "Vendor's lock-up (days)",
+    "vendor": "Vendor (top-up; a shareholder's name)",
+    "day_vwap": "VWAP of the agreement day",
+    "day_vwap_date": "Date of that VWAP",
+    "commission_rate": "Placing commission rate",
+    "quote_currency": "Second currency",
+    "rate": "Exchange rate",
+    "source": "Source of the rate",
+    "basis": "Shares of net or gross proceeds",
+    "decimals": "Rounding of amounts (decimal places)",
+    "from": "Lowest price",
+    "to": "Highest price",
+    "step": "Step between prices",
+    "percent_of_existing": "New shares, % of existing",
+    "percent_of_enlarged": "New shares, % of enlarged",
+    "percent_of_existing_class": "New shares, % of existing class",
+    "percent_of_enlarged_class": "New shares, % of enlarged class",
+    "gross_proceeds_quote": "Gross proceeds, second currency",
+    "net_proceeds_quote": "Net proceeds, second currency",
+    "discount_to_day_vwap": "Discount to the day's VWAP",
+}
+_DAYS = {
+    "average_close": "{n}-day average close",
+    "vwap": "{n}-day VWAP",
+    "adtv": "{n}-day ADTV (average daily volume)",
+    "discount_to_average_close": "Discount to {n}-day average close",
+    "discount_to_vwap": "Discount to {n}-day VWAP",
+}
+
+
 def _label(key: str) -> str:
-    words = key.replace("_", " ")
-    for pattern in ("average close ", "vwap ", "discount to average close ", "discount to vwap "):
-        if words.startswith(pattern) and words.endswith("d") and words[len(pattern) : -1].isdigit():
-            words = f"{words[: len(pattern) - 1]}, {words[len(pattern) : -1]} days"
-    words = words.replace("vwap", "VWAP")
+    """A field's label on the Inputs sheet: "Shares available under LR 7.1", "20-day ADTV"."""
+    if key in LABELS:
+        return LABELS[key]
+    found = re.fullmatch(r"([a-z_]+)_(\d{1,3})d", key)
+    if found and found.group(1) in _DAYS:
+        return _DAYS[found.group(1)].format(n=found.group(2))
+    words = key.replace("_", " ").replace("vwap", "VWAP")
     return words[0].upper() + words[1:]
 
 
@@ -278,8 +329,27 @@ class _Inputs:
         self._holders(holders)
         self._cost_items(holders + TABLE_ROWS["shareholders"] + 3)
         self._history(_FIRST_ROW)
-        sheet.freeze_panes(6, 0)
+        self._column_heads(_FIRST_ROW - 1)
+        sheet.freeze_panes(_FIRST_ROW, 0)
         self._print_setup()
+
+    def _column_heads(self, row: int) -> None:
+        """One row naming the columns of each block; it repeats at the top of every printed page."""
+        sheet, fmt = self.sheet, self.formats
+        heads = {
+            _LABEL: "Input",
+            _VALUE: "Value",
+            _UNIT: "Unit",
+            _PATH: "Deal-file key",
+            _FIG_LABEL: "Figure",
+            _FIG_UDF: "Excel function",
+            _FIG_NATIVE: "Plain formula",
+            _HIST_COL: "Date",
+            _HIST_COL + 1: "Close",
+            _HIST_COL + 2: "Volume",
+        }
+        for column, text in heads.items():
+            sheet.write_string(row, column, text, fmt["head"])
 
     def _print_setup(self) -> None:
         """Readable print: the inputs (A:D) on their own pages, then the figures and tables (E:L).
@@ -294,7 +364,7 @@ class _Inputs:
         sheet.set_print_scale(PRINT_SCALE)
         sheet.set_v_pagebreaks([_PATH + 1])  # column E starts a new page
         sheet.print_area(0, 0, sheet.dim_rowmax, _HIST_COL + 2)  # the last row written
-        sheet.repeat_rows(0)
+        sheet.repeat_rows(_FIRST_ROW - 1)  # the column heads on every page
         sheet.set_footer("&L&8&A&R&8page &P of &N", {"margin": 0.3})
 
     def _section(self, row: int, section: str, cells: list[InputCell]) -> int:
@@ -591,6 +661,7 @@ def _formats(book: Any) -> dict[str, Any]:
             {"italic": True, "font_color": "#404040", "text_wrap": True, "valign": "top"}
         ),
         "section": book.add_format({"bold": True, "bg_color": "#D9E1F2", "bottom": 1}),
+        "head": book.add_format({"italic": True, "font_color": "#595959", "bottom": 1, "font_size": 9}),
         "label": book.add_format({}),
         "unit": book.add_format({"font_color": "#595959"}),
         "path": book.add_format({"font_color": "#808080", "font_name": "Consolas"}),
@@ -650,15 +721,15 @@ def _write_conf(book: Any) -> None:
     for row, line in enumerate(CONF_NOTES, start=len(CONF_SETTINGS) + 2):
         sheet.write_string(row, 0, line, italic)
     _conf_print_setup(sheet, len(CONF_SETTINGS) + 1 + len(CONF_NOTES))
+    sheet.hide()  # settings for xlwings, not for print: xlwings still reads a hidden sheet
 
 
 def _conf_print_setup(sheet: Any, last_row: int) -> None:
-    """One landscape page: the print area reaches as far as the longest note spills, then fits the page."""
-    widths = [22.0, 18.0]
-    need = max(len(line) for line in (*CONF_NOTES, *(f"{k} {v}" for k, v in CONF_SETTINGS)))
-    while sum(widths) < need:
-        widths.append(8.43)  # Excel's default column width
+    """Not printed: the sheet is hidden and has no print area (LibreOffice prints a hidden sheet that has one).
+
+    Shown again (Unhide) and printed by hand, it fits one landscape page.
+    """
+    del last_row  # the used range is what prints once the sheet is shown
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
-    sheet.print_area(0, 0, last_row, len(widths) - 1)
     sheet.fit_to_pages(1, 1)

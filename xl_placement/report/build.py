@@ -6,7 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, get_column_letter
 
 from xl_placement.checks import INCOMPLETE, CheckReport, check_deal
 from xl_placement.figures import Figures
@@ -21,10 +21,27 @@ from xl_placement.report.context_fill import fill_context, fill_public_float, ma
 from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding
 from xl_placement.report.grid_sheet import fill_grid
 from xl_placement.report.history_sheet import fill_history
+from xl_placement.report.marking import (
+    add_disclaimer,
+    draft_header,
+    draft_text,
+    flag_illustrative,
+    place_logo,
+    read_logo,
+)
 from xl_placement.report.precedents_sheet import check_names, fill_precedents, remove_sheet
 from xl_placement.report.save import deterministic_zip, order_merged_cells
 from xl_placement.report.template import check_placeholders, fill_placeholders, load_template
 
+# The title of every sheet names the kind of issue: "placing of new shares", "top-up placing".
+KIND_TITLE = {"placing": "placing of new shares", "top-up": "top-up placing"}
+HOLDING_NOTE = {
+    "placing": "Listed holders keep their shares; placees take the new shares; the rest is public",
+    "top-up": (
+        "The vendor places existing shares with the placees, then subscribes for the same number "
+        "of new shares at the placing price; the rest is public"
+    ),
+}
 ROW_CM = 0.53  # a default row is 15 pt, about 0.53 cm
 PRINT_LAST_COLUMN = {
     "Deal sheet": "I",
@@ -67,6 +84,10 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
         ),
         "basis": deal.proceeds.basis,
         "market_data": market_data_text(figures),
+        "marking": deal.report.marking,
+        "draft": draft_text(deal),
+        "kind_title": KIND_TITLE.get(deal.placing.kind, KIND_TITLE["placing"]),
+        "holding_note": HOLDING_NOTE.get(deal.placing.kind, HOLDING_NOTE["placing"]),
     }
 
 
@@ -96,6 +117,7 @@ def render_report(
         TemplateError: the template lacks a sheet or name, or holds a placeholder with no value.
     """
     checks = check_deal(figures) if checks is None else checks
+    logo = read_logo(figures.deal)  # before any work: a bad logo path is the user's to fix
     wb = load_template(template)
     if precedents is None:
         remove_sheet(wb)
@@ -104,13 +126,16 @@ def render_report(
     values = placeholder_values(figures, checks)
     per_sheet = {title: {"sheet": title} for title in wb.sheetnames}
     check_placeholders(wb, set(values) | {"sheet"})
-    fill_placeholders(wb, values, per_sheet)
+    fill_placeholders(wb, values, per_sheet, {"draft": draft_header(figures.deal)})
+    flag_illustrative(wb, figures.deal)
+    if logo is not None:
+        place_logo(wb, logo)
     out = CellWriter()
     sheet = DealSheet(wb, figures, out)
     sheet.fill()
     fill_context(sheet)
     fill_proceeds(wb, figures, out)
-    fill_shareholding(wb, figures, out)
+    holding_last = fill_shareholding(wb, figures, out)
     fill_public_float(wb, figures, out)
     grid_last = fill_grid(wb, figures, out)
     fill_checks(wb, checks, out)
@@ -118,10 +143,11 @@ def render_report(
     if precedents is not None:
         fill_precedents(wb, precedents, figures, out)
     out.keep_template_formulas(wb)
-    last_columns = PRINT_LAST_COLUMN | {"Pricing grid": grid_last}
+    last_columns = PRINT_LAST_COLUMN | {"Pricing grid": grid_last, "Shareholding": holding_last}
     for ws in wb.worksheets:
         last = last_columns.get(ws.title, get_column_letter(ws.max_column))
         rows = max(ws.max_row, _chart_bottom(ws))
+        rows = add_disclaimer(ws, figures.deal, out, rows + 2, column_index_from_string(last))
         ws.print_area = f"A1:{last}{rows}"
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True
@@ -129,7 +155,7 @@ def render_report(
     stream = io.BytesIO()
     wb.save(stream)
     data = stream.getvalue()
-    title = f"{figures.deal.issuer.name}: placing of new shares"
+    title = f"{figures.deal.issuer.name}: {values['kind_title']}"
     parts = cached_parts(data, out.expected) | chart_parts(data)
     return deterministic_zip(data, title=title, replace=parts)
 

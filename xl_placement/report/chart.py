@@ -29,9 +29,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 SERIES_COLOURS = (None, "1F3864", "C00000", "2E75B6")  # base (invisible), totals, costs, uses
 MILLIONS_LABEL = "#,##0.0,,;-#,##0.0,,;;"  # zero stays blank, so each bar has one label
 THIN = Decimal("0.06")  # a bar below this share of the tallest cannot hold a label inside it
-WIDTH_CM = 19.0
-PLOT_CM = 16.0  # the width left for the bars once the value axis is drawn
-CHAR_CM = {8: 0.16, 7: 0.14, 6: 0.12}  # room per character at each point size, as LibreOffice wraps labels
+WIDTH_CM = 22.0  # the columns H:P of the Use of proceeds sheet
+PLOT_CM = 19.5  # the width left for the bars once the value axis is drawn
+CHAR_CM = {9: 0.19, 8: 0.17}  # room per character at each point size, as LibreOffice wraps labels
+MIN_LABEL_POINTS = 8  # category labels stay readable in print: never smaller than 8 pt
 
 
 @dataclass(frozen=True)
@@ -59,18 +60,22 @@ class Bars:
 
 
 def label_size(names: Sequence[str]) -> int:
-    """The category labels' point size: the largest at which the longest word fits its bar's width."""
+    """The category labels' point size: 9 when the longest word fits its bar's width, else 8 (never smaller)."""
     per_bar = PLOT_CM / max(len(names), 1)
     longest = max((len(word) for name in names for word in name.split()), default=0)
-    return next((size for size in (8, 7) if longest * CHAR_CM[size] <= per_bar), 6)
+    return 9 if longest * CHAR_CM[9] <= per_bar else MIN_LABEL_POINTS
 
 
 def wrap_label(name: str, bars: int, size: int) -> str:
-    """Break a category label at spaces into lines as wide as its bar, so no word is split."""
-    per_line = max(1, int(PLOT_CM / max(bars, 1) / CHAR_CM[size]))
+    """Break a category label at spaces into lines as wide as its bar; a longer word is hyphenated."""
+    per_line = max(2, int(PLOT_CM / max(bars, 1) / CHAR_CM[size]))
     lines: list[str] = []
-    for word in name.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= per_line:
+    for whole in name.split():
+        word = whole
+        while len(word) > per_line:  # at 8 pt a very long word is split rather than drawn over its neighbour
+            lines.append(word[: per_line - 1] + "-")
+            word = word[per_line - 1 :]
+        if lines and not lines[-1].endswith("-") and len(lines[-1]) + 1 + len(word) <= per_line:
             lines[-1] += " " + word
         else:
             lines.append(word)

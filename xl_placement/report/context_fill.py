@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
-from xl_placement.context import lock_up_end
+from xl_placement.context import TOP_UP_SUBSCRIPTION_DAYS, lock_up_end
 from xl_placement.figures import Figures
 from xl_placement.proceeds import to_quote
 from xl_placement.report import formulas as fx
@@ -107,9 +107,17 @@ def _timetable(sheet: DealSheet) -> None:
     completion: str | None = None
     p = sheet.figures.deal.placing
     days = {"lock_up_end": p.lock_up_days, "vendor_lock_up_end": p.vendor_lock_up_days}
+    agreement: str | None = None
     for entry, row in zip(entries, rows, strict=True):
         out.text(ws, f"{c[0]}{row}", entry.label)
         date_cell, days_cell = f"{c[1]}{row}", f"{c[2]}{row}"
+        if entry.key == "subscription_deadline":
+            if agreement is None or entry.when is None:
+                out.not_applicable(ws, date_cell, "not given")
+                continue
+            out.number(ws, days_cell, TOP_UP_SUBSCRIPTION_DAYS, is_input=False)
+            out.formula(ws, date_cell, fx.days_after(agreement, days_cell), serial(entry.when))
+            continue
         if entry.key in days:
             length = days[entry.key]
             if length is None:
@@ -128,6 +136,8 @@ def _timetable(sheet: DealSheet) -> None:
         out.number(ws, date_cell, serial(entry.when))
         if entry.key == "completion_date":
             completion = date_cell
+        if entry.key == "agreement_date":
+            agreement = date_cell
 
 
 def _cost_items(sheet: DealSheet) -> None:
@@ -171,10 +181,16 @@ def _cost_items(sheet: DealSheet) -> None:
 
 
 def fill_public_float(wb: Workbook, figures: Figures, out: CellWriter) -> None:
-    """The public-float row under the shareholding table (holders marked ``public = false`` left out)."""
+    """The public-float row under the shareholding table (holders marked ``public = false`` left out).
+
+    A top-up in three stages has the stage between too: the vendor's placed shares are then
+    in the placees' (public) hands.
+    """
     proto, rows = table_rows(wb, "PublicFloatRow", 1)
     ws, row = proto.ws, rows[0]
-    c = [ws.cell(row, proto.min_col + i).column_letter for i in range(5)]
+    holdings = figures.shareholding
+    staged = bool(holdings) and holdings[0].shares_between is not None
+    c = [ws.cell(row, proto.min_col + i).column_letter for i in range(7 if staged else 5)]
     held = [h for h in figures.deal.shareholders if not h.public]
     pf = figures.public_float
     if not held or pf is None:
@@ -182,7 +198,6 @@ def fill_public_float(wb: Workbook, figures: Figures, out: CellWriter) -> None:
         return
     holding_rows = area(wb, "HoldingRow").min_row
     holders = figures.deal.shareholders
-    cells = "+".join(f"{c[1]}{holding_rows + i}" for i, h in enumerate(holders) if not h.public)
     total_row = area(wb, "HoldingTotal").min_row
     plural = "s" if len(held) > 1 else ""
     out.text(
@@ -190,10 +205,22 @@ def fill_public_float(wb: Workbook, figures: Figures, out: CellWriter) -> None:
         f"{c[0]}{row}",
         f"Public float: all but the {len(held)} holder{plural} marked not public; placees are public",
     )
+    total = holdings[-1]
+    cells = "+".join(f"{c[1]}{holding_rows + i}" for i, h in enumerate(holders) if not h.public)
     out.formula(ws, f"{c[1]}{row}", fx.subtract("SharesOutstanding", f"({cells})"), pf.shares_before)
-    total = figures.shareholding[-1]
     before = fx.ratio_double(pf.shares_before, total.shares_before)
     out.formula(ws, f"{c[2]}{row}", fx.share_of(f"{c[1]}{row}", f"{c[1]}{total_row}"), before)
-    out.formula(ws, f"{c[3]}{row}", fx.add(f"{c[1]}{row}", "NewShares"), pf.shares_after)
+    after_col, after_pct = (c[5], c[6]) if staged else (c[3], c[4])
+    if staged:
+        between_cells = "+".join(f"{c[3]}{holding_rows + i}" for i, h in enumerate(holders) if not h.public)
+        not_public = {h.name for h in held}
+        between_total = total.shares_between if total.shares_between is not None else total.shares_before
+        between = between_total - sum(
+            h.shares_between or 0 for h in holdings[: len(holders)] if h.name in not_public
+        )
+        out.formula(ws, f"{c[3]}{row}", fx.subtract("SharesOutstanding", f"({between_cells})"), between)
+        share = fx.ratio_double(between, between_total)
+        out.formula(ws, f"{c[4]}{row}", fx.share_of(f"{c[3]}{row}", f"{c[3]}{total_row}"), share)
+    out.formula(ws, f"{after_col}{row}", fx.add(f"{c[1]}{row}", "NewShares"), pf.shares_after)
     after = fx.ratio_double(pf.shares_after, total.shares_after)
-    out.formula(ws, f"{c[4]}{row}", fx.share_of(f"{c[3]}{row}", f"{c[3]}{total_row}"), after)
+    out.formula(ws, f"{after_pct}{row}", fx.share_of(f"{after_col}{row}", f"{after_col}{total_row}"), after)

@@ -12,12 +12,13 @@ from collections.abc import Callable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from openpyxl import Workbook
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xl_placement.capital import PLACEES
+from xl_placement.capital import PLACEES, Holding
 from xl_placement.deal import Deal
 from xl_placement.figures import NOT_GIVEN, Figures, Reference
 from xl_placement.formats import percent_text, price_text
@@ -48,6 +49,7 @@ MILLION = Decimal(1_000_000)
 NOTE_SCALE = (
     1.3  # the notes are 9-point italic: LibreOffice fits about 1.3 times the 10-point estimate on a line
 )
+T = TypeVar("T")
 DASH_ZERO_SHARES = '#,##0;(#,##0);"\u2013"'  # zero as an en dash, the banker's blank
 DASH_ZERO_PERCENT = '0.00%;(0.00%);"\u2013"'
 
@@ -706,9 +708,11 @@ def _fill_chart(
     ]
     amounts: list[tuple[str, Decimal, str]] = [("Gross", money.gross, "")]  # amount cell, value, name cell
     if figures.deal.proceeds.basis == "net":
-        bars.append(("Costs", ("Net", money.net), EMPTY, ("TotalCosts", money.costs), EMPTY))
+        if money.costs:  # no empty slot for costs of zero: gross steps straight to net
+            bars.append(("Costs", ("Net", money.net), EMPTY, ("TotalCosts", money.costs), EMPTY))
+            amounts.append(("TotalCosts", money.costs, ""))
         bars.append(("Net proceeds", EMPTY, ("Net", money.net), EMPTY, EMPTY))
-        amounts += [("TotalCosts", money.costs, ""), ("Net", money.net, "")]
+        amounts.append(("Net", money.net, ""))
     # The uses step down from the amount split (the base rounded to the rounding unit).
     remaining = sum((a.amount for a in figures.allocations), Decimal(0))
     uses = zip(figures.allocations, amount_cells, name_cells, strict=True)
@@ -765,30 +769,65 @@ def _thin_label(
     return text
 
 
-def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> None:
-    """Before and after per listed holder, the placees, the public and the total."""
+# A top-up's shareholding in three stages: the heads of its six figure columns, and the widths
+# that keep the sheet as wide in print as the deal sheet (A:I) when it prints to column H.
+STAGED_HEADS = (
+    "Shares before",
+    "% before",
+    "After the vendor's placing of existing shares",
+    "%",
+    "After the vendor's subscription for new shares",
+    "%",
+)
+STAGED_WIDTHS = {"B": 58, "C": 19, "D": 12, "E": 19, "F": 12, "G": 19, "H": 12}
+
+
+def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> str:
+    """Before and after per listed holder, the placees, the public and the total.
+
+    A top-up whose vendor is named shows the stage between: after the vendor's placing of
+    existing shares, before its subscription for new ones.
+
+    Returns:
+        The last column to print: F, or H for a top-up in three stages.
+    """
     holdings = figures.shareholding
     if not holdings:
         _no_holdings(wb, out)
-        return
+        return "F"
+    staged = holdings[0].shares_between is not None
     lines = holdings[:-1]  # listed holders, placees, public; the total comes last
     proto, rows = table_rows(wb, "HoldingRow", len(lines))
     ws = proto.ws
-    c = [ws.cell(1, proto.min_col + i).column_letter for i in range(5)]
+    c = [ws.cell(1, proto.min_col + i).column_letter for i in range(7 if staged else 5)]
     total_row = area(wb, "HoldingTotal").min_row
     total = holdings[-1]
-    before_total, after_total = f"${c[1]}${total_row}", f"${c[3]}${total_row}"
+    # (shares column, percent column) of each stage; "after" is the last.
+    before_col, after_col = c[1], c[5] if staged else c[3]
+    stages = [(c[1], c[2]), (c[3], c[4])] + ([(c[5], c[6])] if staged else [])
+    if staged:
+        _staged_layout(ws, proto.min_row - 1, c)
+    vendor = figures.deal.placing.vendor
     listed = len(lines) - 2
     for index, (holding, row) in enumerate(zip(lines, rows, strict=True)):
         out.text(ws, f"{c[0]}{row}", holding.name, is_input=index < listed)
-        before, after = f"{c[1]}{row}", f"{c[3]}{row}"
+        before, after = f"{before_col}{row}", f"{after_col}{row}"
+        between = f"{c[3]}{row}"
         if index < listed:
             out.number(ws, before, holding.shares_before)
-            out.formula(ws, after, fx.copy_of(before), holding.shares_after)
+            if staged and holding.name == vendor:
+                out.formula(ws, between, fx.subtract(before, "NewShares"), _staged(holding.shares_between))
+                out.formula(ws, after, fx.add(between, "NewShares"), holding.shares_after)
+            else:
+                if staged:
+                    out.formula(ws, between, fx.copy_of(before), _staged(holding.shares_between))
+                out.formula(ws, after, fx.copy_of(before), holding.shares_after)
         elif holding.name == PLACEES:  # nothing before the deal: shown as dashes, not "0 / 0.00%"
             out.number(ws, before, 0, is_input=False)
             ws[before].number_format = DASH_ZERO_SHARES
             ws[f"{c[2]}{row}"].number_format = DASH_ZERO_PERCENT
+            if staged:
+                out.formula(ws, between, fx.copy_of("NewShares"), _staged(holding.shares_between))
             out.formula(ws, after, fx.copy_of("NewShares"), holding.shares_after)
         else:  # the other public shareholders: what the listed holders do not hold
             formula = (
@@ -797,24 +836,73 @@ def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> None:
                 else fx.copy_of("SharesOutstanding")
             )
             out.formula(ws, before, formula, holding.shares_before)
+            if staged:
+                out.formula(ws, between, fx.copy_of(before), _staged(holding.shares_between))
             out.formula(ws, after, fx.copy_of(before), holding.shares_after)
-        before_share = fx.ratio_double(holding.shares_before, total.shares_before)
-        after_share = fx.ratio_double(holding.shares_after, total.shares_after)
-        out.formula(ws, f"{c[2]}{row}", fx.share_of(before, before_total), before_share)
-        out.formula(ws, f"{c[4]}{row}", fx.share_of(after, after_total), after_share)
+        _holding_percents(ws, out, row, stages, total_row, holding, total)
     out.text(ws, f"{c[0]}{total_row}", "Total")
-    out.formula(
-        ws, f"{c[1]}{total_row}", fx.total(f"{c[1]}{rows[0]}", f"{c[1]}{rows[-1]}"), total.shares_before
-    )
-    out.formula(
-        ws, f"{c[2]}{total_row}", fx.total(f"{c[2]}{rows[0]}", f"{c[2]}{rows[-1]}"), total.percent_before
-    )
-    out.formula(
-        ws, f"{c[3]}{total_row}", fx.total(f"{c[3]}{rows[0]}", f"{c[3]}{rows[-1]}"), total.shares_after
-    )
-    out.formula(
-        ws, f"{c[4]}{total_row}", fx.total(f"{c[4]}{rows[0]}", f"{c[4]}{rows[-1]}"), total.percent_after
-    )
+    totals = [
+        (total.shares_before, total.percent_before),
+        *([(_staged(total.shares_between), _staged(total.percent_between))] if staged else []),
+        (total.shares_after, total.percent_after),
+    ]
+    for (shares_col, percent_col), (shares, percent) in zip(stages, totals, strict=True):
+        out.formula(
+            ws,
+            f"{shares_col}{total_row}",
+            fx.total(f"{shares_col}{rows[0]}", f"{shares_col}{rows[-1]}"),
+            shares,
+        )
+        out.formula(
+            ws,
+            f"{percent_col}{total_row}",
+            fx.total(f"{percent_col}{rows[0]}", f"{percent_col}{rows[-1]}"),
+            percent,
+        )
+    return str(c[-1])
+
+
+def _staged(value: T | None) -> T:
+    """A stage-between figure of a top-up in three stages, which has every stage."""
+    if value is None:
+        raise ValueError("a top-up's shareholding in three stages lacks its stage between")
+    return value
+
+
+def _holding_percents(
+    ws: Worksheet,
+    out: CellWriter,
+    row: int,
+    stages: Sequence[tuple[str, str]],
+    total_row: int,
+    holding: Holding,
+    total: Holding,
+) -> None:
+    """Each stage's percentage of the line: its shares over the stage's total."""
+    middle = len(stages) == 3
+    shares = [
+        holding.shares_before,
+        *([_staged(holding.shares_between)] if middle else []),
+        holding.shares_after,
+    ]
+    totals = [total.shares_before, *([_staged(total.shares_between)] if middle else []), total.shares_after]
+    for (shares_col, percent_col), part, whole in zip(stages, shares, totals, strict=True):
+        out.formula(
+            ws,
+            f"{percent_col}{row}",
+            fx.share_of(f"{shares_col}{row}", f"${shares_col}${total_row}"),
+            fx.ratio_double(part, whole),
+        )
+
+
+def _staged_layout(ws: Worksheet, head_row: int, columns: Sequence[str]) -> None:
+    """A top-up's heads over its three stages, and column widths that print at the deal sheet's scale."""
+    for column, head in zip(columns[1:], STAGED_HEADS, strict=True):
+        ws[f"{column}{head_row}"].value = head
+        ws[f"{column}{head_row}"].data_type = "s"
+    ws.row_dimensions[head_row].height = 42
+    for column, width in STAGED_WIDTHS.items():
+        ws.column_dimensions[column].width = width
 
 
 def _number(value: Decimal | int) -> str:

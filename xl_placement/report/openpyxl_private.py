@@ -14,6 +14,8 @@ other module of the project uses one.
 - ``Worksheet._add_row`` and ``Worksheet._add_column``: the factories of the row and
   column dimension holders, which pickling loses.
 - ``Worksheet._charts``: the charts on a sheet (to extend the print area below them).
+- ``Image._data``: the bytes openpyxl writes for an image; ``SizedImage`` gives them from
+  memory, as openpyxl's own ``Image`` reads them through Pillow (not a dependency).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.drawing.image import Image
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
@@ -37,6 +40,7 @@ PRIVATE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("Worksheet", "_add_row"),
     ("Worksheet", "_add_column"),
     ("Worksheet", "_charts"),
+    ("Image", "_data"),
 )
 
 
@@ -88,3 +92,18 @@ def charts(ws: object) -> list[Any]:
     """The charts on a sheet (none for a chart sheet or anything without charts)."""
     found: list[Any] = getattr(ws, "_charts", [])
     return found
+
+
+class SizedImage(Image):  # type: ignore[misc]  # openpyxl ships no type hints
+    """An image from checked bytes of a known format and size, without Pillow."""
+
+    def __init__(self, data: bytes, fmt: str, width: int, height: int) -> None:  # noqa: D107
+        # openpyxl's Image.__init__ opens the image with Pillow; its attributes are set here instead.
+        self.ref = data
+        self.format = fmt
+        self.width = width
+        self.height = height
+
+    def _data(self) -> bytes:
+        """The image's bytes, as openpyxl writes them into the package."""
+        return bytes(self.ref)

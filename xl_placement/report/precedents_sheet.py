@@ -8,6 +8,7 @@ Each formula carries the value ``xl_placement.precedents`` computed for it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from copy import copy
 from decimal import Decimal
@@ -15,8 +16,13 @@ from urllib.parse import urlsplit
 
 from openpyxl import Workbook
 from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.legend import LegendEntry
 from openpyxl.chart.marker import Marker
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -102,7 +108,10 @@ def fill_precedents(wb: Workbook, selection: pr.Selection, figures: Figures, out
     out.text(ws, found.ref, _selection_text(selection))
     notes = area(wb, "PrecedentNotes")
     out.text(ws, notes.ref, _notes(selection))
-    _chart(ws, cols, deal_row, rows, area(wb, "PrecedentChart").ref)
+    deal = figures.deal
+    money = figures.proceeds
+    deal_usd = money.gross_quote if deal.fx is not None and deal.fx.quote_currency == "USD" else None
+    _chart(ws, cols, deal_row, rows, area(wb, "PrecedentChart").ref, selection, deal_usd)
 
 
 def _selection_text(selection: pr.Selection) -> str:
@@ -299,33 +308,123 @@ def _statistics(
         out.formula(ws, ref, fx.percentile_rank(cells, f"{letter}{deal_row}"), NA if rank is None else rank)
 
 
-def _chart(ws: Worksheet, cols: _Cols, deal_row: int, rows: list[int], anchor: str) -> None:
+# How the scatter tells the kinds apart: (legend name, marker, colour) per kind of precedent.
+KIND_MARKERS = {
+    "placing": ("Placing of new shares", "circle", PRECEDENT_MARKER),
+    "top-up": ("Top-up placing", "triangle", "548235"),
+    "subscription": ("Subscription", "square", "BF8F00"),
+}
+OTHER_KIND = ("Other", "x", "7F7F7F")
+# Words that say nothing about which issuer a point is; a label keeps the first two others.
+_GENERIC = {
+    "group",
+    "company",
+    "limited",
+    "ltd",
+    "ltd.",
+    "inc",
+    "inc.",
+    "holdings",
+    "corporation",
+    "co.",
+    "co",
+    "plc",
+}
+
+
+def point_label(p: pr.Precedent) -> str:
+    """A scatter point's label: a short issuer name and the month ("SenseTime Dec 2025")."""
+    words = [w for w in p.issuer.replace(",", " ").split() if w.lower() not in _GENERIC]
+    name = " ".join(words[:2]) or p.issuer[:20]
+    return f"{name} {p.date.first.strftime('%b %Y')}" if p.date is not None else name
+
+
+def _chart(
+    ws: Worksheet,
+    cols: _Cols,
+    deal_row: int,
+    rows: list[int],
+    anchor: str,
+    selection: pr.Selection,
+    deal_usd: Decimal | None,
+) -> None:
+    """Discount to last close against gross proceeds in US$ (log scale), one labelled point per deal.
+
+    Each precedent is its own series, named by its label (shown beside its point) and drawn
+    with its kind's marker; the legend lists the kinds (a series with no points each) and
+    this deal, whose point is a larger red diamond.
+    """
     chart = ScatterChart()
     chart.style = 2
-    chart.width = 24.0
-    chart.height = 11.0
+    chart.width = 30.0
+    chart.height = 15.0
     chart.scatterStyle = "marker"
-    x, y = cols["percent_of_enlarged"], cols["discount_to_last_close"]
-    column_x = ws[f"{x}1"].column
-    column_y = ws[f"{y}1"].column
-    for label, first, last, colour, symbol, size in (
-        ("Precedents", rows[0], rows[-1], PRECEDENT_MARKER, "circle", 7),
-        ("This deal", deal_row, deal_row, DEAL_MARKER, "diamond", 11),
-    ):
-        xs = Reference(ws, min_col=column_x, min_row=first, max_row=last)
-        ys = Reference(ws, min_col=column_y, min_row=first, max_row=last)
-        series = Series(ys, xs, title=label)
-        series.marker = Marker(symbol=symbol, size=size)
-        series.graphicalProperties.line.noFill = True
-        series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
-        series.marker.graphicalProperties.line.solidFill = colour
-        chart.series.append(series)
-    chart.x_axis.title = "New shares, % of enlarged share capital"
+    x, y = cols["gross_proceeds_usd"], cols["discount_to_last_close"]
+    column_x, column_y = ws[f"{x}1"].column, ws[f"{y}1"].column
+    blank = (
+        ws[f"{cols['source']}1"].column + 1
+    )  # the empty column after the sources: the kinds' legend series have no points
+    kinds = sorted(
+        {p.kind if p.kind in KIND_MARKERS else "" for p in selection.rows},
+        key=lambda k: list(KIND_MARKERS).index(k) if k in KIND_MARKERS else 99,
+    )
+    for kind in kinds:
+        title, symbol, colour = KIND_MARKERS.get(kind, OTHER_KIND)
+        chart.series.append(_series(ws, blank, blank, deal_row, title, symbol, colour, 7, label=False))
+    shown = len(chart.series)
+    for precedent, row in zip(selection.rows, rows, strict=True):
+        _, symbol, colour = KIND_MARKERS.get(precedent.kind, OTHER_KIND)
+        chart.series.append(_series(ws, column_x, column_y, row, point_label(precedent), symbol, colour, 7))
+    chart.series.append(_series(ws, column_x, column_y, deal_row, "This deal", "diamond", DEAL_MARKER, 12))
+    chart.legend.legendEntry = [LegendEntry(idx=i, delete=True) for i in range(shown, len(chart.series) - 1)]
+    chart.x_axis.title = "Gross proceeds, US$ m (log scale)"
     chart.y_axis.title = "Discount to last close"
-    chart.x_axis.number_format = "0.0%"
-    chart.y_axis.number_format = "0.0%"
+    chart.x_axis.scaling.logBase = 10
+    sizes = [v for v in (*(p.gross_proceeds_usd for p in selection.rows), deal_usd) if v]
+    if sizes:  # whole powers of ten around the deals: no empty decades at either end
+        chart.x_axis.scaling.min = 10.0 ** math.floor(math.log10(float(min(sizes))))
+        chart.x_axis.scaling.max = 10.0 ** math.ceil(math.log10(float(max(sizes))))
+    chart.x_axis.number_format = "#,##0,,"
+    chart.y_axis.number_format = "0%"
     chart.x_axis.majorGridlines = None
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    chart.x_axis.txPr = _text_props(900)
+    chart.y_axis.txPr = _text_props(900)
     chart.legend.position = "b"
     ws.add_chart(chart, anchor)
+
+
+def _series(
+    ws: Worksheet,
+    column_x: int,
+    column_y: int,
+    row: int,
+    title: str,
+    symbol: str,
+    colour: str,
+    size: int,
+    *,
+    label: bool = True,
+) -> Series:
+    xs = Reference(ws, min_col=column_x, min_row=row, max_row=row)
+    ys = Reference(ws, min_col=column_y, min_row=row, max_row=row)
+    series = Series(ys, xs)
+    series.tx = SeriesLabel(v=title)  # a literal: deal text never becomes a reference or formula
+    series.marker = Marker(symbol=symbol, size=size)
+    series.graphicalProperties.line.noFill = True
+    series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
+    series.marker.graphicalProperties.line.solidFill = colour
+    if label:
+        series.dLbls = DataLabelList()
+        series.dLbls.showSerName = True
+        for flag in ("showVal", "showCatName", "showLegendKey", "showPercent"):
+            setattr(series.dLbls, flag, False)
+        series.dLbls.position = "r"
+        series.dLbls.txPr = _text_props(800, colour="404040" if size < 10 else DEAL_MARKER)
+    return series
+
+
+def _text_props(size: int, colour: str = "000000") -> RichText:
+    props = CharacterProperties(sz=size, solidFill=colour)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])

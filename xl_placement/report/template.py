@@ -218,6 +218,11 @@ def area(wb: Workbook, name: str) -> Area:
     return found
 
 
+def optional_area(wb: Workbook, name: str) -> Area | None:
+    """The sheet and cells of a name a template may leave out (``LogoAnchor``), or None."""
+    return _destination(wb, name)
+
+
 def destination(defined: DefinedName) -> tuple[str, str] | None:
     """The one (sheet title, reference) a defined name points to; None for none or several."""
     return _parse_destination(defined.attr_text) if isinstance(defined.attr_text, str) else None
@@ -287,13 +292,20 @@ def check_placeholders(wb: Workbook, known: set[str]) -> None:
 
 
 def fill_placeholders(
-    wb: Workbook, values: Mapping[str, str], per_sheet: Mapping[str, Mapping[str, str]]
+    wb: Workbook,
+    values: Mapping[str, str],
+    per_sheet: Mapping[str, Mapping[str, str]],
+    header_codes: Mapping[str, str] | None = None,
 ) -> None:
     """Replace every placeholder in text cells and footers with its value, in one pass.
 
-    Values are inserted as text, never scanned again, so deal text holding ``{{`` is safe.
-    ``per_sheet`` adds values that differ by sheet (the sheet's own name).
+    Values are inserted as text, never scanned again, so deal text holding ``{{`` is safe;
+    in page headers and footers each ``&`` is doubled, so text never becomes a header code.
+    ``per_sheet`` adds values that differ by sheet (the sheet's own name). ``header_codes``
+    gives a placeholder's value in headers and footers as header code, used as it is (the
+    draft mark's ``&D``, the date of printing); only the generator writes these.
     """
+    codes = header_codes or {}
     for ws in wb.worksheets:
         known = {**values, **per_sheet.get(ws.title, {})}
 
@@ -301,6 +313,8 @@ def fill_placeholders(
             return known[match.group(1)]
 
         def sub_footer(match: re.Match[str], known: Mapping[str, str] = known) -> str:
+            if match.group(1) in codes:
+                return codes[match.group(1)]
             return known[match.group(1)].replace("&", "&&")  # "&" starts a footer code
 
         for row in ws.iter_rows():
