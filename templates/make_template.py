@@ -424,7 +424,7 @@ def proceeds_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - as above
     title(
         ws,
         "{{issuer}}: use of proceeds",
-        "Shares of {{basis}} proceeds, amounts in {{currency}} · largest-remainder rounding, so the amounts add up exactly",
+        "Shares of {{basis}}, amounts in {{currency}} · largest-remainder rounding, so the amounts add up exactly",
         "P",
     )
     band(ws, 5, "B", "E", "Allocation")

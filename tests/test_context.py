@@ -117,7 +117,10 @@ def test_new_fields_refuse_bad_values_naming_the_field(changes, path):
 def test_itemised_costs_add_up_to_other_costs_when_it_is_left_out():
     """Two items of 1,000.50 and 2,000 make other costs of 3,000.50, and net proceeds follow."""
     mapping = deal(
-        costs={"items": [{"name": "Legal", "amount": "1000.50"}, {"name": "Levy", "amount": 2000}]}
+        costs={
+            "commission_rate": 0,
+            "items": [{"name": "Legal", "amount": "1000.50"}, {"name": "Levy", "amount": 2000}],
+        }
     )
     figures = compute(deal_from_mapping(mapping))
     assert figures.deal.costs.other_costs == Decimal("3000.50")

@@ -67,7 +67,7 @@ class Placing:
     price: Decimal
     shares_outstanding: int | None = None
     kind: str = "placing"
-    mandate: str = "general"
+    mandate: str | None = None  # None: not given (nothing then says which mandate)
     underwriting: str | None = None
     agents: tuple[str, ...] = ()
     min_placees: int | None = None
@@ -119,12 +119,33 @@ class CostItem:
 
 @dataclass(frozen=True)
 class Costs:
-    """Costs of the deal in the issuer's currency."""
+    """Costs of the deal in the issuer's currency; None is "not given", never zero.
 
-    commission_rate: Decimal = Decimal(0)
-    other_costs: Decimal = Decimal(0)
-    stated: bool = False  # True when the deal file has a [costs] table
+    Net proceeds are known only when both are given: zero costs are what a deal file says
+    explicitly (``commission_rate = 0``, ``other_costs = 0``). Itemised costs stand for
+    ``other_costs`` when it is left out (``dealfile`` adds them up).
+    """
+
+    commission_rate: Decimal | None = None
+    other_costs: Decimal | None = None
     items: tuple[CostItem, ...] = ()  # itemised other costs, adding up to other_costs
+
+    @property
+    def given(self) -> bool:
+        """True when both the commission rate and the other costs are given, so net is known."""
+        return self.commission_rate is not None and self.other_costs is not None
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The deal-file fields that net proceeds still need ("costs.commission_rate", ...)."""
+        return tuple(
+            name
+            for name, value in (
+                ("costs.commission_rate", self.commission_rate),
+                ("costs.other_costs", self.other_costs),
+            )
+            if value is None
+        )
 
 
 @dataclass(frozen=True)

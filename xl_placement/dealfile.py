@@ -293,7 +293,7 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
         proceeds=model.ProceedsPlan(
             uses=tuple(model.Use(u["name"], u["share"]) for _, u in uses), **proceeds
         ),
-        costs=_costs(costs, costs_raw, items),
+        costs=_costs(costs, items),
         fx=model.Fx(**fx) if fx else None,
         shareholders=tuple(
             model.Shareholder(h["name"], h["shares"], h.get("public", True)) for _, h in holders
@@ -304,14 +304,12 @@ def deal_from_mapping(data: Mapping[str, Any], source: str = "") -> model.Deal:
     )
 
 
-def _costs(
-    costs: dict[str, Any], costs_raw: dict[str, Any] | None, items: list[tuple[int, dict[str, Any]]]
-) -> model.Costs:
+def _costs(costs: dict[str, Any], items: list[tuple[int, dict[str, Any]]]) -> model.Costs:
     """The costs; without other_costs, itemised costs add up to it."""
     listed = tuple(model.CostItem(row["name"], row["amount"]) for _, row in items)
     if listed and "other_costs" not in costs:
         costs = {**costs, "other_costs": sum((i.amount for i in listed), Decimal(0))}
-    return model.Costs(**costs, stated=bool(costs_raw), items=listed)
+    return model.Costs(**costs, items=listed)
 
 
 MAX_GRID_ROWS = 200  # rows of the pricing grid a [grid] table may ask for

@@ -613,7 +613,12 @@ HISTORY = (
 )
 
 COSTS = (
-    _f("commission_rate", rate, "fraction of gross", 'Placing commission, e.g. 0.025 or "2.5%".'),
+    _f(
+        "commission_rate",
+        rate,
+        "fraction of gross",
+        'Placing commission, e.g. 0.025 or "2.5%"; write 0 for none (left out: not given).',
+    ),
     _f(
         "other_costs",
         non_negative,
@@ -770,7 +775,11 @@ _SECTION_DOCS = {
         "computed up to and including `placing.agreement_date` (or the last row), and the benchmarked price from the 5 "
         "trading days before the earliest of the agreement, announcement and price-fixing dates."
     ),
-    "costs": "Optional; without it costs are zero and net proceeds equal gross (the report says so).",
+    "costs": (
+        "Optional. Without it the costs are not given: net proceeds, the net price per share and "
+        'anything on a net basis say "not given" (never zero). Zero costs are written explicitly: '
+        "`commission_rate = 0` and `other_costs = 0`; with only one of the two, net is still not given."
+    ),
     "costs.items": (
         "Optional itemised other costs, shown line by line on the deal sheet; they add up to "
         "`costs.other_costs` (which may then be left out)."
@@ -800,7 +809,7 @@ _CONDITIONS = {
     "market.day_vwap_date": "optional; needs `day_vwap`",
     "placing.mandate_used": "optional, default `0`; needs `mandate_limit`",
     "placing.vendor_lock_up_days": 'optional; `kind = "top-up"` only',
-    "costs.other_costs": "optional, default `0` or the sum of `[[costs.items]]`",
+    "costs.other_costs": "optional; the sum of `[[costs.items]]` when absent, else not given",
 }
 
 

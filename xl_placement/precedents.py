@@ -603,7 +603,7 @@ def from_deal(deal: object, origin: str) -> Precedent:
         shares_outstanding=p.shares_outstanding,
         # The deal's own gross (ADSs and pre-funded warrants included), not shares x price.
         gross_proceeds=figures.proceeds.gross,
-        net_proceeds=figures.proceeds.net if deal.costs.stated else None,
+        net_proceeds=figures.proceeds.net,
         usd_rate=rate,
         usd_rate_source=deal.fx.source if rate is not None and deal.fx is not None else "",
         source=origin,

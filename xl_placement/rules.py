@@ -104,7 +104,7 @@ def hkex_discount(figures: Figures) -> RuleCheck:
     deal = figures.deal
     rule, title = "HKEX Rule 13.36(5)", "Discount to the benchmarked price"
     limit = f"below {cap(HKEX_DISCOUNT_CAP)}"
-    if deal.placing.mandate != "general":
+    if deal.placing.mandate == "specific":
         return _unchecked(
             rule,
             title,
@@ -145,7 +145,7 @@ def _mandate_check(
 ) -> RuleCheck:
     """New shares against placing.mandate_limit less placing.mandate_used (HKEX, SGX, other)."""
     p = figures.deal.placing
-    if p.mandate != "general":
+    if p.mandate == "specific":
         return _unchecked(
             rule,
             title,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from xl_placement.figures import Figures
+from xl_placement.figures import NET_NOT_GIVEN_BASIS, Figures, net_not_given_text
 from xl_placement.formats import percent_text
 from xl_placement.grid import pricing_grid
 from xl_placement.money import in_context, round_half_up
@@ -60,10 +60,18 @@ def summary_lines(figures: Figures) -> list[str]:
     if deal.fx and money.gross_quote is not None:
         gross += f" ({amount(money.gross_quote, deal.fx.quote_currency)} at {deal.fx.rate})"
     lines.append(gross)
-    lines.append(
-        f"  net proceeds: {amount(money.net, ccy)}, "
-        f"net price per share {ccy} {round_half_up(money.net_price_per_share, 4)}"
-    )
+    if money.net is None or money.net_price_per_share is None:
+        lines.append(f"  net proceeds and net price per share: {net_not_given_text(deal)}")
+    else:
+        lines.append(
+            f"  net proceeds: {amount(money.net, ccy)}, "
+            f"net price per share {ccy} {round_half_up(money.net_price_per_share, 4)}"
+        )
+    if figures.allocation_basis == NET_NOT_GIVEN_BASIS and figures.allocations:
+        lines.append(
+            "  use of proceeds: stated on net proceeds, which are not given; the split of gross: "
+            + "; ".join(f"{a.name} {amount(a.amount, ccy)}" for a in figures.allocations)
+        )
     lines += context_lines(figures)
     return lines
 

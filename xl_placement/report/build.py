@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 
 from xl_placement.checks import INCOMPLETE, CheckReport, check_deal
-from xl_placement.figures import Figures
+from xl_placement.figures import NET_NOT_GIVEN_BASIS, Figures
 from xl_placement.money import in_context
 from xl_placement.precedents import Selection
 from xl_placement.report import openpyxl_private as private
@@ -63,7 +63,11 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
             if deal.placing.class_shares_outstanding is not None
             else ""
         ),
-        "basis": deal.proceeds.basis,
+        "basis": (
+            "net proceeds, not given (amounts: the same split of gross)"
+            if figures.allocation_basis == NET_NOT_GIVEN_BASIS
+            else deal.proceeds.basis + " proceeds"
+        ),
         "market_data": market_data_text(figures),
     }
 

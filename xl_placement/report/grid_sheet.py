@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xl_placement.figures import Figures
+from xl_placement.figures import NOT_GIVEN, Figures
 from xl_placement.grid import PASS, GridRow, PricingGrid, pricing_grid, rule_reference
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter, fit_height
@@ -136,7 +136,10 @@ def _row(
         out.formula(ws, f"{letters[1 + i]}{row}", fx.discount(price, refs[ref.key]), value)
     gross, net, needed, pct, rule, mark = (f"{letters[n + k]}{row}" for k in range(1, 7))
     out.formula(ws, gross, fx.gross("NewShares", price), item.gross)
-    out.formula(ws, net, fx.net_at(gross, "CommissionRate", "OtherCosts"), item.net)
+    if item.net is None:  # costs not given: never a net equal to gross
+        out.not_applicable(ws, net, NOT_GIVEN)
+    else:
+        out.formula(ws, net, fx.net_at(gross, "CommissionRate", "OtherCosts"), item.net)
     out.formula(ws, needed, fx.shares_for("Gross", price), item.shares_needed)
     if item.percent_of_enlarged is None:
         out.not_applicable(ws, pct)
@@ -193,9 +196,13 @@ def _note(figures: Figures, grid: PricingGrid) -> str:
 
 def _foot(figures: Figures, ccy: str) -> str:
     p = figures.deal.placing
+    net = (
+        "with the deal sheet's commission rate and other costs"
+        if figures.deal.costs.given
+        else f"net {NOT_GIVEN}: the costs are not given ({', '.join(figures.deal.costs.missing)})"
+    )
     return (
-        f"Gross and net proceeds are for the deal's {p.new_shares:,} new shares at each price, with the deal "
-        f"sheet's commission rate and other costs. New shares for the deal's gross proceeds: the shares that "
+        f"Gross and net proceeds are for the deal's {p.new_shares:,} new shares at each price, {net}. New shares for the deal's gross proceeds: the shares that "
         f"raise the deal sheet's gross proceeds ({ccy}) at each price, rounded up. Change a blue price and its "
         "row follows; change the deal sheet and every row follows."
     )
