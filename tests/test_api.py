@@ -85,6 +85,7 @@ def test_one_build_report_for_the_package() -> None:
         "force",
         "since",
         "exchange",
+        "until",
     ]
     assert not hasattr(xl_placement.dealfile, "load_deal")  # one load_deal: xl_placement.load_deal
 

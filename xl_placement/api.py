@@ -93,6 +93,7 @@ def build_report(
     force: bool = False,
     since: dt.date | str | None = None,
     exchange: str | None = None,
+    until: dt.date | str | None = None,
 ) -> Path:
     """Compute a deal's figures and checks, fill the report template and save the workbook atomically.
 
@@ -108,6 +109,8 @@ def build_report(
         force: replace an existing file.
         since: keep precedents dated on or after this day (with a file for ``precedents``).
         exchange: keep precedents on this exchange (with a file for ``precedents``).
+        until: keep precedents dated before this day, instead of before the deal's own date
+            (agreement, else announcement, else the market data's date; see ``precedents.for_deal``).
 
     Returns:
         The path written.
@@ -125,7 +128,7 @@ def build_report(
     from xl_placement.output import write_atomic  # noqa: PLC0415
     from xl_placement.report import render_report  # noqa: PLC0415
 
-    selection = _selection(precedents, since, exchange, deal)  # refused before anything is computed
+    selection = _selection(precedents, since, exchange, deal, until)  # refused before anything is computed
     figures = compute(deal)
     data = render_report(figures, check_deal(figures), template=template, precedents=selection)
     return write_atomic(path, data, force=force)
@@ -136,21 +139,22 @@ def _selection(
     since: dt.date | str | None,
     exchange: str | None,
     deal: Deal | None,
+    until: dt.date | str | None = None,
 ) -> Selection | None:
     from xl_placement.errors import PrecedentsError  # noqa: PLC0415
-    from xl_placement.precedents import Selection, without_deal  # noqa: PLC0415
+    from xl_placement.precedents import Selection, for_deal  # noqa: PLC0415
 
     if isinstance(precedents, Selection):
-        if since is not None or exchange is not None:
+        if since is not None or exchange is not None or until is not None:
             raise PrecedentsError(
-                "since and exchange filter a precedents file; a Selection is already filtered"
+                "since, exchange and until filter a precedents file; a Selection is already filtered"
             )
-        return without_deal(precedents, deal) if deal is not None else precedents
+        return for_deal(precedents, deal) if deal is not None else precedents
     if precedents is None:
-        if since is not None or exchange is not None:
-            raise PrecedentsError("since and exchange filter precedents; give the precedents too")
+        if since is not None or exchange is not None or until is not None:
+            raise PrecedentsError("since, exchange and until filter precedents; give the precedents too")
         return None
-    return load_precedents(precedents, since=since, exchange=exchange, deal=deal)
+    return load_precedents(precedents, since=since, exchange=exchange, deal=deal, until=until)
 
 
 def load_precedents(
@@ -159,6 +163,7 @@ def load_precedents(
     since: dt.date | str | None = None,
     exchange: str | None = None,
     deal: Deal | None = None,
+    until: dt.date | str | None = None,
 ) -> Selection:
     """Read, filter and sort precedent placings (the command line's ``--precedents``, ``--since``, ``--exchange``).
 
@@ -166,7 +171,9 @@ def load_precedents(
         path: a precedents CSV, a batch's ``summary.csv``, or a folder of deal files.
         since: keep deals dated on or after this day (``date`` or ``"YYYY-MM-DD"``).
         exchange: keep deals on this exchange (``"HKEX"``).
-        deal: the deal the precedents are for; a row that is this deal is left out.
+        deal: the deal the precedents are for; a row that is this deal is left out, and so
+            is every row not dated before the cut-off (``until``, else the deal's date).
+        until: the cut-off: keep deals dated before this day (overrides the deal's date).
 
     Returns:
         The Selection: rows sorted by date, the filters and what they left out.
@@ -176,18 +183,25 @@ def load_precedents(
     """
     from xl_placement import precedents as pr  # noqa: PLC0415
 
-    return pr.load_precedents(path, since=since, exchange=exchange, deal=deal)
+    return pr.load_precedents(path, since=since, exchange=exchange, deal=deal, until=until)
 
 
 def precedents_frame(
-    path: str | Path | Selection, *, since: dt.date | str | None = None, exchange: str | None = None
+    path: str | Path | Selection,
+    *,
+    since: dt.date | str | None = None,
+    exchange: str | None = None,
+    deal: Deal | None = None,
+    until: dt.date | str | None = None,
 ) -> pd.DataFrame:
     """Precedent placings as a pandas DataFrame, one row a deal, sorted by date.
 
     Columns: the precedents CSV's columns (figures as floats, rates as fractions, NaN where
     unknown; ``date`` as a Timestamp, NaT when undated, the first day of the month when
     only the month is known, with ``date_text`` saying which), ``computed`` (the figures
-    computed from the others, comma-separated) and ``origin`` (file and row).
+    computed from the others, comma-separated) and ``origin`` (file and row). With ``deal``
+    (or ``until``), only the precedents dated before the cut-off, as the report's sheet has
+    them; ``frame.attrs["cut_off"]`` says which cut-off was used ("" without either).
 
     Raises:
         PrecedentsError: as ``load_precedents``.
@@ -199,8 +213,10 @@ def precedents_frame(
 
     from xl_placement import precedents as pr  # noqa: PLC0415
 
-    selection = _selection(path, since, exchange, None)
+    selection = _selection(path, since, exchange, deal, until)
     assert selection is not None  # noqa: S101 - a path or a Selection was given
+    if deal is None and selection.until is not None:
+        selection = pr.for_deal(selection, None)
     text = {
         "issuer",
         "exchange",
@@ -226,7 +242,9 @@ def precedents_frame(
         record["origin"] = row.origin
         records.append(record)
     columns = ["date", "date_text", *(c for c in pr.COLUMNS if c != "date"), "computed", "origin"]
-    return pd.DataFrame.from_records(records, columns=columns)
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    frame.attrs["cut_off"] = selection.cut_off
+    return frame
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from xl_placement.figures import NET_NOT_GIVEN_BASIS, Figures, net_not_given_tex
 from xl_placement.formats import percent_text
 from xl_placement.grid import pricing_grid
 from xl_placement.money import in_context, round_half_up
+from xl_placement.precedents import deal_cut_off
 
 if TYPE_CHECKING:  # checks imports figures and wording; only the type is needed here
     from xl_placement.stated import StatedCheck
@@ -82,6 +83,7 @@ def context_lines(figures: Figures) -> list[str]:
     deal, m = figures.deal, figures.market
     ccy = deal.issuer.currency
     lines = [f"  market data as of {m.as_of.isoformat() if m.as_of else 'date not given'}"]
+    lines.append(f"  precedents cut-off: {deal_cut_off(deal)[1]}")
     if m.market_cap is not None:
         cap = f"  market capitalisation before the deal: {amount(m.market_cap, ccy)}"
         if deal.fx and m.market_cap_quote is not None:

@@ -11,7 +11,7 @@ from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from xl_placement.checks import INCOMPLETE, CheckReport, check_deal
 from xl_placement.figures import NET_NOT_GIVEN_BASIS, Figures
 from xl_placement.money import in_context
-from xl_placement.precedents import Selection
+from xl_placement.precedents import Selection, for_deal
 from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cache import cached_parts
 from xl_placement.report.cells import CellWriter
@@ -117,6 +117,8 @@ def render_report(
     grid_last = fill_grid(wb, figures, out)
     fill_checks(wb, checks, out)
     if precedents is not None:
+        if not precedents.cut_off:  # never look ahead: the deal's cut-off, when the caller has not applied it
+            precedents = for_deal(precedents, figures.deal)
         fill_precedents(wb, precedents, figures, out)
     out.keep_template_formulas(wb)
     last_columns = PRINT_LAST_COLUMN | {"Pricing grid": grid_last}
