@@ -24,7 +24,7 @@ from xl_placement._optional import require
 from xl_placement.checks import CheckReport, check_deal
 from xl_placement.deal import Deal
 from xl_placement.errors import DealError, Problem
-from xl_placement.figures import Figures, compute
+from xl_placement.figures import NET_NOT_GIVEN_BASIS, NOT_GIVEN, Figures, compute, net_not_given_text
 from xl_placement.money import in_context
 from xl_placement.pdf import export_pdf
 
@@ -286,8 +286,15 @@ def figure_rows(figures: Figures) -> list[FigureRow]:
     rows += _dilution_rows(figures)
     rows += _proceeds_rows(figures)
     rows += market_rows(figures)
+    # Uses stated on net proceeds with the costs not given: the split of gross, labelled so.
+    split_of_gross = figures.allocation_basis == NET_NOT_GIVEN_BASIS
+    note = (
+        f"split of gross proceeds: net proceeds {net_not_given_text(figures.deal)}" if split_of_gross else ""
+    )
     for index, allocation in enumerate(figures.allocations):
-        rows.append(FigureRow("use of proceeds", f"use_{index}", allocation.name, allocation.amount, ccy))
+        rows.append(
+            FigureRow("use of proceeds", f"use_{index}", allocation.name, allocation.amount, ccy, note)
+        )
     if figures.theoretical_diluted_price is not None and figures.theoretical_dilution_effect is not None:
         rows.append(
             FigureRow(
@@ -430,16 +437,45 @@ def _lower_first(label: str) -> str:
 
 
 def _proceeds_rows(figures: Figures) -> list[FigureRow]:
-    money, ccy = figures.proceeds, figures.deal.issuer.currency
+    money, deal = figures.proceeds, figures.deal
+    ccy, missing = deal.issuer.currency, net_not_given_text(deal)
     rows = [
         FigureRow("proceeds", "gross_proceeds", "Gross proceeds", money.gross, ccy),
-        FigureRow("proceeds", "commission", "Placing commission", money.commission, ccy),
-        FigureRow("proceeds", "other_costs", "Other costs", money.other_costs, ccy),
-        FigureRow("proceeds", "net_proceeds", "Net proceeds", money.net, ccy),
-        FigureRow("proceeds", "net_price_per_share", "Net price per share", money.net_price_per_share, ccy),
+        FigureRow(
+            "proceeds",
+            "commission",
+            "Placing commission",
+            money.commission,
+            ccy,
+            "" if money.commission is not None else f"{NOT_GIVEN} (needs costs.commission_rate)",
+        ),
+        FigureRow(
+            "proceeds",
+            "other_costs",
+            "Other costs",
+            money.other_costs,
+            ccy,
+            "" if money.other_costs is not None else f"{NOT_GIVEN} (needs costs.other_costs)",
+        ),
+        FigureRow(
+            "proceeds",
+            "net_proceeds",
+            "Net proceeds",
+            money.net,
+            ccy,
+            "" if money.net is not None else missing,
+        ),
+        FigureRow(
+            "proceeds",
+            "net_price_per_share",
+            "Net price per share",
+            money.net_price_per_share,
+            ccy,
+            "" if money.net_price_per_share is not None else missing,
+        ),
     ]
     fx = figures.deal.fx
-    if fx is not None and money.gross_quote is not None and money.net_quote is not None:
+    if fx is not None and money.gross_quote is not None:
         rows.append(
             FigureRow(
                 "proceeds",
@@ -456,6 +492,7 @@ def _proceeds_rows(figures: Figures) -> list[FigureRow]:
                 "Net proceeds in the quote currency",
                 money.net_quote,
                 fx.quote_currency,
+                "" if money.net_quote is not None else missing,
             )
         )
     return rows
@@ -467,30 +504,26 @@ def market_rows(figures: Figures) -> list[FigureRow]:
     m, deal = figures.market, figures.deal
     ccy = deal.issuer.currency
     rows: list[FigureRow] = []
-    if m.market_cap is not None:
+    basis = f" ({m.market_cap_basis})" if m.market_cap_basis else ""
+    label = f"Market capitalisation before the deal{basis}"
+    missing = "" if m.market_cap is not None else f"{NOT_GIVEN} ({m.market_cap_missing})"
+    rows.append(FigureRow("market", "market_cap", label, m.market_cap, ccy, missing))
+    if deal.fx is not None:
         rows.append(
-            FigureRow("market", "market_cap", "Market capitalisation before the deal", m.market_cap, ccy)
+            FigureRow(
+                "market", "market_cap_quote", label, m.market_cap_quote, deal.fx.quote_currency, missing
+            )
         )
-        if m.market_cap_quote is not None and deal.fx is not None:
-            rows.append(
-                FigureRow(
-                    "market",
-                    "market_cap_quote",
-                    "Market capitalisation before the deal",
-                    m.market_cap_quote,
-                    deal.fx.quote_currency,
-                )
-            )
-        if m.gross_to_market_cap is not None:
-            rows.append(
-                FigureRow(
-                    "market",
-                    "gross_to_market_cap",
-                    "Gross proceeds, % of market capitalisation",
-                    m.gross_to_market_cap,
-                    "fraction",
-                )
-            )
+    rows.append(
+        FigureRow(
+            "market",
+            "gross_to_market_cap",
+            f"Gross proceeds, % of market capitalisation{basis}",
+            m.gross_to_market_cap,
+            "fraction",
+            missing,
+        )
+    )
     for item in m.liquidity:
         n = item.days
         rows.append(

@@ -40,6 +40,22 @@ def match_pattern(name: str, patterns: Sequence[str]) -> tuple[str, int] | None:
 
 
 @dataclass(frozen=True)
+class OtherClass:
+    """A share class of the issuer other than the one placed (A shares beside H shares), at its own price.
+
+    ``rate`` is issuer (deal) currency per unit of ``currency``; None only when the class
+    trades in the deal currency. The class's value in the deal currency is shares x close x rate.
+    """
+
+    name: str
+    shares: int
+    last_close: Decimal
+    currency: str
+    rate: Decimal | None = None
+    rate_source: str = ""
+
+
+@dataclass(frozen=True)
 class Issuer:
     """The listed company selling the shares."""
 
@@ -48,6 +64,7 @@ class Issuer:
     exchange: str
     currency: str
     share_class: str | None = None
+    other_classes: tuple[OtherClass, ...] = ()  # the issuer's other share classes, each at its own price
 
 
 @dataclass(frozen=True)

@@ -553,6 +553,39 @@ PLACING = (
     ),
 )
 
+OTHER_CLASS = (
+    _f("name", text, "text", 'The class as the issuer names it ("A shares").', required=True),
+    _f(
+        "shares",
+        positive_whole,
+        "shares",
+        "Shares of this class in issue before the deal, excluding treasury shares.",
+        required=True,
+    ),
+    _f(
+        "last_close",
+        positive,
+        "class currency per share",
+        "The class's last close before the deal, in its own currency (`currency`).",
+        required=True,
+    ),
+    _f(
+        "currency",
+        quoted(currency, "currency", "CNY"),
+        "ISO 4217 code",
+        "The currency the class trades in.",
+        required=True,
+    ),
+    _f(
+        "rate",
+        positive,
+        "issuer currency per class currency unit",
+        "Exchange rate to the deal's currency, e.g. 1.0795 HKD per CNY; needed unless the class "
+        "trades in the deal's currency.",
+    ),
+    _f("rate_source", text, "text", "Where the rate comes from (needed with `rate`)."),
+)
+
 TRANCHE = (
     _f("name", text, "text", 'Name of the tranche ("Tranche 1").', required=True),
     _f("shares", positive_whole, "shares", "New shares in the tranche.", required=True),
@@ -750,11 +783,24 @@ TABLES: dict[str, tuple[Field, ...]] = {
 }
 
 # Tables inside a section that only deal files hold (the workbook's Inputs sheet has no room for them).
-FILE_ONLY_TABLES: dict[str, tuple[Field, ...]] = {"placing.tranches": TRANCHE}
+FILE_ONLY_TABLES: dict[str, tuple[Field, ...]] = {
+    "placing.tranches": TRANCHE,
+    "issuer.other_classes": OTHER_CLASS,
+}
 
 # What each section or table is for, in the order the reference shows them.
 _SECTION_DOCS = {
     "issuer": "The listed company selling the shares.",
+    "issuer.other_classes": (
+        "Optional: the issuer's other share classes (A shares listed in Shenzhen beside the H shares "
+        "placed in Hong Kong), each at its own close and in its own currency with a rate to the deal's "
+        "currency. The market capitalisation then adds every class at its own price, the placed class "
+        "being `placing.class_shares_outstanding` (or `shares_outstanding` less these classes). "
+        "Without them, a deal whose placed class is only part of the shares in issue shows the "
+        "placed class's capitalisation, labelled so, and one that names a class without "
+        "`class_shares_outstanding` shows none: never all shares at one class's price. "
+        "Deal files and batch CSVs only (the workbook's Inputs sheet has no table for them)."
+    ),
     "placing": (
         "The terms of the placing. Only `new_shares` and `price` are required: a figure or check "
         "whose inputs are left out says which field it needs."
@@ -870,6 +916,7 @@ def markdown_reference() -> str:
     blocks: list[list[str]] = []
     order = [
         "issuer",
+        "issuer.other_classes",
         "placing",
         "placing.tranches",
         "market",

@@ -77,6 +77,20 @@ def summary_lines(figures: Figures) -> list[str]:
     return lines
 
 
+def _market_cap_line(figures: Figures) -> str:
+    """Market capitalisation (what it counts: "H shares only", "all classes"), or why it is not given."""
+    deal, m = figures.deal, figures.market
+    if m.market_cap is None:
+        return f"  market capitalisation before the deal: not given ({m.market_cap_missing})"
+    basis = f" ({m.market_cap_basis})" if m.market_cap_basis else ""
+    cap = f"  market capitalisation before the deal{basis}: {amount(m.market_cap, deal.issuer.currency)}"
+    if deal.fx and m.market_cap_quote is not None:
+        cap += f" ({amount(m.market_cap_quote, deal.fx.quote_currency)})"
+    if m.gross_to_market_cap is not None:
+        cap += f"; gross proceeds {percent_text(m.gross_to_market_cap)} of it"
+    return cap
+
+
 @in_context
 def context_lines(figures: Figures) -> list[str]:
     """Market context, liquidity, public float, itemised costs, timetable and the pricing grid's summary."""
@@ -84,13 +98,7 @@ def context_lines(figures: Figures) -> list[str]:
     ccy = deal.issuer.currency
     lines = [f"  market data as of {m.as_of.isoformat() if m.as_of else 'date not given'}"]
     lines.append(f"  precedents cut-off: {deal_cut_off(deal)[1]}")
-    if m.market_cap is not None:
-        cap = f"  market capitalisation before the deal: {amount(m.market_cap, ccy)}"
-        if deal.fx and m.market_cap_quote is not None:
-            cap += f" ({amount(m.market_cap_quote, deal.fx.quote_currency)})"
-        if m.gross_to_market_cap is not None:
-            cap += f"; gross proceeds {percent_text(m.gross_to_market_cap)} of it"
-        lines.append(cap)
+    lines.append(_market_cap_line(figures))
     for item in m.liquidity:
         value = f", {amount(item.value, ccy)} a day" if item.value is not None else ""
         lines.append(
