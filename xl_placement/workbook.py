@@ -412,7 +412,7 @@ class _Inputs:
             ),
             ("Gross proceeds", None, "=" + fx.gross(shares, price), gross, "amount"),
             (
-                "Proceeds the uses share (net or gross, per the basis)",
+                "Proceeds the uses share (net or gross, per the basis; gross when a cost is blank)",
                 None,
                 "="
                 + fx.allocation_base(

@@ -237,9 +237,14 @@ def net(gross_formula: str, rate: str, other: str) -> str:
 
 
 def allocation_base(basis: str, new_shares: str, price: str, rate: str, other: str) -> str:
-    """``Figures.allocation_base``: gross or net proceeds, as the basis says."""
+    """``Figures.allocation_base``: gross or net proceeds, as the basis says; gross when a cost is blank.
+
+    A blank cost is not given (never zero): net is then unknown, and the uses split gross, as
+    ``Figures.allocation_basis`` says ("gross (net not given)").
+    """
     gross_formula = gross(new_shares, price)
-    return f'IF({basis}="gross",{gross_formula},{net(gross_formula, rate, other)})'
+    use_gross = f'OR({basis}="gross",ISBLANK({rate}),ISBLANK({other}))'
+    return f"IF({use_gross},{gross_formula},{net(gross_formula, rate, other)})"
 
 
 # What a spreadsheet computes for the ratios, in doubles. A ratio such as 1 - price/reference
