@@ -69,7 +69,7 @@ def test_check_without_costs_is_incomplete_naming_the_fields(
     assert all("split of gross proceeds" in figures[f"use_{i}"]["note"] for i in range(3))
 
 
-def test_the_same_deal_with_its_costs_matches(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_same_deal_with_its_costs_matches(capsys: pytest.CaptureFixture[str]) -> None:
     """With BYD's [costs] (other costs HK$126m) the stated net matches: net proceeds are computed once costs are given."""
     code, out, _ = run(capsys, "check", str(Path(__file__).resolve().parent.parent / "examples" / "byd.toml"))
     assert "[matches] Net proceeds" in out
