@@ -106,7 +106,7 @@ class Placing:
     announcement_date: dt.date | None = None
     price_fixing_date: dt.date | None = None
     mandate_limit: int | None = None
-    mandate_used: int = 0
+    mandate_used: int | None = None  # None: not given (the headroom then counts none as used, and says so)
     completion_date: dt.date | None = None
     long_stop_date: dt.date | None = None
     lock_up_days: int | None = None

@@ -853,7 +853,7 @@ _CONDITIONS = {
     "placing.remaining_7_1": "ASX only",
     "placing.remaining_7_1a": "ASX only",
     "market.day_vwap_date": "optional; needs `day_vwap`",
-    "placing.mandate_used": "optional, default `0`; needs `mandate_limit`",
+    "placing.mandate_used": "optional; needs `mandate_limit` (left out: none counted as used, and the check says so)",
     "placing.vendor_lock_up_days": 'optional; `kind = "top-up"` only',
     "costs.other_costs": "optional; the sum of `[[costs.items]]` when absent, else not given",
 }

@@ -162,7 +162,9 @@ def compute(deal: Deal) -> Figures:
             else None
         ),
         mandate_headroom=(
-            dil.mandate_headroom(p.mandate_limit, p.mandate_used, p.new_shares) if p.mandate_limit else None
+            dil.mandate_headroom(p.mandate_limit, p.mandate_used or 0, p.new_shares)
+            if p.mandate_limit
+            else None
         ),
         shareholding=(
             tuple(dil.shareholding([(h.name, h.shares) for h in deal.shareholders], existing, p.new_shares))

@@ -131,6 +131,11 @@ def hkex_discount(figures: Figures) -> RuleCheck:
     )
 
 
+def used_text(used: int | None) -> str:
+    """Shares already used under the mandate, or that none were given (so none are counted)."""
+    return f"{used:,} used" if used is not None else "none used: placing.mandate_used not given"
+
+
 def hkex_mandate(figures: Figures) -> RuleCheck:
     """General-mandate headroom: new shares against the mandate limit less what is used."""
     return _mandate_check(
@@ -163,10 +168,10 @@ def _mandate_check(
             "placing.mandate_used when shares were already issued under it.",
             figure=f"{p.new_shares:,} new shares",
         )
-    available = p.mandate_limit - p.mandate_used
+    available = p.mandate_limit - (p.mandate_used or 0)
     headroom = figures.mandate_headroom
     figure = f"{p.new_shares:,} new shares"
-    limit = f"{available:,} shares available ({p.mandate_limit:,} limit less {p.mandate_used:,} used)"
+    limit = f"{available:,} shares available ({p.mandate_limit:,} limit less {used_text(p.mandate_used)})"
     if headroom >= 0:
         status, detail = PASS, f"{headroom:,} shares of the general mandate remain after the placing."
     else:
@@ -533,11 +538,8 @@ def _asx_capacity(figures: Figures, capacity: str, size: str) -> RuleCheck:
     if remaining is not None:
         limit = f"{remaining:,} shares remaining under LR {capacity} ({field})"
     elif p.mandate_limit is not None and not p.tranches:
-        remaining = p.mandate_limit - p.mandate_used
-        limit = (
-            f"{remaining:,} shares available ({p.mandate_limit:,} placing.mandate_limit less "
-            f"{p.mandate_used:,} used)"
-        )
+        remaining = p.mandate_limit - (p.mandate_used or 0)
+        limit = f"{remaining:,} shares available ({p.mandate_limit:,} placing.mandate_limit less {used_text(p.mandate_used)})"
     else:
         return _unchecked(
             rule,

@@ -473,15 +473,19 @@ class DealSheet:
                 fx.dilution_enlarged("NewShares", "ClassShares"),
                 fx.dilution_enlarged_double(p.new_shares, p.class_shares_outstanding),
             )
+        if p.mandate_used is None:
+            self.na("MandateUsed", NOT_GIVEN)
+        else:
+            self.put_number("MandateUsed", p.mandate_used)
         if p.mandate_limit is None:
             self.na("MandateLimit", NOT_GIVEN)
-            self.put_number("MandateUsed", p.mandate_used)
             self.na("MandateHeadroom")
         else:
             self.put_number("MandateLimit", p.mandate_limit)
-            self.put_number("MandateUsed", p.mandate_used)
+            # Nothing given as used: the headroom counts none, as the check says.
+            used = "MandateUsed" if p.mandate_used is not None else "0"
             self.put_formula(
-                "MandateHeadroom", fx.headroom("MandateLimit", "MandateUsed", "NewShares"), f.mandate_headroom
+                "MandateHeadroom", fx.headroom("MandateLimit", used, "NewShares"), f.mandate_headroom
             )
 
     def _key_figures(self) -> None:
