@@ -232,3 +232,24 @@ def test_no_public_float_is_shown_when_no_holder_is_marked():
     mapping["shareholders"] = [{"name": "A", "shares": 10}]
     figures = compute(deal_from_mapping(mapping))
     assert figures.public_float is None
+
+
+def test_a_batch_csv_row_states_the_other_classes_by_dotted_paths():
+    """issuer.other_classes.0.* columns give the same all-classes market capitalisation as the deal file."""
+    from xl_placement.batch import parse_header, row_mapping  # noqa: PLC0415
+
+    row = {
+        "issuer.name": "BYD",
+        "issuer.stock_code": "1211",
+        "issuer.exchange": "HKEX",
+        "issuer.currency": "HKD",
+        "issuer.share_class": "H",
+        "placing.new_shares": "129800000",
+        "placing.price": "335.20",
+        "placing.shares_outstanding": "2909265434",
+        "placing.class_shares_outstanding": "1098000000",
+        "market.last_close": "363.60",
+        **{f"issuer.other_classes.0.{key}": str(value) for key, value in (A_SHARES | A_RATE).items()},
+    }
+    mapping = row_mapping(parse_header(list(row)), list(row.values()))
+    assert compute(deal_from_mapping(mapping)).market.market_cap == Decimal("1146017538438.20")

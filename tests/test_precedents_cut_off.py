@@ -159,3 +159,21 @@ def test_build_and_check_on_the_command_line_say_the_cut_off(
     assert (
         json.loads(capsys.readouterr().out)["precedents_cut_off"] == "before 2025-10-17 (the agreement date)"
     )
+
+
+def test_batch_takes_until_and_cuts_each_deal_at_its_own_date(tmp_path: Path) -> None:
+    """A batch of the top-up example: --until 2025-12-18 keeps 16 of 17 rows (SenseTime's 2025-12-18 placing out)."""
+    folder = tmp_path / "deals"
+    folder.mkdir()
+    (folder / "topup.toml").write_bytes(TOPUP.read_bytes())
+    out = tmp_path / "out"
+    args = ["batch", str(folder), "--out-dir", str(out), "--workers", "1", "--precedents", str(EXAMPLE)]
+    assert main([*args, "--until", "2025-12-18"]) == 0
+    report = next(p for p in out.glob("*.xlsx") if not p.name.startswith("summary"))
+    texts = [str(c.value) for row in openpyxl.load_workbook(report)["Precedents"].iter_rows() for c in row]
+    assert "16 precedents from" in " ".join(texts)
+    assert any("before 2025-12-18 (the cut-off given)" in t for t in texts)
+    assert main([*args, "--force"]) == 0  # without --until: the deal's own agreement date
+    texts = [str(c.value) for row in openpyxl.load_workbook(report)["Precedents"].iter_rows() for c in row]
+    assert any(f"{len(hand_filtered())} precedents from" in t for t in texts)
+    assert any("before 2025-10-17 (the agreement date)" in t for t in texts)
