@@ -312,7 +312,7 @@ def market_context_block(wb: Workbook, ws: Worksheet) -> None:
     label(ws, "B23", "Market data as of")
     field(ws, "C23", DATE, is_input=False)
     name(wb, "MarketDate", ws, "C23")
-    label(ws, "B24", "Market capitalisation before the placing{{cap_basis}}")
+    label(ws, "B24", "Market capitalisation{{cap_basis}}")
     field(ws, "C24", MILLIONS, is_input=False)
     field(ws, "D24", MILLIONS, is_input=False)
     name(wb, "MarketCap", ws, "C24")

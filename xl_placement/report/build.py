@@ -69,7 +69,11 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
             else deal.proceeds.basis + " proceeds"
         ),
         "market_data": market_data_text(figures),
-        "cap_basis": f" ({figures.market.market_cap_basis})" if figures.market.market_cap_basis else "",
+        "cap_basis": (
+            f" ({figures.market.market_cap_basis})"
+            if figures.market.market_cap_basis
+            else " before the placing"
+        ),
     }
 
 
