@@ -81,7 +81,7 @@ def _market(sheet: DealSheet) -> None:
     else:  # shares outstanding less the other classes
         shares_cell = f"(SharesOutstanding-{sum(c.shares for c in f.deal.issuer.other_classes)})"
     close = f.reference("last_close")
-    cap = float(close.price if close else 0) * float(placed)
+    cap = fx.written_double(close.price if close else 0) * float(placed)
     formula = fx.product(last, shares_cell)
     if f.deal.issuer.other_classes:
         formula += f"+{m.other_classes_value}"

@@ -251,7 +251,8 @@ class DealSheet:
             self.out.text(ws, f"{col[0]}{row}", ref.label)
             price_cell = f"{col[1]}{row}"
             source = self._reference_price(ws, price_cell, ref, where)
-            discount = fx.discount_double(float(self.figures.deal.placing.price), float(ref.price))
+            price = fx.written_double(self.figures.deal.placing.price)
+            discount = fx.discount_double(price, fx.written_double(ref.price))
             self.out.formula(ws, f"{col[2]}{row}", fx.discount("Price", price_cell), discount)
             self.out.text(ws, f"{col[3]}{row}", source)
 
@@ -497,7 +498,11 @@ class DealSheet:
             self.na("KeyDiscount", NOT_GIVEN)
         else:
             price = float(f.deal.placing.price)
-            self.put_formula("KeyDiscount", fx.copy_of(last), fx.discount_double(price, float(ref.price)))
+            self.put_formula(
+                "KeyDiscount",
+                fx.copy_of(last),
+                fx.discount_double(fx.written_double(price), fx.written_double(ref.price)),
+            )
         p, money = f.deal.placing, f.proceeds
         if p.shares_outstanding is None or f.percent_of_enlarged is None:
             self.na("KeyEnlarged", NOT_GIVEN)
@@ -527,7 +532,7 @@ class DealSheet:
             return
         p = f.deal.placing
         bench_ref = f.reference("benchmarked_price")
-        bench_price = float(bench_ref.price) if bench_ref is not None else math.nan
+        bench_price = fx.written_double(bench_ref.price) if bench_ref is not None else math.nan
         price = fx.theoretical_price_double(bench_price, outstanding, p.new_shares, float(p.price))
         self.put_formula(
             "TheoreticalPrice", fx.theoretical_price(bench, "SharesOutstanding", "NewShares", "Price"), price

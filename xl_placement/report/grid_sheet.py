@@ -132,7 +132,7 @@ def _row(
     n = len(grid.references)
     # Ratios cache what a spreadsheet computes in doubles (see formulas.discount_double).
     for i, ref in enumerate(grid.references):
-        value = fx.discount_double(float(item.price), float(ref.price))
+        value = fx.discount_double(fx.written_double(item.price), fx.written_double(ref.price))
         out.formula(ws, f"{letters[1 + i]}{row}", fx.discount(price, refs[ref.key]), value)
     gross, net, needed, pct, rule, mark = (f"{letters[n + k]}{row}" for k in range(1, 7))
     out.formula(ws, gross, fx.gross("NewShares", price), item.gross)
