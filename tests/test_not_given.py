@@ -177,3 +177,16 @@ def test_a_mandate_not_given_is_never_called_general() -> None:
     details = " ".join(r.detail for r in check_deal(figures).rules)
     assert "issued under a specific mandate" not in details
     assert "issued under the general mandate" not in details
+
+
+def test_frames_hold_none_with_the_reason() -> None:
+    """figures_frame: net proceeds None with the fields named; grid_frame: no net at any price."""
+    pytest.importorskip("pandas")
+    figures = figures_of(example_mapping("sensetime", costs=None))
+    frame = api.figures_frame(figures)
+    assert frame.loc["net_proceeds", "exact"] is None
+    assert "costs.commission_rate and costs.other_costs" in frame.loc["net_proceeds", "note"]
+    assert frame.loc["use_0", "note"].startswith("split of gross proceeds")
+    grid = api.grid_frame(figures)
+    assert grid["net_proceeds"].isna().all()
+    assert grid["gross_proceeds"].notna().all()
