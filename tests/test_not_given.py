@@ -190,3 +190,24 @@ def test_frames_hold_none_with_the_reason() -> None:
     grid = api.grid_frame(figures)
     assert grid["net_proceeds"].isna().all()
     assert grid["gross_proceeds"].notna().all()
+
+
+def test_the_market_cap_label_says_what_it_counts() -> None:
+    """BYD: "(H shares only)"; with its A shares: "(all classes)"; SenseTime, a class without its count: "(class split not given)"."""
+    from report_support import byd_with_a_shares  # noqa: PLC0415
+
+    def label(data: dict[str, Any] | str) -> str:
+        sheet = openpyxl.load_workbook(io.BytesIO(render(data)), data_only=True)["Deal sheet"]
+        found = [
+            c.value
+            for row in sheet.iter_rows()
+            for c in row
+            if str(c.value).startswith("Market capitalisation")
+        ]
+        assert len(found) == 1
+        return str(found[0])
+
+    assert label("byd") == "Market capitalisation (H shares only)"
+    assert label(byd_with_a_shares()) == "Market capitalisation (all classes)"
+    assert label("sensetime") == "Market capitalisation (class split not given)"
+    assert label("topup-illustrative") == "Market capitalisation before the placing"

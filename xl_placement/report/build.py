@@ -69,12 +69,18 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
             else deal.proceeds.basis + " proceeds"
         ),
         "market_data": market_data_text(figures),
-        "cap_basis": (
-            f" ({figures.market.market_cap_basis})"
-            if figures.market.market_cap_basis
-            else " before the placing"
-        ),
+        "cap_basis": _cap_basis(figures),
     }
+
+
+def _cap_basis(figures: Figures) -> str:
+    """What the market capitalisation's label adds: " (H shares only)", " (all classes)", or why it is missing."""
+    m = figures.market
+    if m.market_cap_basis:
+        return f" ({m.market_cap_basis})"
+    if m.market_cap is None and m.market_cap_missing.startswith("the shares in issue are not split"):
+        return " (class split not given)"
+    return " before the placing"
 
 
 @in_context
