@@ -329,7 +329,7 @@ def market_context_block(wb: Workbook, ws: Worksheet) -> None:
     label(ws, "B23", "Market data as of")
     field(ws, "C23", DATE, is_input=False)
     name(wb, "MarketDate", ws, "C23")
-    label(ws, "B24", "Market capitalisation before the placing")
+    label(ws, "B24", "Market capitalisation{{cap_basis}}")
     field(ws, "C24", MILLIONS, is_input=False)
     field(ws, "D24", MILLIONS, is_input=False)
     name(wb, "MarketCap", ws, "C24")
@@ -441,7 +441,7 @@ def proceeds_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - as above
     title(
         ws,
         "{{issuer}}: use of proceeds",
-        "Shares of {{basis}} proceeds, amounts in {{currency}} · largest-remainder rounding, so the amounts add up exactly",
+        "Shares of {{basis}}, amounts in {{currency}} · largest-remainder rounding, so the amounts add up exactly",
         "P",
     )
     band(ws, 5, "B", "E", "Allocation")

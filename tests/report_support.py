@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,36 @@ def history_deal() -> dict[str, Any]:
 def hostile() -> dict[str, Any]:
     """A fresh copy of the hostile deal mapping."""
     return copy.deepcopy(HOSTILE)
+
+
+def example_mapping(name: str, **changes: dict[str, Any] | None) -> dict[str, Any]:
+    """An example deal file as a mapping, with whole sections replaced (None: the section removed)."""
+    data: dict[str, Any] = tomllib.loads((EXAMPLES / f"{name}.toml").read_text(encoding="utf-8"))
+    for section, value in changes.items():
+        if value is None:
+            data.pop(section, None)
+        else:
+            data[section] = value
+    return data
+
+
+# BYD's issuer with its A shares as an illustrative other class (the A-share figures are not
+# sourced: an illustrative close and rate), so the market capitalisation adds both classes.
+BYD_A_SHARES = {
+    "name": "A shares",
+    "shares": 1_811_265_434,
+    "last_close": "380.00",
+    "currency": "CNY",
+    "rate": "1.0850",
+    "rate_source": "illustrative",
+}
+
+
+def byd_with_a_shares() -> dict[str, Any]:
+    """BYD with [[issuer.other_classes]]: the A shares at their own (illustrative) close and rate."""
+    data = example_mapping("byd")
+    data["issuer"]["other_classes"] = [dict(BYD_A_SHARES)]
+    return data
 
 
 def figures_of(name_or_mapping: str | dict[str, Any]) -> Figures:

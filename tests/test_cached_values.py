@@ -22,7 +22,7 @@ from typing import Any
 import openpyxl
 import pytest
 from lo_support import recalculate_many
-from report_support import EXAMPLES, history_deal, hostile, render
+from report_support import EXAMPLES, byd_with_a_shares, example_mapping, history_deal, hostile, render
 
 from xl_placement import load_deal
 from xl_placement.batch import Job, run_job, summary_xlsx
@@ -107,6 +107,14 @@ def _workbooks(folder: Path) -> dict[str, bytes]:
     for name in ("sensetime", "byd"):
         books[f"report-{name}.xlsx"] = render(name)
         books[f"inputs-{name}.xlsm"] = workbook_bytes(deal=load_deal(EXAMPLES / f"{name}.toml"))
+    # Costs not given (net cells "not given", uses split gross), one cost only, every class at its price.
+    books["report-no-costs.xlsx"] = render(example_mapping("sensetime", costs=None))
+    books["inputs-no-costs.xlsm"] = workbook_bytes(
+        deal=deal_from_mapping(example_mapping("sensetime", costs=None))
+    )
+    books["report-rate-only.xlsx"] = render(example_mapping("byd", costs={"commission_rate": "0.25%"}))
+    books["report-byd-classes.xlsx"] = render(byd_with_a_shares())
+    books["report-topup.xlsx"] = render("topup-illustrative")
     books["report-hostile.xlsx"] = render(hostile())
     books["report-history.xlsx"] = render(history_deal())
     books["inputs-history.xlsm"] = workbook_bytes(deal=deal_from_mapping(history_deal(), "history"))

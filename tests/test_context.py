@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from report_support import figures_of
@@ -12,6 +14,8 @@ from report_support import figures_of
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import DealError
 from xl_placement.figures import compute
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 BASE = {
     "issuer": {"name": "Context Co", "stock_code": "2", "exchange": "HKEX", "currency": "HKD"},
@@ -28,10 +32,12 @@ def deal(**changes: dict[str, object]) -> dict[str, object]:
     return mapping
 
 
-def test_sensetime_market_capitalisation_and_deal_size_match_a_hand_computation():
-    """HK$2.09 x 40,424,038,000 = HK$84,486,239,420; HK$3,247m is 3.843% of it; US$ at 7.8203."""
-    market = figures_of("sensetime").market
+def test_one_class_market_capitalisation_and_deal_size_match_a_hand_computation():
+    """SenseTime's figures as one class: HK$2.09 x 40,424,038,000 = HK$84,486,239,420; HK$3,247m is 3.843% of it."""
+    figures = compute(load_deal_without_class("sensetime"))
+    market = figures.market
     assert market.market_cap == Decimal("84486239420")
+    assert market.market_cap_basis == ""
     assert float(market.market_cap_quote or 0) == pytest.approx(84_486_239_420 / 7.8203, rel=1e-12)
     assert float(market.gross_to_market_cap or 0) == pytest.approx(3_247_000_000 / 84_486_239_420, rel=1e-12)
     # The demo's illustrative 20-day ADTV of 180,000,000 shares: 1,700,000,000 new shares are 9.44 days of it.
@@ -39,6 +45,89 @@ def test_sensetime_market_capitalisation_and_deal_size_match_a_hand_computation(
     assert (adtv.days, adtv.volume, adtv.origin) == (20, Decimal(180_000_000), "given")
     assert adtv.days_of_volume == pytest.approx(Decimal(85) / 9)  # 1,700 / 180 = 85 / 9, exactly
     assert market.as_of == dt.date(2025, 6, 10)  # no history: the (illustrative) agreement date
+
+
+def load_deal_without_class(name: str):  # type: ignore[no-untyped-def]
+    """An example deal with its share class removed: the shares in issue are then one class."""
+    deal = figures_of(name).deal
+    return dataclasses.replace(deal, issuer=dataclasses.replace(deal.issuer, share_class=None))
+
+
+def test_a_named_class_without_its_share_count_has_no_market_capitalisation():
+    """SenseTime names Class B but not how many shares are Class B: never all 40.4bn shares at the B close."""
+    market = figures_of("sensetime").market
+    assert (market.market_cap, market.market_cap_quote, market.gross_to_market_cap) == (None, None, None)
+    assert "placing.class_shares_outstanding" in market.market_cap_missing
+    assert "[[issuer.other_classes]]" in market.market_cap_missing
+
+
+def test_byd_without_its_a_shares_is_the_h_share_capitalisation_labelled_so():
+    """BYD: HK$363.60 x 1,098,000,000 H shares = HK$399,232,800,000, not x 2,909,265,434 (HK$1,057,808.9m)."""
+    figures = figures_of("byd")
+    market = figures.market
+    assert market.market_cap == Decimal("363.60") * 1_098_000_000 == Decimal("399232800000")
+    assert market.market_cap != Decimal("1057808900000")  # the old, wrong figure, to the 0.1m
+    assert market.market_cap_basis == "H shares only"
+    assert float(market.gross_to_market_cap or 0) == pytest.approx(
+        43_508_960_000 / 399_232_800_000, rel=1e-15
+    )
+
+
+# BYD as if its A shares were given: 1,811,265,434 A shares (2,909,265,434 less 1,098,000,000 H) at an
+# illustrative CNY 380.00 close and 1.0850 HKD per CNY. Expected by hand, to the cent:
+# A: 1,811,265,434 x 380 = 688,280,864,920 CNY; x 1.085 = 746,784,738,438.20 HKD.
+# H: 1,098,000,000 x 363.60 = 399,232,800,000. Total 1,146,017,538,438.20.
+A_SHARES = {"name": "A shares", "shares": 1_811_265_434, "last_close": "380.00", "currency": "CNY"}
+A_RATE = {"rate": "1.0850", "rate_source": "illustrative"}
+
+
+def byd_with(**issuer: object) -> dict[str, object]:
+    import tomllib  # noqa: PLC0415
+
+    data = tomllib.loads((EXAMPLES / "byd.toml").read_text(encoding="utf-8"))
+    data["issuer"].update(issuer)
+    return data
+
+
+def test_every_class_at_its_own_price_adds_up():
+    """With [[issuer.other_classes]] the market cap is H at the H close plus A at the A close and rate."""
+    figures = compute(deal_from_mapping(byd_with(other_classes=[A_SHARES | A_RATE])))
+    market = figures.market
+    assert market.market_cap == Decimal("1146017538438.20")
+    assert market.market_cap_basis == "all classes"
+    assert float(market.gross_to_market_cap or 0) == pytest.approx(
+        43_508_960_000 / 1_146_017_538_438.20, rel=1e-15
+    )
+
+
+def test_the_placed_class_may_be_left_to_the_shares_in_issue_less_the_others():
+    """Without class_shares_outstanding the H shares are 2,909,265,434 less the A shares: the same total."""
+    data = byd_with(other_classes=[A_SHARES | A_RATE])
+    del data["placing"]["class_shares_outstanding"]
+    del data["stated"]["percent_of_existing_class"]
+    del data["stated"]["percent_of_enlarged_class"]
+    assert compute(deal_from_mapping(data)).market.market_cap == Decimal("1146017538438.20")
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "words"),
+    [
+        (A_SHARES, "issuer.other_classes[0].rate", "CNY"),
+        (A_SHARES | {"rate": "1.085"}, "issuer.other_classes[0].rate_source", "say where"),
+        (A_SHARES | A_RATE | {"shares": 1_000}, "issuer.other_classes", "not placing.shares_outstanding"),
+        (
+            A_SHARES | {"currency": "HKD", "rate": "2", "rate_source": "x"},
+            "issuer.other_classes[0].rate",
+            "must be 1",
+        ),
+    ],
+)
+def test_other_classes_that_cannot_be_valued_or_do_not_add_up_are_refused(row, field, words):
+    """A class in another currency needs a sourced rate, and the classes must add up to the shares in issue."""
+    with pytest.raises(DealError) as raised:
+        deal_from_mapping(byd_with(other_classes=[row]))
+    assert field in str(raised.value)
+    assert words in str(raised.value)
 
 
 def test_adtv_from_history_is_the_mean_volume_of_the_last_20_and_30_days():
@@ -120,7 +209,10 @@ def test_new_fields_refuse_bad_values_naming_the_field(changes, path):
 def test_itemised_costs_add_up_to_other_costs_when_it_is_left_out():
     """Two items of 1,000.50 and 2,000 make other costs of 3,000.50, and net proceeds follow."""
     mapping = deal(
-        costs={"items": [{"name": "Legal", "amount": "1000.50"}, {"name": "Levy", "amount": 2000}]}
+        costs={
+            "commission_rate": 0,
+            "items": [{"name": "Legal", "amount": "1000.50"}, {"name": "Levy", "amount": 2000}],
+        }
     )
     figures = compute(deal_from_mapping(mapping))
     assert figures.deal.costs.other_costs == Decimal("3000.50")
@@ -143,3 +235,24 @@ def test_no_public_float_is_shown_when_no_holder_is_marked():
     mapping["shareholders"] = [{"name": "A", "shares": 10}]
     figures = compute(deal_from_mapping(mapping))
     assert figures.public_float is None
+
+
+def test_a_batch_csv_row_states_the_other_classes_by_dotted_paths():
+    """issuer.other_classes.0.* columns give the same all-classes market capitalisation as the deal file."""
+    from xl_placement.batch import parse_header, row_mapping  # noqa: PLC0415
+
+    row = {
+        "issuer.name": "BYD",
+        "issuer.stock_code": "1211",
+        "issuer.exchange": "HKEX",
+        "issuer.currency": "HKD",
+        "issuer.share_class": "H",
+        "placing.new_shares": "129800000",
+        "placing.price": "335.20",
+        "placing.shares_outstanding": "2909265434",
+        "placing.class_shares_outstanding": "1098000000",
+        "market.last_close": "363.60",
+        **{f"issuer.other_classes.0.{key}": str(value) for key, value in (A_SHARES | A_RATE).items()},
+    }
+    mapping = row_mapping(parse_header(list(row)), list(row.values()))
+    assert compute(deal_from_mapping(mapping)).market.market_cap == Decimal("1146017538438.20")

@@ -97,7 +97,7 @@ def test_demo_deal_loads_with_its_published_terms():
         ("Vertical industry AI applications", D("0.2")),
         ("General working capital", D("0.1")),
     ]
-    assert deal.costs.stated
+    assert deal.costs.given
     assert deal.source.endswith("sensetime.toml")
 
 
@@ -157,14 +157,14 @@ def test_conventions_percent_text_and_number_text_are_accepted():
 
 
 def test_optional_sections_may_be_left_out():
-    """Without [costs], [fx], [stated] and [[shareholders]] the deal loads with zero costs and no FX."""
+    """Without [costs], [fx], [stated] and [[shareholders]] the deal loads with costs not given and no FX."""
     data = demo()
     for section in ("costs", "fx", "stated"):
         data = change(data, section, DELETE)
     deal = deal_from_mapping(data)
     assert deal.fx is None
-    assert deal.costs.commission_rate == deal.costs.other_costs == 0
-    assert not deal.costs.stated
+    assert deal.costs.commission_rate is deal.costs.other_costs is None  # not given, never zero
+    assert not deal.costs.given
     assert deal.shareholders == ()
     assert deal.stated == {}
 

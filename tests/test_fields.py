@@ -58,7 +58,8 @@ def test_reference_marks_required_fields_and_model_defaults():
     """Required fields say so; optional ones show the default the deal model really uses."""
     reference = fields.markdown_reference()
     assert "| `price` | issuer currency per share | required |" in reference
-    assert f"| optional, default `{model.Placing.__dataclass_fields__['mandate'].default}` |" in reference
+    assert f"| optional, default `{model.Placing.__dataclass_fields__['kind'].default}` |" in reference
+    assert "| `mandate` | one of `general`, `specific` | optional |" in reference  # no default: not given
     assert "| `basis` | one of `net`, `gross` | optional, default `net` |" in reference
     assert "| `last_close` | issuer currency per share | optional |" in reference
     assert "| `shares_outstanding` | shares | optional |" in reference

@@ -140,13 +140,42 @@ def test_gross_basis_allocates_gross_proceeds():
 def test_net_basis_allocates_net_proceeds_at_millions():
     """With 2.5% commission the uses split net proceeds, rounded to whole millions that add up."""
     data = copy.deepcopy(demo())
-    data["costs"] = {"commission_rate": 0.025}
+    data["costs"] = {"commission_rate": 0.025, "other_costs": 0}
     data["proceeds"]["decimals"] = -6
     figures = compute(deal_from_mapping(data))
     assert figures.allocation_base == D("3165825000.00")
     amounts = [a.amount for a in figures.allocations]
     assert sum(amounts) == D(3_166_000_000)
     assert amounts == [D(1_266_000_000), D(950_000_000), D(633_000_000), D(317_000_000)]
+
+
+@pytest.mark.parametrize(
+    "costs",
+    [None, {"commission_rate": 0.025}, {"other_costs": 0}],
+    ids=["no table", "rate only", "other only"],
+)
+def test_costs_not_given_leave_net_not_given_and_split_gross(costs: dict[str, object] | None) -> None:
+    """Without both costs, net and net per share are None (never gross), the uses split gross, labelled so.
+
+    Gross is 1,700,000,000 x 1.91 = 3,247,000,000; 40/30/20/10% of it at whole millions.
+    """
+    data = copy.deepcopy(demo())
+    del data["costs"]
+    if costs is not None:
+        data["costs"] = costs
+    data["proceeds"]["decimals"] = -6
+    figures = compute(deal_from_mapping(data))
+    money = figures.proceeds
+    assert (money.net, money.net_price_per_share, money.net_quote, money.costs) == (None, None, None, None)
+    assert money.gross == 1_700_000_000 * D("1.91")
+    assert figures.allocation_basis == "gross (net not given)"
+    assert figures.allocation_base == money.gross
+    assert [a.amount for a in figures.allocations] == [
+        D(1_299_000_000),
+        D(974_000_000),
+        D(649_000_000),
+        D(325_000_000),
+    ]
 
 
 def test_costs_above_gross_are_refused_by_validation_naming_the_field():

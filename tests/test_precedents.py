@@ -266,12 +266,15 @@ def test_build_with_precedents_says_what_it_used(tmp_path, capsys):
         "HKEX",
     )
     assert (code, err) == (0, "")
-    assert f"precedents: 12 of 17 from {EXAMPLE} (filters: since 2024-01-01, exchange HKEX)" in stdout
+    assert (
+        f"precedents: 12 of 17 from {EXAMPLE} (filters: since 2024-01-01, exchange HKEX, {pr.NO_CUT_OFF})"
+        in stdout
+    )
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[-1] == "Precedents"
     (title, ref), *_ = book.defined_names["PrecedentSelection"].destinations
     assert book[title][ref.replace("$", "")].value == (
-        f"12 precedents from {EXAMPLE} (17 read) · filters: since 2024-01-01, exchange HKEX"
+        f"12 precedents from {EXAMPLE} (17 read) · filters: since 2024-01-01, exchange HKEX, {pr.NO_CUT_OFF}"
     )
 
 

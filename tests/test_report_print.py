@@ -109,7 +109,8 @@ def test_net_price_reads_the_same_in_the_headline_and_the_wording(price, costs):
 
 def test_terms_not_given_are_left_out_and_the_rest_close_up():
     """No "not given" rows: class, agents, placees and offering are absent; new shares and price follow the terms."""
-    mapping = deal(placing={**deal()["placing"], "underwriting": "best efforts"})
+    # Underwriting and the mandate, like the new shares and the price, say "not given" when left out.
+    mapping = deal(placing={**deal()["placing"], "underwriting": "best efforts", "mandate": "general"})
     book = values(render(mapping))
     sheet = book["Deal sheet"]
     shown = texts(sheet)

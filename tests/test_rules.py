@@ -180,7 +180,7 @@ PAR = {"last_close": "1.00", "average_close_5d": "1.00"}
 
 def test_tde_faq_example_is_information_under_general_mandate() -> None:
     """The Exchange's FAQ example (100 at 1.00, 50 new at 0.75) gives 8.33%, informational for a general mandate."""
-    check = rule(report(placing=FAQ, market=PAR), "7.27B")
+    check = rule(report(placing=FAQ | {"mandate": "general"}, market=PAR), "7.27B")
     assert check.status == "information"
     assert check.value is not None
     assert round_half_up(check.value * 100, 2) == Decimal("8.33")

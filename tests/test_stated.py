@@ -12,6 +12,7 @@ from xl_placement.checks import StatedCheck, check_deal
 from xl_placement.dealfile import deal_from_mapping, parse_text
 from xl_placement.figures import compute
 from xl_placement.published import parse_published, stated_kind
+from xl_placement.rules import NOT_ENOUGH_DATA
 from xl_placement.stated import check_stated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,13 +177,53 @@ def test_stated_n_day_figure_is_computed_from_history(key: str, stated: str) -> 
     assert check.computed == Decimal("0.1")
 
 
-def test_net_figures_say_when_costs_are_missing() -> None:
-    """Without a [costs] table the net figure's text says net equals gross."""
+@pytest.mark.parametrize("key", ["net_proceeds", "net_price_per_share"])
+def test_net_figures_without_costs_are_not_enough_data(key: str) -> None:
+    """Without a [costs] table a stated net figure is "not enough data" naming both cost fields, never a match
+    against gross (180 is this deal's gross: net equal to gross would have matched)."""
     data = mapping()
+    data["stated"] = {key: 180 if key == "net_proceeds" else 2}
+    check = report_of(data).stated[0]
+    assert check.status == NOT_ENOUGH_DATA
+    assert check.computed is None
+    assert "costs.commission_rate and costs.other_costs" in check.computed_text
+
+
+@pytest.mark.parametrize(
+    ("costs", "missing"),
+    [
+        ({"commission_rate": 0}, "costs.other_costs"),
+        ({"other_costs": 0}, "costs.commission_rate"),
+    ],
+)
+def test_net_needs_both_costs(costs: dict[str, object], missing: str) -> None:
+    """One cost given and the other left out: net is still not given, and the missing field is named."""
+    data = mapping()
+    data["costs"] = costs
     data["stated"] = {"net_proceeds": 180}
     check = report_of(data).stated[0]
-    assert check.matches
-    assert "no [costs] given" in check.computed_text
+    assert check.status == NOT_ENOUGH_DATA
+    assert check.computed_text.endswith(f"needs {missing} (0 if none)")
+
+
+def test_itemised_costs_stand_for_other_costs() -> None:
+    """Itemised costs with a commission rate give net: 180 gross - 2% (3.60) - 1.40 - 1.00 = 174."""
+    data = mapping()
+    data["costs"] = {
+        "commission_rate": "2%",
+        "items": [{"name": "a", "amount": "1.40"}, {"name": "b", "amount": 1}],
+    }
+    data["stated"] = {"net_proceeds": "174.00"}
+    check = report_of(data).stated[0]
+    assert check.matches, check.computed_text
+
+
+def test_explicit_zero_costs_give_net_equal_to_gross() -> None:
+    """commission_rate = 0 and other_costs = 0, written out, make net equal gross (180)."""
+    data = mapping()
+    data["costs"] = {"commission_rate": 0, "other_costs": 0}
+    data["stated"] = {"net_proceeds": 180}
+    assert report_of(data).stated[0].matches
 
 
 def test_mismatch_fails_the_report() -> None:

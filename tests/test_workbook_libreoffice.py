@@ -31,7 +31,7 @@ def test_plain_formulas_recalculate_to_the_python_figures(tmp_path):
         "New shares, % of enlarged share capital": figures.percent_of_enlarged,
         "New shares, % of existing share capital": figures.percent_of_existing,
         "Gross proceeds": figures.proceeds.gross,
-        "Proceeds the uses share (net or gross, per the basis)": figures.allocation_base,
+        "Proceeds the uses share (net or gross, per the basis; gross when a cost is blank)": figures.allocation_base,
     }
     # openpyxl saves the formulas without the values the builder cached, so LibreOffice must compute them
     bare = tmp_path / "bare.xlsx"

@@ -27,7 +27,7 @@ from xl_placement._optional import require
 from xl_placement.checks import CheckReport
 from xl_placement.deal import Deal
 from xl_placement.errors import DealError, InputError, Problem
-from xl_placement.figures import Figures
+from xl_placement.figures import NET_NOT_GIVEN_BASIS, NOT_GIVEN, Figures, net_not_given_text
 from xl_placement.money import in_context
 from xl_placement.precedents import Selection  # at run time: arguments are checked against it
 
@@ -135,6 +135,7 @@ def build_report(
     force: bool = False,
     since: dt.date | str | None = None,
     exchange: str | None = None,
+    until: dt.date | str | None = None,
 ) -> Path:
     """Compute a deal's figures and checks, fill the report template and save the workbook atomically.
 
@@ -150,6 +151,8 @@ def build_report(
         force: replace an existing file.
         since: keep precedents dated on or after this day (with a file for ``precedents``).
         exchange: keep precedents on this exchange (with a file for ``precedents``).
+        until: keep precedents dated before this day, instead of before the deal's own date
+            (agreement, else announcement, else the market data's date; see ``precedents.for_deal``).
 
     Returns:
         The path written.
@@ -168,7 +171,7 @@ def build_report(
     from xl_placement.report import render_report  # noqa: PLC0415
 
     target = report_path(path)
-    selection = _selection(precedents, since, exchange, deal)  # refused before anything is computed
+    selection = _selection(precedents, since, exchange, deal, until)  # refused before anything is computed
     computed = compute(deal)
     data = render_report(computed, checks.check_deal(computed), template=template, precedents=selection)
     return write_atomic(target, data, force=force)
@@ -179,21 +182,22 @@ def _selection(
     since: dt.date | str | None,
     exchange: str | None,
     deal: Deal | None,
+    until: dt.date | str | None = None,
 ) -> Selection | None:
     from xl_placement.errors import PrecedentsError  # noqa: PLC0415
-    from xl_placement.precedents import without_deal  # noqa: PLC0415
+    from xl_placement.precedents import for_deal  # noqa: PLC0415
 
     if isinstance(precedents, Selection):
-        if since is not None or exchange is not None:
+        if since is not None or exchange is not None or until is not None:
             raise PrecedentsError(
-                "since and exchange filter a precedents file; a Selection is already filtered"
+                "since, exchange and until filter a precedents file; a Selection is already filtered"
             )
-        return without_deal(precedents, deal) if deal is not None else precedents
+        return for_deal(precedents, deal) if deal is not None else precedents
     if precedents is None:
-        if since is not None or exchange is not None:
-            raise PrecedentsError("since and exchange filter precedents; give the precedents too")
+        if since is not None or exchange is not None or until is not None:
+            raise PrecedentsError("since, exchange and until filter precedents; give the precedents too")
         return None
-    return load_precedents(precedents, since=since, exchange=exchange, deal=deal)
+    return load_precedents(precedents, since=since, exchange=exchange, deal=deal, until=until)
 
 
 @checked
@@ -203,6 +207,7 @@ def load_precedents(
     since: dt.date | str | None = None,
     exchange: str | None = None,
     deal: Deal | None = None,
+    until: dt.date | str | None = None,
 ) -> Selection:
     """Read, filter and sort precedent placings (the command line's ``--precedents``, ``--since``, ``--exchange``).
 
@@ -210,7 +215,9 @@ def load_precedents(
         path: a precedents CSV, a batch's ``summary.csv``, or a folder of deal files.
         since: keep deals dated on or after this day (``date`` or ``"YYYY-MM-DD"``).
         exchange: keep deals on this exchange (``"HKEX"``).
-        deal: the deal the precedents are for; a row that is this deal is left out.
+        deal: the deal the precedents are for; a row that is this deal is left out, and so
+            is every row not dated before the cut-off (``until``, else the deal's date).
+        until: the cut-off: keep deals dated before this day (overrides the deal's date).
 
     Returns:
         The Selection: rows sorted by date, the filters and what they left out.
@@ -220,19 +227,26 @@ def load_precedents(
     """
     from xl_placement import precedents as pr  # noqa: PLC0415
 
-    return pr.load_precedents(path, since=since, exchange=exchange, deal=deal)
+    return pr.load_precedents(path, since=since, exchange=exchange, deal=deal, until=until)
 
 
 @checked
 def precedents_frame(
-    path: str | Path | Selection, *, since: dt.date | str | None = None, exchange: str | None = None
+    path: str | Path | Selection,
+    *,
+    since: dt.date | str | None = None,
+    exchange: str | None = None,
+    deal: Deal | None = None,
+    until: dt.date | str | None = None,
 ) -> pd.DataFrame:
     """Precedent placings as a pandas DataFrame, one row a deal, sorted by date.
 
     Columns: the precedents CSV's columns (figures as floats, rates as fractions, NaN where
     unknown; ``date`` as a Timestamp, NaT when undated, the first day of the month when
     only the month is known, with ``date_text`` saying which), ``computed`` (the figures
-    computed from the others, comma-separated) and ``origin`` (file and row).
+    computed from the others, comma-separated) and ``origin`` (file and row). With ``deal``
+    (or ``until``), only the precedents dated before the cut-off, as the report's sheet has
+    them; ``frame.attrs["cut_off"]`` says which cut-off was used ("" without either).
 
     Raises:
         PrecedentsError: as ``load_precedents``.
@@ -244,8 +258,10 @@ def precedents_frame(
 
     from xl_placement import precedents as pr  # noqa: PLC0415
 
-    selection = _selection(path, since, exchange, None)
+    selection = _selection(path, since, exchange, deal, until)
     assert selection is not None  # noqa: S101 - a path or a Selection was given
+    if deal is None and selection.until is not None:
+        selection = pr.for_deal(selection, None)
     text = {
         "issuer",
         "exchange",
@@ -271,7 +287,9 @@ def precedents_frame(
         record["origin"] = row.origin
         records.append(record)
     columns = ["date", "date_text", *(c for c in pr.COLUMNS if c != "date"), "computed", "origin"]
-    return pd.DataFrame.from_records(records, columns=columns)
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    frame.attrs["cut_off"] = selection.cut_off
+    return frame
 
 
 @dataclass(frozen=True)
@@ -314,8 +332,15 @@ def figure_rows(figures: Figures) -> list[FigureRow]:
     rows += _dilution_rows(figures)
     rows += _proceeds_rows(figures)
     rows += market_rows(figures)
+    # Uses stated on net proceeds with the costs not given: the split of gross, labelled so.
+    split_of_gross = figures.allocation_basis == NET_NOT_GIVEN_BASIS
+    note = (
+        f"split of gross proceeds: net proceeds {net_not_given_text(figures.deal)}" if split_of_gross else ""
+    )
     for index, allocation in enumerate(figures.allocations):
-        rows.append(FigureRow("use of proceeds", f"use_{index}", allocation.name, allocation.amount, ccy))
+        rows.append(
+            FigureRow("use of proceeds", f"use_{index}", allocation.name, allocation.amount, ccy, note)
+        )
     if figures.theoretical_diluted_price is not None and figures.theoretical_dilution_effect is not None:
         rows.append(
             FigureRow(
@@ -458,16 +483,45 @@ def _lower_first(label: str) -> str:
 
 
 def _proceeds_rows(figures: Figures) -> list[FigureRow]:
-    money, ccy = figures.proceeds, figures.deal.issuer.currency
+    money, deal = figures.proceeds, figures.deal
+    ccy, missing = deal.issuer.currency, net_not_given_text(deal)
     rows = [
         FigureRow("proceeds", "gross_proceeds", "Gross proceeds", money.gross, ccy),
-        FigureRow("proceeds", "commission", "Placing commission", money.commission, ccy),
-        FigureRow("proceeds", "other_costs", "Other costs", money.other_costs, ccy),
-        FigureRow("proceeds", "net_proceeds", "Net proceeds", money.net, ccy),
-        FigureRow("proceeds", "net_price_per_share", "Net price per share", money.net_price_per_share, ccy),
+        FigureRow(
+            "proceeds",
+            "commission",
+            "Placing commission",
+            money.commission,
+            ccy,
+            "" if money.commission is not None else f"{NOT_GIVEN} (needs costs.commission_rate)",
+        ),
+        FigureRow(
+            "proceeds",
+            "other_costs",
+            "Other costs",
+            money.other_costs,
+            ccy,
+            "" if money.other_costs is not None else f"{NOT_GIVEN} (needs costs.other_costs)",
+        ),
+        FigureRow(
+            "proceeds",
+            "net_proceeds",
+            "Net proceeds",
+            money.net,
+            ccy,
+            "" if money.net is not None else missing,
+        ),
+        FigureRow(
+            "proceeds",
+            "net_price_per_share",
+            "Net price per share",
+            money.net_price_per_share,
+            ccy,
+            "" if money.net_price_per_share is not None else missing,
+        ),
     ]
     fx = figures.deal.fx
-    if fx is not None and money.gross_quote is not None and money.net_quote is not None:
+    if fx is not None and money.gross_quote is not None:
         rows.append(
             FigureRow(
                 "proceeds",
@@ -484,6 +538,7 @@ def _proceeds_rows(figures: Figures) -> list[FigureRow]:
                 "Net proceeds in the quote currency",
                 money.net_quote,
                 fx.quote_currency,
+                "" if money.net_quote is not None else missing,
             )
         )
     return rows
@@ -495,30 +550,26 @@ def market_rows(figures: Figures) -> list[FigureRow]:
     m, deal = figures.market, figures.deal
     ccy = deal.issuer.currency
     rows: list[FigureRow] = []
-    if m.market_cap is not None:
+    basis = f" ({m.market_cap_basis})" if m.market_cap_basis else ""
+    label = f"Market capitalisation before the deal{basis}"
+    missing = "" if m.market_cap is not None else f"{NOT_GIVEN} ({m.market_cap_missing})"
+    rows.append(FigureRow("market", "market_cap", label, m.market_cap, ccy, missing))
+    if deal.fx is not None:
         rows.append(
-            FigureRow("market", "market_cap", "Market capitalisation before the deal", m.market_cap, ccy)
+            FigureRow(
+                "market", "market_cap_quote", label, m.market_cap_quote, deal.fx.quote_currency, missing
+            )
         )
-        if m.market_cap_quote is not None and deal.fx is not None:
-            rows.append(
-                FigureRow(
-                    "market",
-                    "market_cap_quote",
-                    "Market capitalisation before the deal",
-                    m.market_cap_quote,
-                    deal.fx.quote_currency,
-                )
-            )
-        if m.gross_to_market_cap is not None:
-            rows.append(
-                FigureRow(
-                    "market",
-                    "gross_to_market_cap",
-                    "Gross proceeds, % of market capitalisation",
-                    m.gross_to_market_cap,
-                    "fraction",
-                )
-            )
+    rows.append(
+        FigureRow(
+            "market",
+            "gross_to_market_cap",
+            f"Gross proceeds, % of market capitalisation{basis}",
+            m.gross_to_market_cap,
+            "fraction",
+            missing,
+        )
+    )
     for after in figures.after_market:
         n = after.days
         rows.append(

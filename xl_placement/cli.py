@@ -281,17 +281,23 @@ def _precedent_options(command: argparse.ArgumentParser) -> None:
         help="keep precedents dated on or after this day (undated ones are left out)",
     )
     group.add_argument("--exchange", metavar="NAME", help="keep precedents on this exchange (e.g. HKEX)")
+    group.add_argument(
+        "--until",
+        metavar="YYYY-MM-DD",
+        help="keep precedents dated before this day, instead of before the deal's own date (the default "
+        "cut-off: agreement, else announcement, else market data date)",
+    )
 
 
 def _load_precedents(args: argparse.Namespace) -> Selection | None:
     """The precedents the options ask for, read and checked before anything is written."""
     if args.precedents is None:
-        if args.since is not None or args.exchange is not None:
-            raise InputError("--since and --exchange filter precedents; give --precedents FILE too")
+        if args.since is not None or args.exchange is not None or args.until is not None:
+            raise InputError("--since, --exchange and --until filter precedents; give --precedents FILE too")
         return None
     from xl_placement.precedents import load_precedents  # noqa: PLC0415 - light start-up
 
-    return load_precedents(args.precedents, since=args.since, exchange=args.exchange)
+    return load_precedents(args.precedents, since=args.since, exchange=args.exchange, until=args.until)
 
 
 def _wrap(text: str) -> str:
@@ -353,9 +359,9 @@ def _build(args: argparse.Namespace) -> int:
         written = api.build_report(deal, out, force=args.force, precedents=precedents)
     _print_summary(figures, checks)
     if precedents is not None:
-        from xl_placement.precedents import without_deal  # noqa: PLC0415 - light start-up
+        from xl_placement.precedents import for_deal  # noqa: PLC0415 - light start-up
 
-        shown = without_deal(precedents, deal)
+        shown = for_deal(precedents, deal)
         _out(f"precedents: {len(shown.rows)} of {shown.read} from {shown.path} (filters: {shown.filters})")
     _out(f"report: {written}")
     if args.pdf:
@@ -373,9 +379,9 @@ def _build_with_pdf(
     from xl_placement.report import render_report  # noqa: PLC0415 - light start-up
 
     if precedents is not None:
-        from xl_placement.precedents import without_deal  # noqa: PLC0415 - light start-up
+        from xl_placement.precedents import for_deal  # noqa: PLC0415 - light start-up
 
-        precedents = without_deal(precedents, figures.deal)
+        precedents = for_deal(precedents, figures.deal)
     data = render_report(figures, checks, precedents=precedents)
     try:
         rendered = pdf_bytes(data, out.name)
@@ -538,6 +544,7 @@ def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
 
     from xl_placement.api import figure_rows, grid_records  # noqa: PLC0415 - light start-up
     from xl_placement.grid import pricing_grid  # noqa: PLC0415 - light start-up
+    from xl_placement.precedents import deal_cut_off  # noqa: PLC0415 - light start-up
     from xl_placement.pricefile import describe  # noqa: PLC0415 - light start-up
 
     grid = pricing_grid(figures)
@@ -562,6 +569,7 @@ def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
             {"key": e.key, "label": e.label, "date": e.when, "note": e.note} for e in figures.timetable
         ],
         "costs_items": [{"name": i.name, "amount": i.amount} for i in figures.deal.costs.items],
+        "precedents_cut_off": deal_cut_off(figures.deal)[1],
         "grid": {
             "rule": grid.rule.title,
             "rule_status": grid.rule.status,

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from xl_placement.deal import Deal
-from xl_placement.money import PRECISION
+from xl_placement.money import PRECISION, round_half_up
 from xl_placement.prices import Close
+from xl_placement.proceeds import MINOR_UNIT_DECIMALS
 
 ADTV_DAYS = (20, 30)  # windows computed from a history with volumes
 AFTER_MARKET_DAYS = (1, 5, 20)  # trading days after the deal whose close is set against the price
@@ -35,10 +36,14 @@ class MarketContext:
     """Size of the deal against the market: capitalisation and liquidity before the deal."""
 
     as_of: dt.date | None  # the date of the market data (last close used)
-    market_cap: Decimal | None  # last close x shares in issue, issuer currency
+    market_cap: Decimal | None  # every class at its own price (see ``capitalisation``), issuer currency
     market_cap_quote: Decimal | None
     gross_to_market_cap: Decimal | None  # gross proceeds / market capitalisation
     liquidity: tuple[Liquidity, ...]
+    market_cap_basis: str = ""  # "" (one class), "all classes", "H shares only" (the placed class)
+    market_cap_missing: str = ""  # why the market capitalisation is not given ("" when it is)
+    placed_class_shares: int | None = None  # the placed class's shares the capitalisation counts
+    other_classes_value: Decimal = Decimal(0)  # the other classes at their prices, issuer currency
 
 
 @dataclass(frozen=True)
@@ -94,11 +99,73 @@ def after_market(deal: Deal) -> tuple[AfterMarket, ...]:
     return tuple(out)
 
 
-def market_cap(last_close: Decimal | None, shares: int | None) -> Decimal | None:
-    """Market capitalisation: last close x shares in issue (None when either is missing)."""
-    if last_close is None or shares is None:
-        return None
-    return last_close * shares
+@dataclass(frozen=True)
+class Capitalisation:
+    """The market capitalisation and what it counts (``capitalisation``)."""
+
+    value: Decimal | None
+    basis: str  # "" (one class), "all classes", "H shares only"
+    missing: str  # why it is not given ("" when it is)
+    placed_shares: int | None  # shares of the placed class valued at the last close
+    others: Decimal  # the other classes at their own prices, in the issuer currency, each to the cent
+
+
+def class_words(share_class: str | None) -> str:
+    """The placed class as a reader names it: "H shares", "Class B shares", "the placed class's shares"."""
+    if not share_class:
+        return "the placed class's shares"
+    name = share_class.strip()
+    if name.lower().startswith("class") or len(name) > 2 or name.upper() in ("H", "A", "N", "S"):
+        return f"{name} shares"
+    return f"Class {name} shares"
+
+
+def capitalisation(deal: Deal, last_close: Decimal | None) -> Capitalisation:
+    """Market capitalisation before the deal: every share class at its own price, never all at one's.
+
+    With ``[[issuer.other_classes]]``: the placed class at the last close plus each other class
+    at its close and rate ("all classes"). Without them: all shares at the last close when the
+    deal names no class (or the class is all the shares); the placed class alone, labelled so,
+    when ``class_shares_outstanding`` is part of the shares; not given when a class is named but
+    its share count is not.
+    """
+    if last_close is None:
+        return Capitalisation(None, "", "needs the last close", None, Decimal(0))
+    if deal.issuer.other_classes:
+        return _all_classes(deal, last_close)
+    p = deal.placing
+    total, placed = p.shares_outstanding, p.class_shares_outstanding
+    if placed is not None and placed != total:
+        basis = f"{class_words(deal.issuer.share_class)} only"
+        return Capitalisation(last_close * placed, basis, "", placed, Decimal(0))
+    if total is None:
+        return Capitalisation(None, "", "needs placing.shares_outstanding", None, Decimal(0))
+    if deal.issuer.share_class and placed is None:
+        why = (
+            f"the shares in issue are not split by class: needs placing.class_shares_outstanding "
+            f"({class_words(deal.issuer.share_class)} in issue), and [[issuer.other_classes]] for the "
+            "other classes at their own prices"
+        )
+        return Capitalisation(None, "", why, None, Decimal(0))
+    return Capitalisation(last_close * total, "", "", total, Decimal(0))
+
+
+def _all_classes(deal: Deal, last_close: Decimal) -> Capitalisation:
+    """The placed class at the last close plus the other classes, each to the cent in the deal currency."""
+    p, classes = deal.placing, deal.issuer.other_classes
+    others = sum(
+        (round_half_up(c.shares * c.last_close * (c.rate or 1), MINOR_UNIT_DECIMALS) for c in classes),
+        Decimal(0),
+    )
+    placed = p.class_shares_outstanding
+    if placed is None and p.shares_outstanding is not None:
+        placed = p.shares_outstanding - sum(c.shares for c in classes)
+    if placed is None:
+        why = "needs placing.class_shares_outstanding (or shares_outstanding) beside [[issuer.other_classes]]"
+        return Capitalisation(None, "", why, None, others)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return Capitalisation(last_close * placed + others, "all classes", "", placed, others)
 
 
 def ratio(part: Decimal | int, whole: Decimal | int | None) -> Decimal | None:
@@ -138,7 +205,8 @@ def market_context(
         gross: the deal's gross proceeds.
     """
     p = deal.placing
-    cap = market_cap(last_close, p.shares_outstanding)
+    capital = capitalisation(deal, last_close)
+    cap = capital.value
     rate = deal.fx.rate if deal.fx else None
     liquidity: list[Liquidity] = []
     for n in sorted({*deal.market.adtv, *ADTV_DAYS}):
@@ -157,6 +225,10 @@ def market_context(
         market_cap_quote=ratio(cap, rate) if cap is not None else None,
         gross_to_market_cap=ratio(gross, cap) if cap is not None else None,
         liquidity=tuple(liquidity),
+        market_cap_basis=capital.basis,
+        market_cap_missing=capital.missing,
+        placed_class_shares=capital.placed_shares,
+        other_classes_value=capital.others,
     )
 
 

@@ -43,6 +43,22 @@ def match_pattern(name: str, patterns: Sequence[str]) -> tuple[str, int] | None:
 
 
 @dataclass(frozen=True)
+class OtherClass:
+    """A share class of the issuer other than the one placed (A shares beside H shares), at its own price.
+
+    ``rate`` is issuer (deal) currency per unit of ``currency``; None only when the class
+    trades in the deal currency. The class's value in the deal currency is shares x close x rate.
+    """
+
+    name: str
+    shares: int
+    last_close: Decimal
+    currency: str
+    rate: Decimal | None = None
+    rate_source: str = ""
+
+
+@dataclass(frozen=True)
 class Issuer:
     """The listed company selling the shares."""
 
@@ -52,6 +68,7 @@ class Issuer:
     currency: str
     share_class: str | None = None
     sp_asx_300: bool | None = None  # ASX: in the S&P/ASX 300 index (None: not given)
+    other_classes: tuple[OtherClass, ...] = ()  # the issuer's other share classes, each at its own price
 
 
 @dataclass(frozen=True)
@@ -71,7 +88,7 @@ class Placing:
     price: Decimal
     shares_outstanding: int | None = None
     kind: str = "placing"
-    mandate: str = "general"
+    mandate: str | None = None  # None: not given (nothing then says which mandate)
     underwriting: str | None = None
     agents: tuple[str, ...] = ()
     min_placees: int | None = None
@@ -93,7 +110,7 @@ class Placing:
     announcement_date: dt.date | None = None
     price_fixing_date: dt.date | None = None
     mandate_limit: int | None = None
-    mandate_used: int = 0
+    mandate_used: int | None = None  # None: not given (the headroom then counts none as used, and says so)
     completion_date: dt.date | None = None
     subscription_date: dt.date | None = None  # top-up: the vendor's subscription for new shares completes
     long_stop_date: dt.date | None = None
@@ -136,12 +153,33 @@ class CostItem:
 
 @dataclass(frozen=True)
 class Costs:
-    """Costs of the deal in the issuer's currency."""
+    """Costs of the deal in the issuer's currency; None is "not given", never zero.
 
-    commission_rate: Decimal = Decimal(0)
-    other_costs: Decimal = Decimal(0)
-    stated: bool = False  # True when the deal file has a [costs] table
+    Net proceeds are known only when both are given: zero costs are what a deal file says
+    explicitly (``commission_rate = 0``, ``other_costs = 0``). Itemised costs stand for
+    ``other_costs`` when it is left out (``dealfile`` adds them up).
+    """
+
+    commission_rate: Decimal | None = None
+    other_costs: Decimal | None = None
     items: tuple[CostItem, ...] = ()  # itemised other costs, adding up to other_costs
+
+    @property
+    def given(self) -> bool:
+        """True when both the commission rate and the other costs are given, so net is known."""
+        return self.commission_rate is not None and self.other_costs is not None
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The deal-file fields that net proceeds still need ("costs.commission_rate", ...)."""
+        return tuple(
+            name
+            for name, value in (
+                ("costs.commission_rate", self.commission_rate),
+                ("costs.other_costs", self.other_costs),
+            )
+            if value is None
+        )
 
 
 @dataclass(frozen=True)

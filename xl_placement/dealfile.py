@@ -302,7 +302,9 @@ def deal_from_mapping(
     for key in data:
         if key not in known:
             reader.unknown(key, sorted(known), "")
-    issuer = reader.fields(reader.section(data, "issuer"), f.ISSUER, "issuer")
+    issuer_raw = reader.section(data, "issuer")
+    issuer = reader.fields(issuer_raw, f.ISSUER, "issuer")
+    classes = reader.table((issuer_raw or {}).get("other_classes"), f.OTHER_CLASS, "issuer.other_classes")
     placing_raw = reader.section(data, "placing")
     placing = reader.fields(placing_raw, f.PLACING, "placing")
     tranches = reader.table((placing_raw or {}).get("tranches"), f.TRANCHE, "placing.tranches")
@@ -336,6 +338,7 @@ def deal_from_mapping(
     _exchange_checks(reader, issuer.get("exchange"), placing, tranches)
     _structure_checks(reader, placing, tranches, market)
     _check_costs(reader, costs, costs_raw, items)
+    _check_classes(reader, issuer, placing, classes)
     _check_grid(reader, grid)
     _check_dates(reader, placing)
     _check_vendor(reader, placing, holders)
@@ -348,7 +351,7 @@ def deal_from_mapping(
     if reader.problems:
         raise DealError(reader.problems, source)
     built = model.Deal(
-        issuer=model.Issuer(**issuer),
+        issuer=model.Issuer(**issuer, other_classes=tuple(model.OtherClass(**row) for _, row in classes)),
         placing=model.Placing(
             **placing,
             tranches=tuple(model.Tranche(t["name"], t["shares"], t["capacity"]) for _, t in tranches),
@@ -357,7 +360,7 @@ def deal_from_mapping(
         proceeds=model.ProceedsPlan(
             uses=tuple(model.Use(u["name"], u["share"]) for _, u in uses), **proceeds
         ),
-        costs=_costs(costs, costs_raw, items),
+        costs=_costs(costs, items),
         fx=model.Fx(**fx) if fx else None,
         shareholders=tuple(
             model.Shareholder(h["name"], h["shares"], h.get("public", True)) for _, h in holders
@@ -370,14 +373,65 @@ def deal_from_mapping(
     return pricefile.apply_price_file(built, price_options)
 
 
-def _costs(
-    costs: dict[str, Any], costs_raw: dict[str, Any] | None, items: list[tuple[int, dict[str, Any]]]
-) -> model.Costs:
+def _costs(costs: dict[str, Any], items: list[tuple[int, dict[str, Any]]]) -> model.Costs:
     """The costs; without other_costs, itemised costs add up to it."""
     listed = tuple(model.CostItem(row["name"], row["amount"]) for _, row in items)
     if listed and "other_costs" not in costs:
         costs = {**costs, "other_costs": sum((i.amount for i in listed), Decimal(0))}
-    return model.Costs(**costs, stated=bool(costs_raw), items=listed)
+    return model.Costs(**costs, items=listed)
+
+
+def _check_classes(
+    reader: _Reader,
+    issuer: dict[str, Any],
+    placing: dict[str, Any],
+    classes: list[tuple[int, dict[str, Any]]],
+) -> None:
+    """Each other class converts to the deal currency with a sourced rate, and the classes add up."""
+    deal_currency = issuer.get("currency")
+    for index, row in classes:
+        where = f"issuer.other_classes[{index}]"
+        if row["currency"] != deal_currency and "rate" not in row:
+            reader.problems.append(
+                Problem(
+                    f"{where}.rate",
+                    MISSING,
+                    f"is needed: the class trades in {row['currency']}, the deal in {deal_currency}; "
+                    f"give the rate as {deal_currency} per {row['currency']}, with rate_source",
+                )
+            )
+        if "rate" in row and not row.get("rate_source"):
+            reader.problems.append(
+                Problem(f"{where}.rate_source", MISSING, "is needed with rate: say where the rate comes from")
+            )
+        if row["currency"] == deal_currency and row.get("rate", 1) != 1:
+            reader.problems.append(
+                Problem(
+                    f"{where}.rate", row["rate"], f"must be 1 (or left out) for a class in {deal_currency}"
+                )
+            )
+    outstanding, placed = placing.get("shares_outstanding"), placing.get("class_shares_outstanding")
+    others = sum(row["shares"] for _, row in classes)
+    if not classes or outstanding is None:
+        return
+    if placed is not None and placed + others != outstanding:
+        reader.problems.append(
+            Problem(
+                "issuer.other_classes",
+                f"{others:,} shares",
+                f"with placing.class_shares_outstanding ({placed:,}) they make {placed + others:,} shares, "
+                f"not placing.shares_outstanding ({outstanding:,}); correct one of them",
+            )
+        )
+    elif others >= outstanding:
+        reader.problems.append(
+            Problem(
+                "issuer.other_classes",
+                f"{others:,} shares",
+                f"leave no shares of the placed class in placing.shares_outstanding ({outstanding:,}); "
+                "correct the share counts",
+            )
+        )
 
 
 MAX_GRID_ROWS = 200  # rows of the pricing grid a [grid] table may ask for

@@ -636,6 +636,39 @@ PLACING = (
     ),
 )
 
+OTHER_CLASS = (
+    _f("name", text, "text", 'The class as the issuer names it ("A shares").', required=True),
+    _f(
+        "shares",
+        positive_whole,
+        "shares",
+        "Shares of this class in issue before the deal, excluding treasury shares.",
+        required=True,
+    ),
+    _f(
+        "last_close",
+        positive,
+        "class currency per share",
+        "The class's last close before the deal, in its own currency (`currency`).",
+        required=True,
+    ),
+    _f(
+        "currency",
+        quoted(currency, "currency", "CNY"),
+        "ISO 4217 code",
+        "The currency the class trades in.",
+        required=True,
+    ),
+    _f(
+        "rate",
+        positive,
+        "issuer currency per class currency unit",
+        "Exchange rate to the deal's currency, e.g. 1.0795 HKD per CNY; needed unless the class "
+        "trades in the deal's currency.",
+    ),
+    _f("rate_source", text, "text", "Where the rate comes from (needed with `rate`)."),
+)
+
 TRANCHE = (
     _f("name", text, "text", 'Name of the tranche ("Tranche 1").', required=True),
     _f("shares", positive_whole, "shares", "New shares in the tranche.", required=True),
@@ -696,7 +729,12 @@ HISTORY = (
 )
 
 COSTS = (
-    _f("commission_rate", rate, "fraction of gross", 'Placing commission, e.g. 0.025 or "2.5%".'),
+    _f(
+        "commission_rate",
+        rate,
+        "fraction of gross",
+        'Placing commission, e.g. 0.025 or "2.5%"; write 0 for none (left out: not given).',
+    ),
     _f(
         "other_costs",
         non_negative,
@@ -909,11 +947,24 @@ TABLES: dict[str, tuple[Field, ...]] = {
 FILE_ONLY_SECTIONS: dict[str, tuple[Field, ...]] = {"report": REPORT}
 
 # Tables inside a section that only deal files hold (the workbook's Inputs sheet has no room for them).
-FILE_ONLY_TABLES: dict[str, tuple[Field, ...]] = {"placing.tranches": TRANCHE}
+FILE_ONLY_TABLES: dict[str, tuple[Field, ...]] = {
+    "placing.tranches": TRANCHE,
+    "issuer.other_classes": OTHER_CLASS,
+}
 
 # What each section or table is for, in the order the reference shows them.
 _SECTION_DOCS = {
     "issuer": "The listed company selling the shares.",
+    "issuer.other_classes": (
+        "Optional: the issuer's other share classes (A shares listed in Shenzhen beside the H shares "
+        "placed in Hong Kong), each at its own close and in its own currency with a rate to the deal's "
+        "currency. The market capitalisation then adds every class at its own price, the placed class "
+        "being `placing.class_shares_outstanding` (or `shares_outstanding` less these classes). "
+        "Without them, a deal whose placed class is only part of the shares in issue shows the "
+        "placed class's capitalisation, labelled so, and one that names a class without "
+        "`class_shares_outstanding` shows none: never all shares at one class's price. "
+        "Deal files and batch CSVs only (the workbook's Inputs sheet has no table for them)."
+    ),
     "placing": (
         "The terms of the placing. Only `new_shares` and `price` are required: a figure or check "
         "whose inputs are left out says which field it needs."
@@ -934,7 +985,11 @@ _SECTION_DOCS = {
         "computed up to and including `placing.agreement_date` (or the last row), and the benchmarked price from the 5 "
         "trading days before the earliest of the agreement, announcement and price-fixing dates."
     ),
-    "costs": "Optional; without it costs are zero and net proceeds equal gross (the report says so).",
+    "costs": (
+        "Optional. Without it the costs are not given: net proceeds, the net price per share and "
+        'anything on a net basis say "not given" (never zero). Zero costs are written explicitly: '
+        "`commission_rate = 0` and `other_costs = 0`; with only one of the two, net is still not given."
+    ),
     "costs.items": (
         "Optional itemised other costs, shown line by line on the deal sheet; they add up to "
         "`costs.other_costs` (which may then be left out)."
@@ -966,12 +1021,12 @@ _CONDITIONS = {
     "placing.remaining_7_1": "ASX only",
     "placing.remaining_7_1a": "ASX only",
     "market.day_vwap_date": "optional; needs `day_vwap`",
-    "placing.mandate_used": "optional, default `0`; needs `mandate_limit`",
+    "placing.mandate_used": "optional; needs `mandate_limit` (left out: none counted as used, and the check says so)",
     "placing.vendor_lock_up_days": 'optional; `kind = "top-up"` only',
     "placing.subscription_date": 'optional; `kind = "top-up"` only',
     "issuer.sp_asx_300": "ASX only; optional, not given by default (never assumed)",
     "placing.vendor": 'optional; `kind = "top-up"` only; names a `[[shareholders]]` row',
-    "costs.other_costs": "optional, default `0` or the sum of `[[costs.items]]`",
+    "costs.other_costs": "optional; the sum of `[[costs.items]]` when absent, else not given",
 }
 
 
@@ -1032,6 +1087,7 @@ def markdown_reference() -> str:
     blocks: list[list[str]] = []
     order = [
         "issuer",
+        "issuer.other_classes",
         "placing",
         "placing.tranches",
         "market",

@@ -30,6 +30,16 @@ STANDARD_AVERAGES = (5, 10, 30)
 NOT_GIVEN = "not given"
 
 
+#: The uses' basis when they are stated on net proceeds but the costs are not given: the split
+#: is shown of gross, labelled so (the report, check and the API say this).
+NET_NOT_GIVEN_BASIS = "gross (net not given)"
+
+
+def net_not_given_text(deal: Deal) -> str:
+    """Why net proceeds are not given: the deal-file fields they need."""
+    return f"{NOT_GIVEN} (needs {' and '.join(deal.costs.missing)})"
+
+
 @dataclass(frozen=True)
 class Reference:
     """A reference price and the placing price's discount to it (negative: a premium)."""
@@ -63,7 +73,7 @@ class Figures:
     percent_of_existing_class: Decimal | None
     percent_of_enlarged_class: Decimal | None
     proceeds: Proceeds
-    allocation_base: Decimal
+    allocation_base: Decimal  # net or gross as the plan's basis says; gross when net is not given
     allocations: tuple[Allocation, ...]
     theoretical_diluted_price: Decimal | None
     theoretical_dilution_effect: Decimal | None
@@ -76,6 +86,13 @@ class Figures:
     percent_fully_diluted: Decimal | None = None  # potential shares / (existing + potential)
     warrant_exercise_proceeds: Decimal | None = None  # attached warrants x exercise price
     after_market: tuple[ctx.AfterMarket, ...] = ()  # closes on T+1, T+5, T+20 against the price
+
+    @property
+    def allocation_basis(self) -> str:
+        """What the uses are split of: "net", "gross", or "gross" standing in for a net not given."""
+        if self.deal.proceeds.basis == "net" and self.proceeds.net is None:
+            return NET_NOT_GIVEN_BASIS
+        return self.deal.proceeds.basis
 
     def reference(self, key: str) -> Reference | None:
         """The reference with this key, if the deal has it."""
@@ -108,17 +125,8 @@ def compute(deal: Deal) -> Figures:
     """
     p = deal.placing
     refs, window = _references(deal)
-    money = proceeds(
-        p.new_shares,
-        p.price,
-        deal.costs.commission_rate,
-        deal.costs.other_costs,
-        deal.fx.rate if deal.fx else None,
-        ads_ratio=p.ads_ratio,
-        prefunded=p.prefunded_warrants or 0,
-        prefunded_price=p.prefunded_price or 0,
-    )
-    base = money.net if deal.proceeds.basis == "net" else money.gross
+    money = deal_proceeds(deal)
+    base = money.net if deal.proceeds.basis == "net" and money.net is not None else money.gross
     uses = deal.proceeds.uses
     amounts = allocate_proceeds(base, [u.share for u in uses], deal.proceeds.decimals) if uses else []
     allocations = tuple(
@@ -155,7 +163,9 @@ def compute(deal: Deal) -> Figures:
             else None
         ),
         mandate_headroom=(
-            dil.mandate_headroom(p.mandate_limit, p.mandate_used, p.new_shares) if p.mandate_limit else None
+            dil.mandate_headroom(p.mandate_limit, p.mandate_used or 0, p.new_shares)
+            if p.mandate_limit
+            else None
         ),
         shareholding=(
             tuple(
@@ -176,6 +186,33 @@ def compute(deal: Deal) -> Figures:
         percent_fully_diluted=dil.dilution(potential, existing, "enlarged") if existing else None,
         warrant_exercise_proceeds=exercise,
         after_market=ctx.after_market(deal),
+    )
+
+
+def deal_proceeds(deal: Deal) -> Proceeds:
+    """The deal's proceeds; without both costs given, the net figures are None (not given)."""
+    p, c = deal.placing, deal.costs
+    money = proceeds(
+        p.new_shares,
+        p.price,
+        c.commission_rate or 0,
+        c.other_costs or 0,
+        deal.fx.rate if deal.fx else None,
+        ads_ratio=p.ads_ratio,
+        prefunded=p.prefunded_warrants or 0,
+        prefunded_price=p.prefunded_price or 0,
+    )
+    if c.given:
+        return money
+    return Proceeds(
+        money.gross,
+        money.commission if c.commission_rate is not None else None,
+        money.other_costs if c.other_costs is not None else None,
+        None,
+        None,
+        money.fx_rate,
+        money.gross_quote,
+        None,
     )
 
 

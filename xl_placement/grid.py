@@ -58,7 +58,7 @@ class GridRow:
     is_lowest: bool  # the lowest price on the exchange's tick table that the price rule allows
     discounts: tuple[Decimal, ...]  # to each of the grid's references, in order
     gross: Decimal  # the deal's new shares at this price
-    net: Decimal  # gross less commission and other costs
+    net: Decimal | None  # gross less commission and other costs (None: costs not given)
     shares_needed: int  # new shares to raise the deal's gross proceeds at this price
     percent_of_enlarged: Decimal | None  # those shares as a fraction of the enlarged capital
     outcome: str  # PASS, BREACH, NOT_APPLICABLE or NOT_ENOUGH_DATA: the rule's verdict at this price
@@ -247,7 +247,7 @@ def pricing_grid(figures: Figures) -> PricingGrid:
     prices, start, stop, step = found
     p, costs = deal.placing, deal.costs
     target = figures.proceeds.gross
-    other = round_half_up(costs.other_costs, MINOR_UNIT_DECIMALS)
+    rate, other = costs.commission_rate, costs.other_costs
     lowest = lowest_within_rule(figures)
     rows = []
     for price in prices:
@@ -268,7 +268,11 @@ def pricing_grid(figures: Figures) -> PricingGrid:
                 is_lowest=price == lowest,
                 discounts=discounts,
                 gross=gross,
-                net=net_at(gross, costs.commission_rate, other),
+                net=(
+                    net_at(gross, rate, round_half_up(other, MINOR_UNIT_DECIMALS))
+                    if rate is not None and other is not None
+                    else None
+                ),
                 shares_needed=needed,
                 percent_of_enlarged=enlarged,
                 outcome=outcome(rule, price),

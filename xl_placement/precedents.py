@@ -155,15 +155,21 @@ class Selection:
     since: dt.date | None = None
     exchange: str | None = None
     notes: tuple[str, ...] = ()
+    until: dt.date | None = None  # the cut-off asked for (``--until``), overriding the deal's date
+    cut_off: str = ""  # the cut-off applied for a deal, in words ("" before ``for_deal``)
 
     @property
     def filters(self) -> str:
-        """The filters applied, in words: "since 2023-01-01, exchange HKEX" or "none"."""
+        """The filters applied, in words: "since 2023-01-01, exchange HKEX, before 2025-10-17 (...)"."""
         parts = []
         if self.since is not None:
             parts.append(f"since {self.since.isoformat()}")
         if self.exchange is not None:
             parts.append(f"exchange {self.exchange}")
+        if self.cut_off:
+            parts.append(self.cut_off)
+        elif self.until is not None:
+            parts.append(f"before {self.until.isoformat()} (the cut-off given)")
         return ", ".join(parts) or "none"
 
 
@@ -586,7 +592,7 @@ def from_deal(deal: object, origin: str) -> Precedent:
         shares_outstanding=p.shares_outstanding,
         # The deal's own gross (ADSs and pre-funded warrants included), not shares x price.
         gross_proceeds=figures.proceeds.gross,
-        net_proceeds=figures.proceeds.net if deal.costs.stated else None,
+        net_proceeds=figures.proceeds.net,
         usd_rate=rate,
         usd_rate_source=deal.fx.source if rate is not None and deal.fx is not None else "",
         source=origin,
@@ -606,6 +612,7 @@ def select(
     since: dt.date | None = None,
     exchange: str | None = None,
     deal: object | None = None,
+    until: dt.date | None = None,
 ) -> Selection:
     """Filter and sort the precedents.
 
@@ -616,7 +623,9 @@ def select(
             a month that starts before ``since``, is left out and counted in the notes.
         exchange: keep deals on this exchange (case-insensitive).
         deal: the deal the report is for; a precedent that is the same deal (same stock
-            code, new shares and price) is left out, so it is not compared with itself.
+            code, new shares and price) is left out, so it is not compared with itself, and
+            so is every precedent not dated before the cut-off (``for_deal``).
+        until: the cut-off, overriding the deal's date: keep deals dated before this day.
 
     Raises:
         PrecedentsError: no row is left.
@@ -643,8 +652,73 @@ def select(
             f"of the {len(rows)} read; widen --since or --exchange"
         )
     kept.sort(key=_date_key)
-    selection = Selection(path, tuple(kept), len(rows), since, exchange, tuple(notes))
-    return without_deal(selection, deal) if deal is not None else selection
+    selection = Selection(path, tuple(kept), len(rows), since, exchange, tuple(notes), until)
+    return for_deal(selection, deal) if deal is not None else selection
+
+
+#: What the selection says when the deal has no date to cut the precedents off at.
+NO_CUT_OFF = (
+    "no cut-off: the deal gives no date (placing.agreement_date, placing.announcement_date or a "
+    "dated market history), so deals after it may be included"
+)
+
+
+def deal_cut_off(deal: object, until: dt.date | None = None) -> tuple[dt.date | None, str]:
+    """The day precedents must be dated before, and the cut-off in words.
+
+    ``until`` when given; else the deal's agreement date, else its announcement date, else the
+    date of its market data (the last close of its history). None and ``NO_CUT_OFF`` when the
+    deal has none of them: no look-ahead can then be ruled out.
+    """
+    from xl_placement.deal import Deal  # noqa: PLC0415
+
+    if until is not None:
+        return until, f"before {until.isoformat()} (the cut-off given)"
+    if not isinstance(deal, Deal):
+        return None, NO_CUT_OFF
+    p = deal.placing
+    history = [c.date for c in deal.market.history]
+    for day, what in (
+        (p.agreement_date, "the agreement date"),
+        (p.announcement_date, "the announcement date"),
+        (max(history) if history else None, "the date of the market data"),
+    ):
+        if day is not None:
+            return day, f"before {day.isoformat()} ({what})"
+    return None, NO_CUT_OFF
+
+
+def for_deal(selection: Selection, deal: object) -> Selection:
+    """The selection for one deal: no look-ahead and not the deal itself.
+
+    Precedents dated on or after the cut-off (``selection.until``, else the deal's date, see
+    ``deal_cut_off``) are left out, and so are undated ones and ones dated only to a month that
+    reaches the cut-off (they may be later); ``cut_off`` says which cut-off was used.
+
+    Raises:
+        PrecedentsError: no row is left.
+    """
+    day, text = deal_cut_off(deal, selection.until)
+    rows, notes = list(selection.rows), list(selection.notes)
+    if day is not None:
+        later = sum(1 for r in rows if r.date is not None and r.date.first >= day)
+        month = sum(1 for r in rows if r.date is not None and r.date.first < day <= r.date.last)
+        undated = sum(1 for r in rows if r.date is None)
+        rows = [r for r in rows if r.date is not None and r.date.last < day]
+        for count, what in (
+            (later, f"dated on or after {day.isoformat()}"),
+            (month, f"dated only to a month that reaches {day.isoformat()}"),
+            (undated, "undated"),
+        ):
+            if count:
+                notes.append(f"{count} row{'s' if count > 1 else ''} {what} left out (no look-ahead)")
+        if not rows:
+            raise PrecedentsError(
+                f"{selection.path}: no precedents dated before the cut-off ({text}) of the "
+                f"{selection.read} read; give earlier precedents, or a later cut-off date (until)"
+            )
+    cut = replace(selection, rows=tuple(rows), notes=tuple(notes), cut_off=text)
+    return without_deal(cut, deal)
 
 
 def without_deal(selection: Selection, deal: object) -> Selection:
@@ -689,18 +763,28 @@ def _date_key(row: Precedent) -> tuple[int, dt.date, int]:
 
 
 def load_precedents(
-    path: str | Path, *, since: dt.date | str | None = None, exchange: str | None = None, deal: object = None
+    path: str | Path,
+    *,
+    since: dt.date | str | None = None,
+    exchange: str | None = None,
+    deal: object = None,
+    until: dt.date | str | None = None,
 ) -> Selection:
-    """Read, filter and sort precedents: what ``--precedents FILE --since --exchange`` give.
+    """Read, filter and sort precedents: what ``--precedents FILE --since --exchange --until`` give.
 
     Raises:
         PrecedentsError: a bad row (file, row and column named), a bad filter, or no row left.
     """
-    if isinstance(since, str):
-        try:
-            since = f.date(since)
-        except f.Invalid as exc:
-            raise PrecedentsError(f"--since {since!r}: {exc}") from exc
+    since, until = _day("--since", since), _day("--until", until)
     if exchange is not None and not exchange.strip():
         raise PrecedentsError("--exchange: give an exchange such as HKEX")
-    return select(read_precedents(path), str(path), since=since, exchange=exchange, deal=deal)
+    return select(read_precedents(path), str(path), since=since, exchange=exchange, deal=deal, until=until)
+
+
+def _day(option: str, value: dt.date | str | None) -> dt.date | None:
+    if not isinstance(value, str):
+        return value
+    try:
+        return f.date(value)
+    except f.Invalid as exc:
+        raise PrecedentsError(f"{option} {value!r}: {exc}") from exc

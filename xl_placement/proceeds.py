@@ -26,20 +26,26 @@ SHARE_DECIMALS = 7
 
 @dataclass(frozen=True)
 class Proceeds:
-    """The money of a deal, in the issuer's currency (and the quote currency, when a rate is given)."""
+    """The money of a deal, in the issuer's currency (and the quote currency, when a rate is given).
+
+    A cost the deal does not give is None ("not given", never zero), and so are the net
+    figures that need it; ``proceeds`` always gives them all.
+    """
 
     gross: Decimal
-    commission: Decimal
-    other_costs: Decimal
-    net: Decimal
-    net_price_per_share: Decimal
+    commission: Decimal | None
+    other_costs: Decimal | None
+    net: Decimal | None
+    net_price_per_share: Decimal | None
     fx_rate: Decimal | None = None
     gross_quote: Decimal | None = None
     net_quote: Decimal | None = None
 
     @property
-    def costs(self) -> Decimal:
-        """Commission plus other costs."""
+    def costs(self) -> Decimal | None:
+        """Commission plus other costs (None when either is not given)."""
+        if self.commission is None or self.other_costs is None:
+            return None
         return self.commission + self.other_costs
 
 

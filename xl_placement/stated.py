@@ -121,8 +121,6 @@ def check_stated(figures: Figures, key: str, figure: Published) -> StatedCheck:
     shown = _in_unit(computed, figure.unit, prefix, places)
     full = _full(computed, spec.kind)
     text = shown if _same(shown, full) else f"{shown} ({full})"
-    if key.startswith("net_") and not figures.deal.costs.stated:
-        text += "; no [costs] given, so net equals gross"
     status = MATCHES if rounded == figure.value else DIFFERS
     return StatedCheck(
         key, spec.label, figure.text, precision, computed, text, status, figure.value, figure.quantum
@@ -216,6 +214,11 @@ def _spec(figures: Figures, key: str) -> _Spec | None:
     no_benchmark = _sentence(benchmark_missing(deal))
     no_fx = "needs an [fx] section (quote_currency, rate and source)"
     no_class = "needs placing.class_shares_outstanding (shares of the placed class in issue before the deal)"
+    # Net figures need both costs: never net equal to gross because the costs were left out.
+    no_costs = "net proceeds are not given: needs " + " and ".join(deal.costs.missing) + " (0 if none)"
+    no_net_fx = (
+        no_fx if deal.costs.given else (f"{no_costs}, and {no_fx[6:]}" if deal.fx is None else no_costs)
+    )
     specs = {
         "discount_to_last_close": _reference(
             "last_close", "Discount to the last close", "needs market.last_close"
@@ -254,15 +257,15 @@ def _spec(figures: Figures, key: str) -> _Spec | None:
             no_class,
         ),
         "gross_proceeds": _Spec("Gross proceeds", "amount", lambda f: f.proceeds.gross, ""),
-        "net_proceeds": _Spec("Net proceeds", "amount", lambda f: f.proceeds.net, ""),
+        "net_proceeds": _Spec("Net proceeds", "amount", lambda f: f.proceeds.net, no_costs),
         "net_price_per_share": _Spec(
-            "Net price per share", "price", lambda f: f.proceeds.net_price_per_share, ""
+            "Net price per share", "price", lambda f: f.proceeds.net_price_per_share, no_costs
         ),
         "gross_proceeds_quote": _Spec(
             f"Gross proceeds in {quote}", "amount", lambda f: f.proceeds.gross_quote, no_fx
         ),
         "net_proceeds_quote": _Spec(
-            f"Net proceeds in {quote}", "amount", lambda f: f.proceeds.net_quote, no_fx
+            f"Net proceeds in {quote}", "amount", lambda f: f.proceeds.net_quote, no_net_fx
         ),
         "theoretical_dilution_effect": _Spec(
             "Theoretical dilution effect (Rule 7.27B)",

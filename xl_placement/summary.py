@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from xl_placement.figures import Figures
+from xl_placement.figures import NET_NOT_GIVEN_BASIS, Figures, net_not_given_text
 from xl_placement.formats import percent_beside, percent_text
 from xl_placement.grid import price_rule, pricing_grid, rule_limit
 from xl_placement.money import in_context, round_half_up
+from xl_placement.precedents import deal_cut_off
 
 if TYPE_CHECKING:  # checks imports figures and wording; only the type is needed here
     from xl_placement.stated import StatedCheck
@@ -61,12 +62,34 @@ def summary_lines(figures: Figures) -> list[str]:
     if deal.fx and money.gross_quote is not None:
         gross += f" ({amount(money.gross_quote, deal.fx.quote_currency)} at {deal.fx.rate})"
     lines.append(gross)
-    lines.append(
-        f"  net proceeds: {amount(money.net, ccy)}, "
-        f"net price per share {ccy} {round_half_up(money.net_price_per_share, 4)}"
-    )
+    if money.net is None or money.net_price_per_share is None:
+        lines.append(f"  net proceeds and net price per share: {net_not_given_text(deal)}")
+    else:
+        lines.append(
+            f"  net proceeds: {amount(money.net, ccy)}, "
+            f"net price per share {ccy} {round_half_up(money.net_price_per_share, 4)}"
+        )
+    if figures.allocation_basis == NET_NOT_GIVEN_BASIS and figures.allocations:
+        lines.append(
+            "  use of proceeds: stated on net proceeds, which are not given; the split of gross: "
+            + "; ".join(f"{a.name} {amount(a.amount, ccy)}" for a in figures.allocations)
+        )
     lines += context_lines(figures)
     return lines
+
+
+def _market_cap_line(figures: Figures) -> str:
+    """Market capitalisation (what it counts: "H shares only", "all classes"), or why it is not given."""
+    deal, m = figures.deal, figures.market
+    if m.market_cap is None:
+        return f"  market capitalisation before the deal: not given ({m.market_cap_missing})"
+    basis = f" ({m.market_cap_basis})" if m.market_cap_basis else ""
+    cap = f"  market capitalisation before the deal{basis}: {amount(m.market_cap, deal.issuer.currency)}"
+    if deal.fx and m.market_cap_quote is not None:
+        cap += f" ({amount(m.market_cap_quote, deal.fx.quote_currency)})"
+    if m.gross_to_market_cap is not None:
+        cap += f"; gross proceeds {percent_text(m.gross_to_market_cap)} of it"
+    return cap
 
 
 @in_context
@@ -75,13 +98,8 @@ def context_lines(figures: Figures) -> list[str]:
     deal, m = figures.deal, figures.market
     ccy = deal.issuer.currency
     lines = [f"  market data as of {m.as_of.isoformat() if m.as_of else 'date not given'}"]
-    if m.market_cap is not None:
-        cap = f"  market capitalisation before the deal: {amount(m.market_cap, ccy)}"
-        if deal.fx and m.market_cap_quote is not None:
-            cap += f" ({amount(m.market_cap_quote, deal.fx.quote_currency)})"
-        if m.gross_to_market_cap is not None:
-            cap += f"; gross proceeds {percent_text(m.gross_to_market_cap)} of it"
-        lines.append(cap)
+    lines.append(f"  precedents cut-off: {deal_cut_off(deal)[1]}")
+    lines.append(_market_cap_line(figures))
     for item in m.liquidity:
         value = f", {amount(item.value, ccy)} a day" if item.value is not None else ""
         lines.append(

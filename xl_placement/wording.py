@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from xl_placement.context import TOP_UP_SUBSCRIPTION_DAYS
 from xl_placement.deal import Deal
-from xl_placement.figures import Figures, Reference
+from xl_placement.figures import NET_NOT_GIVEN_BASIS, Figures, Reference
 from xl_placement.formats import (
     MAX_PRICE_DECIMALS,
     date_text,
@@ -94,6 +94,9 @@ def _class_shares(deal: Deal) -> str:
     return f"Class {name} Shares"
 
 
+#: What the terms say of the mandate when ``placing.mandate`` is not given.
+MANDATE_NOT_GIVEN = "mandate not given (placing.mandate)"
+
 UNDERWRITING_WORDS = {
     "best efforts": "on a best efforts basis ",
     "fully underwritten": "on a fully underwritten basis ",
@@ -108,17 +111,27 @@ def authority_text(deal: Deal) -> str:
     """
     p, exchange = deal.placing, deal.issuer.exchange
     if exchange in ("HKEX", "SGX"):
-        return "the general mandate" if p.mandate == "general" else "a specific mandate"
+        return {"general": "the general mandate", "specific": "a specific mandate"}.get(
+            p.mandate or "", MANDATE_NOT_GIVEN
+        )
     if exchange == "ASX":
-        if p.tranches:
-            parts = [f"{t.name}: {t.shares:,} shares {_asx_capacity_words(t.capacity)}" for t in p.tranches]
-            return "; ".join(parts)
-        if p.capacity is not None:
-            return _asx_capacity_words(p.capacity)
-        if p.mandate == "specific":
-            return _asx_capacity_words("approval")
-        return "placement capacity not given (placing.capacity)"
+        return _asx_authority(deal)
+    if p.mandate is None:
+        return "shareholders' approval not given (placing.mandate)"
     return "with shareholders' approval" if p.mandate == "specific" else "without shareholders' approval"
+
+
+def _asx_authority(deal: Deal) -> str:
+    """ASX: the tranches, the placement capacity, or shareholders' approval."""
+    p = deal.placing
+    if p.tranches:
+        parts = [f"{t.name}: {t.shares:,} shares {_asx_capacity_words(t.capacity)}" for t in p.tranches]
+        return "; ".join(parts)
+    if p.capacity is not None:
+        return _asx_capacity_words(p.capacity)
+    if p.mandate == "specific":
+        return _asx_capacity_words("approval")
+    return "placement capacity not given (placing.capacity)"
 
 
 def _asx_capacity_words(capacity: str) -> str:
@@ -310,6 +323,12 @@ def _proceeds(figures: Figures) -> list[str]:
     if deal.fx and money.gross_quote is not None:
         gross += f" (approximately {millions_text(money.gross_quote, deal.fx.quote_currency)})"
     sentences = [gross + "."]
+    if money.net is None or money.net_price_per_share is None or money.costs is None:
+        sentences.append(
+            f"[The net proceeds and the net price per share are not given: needs "
+            f"{' and '.join(deal.costs.missing)}.]"
+        )
+        return sentences
     if money.costs == 0:
         sentences.append(
             f"No costs are deducted, so the net proceeds equal the gross proceeds of approximately "
@@ -335,6 +354,11 @@ def _uses(figures: Figures) -> str:
     opening = f"The Company intends to use the {basis} proceeds from {_event(deal)}"
     if not figures.allocations:
         return "[The use of proceeds is not given: needs [[proceeds.uses]].]"
+    if figures.allocation_basis == NET_NOT_GIVEN_BASIS:
+        opening = (
+            f"[The net proceeds are not given (needs {' and '.join(deal.costs.missing)}): the amounts "
+            f"below split the gross proceeds.] {opening}"
+        )
     items = [
         f"approximately {share_text(a.share)} (approximately {millions_text(a.amount, ccy)}) for {_lower_first(a.name)}"
         for a in figures.allocations

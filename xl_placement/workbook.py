@@ -482,7 +482,7 @@ class _Inputs:
             ),
             ("Gross proceeds", None, "=" + fx.gross(shares, price), gross, "amount"),
             (
-                "Proceeds the uses share (net or gross, per the basis)",
+                "Proceeds the uses share (net or gross, per the basis; gross when a cost is blank)",
                 None,
                 "="
                 + fx.allocation_base(
@@ -602,9 +602,8 @@ def deal_values(deal: model.Deal) -> dict[str, object]:
         values[f"market.adtv_{days}d"] = volume
     grid = deal.grid
     values |= {"grid.from": grid.start, "grid.to": grid.stop, "grid.step": grid.step}
-    if deal.costs.stated:
-        values["costs.commission_rate"] = deal.costs.commission_rate
-        values["costs.other_costs"] = deal.costs.other_costs
+    values["costs.commission_rate"] = deal.costs.commission_rate  # None (not given) stays blank
+    values["costs.other_costs"] = deal.costs.other_costs
     if deal.fx is not None:
         for key in ("quote_currency", "rate", "source"):
             values[f"fx.{key}"] = getattr(deal.fx, key)

@@ -9,9 +9,9 @@ from pathlib import Path
 from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, get_column_letter
 
 from xl_placement.checks import INCOMPLETE, CheckReport, check_deal
-from xl_placement.figures import Figures
+from xl_placement.figures import NET_NOT_GIVEN_BASIS, Figures
 from xl_placement.money import in_context
-from xl_placement.precedents import Selection
+from xl_placement.precedents import Selection, for_deal
 from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cache import cached_parts
 from xl_placement.report.cells import CellWriter
@@ -82,13 +82,28 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
             if deal.placing.class_shares_outstanding is not None
             else ""
         ),
-        "basis": deal.proceeds.basis,
+        "basis": (
+            "net proceeds, not given (amounts: the same split of gross)"
+            if figures.allocation_basis == NET_NOT_GIVEN_BASIS
+            else deal.proceeds.basis + " proceeds"
+        ),
         "market_data": market_data_text(figures),
         "marking": deal.report.marking,
         "draft": draft_text(deal),
         "kind_title": KIND_TITLE.get(deal.placing.kind, KIND_TITLE["placing"]),
         "holding_note": HOLDING_NOTE.get(deal.placing.kind, HOLDING_NOTE["placing"]),
+        "cap_basis": _cap_basis(figures),
     }
+
+
+def _cap_basis(figures: Figures) -> str:
+    """What the market capitalisation's label adds: " (H shares only)", " (all classes)", or why it is missing."""
+    m = figures.market
+    if m.market_cap_basis:
+        return f" ({m.market_cap_basis})"
+    if m.market_cap is None and m.market_cap_missing.startswith("the shares in issue are not split"):
+        return " (class split not given)"
+    return " before the placing"
 
 
 @in_context
@@ -141,6 +156,8 @@ def render_report(
     fill_checks(wb, checks, out)
     fill_history(wb, figures)
     if precedents is not None:
+        if not precedents.cut_off:  # never look ahead: the deal's cut-off, when the caller has not applied it
+            precedents = for_deal(precedents, figures.deal)
         fill_precedents(wb, precedents, figures, out)
     out.keep_template_formulas(wb)
     last_columns = PRINT_LAST_COLUMN | {"Pricing grid": grid_last, "Shareholding": holding_last}

@@ -12,7 +12,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 
 from xl_placement.context import TOP_UP_SUBSCRIPTION_DAYS, lock_up_end
-from xl_placement.figures import Figures
+from xl_placement.figures import NOT_GIVEN, Figures
 from xl_placement.proceeds import to_quote
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter
@@ -65,18 +65,34 @@ def _market(sheet: DealSheet) -> None:
     else:
         sheet.out.number(ws, ref, serial(m.as_of), is_input=False)
     last = sheet._reference_cell("last_close")
-    if last is None or m.market_cap is None:
-        sheet.na("MarketCap", "needs the last close")
+    placed = m.placed_class_shares
+    if last is None or m.market_cap is None or placed is None:
+        sheet.na("MarketCap", NOT_GIVEN if last is not None else "needs the last close")
         sheet.na("MarketCapQuote", BLANK)
-        sheet.na("GrossToMarketCap")
+        sheet.na("GrossToMarketCap", NOT_GIVEN if last is not None else "n/a")
         return
-    sheet.put_formula("MarketCap", fx.product(last, "SharesOutstanding"), m.market_cap)
+    p = f.deal.placing
+    # The placed class at the last close, in cells when the deal sheet holds its share count;
+    # the other classes (shares x close x rate, from the deal file) as one number.
+    if m.market_cap_basis == "" or placed == p.shares_outstanding:
+        shares_cell = "SharesOutstanding"
+    elif placed == p.class_shares_outstanding:
+        shares_cell = "ClassShares"
+    else:  # shares outstanding less the other classes
+        shares_cell = f"(SharesOutstanding-{sum(c.shares for c in f.deal.issuer.other_classes)})"
+    close = f.reference("last_close")
+    cap = fx.written_double(close.price if close else 0) * float(placed)
+    formula = fx.product(last, shares_cell)
+    if f.deal.issuer.other_classes:
+        formula += f"+{m.other_classes_value}"
+        cap += float(m.other_classes_value)
+    sheet.put_formula("MarketCap", formula, cap)
     if f.deal.fx is None or m.market_cap_quote is None:
         sheet.na("MarketCapQuote", BLANK)
     else:
-        quote = fx.ratio_double(float(m.market_cap), float(f.deal.fx.rate))
+        quote = fx.ratio_double(cap, float(f.deal.fx.rate))
         sheet.put_formula("MarketCapQuote", fx.to_quote("MarketCap", "FxRate"), quote)
-    share = fx.ratio_double(float(f.proceeds.gross), float(m.market_cap))
+    share = fx.ratio_double(float(f.proceeds.gross), cap)
     sheet.put_formula("GrossToMarketCap", fx.ratio("Gross", "MarketCap"), share)
 
 

@@ -19,7 +19,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.capital import PLACEES, Holding
-from xl_placement.deal import Deal
+from xl_placement.deal import Deal, Fx
 from xl_placement.figures import NOT_GIVEN, Figures, Reference
 from xl_placement.formats import percent_text, price_text
 from xl_placement.money import LargestRemainder, largest_remainder, round_half_up, to_minor_units
@@ -72,14 +72,14 @@ def placees_text(minimum: int | None, *, independent: bool = False) -> str:
 
 
 def costs_note(deal: Deal, figures: Figures) -> str:
-    """Say plainly when costs are zero because they were not published."""
-    if figures.proceeds.costs == 0:
+    """Say plainly what the costs are: given, given as zero, or not given (and so no net)."""
+    if not deal.costs.given:
         return (
-            "Costs were not published for this deal: zero costs are assumed, "
-            "so net proceeds equal gross proceeds."
+            f"Costs are not given ({' and '.join(deal.costs.missing)}), so net proceeds and the net price "
+            "per share are not given either; write 0 in the deal file for a cost that is nil."
         )
-    if not deal.costs.stated:
-        return "No costs were given."
+    if figures.proceeds.costs == 0:
+        return "Zero costs, as the deal file states: net proceeds equal gross proceeds."
     return "Costs as given in the deal file: commission on gross proceeds plus other costs."
 
 
@@ -111,7 +111,8 @@ def footing_notes(gross: Decimal, costs: Decimal, net: Decimal, currency: str) -
 def mandate_text(deal: Deal) -> str:
     """The deal sheet's "Mandate" cell, in the exchange's terms (Hong Kong terms for HKEX and SGX only)."""
     if deal.issuer.exchange in ("HKEX", "SGX"):
-        return MANDATE_TEXT.get(deal.placing.mandate, deal.placing.mandate)
+        mandate = deal.placing.mandate
+        return NOT_GIVEN if mandate is None else MANDATE_TEXT.get(mandate, mandate)
     tranches = deal.placing.tranches
     if (
         deal.issuer.exchange == "ASX" and tranches
@@ -252,7 +253,8 @@ class DealSheet:
             self.out.text(ws, f"{col[0]}{row}", ref.label)
             price_cell = f"{col[1]}{row}"
             source = self._reference_price(ws, price_cell, ref, where)
-            discount = fx.discount_double(float(self.figures.deal.placing.price), float(ref.price))
+            price = fx.written_double(self.figures.deal.placing.price)
+            discount = fx.discount_double(price, fx.written_double(ref.price))
             self.out.formula(ws, f"{col[2]}{row}", fx.discount("Price", price_cell), discount)
             self.out.text(ws, f"{col[3]}{row}", source)
 
@@ -288,50 +290,102 @@ class DealSheet:
                 ),
                 money.gross,
             )
-        self.put_number("CommissionRate", deal.costs.commission_rate)
-        self.put_formula("Commission", fx.commission("Gross", "CommissionRate"), money.commission)
-        self.put_number("OtherCosts", money.other_costs)
-        self.put_formula("TotalCosts", fx.add("Commission", "OtherCosts"), money.costs)
-        self.put_formula("Net", fx.subtract("Gross", "TotalCosts"), money.net)
+        notes = [costs_note(deal, self.figures)]
+        if money.commission is None or money.other_costs is None or money.net is None:
+            self._costs_not_given()
+        else:
+            notes += self._costs_and_net(money.commission, money.other_costs, money.net)
+        self.put_text("CostsNote", " ".join(notes), is_input=False)
+        ws, ref = cell(self.wb, "CostsNote")
+        fit_height(ws, ws[ref].row, chars_scale=NOTE_SCALE)
+        close_up(self.wb, FX_ROWS, FX_ROWS if deal.fx else FX_ROWS[2:], "G", "I")
+        self._structure_note()
+
+    def _costs_not_given(self) -> None:
+        """Costs not given: the net cells say so (never a net equal to gross); gross still converts."""
+        deal, money = self.figures.deal, self.figures.proceeds
+        rate = deal.costs.commission_rate
+        if rate is None:
+            for key in ("CommissionRate", "Commission"):
+                self.na(key, NOT_GIVEN)
+        else:
+            self.put_number("CommissionRate", rate)
+            self.put_formula("Commission", fx.commission("Gross", "CommissionRate"), money.commission)
+        if money.other_costs is None:
+            self.na("OtherCosts", NOT_GIVEN)
+        else:
+            self.put_number("OtherCosts", money.other_costs)
+        for key in ("TotalCosts", "Net", "NetPerShare"):
+            self.na(key, NOT_GIVEN)
+        quotes = {
+            "CommissionQuote": ("Commission", money.commission),
+            "OtherCostsQuote": ("OtherCosts", money.other_costs),
+            "TotalCostsQuote": ("TotalCosts", None),
+            "NetQuote": ("Net", None),
+        }
+        if deal.fx is None:
+            for key in ("GrossQuote", *quotes):
+                self.na(key, BLANK)
+            return
+        self._fx_source(deal.fx)
+        self.put_formula(
+            "GrossQuote",
+            fx.to_quote("Gross", "FxRate"),
+            fx.ratio_double(float(money.gross), float(deal.fx.rate)),
+        )
+        for key, (base, value) in quotes.items():
+            if value is None:
+                self.na(key, NOT_GIVEN)
+            else:
+                self.put_formula(
+                    key, fx.to_quote(base, "FxRate"), fx.ratio_double(float(value), float(deal.fx.rate))
+                )
+
+    def _fx_source(self, fx_: Fx) -> None:
+        self.put_number("FxRate", fx_.rate)
+        self.put_text("FxSource", fx_.source)
+        self._fit_source(fx_.source)
+
+    def _costs_and_net(self, commission: Decimal, other: Decimal, net: Decimal) -> list[str]:
+        """Costs given: commission, other costs, their total and net, as formulas; the footing notes."""
+        deal, gross = self.figures.deal, self.figures.proceeds.gross
+        total = commission + other
+        self.put_number("CommissionRate", deal.costs.commission_rate or Decimal(0))
+        self.put_formula("Commission", fx.commission("Gross", "CommissionRate"), commission)
+        self.put_number("OtherCosts", other)
+        self.put_formula("TotalCosts", fx.add("Commission", "OtherCosts"), total)
+        self.put_formula("Net", fx.subtract("Gross", "TotalCosts"), net)
         shares = (
             "NewShares"
             if not deal.placing.prefunded_warrants
             else f"(NewShares+{deal.placing.prefunded_warrants})"
         )
         # The amounts as a spreadsheet holds them (doubles), for the ratios' cached values.
-        costs = float(money.commission) + float(money.other_costs)
-        net = float(money.gross) - costs
-        per_share = fx.ratio_double(net, deal.placing.new_shares + (deal.placing.prefunded_warrants or 0))
+        costs = float(commission) + float(other)
+        net_double = float(gross) - costs
+        per_share = fx.ratio_double(
+            net_double, deal.placing.new_shares + (deal.placing.prefunded_warrants or 0)
+        )
         self.put_formula("NetPerShare", fx.per_share("Net", shares), per_share)
         self.number_format("NetPerShare", net_format(deal))
         quotes = {
-            "GrossQuote": ("Gross", float(money.gross)),
-            "CommissionQuote": ("Commission", float(money.commission)),
-            "OtherCostsQuote": ("OtherCosts", float(money.other_costs)),
+            "GrossQuote": ("Gross", float(gross)),
+            "CommissionQuote": ("Commission", float(commission)),
+            "OtherCostsQuote": ("OtherCosts", float(other)),
             "TotalCostsQuote": ("TotalCosts", costs),
-            "NetQuote": ("Net", net),
+            "NetQuote": ("Net", net_double),
         }
-        notes = [costs_note(deal, self.figures)]
-        notes += footing_notes(money.gross, money.costs, money.net, deal.issuer.currency)
+        notes = footing_notes(gross, total, net, deal.issuer.currency)
         if deal.fx is None:
             for key in quotes:
                 self.na(key, BLANK)
-        else:
-            self.put_number("FxRate", deal.fx.rate)
-            self.put_text("FxSource", deal.fx.source)
-            self._fit_source(deal.fx.source)
-            for key, (base, value) in quotes.items():
-                self.put_formula(
-                    key, fx.to_quote(base, "FxRate"), fx.ratio_double(value, float(deal.fx.rate))
-                )
-            rate = deal.fx.rate
-            gross_q, costs_q, net_q = (to_quote(v, rate) for v in (money.gross, money.costs, money.net))
-            notes += footing_notes(gross_q, costs_q, net_q, deal.fx.quote_currency)
-        self.put_text("CostsNote", " ".join(notes), is_input=False)
-        ws, ref = cell(self.wb, "CostsNote")
-        fit_height(ws, ws[ref].row, chars_scale=NOTE_SCALE)
-        close_up(self.wb, FX_ROWS, FX_ROWS if deal.fx else FX_ROWS[2:], "G", "I")
-        self._structure_note()
+            return notes
+        self._fx_source(deal.fx)
+        for key, (base, value) in quotes.items():
+            self.put_formula(key, fx.to_quote(base, "FxRate"), fx.ratio_double(value, float(deal.fx.rate)))
+        rate = deal.fx.rate
+        gross_q, costs_q, net_q = (to_quote(v, rate) for v in (gross, total, net))
+        return notes + footing_notes(gross_q, costs_q, net_q, deal.fx.quote_currency)
 
     def _structure_note(self) -> None:
         """ADS and warrant terms on the row below the costs note, in its style, as tall as they need."""
@@ -422,15 +476,19 @@ class DealSheet:
                 fx.dilution_enlarged("NewShares", "ClassShares"),
                 fx.dilution_enlarged_double(p.new_shares, p.class_shares_outstanding),
             )
+        if p.mandate_used is None:
+            self.na("MandateUsed", NOT_GIVEN)
+        else:
+            self.put_number("MandateUsed", p.mandate_used)
         if p.mandate_limit is None:
             self.na("MandateLimit", NOT_GIVEN)
-            self.put_number("MandateUsed", p.mandate_used)
             self.na("MandateHeadroom")
         else:
             self.put_number("MandateLimit", p.mandate_limit)
-            self.put_number("MandateUsed", p.mandate_used)
+            # Nothing given as used: the headroom counts none, as the check says.
+            used = "MandateUsed" if p.mandate_used is not None else "0"
             self.put_formula(
-                "MandateHeadroom", fx.headroom("MandateLimit", "MandateUsed", "NewShares"), f.mandate_headroom
+                "MandateHeadroom", fx.headroom("MandateLimit", used, "NewShares"), f.mandate_headroom
             )
 
     def _key_figures(self) -> None:
@@ -442,13 +500,20 @@ class DealSheet:
             self.na("KeyDiscount", NOT_GIVEN)
         else:
             price = float(f.deal.placing.price)
-            self.put_formula("KeyDiscount", fx.copy_of(last), fx.discount_double(price, float(ref.price)))
+            self.put_formula(
+                "KeyDiscount",
+                fx.copy_of(last),
+                fx.discount_double(fx.written_double(price), fx.written_double(ref.price)),
+            )
         p, money = f.deal.placing, f.proceeds
         if p.shares_outstanding is None or f.percent_of_enlarged is None:
             self.na("KeyEnlarged", NOT_GIVEN)
         else:
             enlarged = fx.dilution_enlarged_double(p.new_shares, p.shares_outstanding)
             self.put_formula("KeyEnlarged", fx.copy_of("PctEnlarged"), enlarged)
+        if money.commission is None or money.other_costs is None:
+            self.na("KeyNetPrice", NOT_GIVEN)
+            return
         net = float(money.gross) - (float(money.commission) + float(money.other_costs))
         per_share = fx.ratio_double(net, p.new_shares + (p.prefunded_warrants or 0))
         self.put_formula("KeyNetPrice", fx.copy_of("NetPerShare"), per_share)
@@ -469,7 +534,7 @@ class DealSheet:
             return
         p = f.deal.placing
         bench_ref = f.reference("benchmarked_price")
-        bench_price = float(bench_ref.price) if bench_ref is not None else math.nan
+        bench_price = fx.written_double(bench_ref.price) if bench_ref is not None else math.nan
         price = fx.theoretical_price_double(bench_price, outstanding, p.new_shares, float(p.price))
         self.put_formula(
             "TheoreticalPrice", fx.theoretical_price(bench, "SharesOutstanding", "NewShares", "Price"), price
@@ -541,9 +606,10 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # n
     deal = figures.deal
     plan = deal.proceeds
     ws, ref = cell(wb, "AllocBasis")
-    out.text(ws, ref, plan.basis)
+    basis = figures.allocation_basis  # "gross (net not given)": net basis without the costs
+    out.text(ws, ref, basis)
     _, base_ref = cell(wb, "AllocBase")
-    out.formula(ws, base_ref, fx.copy_of("Net" if plan.basis == "net" else "Gross"), figures.allocation_base)
+    out.formula(ws, base_ref, fx.copy_of("Net" if basis == "net" else "Gross"), figures.allocation_base)
     _, dec_ref = cell(wb, "AllocDecimals")
     out.number(ws, dec_ref, plan.decimals)
     if not plan.uses:
@@ -707,7 +773,7 @@ def _fill_chart(
         ("Gross proceeds", EMPTY, ("Gross", money.gross), EMPTY, EMPTY)
     ]
     amounts: list[tuple[str, Decimal, str]] = [("Gross", money.gross, "")]  # amount cell, value, name cell
-    if figures.deal.proceeds.basis == "net":
+    if figures.allocation_basis == "net" and money.net is not None and money.costs is not None:
         if money.costs:  # no empty slot for costs of zero: gross steps straight to net
             bars.append(("Costs", ("Net", money.net), EMPTY, ("TotalCosts", money.costs), EMPTY))
             amounts.append(("TotalCosts", money.costs, ""))

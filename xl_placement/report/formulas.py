@@ -9,6 +9,8 @@ names the Python function it mirrors; the LibreOffice tests check they agree.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 
 def discount(price: str, reference: str) -> str:
     """``prices.discount``: 1 - price / reference (negative: a premium)."""
@@ -237,9 +239,14 @@ def net(gross_formula: str, rate: str, other: str) -> str:
 
 
 def allocation_base(basis: str, new_shares: str, price: str, rate: str, other: str) -> str:
-    """``Figures.allocation_base``: gross or net proceeds, as the basis says."""
+    """``Figures.allocation_base``: gross or net proceeds, as the basis says; gross when a cost is blank.
+
+    A blank cost is not given (never zero): net is then unknown, and the uses split gross, as
+    ``Figures.allocation_basis`` says ("gross (net not given)").
+    """
     gross_formula = gross(new_shares, price)
-    return f'IF({basis}="gross",{gross_formula},{net(gross_formula, rate, other)})'
+    use_gross = f'OR({basis}="gross",ISBLANK({rate}),ISBLANK({other}))'
+    return f"IF({use_gross},{gross_formula},{net(gross_formula, rate, other)})"
 
 
 # What a spreadsheet computes for the ratios, in doubles. A ratio such as 1 - price/reference
@@ -247,6 +254,16 @@ def allocation_base(basis: str, new_shares: str, price: str, rate: str, other: s
 # digit; the formula's cached value is this double, so it is exactly what Excel and
 # LibreOffice recalculate (the exact figure is what the checks and the command line use;
 # the two agree to about 14 significant digits, see tests/test_formulas.py).
+
+
+def written_double(value: Decimal | float) -> float:
+    """The double a spreadsheet reads from a number cell the report writes.
+
+    openpyxl writes a float with 16 significant digits ("%.16g"), so an average such as
+    12.679333... comes back as 12.67933333333333, not the nearest double to the exact value;
+    a ratio built on such a cell caches what the spreadsheet computes from it.
+    """
+    return float(f"{float(value):.16g}")
 
 
 def discount_double(price: float, reference: float) -> float:

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xl_placement.figures import Figures
+from xl_placement.figures import NOT_GIVEN, Figures
 from xl_placement.formats import percent_places
 from xl_placement.grid import PASS, GridRow, PricingGrid, pricing_grid, rule_limit
 from xl_placement.report import formulas as fx
@@ -133,7 +133,7 @@ def _row(
     n = len(grid.references)
     # Ratios cache what a spreadsheet computes in doubles (see formulas.discount_double).
     for i, ref in enumerate(grid.references):
-        value = fx.discount_double(float(item.price), float(ref.price))
+        value = fx.discount_double(fx.written_double(item.price), fx.written_double(ref.price))
         out.formula(ws, f"{letters[1 + i]}{row}", fx.discount(price, refs[ref.key]), value)
         limit = rule_limit(grid.rule)
         places = percent_places(item.discounts[i], limit) if limit is not None else 2
@@ -142,7 +142,10 @@ def _row(
             ws[f"{letters[1 + i]}{row}"].number_format = f"0.{zeros}%;(0.{zeros}%);0.{zeros}%"
     gross, net, needed, pct, rule, mark = (f"{letters[n + k]}{row}" for k in range(1, 7))
     out.formula(ws, gross, fx.gross("NewShares", price), item.gross)
-    out.formula(ws, net, fx.net_at(gross, "CommissionRate", "OtherCosts"), item.net)
+    if item.net is None:  # costs not given: never a net equal to gross
+        out.not_applicable(ws, net, NOT_GIVEN)
+    else:
+        out.formula(ws, net, fx.net_at(gross, "CommissionRate", "OtherCosts"), item.net)
     out.formula(ws, needed, fx.shares_for("Gross", price), item.shares_needed)
     if item.percent_of_enlarged is None:
         out.not_applicable(ws, pct)
@@ -201,9 +204,13 @@ def _note(figures: Figures, grid: PricingGrid) -> str:
 
 def _foot(figures: Figures, ccy: str) -> str:
     p = figures.deal.placing
+    net = (
+        "with the deal sheet's commission rate and other costs"
+        if figures.deal.costs.given
+        else f"net {NOT_GIVEN}: the costs are not given ({', '.join(figures.deal.costs.missing)})"
+    )
     return (
-        f"Gross and net proceeds are for the deal's {p.new_shares:,} new shares at each price, with the deal "
-        f"sheet's commission rate and other costs. New shares for the deal's gross proceeds: the shares that "
+        f"Gross and net proceeds are for the deal's {p.new_shares:,} new shares at each price, {net}. New shares for the deal's gross proceeds: the shares that "
         f"raise the deal sheet's gross proceeds ({ccy}) at each price, rounded up. Change a blue price and its "
         "row follows; change the deal sheet and every row follows."
     )

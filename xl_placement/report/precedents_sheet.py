@@ -257,7 +257,8 @@ def _deal_row(wb: Workbook, ws: Worksheet, cols: _Cols, row: int, figures: Figur
         if value is not None:  # None: the deal gives no shares in issue (the Deal sheet says n/a)
             out.formula(ws, c[key], fx.copy_of(name), value)
     out.formula(ws, c["gross_proceeds"], fx.copy_of("Gross"), money.gross)
-    out.formula(ws, c["net_proceeds"], fx.copy_of("Net"), money.net)
+    if money.net is not None:  # None: costs not given (the Deal sheet says not given)
+        out.formula(ws, c["net_proceeds"], fx.copy_of("Net"), money.net)
     if deal.fx is not None and deal.fx.quote_currency == "USD" and money.gross_quote is not None:
         out.formula(ws, c["usd_rate"], fx.copy_of("FxRate"), deal.fx.rate)
         # The Deal sheet's GrossQuote cell (gross / rate, unrounded), which this cell copies.

@@ -25,6 +25,7 @@ from xl_placement.rules.base import (
     not_applied,
     price_check,
     unchecked,
+    used_text,
 )
 
 FLOOR = Decimal("0.75")  # 7.1A.3: at least 75% of the 15-day VWAP
@@ -221,14 +222,13 @@ def _capacity(figures: Figures, capacity: str, size: str) -> RuleCheck:
             figure += f" ({percent_text(Decimal(used) / p.shares_outstanding)} of the shares outstanding)"
     remaining = p.remaining_7_1 if capacity == "7.1" else p.remaining_7_1a
     field = "placing.remaining_7_1" if capacity == "7.1" else "placing.remaining_7_1a"
+    unconfirmed = False  # the capacity from mandate_limit with mandate_used not given
     if remaining is not None:
         limit = f"{remaining:,} shares remaining under LR {capacity} ({field})"
     elif p.mandate_limit is not None and not p.tranches:
-        remaining = p.mandate_limit - p.mandate_used
-        limit = (
-            f"{remaining:,} shares available ({p.mandate_limit:,} placing.mandate_limit less "
-            f"{p.mandate_used:,} used)"
-        )
+        remaining = p.mandate_limit - (p.mandate_used or 0)
+        unconfirmed = p.mandate_used is None
+        limit = f"{remaining:,} shares available ({p.mandate_limit:,} placing.mandate_limit less {used_text(p.mandate_used)})"
     else:
         return unchecked(
             rule,
@@ -241,7 +241,13 @@ def _capacity(figures: Figures, capacity: str, size: str) -> RuleCheck:
             figure=figure,
         )
     headroom = remaining - used
-    if headroom >= 0:
+    if headroom >= 0 and unconfirmed:  # unknown use is not zero: a pass cannot be confirmed
+        status = NOT_ENOUGH_DATA
+        detail = (
+            f"The placing fits LR {capacity} only if no shares were issued under it before; "
+            "needs placing.mandate_used (0 when none were)."
+        )
+    elif headroom >= 0:
         status, detail = PASS, f"{headroom:,} shares of the LR {capacity} capacity remain after the placing."
     else:
         status = BREACH

@@ -267,12 +267,17 @@ def and_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
+def used_text(used: int | None) -> str:
+    """Shares already used under the mandate, or that the number was not given."""
+    return f"{used:,} used" if used is not None else "shares used not given (placing.mandate_used)"
+
+
 def mandate_check(
     figures: Figures, rule: str, what: str, title: str = "General-mandate headroom"
 ) -> RuleCheck:
     """New shares against placing.mandate_limit less placing.mandate_used (HKEX, SGX, other)."""
     p = figures.deal.placing
-    if p.mandate != "general":
+    if p.mandate == "specific":
         return unchecked(
             rule,
             title,
@@ -290,11 +295,17 @@ def mandate_check(
             "placing.mandate_used when shares were already issued under it.",
             figure=f"{p.new_shares:,} new shares",
         )
-    available = p.mandate_limit - p.mandate_used
+    available = p.mandate_limit - (p.mandate_used or 0)
     headroom = figures.mandate_headroom
     figure = f"{p.new_shares:,} new shares"
-    limit = f"{available:,} shares available ({p.mandate_limit:,} limit less {p.mandate_used:,} used)"
-    if headroom >= 0:
+    limit = f"{available:,} shares available ({p.mandate_limit:,} limit less {used_text(p.mandate_used)})"
+    if headroom >= 0 and p.mandate_used is None:  # unknown use is not zero: a pass cannot be confirmed
+        status = NOT_ENOUGH_DATA
+        detail = (
+            "The placing fits the limit only if no shares were issued under the mandate before it; "
+            "needs placing.mandate_used (0 when none were)."
+        )
+    elif headroom >= 0:
         status, detail = PASS, f"{headroom:,} shares of the general mandate remain after the placing."
     else:
         status = BREACH

@@ -99,7 +99,7 @@ TICKS_BEFORE_PHASE_1 = _spread_table(
 def price_rule(figures: Figures) -> PriceRule:
     """Rule 13.36(5) as it applies to the deal: general-mandate issues, against the benchmarked price."""
     deal = figures.deal
-    if deal.placing.mandate != "general":
+    if deal.placing.mandate == "specific":
         return not_applied(
             DISCOUNT,
             NOT_APPLICABLE,
@@ -301,24 +301,25 @@ EXCHANGE = Exchange(
             "discount to the **benchmarked price**: the higher of the agreement-date close and the average close "
             "of the 5 trading days before the earliest of the agreement, announcement and price-fixing dates",
             f"a discount of **{cap(DISCOUNT_CAP)} or more** breaches (exactly {cap(DISCOUNT_CAP)} breaches)",
-            "pass, breach; not applicable under a specific mandate; not enough data without a 5-day average or "
-            "a dated history",
+            "pass, breach (also when `placing.mandate` is not given: checked as a general-mandate issue); not "
+            "applicable under a specific mandate; not enough data without a 5-day average or a dated history",
         ),
         DocRow(
             "Rule 13.36(2)(b)",
             "general-mandate headroom: new shares against `mandate_limit` \u2212 `mandate_used`",
             "new shares up to what is left",
             "pass (headroom 0 passes), breach (\u22121 breaches); not applicable under a specific mandate; not enough "
-            "data without `placing.mandate_limit`",
+            "data without `placing.mandate_limit`, or when the shares fit only if `placing.mandate_used` (not "
+            "given) is 0",
         ),
         DocRow(
             "Rule 7.27B",
             "theoretical dilution effect: (benchmarked price \u00d7 existing + funds raised) ÷ (existing + new), as a "
             "discount to the benchmarked price",
             f"**{cap(TDE_CAP)} or more** breaches",
-            "pass or breach for a specific-mandate placing; information for a general-mandate placing (not "
-            "applicable when its inputs are not given: the rule does not govern it); not enough data without a "
-            "benchmarked price or `placing.shares_outstanding` under a specific mandate",
+            "pass or breach for a specific-mandate placing (and when `placing.mandate` is not given); information "
+            "for a general-mandate placing (not applicable when its inputs are not given: the rule does not govern "
+            "it); not enough data without a benchmarked price or `placing.shares_outstanding` otherwise",
         ),
         DocRow(
             "placing disclosure",
