@@ -176,3 +176,16 @@ def thin_use_deal() -> dict[str, Any]:
             "uses": [{"name": "Expansion", "share": "98%"}, {"name": "Legal reserve", "share": "2%"}],
         },
     }
+
+
+def undated_demo() -> Any:
+    """The demo deal without its (illustrative) agreement and announcement dates, so no precedent cut-off applies.
+
+    Tests of the precedents sheet's mechanics compare the demo with all example precedents;
+    the cut-off itself is tested in tests/test_precedents_cut_off.py.
+    """
+    import dataclasses  # noqa: PLC0415 - only these tests need it
+
+    demo = load_deal(Path(__file__).resolve().parent.parent / "examples" / "sensetime.toml")
+    placing = dataclasses.replace(demo.placing, agreement_date=None, announcement_date=None)
+    return dataclasses.replace(demo, placing=placing)

@@ -33,7 +33,7 @@ def variant(
     if price is not None:
         head = head.replace("price = 1.91", f"price = {price}")
     if mandate_limit is not None:
-        head = head.replace("\n[market]", f"mandate_limit = {mandate_limit}\n\n[market]", 1)
+        head = head.replace("\n[market]", f"mandate_limit = {mandate_limit}\nmandate_used = 0\n\n[market]", 1)
     lines = ["[stated]", *(f"{key} = {value}" for key, value in (stated or {}).items())]
     path = tmp_path / "deal.toml"
     path.write_text(head + "\n".join(lines) + "\n")

@@ -225,6 +225,9 @@ def test_sgx_mandate_limit_is_checked_not_ignored() -> None:
     assert check.status == "breach"
     assert "120,000,000" in check.detail
     data["placing"]["mandate_limit"] = 170_000_000
+    # Fits only if none of the mandate was used before: unknown use is not zero, so not a pass...
+    assert rule(report_of(data), "806").status == "not enough data"
+    data["placing"]["mandate_used"] = 0  # ...until the deal says none was
     assert rule(report_of(data), "806").status == "pass"
 
 

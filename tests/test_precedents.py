@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -266,15 +267,20 @@ def test_build_with_precedents_says_what_it_used(tmp_path, capsys):
         "HKEX",
     )
     assert (code, err) == (0, "")
+    # Counted from the CSV itself: HKEX rows dated from 2024-01-01 and before the demo's agreement date.
+    with EXAMPLE.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    kept = [r for r in rows if r["exchange"] == "HKEX" and "2024-01-01" <= r["date"] < "2025-06-10"]
     assert (
-        f"precedents: 12 of 17 from {EXAMPLE} (filters: since 2024-01-01, exchange HKEX, {pr.NO_CUT_OFF})"
-        in stdout
+        f"precedents: {len(kept)} of {len(rows)} from {EXAMPLE} (filters: since 2024-01-01, exchange HKEX, "
+        "before 2025-06-10 (the agreement date))" in stdout
     )
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[-1] == "Precedents"
     (title, ref), *_ = book.defined_names["PrecedentSelection"].destinations
     assert book[title][ref.replace("$", "")].value == (
-        f"12 precedents from {EXAMPLE} (17 read) · filters: since 2024-01-01, exchange HKEX, {pr.NO_CUT_OFF}"
+        f"{len(kept)} precedents from {EXAMPLE} ({len(rows)} read) · filters: since 2024-01-01, exchange HKEX, "
+        "before 2025-06-10 (the agreement date)"
     )
 
 
@@ -312,16 +318,26 @@ def test_batch_summary_and_deal_folder_are_precedents(tmp_path, capsys):
     assert math.isclose(float(byd.discount_to_last_close), 1 - 335.20 / 363.60, rel_tol=1e-12)
     sensetime = deals[1]
     assert math.isclose(float(sensetime.gross_proceeds_usd), 3_247_000_000 / 7.8203, rel_tol=1e-12)
-    selection = pr.load_precedents(folder, deal=load_deal(DEMO))
+    demo = load_deal(
+        DEMO
+    )  # without its (illustrative) dates: BYD's file has none, so a cut-off would drop it
+    undated = dataclasses.replace(
+        demo, placing=dataclasses.replace(demo.placing, agreement_date=None, announcement_date=None)
+    )
+    selection = pr.load_precedents(folder, deal=undated)
     assert [r.stock_code for r in selection.rows] == ["1211"]
     assert any("matching this deal" in n for n in selection.notes)
     code, _, err = run(
         capsys, "batch", str(ROOT / "examples" / "deals.csv"), "--out-dir", str(tmp_path / "c"),
         "--workers", "1", "--precedents", str(tmp_path / "b" / "summary.csv"),
     )  # fmt: skip
-    assert (code, err) == (0, "")
-    for report in (tmp_path / "c").glob("row*.xlsx"):
-        assert "Precedents" in openpyxl.load_workbook(report).sheetnames
+    # The demo (row 1) is dated: its only other precedent, BYD's row, has no date, so nothing is left
+    # before its cut-off and that deal fails with the reason; BYD (no date, no cut-off) gets the sheet.
+    assert code == 1
+    assert "no precedents dated before the cut-off (before 2025-06-10 (the agreement date))" in err
+    reports = sorted((tmp_path / "c").glob("row*.xlsx"))
+    assert len(reports) == 1
+    assert "Precedents" in openpyxl.load_workbook(reports[0]).sheetnames
 
 
 def test_precedents_frame_is_sorted_with_blanks_as_nan():

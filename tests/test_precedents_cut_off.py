@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from report_support import undated_demo
 
 from xl_placement import load_deal
 from xl_placement.api import build_report, precedents_frame
@@ -89,8 +90,7 @@ def test_until_overrides_and_a_dateless_deal_says_no_cut_off_was_applied() -> No
     every = load_precedents(EXAMPLE, deal=deal, until="2026-01-01")
     assert len(every.rows) == 17
     assert "before 2026-01-01 (the cut-off given)" in every.filters
-    demo = load_deal(ROOT / "examples" / "sensetime.toml")
-    plain = load_precedents(EXAMPLE, deal=demo)
+    plain = load_precedents(EXAMPLE, deal=undated_demo())
     assert NO_CUT_OFF in plain.filters
     with pytest.raises(PrecedentsError, match="no precedents dated before the cut-off"):
         load_precedents(EXAMPLE, deal=deal, until="2020-01-01")

@@ -15,9 +15,8 @@ from typing import Any
 import openpyxl
 import pytest
 from lo_support import formula_errors, recalculate
-from report_support import hostile
+from report_support import hostile, undated_demo
 
-from xl_placement import load_deal
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.figures import compute
 from xl_placement.pdf import export_pdf
@@ -87,7 +86,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bytes, 
     awkward = folder / "awkward.csv"
     awkward.write_text(AWKWARD, encoding="utf-8")
     cases = {
-        "example": (compute(load_deal(DEMO)), load_precedents(EXAMPLE)),
+        "example": (compute(undated_demo()), load_precedents(EXAMPLE)),
         "awkward": (compute(deal_from_mapping(hostile(), "hostile")), load_precedents(awkward)),
     }
     out = {}
@@ -212,7 +211,7 @@ def test_text_is_never_a_formula_and_dates_stay_as_published(reports):
 
 def test_the_scatter_chart_labels_each_point_and_tells_kinds_apart():
     """One series per precedent row (US$ gross against discount), labelled "issuer month"; kinds in the legend; the deal a diamond."""
-    deal = load_deal(DEMO)
+    deal = undated_demo()
     selection = load_precedents(EXAMPLE, deal=deal)
     data = render_report(compute(deal), precedents=selection)
     with zipfile.ZipFile(io.BytesIO(data)) as package:
@@ -241,7 +240,7 @@ def test_the_scatter_chart_labels_each_point_and_tells_kinds_apart():
 def test_the_report_with_precedents_prints_a_landscape_page_per_sheet(tmp_path):
     """Exported to PDF, the report has one landscape page per sheet, the Precedents page included."""
     source = tmp_path / "report.xlsx"
-    source.write_bytes(render_report(compute(load_deal(DEMO)), precedents=load_precedents(EXAMPLE)))
+    source.write_bytes(render_report(compute(undated_demo()), precedents=load_precedents(EXAMPLE)))
     info = subprocess.run(
         ["pdfinfo", "-l", "99", str(export_pdf(source))], capture_output=True, text=True, check=True
     ).stdout
@@ -253,7 +252,7 @@ def test_the_report_with_precedents_prints_a_landscape_page_per_sheet(tmp_path):
 
 def test_the_notes_say_where_the_figures_come_from(tmp_path):
     """Reported figures carry the "not checked against filings" caveat; figures from deal files say they are computed."""
-    deal = load_deal(DEMO)
+    deal = undated_demo()
     reported = render_report(compute(deal), precedents=load_precedents(EXAMPLE))
     folder = tmp_path / "deals"
     folder.mkdir()

@@ -138,13 +138,13 @@ def deals_folder(tmp_path: Path, count: int) -> Path:
 def test_batch_pdf_renders_every_report_with_one_libreoffice_run(tmp_path, monkeypatch):
     """Three reports, one worker: one LibreOffice conversion of all three; each PDF sits beside its report."""
     calls: list[int] = []
-    real = pdf_module.convert_many
+    real = pdf_module.convert_into
 
     def counting(sources, *args, **kwargs):
         calls.append(len(sources))
         return real(sources, *args, **kwargs)
 
-    monkeypatch.setattr(pdf_module, "convert_many", counting)
+    monkeypatch.setattr(pdf_module, "convert_into", counting)
     result = run_batch(deals_folder(tmp_path, 3), tmp_path / "out", workers=1, pdf=True)
     assert calls == [3]
     assert not result.errors
@@ -162,6 +162,10 @@ def test_work_is_shared_one_share_per_worker(monkeypatch, tmp_path):
         def __init__(self, max_workers, initializer):
             assert max_workers == 2
             assert initializer is None
+            self._processes = {}  # what export_pdfs terminates when it is interrupted
+
+        def shutdown(self, wait=True, cancel_futures=False):
+            pass
 
         def __enter__(self):
             return self
@@ -170,7 +174,7 @@ def test_work_is_shared_one_share_per_worker(monkeypatch, tmp_path):
             return False
 
         def map(self, fn, paths, forces, timeouts):
-            assert fn is pdf_module._export_share
+            assert fn is pdf_module._export_share_in_worker
             assert forces == [False, False]
             assert timeouts == [pdf_module.DEFAULT_TIMEOUT] * 2
             shares.extend(paths)

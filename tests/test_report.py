@@ -353,6 +353,7 @@ def test_checks_sheet_headline_names_breaches_and_differences():
     )
     mapping = tomllib.loads((EXAMPLES / "sensetime.toml").read_text())
     mapping["placing"]["mandate_limit"] = 8_084_807_600
+    mapping["placing"]["mandate_used"] = 0
     headline = formulas(render(mapping))["Checks"]["B3"].value
     assert headline.startswith("Checks passed: every applicable rule passed, and every stated figure matches")
 

@@ -385,7 +385,7 @@ def test_a_discount_just_under_20pc_does_not_print_20pc_in_the_check_summary_or_
 
 def test_rule_7_27b_is_not_applicable_to_a_general_mandate_placing_without_a_share_count():
     """No shares_outstanding under a general mandate: 7.27B does not govern it, so it is not applicable, not incomplete."""
-    data = mapping(placing={"mandate_limit": 200, "min_placees": 6})
+    data = mapping(placing={"mandate": "general", "mandate_limit": 200, "min_placees": 6})
     del data["placing"]["shares_outstanding"]
     found = report_of(data)
     assert rule(found, "7.27B").status == NOT_APPLICABLE

@@ -355,7 +355,7 @@ def test_every_status_is_a_known_one() -> None:
 def test_report_fails_on_a_breach() -> None:
     """CheckReport.passed is False when a rule is breached, True once every HKEX rule is decided and passes."""
     assert not report(placing={"price": "1.60"}).passed
-    assert report(placing={"mandate_limit": 200, "min_placees": 6}).passed
+    assert report(placing={"mandate_limit": 200, "mandate_used": 0, "min_placees": 6}).passed
     assert not check_deal(example("sensetime")).passed  # no mandate limit: incomplete
 
 

@@ -110,7 +110,9 @@ class Placing:
     announcement_date: dt.date | None = None
     price_fixing_date: dt.date | None = None
     mandate_limit: int | None = None
-    mandate_used: int | None = None  # None: not given (the headroom then counts none as used, and says so)
+    mandate_used: int | None = (
+        None  # None: not given (a headroom that fits only if none were used is not enough data)
+    )
     completion_date: dt.date | None = None
     subscription_date: dt.date | None = None  # top-up: the vendor's subscription for new shares completes
     long_stop_date: dt.date | None = None
