@@ -26,7 +26,11 @@ def test_demo_deal_lines_show_each_part_and_its_outcome() -> None:
     assert "placing.mandate_limit" in checks.verdict
 
 
-DECIDABLE = {"mandate_limit": 200, "mandate_used": 0, "min_placees": 6}  # what BASE lacks for every HKEX rule to be decided
+DECIDABLE = {
+    "mandate_limit": 200,
+    "mandate_used": 0,
+    "min_placees": 6,
+}  # what BASE lacks for every HKEX rule to be decided
 
 
 def test_a_deal_with_every_rule_decided_passes() -> None:
