@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xl_placement.capital import PLACEES, Holding
 from xl_placement.deal import Deal
 from xl_placement.figures import NOT_GIVEN, Figures, Reference
-from xl_placement.formats import percent_text, price_text
+from xl_placement.formats import MILLION, percent_text, price_text
 from xl_placement.money import LargestRemainder, largest_remainder, round_half_up, to_minor_units
 from xl_placement.proceeds import SHARE_DECIMALS, to_quote
 from xl_placement.report import formulas as fx
@@ -45,7 +45,6 @@ TERMS = (
 FX_ROWS = ("FxRate", "FxSource", "CostsNote")
 HKEX_ROWS = ("TheoreticalPrice", "TheoreticalEffect", "MandateLimit", "MandateUsed", "MandateHeadroom")
 MANDATE_ROWS = ("MandateLimit", "MandateUsed", "MandateHeadroom")
-MILLION = Decimal(1_000_000)
 NOTE_SCALE = (
     1.3  # the notes are 9-point italic: LibreOffice fits about 1.3 times the 10-point estimate on a line
 )
