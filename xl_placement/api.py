@@ -27,7 +27,7 @@ from xl_placement._optional import require
 from xl_placement.checks import CheckReport
 from xl_placement.deal import Deal
 from xl_placement.errors import DealError, InputError, Problem
-from xl_placement.figures import Figures
+from xl_placement.figures import NOT_GIVEN, Figures
 from xl_placement.formats import in_sentence
 from xl_placement.money import in_context
 from xl_placement.precedents import Selection  # at run time: arguments are checked against it
@@ -349,7 +349,7 @@ def figure_rows(figures: Figures) -> list[FigureRow]:
     return rows
 
 
-NEEDS_SHARES_OUTSTANDING = "not given: needs placing.shares_outstanding"
+NEEDS_SHARES_OUTSTANDING = f"{NOT_GIVEN}: needs placing.shares_outstanding"
 
 
 def _shares_row(group: str, key: str, label: str, value: int | None) -> FigureRow:

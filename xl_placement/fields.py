@@ -708,10 +708,7 @@ MAX_DISCLAIMER = 1_000  # characters of the disclaimer printed at the foot of ea
 
 def marking(value: object) -> str:
     """The page header's marking: one short line of text."""
-    result = text(value)
-    if len(result) > MAX_MARKING:
-        raise Invalid(f"is {len(result)} characters long; a page header holds at most {MAX_MARKING}")
-    return result
+    return line(value, MAX_MARKING)
 
 
 def disclaimer(value: object) -> str:
