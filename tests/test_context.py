@@ -190,7 +190,7 @@ def test_a_lock_up_without_a_completion_date_says_so_and_a_plain_placing_has_no_
         ({"market": {"adtv_20d": 0}}, "market.adtv_20d"),
         ({"costs": {"other_costs": 100, "items": [{"name": "Legal", "amount": 90}]}}, "costs.other_costs"),
         ({"costs": {"items": [{"name": "Legal"}]}}, "costs.items[0].amount"),
-        ({"shareholders": [{"name": "A", "shares": 1, "public": "no"}]}, "shareholders[0].public"),
+        ({"shareholders": [{"name": "A", "shares": 1, "public": "maybe"}]}, "shareholders[0].public"),
     ],
 )
 def test_new_fields_refuse_bad_values_naming_the_field(changes, path):

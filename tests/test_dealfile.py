@@ -853,3 +853,29 @@ def test_stated_whole_amount_is_shown_as_published():
     """A stated whole amount is shown with thousands separators, as an announcement prints it."""
     assert parse_published(3_250_000_000, kind="amount").text == "3,250,000,000"
     assert parse_published("8.6%", kind="percent").text == "8.6%"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("yes", True), ("Yes", True), (" true ", True), ("no", False), ("NO", False), ("false", False)],
+)
+def test_every_yes_no_field_reads_the_same_text_the_same_way(text: str, expected: bool) -> None:
+    """placing.public_offering and shareholders[].public give one answer for "yes", "no", "true", "false"."""
+    data = {
+        "issuer": {"name": "Example Inc", "stock_code": "EXMP", "exchange": "NASDAQ", "currency": "USD"},
+        "placing": {"new_shares": 1_000, "price": "2.00", "public_offering": text},
+        "shareholders": [{"name": "Holder A", "shares": 1_000, "public": text}],
+    }
+    deal = deal_from_mapping(data, SOURCE)
+    assert deal.placing.public_offering is expected
+    assert deal.shareholders[0].public is expected
+
+
+@pytest.mark.parametrize("path", ["placing.independent_placees", "shareholders.0.public"])
+def test_a_yes_no_field_refuses_other_text_naming_the_field(path: str) -> None:
+    """Text that is neither yes/no nor true/false is refused, by the same message in each yes/no field."""
+    data = demo()
+    data["shareholders"] = [{"name": "Holder A", "shares": 1_000}]
+    assert messages(change(data, path, "maybe")) == [
+        f"{SOURCE}: {path.replace('.0.', '[0].')} = 'maybe': must be true or false"
+    ]

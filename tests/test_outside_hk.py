@@ -482,3 +482,25 @@ def test_batch_summary_says_not_given(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "placing.remaining_7_1" in record["incomplete checks"]
     assert record["% of enlarged"] == "not given"
     assert record["gross proceeds"] == "2284831.62"  # 25,387,018 x 0.09
+
+
+def test_a_label_inside_a_sentence_keeps_an_acronym_and_lowers_a_plain_word(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "VWAP of the agreement day" keeps its capitals mid-sentence (check, 811, grid, API); "Last close" is lowered."""
+    data = jiutian(day_vwap_date=None, last_close="6.5c")  # the VWAP is of the agreement day itself
+    deal = tmp_path / "jiutian.json"
+    deal.write_text(json.dumps(data))
+    assert main(["check", str(deal)]) == 0
+    out = capsys.readouterr().out
+    assert "discount to VWAP of the agreement day (SGD 0.0639)" in out
+    assert "discount to last close (SGD 0.065)" in out
+    assert (
+        rule(report_of(data), "811").figure == "discount of 5.63% to VWAP of the agreement day"
+    )  # 1 - 603/639
+    labels = {row.label for row in figure_rows(compute(deal_from_mapping(data, "test")))}
+    assert {"Discount to VWAP of the agreement day", "Discount to last close"} <= labels
+    book = values(render(data))
+    texts = {c.value for ws in book.worksheets for r in ws.iter_rows() for c in r if isinstance(c.value, str)}
+    assert {"Discount to VWAP of the agreement day", "Discount to last close"} <= texts  # the grid's heads
+    assert not [t for t in texts if "vWAP" in t or "vwap of" in t]

@@ -6,6 +6,7 @@ every fixture in tests/prices/ was written from, never with the package's own fu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from decimal import Decimal
@@ -18,6 +19,7 @@ from price_series import SERIES
 from xl_placement import api, cli
 from xl_placement.errors import DealError
 from xl_placement.pricefile import describe, read_price_file
+from xl_placement.safe_csv import PRICE_FILE
 
 PRICES = Path(__file__).parent / "prices"
 ROOT = Path(__file__).resolve().parent.parent
@@ -220,10 +222,10 @@ def test_bad_files_are_refused(tmp_path: Path, text: str, message: str) -> None:
 
 
 def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("xl_placement.pricefile.MAX_PRICE_FILE_BYTES", 100)
+    monkeypatch.setattr("xl_placement.pricefile.PRICE_FILE", dataclasses.replace(PRICE_FILE, max_bytes=100))
     path = tmp_path / "big.csv"
-    path.write_text("Date,Close\n" + "2025-12-05,2.01\n" * 20)
-    with pytest.raises(DealError, match="larger than the 100 bytes"):
+    path.write_text("Date,Close\n" + "2025-12-05,2.01\n" * 20)  # 11 + 20 x 16 = 331 bytes
+    with pytest.raises(DealError, match=r"big\.csv: file: the file is 331 bytes; the limit is 100$"):
         read_price_file(path)
 
 
@@ -329,3 +331,28 @@ def test_report_has_a_price_history_sheet(tmp_path: Path) -> None:
     assert [Fraction(str(r[1])) for r in rows] == [CLOSES[d] for d in DAYS]
     plain = api.build_report(api.load_deal(ROOT / "examples" / "sensetime.toml"), tmp_path / "s.xlsx")
     assert "Price history" not in openpyxl.load_workbook(plain).sheetnames
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252"])
+def test_excel_encodings_read_the_same_rows(tmp_path: Path, encoding: str) -> None:
+    """UTF-8, Excel's "Unicode text" (UTF-16 with its mark) and Windows-1252 give the same closes."""
+    path = tmp_path / "prices.csv"
+    path.write_bytes("Date\tClose (€)\r\n2025-12-04\t2.01\r\n2025-12-05\t2.02\r\n".encode(encoding))
+    read = read_price_file(path)
+    assert [(r.date, r.close) for r in read.rows] == [
+        (dt.date(2025, 12, 4), Decimal("2.01")),
+        (dt.date(2025, 12, 5), Decimal("2.02")),
+    ]
+
+
+def test_a_workbook_and_too_many_rows_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workbook saved as .csv is named as one; rows past the price file's limit stop the reading."""
+    book = tmp_path / "book.csv"
+    book.write_bytes(b"PK\x03\x04" + bytes(100))
+    with pytest.raises(DealError, match="is a workbook; save the sheet as CSV"):
+        read_price_file(book)
+    monkeypatch.setattr("xl_placement.pricefile.PRICE_FILE", dataclasses.replace(PRICE_FILE, max_rows=3))
+    path = tmp_path / "long.csv"
+    path.write_text("Date,Close\n" + "".join(f"2025-12-0{d},2.01\n" for d in range(1, 5)))
+    with pytest.raises(DealError, match="has more than 3 rows below the header"):
+        read_price_file(path)

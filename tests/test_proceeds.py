@@ -7,7 +7,9 @@ from fractions import Fraction
 
 import pytest
 
-from xl_placement.errors import CalculationError
+import placement
+from xl_placement.dealfile import deal_from_mapping
+from xl_placement.errors import CalculationError, DealError
 from xl_placement.money import round_half_up
 from xl_placement.proceeds import allocate_proceeds, gross_proceeds, proceeds, to_quote
 
@@ -104,5 +106,25 @@ def test_use_of_proceeds_in_thirds_adds_up_to_the_cent():
 
 def test_use_of_proceeds_shares_must_add_up_to_100_percent():
     """Shares adding up to 90% raise a CalculationError that states the sum."""
-    with pytest.raises(CalculationError, match=r"add up to 90\.0000%, not 100%"):
+    with pytest.raises(CalculationError, match=r"add up to 90%, not 100%"):
         allocate_proceeds(1000, [0.5, 0.4])
+
+
+@pytest.mark.parametrize(
+    ("shares", "shown"), [(["0.5", "0.4"], "90%"), (["0.333", "0.333", "0.333"], "99.9%")]
+)
+def test_uses_not_adding_to_100_percent_get_one_message_everywhere(shares: list[str], shown: str) -> None:
+    """allocate_proceeds, the deal file and ALLOCATE_PROCEEDS refuse the same shares in the same words."""
+    words = f"add up to {shown}, not 100%; correct them so they total 100%"
+    with pytest.raises(CalculationError) as raised:
+        allocate_proceeds(1000, [D(s) for s in shares])
+    assert str(raised.value) == f"the shares of the uses {words}"
+    data = {
+        "issuer": {"name": "Example Ltd", "stock_code": "1", "exchange": "HKEX", "currency": "HKD"},
+        "placing": {"new_shares": 1_000, "price": "2.00"},
+        "proceeds": {"uses": [{"name": f"Use {i}", "share": s} for i, s in enumerate(shares)]},
+    }
+    with pytest.raises(DealError) as refused:
+        deal_from_mapping(data, "x.toml")
+    assert str(refused.value) == f"x.toml: proceeds.uses: the shares of the uses {words}"
+    assert placement.ALLOCATE_PROCEEDS(1000.0, [float(s) for s in shares]) == f"#VALUE! weights {words}"

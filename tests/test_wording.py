@@ -10,7 +10,7 @@ import pytest
 from deal_maps import example, history, mapping, report, report_of
 
 from xl_placement.checks import check_deal
-from xl_placement.formats import millions_text, price_text, symbol
+from xl_placement.formats import in_sentence, listed, millions_text, price_text, symbol
 
 
 def _sentences(name: str) -> tuple[str, ...]:
@@ -190,3 +190,27 @@ def test_small_amounts_keep_their_cents() -> None:
         issuer={"exchange": "SGX", "currency": "SGD"}, costs={"commission_rate": "2%", "other_costs": "1.50"}
     ).sentences
     assert "other costs and expenses of approximately S$5.10" in _one(sentences, "The net proceeds")
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Last close", "last close"),
+        ("Benchmarked price (Rule 13.36(5))", "benchmarked price (Rule 13.36(5))"),
+        ("VWAP of the agreement day", "VWAP of the agreement day"),
+        ("15-day VWAP", "15-day VWAP"),
+        ("SenseCore expansion", "SenseCore expansion"),
+        ("AI research", "AI research"),
+        ("H shares", "H shares"),
+    ],
+)
+def test_a_label_mid_sentence_lowers_only_a_plain_first_word(label: str, expected: str) -> None:
+    assert in_sentence(label) == expected
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [([], ""), (["a"], "a"), (["a", "b"], "a and b"), (["a", "b", "c"], "a, b and c")],
+)
+def test_names_are_listed_as_a_sentence_says_them(items: list[str], expected: str) -> None:
+    assert listed(items) == expected

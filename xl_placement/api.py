@@ -28,6 +28,7 @@ from xl_placement.checks import CheckReport
 from xl_placement.deal import Deal
 from xl_placement.errors import DealError, InputError, Problem
 from xl_placement.figures import NET_NOT_GIVEN_BASIS, NOT_GIVEN, Figures, net_not_given_text
+from xl_placement.formats import in_sentence
 from xl_placement.money import in_context
 from xl_placement.precedents import Selection  # at run time: arguments are checked against it
 
@@ -324,7 +325,7 @@ def figure_rows(figures: Figures) -> list[FigureRow]:
             FigureRow(
                 "discount",
                 f"discount_to_{ref.key}",
-                f"Discount to {_lower_first(ref.label)}",
+                f"Discount to {in_sentence(ref.label)}",
                 ref.discount,
                 "fraction",
             )
@@ -373,7 +374,7 @@ def figure_rows(figures: Figures) -> list[FigureRow]:
     return rows
 
 
-NEEDS_SHARES_OUTSTANDING = "not given: needs placing.shares_outstanding"
+NEEDS_SHARES_OUTSTANDING = f"{NOT_GIVEN}: needs placing.shares_outstanding"
 
 
 def _shares_row(group: str, key: str, label: str, value: int | None) -> FigureRow:
@@ -474,12 +475,6 @@ def _dilution_rows(figures: Figures) -> list[FigureRow]:
             )
         )
     return rows
-
-
-def _lower_first(label: str) -> str:
-    """A label inside a sentence: "Last close" -> "last close"; "VWAP ..." (an acronym) stays."""
-    first = label.split(" ", 1)[0]
-    return label if first.isupper() else label[:1].lower() + label[1:]
 
 
 def _proceeds_rows(figures: Figures) -> list[FigureRow]:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from xl_placement.figures import Figures
+from xl_placement.formats import listed
 from xl_placement.money import in_context
 from xl_placement.rules import BREACH, NOT_ENOUGH_DATA, PASS, STATUSES, RuleCheck, rule_checks
 from xl_placement.stated import DIFFERS, StatedCheck, stated_checks
@@ -104,7 +105,7 @@ class CheckReport:
             parts.append(
                 f"{count} stated figure{'s' if count != 1 else ''} that differ{'s' if count == 1 else ''}"
             )
-        return " and ".join(parts)
+        return listed(parts)
 
     @property
     def gaps(self) -> tuple[str, ...]:

@@ -17,6 +17,10 @@ MANDATES = ("general", "specific")
 UNDERWRITINGS = ("best efforts", "fully underwritten")
 ASX_CAPACITIES = ("7.1", "7.1A", "approval")  # ASX Listing Rule 7.1, 7.1A, or holder approval
 PROCEEDS_BASES = ("net", "gross")
+# The choices above as the report names them (a precedent may also be a subscription).
+KIND_LABELS = {"placing": "Placing of new shares", "top-up": "Top-up placing", "subscription": "Subscription"}
+MANDATE_LABELS = {"general": "General mandate", "specific": "Specific mandate"}
+UNDERWRITING_LABELS = {"best efforts": "Best efforts", "fully underwritten": "Fully underwritten"}
 DEFAULT_MARKING = "Strictly private and confidential"
 # Parts of the deal sheet a [report] table may flag as illustrative (not from the announcement).
 ILLUSTRATIVE_PARTS = ("market prices", "liquidity", "timetable", "costs", "use of proceeds", "shareholders")

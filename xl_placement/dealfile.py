@@ -22,7 +22,7 @@ from xl_placement import pricefile
 from xl_placement.errors import MISSING, DealError, InputError, Problem
 from xl_placement.money import in_context
 from xl_placement.prices import Close
-from xl_placement.proceeds import SHARE_TOLERANCE
+from xl_placement.proceeds import shares_total_problem
 from xl_placement.published import EQUIVALENT_OF, parse_published, split_equivalent, stated_kind
 from xl_placement.safe_csv import MAX_CSV_ROWS
 
@@ -843,15 +843,9 @@ def _shown_key(key: str) -> str:
 
 def _check_shares(reader: _Reader, uses: list[dict[str, Any]]) -> None:
     """The shares of the uses must add up to 100% (checked only when every row is valid)."""
-    total = sum((u["share"] for u in uses), Decimal(0))
-    if abs(total - 1) > SHARE_TOLERANCE:
-        reader.problems.append(
-            Problem(
-                "proceeds.uses",
-                MISSING,
-                f"the shares of the uses add up to {_percent(total)}, not 100%; correct them so they total 100%",
-            )
-        )
+    problem = shares_total_problem(sum((u["share"] for u in uses), Decimal(0)))
+    if problem is not None:
+        reader.problems.append(Problem("proceeds.uses", MISSING, problem))
 
 
 def _stated(
@@ -922,8 +916,3 @@ def _stated_figure(
                 else f"; a figure in {other} goes under stated.{key}_quote"
             )
         reader.problems.append(Problem(f"stated.{key}", value, f"{exc}{hint}"))
-
-
-def _percent(value: Decimal) -> str:
-    text = f"{value * 100:.6f}".rstrip("0").rstrip(".")
-    return f"{text}%"

@@ -50,7 +50,7 @@ from xl_placement.dealfile import deal_from_mapping
 from xl_placement.errors import MISSING, CostsExceedGrossError, DealError, FunctionError, InputError, Problem
 from xl_placement.figures import compute
 from xl_placement.money import CONTEXT, PRECISION
-from xl_placement.proceeds import ALLOCATION_DECIMALS, SHARE_TOLERANCE, allocate_proceeds
+from xl_placement.proceeds import ALLOCATION_DECIMALS, allocate_proceeds, shares_total_problem
 from xl_placement.proceeds import proceeds as placing_proceeds
 from xl_placement.rules import EXCHANGES
 from xl_placement.rules.registry import file_only_phrases
@@ -703,7 +703,7 @@ def _fast_allocation(total: Decimal, weights: Cell, places: int) -> list[float] 
         parts = ranges.divided(parts, 2)
     numerators, scale = ranges.common_scale(parts)
     weight_sum = ranges.exact_sum(numerators, scale, getcontext().prec)  # as _weights adds them
-    if weight_sum is None or abs(weight_sum - 1) > SHARE_TOLERANCE:
+    if weight_sum is None or shares_total_problem(weight_sum) is not None:
         return None
     units = ranges.allocate(total, numerators, places)
     if units is None or max(map(abs, units)) >= 10 ** getcontext().prec:
@@ -747,10 +747,9 @@ def _weights(cells: dict[int, object]) -> list[Decimal]:
         values.append(value)
     if any(value > 1 for value in values):
         values = [value / 100 for value in values]
-    total = sum(values, Decimal(0))
-    if abs(total - 1) > SHARE_TOLERANCE:
-        shown = f"{total * 100:.6f}".rstrip("0").rstrip(".")
-        raise InputError(f"weights add up to {shown}%, not 100%; correct them so they total 100%")
+    problem = shares_total_problem(sum(values, Decimal(0)), "weights")
+    if problem is not None:
+        raise InputError(problem)
     return values
 
 

@@ -163,17 +163,6 @@ def price(value: object) -> Decimal:
     return positive(value)
 
 
-def boolean(value: object) -> bool:
-    """A yes/no value (TOML/JSON booleans, or the text "true"/"false", "yes"/"no")."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "yes"):
-        return True
-    if isinstance(value, str) and value.strip().lower() in ("false", "no"):
-        return False
-    raise Invalid("must be true or false")
-
-
 def non_negative(value: object) -> Decimal:
     """A number of zero or more."""
     result = number(value)
@@ -391,12 +380,15 @@ def _date(value: object) -> dt.date:
     raise Invalid("must be a date in the form YYYY-MM-DD")
 
 
+_FLAG_TEXT = {"true": True, "yes": True, "false": False, "no": False}
+
+
 def flag(value: object) -> bool:
-    """A true/false value: TOML or JSON true/false, or the text "true"/"false" (a CSV cell)."""
+    """Every yes/no field: TOML or JSON true/false, or the text "true"/"false" or "yes"/"no" (a cell)."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
+    if isinstance(value, str) and value.strip().lower() in _FLAG_TEXT:
+        return _FLAG_TEXT[value.strip().lower()]
     raise Invalid("must be true or false")
 
 
@@ -494,14 +486,14 @@ PLACING = (
     ),
     _f(
         "independent_placees",
-        boolean,
+        flag,
         "true or false",
         "true when the announcement says the placees are independent third parties (the report then says so).",
     ),
     _f("offering", text, "text", 'How the shares are offered, e.g. "Regulation S" (shown as written).'),
     _f(
         "public_offering",
-        boolean,
+        flag,
         "true or false",
         "true for a public offering (Nasdaq Rule 5635(d) does not apply to one).",
     ),
@@ -754,10 +746,7 @@ MAX_DISCLAIMER = 1_000  # characters of the disclaimer printed at the foot of ea
 
 def marking(value: object) -> str:
     """The page header's marking: one short line of text."""
-    result = text(value)
-    if len(result) > MAX_MARKING:
-        raise Invalid(f"is {len(result)} characters long; a page header holds at most {MAX_MARKING}")
-    return result
+    return line(value, MAX_MARKING)
 
 
 def disclaimer(value: object) -> str:

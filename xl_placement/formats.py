@@ -7,6 +7,7 @@ like a spreadsheet. Core: depends on nothing but ``money``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from xl_placement.money import in_context, round_half_up
@@ -84,6 +85,25 @@ def millions_text(value: Decimal, currency: str) -> str:
 def number_word(n: int) -> str:
     """Small counts in words as announcements write them ("five"); others as digits."""
     return NUMBER_WORDS.get(n, f"{n:,}")
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: "Last close" -> "last close".
+
+    Only a plain capitalised first word is lower-cased: an acronym or a name ("VWAP of the agreement
+    day", "SenseCore", "AI", the "H" of H shares) keeps its case.
+    """
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def listed(items: Sequence[str], conjunction: str = "and") -> str:
+    """Names joined as a sentence says them: "a", "a and b", "a, b and c" ("" for none)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} {items[-1]}"
 
 
 def date_text(day: dt.date) -> str:

@@ -25,6 +25,7 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 
 from xl_placement import fields as f
+from xl_placement.deal import KIND_LABELS
 from xl_placement.dealfile import deal_files, read_deal_file
 from xl_placement.errors import InputError, PlacementError, PrecedentsError
 from xl_placement.figures import NOT_GIVEN
@@ -32,7 +33,7 @@ from xl_placement.money import PRECISION
 from xl_placement.published import parse_published
 from xl_placement.safe_csv import csv_rows
 
-KINDS = ("placing", "top-up", "subscription")
+KINDS = tuple(KIND_LABELS)  # a deal's kinds, and a subscription
 
 # The measures the statistics and the chart use: (field, label).
 MEASURES = (

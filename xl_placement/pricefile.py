@@ -15,10 +15,8 @@ typed figure's own decimals) or the deal is refused naming both, unless
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -32,9 +30,8 @@ from xl_placement.context import adtv
 from xl_placement.errors import MISSING, CalculationError, DealError, PriceFileError, Problem
 from xl_placement.money import PRECISION
 from xl_placement.prices import Close, average_close, vwap
+from xl_placement.safe_csv import PRICE_FILE, csv_rows
 
-MAX_PRICE_FILE_BYTES = 20_000_000
-MAX_PRICE_ROWS = 20_000  # about 80 years of trading days
 HEADER_SEARCH_ROWS = 40  # exports may start with a title block (Bloomberg, Refinitiv)
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 #: The [market] keys this module reads (dealfile leaves them to it).
@@ -157,8 +154,7 @@ def read_price_file(path: str | Path, date_order: str | None = None) -> PriceFil
     source = str(path)
     if date_order is not None and date_order not in DATE_ORDERS:
         raise _fail(source, "market.history_date_order", date_order, 'must be "dmy", "mdy" or "ymd"')
-    text = _read_text(path)
-    rows = _split(text, source)
+    rows = _rows(path)
     header_at, columns = _header(rows, source)
     notes: list[str] = []
     if "adj_close" in columns:
@@ -177,10 +173,6 @@ def read_price_file(path: str | Path, date_order: str | None = None) -> PriceFil
         )
     scales = {what: _scale(rows[header_at][index]) for what, index in columns.items()}
     body = rows[header_at + 1 :]
-    if len(body) > MAX_PRICE_ROWS:
-        raise _fail(
-            source, "file", MISSING, f"has {len(body):,} rows; a price file may have {MAX_PRICE_ROWS:,}"
-        )
     raw_dates = [(row[columns["date"]].strip() if len(row) > columns["date"] else "") for row in body]
     order = date_order or _date_order(raw_dates, source)
     parsed: list[PriceRow] = []
@@ -226,41 +218,22 @@ def read_price_file(path: str | Path, date_order: str | None = None) -> PriceFil
     return PriceFile(source, ordered, names, tuple(notes))
 
 
-def _read_text(path: Path) -> str:
+def _rows(path: Path) -> list[list[str]]:
+    """The file's rows, read by the one CSV reader within a price file's limits."""
     source = str(path)
-    try:
-        if not path.is_file():
-            raise _fail(source, "file", MISSING, "is not a file; give a saved .csv price history")
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_PRICE_FILE_BYTES + 1)
-    except OSError as exc:
-        raise _fail(source, "file", MISSING, f"cannot be read: {exc.strerror or exc}") from exc
-    if len(raw) > MAX_PRICE_FILE_BYTES:
-        raise _fail(
-            source,
-            "file",
-            MISSING,
-            f"is larger than the {MAX_PRICE_FILE_BYTES:,} bytes a price file may have",
-        )
-    if raw.startswith(b"PK\x03\x04"):
-        raise _fail(source, "file", MISSING, "is a workbook; save the sheet as CSV and give that")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
 
+    def refused(message: str) -> PriceFileError:
+        where, _, why = message.removeprefix(source).partition(": ")
+        return _fail(source, where.removeprefix(", ") or "file", MISSING, why)
 
-def _split(text: str, source: str) -> list[list[str]]:
-    lines = text.splitlines()
-    sample = "\n".join(lines[:HEADER_SEARCH_ROWS])
-    counts = {d: sample.count(d) for d in (",", "\t", ";")}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as exc:
-        raise _fail(source, "file", MISSING, f"is not a readable CSV file: {exc}") from exc
+    rows = []
+    for number, cells, unreadable in csv_rows(
+        path, error=refused, delimiters=",\t;", limits=PRICE_FILE, sniff_lines=HEADER_SEARCH_ROWS
+    ):
+        if unreadable:
+            raise _fail(source, f"row {number}", MISSING, unreadable)
+        rows.append(cells)
+    return rows
 
 
 def _normal(name: str) -> str:

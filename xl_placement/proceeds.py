@@ -24,6 +24,18 @@ SHARE_TOLERANCE = Decimal("0.000001")
 SHARE_DECIMALS = 7
 
 
+def shares_total_problem(total: Decimal, what: str = "the shares of the uses") -> str | None:
+    """Why shares adding up to ``total`` cannot be used, or None when they add up to 100%.
+
+    The one check and message for the deal file, the Inputs sheet and the Excel functions
+    (``what`` names the shares as the user gave them: "weights" in ALLOCATE_PROCEEDS).
+    """
+    if abs(total - 1) <= SHARE_TOLERANCE:
+        return None
+    shown = f"{total * 100:.6f}".rstrip("0").rstrip(".")
+    return f"{what} add up to {shown}%, not 100%; correct them so they total 100%"
+
+
 @dataclass(frozen=True)
 class Proceeds:
     """The money of a deal, in the issuer's currency (and the quote currency, when a rate is given).
@@ -174,9 +186,7 @@ def allocate_proceeds(
     Raises:
         CalculationError: shares that do not add up to 100% (the message states their sum).
     """
-    total = sum((dec(s, "shares") for s in shares), Decimal(0))
-    if abs(total - 1) > SHARE_TOLERANCE:
-        raise CalculationError(
-            f"the shares of the uses add up to {total * 100:.4f}%, not 100%; correct them so they total 100%"
-        )
+    problem = shares_total_problem(sum((dec(s, "shares") for s in shares), Decimal(0)))
+    if problem is not None:
+        raise CalculationError(problem)
     return allocate(amount, shares, decimals)

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from xl_placement import fields
 from xl_placement.deal import match_pattern
 from xl_placement.figures import Figures, day_vwap_label
+from xl_placement.formats import in_sentence
 from xl_placement.money import PRECISION, in_context, round_half_up
 from xl_placement.published import Published, stated_kind
 from xl_placement.rules import NOT_ENOUGH_DATA, benchmark_missing
@@ -288,4 +289,4 @@ def _discount(figures: Figures, ref_key: str) -> Decimal | None:
 
 def _sentence(text: str) -> str:
     """A sentence as a clause: first letter lower-cased, final full stop dropped."""
-    return (text[:1].lower() + text[1:]).removesuffix(".")
+    return in_sentence(text).removesuffix(".")

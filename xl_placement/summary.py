@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from xl_placement.figures import NET_NOT_GIVEN_BASIS, Figures, net_not_given_text
-from xl_placement.formats import percent_beside, percent_text
+from xl_placement.formats import in_sentence, percent_beside, percent_text
 from xl_placement.grid import price_rule, pricing_grid, rule_limit
 from xl_placement.money import in_context, round_half_up
 from xl_placement.precedents import deal_cut_off
@@ -39,7 +39,7 @@ def summary_lines(figures: Figures) -> list[str]:
         word = "discount" if ref.discount >= 0 else "premium"
         limit = rule_limit(rule)
         shown = percent_text(abs(ref.discount)) if limit is None else percent_beside(abs(ref.discount), limit)
-        lines.append(f"  {word} to {ref.label[0].lower() + ref.label[1:]} ({ccy} {ref.price}): {shown}")
+        lines.append(f"  {word} to {in_sentence(ref.label)} ({ccy} {ref.price}): {shown}")
     existing, enlarged = figures.percent_of_existing, figures.percent_of_enlarged
     if existing is None or enlarged is None:
         lines.append("  new shares as % of share capital: not given (needs placing.shares_outstanding)")

@@ -12,6 +12,8 @@ from xl_placement.figures import NET_NOT_GIVEN_BASIS, Figures, Reference
 from xl_placement.formats import (
     MAX_PRICE_DECIMALS,
     date_text,
+    in_sentence,
+    listed,
     millions_text,
     number_word,
     percent_text,
@@ -156,7 +158,7 @@ def _issued(deal: Deal) -> str:
 
 def _terms(deal: Deal) -> str:
     p, ccy = deal.placing, deal.issuer.currency
-    through = f"through {_join(p.agents)} " if p.agents else ""
+    through = f"through {listed(p.agents)} " if p.agents else ""
     basis = UNDERWRITING_WORDS.get(p.underwriting or "", "")
     shares = _class_shares(deal)
     unit = "ADS" if p.ads_ratio is not None else "Share"
@@ -360,22 +362,14 @@ def _uses(figures: Figures) -> str:
             f"below split the gross proceeds.] {opening}"
         )
     items = [
-        f"approximately {share_text(a.share)} (approximately {millions_text(a.amount, ccy)}) for {_lower_first(a.name)}"
+        f"approximately {share_text(a.share)} (approximately {millions_text(a.amount, ccy)}) for {in_sentence(a.name)}"
         for a in figures.allocations
     ]
     if len(items) == 1:
         only = figures.allocations[0]
-        return f"{opening} (approximately {millions_text(only.amount, ccy)}) for {_lower_first(only.name)}."
+        return f"{opening} (approximately {millions_text(only.amount, ccy)}) for {in_sentence(only.name)}."
     numbered = [f"({_roman(i + 1)}) {item}" for i, item in enumerate(items)]
     return f"{opening} as follows: " + "; ".join(numbered[:-1]) + f"; and {numbered[-1]}."
-
-
-def _lower_first(name: str) -> str:
-    """Lower-case a plain first word (General -> general); SenseCore and AI stay as written."""
-    first = name.split(" ", 1)[0]
-    if len(first) > 1 and first[0].isupper() and first[1:].islower():
-        return name[0].lower() + name[1:]
-    return name
 
 
 def _roman(n: int) -> str:
@@ -386,9 +380,3 @@ def _roman(n: int) -> str:
             out += letters
             n -= value
     return out
-
-
-def _join(names: tuple[str, ...]) -> str:
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + f" and {names[-1]}"

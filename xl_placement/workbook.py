@@ -29,6 +29,7 @@ from xl_placement.inputs import AGENT_SEPARATOR, SHEET, TABLE_ROWS, defined_name
 from xl_placement.output import write_atomic
 from xl_placement.report import formulas as fx
 from xl_placement.report.cache import DIV0
+from xl_placement.report.cells import wrapped_lines
 from xl_placement.vba import MACRO_NAME, build_vba_project
 
 CONF_SHEET = "xlwings.conf"
@@ -675,16 +676,6 @@ def _formats(book: Any) -> dict[str, Any]:
         "percent_out": book.add_format({**out, "num_format": "0.0000%"}),
         "amount_out": book.add_format({**out, "num_format": "#,##0"}),
     }
-
-
-def wrapped_lines(text: str, per_line: int) -> int:
-    """How many lines ``text`` takes wrapped at spaces into lines of ``per_line`` characters."""
-    lines, used = 1, 0
-    for word in text.split():
-        if used and used + 1 + len(word) > per_line:
-            lines, used = lines + 1, 0
-        used += (1 if used else 0) + len(word)
-    return lines
 
 
 def _col(index: int) -> str:

@@ -61,7 +61,7 @@ def _market(sheet: DealSheet) -> None:
     m = f.market
     ws, ref = cell(sheet.wb, "MarketDate")
     if m.as_of is None:
-        sheet.out.text(ws, ref, "not given")
+        sheet.out.text(ws, ref, NOT_GIVEN)
     else:
         sheet.out.number(ws, ref, serial(m.as_of), is_input=False)
     last = sheet._reference_cell("last_close")
@@ -129,7 +129,7 @@ def _timetable(sheet: DealSheet) -> None:
         date_cell, days_cell = f"{c[1]}{row}", f"{c[2]}{row}"
         if entry.key == "subscription_deadline":
             if agreement is None or entry.when is None:
-                out.not_applicable(ws, date_cell, "not given")
+                out.not_applicable(ws, date_cell, NOT_GIVEN)
                 continue
             out.number(ws, days_cell, TOP_UP_SUBSCRIPTION_DAYS, is_input=False)
             out.formula(ws, date_cell, fx.days_after(agreement, days_cell), serial(entry.when))
@@ -137,7 +137,7 @@ def _timetable(sheet: DealSheet) -> None:
         if entry.key in days:
             length = days[entry.key]
             if length is None:
-                out.not_applicable(ws, date_cell, "not given")
+                out.not_applicable(ws, date_cell, NOT_GIVEN)
                 continue
             out.number(ws, days_cell, length)
             end, _ = lock_up_end(p.completion_date, length)
@@ -147,7 +147,7 @@ def _timetable(sheet: DealSheet) -> None:
                 out.formula(ws, date_cell, fx.days_after(completion, days_cell), serial(end))
             continue
         if entry.when is None:
-            out.not_applicable(ws, date_cell, "not given")
+            out.not_applicable(ws, date_cell, NOT_GIVEN)
             continue
         out.number(ws, date_cell, serial(entry.when))
         if entry.key == "completion_date":

@@ -19,9 +19,9 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.capital import PLACEES, Holding
-from xl_placement.deal import Deal, Fx
+from xl_placement.deal import KIND_LABELS, MANDATE_LABELS, UNDERWRITING_LABELS, Deal, Fx
 from xl_placement.figures import NOT_GIVEN, Figures, Reference
-from xl_placement.formats import percent_text, price_text
+from xl_placement.formats import MILLION, percent_text, price_text
 from xl_placement.money import LargestRemainder, largest_remainder, round_half_up, to_minor_units
 from xl_placement.proceeds import SHARE_DECIMALS, to_quote
 from xl_placement.report import formulas as fx
@@ -33,9 +33,6 @@ from xl_placement.report.template import area
 from xl_placement.wording import authority_text, net_price_places
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-KIND_TEXT = {"placing": "Placing of new shares", "top-up": "Top-up placing"}
-MANDATE_TEXT = {"general": "General mandate", "specific": "Specific mandate"}
-UNDERWRITING_TEXT = {"best efforts": "Best efforts", "fully underwritten": "Fully underwritten"}
 NEEDS_OUTSTANDING = NOT_GIVEN  # the Checks sheet and the command line name placing.shares_outstanding
 BLANK = ""  # a quote-currency cell when the deal has no quote currency
 TERMS = (
@@ -45,7 +42,6 @@ TERMS = (
 FX_ROWS = ("FxRate", "FxSource", "CostsNote")
 HKEX_ROWS = ("TheoreticalPrice", "TheoreticalEffect", "MandateLimit", "MandateUsed", "MandateHeadroom")
 MANDATE_ROWS = ("MandateLimit", "MandateUsed", "MandateHeadroom")
-MILLION = Decimal(1_000_000)
 NOTE_SCALE = (
     1.3  # the notes are 9-point italic: LibreOffice fits about 1.3 times the 10-point estimate on a line
 )
@@ -112,7 +108,7 @@ def mandate_text(deal: Deal) -> str:
     """The deal sheet's "Mandate" cell, in the exchange's terms (Hong Kong terms for HKEX and SGX only)."""
     if deal.issuer.exchange in ("HKEX", "SGX"):
         mandate = deal.placing.mandate
-        return NOT_GIVEN if mandate is None else MANDATE_TEXT.get(mandate, mandate)
+        return NOT_GIVEN if mandate is None else MANDATE_LABELS.get(mandate, mandate)
     tranches = deal.placing.tranches
     if (
         deal.issuer.exchange == "ASX" and tranches
@@ -146,7 +142,7 @@ def structure_note(figures: Figures) -> str:
         parts.append(f"Attached warrants for {p.attached_warrants:,} shares{exercise}.")
     if figures.has_warrants:
         diluted = figures.percent_fully_diluted
-        size = "not given" if diluted is None else percent_text(diluted)
+        size = NOT_GIVEN if diluted is None else percent_text(diluted)
         parts.append(f"New and warrant shares ({figures.potential_shares:,}): {size} fully diluted.")
     return " ".join(parts)
 
@@ -208,10 +204,12 @@ class DealSheet:
             "StockCode": issuer.stock_code,
             "Exchange": issuer.exchange,
             "ShareClass": issuer.share_class,
-            "Kind": KIND_TEXT.get(p.kind, p.kind),
+            "Kind": KIND_LABELS.get(p.kind, p.kind),
             "Mandate": mandate_text(deal),
             # Underwriting is a term a reader needs: shown as "not given" rather than left out.
-            "Underwriting": UNDERWRITING_TEXT.get(p.underwriting, NOT_GIVEN) if p.underwriting else NOT_GIVEN,
+            "Underwriting": UNDERWRITING_LABELS.get(p.underwriting, NOT_GIVEN)
+            if p.underwriting
+            else NOT_GIVEN,
             "Agents": ", ".join(p.agents),
             "Placees": (
                 placees_text(p.min_placees, independent=p.independent_placees)

@@ -17,7 +17,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.figures import NOT_GIVEN, Figures
-from xl_placement.formats import percent_places
+from xl_placement.formats import in_sentence, percent_places
 from xl_placement.grid import PASS, GridRow, PricingGrid, pricing_grid, rule_limit
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter, fit_height
@@ -103,7 +103,7 @@ def reference_cells(wb: Workbook, figures: Figures) -> dict[str, str]:
 def _columns(figures: Figures, grid: PricingGrid) -> list[tuple[str, str]]:
     """The heads and number formats after the price column."""
     ccy = figures.deal.issuer.currency
-    heads = [(f"Discount to {r.label[0].lower()}{r.label[1:]}", DISCOUNT) for r in grid.references]
+    heads = [(f"Discount to {in_sentence(r.label)}", DISCOUNT) for r in grid.references]
     return [
         *heads,
         (f"Gross proceeds ({ccy} m)", MILLIONS),

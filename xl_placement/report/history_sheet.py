@@ -20,7 +20,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.context import AFTER_MARKET_DAYS
-from xl_placement.figures import Figures
+from xl_placement.figures import NOT_GIVEN, Figures
 from xl_placement.prices import Close
 from xl_placement.report.layout import price_format
 
@@ -127,8 +127,8 @@ def _after_market(ws: Worksheet, figures: Figures, money: str) -> None:
 
 def _why_not(day: dt.date | None, last: dt.date) -> str:
     if day is None:
-        return "not given: needs placing.agreement_date"
-    return f"not given: the history ends on {last.isoformat()}"
+        return f"{NOT_GIVEN}: needs placing.agreement_date"
+    return f"{NOT_GIVEN}: the history ends on {last.isoformat()}"
 
 
 def _chart(ws: Worksheet, shown: list[Close], columns: int, volumes: bool) -> None:

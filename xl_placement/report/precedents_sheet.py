@@ -27,6 +27,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement import precedents as pr
+from xl_placement.deal import KIND_LABELS
 from xl_placement.errors import TemplateError
 from xl_placement.figures import Figures
 from xl_placement.proceeds import to_quote
@@ -311,9 +312,9 @@ def _statistics(
 
 # How the scatter tells the kinds apart: (legend name, marker, colour) per kind of precedent.
 KIND_MARKERS = {
-    "placing": ("Placing of new shares", "circle", PRECEDENT_MARKER),
-    "top-up": ("Top-up placing", "triangle", "548235"),
-    "subscription": ("Subscription", "square", "BF8F00"),
+    "placing": (KIND_LABELS["placing"], "circle", PRECEDENT_MARKER),
+    "top-up": (KIND_LABELS["top-up"], "triangle", "548235"),
+    "subscription": (KIND_LABELS["subscription"], "square", "BF8F00"),
 }
 OTHER_KIND = ("Other", "x", "7F7F7F")
 # Words that say nothing about which issuer a point is; a label keeps the first two others.

@@ -17,7 +17,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from xl_placement.deal import Deal
 from xl_placement.errors import CalculationError
 from xl_placement.figures import Figures, Reference
-from xl_placement.formats import percent_beside
+from xl_placement.formats import in_sentence, percent_beside
 from xl_placement.money import PRECISION
 from xl_placement.prices import benchmark_window
 
@@ -262,11 +262,6 @@ def benchmark_missing(deal: Deal) -> str:
 OR_HISTORY_WITH_DATE = ", or [[market.history]] with placing.agreement_date"
 
 
-def and_list(items: list[str]) -> str:
-    """Names joined as a sentence says them: "a", "a and b", "a, b and c"."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
-
-
 def used_text(used: int | None) -> str:
     """Shares already used under the mandate, or that the number was not given."""
     return f"{used:,} used" if used is not None else "shares used not given (placing.mandate_used)"
@@ -356,4 +351,4 @@ def limit_words(limit: PriceLimit) -> str:
 def discount_words(ref: Reference, limit: Decimal) -> str:
     """The figure beside a discount limit: "discount of 8.61% to the last close"."""
     word = "discount" if ref.discount >= 0 else "premium"
-    return f"{word} of {percent_beside(abs(ref.discount), limit)} to {ref.label.split(' (')[0].lower()}"
+    return f"{word} of {percent_beside(abs(ref.discount), limit)} to {in_sentence(ref.label.split(' (')[0])}"

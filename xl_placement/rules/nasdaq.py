@@ -6,7 +6,7 @@ from decimal import Decimal, localcontext
 
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures
-from xl_placement.formats import percent_beside, price_text
+from xl_placement.formats import listed, percent_beside, price_text
 from xl_placement.money import PRECISION
 from xl_placement.prices import discount
 from xl_placement.rules.base import (
@@ -20,7 +20,6 @@ from xl_placement.rules.base import (
     RuleCheck,
     Shown,
     TickTable,
-    and_list,
     cap,
     exact,
     not_applied,
@@ -101,7 +100,7 @@ def price_rule(figures: Figures) -> PriceRule:
         return not_applied(
             MINIMUM,
             NOT_ENOUGH_DATA,
-            f"Not enough data: needs {and_list(missing)} (the Minimum Price is the lower of the Nasdaq Official "
+            f"Not enough data: needs {listed(missing)} (the Minimum Price is the lower of the Nasdaq Official "
             f"Closing Price immediately before signing and the average of the five trading days before "
             f"signing{OR_HISTORY}; the {cap(SIZE)} is of the shares outstanding before the issue).",
         )

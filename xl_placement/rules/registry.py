@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures
+from xl_placement.formats import listed
 from xl_placement.rules import asx, hkex, nasdaq, sgx
 from xl_placement.rules.base import NOT_APPLICABLE, Exchange, PriceRule, RuleCheck, mandate_check, not_applied
 
@@ -27,8 +28,7 @@ for _module in (hkex, sgx, nasdaq, asx):
 
 def checked_codes() -> str:
     """The exchanges checked, as a sentence says them: "HKEX, SGX, NASDAQ and ASX"."""
-    codes = list(EXCHANGES)
-    return codes[0] if len(codes) == 1 else ", ".join(codes[:-1]) + f" and {codes[-1]}"
+    return listed(list(EXCHANGES))
 
 
 def rule_checks(figures: Figures) -> tuple[RuleCheck, ...]:
