@@ -106,7 +106,7 @@ def input_cells(deal: model.Deal | None = None) -> dict[str, list[InputCell]]:
         for spec in specs:
             for key in _expand(spec.name, deal):
                 path = f"{section}.{key}"
-                cells.append(InputCell(path, _label(key), spec.unit, _doc(path, spec), spec.required))
+                cells.append(InputCell(path, _label(key), _unit(path, spec), _doc(path, spec), spec.required))
     stated = sections.setdefault("stated", [])
     for key in f.STATED_KEYS:
         pattern = STATED_PATTERNS.get(key)
@@ -115,12 +115,16 @@ def input_cells(deal: model.Deal | None = None) -> dict[str, list[InputCell]]:
     # Last, so the marking's rows move none of the deal's cells.
     for section, specs in f.REPORT_SECTIONS.items():
         sections[section] = [
-            InputCell(
-                f"{section}.{spec.name}", _label(spec.name), spec.unit, _doc(f"{section}.{spec.name}", spec)
-            )
+            InputCell(path, _label(spec.name), _unit(path, spec), _doc(path, spec))
             for spec in specs
+            for path in [f"{section}.{spec.name}"]
         ]
     return sections
+
+
+def _unit(path: str, spec: f.Field) -> str:
+    """A field's unit on the sheet; a list shows how its values share one cell."""
+    return f"list, separated by {LIST_SEPARATOR}" if path in LIST_FIELDS else spec.unit
 
 
 def _doc(path: str, spec: f.Field) -> str:
