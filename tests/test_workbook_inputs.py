@@ -132,8 +132,9 @@ def test_an_illustrative_part_not_on_the_list_names_its_cell_and_the_choices(tmp
     book = openpyxl.load_workbook(COMMITTED)
     cell = next(iter(book.defined_names["report_illustrative"].destinations))[1].replace("$", "")
     assert [p.path for p in caught.value.problems] == [f"report.illustrative (cell Inputs!{cell})"]
-    assert '"market prices", "liquidity", "timetable", "costs", "use of proceeds", "shareholders"' in str(
-        caught.value
+    assert (
+        '"market prices", "liquidity", "timetable", "costs", "use of proceeds", "shareholders"; '
+        "separate several with ;" in str(caught.value)
     )
 
 

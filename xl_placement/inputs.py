@@ -242,6 +242,8 @@ def _locate(problem: Problem, where: Mapping[str, str]) -> Problem:
             "is a number, which loses leading zeros; format the cell as Text and type the code "
             "as published (0020), or type it with an apostrophe ('0020)"
         )
+    if candidates[1] in LIST_FIELDS and expected.startswith("must be one of"):  # "timetable, liquidity"
+        expected = f"{expected}; separate several with {LIST_SEPARATOR}"
     for candidate in candidates:
         if candidate in where:
             return Problem(f"{path} (cell {where[candidate]})", problem.value, expected)
