@@ -86,6 +86,18 @@ def test_bad_inputs_give_one_message_and_write_nothing():
     assert book.record()["log"] == []
 
 
+def test_a_logo_on_the_inputs_sheet_is_left_out_not_an_error():
+    """xlwings Lite cannot read a logo file or place an image: a logo cell is left out, as LEFT_OUT says."""
+    source = openpyxl.load_workbook(WORKBOOK, data_only=True)
+    sheet, cell = next(iter(source.defined_names["report_logo"].destinations))
+    source[sheet][cell.replace("$", "")].value = "no such logo.png"
+    book = FakeBook(source)
+    assert lite.run(book) != []
+    assert book.record()["alerts"] == []
+    assert "logo" in lite.LEFT_OUT
+    assert differences(book.record(), the_report(), lite.LEFT_OUT, lite.GAP) == []
+
+
 # --- what xlwings Lite does with a function's result and with a date cell --------------------
 
 

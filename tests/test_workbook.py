@@ -66,6 +66,9 @@ def test_every_deal_file_field_has_a_named_input_cell(book):
             assert defined_name(f"{table}.{spec.name}") in names
     for key in f.STATED_KEYS:
         assert any(path.startswith(f"stated.{key.split('<N>')[0]}") for path in paths), key
+    for section, specs in f.REPORT_SECTIONS.items():
+        for spec in specs:
+            assert f"{section}.{spec.name}" in paths, spec.name
     for path in paths:
         name = defined_name(path)
         assert name in names, name
@@ -87,6 +90,35 @@ def test_input_cells_are_blue_with_a_note_naming_unit_and_field(book):
             assert cell.doc in text
             assert f"Unit: {cell.unit}." in text
             assert cell.path in text
+
+
+def test_list_cells_say_how_to_type_several_values(book):
+    """The agents and illustrative cells say "separated by ;"; the illustrative note lists every accepted part."""
+    sheet = book["Inputs"]
+
+    def note(name):
+        _, ref = next(iter(book.defined_names[name].destinations))
+        return sheet[ref.replace("$", "")].comment.text
+
+    assert "Unit: list, separated by ;." in note("placing_agents")
+    text = note("report_illustrative")
+    assert "Unit: list, separated by ;." in text
+    parts = ("market prices", "liquidity", "timetable", "costs", "use of proceeds", "shareholders")
+    assert "separated by ;: " + "; ".join(parts) + "." in text
+    assert f.REPORT[-1].parse(list(parts)) == parts
+
+
+def test_report_rows_come_after_every_deal_input(book):
+    """The Report marking rows sit below the stated figures, so adding them moved none of the deal's cells."""
+    rows = {}
+    for cells in input_cells().values():
+        for cell in cells:
+            _, ref = next(iter(book.defined_names[defined_name(cell.path)].destinations))
+            rows[cell.path] = int(re.sub(r"\D", "", ref))
+    report = [row for path, row in rows.items() if path.startswith("report.")]
+    others = [row for path, row in rows.items() if not path.startswith("report.")]
+    assert len(report) == 6
+    assert min(report) > max(others)
 
 
 def test_tables_hold_the_documented_number_of_rows(book):

@@ -23,8 +23,8 @@ COMMITTED = ROOT / "placement.xlsm"
 
 
 def _same(a, b):
-    """The same deal, wherever it came from; [report] (how pages are marked) is deal-file only, not on the sheet."""
-    plain = {"source": "", "report": ReportSettings()}
+    """The same deal, wherever it came from, [report] (how the pages are marked) included."""
+    plain = {"source": ""}
     return dataclasses.replace(a, **plain) == dataclasses.replace(b, **plain)
 
 
@@ -83,6 +83,69 @@ def test_history_shareholders_and_dates_round_trip(tmp_path):
     )
     target = build_workbook(tmp_path / "deal.xlsm", deal=deal)
     assert _same(deal_from_workbook(target), deal)
+
+
+def test_committed_workbook_flags_the_demos_illustrative_parts():
+    """The demo's [report] illustrative = ["timetable", "liquidity"] is on the sheet and read back, in order."""
+    assert deal_from_workbook(COMMITTED).report == ReportSettings(illustrative=("timetable", "liquidity"))
+
+
+def test_every_report_field_round_trips(tmp_path):
+    """Marking, draft date, disclaimer, logo and three illustrative parts survive the sheet unchanged."""
+    (tmp_path / "logo.png").write_bytes(b"not read here")
+    report = ReportSettings(
+        marking="Confidential; for the board only",
+        final=False,
+        draft_date=dt.date(2025, 6, 9),
+        disclaimer=" ".join(["For discussion only; not an offer of securities."] * 10),
+        logo="logo.png",
+        illustrative=("market prices", "use of proceeds", "shareholders"),
+    )
+    deal = dataclasses.replace(load_deal(ROOT / "examples" / "byd.toml"), report=report)
+    target = build_workbook(tmp_path / "deal.xlsm", deal=dataclasses.replace(deal, source=""))
+    assert deal_from_workbook(target).report == report
+    final = dataclasses.replace(deal, report=ReportSettings(final=True), source="")
+    assert deal_from_workbook(build_workbook(tmp_path / "final.xlsm", deal=final)).report.final is True
+
+
+def test_a_logo_is_found_beside_the_workbook(tmp_path):
+    """A deal file's logo (relative to the deal file) is rewritten for the workbook's folder and read from there."""
+    (tmp_path / "deals" / "art").mkdir(parents=True)
+    (tmp_path / "books").mkdir()
+    text = (ROOT / "examples" / "sensetime.toml").read_text(encoding="utf-8")
+    deal_file = tmp_path / "deals" / "falcon.toml"
+    deal_file.write_text(text.replace("[report]\n", '[report]\nlogo = "art/logo.png"\n'), encoding="utf-8")
+    deal = load_deal(deal_file)
+    assert deal.report.logo == "art/logo.png"
+    target = build_workbook(tmp_path / "books" / "Falcon.xlsm", deal=deal)
+    read = deal_from_workbook(target)
+    assert read.report.logo == "../deals/art/logo.png"
+    assert (target.parent / read.report.logo).resolve() == (tmp_path / "deals" / "art" / "logo.png").resolve()
+    assert dataclasses.replace(read, source="", report=deal.report) == dataclasses.replace(deal, source="")
+
+
+def test_an_illustrative_part_not_on_the_list_names_its_cell_and_the_choices(tmp_path):
+    """A misspelt part ("timetable; volumes") is refused naming the cell and every accepted choice."""
+    target = _edited(tmp_path, {"report_illustrative": "timetable; volumes"})
+    with pytest.raises(DealError) as caught:
+        deal_from_workbook(target)
+    book = openpyxl.load_workbook(COMMITTED)
+    cell = next(iter(book.defined_names["report_illustrative"].destinations))[1].replace("$", "")
+    assert [p.path for p in caught.value.problems] == [f"report.illustrative (cell Inputs!{cell})"]
+    assert (
+        '"market prices", "liquidity", "timetable", "costs", "use of proceeds", "shareholders"; '
+        "separate several with ;" in str(caught.value)
+    )
+
+
+def test_a_final_report_with_a_draft_date_names_the_date_cell(tmp_path):
+    """final = true with a draft date is the deal file's conflict, reported at the sheet's draft-date cell."""
+    target = _edited(tmp_path, {"report_final": "true", "report_draft_date": dt.datetime(2025, 6, 9)})
+    with pytest.raises(DealError) as caught:
+        deal_from_workbook(target)
+    book = openpyxl.load_workbook(COMMITTED)
+    cell = next(iter(book.defined_names["report_draft_date"].destinations))[1].replace("$", "")
+    assert f"report.draft_date (cell Inputs!{cell})" in [p.path for p in caught.value.problems]
 
 
 def _closes(closes, volumes):

@@ -261,7 +261,7 @@ class ReportSettings:
     final: bool = False  # False: every page says "Draft"
     draft_date: dt.date | None = None  # the draft's date; None prints the date of printing
     disclaimer: str = ""
-    logo: str = ""  # path of a PNG or JPEG, relative to the deal file
+    logo: str = ""  # path of a PNG or JPEG, relative to the deal file (or workbook) in ``source``
     illustrative: tuple[str, ...] = ()  # parts of ILLUSTRATIVE_PARTS not taken from the announcement
 
 

@@ -298,7 +298,7 @@ def deal_from_mapping(
             [Problem("deal", MISSING, "must be a table of sections ([issuer], [placing], ...)")], source
         )
     reader = _Reader()
-    known = {*f.SECTIONS, *f.FILE_ONLY_SECTIONS, "shareholders", "stated"}
+    known = {*f.SECTIONS, *f.REPORT_SECTIONS, "shareholders", "stated"}
     for key in data:
         if key not in known:
             reader.unknown(key, sorted(known), "")

@@ -798,7 +798,8 @@ REPORT = (
         "logo",
         text,
         "path",
-        "A PNG or JPEG file (at most 1 MB), relative to the deal file, shown at the top right of the deal sheet.",
+        "A PNG or JPEG file (at most 1 MB), relative to the deal file (or to placement.xlsm's folder), "
+        "shown at the top right of the deal sheet.",
     ),
     _f(
         "illustrative",
@@ -932,8 +933,9 @@ TABLES: dict[str, tuple[Field, ...]] = {
     "shareholders": SHAREHOLDER,
 }
 
-# Sections that only deal files hold (how the printed report is marked: not a deal input).
-FILE_ONLY_SECTIONS: dict[str, tuple[Field, ...]] = {"report": REPORT}
+# Sections about the printed report, not the deal (how it is marked): deal files and the
+# workbook's Inputs sheet hold them; the figures never read them.
+REPORT_SECTIONS: dict[str, tuple[Field, ...]] = {"report": REPORT}
 
 # Tables inside a section that only deal files hold (the workbook's Inputs sheet has no room for them).
 FILE_ONLY_TABLES: dict[str, tuple[Field, ...]] = {
@@ -991,8 +993,10 @@ _SECTION_DOCS = {
     "fx": "Optional; shows amounts in a second currency. All three fields are needed when the table is given.",
     "proceeds": "Optional: how the proceeds are split between their uses.",
     "report": (
-        "Optional, deal files only: how the printed report is marked (page header, draft or final, "
-        "disclaimer, logo) and which of its figures are illustrative."
+        "Optional: how the printed report is marked (page header, draft or final, disclaimer, logo) "
+        "and which of its figures are illustrative. placement.xlsm holds the same fields in its "
+        'Inputs sheet\'s "Report marking" cells; there `illustrative` is a list separated by `;` '
+        "and `logo` is relative to the workbook's folder."
     ),
     "proceeds.uses": "One table per use of proceeds; the shares add up to 100%. Left out, the report says the uses were not given.",
     "shareholders": (
@@ -1089,9 +1093,7 @@ def markdown_reference() -> str:
         "grid",
     ]
     for path in [*order, "shareholders", "report"]:
-        specs = (
-            SECTIONS.get(path) or TABLES.get(path) or FILE_ONLY_TABLES.get(path) or FILE_ONLY_SECTIONS[path]
-        )
+        specs = SECTIONS.get(path) or TABLES.get(path) or FILE_ONLY_TABLES.get(path) or REPORT_SECTIONS[path]
         table = path in TABLES or path in FILE_ONLY_TABLES
         header = f"[[{path}]]" if table else f"[{path}]"
         status = "required" if path in REQUIRED_SECTIONS else "optional"

@@ -24,7 +24,9 @@ from xl_placement.errors import MISSING, DealError, Problem
 from xl_placement.money import in_context
 
 SHEET = "Inputs"
-AGENT_SEPARATOR = ";"
+LIST_SEPARATOR = ";"
+#: Fields that hold a list in one cell, separated by LIST_SEPARATOR ("HSBC; CICC").
+LIST_FIELDS = ("placing.agents", "report.illustrative")
 
 #: Deal-file table -> prefix of its columns' defined names, and the rows the sheet holds.
 TABLE_PREFIXES = {
@@ -50,7 +52,7 @@ def defined_name(path: str) -> str:
 class _Target:
     """Where a defined name's value goes in the deal-file mapping."""
 
-    section: str  # "issuer", ..., "stated", or a table such as "proceeds.uses"
+    section: str  # "issuer", ..., "report", "stated", or a table such as "proceeds.uses"
     key: str
     is_table: bool
 
@@ -67,8 +69,8 @@ def field_of_name(name: str) -> _Target | None:
     for table, prefix in TABLE_PREFIXES.items():
         if section == prefix and key in {spec.name for spec in f.TABLES[table]}:
             return _Target(table, key, True)
-    if section in f.SECTIONS:
-        specs = f.SECTIONS[section]
+    if section in f.SECTIONS or section in f.REPORT_SECTIONS:
+        specs = f.SECTIONS.get(section) or f.REPORT_SECTIONS[section]
         names = [spec.name for spec in specs]
         if key in names or model.match_pattern(key, [n for n in names if "<N>" in n]):
             return _Target(section, key, False)
@@ -147,8 +149,8 @@ def deal_from_cells(cells: Cells, source: str) -> model.Deal:
         where[path] = address
         if value is None:
             continue
-        if path == "placing.agents":
-            value = _agents(value)
+        if path in LIST_FIELDS:
+            value = _list(value)
         elif path == "issuer.stock_code" and isinstance(value, float) and value.is_integer():
             value = int(value)  # Excel hands a code typed as a number over as a float: 1211.0
         mapping.setdefault(target.section, {})[target.key] = value
@@ -174,9 +176,9 @@ def _clean(value: object) -> object:
     return value
 
 
-def _agents(value: object) -> object:
+def _list(value: object) -> object:
     if isinstance(value, str):
-        return [part.strip() for part in value.split(AGENT_SEPARATOR) if part.strip()]
+        return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
     return value
 
 
@@ -240,6 +242,8 @@ def _locate(problem: Problem, where: Mapping[str, str]) -> Problem:
             "is a number, which loses leading zeros; format the cell as Text and type the code "
             "as published (0020), or type it with an apostrophe ('0020)"
         )
+    if candidates[1] in LIST_FIELDS and expected.startswith("must be one of"):  # "timetable, liquidity"
+        expected = f"{expected}; separate several with {LIST_SEPARATOR}"
     for candidate in candidates:
         if candidate in where:
             return Problem(f"{path} (cell {where[candidate]})", problem.value, expected)

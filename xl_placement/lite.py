@@ -17,6 +17,7 @@ column widths.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from io import BytesIO
 from typing import Any
@@ -27,7 +28,7 @@ from xl_placement.figures import compute
 from xl_placement.report.build import render_report
 
 LEFT_OUT = (
-    "Built by xlwings Lite: the charts, print setup, page headers, merged cells and column widths "
+    "Built by xlwings Lite: the charts, logo, print setup, page headers, merged cells and column widths "
     "of the report are left out; for the full report use xl-placement build or the classic add-in."
 )
 GAP = 2  # empty rows between a sheet's last row and the LEFT_OUT line
@@ -63,7 +64,9 @@ def build_in_book(book: Any) -> list[str]:
     """
     import openpyxl  # noqa: PLC0415 - loaded when the script runs, not when the functions load
 
-    figures = compute(button.deal_from_book(book))
+    deal = button.deal_from_book(book)
+    # No file system to read a logo from, and no way to place an image (LEFT_OUT says so).
+    figures = compute(dataclasses.replace(deal, report=dataclasses.replace(deal.report, logo="")))
     report = openpyxl.load_workbook(BytesIO(render_report(figures)))
     existing = {sheet.name: sheet for sheet in book.sheets}
     for worksheet in report.worksheets:

@@ -9,8 +9,10 @@ inputs give the same bytes: document dates are fixed and XlsxWriter fixes the zi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
+import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +27,7 @@ from xl_placement import fields as f
 from xl_placement.dealfile import deal_from_mapping, parse_text
 from xl_placement.errors import InputError
 from xl_placement.figures import Figures, compute
-from xl_placement.inputs import AGENT_SEPARATOR, SHEET, TABLE_ROWS, defined_name
+from xl_placement.inputs import LIST_FIELDS, LIST_SEPARATOR, SHEET, TABLE_ROWS, defined_name
 from xl_placement.output import write_atomic
 from xl_placement.report import formulas as fx
 from xl_placement.report.cache import DIV0
@@ -63,6 +65,7 @@ SECTION_TITLES = {
     "proceeds": "Proceeds (the uses are in the table on the right)",
     "grid": "Pricing grid (optional; leave empty for the default prices)",
     "stated": "Figures as the announcement published them (optional; checked)",
+    "report": "Report marking (optional; how the printed pages are marked)",
 }
 STATED_DOC = (
     'The figure as the announcement printed it ("8.6%", "HK$3.25bn", "US$415.2 million"). '
@@ -103,13 +106,40 @@ def input_cells(deal: model.Deal | None = None) -> dict[str, list[InputCell]]:
         cells = sections.setdefault(section, [])
         for spec in specs:
             for key in _expand(spec.name, deal):
-                cells.append(InputCell(f"{section}.{key}", _label(key), spec.unit, spec.doc, spec.required))
+                path = f"{section}.{key}"
+                cells.append(InputCell(path, _label(key), _unit(path, spec), _doc(path, spec), spec.required))
     stated = sections.setdefault("stated", [])
     for key in f.STATED_KEYS:
         pattern = STATED_PATTERNS.get(key)
         names = [key.replace("<N>", str(n)) for n in _days(pattern, deal)] if pattern else [key]
         stated.extend(InputCell(f"stated.{name}", _label(name), "as published", STATED_DOC) for name in names)
+    # Last, so the marking's rows move none of the deal's cells.
+    for section, specs in f.REPORT_SECTIONS.items():
+        sections[section] = [
+            InputCell(path, _label(spec.name), _unit(path, spec), _doc(path, spec))
+            for spec in specs
+            for path in [f"{section}.{spec.name}"]
+        ]
     return sections
+
+
+def _unit(path: str, spec: f.Field) -> str:
+    """A field's unit on the sheet; a list shows how its values share one cell."""
+    return f"list, separated by {LIST_SEPARATOR}" if path in LIST_FIELDS else spec.unit
+
+
+def _doc(path: str, spec: f.Field) -> str:
+    """A field's note on the sheet: its meaning, and for a list how to type several values in one cell."""
+    if path not in LIST_FIELDS:
+        return spec.doc
+    options = getattr(spec.parse, "options", None)
+    if options:
+        return (
+            f"{spec.doc} Type any of these, separated by {LIST_SEPARATOR}: "
+            + f"{LIST_SEPARATOR} ".join(options)
+            + "."
+        )
+    return f"{spec.doc} Separate several with {LIST_SEPARATOR}."
 
 
 def _expand(name: str, deal: model.Deal | None) -> list[str]:
@@ -168,6 +198,11 @@ LABELS = {
     "gross_proceeds_quote": "Gross proceeds, second currency",
     "net_proceeds_quote": "Net proceeds, second currency",
     "discount_to_day_vwap": "Discount to the day's VWAP",
+    "marking": "Marking (page header)",
+    "final": "Final (false: pages say Draft)",
+    "draft_date": "Date of the draft",
+    "logo": "Logo (PNG or JPEG beside this workbook)",
+    "illustrative": "Illustrative parts (flagged on the page)",
 }
 _DAYS = {
     "average_close": "{n}-day average close",
@@ -236,7 +271,27 @@ def build_workbook(
     target = Path(path)
     if target.suffix.lower() != ".xlsm":
         raise InputError(f"{target}: a workbook with macros must end in .xlsm (e.g. {target.stem}.xlsm)")
+    if deal is not None:
+        deal = logo_beside(deal, target)
     return write_atomic(target, workbook_bytes(name, deal), force=force)
+
+
+def logo_beside(deal: model.Deal, workbook: Path) -> model.Deal:
+    """The deal with its logo's path made relative to ``workbook``'s folder, as the Inputs sheet reads it.
+
+    A deal file's ``report.logo`` is relative to the deal file; the workbook's logo cell is
+    relative to the workbook, so the same image is found from wherever the workbook is written.
+    An absolute path, or one on another drive than the workbook, is kept absolute.
+    """
+    logo = deal.report.logo
+    if not logo or not deal.source or Path(logo).expanduser().is_absolute():
+        return deal
+    found = Path(deal.source).resolve().parent / logo
+    try:
+        moved = Path(os.path.relpath(found, workbook.resolve().parent)).as_posix()
+    except ValueError:  # another drive (Windows): no relative path
+        moved = str(found)
+    return dataclasses.replace(deal, report=dataclasses.replace(deal.report, logo=moved))
 
 
 def workbook_bytes(name: str | None = None, deal: model.Deal | None = None) -> bytes:
@@ -278,6 +333,7 @@ _FIRST_ROW = 7  # row 8: the first section title
 VALUE_WIDTH = 30  # column B, the values typed in
 PRINT_SCALE = 72  # percent: the widest printed part (E:L) fills a landscape A4 page
 INPUT_COLUMNS_WIDTH = 38 + VALUE_WIDTH + 26 + 36  # A:D
+MAX_ROW_HEIGHT = 409  # points: the tallest row Excel allows
 
 
 class _Inputs:
@@ -385,9 +441,9 @@ class _Inputs:
         style = _style(cell)
         value = self.values.get(cell.path)
         lines = wrapped_lines(value, int(VALUE_WIDTH * 1.1)) if isinstance(value, str) else 1
-        if lines > 1:  # long text (the FX source) wraps in its cell instead of being cut off
+        if lines > 1:  # long text (the FX source, a disclaimer) wraps in its cell instead of being cut off
             style = "text_wrap"
-            sheet.set_row(row, 15 * lines)
+            sheet.set_row(row, min(15 * lines, MAX_ROW_HEIGHT))
         _write_value(sheet, row, _VALUE, value, fmt[style])
         sheet.write_string(row, _UNIT, cell.unit, fmt["unit"])
         sheet.write_string(row, _PATH, cell.path, fmt["path"])
@@ -588,7 +644,7 @@ def deal_values(deal: model.Deal) -> dict[str, object]:
     placing = deal.placing
     for spec in f.PLACING:
         values[f"placing.{spec.name}"] = getattr(placing, spec.name)
-    values["placing.agents"] = f"{AGENT_SEPARATOR} ".join(placing.agents)
+    values["placing.agents"] = f"{LIST_SEPARATOR} ".join(placing.agents)
     values["placing.public_offering"] = "true" if placing.public_offering else None
     if placing.mandate_limit is None:
         values.pop("placing.mandate_used")  # meaningless without the limit
@@ -612,6 +668,9 @@ def deal_values(deal: model.Deal) -> dict[str, object]:
     values["proceeds.decimals"] = deal.proceeds.decimals
     for key, figure in deal.stated.items():
         values[f"stated.{key}"] = figure.text
+    for spec in f.REPORT:
+        values[f"report.{spec.name}"] = getattr(deal.report, spec.name)
+    values["report.illustrative"] = f"{LIST_SEPARATOR} ".join(deal.report.illustrative)
     return {path: value for path, value in values.items() if value not in (None, "")}
 
 

@@ -126,7 +126,10 @@ class Logo:
 
 
 def read_logo(deal: Deal) -> Logo | None:
-    """Read and check the deal file's logo: a PNG or JPEG of at most 1 MB, path relative to the deal file.
+    """Read and check the deal's logo: a PNG or JPEG of at most 1 MB, path relative to the deal's file.
+
+    The deal's ``source`` is the deal file or the workbook it was read from, so a logo typed on
+    placement.xlsm's Inputs sheet is found beside the workbook.
 
     Raises:
         InputError: the file is missing, too large, or not a PNG or JPEG image (the message names
@@ -142,7 +145,8 @@ def read_logo(deal: Deal) -> Logo | None:
     try:
         if not path.is_file():
             raise InputError(
-                f"{where}: no such file; give the path of a PNG or JPEG, relative to the deal file"
+                f"{where}: no such file; give the path of a PNG or JPEG, relative to the deal file "
+                "(or to the workbook's folder)"
             )
         size = path.stat().st_size
         if size > MAX_LOGO_BYTES:
