@@ -5,8 +5,13 @@ from __future__ import annotations
 import os
 
 import pytest
+from lo_support import Session
 
 from xl_placement.libreoffice import INSTALL_HINT, find_soffice
+
+#: The pytest-xdist group of the tests that read the session's one LibreOffice run: with
+#: ``--dist loadgroup`` (make test) one worker owns them, so LibreOffice starts once.
+LO_GROUP = "libreoffice-session"
 
 
 def _soffice_or_skip() -> str:
@@ -20,6 +25,15 @@ def _soffice_or_skip() -> str:
     return program
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that read the session's LibreOffice run are marked ``libreoffice`` and grouped on one worker."""
+    for item in items:
+        if "lo_session" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.libreoffice)
+            item.add_marker(pytest.mark.xdist_group(LO_GROUP))
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """A test marked ``libreoffice`` needs soffice: skipped (or failed in CI) without it."""
     if item.get_closest_marker("libreoffice") is not None:
@@ -30,3 +44,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def soffice() -> str:
     """The LibreOffice program; skips with a reason when missing, but fails in CI (CI is set)."""
     return _soffice_or_skip()
+
+
+@pytest.fixture(scope="session")
+def lo_session(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Session:
+    """Every workbook the collected modules registered (lo_support.in_session), recalculated in one LibreOffice run."""
+    del soffice  # requested for its skip (or failure in CI) when LibreOffice is missing
+    return Session(tmp_path_factory.mktemp("lo-session"))

@@ -1,9 +1,9 @@
 """Cached values never lie: LibreOffice recalculates every formula cell to the value cached in it.
 
 Every workbook the project writes (each report sheet, placement.xlsm's Inputs sheet, the
-batch summary) for the examples and for 200 random deals (odd share counts, prices with
-3-4 decimals, fractional cents of costs, missing optional inputs, premiums, every
-``decimals``) is recalculated by LibreOffice in ONE process, and each formula cell must
+batch summary) for the examples and for 200 random deals of every exchange (tests/random_deals.py:
+odd share counts, prices with 3-4 decimals, fractional cents of costs, missing optional
+inputs, premiums, every ``decimals``, histories, itemised costs, holders, grids) is recalculated by LibreOffice in the session's one run (lo_support.in_session), and each formula cell must
 come back with exactly the cached value, or the same error.
 
 Exactly: whole numbers and amounts (every money figure is one correctly rounded operation
@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import math
 import random
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from lo_support import recalculate_many
+from lo_support import Recalculated, Session, formula_errors, in_session
+from random_deals import random_deal
 from report_support import EXAMPLES, history_deal, hostile, render
 
 from xl_placement import load_deal
@@ -32,6 +32,8 @@ from xl_placement.workbook import workbook_bytes
 pytestmark = pytest.mark.libreoffice
 
 RANDOM_DEALS = 200
+# Deals giving every input (history, dates, lock-ups, itemised costs, holders, FX): no error value anywhere.
+COMPLETE_DEALS = 8
 # The project's Excel functions: LibreOffice cannot run them (they need Excel and xlwings).
 UDFS = (
     "PLACEMENT_",
@@ -43,64 +45,7 @@ UDFS = (
 )
 
 
-def _price(rng: random.Random) -> float:
-    return round(rng.uniform(0.05, 400), rng.choice([2, 3, 4]))
-
-
-def random_deal(rng: random.Random, index: int) -> dict[str, Any]:
-    """One random deal mapping: every optional input sometimes missing."""
-    price = _price(rng)
-    existing = rng.randrange(10**7, 3 * 10**10) | 1
-    new_shares = rng.randrange(10**5, existing // 5) | 1
-    market: dict[str, Any] = {"last_close": round(price * rng.uniform(0.9, 1.3), rng.choice([2, 3]))}
-    for key in ("average_close_5d", "average_close_30d"):
-        if rng.random() < 0.6:
-            # mostly a discount, sometimes a premium
-            market[key] = round(price * rng.uniform(0.9, 1.3), rng.choice([2, 3]))
-    count = rng.randint(1, 6)
-    places = rng.choice([0, 2, 5, 6, 7])
-    cuts = sorted(rng.random() for _ in range(count - 1))
-    raw = [b - a for a, b in zip([0.0, *cuts], [*cuts, 1.0], strict=True)]
-    shares = [Decimal(repr(x)).quantize(Decimal(1).scaleb(-places)) if places else Decimal(1) for x in raw]
-    if places == 0:
-        shares = [Decimal(1)] + [Decimal(0)] * (count - 1)
-    shares[-1] = Decimal(1) - sum(shares[:-1], Decimal(0))
-    if shares[-1] < 0:
-        shares = [Decimal(1) / count for _ in range(count)]
-        shares = [s.quantize(Decimal("1e-7")) for s in shares]
-        shares[-1] = Decimal(1) - sum(shares[:-1], Decimal(0))
-    mapping: dict[str, Any] = {
-        "issuer": {
-            "name": f"Random {index}",
-            "stock_code": str(1000 + index),
-            "exchange": "HKEX",
-            "currency": "HKD",
-        },
-        "placing": {"new_shares": new_shares, "price": price, "shares_outstanding": existing},
-        "market": market,
-        "proceeds": {
-            "basis": rng.choice(["net", "gross"]),
-            "decimals": rng.choice([-3, -2, -1, 0, 1, 2]),
-            "uses": [{"name": f"Use {i}", "share": str(s)} for i, s in enumerate(shares)],
-        },
-    }
-    if rng.random() < 0.7:
-        gross = new_shares * price
-        mapping["costs"] = {
-            "commission_rate": round(rng.uniform(0, 0.04), rng.choice([3, 4, 5])),
-            "other_costs": round(rng.uniform(0, gross * 0.01), 3),  # fractional cents
-        }
-    if rng.random() < 0.5:
-        mapping["fx"] = {"quote_currency": "USD", "rate": round(rng.uniform(6, 8.5), 4), "source": "random"}
-    if rng.random() < 0.4:
-        mapping["issuer"]["share_class"] = "H"
-        mapping["placing"]["class_shares_outstanding"] = rng.randrange(new_shares, existing) | 1
-    if rng.random() < 0.4:
-        mapping["placing"]["mandate_limit"] = existing // 5
-        mapping["placing"]["mandate_used"] = rng.randrange(0, existing // 50)
-    return mapping
-
-
+@in_session
 def _workbooks(folder: Path) -> dict[str, bytes]:
     """Every kind of workbook the project writes, by file name."""
     books: dict[str, bytes] = {}
@@ -118,20 +63,16 @@ def _workbooks(folder: Path) -> dict[str, bytes]:
     rng = random.Random(20250313)  # noqa: S311 - seeded deals, not secrets
     for index in range(RANDOM_DEALS):
         books[f"random-{index:03}.xlsx"] = render(random_deal(rng, index))
+    for index in range(COMPLETE_DEALS):
+        books[f"complete-{index}.xlsx"] = render(random_deal(rng, index, complete=True))
     return books
 
 
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, Path, Path]]:
-    """Each workbook and LibreOffice's recalculated copy, all from one LibreOffice start."""
-    folder = tmp_path_factory.mktemp("cached")
-    sources = []
-    for name, data in _workbooks(folder).items():
-        path = folder / name
-        path.write_bytes(data)
-        sources.append(path)
-    results = recalculate_many(sources, folder / "lo", timeout=900)
-    return [(s.name, s, r) for s, r in zip(sources, results, strict=True)]
+def recalculated(lo_session: Session) -> list[tuple[str, Path, Path]]:
+    """Each workbook and LibreOffice's recalculated copy, from the session's one LibreOffice run."""
+    books: dict[str, Recalculated] = lo_session.results(_workbooks)
+    return [(name, book.source, book.result) for name, book in books.items()]
 
 
 def _same(cached: Any, got: Any) -> bool:
@@ -186,3 +127,11 @@ def test_a_missing_input_is_cached_as_the_error_not_zero(recalculated):
     udf = rows[0][6].value
     assert isinstance(udf, str)
     assert udf.startswith("#VALUE! reference is blank")
+
+
+def test_random_deals_giving_every_input_have_no_error_value(recalculated):
+    """Random deals of every exchange with every input given: LibreOffice finds no error value in their reports."""
+    complete = [(name, result) for name, _, result in recalculated if name.startswith("complete-")]
+    assert len(complete) == COMPLETE_DEALS
+    for name, result in complete:
+        assert formula_errors(result) == [], name
