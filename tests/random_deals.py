@@ -4,8 +4,9 @@ A deal mapping, as a user's deal file would give it: every exchange, odd share c
 prices with 2-4 decimals, fractional cents of costs, premiums as well as discounts, every
 ``decimals`` and basis, random splits of the proceeds; a price history with volumes and
 dates, lock-ups, itemised costs, holders and a pricing grid. ``complete=False`` leaves
-each optional input out now and then (a figure the deal does not give); ``complete=True``
-gives every input, so no formula of its report may end in an error value.
+each optional input out now and then (a figure the deal does not give) and gives the
+market prices as published; ``complete=True`` gives every input, the market prices as a
+dated history, so no formula of its report may end in an error value.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def random_deal(rng: random.Random, index: int, *, complete: bool = False) -> di
             "currency": "HKD",
         },
         "placing": placing,
-        "market": _market(rng, price, placing, history=given(0.4)),
+        "market": _market(rng, price, placing, history=complete),
         "proceeds": _proceeds(rng),
     }
     if exchange == "ASX":

@@ -9,6 +9,7 @@ import tomllib
 from decimal import Decimal
 from pathlib import Path
 
+import field_reference
 import pytest
 
 from xl_placement import deal as model
@@ -20,7 +21,7 @@ D = Decimal
 DEAL_FILE_PAGE = Path(__file__).resolve().parent.parent / "docs" / "deal-file.md"
 BEGIN = re.compile(r"<!-- fields:begin[^>]*-->\n\n")
 END = "\n<!-- fields:end -->"
-REGENERATE = 'python -c "from xl_placement.fields import markdown_reference; print(markdown_reference())"'
+REGENERATE = "python scripts/field_reference.py"
 
 
 def deal_file_section() -> str:
@@ -29,19 +30,19 @@ def deal_file_section() -> str:
 
 
 def test_readme_reference_is_what_the_fields_table_generates():
-    """The field reference in docs/deal-file.md is exactly markdown_reference(), so the docs cannot drift."""
+    """The field reference in docs/deal-file.md is exactly scripts/field_reference.py's, so the docs cannot drift."""
     section = deal_file_section()
     begin = BEGIN.search(section)
     assert begin is not None, "docs/deal-file.md lacks the <!-- fields:begin --> marker"
     documented = section[begin.end() : section.index(END)]
-    assert documented == fields.markdown_reference(), (
+    assert documented == field_reference.markdown_reference(), (
         f"docs/deal-file.md field reference is out of date; regenerate: {REGENERATE}"
     )
 
 
 def test_reference_names_every_field_and_stated_key():
     """Every field of every section and table, and every [stated] key, has a row in the reference."""
-    reference = fields.markdown_reference()
+    reference = field_reference.markdown_reference()
     for path, specs in {**fields.SECTIONS, **fields.TABLES}.items():
         header = f"[[{path}]]" if path in fields.TABLES else f"[{path}]"
         assert f"### `{header}`" in reference
@@ -56,7 +57,7 @@ def test_reference_names_every_field_and_stated_key():
 
 def test_reference_marks_required_fields_and_model_defaults():
     """Required fields say so; optional ones show the default the deal model really uses."""
-    reference = fields.markdown_reference()
+    reference = field_reference.markdown_reference()
     assert "| `price` | issuer currency per share | required |" in reference
     assert f"| optional, default `{model.Placing.__dataclass_fields__['mandate'].default}` |" in reference
     assert "| `basis` | one of `net`, `gross` | optional, default `net` |" in reference
