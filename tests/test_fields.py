@@ -230,3 +230,24 @@ def test_decimals_range():
 def test_patterned_names(name, expected):
     """average_close_<N>d and vwap_<N>d match N from 1 to 999 and nothing else."""
     assert model.match_pattern(name, ["average_close_<N>d", "vwap_<N>d"]) == expected
+
+
+def test_currencies_read_from_the_table_are_the_iso4217_packages_own(monkeypatch):
+    """The codes read from iso4217's table.xml (without importing the package) equal its own parse, and so does the fallback."""
+    from iso4217 import raw_table  # noqa: PLC0415
+
+    expected = frozenset(
+        code
+        for code, entry in raw_table.items()
+        if isinstance(code, str) and (entry["CcyMnrUnts"] != "N.A." or code == "XXX")
+    )
+    fields.iso_currencies.cache_clear()
+    try:
+        assert fields.iso_currencies() == expected
+        assert {"HKD", "USD", "SGD", "AUD", "XXX"} <= expected
+        assert not {"XAU", "XTS", "XDR"} & expected
+        monkeypatch.setattr("importlib.util.find_spec", lambda _name: None)
+        fields.iso_currencies.cache_clear()
+        assert fields.iso_currencies() == expected
+    finally:
+        fields.iso_currencies.cache_clear()

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from xl_placement import deal as model
 
@@ -273,13 +274,31 @@ def iso_currencies() -> frozenset[str]:
     Codes with no minor unit ("N.A.": gold, SDR, bond-market units, the test code XTS) are
     left out, as no placing is priced in them; XXX ("no currency") stays, for a check with
     no currency given (the PLACEMENT_CHECK function on an exchange without a default one).
-    """
-    from iso4217 import raw_table  # noqa: PLC0415 - parsed on first use, not at start-up
 
+    The list is read from the package's own table.xml without importing the package:
+    ``import iso4217`` also builds an Enum of every currency, about a quarter of a cold
+    report's start-up (issue 27). Where the file cannot be found, the package is imported.
+    """
+    import importlib.util  # noqa: PLC0415 - parsed on first use, not at start-up
+    import xml.etree.ElementTree as ET  # noqa: PLC0415 - a trusted file the package ships
+
+    spec = importlib.util.find_spec("iso4217")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    table = [Path(folder) / "table.xml" for folder in folders if (Path(folder) / "table.xml").is_file()]
+    if not table:
+        from iso4217 import raw_table  # noqa: PLC0415 - the package's own parse, as a fallback
+
+        return frozenset(
+            code
+            for code, entry in raw_table.items()
+            if isinstance(code, str) and (entry["CcyMnrUnts"] != "N.A." or code == "XXX")
+        )
+    entries = ET.fromstring(table[0].read_bytes()).iterfind("CcyTbl/CcyNtry")  # noqa: S314 - the package's file
+    codes = ((e.findtext("Ccy"), e.findtext("CcyMnrUnts")) for e in entries)
     return frozenset(
-        code
-        for code, entry in raw_table.items()
-        if isinstance(code, str) and (entry["CcyMnrUnts"] != "N.A." or code == "XXX")
+        code.strip()
+        for code, minor in codes
+        if code is not None and ((minor or "").strip() != "N.A." or code.strip() == "XXX")
     )
 
 
