@@ -125,8 +125,8 @@ def _field_table(path: str, specs: Sequence[Field], defaults: dict[str, object])
 def markdown_reference() -> str:
     """The deal-file reference as Markdown: one table per section and table, then the stated keys.
 
-    The README's "The deal file" section holds this text between two marker comments, and a
-    test fails when they differ, so the user documentation follows this table of fields.
+    docs/deal-file.md holds this text between two marker comments, and a test fails when
+    they differ, so the user documentation follows this table of fields.
 
     Returns:
         Markdown text ending with a newline.
