@@ -7,9 +7,14 @@ STAMP := $(VENV)/.installed
 # and every workbook the project writes must come out the same (issue 13).
 LXML_VENV := .venv-lxml
 LXML_STAMP := $(LXML_VENV)/.installed
+# The report written with lxml is byte for byte the golden one (test_report_golden), so LibreOffice
+# need not recalculate it a second time: the main run's recalculation holds for these bytes too.
 LXML_TESTS := tests/test_lxml.py tests/test_report_cache.py tests/test_report.py tests/test_report_golden.py \
 	tests/test_cli_build.py tests/test_workbook.py tests/test_workbook_inputs.py tests/test_batch.py \
-	tests/test_report_libreoffice.py tests/test_decimal_context.py
+	tests/test_decimal_context.py
+# Two workers (pytest-xdist): the tests reading the session's one LibreOffice run are one group on
+# one worker (tests/conftest.py), the rest are shared out; see docs/development.md.
+PYTEST_WORKERS := -n 2 --dist loadgroup
 # Material for MkDocs prints a banner about its successor on every build; the build is what we need.
 export NO_MKDOCS_2_WARNING := 1
 
@@ -59,8 +64,8 @@ test: $(STAMP) $(PYODIDE_STAMP) $(LXML_STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site-check
-	$(BIN)/python -m pytest --cov --cov-report=term-missing:skip-covered
-	XL_PLACEMENT_EXPECT_LXML=1 $(LXML_VENV)/bin/python -m pytest -q -p no:cacheprovider $(LXML_TESTS)
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) --cov --cov-report=term-missing:skip-covered --durations=25
+	XL_PLACEMENT_EXPECT_LXML=1 $(LXML_VENV)/bin/python -m pytest $(PYTEST_WORKERS) -q -p no:cacheprovider $(LXML_TESTS)
 
 ## docs: build the documentation site into site/ (open site/index.html, or run .venv/bin/mkdocs serve)
 docs: $(STAMP)

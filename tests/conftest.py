@@ -5,8 +5,14 @@ from __future__ import annotations
 import os
 
 import pytest
+from _pytest.nodeid import coerce_node_id
+from lo_support import Session
 
 from xl_placement.libreoffice import INSTALL_HINT, find_soffice
+
+#: The pytest-xdist group of the tests that read the session's one LibreOffice run: with
+#: ``--dist loadgroup`` (make test) one worker owns them, so LibreOffice starts once.
+LO_GROUP = "libreoffice-session"
 
 
 def _soffice_or_skip() -> str:
@@ -20,6 +26,32 @@ def _soffice_or_skip() -> str:
     return program
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Tests that read the session's LibreOffice run are marked ``libreoffice`` and grouped on one worker.
+
+    Marked as each test is collected, before pytest-xdist reads the groups.
+    """
+    if "lo_session" in getattr(item, "fixturenames", ()):
+        item.add_marker(pytest.mark.libreoffice)
+        item.add_marker(pytest.mark.xdist_group(LO_GROUP))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a pytest-xdist worker with ``--dist loadgroup``: name each grouped test ``<id>@<group>``.
+
+    That suffix is how the controller schedules a group on one worker. pytest-xdist 3.8 sets
+    it through ``item._nodeid``, which pytest 9 no longer reads (the id is ``item._id``), so
+    without this every worker would start its own LibreOffice session.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        marker = item.get_closest_marker("xdist_group")
+        if marker is not None and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{marker.args[0]}")
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """A test marked ``libreoffice`` needs soffice: skipped (or failed in CI) without it."""
     if item.get_closest_marker("libreoffice") is not None:
@@ -30,3 +62,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def soffice() -> str:
     """The LibreOffice program; skips with a reason when missing, but fails in CI (CI is set)."""
     return _soffice_or_skip()
+
+
+@pytest.fixture(scope="session")
+def lo_session(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Session:
+    """Every workbook the collected modules registered (lo_support.in_session), recalculated in one LibreOffice run."""
+    del soffice  # requested for its skip (or failure in CI) when LibreOffice is missing
+    return Session(tmp_path_factory.mktemp("lo-session"))

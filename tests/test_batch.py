@@ -474,7 +474,7 @@ def test_existing_report_fails_fast(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     def must_not_render(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("rendered a report that cannot be saved")
 
-    monkeypatch.setattr("xl_placement.api.build_report", must_not_render)
+    monkeypatch.setattr("xl_placement.report.render_report", must_not_render)
     job = demo_job(tmp_path, "issuer.name", "X")
     job.report.write_bytes(b"keep")
     outcome = run_job(job)

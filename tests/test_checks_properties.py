@@ -74,17 +74,24 @@ def test_tde_boundary_matches_exact_fractions(
 
 @settings(max_examples=100, deadline=None)
 @given(price=_price(), vwap=_price(), exchange=st.sampled_from(["SGX", "ASX"]))
-@example(price=Decimal("0.9"), vwap=Decimal("1"), exchange="SGX")  # exactly 10%
-@example(price=Decimal("0.75"), vwap=Decimal("1"), exchange="ASX")  # exactly 75%
+@example(price=Decimal("0.9"), vwap=Decimal("1"), exchange="SGX")  # exactly 10%: passes
+@example(price=Decimal("0.8999"), vwap=Decimal("1"), exchange="SGX")  # 10.01%: breaches
+@example(price=Decimal("0.75"), vwap=Decimal("1"), exchange="ASX")  # exactly 75%: passes
+@example(price=Decimal("0.7499"), vwap=Decimal("1"), exchange="ASX")  # below 75%: breaches
 def test_sgx_and_asx_boundaries_match_exact_fractions(price: Decimal, vwap: Decimal, exchange: str) -> None:
-    """SGX breaches above a 10% discount to the day VWAP; ASX below 75% of the 15-day VWAP."""
+    """SGX breaches above a 10% discount to the day VWAP (Rule 811); ASX below 75% of the 15-day VWAP (7.1A); the value shown is that discount or ratio."""
     field = "day_vwap" if exchange == "SGX" else "vwap_15d"
     placing = {"price": str(price), **({"capacity": "7.1A"} if exchange == "ASX" else {})}
     data = mapping(issuer={"exchange": exchange}, placing=placing, market={field: str(vwap)})
-    check = report_of(data).rules[0]
+    check = _rule(report_of(data), "811" if exchange == "SGX" else "Rule 7.1A")
     ratio = Fraction(price) / Fraction(vwap)
     limit = Fraction(9, 10) if exchange == "SGX" else Fraction(3, 4)
     assert (check.status == "breach") == (ratio < limit)
+    shown = (
+        1 - ratio if exchange == "SGX" else ratio
+    )  # the discount (SGX), the price's share of the VWAP (ASX)
+    assert check.value is not None
+    assert abs(Fraction(check.value) - shown) <= Fraction(1, 10**20)
 
 
 @settings(max_examples=100, deadline=None)
@@ -95,7 +102,11 @@ def test_sgx_and_asx_boundaries_match_exact_fractions(price: Decimal, vwap: Deci
     new=st.integers(min_value=1, max_value=3000),
 )
 @example(price=Decimal("8.999"), last=Decimal("10"), average=Decimal("9"), new=200)  # below, exactly 20%
+@example(price=Decimal("8.99"), last=Decimal("10"), average=Decimal("9"), new=199)  # below, under 20%
 @example(price=Decimal("9"), last=Decimal("10"), average=Decimal("9"), new=200)  # at the Minimum Price
+@example(
+    price=Decimal("9.5"), last=Decimal("10"), average=Decimal("9"), new=300
+)  # below the close, above the lower average
 def test_nasdaq_matches_its_two_conditions(price: Decimal, last: Decimal, average: Decimal, new: int) -> None:
     """5635(d) breaches exactly when price < min(close, 5-day average) and new shares >= 20% of 1,000."""
     data = mapping(

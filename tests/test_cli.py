@@ -243,7 +243,7 @@ def test_build_says_exists_before_rendering(
     def must_not_render(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("rendered a report that cannot be saved")
 
-    monkeypatch.setattr("xl_placement.api.build_report", must_not_render)
+    monkeypatch.setattr("xl_placement.report.render_report", must_not_render)
     target = tmp_path / "r.xlsx"
     target.write_bytes(b"keep")
     code, _, err = run(capsys, "build", str(DEMO), "-o", str(target))

@@ -6,8 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-import pytest
-from lo_support import recalculate
+from lo_support import Session, in_session
 
 from xl_placement.capital import dilution, theoretical_diluted_price, theoretical_dilution_effect
 from xl_placement.money import round_half_up
@@ -59,10 +58,14 @@ def _workbook(path: Path) -> Path:
     return path
 
 
-@pytest.mark.libreoffice
-def test_core_figures_match_libreoffice(tmp_path):
+@in_session
+def _oracle(folder: Path) -> dict[str, bytes]:
+    return {"oracle.xlsx": _workbook(folder / "oracle.xlsx").read_bytes()}
+
+
+def test_core_figures_match_libreoffice(lo_session: Session):
     """Rounding, discount, dilution, Rule 7.27B, proceeds, averages and VWAP equal LibreOffice's results."""
-    result = recalculate(_workbook(tmp_path / "oracle.xlsx"), tmp_path / "out")
+    result = lo_session.results(_oracle)["oracle.xlsx"].result
     sheet = openpyxl.load_workbook(result, data_only=True).active
     assert sheet is not None
     for row, (formula, expected) in enumerate(CASES, start=1):

@@ -614,7 +614,12 @@ CASES: list[tuple[str, object, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("path", "value", "expected"), CASES, ids=[f"{p}={v!r}"[:60] for p, v, _ in CASES])
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    CASES,
+    # DELETE's repr holds its address: the same ids in every process (pytest-xdist's workers compare them)
+    ids=[f"{p}={'<deleted>' if v is DELETE else repr(v)}"[:60] for p, v, _ in CASES],
+)
 def test_each_problem_has_one_clear_message(path, value, expected):
     """Each bad input gives exactly one line: file, field path, value and the expected form."""
     assert messages(change(demo(), path, value)) == [f"{SOURCE}: {expected}"]

@@ -20,9 +20,10 @@ import sys
 import tomllib
 from pathlib import Path
 
+import excel_reference
 import pytest
 
-from xl_placement import cli, excel_reference, load_deal
+from xl_placement import cli, load_deal
 from xl_placement.batch import parse_header, row_mapping
 from xl_placement.dealfile import deal_from_mapping
 
@@ -66,7 +67,7 @@ def xl_commands(*, pdf: bool) -> list[tuple[str, list[str]]]:
 @pytest.fixture
 def repo_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch folder laid out like the repository root, made the current folder."""
-    for folder in ("examples", "templates"):
+    for folder in ("examples", "templates", "scripts"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     (tmp_path / "docs").mkdir()
     shutil.copy(ROOT / "docs" / "functions.md", tmp_path / "docs" / "functions.md")
@@ -114,15 +115,13 @@ def test_every_page_is_in_the_site_navigation() -> None:
 
 
 def test_every_shell_line_is_a_command_the_tests_know() -> None:
-    """Each shell example is run below (xl-placement, python -m xl_placement) or checked as set-up (make, pip)."""
+    """Each shell example is run below (xl-placement, python -m xl_placement, python scripts/) or checked as set-up (make, pip)."""
     commands = all_commands()
     assert len(commands) >= 20
     targets = set(re.findall(r"^([\w-]+):", MAKEFILE, flags=re.MULTILINE))
     extras = set(PYPROJECT["project"]["optional-dependencies"])
     for page, argv in commands:
-        if argv[0] == "xl-placement" or (
-            argv[:2] == ["python", "-m"] and argv[2].startswith("xl_placement.")
-        ):
+        if argv[0] == "xl-placement" or _python_example(argv):
             continue
         if argv[0] == "make":
             for word in argv[1:]:
@@ -173,11 +172,16 @@ def test_pdf_examples_run_as_written(repo_copy: Path, capsys: pytest.CaptureFixt
     assert (repo_copy / "out" / "byd.pdf").read_bytes().startswith(b"%PDF")
 
 
+def _python_example(argv: list[str]) -> bool:
+    """``python -m xl_placement...`` or ``python scripts/...`` (the docs generators)."""
+    module = argv[:2] == ["python", "-m"] and argv[2].startswith("xl_placement.")
+    script = argv[0] == "python" and len(argv) > 1 and argv[1].startswith("scripts/")
+    return module or script
+
+
 def test_python_module_examples_run_as_written(repo_copy: Path) -> None:
-    """``python -m xl_placement...`` examples run; regenerating the functions page changes nothing."""
-    commands = [
-        a for _, a in all_commands() if a[:2] == ["python", "-m"] and a[2].startswith("xl_placement.")
-    ]
+    """``python -m xl_placement...`` and ``python scripts/...`` examples run; regenerating the functions page changes nothing."""
+    commands = [a for _, a in all_commands() if _python_example(a)]
     assert commands
     before = (repo_copy / "docs" / "functions.md").read_bytes()
     for argv in commands:
@@ -302,7 +306,7 @@ def test_functions_page_blocks_are_what_the_metadata_generates() -> None:
     for function in excel_reference.functions():
         assert f"| [`{function.name}`](#{function.name.lower()}) |" in page  # the overview table
     assert excel_reference.update(page) == page, (
-        "docs/functions.md is out of date: python -m xl_placement.excel_reference docs/functions.md"
+        "docs/functions.md is out of date: python scripts/excel_reference.py docs/functions.md"
     )
 
 

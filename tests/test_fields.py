@@ -9,6 +9,7 @@ import tomllib
 from decimal import Decimal
 from pathlib import Path
 
+import field_reference
 import pytest
 
 from xl_placement import deal as model
@@ -20,7 +21,7 @@ D = Decimal
 DEAL_FILE_PAGE = Path(__file__).resolve().parent.parent / "docs" / "deal-file.md"
 BEGIN = re.compile(r"<!-- fields:begin[^>]*-->\n\n")
 END = "\n<!-- fields:end -->"
-REGENERATE = 'python -c "from xl_placement.fields import markdown_reference; print(markdown_reference())"'
+REGENERATE = "python scripts/field_reference.py"
 
 
 def deal_file_section() -> str:
@@ -29,19 +30,19 @@ def deal_file_section() -> str:
 
 
 def test_readme_reference_is_what_the_fields_table_generates():
-    """The field reference in docs/deal-file.md is exactly markdown_reference(), so the docs cannot drift."""
+    """The field reference in docs/deal-file.md is exactly scripts/field_reference.py's, so the docs cannot drift."""
     section = deal_file_section()
     begin = BEGIN.search(section)
     assert begin is not None, "docs/deal-file.md lacks the <!-- fields:begin --> marker"
     documented = section[begin.end() : section.index(END)]
-    assert documented == fields.markdown_reference(), (
+    assert documented == field_reference.markdown_reference(), (
         f"docs/deal-file.md field reference is out of date; regenerate: {REGENERATE}"
     )
 
 
 def test_reference_names_every_field_and_stated_key():
     """Every field of every section and table, and every [stated] key, has a row in the reference."""
-    reference = fields.markdown_reference()
+    reference = field_reference.markdown_reference()
     for path, specs in {**fields.SECTIONS, **fields.TABLES}.items():
         header = f"[[{path}]]" if path in fields.TABLES else f"[{path}]"
         assert f"### `{header}`" in reference
@@ -56,7 +57,7 @@ def test_reference_names_every_field_and_stated_key():
 
 def test_reference_marks_required_fields_and_model_defaults():
     """Required fields say so; optional ones show the default the deal model really uses."""
-    reference = fields.markdown_reference()
+    reference = field_reference.markdown_reference()
     assert "| `price` | issuer currency per share | required |" in reference
     assert f"| optional, default `{model.Placing.__dataclass_fields__['kind'].default}` |" in reference
     assert "| `mandate` | one of `general`, `specific` | optional |" in reference  # no default: not given
@@ -230,3 +231,24 @@ def test_decimals_range():
 def test_patterned_names(name, expected):
     """average_close_<N>d and vwap_<N>d match N from 1 to 999 and nothing else."""
     assert model.match_pattern(name, ["average_close_<N>d", "vwap_<N>d"]) == expected
+
+
+def test_currencies_read_from_the_table_are_the_iso4217_packages_own(monkeypatch):
+    """The codes read from iso4217's table.xml (without importing the package) equal its own parse, and so does the fallback."""
+    from iso4217 import raw_table  # noqa: PLC0415
+
+    expected = frozenset(
+        code
+        for code, entry in raw_table.items()
+        if isinstance(code, str) and (entry["CcyMnrUnts"] != "N.A." or code == "XXX")
+    )
+    fields.iso_currencies.cache_clear()
+    try:
+        assert fields.iso_currencies() == expected
+        assert {"HKD", "USD", "SGD", "AUD", "XXX"} <= expected
+        assert not {"XAU", "XTS", "XDR"} & expected
+        monkeypatch.setattr("importlib.util.find_spec", lambda _name: None)
+        fields.iso_currencies.cache_clear()
+        assert fields.iso_currencies() == expected
+    finally:
+        fields.iso_currencies.cache_clear()

@@ -20,7 +20,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from lo_support import recalculate
+from lo_support import Session, in_session
 
 from xl_placement import capital, money, prices
 from xl_placement.report import formulas as fx
@@ -219,14 +219,24 @@ def _allocation_book(path: Path) -> list[tuple[list[str], list[Decimal], str]]:
     return cases
 
 
+# What each workbook should give, filled in when the session makes them.
+_EXPECTED: dict[str, Any] = {}
+
+
+@in_session
+def _books(folder: Path) -> dict[str, bytes]:
+    """The workbook of every formula and the workbook of use-of-proceeds steps."""
+    _EXPECTED["formulas"] = _build(folder / "formulas.xlsx")
+    _EXPECTED["allocations"] = _allocation_book(folder / "allocations.xlsx")
+    return {name: (folder / name).read_bytes() for name in ("formulas.xlsx", "allocations.xlsx")}
+
+
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, ...]:
-    folder = tmp_path_factory.mktemp("formulas")
-    expected = _build(folder / "formulas.xlsx")
-    allocations = _allocation_book(folder / "allocations.xlsx")
-    lo = openpyxl.load_workbook(recalculate(folder / "formulas.xlsx", folder / "lo"), data_only=True)
-    lo_alloc = openpyxl.load_workbook(recalculate(folder / "allocations.xlsx", folder / "lo"), data_only=True)
-    return expected, lo, allocations, lo_alloc
+def results(lo_session: Session) -> tuple[Any, ...]:
+    books = lo_session.results(_books)
+    lo = openpyxl.load_workbook(books["formulas.xlsx"].result, data_only=True)
+    lo_alloc = openpyxl.load_workbook(books["allocations.xlsx"].result, data_only=True)
+    return _EXPECTED["formulas"], lo, _EXPECTED["allocations"], lo_alloc
 
 
 @pytest.mark.parametrize("name", FORMULAS)

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
-from lo_support import CellError, formula_errors, recalculate, recalculate_many
+from lo_support import CellError, Session, formula_errors, in_session, recalculate, recalculate_many
 
 from xl_placement import libreoffice
 from xl_placement.errors import ConversionError, DependencyMissingError
@@ -42,6 +42,15 @@ def _error_workbook(path: Path) -> Path:
     return path
 
 
+@in_session
+def _books(folder: Path) -> dict[str, bytes]:
+    """The stale and the error workbooks, recalculated in the session's one LibreOffice run."""
+    return {
+        "stale.xlsx": _stale_workbook(folder / "stale.xlsx").read_bytes(),
+        "errors.xlsx": _error_workbook(folder / "errors.xlsx").read_bytes(),
+    }
+
+
 @pytest.mark.libreoffice
 def test_recalculate_replaces_stale_cached_values(tmp_path):
     """A formula whose cached value is deliberately stale comes back with the recalculated value."""
@@ -57,10 +66,9 @@ def test_recalculate_replaces_stale_cached_values(tmp_path):
     assert sheet["A4"].value == "2-3"
 
 
-@pytest.mark.libreoffice
-def test_recalculate_keeps_the_formulas(tmp_path):
+def test_recalculate_keeps_the_formulas(lo_session: Session):
     """The recalculated file still holds the formula, not just its value."""
-    result = recalculate(_stale_workbook(tmp_path / "stale.xlsx"), tmp_path / "out")
+    result = lo_session.results(_books)["stale.xlsx"].result
     assert openpyxl.load_workbook(result)["Deal"]["A3"].value == "=A1+A2"
 
 
@@ -73,18 +81,16 @@ def test_recalculate_into_the_source_folder_replaces_the_file_whole(tmp_path):
     assert openpyxl.load_workbook(result, data_only=True)["Deal"]["A3"].value == 5
 
 
-@pytest.mark.libreoffice
-def test_formula_errors_lists_each_error_cell(tmp_path):
+def test_formula_errors_lists_each_error_cell(lo_session: Session):
     """Division by zero, an unknown function and text in arithmetic are found; '#N/A' typed as text is not."""
-    result = recalculate(_error_workbook(tmp_path / "errors.xlsx"), tmp_path / "out")
+    result = lo_session.results(_books)["errors.xlsx"].result
     found = {(error.cell, error.value) for error in formula_errors(result)}
     assert found == {("B1", "#DIV/0!"), ("B2", "#NAME?"), ("B3", "#VALUE!")}
 
 
-@pytest.mark.libreoffice
-def test_formula_errors_empty_for_a_clean_workbook(tmp_path):
+def test_formula_errors_empty_for_a_clean_workbook(lo_session: Session):
     """A workbook whose formulas all calculate has no error cells."""
-    result = recalculate(_stale_workbook(tmp_path / "stale.xlsx"), tmp_path / "out")
+    result = lo_session.results(_books)["stale.xlsx"].result
     assert formula_errors(result) == []
 
 

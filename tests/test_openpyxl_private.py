@@ -75,3 +75,35 @@ def test_no_other_module_uses_a_private_attribute_of_openpyxl():
             if pattern.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not found, "\n".join(found)
+
+
+def test_merge_cells_gives_the_bytes_openpyxl_gives():
+    """private.merge_cells writes the same workbook as ws.merge_cells: bordered, protected and plain ranges."""
+    import io  # noqa: PLC0415
+    import zipfile  # noqa: PLC0415
+
+    from openpyxl.styles import Border, Protection, Side  # noqa: PLC0415
+
+    def book(merge) -> dict[str, bytes]:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        thin, thick = Side(style="thin"), Side(style="thick", color="FF0000FF")
+        ws["B2"].border = Border(top=thin, left=thick, right=thin, bottom=thick)
+        ws["B2"].protection = Protection(locked=False)
+        ws["D4"].border = Border(right=thick, bottom=thin)  # the bottom-right cell's edges move to B2
+        ws["C3"] = "inside"
+        ws["F1"].border = Border(top=thin)
+        merge(ws, 2, 2, 4, 4)
+        merge(ws, 1, 6, 1, 9)
+        merge(ws, 6, 1, 6, 3)  # no cell exists yet
+        stream = io.BytesIO()
+        wb.save(stream)
+        with zipfile.ZipFile(stream) as archive:  # every part but the time stamps
+            return {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
+
+    def openpyxls(ws, r1, c1, r2, c2):
+        ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+
+    ours, theirs = book(private.merge_cells), book(openpyxls)
+    assert b"mergeCell " in ours["xl/worksheets/sheet1.xml"]
+    assert ours == theirs

@@ -14,7 +14,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from lo_support import formula_errors, recalculate
+from lo_support import Session, formula_errors, in_session
 from report_support import hostile, undated_demo
 
 from xl_placement.dealfile import deal_from_mapping
@@ -79,23 +79,22 @@ def head_column(sheet: Any, text: str) -> int:
     raise AssertionError(f"no heading {text!r}")
 
 
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bytes, Path]]:
-    """The demo with the example precedents, and the hostile deal with awkward ones; each with LibreOffice's recalculated copy."""
-    folder = tmp_path_factory.mktemp("precedents")
+@in_session
+def _reports(folder: Path) -> dict[str, bytes]:
+    """The demo with the example precedents, and the hostile deal with awkward ones."""
     awkward = folder / "awkward.csv"
     awkward.write_text(AWKWARD, encoding="utf-8")
     cases = {
         "example": (compute(undated_demo()), load_precedents(EXAMPLE)),
         "awkward": (compute(deal_from_mapping(hostile(), "hostile")), load_precedents(awkward)),
     }
-    out = {}
-    for key, (figures, selection) in cases.items():
-        data = render_report(figures, precedents=selection)
-        source = folder / f"{key}.xlsx"
-        source.write_bytes(data)
-        out[key] = (data, recalculate(source, folder / f"lo-{key}"))
-    return out
+    return {key: render_report(figures, precedents=selection) for key, (figures, selection) in cases.items()}
+
+
+@pytest.fixture(scope="module")
+def reports(lo_session: Session) -> dict[str, tuple[bytes, Path]]:
+    """Each report with LibreOffice's recalculated copy."""
+    return {key: (book.data, book.result) for key, book in lo_session.results(_reports).items()}
 
 
 @pytest.mark.libreoffice

@@ -1,21 +1,20 @@
 """The report's pricing grid, market context, timetable, itemised costs and public float.
 
-Static tests read the generated workbook; the LibreOffice tests recalculate random deals and
-a report whose price was changed, to prove the new formulas are live and agree with the core.
+Static tests read the generated workbook; the LibreOffice test recalculates a report whose
+price was changed, to prove the new formulas are live (random deals of every exchange with
+every field are recalculated in tests/test_cached_values.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import math
-import random
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from lo_support import formula_errors, recalculate, recalculate_many
+from lo_support import Session, in_session
 from report_support import figures_of, formulas, named, named_cell, render, values
 
 from xl_placement.dealfile import deal_from_mapping
@@ -137,117 +136,20 @@ def test_a_deal_without_a_grid_says_why_on_the_sheet():
 # --- LibreOffice ----------------------------------------------------------------------------
 
 
-def random_deal(rng: random.Random, index: int) -> dict[str, Any]:
-    """A random deal using every new field: history with volumes, dates, lock-ups, items, holders, grid."""
-    exchange = rng.choice(["HKEX", "HKEX", "SGX", "ASX", "NASDAQ"])
-    close = round(rng.uniform(0.2, 400), 2)
-    start = dt.date(2025, 1, 6)
-    days = [start + dt.timedelta(days=i) for i in range(45) if (start + dt.timedelta(days=i)).weekday() < 5]
-    history = [
-        {
-            "date": d,
-            "close": round(close * rng.uniform(0.85, 1.15), 2),
-            "volume": rng.randrange(10_000, 50_000_000),
-        }
-        for d in days
-    ]
-    agreed = history[-1]["date"]
-    outstanding = rng.randrange(10_000_000, 20_000_000_000)
-    mapping: dict[str, Any] = {
-        "issuer": {
-            "name": f"Random {index}",
-            "stock_code": str(index),
-            "exchange": exchange,
-            "currency": "HKD",
-        },
-        "placing": {
-            "kind": rng.choice(["placing", "top-up"]),
-            "new_shares": rng.randrange(1_000, outstanding // 4),
-            "price": round(history[-1]["close"] * rng.uniform(0.7, 1.02), 3),
-            "shares_outstanding": outstanding,
-            "agreement_date": agreed,
-            "completion_date": agreed + dt.timedelta(days=rng.randrange(1, 14)),
-            "lock_up_days": rng.choice([30, 60, 90, 180]),
-        },
-        "market": {"history": history, "day_vwap": history[-1]["close"]},
-        "costs": {
-            "commission_rate": round(rng.uniform(0, 0.04), 4),
-            "items": [
-                {"name": f"Cost {k}", "amount": round(rng.uniform(0, 5e6), 2)}
-                for k in range(rng.randrange(1, 4))
-            ],
-        },
-        "fx": {"quote_currency": "USD", "rate": round(rng.uniform(0.5, 9), 4), "source": "test"},
-        "proceeds": {"uses": [{"name": "All", "share": 1}]},
-        "shareholders": [
-            {"name": "Vendor", "shares": outstanding // 5, "public": False},
-            {"name": "Fund", "shares": outstanding // 20},
-        ],
-    }
-    if exchange == "ASX":
-        mapping["placing"]["capacity"] = "7.1A"
-    if mapping["placing"]["kind"] == "top-up":
-        mapping["placing"]["vendor_lock_up_days"] = 90
-    if rng.random() < 0.3:
-        mapping["grid"] = {"step": 10 ** rng.randrange(-3, 0)} if close < 5 else {"step": 1}
-    return mapping
-
-
-def _close(got: Any, expected: Any, abs_tol: float = 1e-9) -> bool:
-    if isinstance(expected, str | dt.datetime) or isinstance(got, str | dt.datetime):
-        return got == expected
-    return math.isclose(got, expected, rel_tol=1e-9, abs_tol=abs_tol)
-
-
-# The waterfall's hidden base (an amount less a sum of amounts of about 1e9) keeps binary
-# residue of about 1e-5 in a spreadsheet: amounts on that sheet are compared to 1/100 of a cent.
-ABS_TOL = {"Use of proceeds": 1e-4}
-
-
-def _mismatches(data: bytes, recalculated: Path) -> list[str]:
-    book, cached = formulas(data), values(data)
-    lo = openpyxl.load_workbook(recalculated, data_only=True)
-    wrong = []
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    expected = cached[sheet.title][cell.coordinate].value
-                    got = lo[sheet.title][cell.coordinate].value
-                    tol = ABS_TOL.get(sheet.title, 1e-9)
-                    if expected is None or got is None or not _close(got, expected, tol):
-                        wrong.append(
-                            f"'{sheet.title}'!{cell.coordinate} {cell.value}: LO {got!r}, Python {expected!r}"
-                        )
-    return wrong
-
-
-@pytest.mark.libreoffice
-def test_random_deals_recalculate_in_libreoffice_to_the_cached_values(tmp_path):
-    """Eight random deals (every exchange, every new field): each formula recalculates to its cached value."""
-    rng = random.Random(1616)  # noqa: S311 - seeded test data, not security
-    reports = {}
-    for index in range(8):
-        data = render_report(compute(deal_from_mapping(random_deal(rng, index))))
-        path = tmp_path / f"deal{index}.xlsx"
-        path.write_bytes(data)
-        reports[path] = data
-    outputs = recalculate_many(list(reports), tmp_path / "lo")
-    for (path, data), out in zip(reports.items(), outputs, strict=True):
-        assert _mismatches(data, out) == [], path.name
-        assert formula_errors(out) == [], path.name
-
-
-@pytest.mark.libreoffice
-def test_changing_the_price_on_the_deal_sheet_moves_the_grid(tmp_path):
-    """Price typed as HK$1.60 on the deal sheet: the grid's deal row follows and breaches Rule 13.36(5)."""
+@in_session
+def _edited(folder: Path) -> dict[str, bytes]:
+    """The demo report with Price typed as HK$1.60 on the deal sheet."""
+    del folder
     book = formulas(render("sensetime"))
     book["Deal sheet"][named_cell(book, "Price").coordinate].value = 1.60
     stream = io.BytesIO()
     book.save(stream)
-    source = tmp_path / "edited.xlsx"
-    source.write_bytes(stream.getvalue())
-    lo = openpyxl.load_workbook(recalculate(source, tmp_path / "lo"), data_only=True)
+    return {"edited.xlsx": stream.getvalue()}
+
+
+def test_changing_the_price_on_the_deal_sheet_moves_the_grid(lo_session: Session):
+    """Price typed as HK$1.60 on the deal sheet: the grid's deal row follows and breaches Rule 13.36(5)."""
+    lo = openpyxl.load_workbook(lo_session.results(_edited)["edited.xlsx"].result, data_only=True)
     sheet = formulas(render("sensetime"))["Pricing grid"]
     deal_row = next(r for r in grid_rows(sheet) if sheet.cell(r, 2).value == "=Price")
     n = len(pricing_grid(figures_of("sensetime")).references)

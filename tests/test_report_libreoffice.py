@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import os
 import re
@@ -13,7 +14,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from lo_support import formula_errors, recalculate
+from lo_support import Session, formula_errors, in_session
 from report_support import find_row, formulas, history_deal, hostile, named, render, thin_use_deal, values
 
 from xl_placement.pdf import export_pdf
@@ -39,17 +40,24 @@ def _close(got: Any, expected: Any) -> bool:
     return math.isclose(got, expected, rel_tol=1e-9)
 
 
+@in_session
+def _reports(folder: Path) -> dict[str, bytes]:
+    """Each deal's report, and the demo's with the price changed to HK$1.80 on the deal sheet."""
+    del folder
+    books = {key: render(deal) for key, deal in DEALS.items()}
+    book = formulas(books["sensetime"])
+    (title, ref), *_ = book.defined_names["Price"].destinations
+    book[title][ref.replace("$", "")].value = 1.80
+    stream = io.BytesIO()
+    book.save(stream)
+    books["edited"] = stream.getvalue()
+    return books
+
+
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bytes, Path]]:
+def recalculated(lo_session: Session) -> dict[str, tuple[bytes, Path]]:
     """Each deal's report and LibreOffice's recalculated copy of it."""
-    out = {}
-    for key, deal in DEALS.items():
-        folder = tmp_path_factory.mktemp(key)
-        data = render(deal)
-        source = folder / f"{key}.xlsx"
-        source.write_bytes(data)
-        out[key] = (data, recalculate(source, folder / "lo"))
-    return out
+    return {key: (book.data, book.result) for key, book in lo_session.results(_reports).items()}
 
 
 @pytest.mark.parametrize("key", DEALS)
@@ -107,15 +115,9 @@ def test_hostile_ties_go_to_the_earliest_use_in_libreoffice(recalculated):
     assert [sheet.cell(first + i, 4).value for i in range(4)] == [832500.09, 832500.08, 832500.08, 832500.08]
 
 
-def test_a_changed_price_flows_through_every_figure(tmp_path):
+def test_a_changed_price_flows_through_every_figure(recalculated):
     """A user who changes the price sees gross, net, discounts, dilution price and the allocation follow."""
-    data = render("sensetime")
-    book = formulas(data)
-    (title, ref), *_ = book.defined_names["Price"].destinations
-    book[title][ref.replace("$", "")].value = 1.80
-    edited = tmp_path / "edited.xlsx"
-    book.save(edited)
-    lo = openpyxl.load_workbook(recalculate(edited, tmp_path / "lo"), data_only=True)
+    lo = openpyxl.load_workbook(recalculated["edited"][1], data_only=True)
     assert named(lo, "Gross") == 1_700_000_000 * 1.80
     assert named(lo, "Net") == 3_060_000_000
     sheet = lo["Use of proceeds"]

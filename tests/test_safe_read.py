@@ -14,10 +14,10 @@ import openpyxl
 import openpyxl.xml
 import openpyxl.xml.functions
 import pytest
+from safe_load import check_workbook_file, load_workbook_safely
 
 from xl_placement import safe_read
 from xl_placement.errors import DependencyMissingError, UnsafeWorkbookError
-from xl_placement.safe_read import check_workbook_file, load_workbook_safely
 
 SHEET = "xl/worksheets/sheet1.xml"
 

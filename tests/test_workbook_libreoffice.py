@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from lo_support import recalculate
+from lo_support import Session, in_session
 
 from xl_placement.figures import compute
 from xl_placement.inputs import deal_from_workbook
@@ -20,7 +20,15 @@ COMMITTED = ROOT / "placement.xlsm"
 pytestmark = pytest.mark.libreoffice
 
 
-def test_plain_formulas_recalculate_to_the_python_figures(tmp_path):
+@in_session
+def _bare(folder: Path) -> dict[str, bytes]:
+    """placement.xlsm saved by openpyxl: the formulas without the values the builder cached."""
+    bare = folder / "bare.xlsx"
+    openpyxl.load_workbook(COMMITTED).save(bare)
+    return {"bare.xlsx": bare.read_bytes()}
+
+
+def test_plain_formulas_recalculate_to_the_python_figures(lo_session: Session):
     """Recalculated by LibreOffice, the sheet's plain formulas give the core's discounts, dilution and proceeds."""
     figures = compute(deal_from_workbook(COMMITTED))
     discounts = {r.key: r.discount for r in figures.references}
@@ -34,10 +42,9 @@ def test_plain_formulas_recalculate_to_the_python_figures(tmp_path):
         "Proceeds the uses share (net or gross, per the basis; gross when a cost is blank)": figures.allocation_base,
     }
     # openpyxl saves the formulas without the values the builder cached, so LibreOffice must compute them
-    bare = tmp_path / "bare.xlsx"
-    openpyxl.load_workbook(COMMITTED).save(bare)
-    assert openpyxl.load_workbook(bare, data_only=True)["Inputs"]["H9"].value is None
-    sheet = openpyxl.load_workbook(recalculate(bare, tmp_path / "out"), data_only=True)["Inputs"]
+    bare = lo_session.results(_bare)["bare.xlsx"]
+    assert openpyxl.load_workbook(bare.source, data_only=True)["Inputs"]["H9"].value is None
+    sheet = openpyxl.load_workbook(bare.result, data_only=True)["Inputs"]
     found = {row[5].value: row[7].value for row in sheet.iter_rows(min_row=1, max_row=20) if row[5].value}
     for label, value in expected.items():
         assert isinstance(found[label], int | float), (label, found[label])

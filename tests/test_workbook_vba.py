@@ -202,3 +202,38 @@ def test_build_is_deterministic():
         for seed in ("1", "2")
     }
     assert builds == {vba.build_vba_project()}
+
+
+def _longest_by_search(chunk: bytes, position: int) -> tuple[int, int]:
+    """MS-OVBA's match search as written: every earlier position, nearest first, strictly longer wins."""
+    if position == 0:
+        return 0, 0
+    bit_count = max((position - 1).bit_length(), 4)
+    max_length = (0xFFFF >> bit_count) + 3
+    best_offset, best_length = 0, 0
+    for candidate in range(position - 1, max(0, position - (1 << bit_count)) - 1, -1):
+        length = 0
+        while (
+            position + length < len(chunk)
+            and length < max_length
+            and chunk[candidate + length] == chunk[position + length]
+        ):
+            length += 1
+        if length > best_length:
+            best_offset, best_length = position - candidate, length
+    return best_offset, best_length
+
+
+@pytest.mark.parametrize("alphabet", [b"a", b"ab", b"Sub End  RunPython\r\n'xyz", bytes(range(256))])
+def test_indexed_match_search_finds_what_searching_every_position_finds(alphabet):
+    """The compressor's indexed search gives the very match (offset and length, when 3 or more) of the full search."""
+    generator = random.Random(len(alphabet))  # noqa: S311 - reproducible test text, not security
+    for size in (3, 40, 300):
+        chunk = bytes(generator.choice(alphabet) for _ in range(size))
+        matches = vba._Matches(chunk)
+        for position in range(size):
+            offset, length = matches.longest(position)
+            expected_offset, expected_length = _longest_by_search(chunk, position)
+            assert (length >= 3) == (expected_length >= 3), (alphabet, size, position)
+            if length >= 3:
+                assert (offset, length) == (expected_offset, expected_length), (alphabet, size, position)

@@ -6,7 +6,7 @@ shared-string or style indices that point nowhere. openpyxl builds the whole wor
 in memory and fails on these with MemoryError, IndexError or TypeError, so it is not
 used here. Instead:
 
-1. The file passes ``safe_read.check_workbook_file`` (size, zip bomb: every part's
+1. The file passes ``safe_read.read_checked_workbook`` (size, zip bomb: every part's
    declared size and compression ratio, not a workbook) before anything is expanded.
 2. ``xl/workbook.xml`` gives the defined names; only the input names (those
    ``inputs.input_kind`` knows) are read, and each must refer to one rectangle of

@@ -45,9 +45,9 @@ from xl_placement.fields import MAX_ROWS
 from xl_placement.figures import NOT_GIVEN
 from xl_placement.libreoffice import require_soffice, stop_all
 from xl_placement.money import in_context, round_half_up
-from xl_placement.output import check_target, write_all
+from xl_placement.output import check_target, write_all, write_atomic
 from xl_placement.pdf import export_pdf, export_pdfs
-from xl_placement.precedents import Selection
+from xl_placement.precedents import Selection, for_deal
 from xl_placement.safe_csv import csv_rows
 
 SUMMARY_NAMES = ("summary.xlsx", "summary.csv")
@@ -391,9 +391,12 @@ def run_job(job: Job, force: bool = False, precedents: Selection | None = None) 
             assert job.path is not None  # noqa: S101 - a Job has a mapping or a path
             deal = api.load_deal(job.path, job.prices)
         check_target(job.report, force=force)  # before the slow part: rendering the report
-        figures = api.compute(deal)
+        figures = api.compute(deal)  # computed and checked once: the report and the summary share them
         checks = api.check_deal(figures)
-        api.build_report(deal, job.report, force=force, precedents=precedents)
+        from xl_placement.report import render_report  # noqa: PLC0415 - openpyxl as api.build_report loads it
+
+        shown = None if precedents is None else for_deal(precedents, deal)
+        write_atomic(job.report, render_report(figures, checks, precedents=shown), force=force)
     except PlacementError as exc:
         return Outcome(
             job.label,

@@ -1,21 +1,34 @@
 """The xl-placement command line: build, check, batch and init.
 
-Start-up stays light: only argparse is imported here; each command imports what it
-needs when it runs (openpyxl for a report, LibreOffice only for --pdf).
+Start-up stays light: what is imported here, `import xl_placement` has loaded already
+(or it is the small summary and grid modules ``check`` prints); a command that needs
+more imports it when it runs (openpyxl for a report, the batch, the workbook builder).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import shutil
+import signal
 import sys
+import textwrap
+import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xl_placement import __version__
+from xl_placement import __version__, api
 from xl_placement._lean import import_openpyxl_without_numpy
+from xl_placement.api import figure_rows, grid_records
+from xl_placement.checks import FAILED, INCOMPLETE, OUTCOMES
 from xl_placement.errors import (
     MISSING,
+    ConversionError,
     DealError,
     DependencyMissingError,
     InputError,
@@ -24,13 +37,19 @@ from xl_placement.errors import (
     PlacementError,
     Terminated,
 )
+from xl_placement.grid import pricing_grid
+from xl_placement.libreoffice import require_soffice
 from xl_placement.money import in_context
+from xl_placement.output import check_target, write_all, write_atomic
+from xl_placement.pdf import pdf_bytes
+from xl_placement.summary import grid_lines, stated_line, summary_lines
 
 if TYPE_CHECKING:
     from types import FrameType
 
     from xl_placement.batch import Outcome
     from xl_placement.checks import CheckReport
+    from xl_placement.deal import Deal
     from xl_placement.figures import Figures
     from xl_placement.precedents import Selection
 
@@ -289,22 +308,21 @@ def _precedent_options(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _load_precedents(args: argparse.Namespace) -> Selection | None:
-    """The precedents the options ask for, read and checked before anything is written."""
+def _load_precedents(args: argparse.Namespace, deal: Deal | None = None) -> Selection | None:
+    """The precedents the options ask for (without ``deal`` itself), read and checked before anything is written."""
     if args.precedents is None:
         if args.since is not None or args.exchange is not None or args.until is not None:
             raise InputError("--since, --exchange and --until filter precedents; give --precedents FILE too")
         return None
     from xl_placement.precedents import load_precedents  # noqa: PLC0415 - light start-up
 
-    return load_precedents(args.precedents, since=args.since, exchange=args.exchange, until=args.until)
+    return load_precedents(
+        args.precedents, since=args.since, exchange=args.exchange, until=args.until, deal=deal
+    )
 
 
 def _wrap(text: str) -> str:
     """Wrap a description to the terminal width argparse would use (Raw formatters do not wrap)."""
-    import shutil  # noqa: PLC0415 - light start-up
-    import textwrap  # noqa: PLC0415 - light start-up
-
     return textwrap.fill(text, width=min(shutil.get_terminal_size().columns - 2, 100))
 
 
@@ -332,57 +350,42 @@ def _lean_openpyxl(args: argparse.Namespace) -> None:
 
 def _build(args: argparse.Namespace) -> int:
     _lean_openpyxl(args)
-    from xl_placement import api  # noqa: PLC0415 - light start-up
 
     out = api.report_path(args.output or DEFAULT_OUT_DIR / f"{Path(args.deal).stem}.xlsx", "-o")
     if Path(args.deal).exists() and out.exists() and out.resolve() == Path(args.deal).resolve():
         raise InputError(f"-o {out}: that is the deal itself; choose another output file")
     pdf = out.with_suffix(".pdf")
     if args.pdf:
-        from xl_placement.libreoffice import require_soffice  # noqa: PLC0415 - light start-up
-
         require_soffice("--pdf")  # before anything is written: all outputs or none
         if pdf.exists() and not args.force:
             raise OutputExistsError(f"{pdf} already exists; it was not replaced")
-    from xl_placement.output import check_target  # noqa: PLC0415 - light start-up
 
     deal = api.load_deal(args.deal, args.prices)
-    figures = api.compute(deal)
+    figures = api.compute(deal)  # computed and checked once: the summary and the report share them
     checks = api.check_deal(figures)
-    precedents = _load_precedents(args)
+    precedents = _load_precedents(args, deal)
     check_target(out, force=args.force)  # say "exists" or "open in Excel" before rendering
+    from xl_placement.report import render_report  # noqa: PLC0415 - openpyxl only for a report
+
+    data = render_report(figures, checks, precedents=precedents)
     if args.pdf:
-        written, pdf_written = _build_with_pdf(
-            figures, checks, out, pdf, force=args.force, precedents=precedents
-        )
+        written, pdf_written = _write_with_pdf(data, out, pdf, force=args.force)
     else:
-        written = api.build_report(deal, out, force=args.force, precedents=precedents)
+        written = write_atomic(out, data, force=args.force)
     _print_summary(figures, checks)
     if precedents is not None:
-        from xl_placement.precedents import for_deal  # noqa: PLC0415 - light start-up
-
-        shown = for_deal(precedents, deal)
-        _out(f"precedents: {len(shown.rows)} of {shown.read} from {shown.path} (filters: {shown.filters})")
+        _out(
+            f"precedents: {len(precedents.rows)} of {precedents.read} from {precedents.path} "
+            f"(filters: {precedents.filters})"
+        )
     _out(f"report: {written}")
     if args.pdf:
         _out(f"pdf: {pdf_written}")
     return EXIT_OK
 
 
-def _build_with_pdf(
-    figures: Figures, checks: CheckReport, out: Path, pdf: Path, *, force: bool, precedents: Selection | None
-) -> tuple[Path, ...]:
-    """The report and its PDF, both or neither: both are rendered before either is written."""
-    from xl_placement.errors import ConversionError  # noqa: PLC0415 - light start-up
-    from xl_placement.output import write_all  # noqa: PLC0415 - light start-up
-    from xl_placement.pdf import pdf_bytes  # noqa: PLC0415 - light start-up
-    from xl_placement.report import render_report  # noqa: PLC0415 - light start-up
-
-    if precedents is not None:
-        from xl_placement.precedents import for_deal  # noqa: PLC0415 - light start-up
-
-        precedents = for_deal(precedents, figures.deal)
-    data = render_report(figures, checks, precedents=precedents)
+def _write_with_pdf(data: bytes, out: Path, pdf: Path, *, force: bool) -> tuple[Path, ...]:
+    """The report and its PDF, both or neither: the PDF is rendered before either is written."""
     try:
         rendered = pdf_bytes(data, out.name)
     except ConversionError as exc:
@@ -391,7 +394,6 @@ def _build_with_pdf(
 
 
 def _check(args: argparse.Namespace) -> int:
-    from xl_placement import api  # noqa: PLC0415 - light start-up
 
     if Path(args.deal).suffix.lower() in api.WORKBOOK_SUFFIXES:
         _lean_openpyxl(args)
@@ -407,8 +409,6 @@ def _check(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(_check_json(figures, checks))
     else:
-        from xl_placement.summary import grid_lines  # noqa: PLC0415 - light start-up
-
         _print_summary(figures, checks)
         _out("\n".join(grid_lines(figures)))
         if checks.sentences:
@@ -416,7 +416,6 @@ def _check(args: argparse.Namespace) -> int:
             for sentence in checks.sentences:
                 _out(f"  {sentence}")
         _out(checks.verdict)
-    from xl_placement.checks import FAILED, INCOMPLETE  # noqa: PLC0415 - light start-up
 
     if checks.outcome == FAILED or (checks.outcome == INCOMPLETE and args.strict):
         return EXIT_FAILED
@@ -426,7 +425,6 @@ def _check(args: argparse.Namespace) -> int:
 def _batch(args: argparse.Namespace) -> int:
     _lean_openpyxl(args)
     from xl_placement.batch import ERROR, ProgressBar, run_batch  # noqa: PLC0415 - light start-up
-    from xl_placement.checks import OUTCOMES  # noqa: PLC0415 - light start-up
 
     bar = ProgressBar(sys.stderr)
     debug = getattr(args, "debug", False)
@@ -465,7 +463,6 @@ def _batch(args: argparse.Namespace) -> int:
 
 def _workbook(args: argparse.Namespace) -> int:
     _lean_openpyxl(args)
-    from xl_placement import api  # noqa: PLC0415 - light start-up
     from xl_placement.workbook import build_workbook  # noqa: PLC0415 - light start-up
 
     deal = api.load_deal(args.deal) if args.deal else None
@@ -505,8 +502,6 @@ def _import(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from importlib.resources import files  # noqa: PLC0415 - light start-up
 
-    from xl_placement.output import write_atomic  # noqa: PLC0415 - light start-up
-
     path: Path = args.path
     if path.is_dir():
         path = path / DEFAULT_INIT_PATH
@@ -523,7 +518,6 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _print_summary(figures: Figures, checks: CheckReport) -> None:
-    from xl_placement.summary import summary_lines  # noqa: PLC0415 - light start-up
 
     _out("\n".join(summary_lines(figures)))
     from xl_placement.pricefile import describe_lines  # noqa: PLC0415 - light start-up
@@ -533,19 +527,13 @@ def _print_summary(figures: Figures, checks: CheckReport) -> None:
     for rule in checks.rules:
         detail = f" ({rule.detail})" if rule.detail else ""
         _out(f"  [{rule.status}] {rule.rule} {rule.title}{detail}")
-    from xl_placement.summary import stated_line  # noqa: PLC0415 - light start-up
 
     for stated in checks.stated:
         _out(f"  {stated_line(stated)}")
 
 
 def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
-    from dataclasses import asdict  # noqa: PLC0415 - light start-up
-
-    from xl_placement.api import figure_rows, grid_records  # noqa: PLC0415 - light start-up
-    from xl_placement.grid import pricing_grid  # noqa: PLC0415 - light start-up
-    from xl_placement.precedents import deal_cut_off  # noqa: PLC0415 - light start-up
-    from xl_placement.pricefile import describe  # noqa: PLC0415 - light start-up
+    from xl_placement import precedents, pricefile  # noqa: PLC0415 - only check --json needs them
 
     grid = pricing_grid(figures)
 
@@ -569,7 +557,7 @@ def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
             {"key": e.key, "label": e.label, "date": e.when, "note": e.note} for e in figures.timetable
         ],
         "costs_items": [{"name": i.name, "amount": i.amount} for i in figures.deal.costs.items],
-        "precedents_cut_off": deal_cut_off(figures.deal)[1],
+        "precedents_cut_off": precedents.deal_cut_off(figures.deal)[1],
         "grid": {
             "rule": grid.rule.title,
             "rule_status": grid.rule.status,
@@ -579,7 +567,7 @@ def _check_json(figures: Figures, checks: CheckReport) -> dict[str, Any]:
         "rules": [asdict(rule) for rule in checks.rules],
         "stated": [asdict(stated) | {"matches": stated.matches} for stated in checks.stated],
         "sentences": list(checks.sentences),
-        "prices": describe(figures.deal),
+        "prices": pricefile.describe(figures.deal),
     }
 
 
@@ -595,16 +583,12 @@ def _invalid_json(deal: str, exc: InputError) -> dict[str, Any]:
 
 
 def _print_json(data: dict[str, Any]) -> None:
-    import json  # noqa: PLC0415 - light start-up
 
     _out(json.dumps(data, indent=2, ensure_ascii=False, default=_json_value))
 
 
 def _json_value(value: object) -> str:
     """Decimals (and dates) as exact strings: 0.08612440191387559808612440191 stays exact."""
-    from datetime import date  # noqa: PLC0415 - light start-up
-    from decimal import Decimal  # noqa: PLC0415 - light start-up
-
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):
@@ -633,8 +617,6 @@ def _tolerant_streams() -> None:
 
 def _silence_stdout() -> None:
     """Point standard output at the null device so the final flush cannot fail again."""
-    import os  # noqa: PLC0415 - only on a broken pipe
-
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, sys.stdout.fileno())
@@ -646,8 +628,6 @@ def _silence_stdout() -> None:
 
 def _report_error(exc: BaseException, debug: bool) -> None:
     if debug:
-        import traceback  # noqa: PLC0415 - only on errors
-
         traceback.print_exception(exc, file=sys.stderr)
     lines = (str(exc) or type(exc).__name__).splitlines()
     if isinstance(exc, OutputExistsError):
@@ -663,7 +643,6 @@ _signals_received: list[int] = []
 
 
 def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
-    import signal  # noqa: PLC0415 - already loaded by _handle_signals
 
     _signals_received.append(signum)
     signal.default_int_handler(signum, frame)
@@ -676,15 +655,12 @@ def _raise_terminated(signum: int, _frame: object) -> None:
 
 def _handle_signals() -> None:
     """Ctrl-C raises KeyboardInterrupt and SIGTERM raises Terminated, so clean-up code runs for both."""
-    import signal  # noqa: PLC0415 - light start-up
-
     signal.signal(signal.SIGINT, _raise_interrupted)
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 def _report_signal(signum: int) -> int:
-    import signal  # noqa: PLC0415 - already loaded by _handle_signals
 
     return report_interrupt(KeyboardInterrupt() if signum == signal.SIGINT else Terminated())
 

@@ -4,16 +4,15 @@ An .xlsx file is a zip of XML parts, so a hostile one can be a zip bomb (a tiny 
 that expands to gigabytes), an XML entity bomb ("billion laughs") or an XML external
 entity that reads local files. Two layers refuse them:
 
-1. :func:`check_workbook_file` looks at the file *before* anything is decompressed:
+1. :func:`read_checked_workbook` looks at the file *before* anything is decompressed:
    its size, that it is a zip at all (an old .xls or a password-protected workbook is
    an OLE compound file instead), the number of parts, their declared sizes and
    compression ratios, the compression methods, that the parts a workbook needs are
    there, and that the workbook's declared kind matches its extension (Excel refuses an
    .xlsx holding a macro workbook). Python's zipfile never decompresses more than a part's declared size,
    so limiting declared sizes limits memory.
-2. :func:`load_workbook_safely` then loads with openpyxl, which parses XML through
-   defusedxml (entity declarations and external references are refused); it checks
-   that openpyxl really is using defusedxml and refuses to load otherwise.
+2. ``_read_workbook`` then parses the checked bytes' XML through defusedxml (entity
+   declarations and external references are refused), part by part.
 
 Every refusal is an :class:`~xl_placement.errors.UnsafeWorkbookError` with a one-line
 message naming the file and what to do.
@@ -26,16 +25,11 @@ import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any
 
-import openpyxl
-import openpyxl.xml
-import openpyxl.xml.functions
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from openpyxl.utils.exceptions import InvalidFileException
 
-from xl_placement.errors import DependencyMissingError, UnsafeWorkbookError
+from xl_placement.errors import UnsafeWorkbookError
 
 #: Largest workbook file accepted, in bytes (a placing workbook is well under 1 MB).
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -84,14 +78,14 @@ _OTHER_EXTENSIONS = {
 }
 
 
-def check_workbook_file(path: str | Path) -> Path:
-    """Refuse a file that is not a safe, well-formed workbook, without decompressing it.
+def read_checked_workbook(path: str | Path) -> bytes:
+    """The bytes of a workbook file a user supplied, refused unless it is a safe, well-formed workbook.
+
+    The checks look at the file *before* anything is decompressed. Reading once and
+    checking those very bytes means the file cannot change in between.
 
     Args:
         path: the workbook a user supplied.
-
-    Returns:
-        The path, as a Path.
 
     Raises:
         UnsafeWorkbookError: the file is missing, empty, too large, not a workbook,
@@ -99,72 +93,9 @@ def check_workbook_file(path: str | Path) -> Path:
             the message names the file and the fix.
     """
     source = Path(path)
-    _check_bytes(source, _read_checked(source))
-    return source
-
-
-def read_checked_workbook(path: str | Path) -> bytes:
-    """The bytes of a workbook file that passed :func:`check_workbook_file`'s checks.
-
-    Reading once and checking those very bytes means the file cannot change in between.
-
-    Raises:
-        UnsafeWorkbookError: as :func:`check_workbook_file`.
-    """
-    source = Path(path)
     data = _read_checked(source)
     _check_bytes(source, data)
     return data
-
-
-def load_workbook_safely(path: str | Path, **kwargs: Any) -> Any:
-    """Check a workbook file, then load it with openpyxl parsing XML through defusedxml.
-
-    Args:
-        path: the workbook a user supplied.
-        **kwargs: passed to :func:`openpyxl.load_workbook` (e.g. ``data_only=True``).
-
-    Returns:
-        The openpyxl ``Workbook``.
-
-    Raises:
-        UnsafeWorkbookError: the file was refused by :func:`check_workbook_file`, or
-            openpyxl could not read it (an XML attack, a damaged part); one line naming the file.
-        DependencyMissingError: openpyxl is not using defusedxml, so loading is refused.
-    """
-    source = Path(path)
-    data = _read_checked(source)
-    _check_bytes(source, data)
-    _require_defusedxml()
-    try:
-        # Loading the very bytes that were checked: the file cannot change in between, and no
-        # file handle is left open when openpyxl fails half-way.
-        return openpyxl.load_workbook(io.BytesIO(data), **kwargs)
-    except (
-        InvalidFileException,
-        zipfile.BadZipFile,
-        zlib.error,
-        KeyError,
-        ValueError,  # includes defusedxml's EntitiesForbidden, DTDForbidden, ExternalReferenceForbidden
-        TypeError,
-        SyntaxError,  # xml.etree.ElementTree.ParseError
-        EOFError,
-        OSError,
-    ) as exc:
-        raise _refuse(source, _reason(exc)) from exc
-
-
-def _reason(exc: BaseException) -> str:
-    """Say why openpyxl failed, from the innermost cause (openpyxl wraps it in a generic ValueError)."""
-    root = exc
-    while root.__cause__ is not None:
-        root = root.__cause__
-    if isinstance(root, DefusedXmlException):
-        return (
-            f"contains an XML attack ({type(root).__name__}: entity declarations and external references "
-            "are refused); it was not read"
-        )
-    return f"could not be read as a workbook ({_describe(root)}); save it again from Excel"
 
 
 def _read_checked(source: Path) -> bytes:
@@ -301,24 +232,6 @@ def _guess_kind(names: set[str]) -> str:
     if "ppt/presentation.xml" in names:
         return "a PowerPoint presentation"
     return "a zip file without a workbook part"
-
-
-def _require_defusedxml() -> None:
-    """Fail closed unless openpyxl parses XML with defusedxml (it does when defusedxml is importable)."""
-    iterparse_module = getattr(openpyxl.xml.functions.iterparse, "__module__", "")
-    if openpyxl.xml.DEFUSEDXML is not True or not iterparse_module.startswith("defusedxml"):
-        raise DependencyMissingError(
-            "openpyxl is not parsing XML with defusedxml, so workbooks from users are not read; "
-            "install defusedxml (pip install defusedxml) and unset OPENPYXL_DEFUSEDXML"
-        )
-
-
-def _describe(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    name = type(exc).__name__
-    if len(text) > 160:
-        text = text[:157] + "..."
-    return f"{name}: {text}" if text else name
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -25,6 +25,7 @@ from xl_placement.formats import MILLION, percent_text, price_text
 from xl_placement.money import LargestRemainder, largest_remainder, round_half_up, to_minor_units
 from xl_placement.proceeds import SHARE_DECIMALS, to_quote
 from xl_placement.report import formulas as fx
+from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cells import CHARS_PER_WIDTH, CellWriter, fit_height, wrapped_lines
 from xl_placement.report.chart import Bars, ChartRow, add_waterfall, label_size, wrap_label
 from xl_placement.report.layout import close_up, price_format
@@ -393,7 +394,7 @@ class DealSheet:
         ws, ref = cell(self.wb, "CostsNote")
         note = ws[ref]
         row = note.row + 1
-        ws.merge_cells(start_row=row, end_row=row, start_column=note.column, end_column=note.column + 2)
+        private.merge_cells(ws, row, note.column, row, note.column + 2)
         target = self.out.text(ws, f"{note.column_letter}{row}", structure)
         target.font = copy(note.font)
         target.alignment = copy(note.alignment)

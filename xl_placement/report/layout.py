@@ -59,7 +59,7 @@ def close_up(wb: Workbook, names: Sequence[str], shown: Sequence[str], first: st
             cell.data_type = data_type  # text starting with "=" stays text
             private.set_style(cell, style)
         for start, end in merges[source.min_row]:
-            ws.merge_cells(start_row=target, start_column=start, end_row=target, end_column=end)
+            private.merge_cells(ws, target, start, target, end)
         if source.min_row != target:
             ws.row_dimensions[target].height = ws.row_dimensions[source.min_row].height
         _point(wb, key, ws, target, source.min_col)

@@ -16,6 +16,9 @@ other module of the project uses one.
 - ``Worksheet._charts``: the charts on a sheet (to extend the print area below them).
 - ``Image._data``: the bytes openpyxl writes for an image; ``SizedImage`` gives them from
   memory, as openpyxl's own ``Image`` reads them through Pillow (not a dependency).
+- ``Worksheet._cells``, ``Workbook._borders``, ``Workbook._protections`` and the
+  ``borderId`` and ``protectionId`` of ``Cell._style``: merging cells with each distinct
+  style looked up once (:func:`merge_cells`), not once per cell.
 """
 
 from __future__ import annotations
@@ -25,10 +28,13 @@ from copy import copy
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.drawing.image import Image
+from openpyxl.styles import Border
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 #: (class, attribute) for every private attribute this module uses.
@@ -41,6 +47,11 @@ PRIVATE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("Worksheet", "_add_column"),
     ("Worksheet", "_charts"),
     ("Image", "_data"),
+    ("Worksheet", "_cells"),
+    ("Workbook", "_borders"),
+    ("Workbook", "_protections"),
+    ("StyleArray", "borderId"),
+    ("StyleArray", "protectionId"),
 )
 
 
@@ -107,3 +118,51 @@ class SizedImage(Image):  # type: ignore[misc]  # openpyxl ships no type hints
     def _data(self) -> bytes:
         """The image's bytes, as openpyxl writes them into the package."""
         return bytes(self.ref)
+
+
+def merge_cells(ws: Worksheet, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """``ws.merge_cells(...)``: the same merged range, cells and styles, faster.
+
+    openpyxl's ``MergedCellRange.format`` gives every cell of the range the top-left
+    cell's protection and each edge cell an edge of its border through the style
+    descriptors, hashing the style into the workbook's table once per cell (about 4 ms a
+    merge, a tenth of a report). Here each distinct style is added once and its index
+    given to the cells; the tables gain the same entries in the same order, so the
+    workbook's bytes are the same (tests/test_openpyxl_private.py compares them).
+    """
+    coord = f"{get_column_letter(start_column)}{start_row}:{get_column_letter(end_column)}{end_row}"
+    merged = MergedCellRange(ws, coord)  # moves the bottom-right cell's borders to the top-left one
+    ws.merged_cells.add(merged)
+    cells = ws._cells
+    wb = ws.parent
+    first = (merged.min_row, merged.min_col)
+    for row, column in merged.cells:
+        if (row, column) != first:
+            cells[row, column] = MergedCell(ws, row, column)
+    start = merged.start_cell
+    if start._style is None:
+        start._style = StyleArray()  # as openpyxl's style descriptors do on first read
+    for name in ("top", "left", "right", "bottom"):
+        side = getattr(wb._borders[start._style.borderId], name)  # re-read: an edge may change it
+        if side and side.style is None:
+            continue  # no border style: nothing to do
+        border = Border(**{name: side})
+        added: dict[int, int] = {}  # a cell's border index -> the index with this edge added
+        for row, column in getattr(merged, name):
+            cell = cells.get((row, column))
+            if cell is None:
+                cell = cells[row, column] = MergedCell(ws, row, column)
+            if cell._style is None:
+                cell._style = StyleArray()
+            old = int(cell._style.borderId)
+            if old not in added:
+                added[old] = wb._borders.add(wb._borders[old] + border)
+            cell._style.borderId = added[old]
+    protection = wb._protections.add(copy(wb._protections[start._style.protectionId]))
+    for row, column in merged.cells:
+        cell = cells.get((row, column))
+        if cell is None:
+            cell = cells[row, column] = MergedCell(ws, row, column)
+        if cell._style is None:
+            cell._style = StyleArray()
+        cell._style.protectionId = protection

@@ -45,12 +45,7 @@ def copy_row(proto: Area, target_row: int) -> None:
             private.copy_style(source, target)
     for merged in list(ws.merged_cells.ranges):
         if merged.min_row == merged.max_row == proto.min_row and _inside(merged.bounds, proto):
-            ws.merge_cells(
-                start_row=target_row,
-                end_row=target_row,
-                start_column=merged.min_col,
-                end_column=merged.max_col,
-            )
+            private.merge_cells(ws, target_row, merged.min_col, target_row, merged.max_col)
     height = ws.row_dimensions[proto.min_row].height
     if height is not None:
         ws.row_dimensions[target_row].height = height
@@ -78,11 +73,8 @@ def make_room(wb: Workbook, proto: Area, count: int) -> None:
         ws.move_range(f"{first}{below + 1}:{last}{ws.max_row}", rows=count)
     for coord in merges:
         min_col, min_row, max_col, max_row = range_boundaries(coord)
-        ws.merge_cells(
-            start_row=int(min_row or 0) + count,
-            end_row=int(max_row or 0) + count,
-            start_column=int(min_col or 0),
-            end_column=int(max_col or 0),
+        private.merge_cells(
+            ws, int(min_row or 0) + count, int(min_col or 0), int(max_row or 0) + count, int(max_col or 0)
         )
     _move_names(wb, proto, count)
     if _only_table_below(ws, proto):

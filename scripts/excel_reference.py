@@ -5,8 +5,9 @@ What Excel's function wizard shows comes from the decorators in ``xl_placement/e
 Where xlwings' decorators are pass-through (Linux, or no xlwings), that metadata is not
 kept on the function, so it is read here from the module's source, as xlwings reads it
 from the decorators. ``docs/functions.md`` holds one generated block per function between
-marker comments; ``python -m xl_placement.excel_reference docs/functions.md`` rewrites
-them, and a test fails when a block is out of date.
+marker comments; ``python scripts/excel_reference.py docs/functions.md`` rewrites
+them, and a test fails when a block is out of date. A docs generator, not part of the
+installed package.
 """
 
 from __future__ import annotations
