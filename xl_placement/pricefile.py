@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from xl_placement import deal as model
@@ -479,12 +479,39 @@ def options_of(market: Mapping[str, Any] | None, base: Path | None, prices: Path
         raise DealError(problems)
     path: Path | None = None
     if prices is not None:
-        path = Path(prices)
+        path = Path(prices)  # typed by the user on the command line: any file they can read
     elif named is not None:
-        path = Path(named)
-        if not path.is_absolute():
-            path = (base or Path()) / path
+        path = inside_folder(named, base)
     return Options(path, order, prefer)
+
+
+HISTORY_FILE_RULE = (
+    'must be a path relative to the deal file\'s folder, such as "prices.csv" or "prices/0020.csv", '
+    "without .. and not absolute; for a file elsewhere, give --prices FILE on the command line"
+)
+
+
+def inside_folder(named: str, base: Path | None) -> Path:
+    """``market.history_file`` as a path inside the deal file's folder (``base``; None: the current one).
+
+    A deal file may come from someone else: the path it names must not reach other files on
+    disk. So it is relative, has no ``..``, and once resolved (symbolic links followed)
+    still lies in the folder. The resolved path is what ``check`` prints.
+
+    Raises:
+        DealError: naming ``market.history_file``, the value and the rule.
+    """
+    parts = re.split(r"[\\/]", named)
+    windows = PureWindowsPath(named)
+    if Path(named).is_absolute() or windows.is_absolute() or windows.drive or ".." in parts:
+        raise DealError([Problem("market.history_file", named, HISTORY_FILE_RULE)])
+    folder = (base or Path()).resolve()
+    path = (folder / named).resolve()
+    if not path.is_relative_to(folder):
+        raise DealError(
+            [Problem("market.history_file", named, f"leads outside {folder} (a link); {HISTORY_FILE_RULE}")]
+        )
+    return path
 
 
 def apply_price_file(deal: model.Deal, options: Options) -> model.Deal:
