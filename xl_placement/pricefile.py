@@ -1,4 +1,4 @@
-"""Read a price-history file (a CSV exported from a price screen) into the deal's market history.
+"""Read a price-history file (a CSV or .xlsx exported from a price screen) into the deal's market history.
 
 A deal file's ``[market]`` may name ``history_file = "prices.csv"`` (relative to the deal
 file), and ``check``, ``build`` and ``batch`` take ``--prices FILE`` to the same effect.
@@ -28,14 +28,25 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from xl_placement import deal as model
+from xl_placement._read_workbook import first_sheet_table
 from xl_placement.context import adtv
-from xl_placement.errors import MISSING, CalculationError, DealError, PriceFileError, Problem
+from xl_placement.errors import (
+    MISSING,
+    CalculationError,
+    DealError,
+    PriceFileError,
+    Problem,
+    UnsafeWorkbookError,
+)
 from xl_placement.money import PRECISION
 from xl_placement.prices import Close, average_close, vwap
+from xl_placement.safe_read import WORKBOOK_EXTENSIONS
 
 MAX_PRICE_FILE_BYTES = 20_000_000
 MAX_PRICE_ROWS = 20_000  # about 80 years of trading days
 HEADER_SEARCH_ROWS = 40  # exports may start with a title block (Bloomberg, Refinitiv)
+MAX_PRICE_COLUMNS = 60  # columns of a workbook export read (a wide Bloomberg sheet has about 20)
+MAX_PRICE_CELLS = 600_000  # cells of a workbook export read (20,000 rows of 30 columns)
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 #: The [market] keys this module reads (dealfile leaves them to it).
 MARKET_KEYS = ("history_file", "history_date_order", "prefer_typed")
@@ -144,7 +155,7 @@ def _fail(path: str, where: str, value: object, expected: str) -> PriceFileError
 
 
 def read_price_file(path: str | Path, date_order: str | None = None) -> PriceFile:
-    """Read a CSV price history.
+    """Read a price history: a CSV file, or an .xlsx/.xlsm workbook's first sheet.
 
     Args:
         path: the file.
@@ -157,8 +168,7 @@ def read_price_file(path: str | Path, date_order: str | None = None) -> PriceFil
     source = str(path)
     if date_order is not None and date_order not in DATE_ORDERS:
         raise _fail(source, "market.history_date_order", date_order, 'must be "dmy", "mdy" or "ymd"')
-    text = _read_text(path)
-    rows = _split(text, source)
+    rows = _table(path, source)
     header_at, columns = _header(rows, source)
     notes: list[str] = []
     if "adj_close" in columns:
@@ -226,6 +236,48 @@ def read_price_file(path: str | Path, date_order: str | None = None) -> PriceFil
     return PriceFile(source, ordered, names, tuple(notes))
 
 
+def _table(path: Path, source: str) -> list[list[str]]:
+    """The file's rows as text cells: a CSV split, or a workbook's first sheet as text."""
+    if path.suffix.lower() in WORKBOOK_EXTENSIONS:
+        return _workbook_rows(path, source)
+    return _split(_read_text(path), source)
+
+
+def _workbook_rows(path: Path, source: str) -> list[list[str]]:
+    """The first sheet of an .xlsx export, read by the safe workbook reader, as the CSV reader's text cells.
+
+    Dates saved as date cells become ISO text (so they never make a file ambiguous), numbers
+    their shortest exact decimal, text stays as typed (read like a CSV's).
+    """
+    try:
+        _, grid = first_sheet_table(
+            path,
+            MAX_PRICE_ROWS + HEADER_SEARCH_ROWS + 1,
+            MAX_PRICE_COLUMNS,
+            (MAX_PRICE_CELLS, "export only the dates and the price columns, or save the sheet as CSV"),
+        )
+    except UnsafeWorkbookError as exc:
+        raise _fail(source, "file", MISSING, str(exc).removeprefix(f"{path}: ")) from exc
+    return [[_cell_text(value) for value in row] for row in grid]
+
+
+def _cell_text(value: object) -> str:  # noqa: PLR0911 - one return a kind of cell
+    """A workbook cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(" ")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")  # the shortest exact decimal, never 1e-05
+    return str(value)
+
+
 def _read_text(path: Path) -> str:
     source = str(path)
     try:
@@ -242,8 +294,15 @@ def _read_text(path: Path) -> str:
             MISSING,
             f"is larger than the {MAX_PRICE_FILE_BYTES:,} bytes a price file may have",
         )
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file: .xls, or an encrypted workbook
+        raise _fail(
+            source,
+            "file",
+            MISSING,
+            "is an old Excel .xls or a password-protected workbook; save it as .xlsx (no password) or CSV",
+        )
     if raw.startswith(b"PK\x03\x04"):
-        raise _fail(source, "file", MISSING, "is a workbook; save the sheet as CSV and give that")
+        raise _fail(source, "file", MISSING, "is a workbook named as text; give it its .xlsx extension")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
         return raw.decode("utf-16")
     try:
