@@ -28,7 +28,6 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from xl_placement import deal as model
-from xl_placement._read_workbook import first_sheet_table
 from xl_placement.context import adtv
 from xl_placement.errors import (
     MISSING,
@@ -40,7 +39,6 @@ from xl_placement.errors import (
 )
 from xl_placement.money import PRECISION
 from xl_placement.prices import Close, average_close, vwap
-from xl_placement.safe_read import WORKBOOK_EXTENSIONS
 
 MAX_PRICE_FILE_BYTES = 20_000_000
 MAX_PRICE_ROWS = 20_000  # about 80 years of trading days
@@ -238,8 +236,11 @@ def read_price_file(path: str | Path, date_order: str | None = None) -> PriceFil
 
 def _table(path: Path, source: str) -> list[list[str]]:
     """The file's rows as text cells: a CSV split, or a workbook's first sheet as text."""
-    if path.suffix.lower() in WORKBOOK_EXTENSIONS:
-        return _workbook_rows(path, source)
+    if path.suffix.lower().startswith(".xl"):  # only then load openpyxl: CSV users never pay for it
+        from xl_placement.safe_read import WORKBOOK_EXTENSIONS  # noqa: PLC0415
+
+        if path.suffix.lower() in WORKBOOK_EXTENSIONS:
+            return _workbook_rows(path, source)
     return _split(_read_text(path), source)
 
 
@@ -249,6 +250,8 @@ def _workbook_rows(path: Path, source: str) -> list[list[str]]:
     Dates saved as date cells become ISO text (so they never make a file ambiguous), numbers
     their shortest exact decimal, text stays as typed (read like a CSV's).
     """
+    from xl_placement._read_workbook import first_sheet_table  # noqa: PLC0415 - loads openpyxl
+
     try:
         _, grid = first_sheet_table(
             path,
