@@ -691,7 +691,7 @@ def precedents_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads be
     ws.row_dimensions[6].height = 40
     for column in ("B", "C", "V"):
         ws[f"{column}6"].alignment = Alignment(
-            horizontal="left", wrap_text=True, vertical="bottom", indent=1 if column == "C" else 0
+            horizontal="left", wrap_text=True, vertical="bottom", indent=0 if column == "B" else 1
         )
     for column in "DEFG":
         ws[f"{column}6"].alignment = Alignment(horizontal="center", wrap_text=True, vertical="bottom")

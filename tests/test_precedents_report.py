@@ -184,7 +184,7 @@ def test_after_market_quartiles_sit_beside_the_discounts(reports, n, measure):
 
 
 def test_a_deal_without_after_market_says_so_under_each_t_n_column(reports):
-    """The demo (no history past T) leaves its T+N blank, its rank "n/a: not given", and the statistics "n/a" over no values."""
+    """The demo (no history past T) leaves its T+N blank, its rank "n/a", and the statistics "n/a" over no values."""
     data, _ = reports["example"]
     _, cached = sheet_values(data)
     count_row = find(cached, "Count", 3)
@@ -193,7 +193,7 @@ def test_a_deal_without_after_market_says_so_under_each_t_n_column(reports):
         assert cached.cell(7, column).value is None
         assert cached.cell(count_row, column).value == 0
         assert cached.cell(count_row + 2, column).value == "n/a"
-        assert cached.cell(count_row + 7, column).value == "n/a: not given for this deal"
+        assert cached.cell(count_row + 7, column).value == "n/a"  # the deal's own T+N, above, is blank
 
 
 def test_the_demo_sits_where_a_banker_would_place_it(reports):

@@ -314,7 +314,10 @@ def _statistics(
         ref = f"{letter}{first + len(STATISTICS)}"
         value = mine[measure]
         if value is None:
-            out.not_applicable(ws, ref, "n/a: not given for this deal")
+            # The after-market columns are narrow: "n/a" (the deal's row above them is blank).
+            out.not_applicable(
+                ws, ref, "n/a" if measure in pr.AFTER_MARKET else "n/a: not given for this deal"
+            )
             continue
         rank = pr.percentile_rank(values, value)
         out.formula(ws, ref, fx.percentile_rank(cells, f"{letter}{deal_row}"), NA if rank is None else rank)
