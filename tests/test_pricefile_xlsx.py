@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from price_series import HOLIDAYS, SERIES
 
-from xl_placement import api, cli
+from xl_placement import api, cli, pricefile
 from xl_placement.errors import PriceFileError
 from xl_placement.pricefile import read_price_file
 
@@ -135,3 +135,29 @@ def test_an_old_xls_is_refused_with_the_fix(tmp_path: Path) -> None:
         read_price_file(path)
     assert "prices.xls" in str(caught.value)
     assert "save it as .xlsx" in str(caught.value)
+
+
+def test_a_sheet_past_the_cell_limit_is_refused_with_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More cells before the last row read than the limit (lowered here to 100): refused, saying what to export."""
+    monkeypatch.setattr(pricefile, "MAX_PRICE_CELLS", 100)
+    with pytest.raises(PriceFileError) as caught:
+        read_price_file(bloomberg_xlsx(tmp_path / "prices.xlsx"))
+    message = str(caught.value)
+    assert "more than 100 cells" in message
+    assert "export only the dates and the price columns" in message
+
+
+def test_only_the_first_sheet_is_read(tmp_path: Path) -> None:
+    """A workbook whose first sheet has no price table is refused even when a later sheet has one."""
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.append(("Notes", "exported by a price screen"))
+    book.create_sheet("Prices").append(("Date", "Close"))
+    book["Prices"].append((dt.date(2025, 12, 5), 1.97))
+    path = tmp_path / "prices.xlsx"
+    book.save(path)
+    with pytest.raises(PriceFileError, match="no header row with a date column"):
+        read_price_file(path)
