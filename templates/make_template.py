@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xl_placement.context import AFTER_MARKET_DAYS
 from xl_placement.report.save import deterministic_zip
 from xl_placement.report.tables import make_room
 from xl_placement.report.template import Area
@@ -657,6 +658,9 @@ def pricing_grid_sheet(wb: Workbook) -> None:
 GRID_COLUMNS = [chr(c) for c in range(ord("C"), ord("R") + 1)]  # C..R: references, proceeds, shares, rule
 
 
+AFTER = "+0.00%;-0.00%;0.00%"  # the close on T+N against the placing price: the sign always shown
+
+
 def precedents_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads best as one list of cells
     """Precedent placings: this deal, the precedents by date, their statistics and a scatter chart.
 
@@ -664,83 +668,86 @@ def precedents_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads be
     """
     ws = wb.create_sheet("Precedents")
     widths = {"A": 2, "B": 11, "C": 30, "D": 7, "E": 12, "F": 6, "G": 6, "H": 15, "I": 10, "J": 10}
-    widths |= dict.fromkeys("KLMN", 11) | {"O": 12, "P": 12, "Q": 9, "R": 11, "S": 20, "T": 2}
-    widths |= {"U": 40, "V": 30, "W": 12, "X": 16}
+    widths |= dict.fromkeys("KLMN", 11) | {"O": 12, "P": 12, "Q": 9, "R": 11} | dict.fromkeys("STU", 9)
+    widths |= {"V": 20, "W": 2, "X": 40, "Y": 30, "Z": 12, "AA": 16}
     setup(ws, widths)
     title(
         ws,
         "{{issuer}}: precedent placings",
         "Comparable placings by date · blue: as published or given, "
         "black italic: computed from the row's other figures · notes below the statistics",
-        "S",
+        "V",
     )
-    ws.merge_cells("B4:S4")
+    ws.merge_cells("B4:V4")
     ws["B4"].font = font(color=NAVY, bold=True)
     name(wb, "PrecedentSelection", ws, "B4")
     heads = (
         "Issuer", "Code", "Kind", "Class", "Ccy", "New shares", "Price", "Last close",
         "Discount to last close", "Discount to 5-day average", "% of existing shares",
         "% of enlarged shares", "Gross proceeds (m)", "Net proceeds (m)", "Rate per US$",
-        "Gross proceeds (US$ m)", "Source",
+        "Gross proceeds (US$ m)", *(f"Close T+{n} vs price" for n in AFTER_MARKET_DAYS), "Source",
     )  # fmt: skip
-    band(ws, 6, "B", "S", "Date", heads)
+    band(ws, 6, "B", "V", "Date", heads)
     ws.row_dimensions[6].height = 40
-    for column in ("B", "C", "S"):
+    for column in ("B", "C", "V"):
         ws[f"{column}6"].alignment = Alignment(
-            horizontal="left", wrap_text=True, vertical="bottom", indent=1 if column == "C" else 0
+            horizontal="left", wrap_text=True, vertical="bottom", indent=0 if column == "B" else 1
         )
     for column in "DEFG":
         ws[f"{column}6"].alignment = Alignment(horizontal="center", wrap_text=True, vertical="bottom")
-    for column in "HIJKLMNOPQR":
+    for column in "HIJKLMNOPQRSTU":
         ws[f"{column}6"].alignment = Alignment(horizontal="right", wrap_text=True, vertical="bottom")
     for column, head in zip(
-        "UVWX", ("Full source", "Computed figures", "5-day average", "Shares in issue"), strict=True
+        ("X", "Y", "Z", "AA"),
+        ("Full source", "Computed figures", "5-day average", "Shares in issue"),
+        strict=True,
     ):
         ws[f"{column}6"] = head
         ws[f"{column}6"].font = font(bold=True, color=GREY, size=9)
     formats = {
         "B": "yyyy-mm-dd", "H": SHARES, "I": "#,##0.00##", "J": "#,##0.00##", "K": DISCOUNT,
         "L": DISCOUNT, "M": PERCENT, "N": PERCENT, "O": MILLIONS, "P": MILLIONS, "Q": RATE,
-        "R": MILLIONS, "W": "#,##0.00##", "X": SHARES,
+        "R": MILLIONS, "S": AFTER, "T": AFTER, "U": AFTER, "Z": "#,##0.00##", "AA": SHARES,
     }  # fmt: skip
     highlight = PatternFill("solid", fgColor="FFFFF2CC")
     for row in (7, 8):
-        for column in "BCDEFGHIJKLMNOPQRSUVWX":
-            align = "left" if column in "BCSUV" else "center" if column in "DEFG" else "right"
+        for column in (*"BCDEFGHIJKLMNOPQRSTUVXYZ", "AA"):
+            align = "left" if column in "BCVXY" else "center" if column in "DEFG" else "right"
             field(ws, f"{column}{row}", formats.get(column, "General"), align=align)
         ws[f"C{row}"].alignment = Alignment(horizontal="left", indent=1, vertical="center")
-        ws[f"S{row}"].alignment = Alignment(horizontal="left", indent=1, vertical="center")
-        ws[f"S{row}"].font = font(color=BLUE_INPUT, size=8)
-        for column in "UV":
+        ws[f"V{row}"].alignment = Alignment(horizontal="left", indent=1, vertical="center")
+        ws[f"V{row}"].font = font(color=BLUE_INPUT, size=8)
+        for column in "XY":
             ws[f"{column}{row}"].font = font(color=GREY, size=8)
-        underline(ws, row, "B", "S")
-    for column in "BCDEFGHIJKLMNOPQRS":
+        underline(ws, row, "B", "V")
+    for column in "BCDEFGHIJKLMNOPQRSTUV":
         ws[f"{column}7"].fill = highlight
         ws[f"{column}7"].font = font(bold=True)
         ws[f"{column}7"].border = Border(bottom=dark)
-    name(wb, "PrecedentDeal", ws, "B7:X7")
-    name(wb, "PrecedentRow", ws, "B8:X8")
+    name(wb, "PrecedentDeal", ws, "B7:AA7")
+    name(wb, "PrecedentRow", ws, "B8:AA8")
 
     stats = ("Count", "Minimum", "Lower quartile", "Median", "Mean", "Upper quartile", "Maximum")
-    band(ws, 10, "B", "S", "Statistics of the precedents (this deal excluded)")
+    band(ws, 10, "B", "V", "Statistics of the precedents (this deal excluded)")
     for row, text in enumerate((*stats, "This deal: percentile rank among them"), start=11):
         label(ws, f"C{row}", text, bold=row == 18)
-        for column in "KNR":
+        for column in "KNRSTU":
             field(
                 ws,
                 f"{column}{row}",
-                SHARES if row == 11 else MILLIONS if column == "R" else PERCENT,
+                SHARES if row == 11 else MILLIONS if column == "R" else AFTER if column in "STU" else PERCENT,
                 is_input=False,
             )
-        underline(ws, row, "B", "S")
-    for column in "KNR":
+        underline(ws, row, "B", "V")
+    for column in "KNRSTU":
         ws[f"{column}18"].number_format = "0%"
         ws[f"{column}18"].font = font(bold=True)
         ws[f"{column}14"].font = font(bold=True)
     ws["C14"].font = font(bold=True)
-    ws["K11"].number_format = ws["N11"].number_format = ws["R11"].number_format = SHARES
-    name(wb, "PrecedentStats", ws, "B11:S18")
-    ws.merge_cells("B20:S20")
+    for column in "KNRSTU":
+        ws[f"{column}11"].number_format = SHARES
+    name(wb, "PrecedentStats", ws, "B11:V18")
+    ws.merge_cells("B20:V20")
     ws["B20"].font = font(italic=True, color=GREY, size=9)
     ws["B20"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[20].height = 40

@@ -82,7 +82,9 @@ def test_the_example_lists_17_hong_kong_placings_with_sources():
     assert (byd["gross_proceeds"], byd["net_proceeds"]) == ("HK$43,509m", "HK$43,383m")
 
 
-@pytest.mark.parametrize("measure", [m for m, _ in pr.MEASURES])
+# The example gives no after-market figures (no source found publishes them): those
+# measures are tested on hand-written lists in tests/test_precedents_after_market.py.
+@pytest.mark.parametrize("measure", [m for m, _ in pr.MEASURES if m not in pr.AFTER_MARKET])
 def test_statistics_agree_with_the_statistics_module(measure):
     """Count, min, quartiles (Excel's inclusive method), median, mean and max equal Python's statistics on an independent reading."""
     values = [v for v in (_oracle(r, measure) for r in example_rows()) if v is not None]

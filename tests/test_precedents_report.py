@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from lo_support import Session, formula_errors, in_session
 from report_support import hostile, undated_demo
+from test_precedents_after_market import AFTER_CSV, EXPECTED, after_deal, expected_after
 
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.figures import compute
@@ -84,9 +85,12 @@ def _reports(folder: Path) -> dict[str, bytes]:
     """The demo with the example precedents, and the hostile deal with awkward ones."""
     awkward = folder / "awkward.csv"
     awkward.write_text(AWKWARD, encoding="utf-8")
+    after = folder / "after.csv"
+    after.write_text(AFTER_CSV, encoding="utf-8")
     cases = {
         "example": (compute(undated_demo()), load_precedents(EXAMPLE)),
         "awkward": (compute(deal_from_mapping(hostile(), "hostile")), load_precedents(awkward)),
+        "after": (compute(deal_from_mapping(after_deal(), "after")), load_precedents(after)),
     }
     return {key: render_report(figures, precedents=selection) for key, (figures, selection) in cases.items()}
 
@@ -98,7 +102,7 @@ def reports(lo_session: Session) -> dict[str, tuple[bytes, Path]]:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("key", ["example", "awkward"])
+@pytest.mark.parametrize("key", ["example", "awkward", "after"])
 def test_libreoffice_recalculates_every_precedents_formula_to_its_cached_value(reports, key):
     """Each formula of the Precedents sheet (computed figures, statistics, percentile ranks) recalculates in LibreOffice to the value cached in it, with no error value."""
     data, lo_path = reports[key]
@@ -151,6 +155,44 @@ def test_statistics_cells_match_an_independent_computation(reports, measure):
     mine = cached.cell(deal_row, column).value
     below = sum(v < mine for v in numbers) + sum(v == mine for v in numbers) / 2
     assert math.isclose(cached.cell(count_row + 7, column).value, below / len(numbers), rel_tol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("n", "measure"), [(1, "after_market_t1"), (5, "after_market_t5"), (20, "after_market_t20")]
+)
+def test_after_market_quartiles_sit_beside_the_discounts(reports, n, measure):
+    """Each "Close T+N vs price" column: the deal's own move (close / price - 1), and statistics and rank equal to Python's statistics on the typed list."""
+    data, _ = reports["after"]
+    book, cached = sheet_values(data)
+    column = head_column(cached, f"Close T+{n} vs price")
+    assert column > head_column(cached, "Discount to last close")
+    count_row = find(cached, "Count", 3)
+    values = EXPECTED[measure]
+    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    expected = [len(values), min(values), q1, q2, statistics.fmean(values), q3, max(values)]
+    for offset, theirs in enumerate(expected):
+        cell = book.cell(count_row + offset, column)
+        assert cell.data_type == "f"
+        assert math.isclose(
+            cached.cell(count_row + offset, column).value, theirs, rel_tol=1e-12, abs_tol=1e-15
+        )
+    mine = cached.cell(7, column).value
+    assert math.isclose(mine, float(expected_after(n)), rel_tol=1e-12)
+    below = sum(v < mine for v in values) + sum(v == mine for v in values) / 2
+    assert math.isclose(cached.cell(count_row + 7, column).value, below / len(values), rel_tol=1e-12)
+
+
+def test_a_deal_without_after_market_says_so_under_each_t_n_column(reports):
+    """The demo (no history past T) leaves its T+N blank, its rank "n/a", and the statistics "n/a" over no values."""
+    data, _ = reports["example"]
+    _, cached = sheet_values(data)
+    count_row = find(cached, "Count", 3)
+    for n in (1, 5, 20):
+        column = head_column(cached, f"Close T+{n} vs price")
+        assert cached.cell(7, column).value is None
+        assert cached.cell(count_row, column).value == 0
+        assert cached.cell(count_row + 2, column).value == "n/a"
+        assert cached.cell(count_row + 7, column).value == "n/a"  # the deal's own T+N, above, is blank
 
 
 def test_the_demo_sits_where_a_banker_would_place_it(reports):
@@ -220,7 +262,7 @@ def test_the_scatter_chart_labels_each_point_and_tells_kinds_apart():
     kinds = sorted({p.kind for p in selection.rows})
     assert kinds == ["placing", "subscription", "top-up"]
     legend_only = refs[: 2 * len(kinds)]
-    assert set(legend_only) == {"$T$7"}  # an empty cell: the kinds' legend series draw no point
+    assert set(legend_only) == {"$W$7"}  # an empty cell: the kinds' legend series draw no point
     points = refs[2 * len(kinds) :]
     # x then y of each row: R (gross proceeds in US$) and K (discount to last close), rows 8..24, then the deal's row 7
     assert points == [ref for row in [*range(8, 25), 7] for ref in (f"$R${row}", f"$K${row}")]

@@ -299,7 +299,8 @@ def test_batch_and_build_take_prices(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def test_after_market_closes_against_the_price(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """T+1 and T+5 trading days after the agreement date (T+20 is past the file's end, so not given)."""
-    path = deal_file(tmp_path, f'history_file = "{(PRICES / "hkex.csv").as_posix()}"')
+    (tmp_path / "hkex.csv").write_bytes((PRICES / "hkex.csv").read_bytes())
+    path = deal_file(tmp_path, 'history_file = "hkex.csv"')
     figures = api.compute(api.load_deal(path))
     after = [d for d in DAYS if d > AGREED]
     price = Fraction("1.91")
@@ -317,7 +318,8 @@ def test_report_has_a_price_history_sheet(tmp_path: Path) -> None:
     """A deal with a history gets a "Price history" sheet (chart, after-market, days) before Precedents."""
     import openpyxl  # noqa: PLC0415 - only this test reads the workbook
 
-    path = deal_file(tmp_path, f'history_file = "{(PRICES / "hkex.csv").as_posix()}"')
+    (tmp_path / "hkex.csv").write_bytes((PRICES / "hkex.csv").read_bytes())
+    path = deal_file(tmp_path, 'history_file = "hkex.csv"')
     out = api.build_report(api.load_deal(path), tmp_path / "r.xlsx")
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[-1] == "Price history"
@@ -356,3 +358,65 @@ def test_a_workbook_and_too_many_rows_are_refused(tmp_path: Path, monkeypatch: p
     path.write_text("Date,Close\n" + "".join(f"2025-12-0{d},2.01\n" for d in range(1, 5)))
     with pytest.raises(DealError, match="has more than 3 rows below the header"):
         read_price_file(path)
+
+
+@pytest.mark.parametrize(
+    "named",
+    [
+        "/etc/passwd",  # absolute
+        "../prices.csv",  # up out of the deal file's folder
+        "sub/../../prices.csv",
+        "..\\prices.csv",  # the same written with Windows separators
+        "C:\\Users\\me\\prices.csv",  # a Windows drive
+        "\\\\server\\share\\prices.csv",  # a Windows network share
+    ],
+)
+def test_history_file_outside_the_deal_folder_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], named: str
+) -> None:
+    """A deal file cannot make check read a file outside its folder: exit 2, naming market.history_file, its value and --prices."""
+    text = named.replace("\\", "\\\\")
+    path = deal_file(tmp_path, f'history_file = "{text}"')
+    code = cli.main(["check", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "market.history_file" in err
+    assert named in err or repr(named) in err
+    assert "--prices" in err
+    assert "Traceback" not in err
+
+
+def test_history_file_through_a_link_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    """A symbolic link in the deal file's folder that points outside it is refused too (the resolved path counts)."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "hkex.csv").write_bytes((PRICES / "hkex.csv").read_bytes())
+    folder = tmp_path / "deal"
+    folder.mkdir()
+    try:
+        (folder / "link").symlink_to(outside, target_is_directory=True)
+    except OSError:
+        pytest.skip("symbolic links are not allowed here")
+    with pytest.raises(DealError, match="leads outside"):
+        api.load_deal(deal_file(folder, 'history_file = "link/hkex.csv"'))
+
+
+def test_history_file_in_a_subfolder_is_read_and_check_prints_where(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A relative path into a subfolder is allowed; check prints the resolved file it read."""
+    (tmp_path / "prices").mkdir()
+    (tmp_path / "prices" / "hkex.csv").write_bytes((PRICES / "hkex.csv").read_bytes())
+    path = deal_file(tmp_path, 'history_file = "prices/hkex.csv"')
+    assert cli.main(["check", str(path)]) in (0, 1)
+    out = capsys.readouterr().out
+    assert f"from {(tmp_path / 'prices' / 'hkex.csv').resolve()} (" in out
+
+
+def test_prices_option_may_name_any_file(tmp_path: Path) -> None:
+    """--prices is typed by the user, not read from a deal file: an absolute path elsewhere is fine."""
+    folder = tmp_path / "deal"
+    folder.mkdir()
+    deal = api.load_deal(deal_file(folder), prices=PRICES / "hkex.csv")
+    assert deal.market.history_source is not None
+    assert len(deal.market.history) == len(DAYS)

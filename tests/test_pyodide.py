@@ -18,13 +18,16 @@ import runpy
 import shutil
 import subprocess
 import sys
+import tomllib
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pdf_support import text_pdf
 
 from xl_placement import excel, load_deal, ranges
+from xl_placement.announcement import import_announcement, read_text
 from xl_placement.figures import compute
 from xl_placement.report.build import render_report
 
@@ -32,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "tests" / "pyodide"
 SETUP = "run `make test` (its `pyodide` target installs Pyodide with npm and downloads the wheels)"
 EXAMPLES = ["sensetime", "byd"]
+ANNOUNCEMENTS = ["hkex-sensetime-2025-12"]  # tests/announcements/, made into a PDF by tests/pdf_support.py
 
 
 def _missing(message: str) -> None:
@@ -70,6 +74,9 @@ def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
         shutil.copy(ROOT / "placement.xlsm", work)
         for name in job["reports"]:
             shutil.copy(ROOT / "examples" / f"{name}.toml", work)
+        for name in job.get("announcements", []):
+            text = (ROOT / "tests" / "announcements" / f"{name}.txt").read_text(encoding="utf-8")
+            (work / f"{name}.pdf").write_bytes(text_pdf(text))
         (work / "cases.json").write_text(json.dumps(job), encoding="utf-8")
         done = subprocess.run(
             [node, str(HERE / "run.mjs"), str(wheels), str(work), "/work/driver.py"],
@@ -139,7 +146,12 @@ LITE_CASES = [
 @pytest.fixture(scope="session")
 def pyodide_found(pyodide_run: Any) -> tuple[dict[str, Any], Path, dict[str, Any]]:
     """One Pyodide run for every test here: the cases, the example reports and the Lite script."""
-    job = {"cases": cases(2026), "reports": EXAMPLES, "lite_cases": LITE_CASES}
+    job = {
+        "cases": cases(2026),
+        "reports": EXAMPLES,
+        "lite_cases": LITE_CASES,
+        "announcements": ANNOUNCEMENTS,
+    }
     found, work = pyodide_run(job)
     return found, work, job
 
@@ -157,6 +169,19 @@ def test_functions_and_reports_in_pyodide_equal_native(pyodide_found: Any) -> No
     for name in EXAMPLES:
         built = (work / f"{name}.xlsx").read_bytes()
         assert built == render_report(compute(load_deal(ROOT / "examples" / f"{name}.toml"))), name
+
+
+def test_a_pdf_announcement_imports_in_pyodide_as_natively(pyodide_found: Any) -> None:
+    """A PDF announcement read by pypdf inside Pyodide gives the same text and deal file as here, and the corpus's expected deal file."""
+    found, work, job = pyodide_found
+    assert found["pypdf_loaded"]
+    for name in job["announcements"]:
+        pdf = work / f"{name}.pdf"
+        theirs = found["announcements"][name]
+        assert theirs["text"] == read_text(pdf)
+        assert theirs["toml"] == import_announcement(pdf).text
+        expected = ROOT / "tests" / "announcements" / f"{name}.toml"
+        assert tomllib.loads(theirs["toml"]) == tomllib.loads(expected.read_text(encoding="utf-8"))
 
 
 def test_build_report_script_in_pyodide_writes_the_reports_cells(pyodide_found: Any) -> None:

@@ -31,7 +31,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -125,6 +125,49 @@ def cells(path: Path, input_kind: InputKind) -> Ranges:
         raise UnsafeWorkbookError(
             f"{path}: is damaged ({type(exc).__name__}: {exc}); save it again from Excel"
         ) from exc
+
+
+@dataclass(frozen=True)
+class _Rectangle:
+    """The cells of rows 1 to ``rows`` and columns 1 to ``columns``: what ``first_sheet_table`` keeps."""
+
+    rows: int
+    columns: int
+
+    def __contains__(self, position: object) -> bool:
+        return (
+            isinstance(position, tuple) and 1 <= position[0] <= self.rows and 1 <= position[1] <= self.columns
+        )
+
+
+def first_sheet_table(path: Path, rows: int, columns: int, max_cells: tuple[int, str]) -> tuple[str, Grid]:
+    """The first sheet's name and its top-left ``rows`` x ``columns`` values, read in bounded memory.
+
+    For a table exported to a workbook (a price history): the same checks and streaming as
+    ``cells``; values as Excel last saved them (a date-formatted number is a datetime).
+    Reading stops after row ``rows``; a sheet with more than ``max_cells[0]`` cells before
+    then is refused, with ``max_cells[1]`` as the fix.
+
+    Raises:
+        UnsafeWorkbookError: as ``cells``, or the workbook has no sheet.
+    """
+    data = read_checked_workbook(path)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            reader = _Reader(path, archive, lambda _name: None)  # no defined name is read
+            sheets, _, date1904 = reader.workbook()
+            if not sheets:
+                raise reader.refuse("xl/workbook.xml", "lists no sheet; save the workbook again from Excel")
+            name, part = next(iter(sheets.items()))  # workbook order: the first sheet
+            area = _Rectangle(rows, columns)
+            values = _SheetValues(reader, part, name, area, date1904, rows, max_cells).read()
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise UnsafeWorkbookError(
+            f"{path}: is damaged ({type(exc).__name__}: {exc}); save it again from Excel"
+        ) from exc
+    last = max((row for row, _ in values), default=0)
+    width = max((column for _, column in values), default=0)
+    return name, [[values.get((row, column)) for column in range(1, width + 1)] for row in range(1, last + 1)]
 
 
 class _Reader:
@@ -329,13 +372,21 @@ class _SheetValues:
     """The values of some cells of one sheet, streamed; stops after the last row needed."""
 
     def __init__(
-        self, reader: _Reader, part: str, sheet: str, wanted: set[tuple[int, int]], date1904: bool
+        self,
+        reader: _Reader,
+        part: str,
+        sheet: str,
+        wanted: Container[tuple[int, int]],
+        date1904: bool,
+        last_row: int | None = None,
+        max_cells: tuple[int, str] = (MAX_CELLS_READ, "an Inputs sheet holds a few hundred"),
     ) -> None:
         self.reader = reader
         self.part = part
         self.sheet = sheet
         self.wanted = wanted
-        self.last_row = max((row for row, _ in wanted), default=0)
+        self.last_row = last_row if last_row is not None else max((row for row, _ in wanted), default=0)  # type: ignore[attr-defined]
+        self.max_cells = max_cells
         self.date1904 = date1904
         self.raw: dict[tuple[int, int], tuple[str, str | None, str | None]] = {}
         self.done = False
@@ -377,11 +428,11 @@ class _SheetValues:
                 self.done = True
         elif local == "c":
             self.cells += 1
-            if self.cells > MAX_CELLS_READ:
+            if self.cells > self.max_cells[0]:
                 raise self.reader.refuse(
                     self.part,
-                    f"has more than {MAX_CELLS_READ:,} cells up to row {self.row:,}, the last input row being "
-                    f"{self.last_row:,}; an Inputs sheet holds a few hundred",
+                    f"has more than {self.max_cells[0]:,} cells up to row {self.row:,}, the last row read "
+                    f"being {self.last_row:,}; {self.max_cells[1]}",
                 )
             self.cell = self.position(attrib.get("r"))
             self.kind = attrib.get("t", "n")

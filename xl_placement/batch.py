@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from xl_placement import api
+from xl_placement.context import AFTER_MARKET_DAYS
 from xl_placement.dealfile import deal_files, deal_from_mapping
 from xl_placement.errors import (
     MISSING,
@@ -65,6 +66,8 @@ SUMMARY_FIGURES = (
     ("gross_proceeds", "gross proceeds", "amount"),
     ("gross_proceeds_usd", "gross proceeds US$", "amount"),  # one currency across the deals
     ("net_proceeds", "net proceeds", "amount"),
+    # The close on T+N against the placing price, when the deal's history runs past it (#28).
+    *((f"after_market_t{n}", f"after market T+{n}", "fraction") for n in AFTER_MARKET_DAYS),
 )
 SUMMARY_MILLIONS = "#,##0.0,,"  # amounts in summary.xlsx: millions to 0.1 (the cell keeps the exact amount)
 # Column widths in summary.xlsx (others: 10); the long texts wrap in their columns.

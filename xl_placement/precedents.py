@@ -25,6 +25,7 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 
 from xl_placement import fields as f
+from xl_placement.context import AFTER_MARKET_DAYS
 from xl_placement.deal import KIND_LABELS
 from xl_placement.dealfile import deal_files, read_deal_file
 from xl_placement.errors import InputError, PlacementError, PrecedentsError
@@ -40,7 +41,11 @@ MEASURES = (
     ("discount_to_last_close", "Discount to last close"),
     ("percent_of_enlarged", "New shares, % of enlarged capital"),
     ("gross_proceeds_usd", "Gross proceeds (US$)"),
+    *((f"after_market_t{n}", f"Close on T+{n} against the placing price") for n in AFTER_MARKET_DAYS),
 )
+# The close N trading days after the deal against the placing price (close / price - 1),
+# for N in context.AFTER_MARKET_DAYS: published percentages, or computed from a deal's history.
+AFTER_MARKET = tuple(f"after_market_t{n}" for n in AFTER_MARKET_DAYS)
 
 REQUIRED_COLUMNS = ("issuer", "exchange", "currency")
 OPTIONAL_COLUMNS = (
@@ -62,6 +67,7 @@ OPTIONAL_COLUMNS = (
     "usd_rate",
     "usd_rate_source",
     "gross_proceeds_usd",
+    *AFTER_MARKET,
     "source",
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
@@ -81,6 +87,7 @@ SUMMARY_MAP = {
     "date": "date",
     "kind": "kind",
     "share class": "share_class",
+    **{f"after market T+{n}": f"after_market_t{n}" for n in AFTER_MARKET_DAYS},
 }
 _MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")  # not \d: int() reads full-width digits
 
@@ -133,6 +140,9 @@ class Precedent:
     usd_rate: Decimal | None = None
     usd_rate_source: str = ""
     gross_proceeds_usd: Decimal | None = None
+    after_market_t1: Decimal | None = None  # close on T+1 / placing price - 1 (AFTER_MARKET)
+    after_market_t5: Decimal | None = None
+    after_market_t20: Decimal | None = None
     source: str = ""
     computed: frozenset[str] = field(default_factory=frozenset)
     reported: bool = True  # figures as reported by a source; False: computed by xl-placement from a deal
@@ -369,6 +379,14 @@ def _source(value: object) -> str:
     return f.line(value, MAX_SOURCE)
 
 
+def _after_market(value: object) -> Decimal:
+    """A published after-market move against the placing price: "+5.2%", "-3.1%", or a fraction."""
+    result = _percent(value)
+    if result <= -1:
+        raise f.Invalid("must be above -100%: a close cannot be below zero")
+    return result
+
+
 def _kind(value: object) -> str:
     return str(f.choice(KINDS)(value))
 
@@ -411,6 +429,7 @@ def _parsers(currency: str) -> dict[str, Callable[[object], object]]:
         "usd_rate": _positive,
         "usd_rate_source": _source,
         "gross_proceeds_usd": _usd_amount,
+        **dict.fromkeys(AFTER_MARKET, _after_market),
         "source": _source,
     }
 
@@ -535,7 +554,13 @@ def _summary(path: Path, header: list[str], body: Iterable[list[str]]) -> tuple[
         label = record.get("source", "").strip()
         mapped["source"] = f"batch summary row {number}" + (f" ({label})" if label else "")
         row = _row(mapped, f"{path}, row {number}")
-        computed = {"discount_to_last_close", "percent_of_existing", "percent_of_enlarged", "gross_proceeds"}
+        computed = {
+            "discount_to_last_close",
+            "percent_of_existing",
+            "percent_of_enlarged",
+            "gross_proceeds",
+            *AFTER_MARKET,
+        }
         result.append(
             replace(row, computed=row.computed | {k for k in computed if row.measure(k) is not None})
         )
@@ -598,9 +623,12 @@ def from_deal(deal: object, origin: str) -> Precedent:
         usd_rate_source=deal.fx.source if rate is not None and deal.fx is not None else "",
         source=origin,
         reported=False,
+        # From the deal's own history when it runs past the deal (context.after_market).
+        **{f"after_market_t{a.days}": a.change for a in figures.after_market},  # type: ignore[arg-type]
     )
     done = complete(row)
-    return replace(done, computed=done.computed | {"gross_proceeds"})
+    after = {f"after_market_t{a.days}" for a in figures.after_market}
+    return replace(done, computed=done.computed | {"gross_proceeds"} | after)
 
 
 # --- choosing the rows ---------------------------------------------------------

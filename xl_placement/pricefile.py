@@ -1,4 +1,4 @@
-"""Read a price-history file (a CSV exported from a price screen) into the deal's market history.
+"""Read a price-history file (a CSV or .xlsx exported from a price screen) into the deal's market history.
 
 A deal file's ``[market]`` may name ``history_file = "prices.csv"`` (relative to the deal
 file), and ``check``, ``build`` and ``batch`` take ``--prices FILE`` to the same effect.
@@ -22,17 +22,26 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from xl_placement import deal as model
 from xl_placement.context import adtv
-from xl_placement.errors import MISSING, CalculationError, DealError, PriceFileError, Problem
+from xl_placement.errors import (
+    MISSING,
+    CalculationError,
+    DealError,
+    PriceFileError,
+    Problem,
+    UnsafeWorkbookError,
+)
 from xl_placement.money import PRECISION
 from xl_placement.prices import Close, average_close, vwap
 from xl_placement.safe_csv import PRICE_FILE, csv_rows
 
 HEADER_SEARCH_ROWS = 40  # exports may start with a title block (Bloomberg, Refinitiv)
+MAX_PRICE_COLUMNS = 60  # columns of a workbook export read (a wide Bloomberg sheet has about 20)
+MAX_PRICE_CELLS = 600_000  # cells of a workbook export read (20,000 rows of 30 columns)
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 #: The [market] keys this module reads (dealfile leaves them to it).
 MARKET_KEYS = ("history_file", "history_date_order", "prefer_typed")
@@ -141,7 +150,7 @@ def _fail(path: str, where: str, value: object, expected: str) -> PriceFileError
 
 
 def read_price_file(path: str | Path, date_order: str | None = None) -> PriceFile:
-    """Read a CSV price history.
+    """Read a price history: a CSV file, or an .xlsx/.xlsm workbook's first sheet.
 
     Args:
         path: the file.
@@ -154,7 +163,7 @@ def read_price_file(path: str | Path, date_order: str | None = None) -> PriceFil
     source = str(path)
     if date_order is not None and date_order not in DATE_ORDERS:
         raise _fail(source, "market.history_date_order", date_order, 'must be "dmy", "mdy" or "ymd"')
-    rows = _rows(path)
+    rows = _table(path, source)
     header_at, columns = _header(rows, source)
     notes: list[str] = []
     if "adj_close" in columns:
@@ -216,6 +225,53 @@ def read_price_file(path: str | Path, date_order: str | None = None) -> PriceFil
         if what in ("date", "close") or any(getattr(r, what, None) is not None for r in ordered)
     }
     return PriceFile(source, ordered, names, tuple(notes))
+
+
+def _table(path: Path, source: str) -> list[list[str]]:
+    """The file's rows as text cells: a CSV split, or a workbook's first sheet as text."""
+    if path.suffix.lower().startswith(".xl"):  # only then load openpyxl: CSV users never pay for it
+        from xl_placement.safe_read import WORKBOOK_EXTENSIONS  # noqa: PLC0415
+
+        if path.suffix.lower() in WORKBOOK_EXTENSIONS:
+            return _workbook_rows(path, source)
+    return _rows(path)
+
+
+def _workbook_rows(path: Path, source: str) -> list[list[str]]:
+    """The first sheet of an .xlsx export, read by the safe workbook reader, as the CSV reader's text cells.
+
+    Dates saved as date cells become ISO text (so they never make a file ambiguous), numbers
+    their shortest exact decimal, text stays as typed (read like a CSV's).
+    """
+    from xl_placement._read_workbook import first_sheet_table  # noqa: PLC0415 - loads openpyxl
+
+    try:
+        _, grid = first_sheet_table(
+            path,
+            PRICE_FILE.max_rows + HEADER_SEARCH_ROWS + 1,
+            MAX_PRICE_COLUMNS,
+            (MAX_PRICE_CELLS, "export only the dates and the price columns, or save the sheet as CSV"),
+        )
+    except UnsafeWorkbookError as exc:
+        raise _fail(source, "file", MISSING, str(exc).removeprefix(f"{path}: ")) from exc
+    return [[_cell_text(value) for value in row] for row in grid]
+
+
+def _cell_text(value: object) -> str:  # noqa: PLR0911 - one return a kind of cell
+    """A workbook cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(" ")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")  # the shortest exact decimal, never 1e-05
+    return str(value)
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -452,12 +508,39 @@ def options_of(market: Mapping[str, Any] | None, base: Path | None, prices: Path
         raise DealError(problems)
     path: Path | None = None
     if prices is not None:
-        path = Path(prices)
+        path = Path(prices)  # typed by the user on the command line: any file they can read
     elif named is not None:
-        path = Path(named)
-        if not path.is_absolute():
-            path = (base or Path()) / path
+        path = inside_folder(named, base)
     return Options(path, order, prefer)
+
+
+HISTORY_FILE_RULE = (
+    'must be a path relative to the deal file\'s folder, such as "prices.csv" or "prices/0020.csv", '
+    "without .. and not absolute; for a file elsewhere, give --prices FILE on the command line"
+)
+
+
+def inside_folder(named: str, base: Path | None) -> Path:
+    """``market.history_file`` as a path inside the deal file's folder (``base``; None: the current one).
+
+    A deal file may come from someone else: the path it names must not reach other files on
+    disk. So it is relative, has no ``..``, and once resolved (symbolic links followed)
+    still lies in the folder. The resolved path is what ``check`` prints.
+
+    Raises:
+        DealError: naming ``market.history_file``, the value and the rule.
+    """
+    parts = re.split(r"[\\/]", named)
+    windows = PureWindowsPath(named)
+    if Path(named).is_absolute() or windows.is_absolute() or windows.drive or ".." in parts:
+        raise DealError([Problem("market.history_file", named, HISTORY_FILE_RULE)])
+    folder = (base or Path()).resolve()
+    path = (folder / named).resolve()
+    if not path.is_relative_to(folder):
+        raise DealError(
+            [Problem("market.history_file", named, f"leads outside {folder} (a link); {HISTORY_FILE_RULE}")]
+        )
+    return path
 
 
 def apply_price_file(deal: model.Deal, options: Options) -> model.Deal:

@@ -1,4 +1,4 @@
-"""Runs inside Pyodide: lite/main.py's functions on the cases in /work/cases.json, and report builds.
+"""Runs inside Pyodide: lite/main.py's functions on the cases in /work/cases.json, report builds, PDF imports.
 
 Writes /work/results.json (each case's result, the Lite "Build report" script's record
 against a recording Book over placement.xlsm, and the functions' answers as xlwings
@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 
 from xl_placement import build_report, load_deal
+from xl_placement.announcement import import_announcement, read_text
 
 sys.path.insert(0, "/work")
 from lite_book import FakeBook  # tests/lite_book.py, copied beside this driver
@@ -25,6 +26,12 @@ functions = runpy.run_path("/work/main.py")
 results = [functions[name](*args) for name, args in job["cases"]]
 for name in job["reports"]:
     build_report(load_deal(f"/work/{name}.toml"), f"/work/{name}.xlsx")
+# Announcements as PDFs (written by tests/pdf_support.py): read with pypdf, imported to deal files.
+announcements = {}
+for name in job.get("announcements", []):
+    imported = import_announcement(f"/work/{name}.pdf")
+    announcements[name] = {"text": read_text(f"/work/{name}.pdf"), "toml": imported.text}
+pypdf_loaded = "pypdf" in sys.modules
 
 # The "Build report" script, on a recording Book over placement.xlsm.
 book = FakeBook(openpyxl.load_workbook("/work/placement.xlsm", data_only=True))
@@ -56,6 +63,8 @@ Path("/work/results.json").write_text(
     json.dumps(
         {
             "results": results,
+            "announcements": announcements,
+            "pypdf_loaded": pypdf_loaded,
             "lite_record": lite_record,
             "lite_answers": lite_answers,
             "python": sys.version,

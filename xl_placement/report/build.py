@@ -48,7 +48,7 @@ PRINT_LAST_COLUMN = {
     "Use of proceeds": "P",
     "Shareholding": "F",
     "Checks": "G",
-    "Precedents": "S",
+    "Precedents": "V",
     "Price history": "H",
 }
 

@@ -50,7 +50,7 @@ COLUMNS = (
     "date", "issuer", "stock_code", "kind", "share_class", "currency", "new_shares", "price",
     "last_close", "discount_to_last_close", "discount_to_average_close_5d", "percent_of_existing",
     "percent_of_enlarged", "gross_proceeds", "net_proceeds", "usd_rate", "gross_proceeds_usd",
-    "source", "", "full_source", "computed", "average_close_5d", "shares_outstanding",
+    *pr.AFTER_MARKET, "source", "", "full_source", "computed", "average_close_5d", "shares_outstanding",
 )  # fmt: skip
 STATISTICS = ("count", "minimum", "lower_quartile", "median", "mean", "upper_quartile", "maximum")
 DEAL_MARKER = "C00000"
@@ -136,6 +136,8 @@ def _notes(selection: pr.Selection) -> str:
         "A date such as 2025-11 was published only to the month and sorts at the month's end. "
         "Blank: not published and not computable. Quartiles as Excel's QUARTILE (inclusive); "
         "percentile rank: share of the precedents below this deal, ties counted half. "
+        "Close T+N vs price: the close N trading days after the deal over the placing price, "
+        "less 1 (published, or computed from a deal's price history). "
         "US$ amounts only where a row gives its rate per US$; the rate's source follows the full "
         "source, right of the print area"
     )
@@ -167,6 +169,7 @@ def _precedent_row(ws: Worksheet, cols: _Cols, row: int, p: pr.Precedent, out: C
         "gross_proceeds",
         "net_proceeds",
         "gross_proceeds_usd",
+        *pr.AFTER_MARKET,
     ):
         value = getattr(p, key)
         if value is None:
@@ -266,6 +269,11 @@ def _deal_row(wb: Workbook, ws: Worksheet, cols: _Cols, row: int, figures: Figur
         out.formula(
             ws, c["gross_proceeds_usd"], fx.copy_of("GrossQuote"), to_quote(money.gross, deal.fx.rate)
         )
+    for after in figures.after_market:  # from the deal's history (the Price history sheet shows the closes)
+        cell = out.number(ws, c[f"after_market_t{after.days}"], after.change, is_input=False)
+        font = copy(cell.font)
+        font.i = True
+        cell.font = font
     out.text(ws, c["source"], "Deal sheet")
 
 
@@ -274,10 +282,13 @@ def deal_measures(figures: Figures) -> dict[str, Decimal | None]:
     deal, money = figures.deal, figures.proceeds
     last = figures.reference("last_close")
     usd = deal.fx is not None and deal.fx.quote_currency == "USD"
+    after: dict[str, Decimal | None] = dict.fromkeys(pr.AFTER_MARKET)
+    after |= {f"after_market_t{a.days}": a.change for a in figures.after_market}
     return {
         "discount_to_last_close": last.discount if last else None,
         "percent_of_enlarged": figures.percent_of_enlarged,
         "gross_proceeds_usd": to_quote(money.gross, deal.fx.rate) if usd and deal.fx is not None else None,
+        **after,
     }
 
 
@@ -304,7 +315,10 @@ def _statistics(
         ref = f"{letter}{first + len(STATISTICS)}"
         value = mine[measure]
         if value is None:
-            out.not_applicable(ws, ref, "n/a: not given for this deal")
+            # The after-market columns are narrow: "n/a" (the deal's row above them is blank).
+            out.not_applicable(
+                ws, ref, "n/a" if measure in pr.AFTER_MARKET else "n/a: not given for this deal"
+            )
             continue
         rank = pr.percentile_rank(values, value)
         out.formula(ws, ref, fx.percentile_rank(cells, f"{letter}{deal_row}"), NA if rank is None else rank)
