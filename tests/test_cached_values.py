@@ -4,7 +4,8 @@ Every workbook the project writes (each report sheet, placement.xlsm's Inputs sh
 batch summary) for the examples and for 200 random deals of every exchange (tests/random_deals.py:
 odd share counts, prices with 3-4 decimals, fractional cents of costs, missing optional
 inputs, premiums, every ``decimals``, histories, itemised costs, holders, grids) is recalculated by LibreOffice in the session's one run (lo_support.in_session), and each formula cell must
-come back with exactly the cached value, or the same error.
+come back with exactly the cached value, or the same error. The deals giving every input
+(reference prices averaged from a price history) are held to 15 digits like the rest.
 
 Exactly: whole numbers and amounts (every money figure is one correctly rounded operation
 on exact whole numbers) must be the same double. A ratio (a discount, a dilution, an amount

@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 from lo_support import Session, in_session
 
-from xl_placement import capital, money, prices
+from xl_placement import capital, grid, money, prices
 from xl_placement.report import formulas as fx
 from xl_placement.report.fill import workings
 
@@ -65,6 +65,22 @@ def _gross(rng: random.Random) -> Decimal:
     return proceeds.gross_proceeds(_shares(rng) // 10, _price(rng))
 
 
+def _half_cent(rng: random.Random) -> Inputs:
+    """Gross up to HKD 10^12, a rate below 5% and other costs; gross x rate exactly half a cent half the time.
+
+    With the rate a/10^m (a prime to 10) and gross g cents, gross x rate in cents is g x a / 10^m:
+    half a cent when g x a = 10^m / 2 (mod 10^m), so for g = 10^m / 2 x a^-1 (mod 10^m) plus any
+    multiple of 10^m.
+    """
+    m = rng.choice([4, 5])
+    a = rng.randrange(0, 5 * 10 ** (m - 3)) * 10 + rng.choice([1, 3, 7, 9])
+    cents = 10**m // 2 * pow(a, -1, 10**m) % 10**m + 10**m * rng.randrange(10 ** (13 - m), 10 ** (14 - m))
+    if rng.random() < 0.5:
+        cents += rng.randrange(1, 10**m)
+    other = Decimal(repr(round(rng.uniform(0, 10**9), 2)))
+    return [Decimal(cents).scaleb(-2), Decimal(a).scaleb(-m), other]
+
+
 # name: (inputs, formula of the input cells, the core function, None when the formula is exact
 # in doubles, else its double twin in formulas.py, the value the report caches)
 FORMULAS: dict[
@@ -93,6 +109,7 @@ FORMULAS: dict[
         lambda s, p, rate, other: proceeds.proceeds(s, p, rate, other).net,
         None,
     ),
+    "net_at": (_half_cent, fx.net_at, grid.net_at, None),
     "allocation_base (net)": (
         lambda r: [_shares(r) // 10, _price(r), _rate(r), Decimal(repr(round(r.uniform(0, 10**6), 3)))],
         lambda s, p, rate, other: fx.allocation_base('"net"', s, p, rate, other),
