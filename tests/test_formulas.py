@@ -66,19 +66,21 @@ def _gross(rng: random.Random) -> Decimal:
 
 
 def _half_cent(rng: random.Random) -> Inputs:
-    """Gross up to HKD 10^12, a rate below 5% and other costs; gross x rate exactly half a cent half the time.
+    """Gross of HKD 10^11 to 10^13, a rate below 5% and other costs; gross x rate is exactly half a cent.
 
     With the rate a/10^m (a prime to 10) and gross g cents, gross x rate in cents is g x a / 10^m:
     half a cent when g x a = 10^m / 2 (mod 10^m), so for g = 10^m / 2 x a^-1 (mod 10^m) plus any
-    multiple of 10^m.
+    multiple of 10^m. Drawn again until the double product, to 16 digits, is off the half cent
+    (73,193,439,374.05499...): a rounding in doubles then goes by the binary noise.
     """
-    m = rng.choice([4, 5])
-    a = rng.randrange(0, 5 * 10 ** (m - 3)) * 10 + rng.choice([1, 3, 7, 9])
-    cents = 10**m // 2 * pow(a, -1, 10**m) % 10**m + 10**m * rng.randrange(10 ** (13 - m), 10 ** (14 - m))
-    if rng.random() < 0.5:
-        cents += rng.randrange(1, 10**m)
-    other = Decimal(repr(round(rng.uniform(0, 10**9), 2)))
-    return [Decimal(cents).scaleb(-2), Decimal(a).scaleb(-m), other]
+    while True:
+        m = rng.choice([4, 5])
+        a = rng.randrange(0, 5 * 10 ** (m - 3)) * 10 + rng.choice([1, 3, 7, 9])
+        cents = 10**m // 2 * pow(a, -1, 10**m) % 10**m + 10**m * rng.randrange(10 ** (15 - m))
+        gross, rate = Decimal(cents).scaleb(-2), Decimal(a).scaleb(-m)
+        if cents >= 10**13 and Decimal(f"{float(gross) * float(rate):.16g}") != gross * rate:
+            other = Decimal(repr(round(rng.uniform(0, 10**9), 2)))
+            return [gross, rate, other]
 
 
 # name: (inputs, formula of the input cells, the core function, None when the formula is exact
