@@ -1,12 +1,17 @@
 """The one generator of random deals for the tests that hold the report to LibreOffice.
 
-A deal mapping, as a user's deal file would give it: odd share counts, prices with 2-4
-decimals, premiums as well as discounts, every ``decimals`` and basis, random splits of
-the proceeds. ``complete=False``: HKEX deals whose optional inputs are each left out now
-and then (a figure the deal does not give), market prices as published, costs with
-fractional cents, H shares and mandates. ``complete=True``: every exchange and kind, every
-input given (a dated price history with volumes, dates, lock-ups, itemised costs, holders,
-sometimes a grid), so no formula of its report may end in an error value.
+A deal mapping, as a user's deal file would give it: every exchange, odd share counts,
+prices with 2-4 decimals, fractional cents of costs, premiums as well as discounts, every
+``decimals`` and basis, random splits of the proceeds; a price history with volumes and
+dates, lock-ups, itemised costs, holders and a pricing grid. ``complete=False`` leaves
+each optional input out now and then (a figure the deal does not give) and gives the
+market prices as published; ``complete=True`` gives every input, the market prices as a
+dated history, so no formula of its report may end in an error value.
+
+test_cached_values draws its 200 deals from ``random.Random(20250313)``: among them deals
+91 and 129 raise over HKD 1.8 trillion at some grid prices, where gross x commission rate
+is exactly half a cent (the pricing grid's net once rounded it in doubles, a cent off).
+Narrowing these draws drops such cases: widen them, never narrow them to make a test pass.
 """
 
 from __future__ import annotations
@@ -20,20 +25,21 @@ EXCHANGES = ("HKEX", "HKEX", "SGX", "ASX", "NASDAQ")
 
 
 def random_deal(rng: random.Random, index: int, *, complete: bool = False) -> dict[str, Any]:
-    """One random deal mapping; see the module's docstring.
+    """One random deal mapping; see the module's docstring."""
 
-    ``complete=False`` draws HKEX deals, and draws exactly as it did when it was
-    test_cached_values' own generator, so its seeded deals are the ones that test has held
-    to 15 digits; the exchanges, kinds, histories, items, holders and grids of
-    ``complete=True`` come from draws of their own.
-    """
+    def given(chance: float) -> bool:
+        return complete or rng.random() < chance
+
+    exchange = rng.choice(EXCHANGES)
     price = round(rng.uniform(0.05, 400), rng.choice([2, 3, 4]))
     existing = rng.randrange(10**7, 3 * 10**10) | 1
     new_shares = rng.randrange(10**5, existing // 5) | 1
-    exchange = rng.choice(EXCHANGES) if complete else "HKEX"
-    placing: dict[str, Any] = {"new_shares": new_shares, "price": price, "shares_outstanding": existing}
-    if complete:
-        placing["kind"] = rng.choice(["placing", "top-up"])
+    placing: dict[str, Any] = {
+        "kind": rng.choice(["placing", "top-up"]),
+        "new_shares": new_shares,
+        "price": price,
+        "shares_outstanding": existing,
+    }
     mapping: dict[str, Any] = {
         "issuer": {
             "name": f"Random {index}",
@@ -47,35 +53,34 @@ def random_deal(rng: random.Random, index: int, *, complete: bool = False) -> di
     }
     if exchange == "ASX":
         placing["capacity"] = "7.1A"
-    if placing.get("kind") == "top-up":
+    if placing["kind"] == "top-up":
         placing["vendor_lock_up_days"] = 90
-    if complete or rng.random() < 0.7:
+    if given(0.7):
         gross = new_shares * price
         costs: dict[str, Any] = {"commission_rate": round(rng.uniform(0, 0.04), rng.choice([3, 4, 5]))}
-        if complete:
+        if rng.random() < 0.5:
+            costs["other_costs"] = round(rng.uniform(0, gross * 0.01), 3)  # fractional cents
+        else:
             costs["items"] = [
                 {"name": f"Cost {k}", "amount": round(rng.uniform(0, gross * 0.005), 2)}
                 for k in range(rng.randrange(1, 4))
             ]
-        else:
-            costs["other_costs"] = round(rng.uniform(0, gross * 0.01), 3)  # fractional cents
         mapping["costs"] = costs
-    if complete or rng.random() < 0.5:
-        rate = rng.uniform(0.5, 9) if complete else rng.uniform(6, 8.5)
-        mapping["fx"] = {"quote_currency": "USD", "rate": round(rate, 4), "source": "random"}
+    if given(0.5):
+        mapping["fx"] = {"quote_currency": "USD", "rate": round(rng.uniform(0.5, 9), 4), "source": "random"}
     if exchange == "HKEX" and rng.random() < 0.4:
         mapping["issuer"]["share_class"] = "H"
         placing["class_shares_outstanding"] = rng.randrange(new_shares, existing) | 1
     if exchange == "HKEX" and rng.random() < 0.4:
         placing["mandate_limit"] = existing // 5
         placing["mandate_used"] = rng.randrange(0, existing // 50)
-    if complete:
+    if given(0.4):
         mapping["shareholders"] = [
             {"name": "Vendor", "shares": existing // 5, "public": False},
             {"name": "Fund", "shares": existing // 20},
         ]
-        if rng.random() < 0.3:
-            mapping["grid"] = {"step": 10 ** rng.randrange(-3, 0)} if price < 5 else {"step": 1}
+    if rng.random() < 0.3:
+        mapping["grid"] = {"step": 10 ** rng.randrange(-3, 0)} if price < 5 else {"step": 1}
     return mapping
 
 

@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 from lo_support import Session, in_session
 
-from xl_placement import capital, money, prices
+from xl_placement import capital, grid, money, prices
 from xl_placement.report import formulas as fx
 from xl_placement.report.fill import workings
 
@@ -65,6 +65,24 @@ def _gross(rng: random.Random) -> Decimal:
     return proceeds.gross_proceeds(_shares(rng) // 10, _price(rng))
 
 
+def _half_cent(rng: random.Random) -> Inputs:
+    """Gross of HKD 10^11 to 10^13, a rate below 5% and other costs; gross x rate is exactly half a cent.
+
+    With the rate a/10^m (a prime to 10) and gross g cents, gross x rate in cents is g x a / 10^m:
+    half a cent when g x a = 10^m / 2 (mod 10^m), so for g = 10^m / 2 x a^-1 (mod 10^m) plus any
+    multiple of 10^m. Drawn again until the double product, to 16 digits, is off the half cent
+    (73,193,439,374.05499...): a rounding in doubles then goes by the binary noise.
+    """
+    while True:
+        m = rng.choice([4, 5])
+        a = rng.randrange(0, 5 * 10 ** (m - 3)) * 10 + rng.choice([1, 3, 7, 9])
+        cents = 10**m // 2 * pow(a, -1, 10**m) % 10**m + 10**m * rng.randrange(10 ** (15 - m))
+        gross, rate = Decimal(cents).scaleb(-2), Decimal(a).scaleb(-m)
+        if cents >= 10**13 and Decimal(f"{float(gross) * float(rate):.16g}") != gross * rate:
+            other = Decimal(repr(round(rng.uniform(0, 10**9), 2)))
+            return [gross, rate, other]
+
+
 # name: (inputs, formula of the input cells, the core function, None when the formula is exact
 # in doubles, else its double twin in formulas.py, the value the report caches)
 FORMULAS: dict[
@@ -93,6 +111,7 @@ FORMULAS: dict[
         lambda s, p, rate, other: proceeds.proceeds(s, p, rate, other).net,
         None,
     ),
+    "net_at": (_half_cent, fx.net_at, grid.net_at, None),
     "allocation_base (net)": (
         lambda r: [_shares(r) // 10, _price(r), _rate(r), Decimal(repr(round(r.uniform(0, 10**6), 3)))],
         lambda s, p, rate, other: fx.allocation_base('"net"', s, p, rate, other),

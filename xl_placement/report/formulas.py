@@ -189,8 +189,14 @@ def days_after(start: str, days: str) -> str:
 
 
 def net_at(gross_amount: str, rate: str, other: str) -> str:
-    """``grid.net_at``: gross less commission (rounded to the minor unit) and other costs."""
-    return f"{gross_amount}-ROUND({gross_amount}*{rate},2)-{other}"
+    """``grid.net_at``: gross less commission (rounded half up to the cent, exactly) and other costs.
+
+    The commission is :func:`commission`, not ``ROUND(gross*rate,2)``: when gross x rate is
+    exactly half a cent (HKD 1,904,591,188,500 x 3.843% = 73,193,439,374.055) the double
+    product lies a little below or above the half, and a spreadsheet's ROUND then gives either
+    cent, so net came out a cent away from the exact figure the cell caches.
+    """
+    return f"{gross_amount}-{commission(gross_amount, rate)}-{other}"
 
 
 def shares_for(amount: str, price: str) -> str:
