@@ -252,3 +252,13 @@ def test_currencies_read_from_the_table_are_the_iso4217_packages_own(monkeypatch
         assert fields.iso_currencies() == expected
     finally:
         fields.iso_currencies.cache_clear()
+
+
+def test_a_commission_rate_has_at_most_six_decimals_as_a_fraction():
+    """The report's exact commission formula counts the rate in millionths: 0.0001% steps are read, finer ones refused with the rounded fix."""
+    assert fields.commission_rate("0.0125%") == Decimal("0.000125")
+    assert fields.commission_rate("2.5%") == Decimal("0.025")
+    with pytest.raises(fields.Invalid, match=r'is 1\.234567%: .* round it, e\.g\. "1\.2346%"'):
+        fields.commission_rate("1.234567%")
+    with pytest.raises(fields.Invalid, match="at most four decimals"):
+        fields.commission_rate(0.01234567)

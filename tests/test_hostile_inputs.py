@@ -318,7 +318,7 @@ _edges = {
     "count": st.sampled_from(["1", LARGEST]),
     "price": st.sampled_from([SMALLEST, "1", LARGEST]),
     "close": st.sampled_from([SMALLEST, "1", LARGEST]),
-    "commission": st.sampled_from(["0", "0.999999999"]),
+    "commission": st.sampled_from(["0", "0.999999"]),  # the largest commission rate: six decimals
     "costs": st.sampled_from(["0", SMALLEST, LARGEST]),
     "rate": st.sampled_from([SMALLEST, LARGEST]),
     "split": st.sampled_from(["low", "high", "all"]),

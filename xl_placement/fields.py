@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from xl_placement import deal as model
@@ -230,6 +230,27 @@ def rate(value: object) -> Decimal:
     result = fraction(value)
     if not 0 <= result < 1:
         raise Invalid('must be a fraction from 0 to below 1, like 0.025 or "2.5%"')
+    return result
+
+
+#: Decimals a commission rate may have as a fraction (0.0001%): the report's exact commission
+#: formula counts the rate in millionths (report/formulas.py ``commission``).
+COMMISSION_DECIMALS = 6
+
+
+def commission_rate(value: object) -> Decimal:
+    """A commission rate (``rate``) to at most six decimals as a fraction ("2.5%", "0.0125%")."""
+    result = rate(value)
+    exponent = result.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -COMMISSION_DECIMALS:
+        shown = f"{(result * 100).normalize():f}%"
+        fix = (result * 100).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        if fix >= 100:  # a rate is below 100%
+            fix = (result * 100).quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
+        raise Invalid(
+            f"is {shown}: a commission has at most four decimals as a percentage (0.0001%); round it, "
+            f'e.g. "{fix.normalize():f}%"'
+        )
     return result
 
 
@@ -742,7 +763,7 @@ HISTORY = (
 COSTS = (
     _f(
         "commission_rate",
-        rate,
+        commission_rate,
         "fraction of gross",
         'Placing commission, e.g. 0.025 or "2.5%"; write 0 for none (left out: not given).',
     ),
