@@ -32,7 +32,7 @@ import functools
 import math
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal, getcontext, localcontext
 from itertools import chain
 from typing import Any, TypeVar, cast
@@ -312,7 +312,7 @@ def _line(name: str, value: Cell) -> tuple[list[Any], bool]:
     """
     if not isinstance(value, list | tuple) or not value:
         return [value] if not isinstance(value, list | tuple) else [], False
-    if not all(isinstance(row, list | tuple) for row in value):
+    if not _all_rows(value):
         return list(value), False  # a flat list: a column (see _grid)
     rows, columns = value.shape if isinstance(value, _Trimmed) else (len(value), max(map(len, value)))
     if rows == 1:
@@ -324,6 +324,11 @@ def _line(name: str, value: Cell) -> tuple[list[Any], bool]:
             "select the cells of a single row or column"
         )
     return [row[0] if row else None for row in value], False
+
+
+def _all_rows(value: Sequence[Any]) -> bool:
+    """Whether every item of a range is a row (a list or tuple): the types counted in C, not cell by cell."""
+    return all(issubclass(kind, list | tuple) for kind in set(map(type, value)))
 
 
 def _cells(name: str, value: Cell) -> list[Any]:
@@ -459,7 +464,12 @@ def _error_candidates(value: Cell) -> list[Any]:
     """The cells of an argument that may hold an error value: its text and whole-number cells."""
     if not isinstance(value, list | tuple):
         return [value]
-    cells = chain.from_iterable(row if isinstance(row, list | tuple) else (row,) for row in value)
+    if _all_rows(value):  # the usual range: its cells' types are counted in C first
+        if not set(map(type, chain.from_iterable(value))) & {str, int}:
+            return []  # numbers, blanks and dates only: no error value can be there
+        cells = chain.from_iterable(value)
+    else:
+        cells = chain.from_iterable(row if isinstance(row, list | tuple) else (row,) for row in value)
     return [cell for cell in cells if type(cell) in (str, int)]
 
 
