@@ -195,7 +195,7 @@ def deal_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads best as 
     title(
         ws,
         "{{issuer}} ({{stock_code}}.{{exchange}}): {{kind_title}}",
-        "Deal sheet · amounts in {{currency}} unless stated · blue: inputs, black: formulas",
+        "Deal sheet · amounts in {{currency}} unless stated",
         "I",
     )
     # Under the subtitle: which parts are illustrative (filled only when the deal file says so);
@@ -305,7 +305,7 @@ def deal_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads best as 
         name(wb, class_key, ws, f"I{row}")
         underline(ws, row, "G", "I")
     others = [
-        (24, "Theoretical diluted price ({{currency}}, Rule 7.27B)", "TheoreticalPrice", PER_SHARE, False),
+        (24, "Theoretical diluted price (3 dp, Rule 7.27B)", "TheoreticalPrice", PER_SHARE, False),
         (25, "Theoretical dilution effect (Rule 7.27B)", "TheoreticalEffect", PERCENT, False),
         (26, "General mandate limit (shares)", "MandateLimit", SHARES, True),
         (27, "Already issued under the mandate", "MandateUsed", SHARES, True),
@@ -441,7 +441,7 @@ def proceeds_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - as above
     title(
         ws,
         "{{issuer}}: use of proceeds",
-        "Shares of {{basis}}, amounts in {{currency}} · largest-remainder rounding, so the amounts add up exactly",
+        "Shares of {{basis}}, amounts in {{currency}}, rounded so that they add up to the total",
         "P",
     )
     band(ws, 5, "B", "E", "Allocation")
@@ -599,7 +599,7 @@ def checks_sheet(wb: Workbook) -> None:
     underline(ws, 6, "B", "G")
     name(wb, "RuleRow", ws, "B6:G6")
 
-    band(ws, 8, "B", "G", "No.", ("Stated figure", "As stated", "Computed", "Agrees", "Deal-file key"))
+    band(ws, 8, "B", "G", "No.", ("Stated figure", "As stated", "Computed", "Agrees", ""))
     ws["C8"].alignment = Alignment(horizontal="left")
     ws["G8"].alignment = Alignment(horizontal="left", indent=1)
     ws["F8"].alignment = Alignment(horizontal="center")
@@ -630,8 +630,7 @@ def pricing_grid_sheet(wb: Workbook) -> None:
     title(
         ws,
         "{{issuer}}: pricing grid",
-        "Candidate prices in {{currency}} · blue: prices you may change, black: formulas that follow them "
-        "and the deal sheet · rows that breach the price rule are shaded red",
+        "Candidate prices in {{currency}} · rows that breach the price rule are shaded red",
         GRID_COLUMNS[-1],
     )
     ws.merge_cells(f"B4:{GRID_COLUMNS[-1]}4")
@@ -699,7 +698,7 @@ def precedents_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads be
         ws[f"{column}6"] = head
         ws[f"{column}6"].font = font(bold=True, color=GREY, size=9)
     formats = {
-        "B": "yyyy-mm-dd", "H": SHARES, "I": "#,##0.00##", "J": "#,##0.00##", "K": DISCOUNT,
+        "B": DATE, "H": SHARES, "I": "#,##0.00##", "J": "#,##0.00##", "K": DISCOUNT,
         "L": DISCOUNT, "M": PERCENT, "N": PERCENT, "O": MILLIONS, "P": MILLIONS, "Q": RATE,
         "R": MILLIONS, "W": "#,##0.00##", "X": SHARES,
     }  # fmt: skip

@@ -30,6 +30,7 @@ NUMBER_WORDS = {
     90: "ninety",
 }
 MAX_PRICE_DECIMALS = 4
+AVERAGE_DECIMALS = 3  # averages and theoretical prices, as announcements quote them (HK$2.021)
 MILLION = Decimal(1_000_000)
 SMALL = Decimal(1_000)  # amounts below this keep their cents
 
@@ -49,6 +50,17 @@ def price_places(value: Decimal, most: int = MAX_PRICE_DECIMALS) -> int:
 def price_text(value: Decimal, currency: str) -> str:
     """A price with at least 2 and at most 4 decimals: HK$1.91, HK$2.021, S$0.1234."""
     return f"{symbol(currency)}{round_half_up(value, price_places(value)):,}"
+
+
+@in_context
+def computed_price_text(value: Decimal, currency: str, price: Decimal) -> str:
+    """A price computed from others (an average of closes, a theoretical price) at a stated precision.
+
+    The placing price's decimals, at least ``AVERAGE_DECIMALS``: HK$12.679 for an average of
+    12.679333..., never more digits than that however many the division gives.
+    """
+    places = max(AVERAGE_DECIMALS, price_places(price, most=MAX_PRICE_DECIMALS))
+    return price_text(round_half_up(value, places), currency)
 
 
 @in_context

@@ -11,6 +11,7 @@ from xl_placement.deal import Deal
 from xl_placement.figures import NET_NOT_GIVEN_BASIS, Figures, Reference
 from xl_placement.formats import (
     MAX_PRICE_DECIMALS,
+    computed_price_text,
     date_text,
     millions_text,
     number_word,
@@ -275,7 +276,11 @@ def _price(figures: Figures, ref: Reference) -> str:
 
 def _reference_words(figures: Figures, ref: Reference) -> str:
     ccy = figures.deal.issuer.currency
-    price = price_text(ref.price, ccy)
+    price = (
+        computed_price_text(ref.price, ccy, figures.deal.placing.price)
+        if ref.origin == "from history"
+        else price_text(ref.price, ccy)
+    )
     if ref.key == "last_close":
         return f"the closing price of {price} per Share on {_last_day(figures.deal)}"
     if ref.key.startswith("average_close_"):

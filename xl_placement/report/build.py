@@ -18,9 +18,10 @@ from xl_placement.report.cells import CellWriter
 from xl_placement.report.chart import link_formats
 from xl_placement.report.checks_sheet import fill_checks
 from xl_placement.report.context_fill import fill_context, fill_public_float, market_data_text
-from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding
+from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding, hide_workings
 from xl_placement.report.grid_sheet import fill_grid
 from xl_placement.report.history_sheet import fill_history
+from xl_placement.report.layout import leave_off_unknowns
 from xl_placement.report.marking import (
     add_disclaimer,
     draft_header,
@@ -83,7 +84,7 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
             else ""
         ),
         "basis": (
-            "net proceeds, not given (amounts: the same split of gross)"
+            "net proceeds (net proceeds not published: amounts split the gross proceeds)"
             if figures.allocation_basis == NET_NOT_GIVEN_BASIS
             else deal.proceeds.basis + " proceeds"
         ),
@@ -102,7 +103,7 @@ def _cap_basis(figures: Figures) -> str:
     if m.market_cap_basis:
         return f" ({m.market_cap_basis})"
     if m.market_cap is None and m.market_cap_missing.startswith("the shares in issue are not split"):
-        return " (class split not given)"
+        return " (shares by class not available)"
     return " before the placing"
 
 
@@ -150,6 +151,7 @@ def render_report(
     sheet.fill()
     fill_context(sheet)
     fill_proceeds(wb, figures, out)
+    hide_workings(wb)
     holding_last = fill_shareholding(wb, figures, out)
     fill_public_float(wb, figures, out)
     grid_last = fill_grid(wb, figures, out)
@@ -160,6 +162,8 @@ def render_report(
             precedents = for_deal(precedents, figures.deal)
         fill_precedents(wb, precedents, figures, out)
     out.keep_template_formulas(wb)
+    for ws in wb.worksheets:
+        leave_off_unknowns(ws, out.expected)
     last_columns = PRINT_LAST_COLUMN | {"Pricing grid": grid_last, "Shareholding": holding_last}
     for ws in wb.worksheets:
         last = last_columns.get(ws.title, get_column_letter(ws.max_column))

@@ -17,11 +17,12 @@ from xl_placement.proceeds import to_quote
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter
 from xl_placement.report.fill import BLANK, DealSheet, cell
+from xl_placement.report.layout import sheet_date
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import area
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of spreadsheet date serials (1900 system)
-NO_VOLUMES = "No volumes given: add market.adtv_20d, or volumes to [[market.history]]"
+NO_VOLUMES = "Trading volumes were not available"
 
 
 def serial(day: dt.date) -> int:
@@ -30,9 +31,9 @@ def serial(day: dt.date) -> int:
 
 
 def market_data_text(figures: Figures) -> str:
-    """The page header: "Market data as of 2025-03-14", or that the date is not given."""
+    """The page header: "Market data as of 14 Mar 2025" (as the sheets write dates), or nothing."""
     day = figures.market.as_of
-    return f"Market data as of {day.isoformat()}" if day else "Market data date not given"
+    return f"Market data as of {sheet_date(day)}" if day else ""
 
 
 def fill_context(sheet: DealSheet) -> None:
@@ -164,7 +165,7 @@ def _cost_items(sheet: DealSheet) -> None:
     c = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(3)]
     total_row = area(sheet.wb, "CostItemTotal").min_row
     if not items:
-        out.text(ws, f"{c[0]}{rows[0]}", "Not itemised in the deal file ([[costs.items]])")
+        out.text(ws, f"{c[0]}{rows[0]}", "Other costs were not itemised")
         return
     rate = deal.fx.rate if deal.fx else None
     for item, row in zip(items, rows, strict=True):
@@ -210,7 +211,11 @@ def fill_public_float(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     held = [h for h in figures.deal.shareholders if not h.public]
     pf = figures.public_float
     if not held or pf is None:
-        out.text(ws, f"{c[0]}{row}", "Public float: no holder is marked public = false in the deal file")
+        out.text(
+            ws,
+            f"{c[0]}{row}",
+            "Public float: every shareholder is counted as public; none is listed as outside the float",
+        )
         return
     holding_rows = area(wb, "HoldingRow").min_row
     holders = figures.deal.shareholders

@@ -21,8 +21,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.context import AFTER_MARKET_DAYS
 from xl_placement.figures import Figures
+from xl_placement.formats import date_text
 from xl_placement.prices import Close
-from xl_placement.report.layout import price_format
+from xl_placement.report.layout import DATE_CELL, price_format
 
 SHEET = "Price history"
 CHART_DAYS = 126  # about six months of trading days
@@ -63,7 +64,7 @@ def fill_history(wb: Workbook, figures: Figures) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for offset, day in enumerate(shown, start=1):
         row = TABLE_ROW + offset
-        ws.cell(row, 1, day.date).number_format = "yyyy-mm-dd"
+        ws.cell(row, 1, day.date).number_format = DATE_CELL
         ws.cell(row, 2, day.close).number_format = money
         if day.volume is not None:
             ws.cell(row, 3, day.volume).number_format = "#,##0"
@@ -114,7 +115,7 @@ def _after_market(ws: Worksheet, figures: Figures, money: str) -> None:
         if after is None:
             ws.cell(offset, 2, _why_not(day, last))
             continue
-        ws.cell(offset, 2, after.date).number_format = "yyyy-mm-dd"
+        ws.cell(offset, 2, after.date).number_format = DATE_CELL
         ws.cell(offset, 3, after.close).number_format = money
         ws.cell(offset, 4, after.change).number_format = "+0.00%;-0.00%;0.00%"
     ws["A9"] = (
@@ -127,8 +128,8 @@ def _after_market(ws: Worksheet, figures: Figures, money: str) -> None:
 
 def _why_not(day: dt.date | None, last: dt.date) -> str:
     if day is None:
-        return "not given: needs placing.agreement_date"
-    return f"not given: the history ends on {last.isoformat()}"
+        return "no placing date to count from"
+    return f"after the history, which ends on {date_text(last)}"
 
 
 def _chart(ws: Worksheet, shown: list[Close], columns: int, volumes: bool) -> None:
