@@ -669,8 +669,8 @@ def precedents_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads be
     title(
         ws,
         "{{issuer}}: precedent placings",
-        "Comparable placings by date · blue: as published or given, "
-        "black italic: computed from the row's other figures · notes below the statistics",
+        "Comparable placings by date · as published, except figures in italics: "
+        "computed from the row's other figures · notes below the statistics",
         "S",
     )
     ws.merge_cells("B4:S4")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, get_column_letter
@@ -57,10 +58,20 @@ PRINT_LAST_COLUMN = {
 def verdict(checks: CheckReport) -> str:
     """One line on the checks, starting with the outcome: "Checks passed", "failed" or "incomplete"."""
     if checks.outcome == INCOMPLETE:
-        names = ", ".join(g.split(" (")[0] for g in checks.gaps)
+        names = ", ".join(gap_names(checks.gaps))
         count = len(checks.gaps)
         return f"Checks incomplete: {count} check{'s' if count != 1 else ''} could not be made for want of data ({names})"
     return "Checks " + checks.verdict
+
+
+def gap_names(gaps: Sequence[str]) -> list[str]:
+    """The checks not made, as a reader knows them: the rules by name, the stated figures counted."""
+    names = [g.split(" (")[0] for g in gaps]
+    rules = [n for n in names if not n.startswith("stated.")]
+    stated = len(names) - len(rules)
+    if stated:
+        rules.append(f"{stated} figure{'s' if stated != 1 else ''} stated in the announcement")
+    return rules
 
 
 def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:

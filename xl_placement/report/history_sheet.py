@@ -23,7 +23,7 @@ from xl_placement.context import AFTER_MARKET_DAYS
 from xl_placement.figures import Figures
 from xl_placement.formats import date_text
 from xl_placement.prices import Close
-from xl_placement.report.layout import DATE_CELL, price_format
+from xl_placement.report.layout import DATE_CELL, computed_price_format, price_format
 
 SHEET = "Price history"
 CHART_DAYS = 126  # about six months of trading days
@@ -70,7 +70,10 @@ def fill_history(wb: Workbook, figures: Figures) -> None:
             ws.cell(row, 3, day.volume).number_format = "#,##0"
         ws.cell(row, 4, deal.placing.price).number_format = money
         for column, ref in enumerate(refs, start=5):
-            ws.cell(row, column, ref.price).number_format = price_format(ref.price)
+            fmt = price_format(ref.price)
+            if ref.origin == "from history":  # an average of closes: at the stated precision, not in full
+                fmt = computed_price_format(deal.placing.price)
+            ws.cell(row, column, ref.price).number_format = fmt
     for column in range(1, max(len(headers), 8) + 1):
         ws.column_dimensions[get_column_letter(column)].width = 14 if column > 1 else 12
     ws.row_dimensions[TABLE_ROW].height = 60

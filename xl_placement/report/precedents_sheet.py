@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 from copy import copy
 from decimal import Decimal
+from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from openpyxl import Workbook
@@ -32,6 +33,7 @@ from xl_placement.figures import Figures
 from xl_placement.proceeds import to_quote
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter
+from xl_placement.report.layout import for_reader
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import REGENERATE, area
 
@@ -116,10 +118,11 @@ def fill_precedents(wb: Workbook, selection: pr.Selection, figures: Figures, out
 
 def _selection_text(selection: pr.Selection) -> str:
     count = len(selection.rows)
-    return (
-        f"{count} precedent{'s' if count != 1 else ''} from {selection.path} "
-        f"({selection.read} read) · filters: {selection.filters}"
-    )
+    filters = for_reader(selection.filters) or "none"
+    source = PurePath(
+        str(selection.path)
+    ).name  # the file's name: a path on the preparer's disk tells a reader nothing
+    return f"{count} precedent{'s' if count != 1 else ''} from {source} ({selection.read} read) · filters: {filters}"
 
 
 def _notes(selection: pr.Selection) -> str:
@@ -303,7 +306,7 @@ def _statistics(
         ref = f"{letter}{first + len(STATISTICS)}"
         value = mine[measure]
         if value is None:
-            out.not_applicable(ws, ref, "n/a: not given for this deal")
+            out.not_applicable(ws, ref, "n/a")  # the deal lacks this figure
             continue
         rank = pr.percentile_rank(values, value)
         out.formula(ws, ref, fx.percentile_rank(cells, f"{letter}{deal_row}"), NA if rank is None else rank)
