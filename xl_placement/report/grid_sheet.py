@@ -45,8 +45,13 @@ def fill_grid(wb: Workbook, figures: Figures, out: CellWriter) -> str:
     columns = _columns(figures, grid)
     last_col = str(get_column_letter(head.min_col + len(columns)))
     if grid.problem is not None:
-        why = for_reader(grid.problem) or "the prices it needs were not available"
-        out.text(ws, note.ref, f"No pricing grid: {why.rstrip('.')}.")
+        # The preparer reads the problem itself from `check`; the page says it in a reader's words.
+        why = (
+            "the last close was not available"
+            if grid.problem.startswith("not enough data")
+            else "the range of prices set for it gives no usable grid"
+        )
+        out.text(ws, note.ref, f"No pricing grid: {why}.")
         table_rows(wb, "GridRow", 1)
         out.text(ws, area(wb, "GridFoot").ref, "")
         return str(get_column_letter(head.max_col))
