@@ -54,6 +54,8 @@ PRICE = "#,##0.000"
 PER_SHARE = "#,##0.0000"
 DASH = "\u2013"  # zero shows as an en dash, the banker's blank
 MILLIONS = f'#,##0.0,,;(#,##0.0,,);"{DASH}"'
+# An itemised cost in millions: a levy of a few thousand shows "< 0.1", never "0.0"; nil a dash.
+SMALL_MILLIONS = f'[=0]"{DASH}";[<50000]"< 0.1";#,##0.0,,'
 AMOUNT = f'#,##0;(#,##0);"{DASH}"'
 PERCENT = "0.00%"
 DISCOUNT = "0.00%;(0.00%);0.00%"
@@ -335,8 +337,8 @@ def market_context_block(wb: Workbook, ws: Worksheet) -> None:
     name(wb, "MarketCap", ws, "C24")
     name(wb, "MarketCapQuote", ws, "D24")
     label(ws, "B25", "Gross proceeds, % of market capitalisation")
-    field(ws, "C25", PERCENT, is_input=False)
-    name(wb, "GrossToMarketCap", ws, "C25")
+    field(ws, "E25", PERCENT, is_input=False)  # a percentage: not under the money columns' heads
+    name(wb, "GrossToMarketCap", ws, "E25")
     for row in (23, 24, 25):
         underline(ws, row, "B", "E")
     band(
@@ -368,8 +370,8 @@ def timetable_block(wb: Workbook, ws: Worksheet) -> None:
     name(wb, "TimetableRow", ws, "G31:I31")
     band(ws, 33, "G", "I", "Other costs, itemised", ("{{currency}} m", "{{quote_head}}"))
     field(ws, "G34", align="left")
-    field(ws, "H34", MILLIONS)
-    field(ws, "I34", MILLIONS, is_input=False)
+    field(ws, "H34", SMALL_MILLIONS)
+    field(ws, "I34", SMALL_MILLIONS, is_input=False)
     underline(ws, 34, "G", "I")
     name(wb, "CostItemRow", ws, "G34:I34")
     total_row(ws, 35, "G", "I")

@@ -280,7 +280,9 @@ def test_checks_sheet_shows_the_check_deal_results(demo):
             stated.label,
             f"{stated.stated} ({stated.precision})",
             # amounts without their exact figure to the cent beside them
-            stated.computed_text.rsplit(" (", 1)[0] if stated.key.startswith("gross") else stated.computed_text,
+            stated.computed_text.rsplit(" (", 1)[0]
+            if stated.key.startswith("gross")
+            else stated.computed_text,
             stated.status,
         } <= cells
     assert "HK$3.25bn (to HK$10m)" in cells

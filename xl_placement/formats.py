@@ -7,6 +7,7 @@ like a spreadsheet. Core: depends on nothing but ``money``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from xl_placement.money import in_context, round_half_up
@@ -77,12 +78,25 @@ def share_text(value: Decimal) -> str:
 
 
 @in_context
-def millions_text(value: Decimal, currency: str) -> str:
+def millions_places(values: Iterable[Decimal | None]) -> int:
+    """The decimals for amounts written together: 1 when any of a million or more needs one, else 0.
+
+    One precision in one paragraph: A$47.0 million beside A$50.4 million, not A$47 million.
+    """
+    tenths = (round_half_up(v / MILLION, 1) for v in values if v is not None and abs(v) >= MILLION)
+    return 1 if any(t != t.to_integral_value() for t in tenths) else 0
+
+
+@in_context
+def millions_text(value: Decimal, currency: str, places: int | None = None) -> str:
     """An amount in millions to one decimal: HK$3,247 million, US$415.2 million.
 
     Amounts below a million are written out in full (HK$850,000), below a thousand
-    with cents (S$5.10).
+    with cents (S$5.10). ``places`` (from ``millions_places``) writes millions at that
+    many decimals, ".0" kept, so amounts written together share one precision.
     """
+    if places is not None and abs(value) >= MILLION:
+        return f"{symbol(currency)}{round_half_up(value / MILLION, places):,} million"
     if abs(value) < SMALL:
         return f"{symbol(currency)}{round_half_up(value, 2):,}"
     if abs(value) < MILLION:

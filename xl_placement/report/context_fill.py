@@ -16,7 +16,7 @@ from xl_placement.figures import NOT_GIVEN, Figures
 from xl_placement.proceeds import to_quote
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter
-from xl_placement.report.fill import BLANK, DealSheet, cell
+from xl_placement.report.fill import BLANK, ROUNDED_TOTAL, DealSheet, adds_up_as_shown, cell
 from xl_placement.report.layout import sheet_date
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import area
@@ -182,7 +182,11 @@ def _cost_items(sheet: DealSheet) -> None:
             )
     first, last = f"{c[1]}{rows[0]}", f"{c[1]}{rows[-1]}"
     total = sum((i.amount for i in items), Decimal(0))
-    out.text(ws, f"{c[0]}{total_row}", "Total: the other costs above")
+    rounded = not adds_up_as_shown([i.amount for i in items], total) or (
+        rate is not None
+        and not adds_up_as_shown([to_quote(i.amount, rate) for i in items], to_quote(total, rate))
+    )
+    out.text(ws, f"{c[0]}{total_row}", ROUNDED_TOTAL if rounded else "Total: the other costs above")
     out.formula(ws, f"{c[1]}{total_row}", fx.total(first, last), total)
     if rate is None:
         out.not_applicable(ws, f"{c[2]}{total_row}", BLANK)

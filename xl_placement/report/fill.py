@@ -100,6 +100,14 @@ def shown_millions(value: Decimal) -> Decimal:
     return round_half_up(value / MILLION, 1)
 
 
+def adds_up_as_shown(parts: Sequence[Decimal], total: Decimal) -> bool:
+    """True when the parts, each shown in millions to one decimal, add up to the total as shown."""
+    return sum((shown_millions(p) for p in parts), Decimal(0)) == shown_millions(total)
+
+
+ROUNDED_TOTAL = "Total (rows rounded separately)"  # the rows as shown do not add up to it exactly
+
+
 def footing_notes(gross: Decimal, costs: Decimal, net: Decimal, currency: str) -> list[str]:
     """A sentence when the amounts shown in millions do not foot (gross less costs is not net as shown).
 
@@ -756,6 +764,9 @@ def _use_totals(wb: Workbook, figures: Figures, out: CellWriter, uc: list[str], 
             fx.to_quote(f"{uc[2]}{total_row}", "FxRate"),
             fx.ratio_double(float(allocated), float(rate)),
         )
+        quotes = [to_quote(a.amount, rate) for a in figures.allocations]
+        if not adds_up_as_shown(quotes, to_quote(allocated, rate)):
+            out.text(ws, f"{uc[0]}{total_row}", ROUNDED_TOTAL)
 
 
 def _no_uses(wb: Workbook, out: CellWriter) -> None:
