@@ -68,9 +68,9 @@ def _market(sheet: DealSheet) -> None:
     last = sheet._reference_cell("last_close")
     placed = m.placed_class_shares
     if last is None or m.market_cap is None or placed is None:
-        sheet.na("MarketCap", NOT_GIVEN if last is not None else "needs the last close")
+        sheet.na("MarketCap", NOT_GIVEN)  # without the last close either: left off the printed page
         sheet.na("MarketCapQuote", BLANK)
-        sheet.na("GrossToMarketCap", NOT_GIVEN if last is not None else "n/a")
+        sheet.na("GrossToMarketCap", NOT_GIVEN)
         return
     p = f.deal.placing
     # The placed class at the last close, in cells when the deal sheet holds its share count;

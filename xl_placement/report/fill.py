@@ -419,6 +419,7 @@ class DealSheet:
         target = self.out.text(ws, f"{note.column_letter}{row}", structure)
         target.font = copy(note.font)
         target.alignment = copy(note.alignment)
+        target.number_format = note.number_format  # not the "Source of the rate: " of a row moved up
         fit_height(ws, row, chars_scale=NOTE_SCALE)
 
     def _fit_source(self, source: str) -> None:
@@ -502,7 +503,7 @@ class DealSheet:
             self.put_number("MandateUsed", p.mandate_used)
         if p.mandate_limit is None:
             self.na("MandateLimit", NOT_GIVEN)
-            self.na("MandateHeadroom")
+            self.na("MandateHeadroom", NOT_GIVEN)  # needs the limit
         else:
             self.put_number("MandateLimit", p.mandate_limit)
             # Nothing given as used: the headroom counts none, as the check says.
