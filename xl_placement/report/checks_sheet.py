@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from xl_placement.checks import CheckReport
 from xl_placement.report.cells import CellWriter, fit_height
-from xl_placement.report.layout import for_reader
+from xl_placement.report.layout import dates_as_sheets, for_reader
 from xl_placement.report.tables import table_rows
 from xl_placement.rules.base import RuleCheck
 
@@ -58,7 +58,7 @@ def fill_checks(wb: Workbook, report: CheckReport, out: CellWriter) -> None:
         as_stated = f"{item.stated} ({item.precision})"
         values = (
             f"{number}.",
-            item.label,
+            dates_as_sheets(item.label),
             as_stated,
             for_reader(EXACT_AMOUNT.sub("", item.computed_text)) or "-",
             item.status,
@@ -83,6 +83,13 @@ def _rule_cells(check: RuleCheck) -> tuple[str, ...]:
     limit = for_reader(check.limit) or "-"
     if check.status == NOT_ENOUGH_DATA:
         figure = check.figure if for_reader(check.figure) == check.figure else "-"
-        return (check.rule, check.title, figure, limit, check.status, NOT_CHECKED)
+        return (check.rule, dates_as_sheets(check.title), figure, limit, check.status, NOT_CHECKED)
     figure = for_reader(check.figure) or "-"
-    return (check.rule, check.title, figure, limit, check.status, for_reader(check.detail) or "")
+    return (
+        check.rule,
+        dates_as_sheets(check.title),
+        figure,
+        limit,
+        check.status,
+        for_reader(check.detail) or "",
+    )

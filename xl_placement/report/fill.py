@@ -31,6 +31,7 @@ from xl_placement.report.layout import (
     REPORT_PRICE_DECIMALS,
     close_up,
     computed_price_format,
+    dates_as_sheets,
     for_reader,
     price_format,
 )
@@ -265,7 +266,7 @@ class DealSheet:
             return
         where = {r.key: f"{col[1]}{row}" for r, row in zip(refs, rows, strict=True)}
         for ref, row in zip(refs, rows, strict=True):
-            self.out.text(ws, f"{col[0]}{row}", ref.label)
+            self.out.text(ws, f"{col[0]}{row}", dates_as_sheets(ref.label))
             price_cell = f"{col[1]}{row}"
             source = self._reference_price(ws, price_cell, ref, where)
             price = fx.written_double(self.figures.deal.placing.price)

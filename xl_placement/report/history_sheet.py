@@ -21,9 +21,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.context import AFTER_MARKET_DAYS
 from xl_placement.figures import Figures
-from xl_placement.formats import date_text
 from xl_placement.prices import Close
-from xl_placement.report.layout import DATE_CELL, computed_price_format, price_format
+from xl_placement.report.layout import DATE_CELL, computed_price_format, price_format, sheet_date
 
 SHEET = "Price history"
 CHART_DAYS = 126  # about six months of trading days
@@ -51,7 +50,7 @@ def fill_history(wb: Workbook, figures: Figures) -> None:
     ws.row_dimensions[2].height = 30
     ws["A2"] = (
         f"Closes and volumes of the last {len(shown)} trading days of the history, "
-        f"{shown[0].date.isoformat()} to {shown[-1].date.isoformat()}; the placing price and the "
+        f"{sheet_date(shown[0].date)} to {sheet_date(shown[-1].date)}; the placing price and the "
         f"reference prices as lines ({ccy})."
     )
     _after_market(ws, figures, money)
@@ -132,7 +131,7 @@ def _after_market(ws: Worksheet, figures: Figures, money: str) -> None:
 def _why_not(day: dt.date | None, last: dt.date) -> str:
     if day is None:
         return "no placing date to count from"
-    return f"after the history, which ends on {date_text(last)}"
+    return f"after the history, which ends on {sheet_date(last)}"
 
 
 def _chart(ws: Worksheet, shown: list[Close], columns: int, volumes: bool) -> None:

@@ -184,8 +184,21 @@ _PREPARER = re.compile(
     r"\[\[?[a-z_.]+\]\]?|\b(?:issuer|placing|market|costs|proceeds|fx|grid|report|shareholders|stated)"
     r"\.[a-z][a-z0-9_]*|deal file|not given",
 )
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _PLACEHOLDER = re.compile(r"\[[^\[\]]*\]\s*")  # the wording's "[The use of proceeds is not given: ...]"
+
+
+def dates_as_sheets(text: str) -> str:
+    """Dates written 2025-10-17 (the command line's form) as the sheets write them: 17 Oct 2025."""
+
+    def one(found: re.Match[str]) -> str:
+        try:
+            return sheet_date(dt.date(int(found[1]), int(found[2]), int(found[3])))
+        except ValueError:  # not a date after all
+            return found[0]
+
+    return _ISO_DATE.sub(one, text)
 
 
 def for_reader(text: str) -> str | None:
@@ -193,8 +206,9 @@ def for_reader(text: str) -> str | None:
 
     Parentheses and clauses (split at "; ") naming a deal-file key or a figure not given
     are left out, as are the wording's bracketed placeholders; "as given in the deal file"
-    becomes "as given".
+    becomes "as given"; dates read as the sheets write them.
     """
+    text = dates_as_sheets(text)
     text = text.replace(" in the deal file", "").replace("from market.history", "from the price history")
     text = _PLACEHOLDER.sub("", text)
     previous = None

@@ -33,7 +33,7 @@ from xl_placement.figures import Figures
 from xl_placement.proceeds import to_quote
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter
-from xl_placement.report.layout import for_reader
+from xl_placement.report.layout import dates_as_sheets, for_reader
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import REGENERATE, area
 
@@ -119,14 +119,13 @@ def fill_precedents(wb: Workbook, selection: pr.Selection, figures: Figures, out
 def _selection_text(selection: pr.Selection) -> str:
     count = len(selection.rows)
     filters = for_reader(selection.filters) or "none"
-    source = PurePath(
-        str(selection.path)
-    ).name  # the file's name: a path on the preparer's disk tells a reader nothing
+    # The file's name: a path on the preparer's disk tells a reader nothing.
+    source = PurePath(str(selection.path)).name
     return f"{count} precedent{'s' if count != 1 else ''} from {source} ({selection.read} read) · filters: {filters}"
 
 
 def _notes(selection: pr.Selection) -> str:
-    parts = list(selection.notes)
+    parts = [dates_as_sheets(n) for n in selection.notes]
     if any(row.reported for row in selection.rows):
         parts.append(
             "Figures from a precedents file are as reported by each row's source, not checked "
