@@ -154,3 +154,18 @@ def test_the_search_finds_what_it_looks_for():
     # and leaves alone what a reader needs: a 4-decimal SGX price, an exchange rate, a percentage
     for fine in ("S$0.0388", "Exchange rate (HKD per USD)  7.8203", "8.61% (8.6124%)", "HK$12.679"):
         assert not any(p.search(fine) for p in FORBIDDEN.values()), fine
+
+
+def test_an_incomplete_deal_says_what_is_missing_in_one_line_each(page_texts):
+    """Tritech's announcement gives no costs, uses, volumes or dates: each table says so in a line."""
+    text = " ".join(" ".join(page.split()) for page in page_texts["announcement-sgx-tritech-2019-11"])
+    for line in (
+        "Costs and net proceeds were not published.",
+        "The use of proceeds was not published",
+        "Trading volumes were not available",
+        "Other costs were not itemised",
+        "Timetable: no dates were available",
+        "Market context: not available",
+        "No pricing grid: the last close was not available.",
+    ):
+        assert line in text, line

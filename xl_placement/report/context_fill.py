@@ -67,6 +67,10 @@ def _market(sheet: DealSheet) -> None:
         sheet.out.number(ws, ref, serial(m.as_of), is_input=False)
     last = sheet._reference_cell("last_close")
     placed = m.placed_class_shares
+    if m.as_of is None and m.market_cap is None:  # the rows print blank: the band says so
+        found = area(sheet.wb, "MarketDate")
+        band = found.ws.cell(found.min_row - 1, found.min_col - 1)
+        band.value = "Market context: not available"
     if last is None or m.market_cap is None or placed is None:
         sheet.na("MarketCap", NOT_GIVEN)  # without the last close either: left off the printed page
         sheet.na("MarketCapQuote", BLANK)
@@ -125,6 +129,9 @@ def _timetable(sheet: DealSheet) -> None:
     p = sheet.figures.deal.placing
     days = {"lock_up_end": p.lock_up_days, "vendor_lock_up_end": p.vendor_lock_up_days}
     agreement: str | None = None
+    if not any(e.when is not None for e in entries):  # the rows print blank: the band says so
+        band = ws.cell(rows[0] - 1, proto.min_col)
+        band.value = f"{band.value}: no dates were available"
     for entry, row in zip(entries, rows, strict=True):
         out.text(ws, f"{c[0]}{row}", entry.label)
         date_cell, days_cell = f"{c[1]}{row}", f"{c[2]}{row}"

@@ -439,6 +439,10 @@ class DealSheet:
         p = self.figures.deal.placing
         if p.shares_outstanding is None:
             self.na("SharesOutstanding", NOT_GIVEN)
+            # The rows print blank: the band says in one line what is missing.
+            found = area(self.wb, "SharesOutstanding")
+            band = found.ws.cell(found.min_row - 1, found.min_col - 1)
+            band.value = "Share capital: not available"
             for key in ("Enlarged", "PctExisting", "PctEnlarged", "TheoreticalPrice", "TheoreticalEffect"):
                 self.na(key, NEEDS_OUTSTANDING)
         else:
@@ -776,9 +780,8 @@ def _no_uses(wb: Workbook, out: CellWriter) -> None:
     use_proto, (use_row,) = table_rows(wb, "UseRow", 1)
     ws = use_proto.ws
     uc = [ws.cell(1, use_proto.min_col + i).column_letter for i in range(4)]
+    # The line says what is missing, so it prints; the total row below ("not given") does not.
     out.text(ws, f"{uc[0]}{use_row}", "The use of proceeds was not published")
-    for column in uc[1:]:
-        out.not_applicable(ws, f"{column}{use_row}", NOT_GIVEN)
     total_row = area(wb, "UseTotal").min_row
     out.text(ws, f"{uc[0]}{total_row}", "Total")
     for column in uc[1:]:
@@ -1019,9 +1022,9 @@ def _no_holdings(wb: Workbook, out: CellWriter) -> None:
     proto, (row,) = table_rows(wb, "HoldingRow", 1)
     ws = proto.ws
     c = [ws.cell(1, proto.min_col + i).column_letter for i in range(5)]
+    # The line says what is missing, so it prints; the total row below ("not given") does not.
     out.text(ws, f"{c[0]}{row}", "The number of shares in issue was not available")
     total_row = area(wb, "HoldingTotal").min_row
     out.text(ws, f"{c[0]}{total_row}", "Total")
-    for line in (row, total_row):
-        for column in c[1:]:
-            out.not_applicable(ws, f"{column}{line}", NOT_GIVEN)
+    for column in c[1:]:
+        out.not_applicable(ws, f"{column}{total_row}", NOT_GIVEN)
