@@ -55,6 +55,8 @@ PRICE = "#,##0.000"
 PER_SHARE = "#,##0.0000"
 DASH = "\u2013"  # zero shows as an en dash, the banker's blank
 MILLIONS = f'#,##0.0,,;(#,##0.0,,);"{DASH}"'
+# An itemised cost in millions: a levy of a few thousand shows "< 0.1", never "0.0"; nil a dash.
+SMALL_MILLIONS = f'[=0]"{DASH}";[<50000]"< 0.1";#,##0.0,,'
 AMOUNT = f'#,##0;(#,##0);"{DASH}"'
 PERCENT = "0.00%"
 DISCOUNT = "0.00%;(0.00%);0.00%"
@@ -196,7 +198,7 @@ def deal_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads best as 
     title(
         ws,
         "{{issuer}} ({{stock_code}}.{{exchange}}): {{kind_title}}",
-        "Deal sheet · amounts in {{currency}} unless stated · blue: inputs, black: formulas",
+        "Deal sheet · amounts in {{currency}} unless stated",
         "I",
     )
     # Under the subtitle: which parts are illustrative (filled only when the deal file says so);
@@ -306,7 +308,7 @@ def deal_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads best as 
         name(wb, class_key, ws, f"I{row}")
         underline(ws, row, "G", "I")
     others = [
-        (24, "Theoretical diluted price ({{currency}}, Rule 7.27B)", "TheoreticalPrice", PER_SHARE, False),
+        (24, "Theoretical diluted price (3 dp, Rule 7.27B)", "TheoreticalPrice", PER_SHARE, False),
         (25, "Theoretical dilution effect (Rule 7.27B)", "TheoreticalEffect", PERCENT, False),
         (26, "General mandate limit (shares)", "MandateLimit", SHARES, True),
         (27, "Already issued under the mandate", "MandateUsed", SHARES, True),
@@ -336,8 +338,8 @@ def market_context_block(wb: Workbook, ws: Worksheet) -> None:
     name(wb, "MarketCap", ws, "C24")
     name(wb, "MarketCapQuote", ws, "D24")
     label(ws, "B25", "Gross proceeds, % of market capitalisation")
-    field(ws, "C25", PERCENT, is_input=False)
-    name(wb, "GrossToMarketCap", ws, "C25")
+    field(ws, "E25", PERCENT, is_input=False)  # a percentage: not under the money columns' heads
+    name(wb, "GrossToMarketCap", ws, "E25")
     for row in (23, 24, 25):
         underline(ws, row, "B", "E")
     band(
@@ -369,8 +371,8 @@ def timetable_block(wb: Workbook, ws: Worksheet) -> None:
     name(wb, "TimetableRow", ws, "G31:I31")
     band(ws, 33, "G", "I", "Other costs, itemised", ("{{currency}} m", "{{quote_head}}"))
     field(ws, "G34", align="left")
-    field(ws, "H34", MILLIONS)
-    field(ws, "I34", MILLIONS, is_input=False)
+    field(ws, "H34", SMALL_MILLIONS)
+    field(ws, "I34", SMALL_MILLIONS, is_input=False)
     underline(ws, 34, "G", "I")
     name(wb, "CostItemRow", ws, "G34:I34")
     total_row(ws, 35, "G", "I")
@@ -442,7 +444,7 @@ def proceeds_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - as above
     title(
         ws,
         "{{issuer}}: use of proceeds",
-        "Shares of {{basis}}, amounts in {{currency}} · largest-remainder rounding, so the amounts add up exactly",
+        "Shares of {{basis}}, amounts in {{currency}}, rounded so that they add up to the total",
         "P",
     )
     band(ws, 5, "B", "E", "Allocation")
@@ -600,7 +602,7 @@ def checks_sheet(wb: Workbook) -> None:
     underline(ws, 6, "B", "G")
     name(wb, "RuleRow", ws, "B6:G6")
 
-    band(ws, 8, "B", "G", "No.", ("Stated figure", "As stated", "Computed", "Agrees", "Deal-file key"))
+    band(ws, 8, "B", "G", "No.", ("Stated figure", "As stated", "Computed", "Agrees", ""))
     ws["C8"].alignment = Alignment(horizontal="left")
     ws["G8"].alignment = Alignment(horizontal="left", indent=1)
     ws["F8"].alignment = Alignment(horizontal="center")
@@ -631,8 +633,7 @@ def pricing_grid_sheet(wb: Workbook) -> None:
     title(
         ws,
         "{{issuer}}: pricing grid",
-        "Candidate prices in {{currency}} · blue: prices you may change, black: formulas that follow them "
-        "and the deal sheet · rows that breach the price rule are shaded red",
+        "Candidate prices in {{currency}} · rows that breach the price rule are shaded red",
         GRID_COLUMNS[-1],
     )
     ws.merge_cells(f"B4:{GRID_COLUMNS[-1]}4")
@@ -674,8 +675,8 @@ def precedents_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads be
     title(
         ws,
         "{{issuer}}: precedent placings",
-        "Comparable placings by date · blue: as published or given, "
-        "black italic: computed from the row's other figures · notes below the statistics",
+        "Comparable placings by date · as published, except figures in italics: "
+        "computed from the row's other figures · notes below the statistics",
         "V",
     )
     ws.merge_cells("B4:V4")
@@ -705,7 +706,7 @@ def precedents_sheet(wb: Workbook) -> None:  # noqa: PLR0915 - a layout reads be
         ws[f"{column}6"] = head
         ws[f"{column}6"].font = font(bold=True, color=GREY, size=9)
     formats = {
-        "B": "yyyy-mm-dd", "H": SHARES, "I": "#,##0.00##", "J": "#,##0.00##", "K": DISCOUNT,
+        "B": DATE, "H": SHARES, "I": "#,##0.00##", "J": "#,##0.00##", "K": DISCOUNT,
         "L": DISCOUNT, "M": PERCENT, "N": PERCENT, "O": MILLIONS, "P": MILLIONS, "Q": RATE,
         "R": MILLIONS, "S": AFTER, "T": AFTER, "U": AFTER, "Z": "#,##0.00##", "AA": SHARES,
     }  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -171,6 +172,11 @@ def test_json_is_exact_and_parseable(capsys: pytest.CaptureFixture[str]) -> None
     discount = data["figures"]["discount_to_last_close"]
     assert isinstance(discount["value"], str)
     assert round(Decimal(discount["value"]) * 100, 1) == Decimal("8.6")
+    # (2.09 - 1.91) / 2.09 = 18/209: shown to 12 significant digits, the exact value beside it
+    assert discount["value"] == "0.0861244019139"
+    exact = Fraction(discount["exact"])
+    assert abs(exact - Fraction(18, 209)) < Fraction(1, 10**45)
+    assert "exact" not in data["figures"]["last_close"]  # 2.09 is short: as it is
     assert Decimal(data["figures"]["gross_proceeds"]["value"]) == Decimal(3_247_000_000)
     rule = next(r for r in data["rules"] if "13.36(5)" in r["rule"])
     assert rule["status"] == "pass"

@@ -124,10 +124,10 @@ def test_report_cells_say_not_given_and_no_formula_uses_them() -> None:
         "OtherCostsQuote",
     ):
         assert named(cached, name) == "not given", name
-    assert named(cached, "AllocBasis") == "gross (net not given)"
+    assert named(cached, "AllocBasis") == "gross (net not published)"
     assert named(book, "AllocBase") == "=Gross"
     assert named(cached, "AllocBase") == 3_247_000_000
-    assert "Costs are not given (costs.commission_rate and costs.other_costs)" in named(cached, "CostsNote")
+    assert named(cached, "CostsNote") == "Costs and net proceeds were not published."
     pattern = re.compile(
         r"\b(" + "|".join((*NET_CELLS, "TotalCosts", "CommissionRate", "OtherCosts")) + r")\b"
     )
@@ -209,5 +209,5 @@ def test_the_market_cap_label_says_what_it_counts() -> None:
 
     assert label("byd") == "Market capitalisation (H shares only)"
     assert label(byd_with_a_shares()) == "Market capitalisation (all classes)"
-    assert label("sensetime") == "Market capitalisation (class split not given)"
+    assert label("sensetime") == "Market capitalisation (shares by class not available)"
     assert label("topup-illustrative") == "Market capitalisation before the placing"

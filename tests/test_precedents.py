@@ -281,8 +281,8 @@ def test_build_with_precedents_says_what_it_used(tmp_path, capsys):
     assert book.sheetnames[-1] == "Precedents"
     (title, ref), *_ = book.defined_names["PrecedentSelection"].destinations
     assert book[title][ref.replace("$", "")].value == (
-        f"{len(kept)} precedents from {EXAMPLE} ({len(rows)} read) · filters: since 2024-01-01, exchange HKEX, "
-        "before 2025-06-10 (the agreement date)"
+        f"{len(kept)} precedents from {EXAMPLE.name} ({len(rows)} read) · filters: since 1 Jan 2024, exchange HKEX, "
+        "before 10 Jun 2025 (the agreement date)"
     )
 
 

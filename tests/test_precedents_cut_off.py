@@ -102,7 +102,7 @@ def test_the_precedents_sheet_counts_only_earlier_deals_and_names_the_cut_off() 
     data = render_report(figures, precedents=load_precedents(EXAMPLE))  # the sheet applies the deal's cut-off
     sheet = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Precedents"]
     texts = [str(c.value) for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
-    assert any("before 2025-10-17 (the agreement date)" in t for t in texts)
+    assert any("before 17 Oct 2025 (the agreement date)" in t for t in texts)
     assert not any(t in LATER for t in texts)
     column = next(int(c.column) for c in sheet[6] if c.value == "Discount to last close")
     count_row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 3).value == "Count")
@@ -124,7 +124,7 @@ def test_the_frame_and_build_report_apply_the_cut_off(tmp_path: Path) -> None:
     out = build_report(deal, tmp_path / "r.xlsx", precedents=EXAMPLE, until="2026-01-01")
     sheet = openpyxl.load_workbook(out, data_only=True)["Precedents"]
     texts = [str(c.value) for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
-    assert any("before 2026-01-01 (the cut-off given)" in t for t in texts)
+    assert any("before 1 Jan 2026 (the cut-off given)" in t for t in texts)
 
 
 def test_build_and_check_on_the_command_line_say_the_cut_off(
@@ -172,8 +172,8 @@ def test_batch_takes_until_and_cuts_each_deal_at_its_own_date(tmp_path: Path) ->
     report = next(p for p in out.glob("*.xlsx") if not p.name.startswith("summary"))
     texts = [str(c.value) for row in openpyxl.load_workbook(report)["Precedents"].iter_rows() for c in row]
     assert "16 precedents from" in " ".join(texts)
-    assert any("before 2025-12-18 (the cut-off given)" in t for t in texts)
+    assert any("before 18 Dec 2025 (the cut-off given)" in t for t in texts)
     assert main([*args, "--force"]) == 0  # without --until: the deal's own agreement date
     texts = [str(c.value) for row in openpyxl.load_workbook(report)["Precedents"].iter_rows() for c in row]
     assert any(f"{len(hand_filtered())} precedents from" in t for t in texts)
-    assert any("before 2025-10-17 (the agreement date)" in t for t in texts)
+    assert any("before 17 Oct 2025 (the agreement date)" in t for t in texts)

@@ -58,7 +58,7 @@ def test_every_page_is_marked_confidential_and_draft_with_the_print_date():
     for sheet in book.worksheets:
         assert sheet.oddHeader.left.text == "Strictly private and confidential", sheet.title
         assert sheet.oddHeader.center.text == "Draft, printed &D", sheet.title
-        assert sheet.oddHeader.right.text == "Market data as of 2025-06-10", sheet.title
+        assert sheet.oddHeader.right.text == "Market data as of 10 Jun 2025", sheet.title
         assert "page &P of &N" in sheet.oddFooter.right.text, sheet.title
 
 

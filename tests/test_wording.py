@@ -10,7 +10,7 @@ import pytest
 from deal_maps import example, history, mapping, report, report_of
 
 from xl_placement.checks import check_deal
-from xl_placement.formats import in_sentence, listed, millions_text, price_text, symbol
+from xl_placement.formats import in_sentence, listed, millions_places, millions_text, price_text, symbol
 
 
 def _sentences(name: str) -> tuple[str, ...]:
@@ -57,23 +57,29 @@ def test_per_class_sentence_of_byd() -> None:
 
 
 def test_gross_proceeds_in_both_currencies() -> None:
-    """SenseTime: gross proceeds of about HK$3,247 million, US$415.2 million (domain.md)."""
+    """SenseTime: gross proceeds of about HK$3,247 million, US$415.2 million (domain.md).
+
+    At one decimal, as the uses beside it need (HK$1,298.8 million): one precision in one paragraph.
+    """
     sentence = _one(_sentences("sensetime"), "The gross proceeds")
-    assert "approximately HK$3,247 million (approximately US$415.2 million)" in sentence
+    assert "approximately HK$3,247.0 million (approximately US$415.2 million)" in sentence
 
 
 def test_zero_costs_are_said_out_loud() -> None:
     """The demo has no published costs: the wording says net proceeds equal gross."""
     sentence = _one(_sentences("sensetime"), "No costs are deducted")
-    assert "HK$3,247 million" in sentence
+    assert "HK$3,247.0 million" in sentence
 
 
 def test_net_proceeds_and_net_price_of_byd() -> None:
-    """BYD: net HK$43,383 million after HK$126 million of costs; net price 43,382.96m / 129.8m = HK$334.23."""
+    """BYD: net HK$43,383 million after HK$126 million of costs; net price 43,382.96m / 129.8m = HK$334.23.
+
+    At one decimal, as the uses of proceeds need (HK$13,014.9 million is 30% of 43,382.96m).
+    """
     sentences = _sentences("byd")
     net = _one(sentences, "The net proceeds")
-    assert "approximately HK$126 million" in net
-    assert net.endswith("approximately HK$43,383 million.")
+    assert "approximately HK$126.0 million" in net
+    assert net.endswith("approximately HK$43,383.0 million.")
     assert _one(sentences, "The net price").endswith("approximately HK$334.23.")
 
 
@@ -140,6 +146,20 @@ def test_amounts_in_millions_round_half_up() -> None:
     assert millions_text(Decimal("415250000"), "USD") == "US$415.3 million"
     assert millions_text(Decimal("3247000000"), "HKD") == "HK$3,247 million"
     assert millions_text(Decimal("850000"), "SGD") == "S$850,000"
+
+
+def test_amounts_written_together_share_one_precision() -> None:
+    """A$47.0 million beside A$50.4 million (never A$47 million); all whole, no decimal at all."""
+    places = millions_places([Decimal("47000000"), Decimal("50400000"), Decimal("850000")])
+    assert places == 1
+    assert millions_text(Decimal("47000000"), "AUD", places) == "A$47.0 million"
+    assert millions_text(Decimal("50400000"), "AUD", places) == "A$50.4 million"
+    assert millions_text(Decimal("850000"), "AUD", places) == "A$850,000"  # below a million: in full
+    whole = millions_places([Decimal("1260000000"), Decimal("945000000"), None])
+    assert whole == 0
+    assert millions_text(Decimal("1260000000"), "HKD", whole) == "HK$1,260 million"
+    # 47.04 million shows as 47.0 at one decimal: no decimal is needed for it
+    assert millions_places([Decimal("47040000")]) == 0
 
 
 def test_other_currency_deal_wording_uses_the_code() -> None:
@@ -214,3 +234,13 @@ def test_a_label_mid_sentence_lowers_only_a_plain_first_word(label: str, expecte
 )
 def test_names_are_listed_as_a_sentence_says_them(items: list[str], expected: str) -> None:
     assert listed(items) == expected
+
+
+def test_a_use_s_share_reads_as_an_announcement_writes_it():
+    """After "approximately" a share has at most two decimals: 57.57341% reads 57.57%, 40% stays 40%."""
+    from xl_placement.formats import share_text  # noqa: PLC0415
+
+    assert share_text(Decimal("0.5757341")) == "57.57%"
+    assert share_text(Decimal("0.40")) == "40%"
+    assert share_text(Decimal("0.125")) == "12.5%"
+    assert share_text(Decimal("0.00005")) == "0.01%"

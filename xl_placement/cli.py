@@ -45,6 +45,7 @@ from xl_placement.pdf import pdf_bytes
 from xl_placement.summary import grid_lines, stated_line, summary_lines
 
 if TYPE_CHECKING:
+    from decimal import Decimal
     from types import FrameType
 
     from xl_placement.batch import Outcome
@@ -584,7 +585,41 @@ def _invalid_json(deal: str, exc: InputError) -> dict[str, Any]:
 
 def _print_json(data: dict[str, Any]) -> None:
 
-    _out(json.dumps(data, indent=2, ensure_ascii=False, default=_json_value))
+    _out(json.dumps(_readable(data), indent=2, ensure_ascii=False, default=_json_value))
+
+
+JSON_DIGITS = 12  # significant digits of a number in the JSON; the exact value beside it when longer
+
+
+def _long(value: Decimal) -> bool:
+    """A ratio's digits (more than ``JSON_DIGITS`` and beyond 4 decimal places); an amount to the cent is not."""
+    if not value.is_finite():
+        return False
+    _, digits, exponent = value.as_tuple()
+    return isinstance(exponent, int) and exponent < -4 and len(digits) > JSON_DIGITS
+
+
+def _readable(data: object) -> object:
+    """Each Decimal of more than ``JSON_DIGITS`` significant digits rounded, its exact value kept beside it.
+
+    ``"value": "0.0861244019139"`` and ``"exact": "0.086124401913875598..."``; another key ``k``
+    gets ``k_exact``. Shorter numbers (prices, share counts, amounts to the cent) stay as they are.
+    """
+    from decimal import ROUND_HALF_EVEN, Decimal  # noqa: PLC0415 - light start-up
+
+    if isinstance(data, list | tuple):
+        return [_readable(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    out: dict[str, object] = {}
+    for key, value in data.items():
+        if isinstance(value, Decimal) and _long(value):
+            unit = Decimal(1).scaleb(value.adjusted() - JSON_DIGITS + 1)
+            out[key] = format(value.quantize(unit, rounding=ROUND_HALF_EVEN).normalize(), "f")
+            out["exact" if key == "value" else f"{key}_exact"] = str(value)
+        else:
+            out[key] = _readable(value)
+    return out
 
 
 def _json_value(value: object) -> str:

@@ -7,7 +7,7 @@ like a spreadsheet. Core: depends on nothing but ``money``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from xl_placement.money import in_context, round_half_up
@@ -31,6 +31,7 @@ NUMBER_WORDS = {
     90: "ninety",
 }
 MAX_PRICE_DECIMALS = 4
+AVERAGE_DECIMALS = 3  # averages and theoretical prices, as announcements quote them (HK$2.021)
 MILLION = Decimal(1_000_000)
 SMALL = Decimal(1_000)  # amounts below this keep their cents
 
@@ -53,6 +54,17 @@ def price_text(value: Decimal, currency: str) -> str:
 
 
 @in_context
+def computed_price_text(value: Decimal, currency: str, price: Decimal) -> str:
+    """A price computed from others (an average of closes, a theoretical price) at a stated precision.
+
+    The placing price's decimals, at least ``AVERAGE_DECIMALS``: HK$12.679 for an average of
+    12.679333..., never more digits than that however many the division gives.
+    """
+    places = max(AVERAGE_DECIMALS, price_places(price, most=MAX_PRICE_DECIMALS))
+    return price_text(round_half_up(value, places), currency)
+
+
+@in_context
 def percent_text(value: Decimal, decimals: int = 2) -> str:
     """A fraction as a percentage, rounded half up: 0.086124 -> "8.61%"."""
     return f"{round_half_up(value * 100, decimals)}%"
@@ -60,18 +72,34 @@ def percent_text(value: Decimal, decimals: int = 2) -> str:
 
 @in_context
 def share_text(value: Decimal) -> str:
-    """A share of a whole as a plain percentage: 0.40 -> "40%", 0.125 -> "12.5%"."""
-    text = f"{(value * 100).normalize():f}"
+    """A share of a whole as an announcement writes it after "approximately", to at most two decimals.
+
+    0.40 -> "40%", 0.125 -> "12.5%", 0.5757341 -> "57.57%" (the exact share stays in the table).
+    """
+    text = f"{round_half_up(value * 100, 2).normalize():f}"
     return f"{text}%"
 
 
 @in_context
-def millions_text(value: Decimal, currency: str) -> str:
+def millions_places(values: Iterable[Decimal | None]) -> int:
+    """The decimals for amounts written together: 1 when any of a million or more needs one, else 0.
+
+    One precision in one paragraph: A$47.0 million beside A$50.4 million, not A$47 million.
+    """
+    tenths = (round_half_up(v / MILLION, 1) for v in values if v is not None and abs(v) >= MILLION)
+    return 1 if any(t != t.to_integral_value() for t in tenths) else 0
+
+
+@in_context
+def millions_text(value: Decimal, currency: str, places: int | None = None) -> str:
     """An amount in millions to one decimal: HK$3,247 million, US$415.2 million.
 
     Amounts below a million are written out in full (HK$850,000), below a thousand
-    with cents (S$5.10).
+    with cents (S$5.10). ``places`` (from ``millions_places``) writes millions at that
+    many decimals, ".0" kept, so amounts written together share one precision.
     """
+    if places is not None and abs(value) >= MILLION:
+        return f"{symbol(currency)}{round_half_up(value / MILLION, places):,} million"
     if abs(value) < SMALL:
         return f"{symbol(currency)}{round_half_up(value, 2):,}"
     if abs(value) < MILLION:

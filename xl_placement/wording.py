@@ -11,9 +11,11 @@ from xl_placement.deal import Deal
 from xl_placement.figures import NET_NOT_GIVEN_BASIS, Figures, Reference
 from xl_placement.formats import (
     MAX_PRICE_DECIMALS,
+    computed_price_text,
     date_text,
     in_sentence,
     listed,
+    millions_places,
     millions_text,
     number_word,
     percent_text,
@@ -201,7 +203,7 @@ def _warrants(figures: Figures) -> list[str]:
         )
         raised = figures.warrant_exercise_proceeds
         more = (
-            f", which would raise approximately {millions_text(raised, ccy)} more if exercised in full"
+            f", which would raise approximately {millions_text(raised, ccy, _places(figures))} more if exercised in full"
             if raised is not None
             else ""
         )
@@ -277,7 +279,11 @@ def _price(figures: Figures, ref: Reference) -> str:
 
 def _reference_words(figures: Figures, ref: Reference) -> str:
     ccy = figures.deal.issuer.currency
-    price = price_text(ref.price, ccy)
+    price = (
+        computed_price_text(ref.price, ccy, figures.deal.placing.price)
+        if ref.origin == "from history"
+        else price_text(ref.price, ccy)
+    )
     if ref.key == "last_close":
         return f"the closing price of {price} per Share on {_last_day(figures.deal)}"
     if ref.key.startswith("average_close_"):
@@ -316,12 +322,18 @@ def _last_day(deal: Deal) -> str:
     return "the last trading day"
 
 
+def _places(figures: Figures) -> int:
+    """One precision for the deal's amounts in millions across its sentences (``millions_places``)."""
+    money = figures.proceeds
+    amounts = [money.gross, money.costs, money.net, figures.warrant_exercise_proceeds]
+    return millions_places([*amounts, *(a.amount for a in figures.allocations)])
+
+
 def _proceeds(figures: Figures) -> list[str]:
     deal, money = figures.deal, figures.proceeds
     ccy, event = deal.issuer.currency, _event(deal)
-    gross = (
-        f"The gross proceeds from {event} are expected to be approximately {millions_text(money.gross, ccy)}"
-    )
+    places = _places(figures)
+    gross = f"The gross proceeds from {event} are expected to be approximately {millions_text(money.gross, ccy, places)}"
     if deal.fx and money.gross_quote is not None:
         gross += f" (approximately {millions_text(money.gross_quote, deal.fx.quote_currency)})"
     sentences = [gross + "."]
@@ -334,13 +346,13 @@ def _proceeds(figures: Figures) -> list[str]:
     if money.costs == 0:
         sentences.append(
             f"No costs are deducted, so the net proceeds equal the gross proceeds of approximately "
-            f"{millions_text(money.net, ccy)}."
+            f"{millions_text(money.net, ccy, places)}."
         )
     else:
         sentences.append(
             f"The net proceeds from {event}, after deducting the placing commission and other costs and "
-            f"expenses of approximately {millions_text(money.costs, ccy)}, are estimated to be approximately "
-            f"{millions_text(money.net, ccy)}."
+            f"expenses of approximately {millions_text(money.costs, ccy, places)}, are estimated to be approximately "
+            f"{millions_text(money.net, ccy, places)}."
         )
     # At the decimals the report's headline shows (net_price_places), trailing zeros kept.
     per_share = f"{symbol(ccy)}{round_half_up(money.net_price_per_share, net_price_places(deal)):,}"
@@ -351,7 +363,7 @@ def _proceeds(figures: Figures) -> list[str]:
 
 def _uses(figures: Figures) -> str:
     deal = figures.deal
-    ccy = deal.issuer.currency
+    ccy, places = deal.issuer.currency, _places(figures)
     basis = "net" if deal.proceeds.basis == "net" else "gross"
     opening = f"The Company intends to use the {basis} proceeds from {_event(deal)}"
     if not figures.allocations:
@@ -362,12 +374,12 @@ def _uses(figures: Figures) -> str:
             f"below split the gross proceeds.] {opening}"
         )
     items = [
-        f"approximately {share_text(a.share)} (approximately {millions_text(a.amount, ccy)}) for {in_sentence(a.name)}"
+        f"approximately {share_text(a.share)} (approximately {millions_text(a.amount, ccy, places)}) for {in_sentence(a.name)}"
         for a in figures.allocations
     ]
     if len(items) == 1:
         only = figures.allocations[0]
-        return f"{opening} (approximately {millions_text(only.amount, ccy)}) for {in_sentence(only.name)}."
+        return f"{opening} (approximately {millions_text(only.amount, ccy, places)}) for {in_sentence(only.name)}."
     numbered = [f"({_roman(i + 1)}) {item}" for i, item in enumerate(items)]
     return f"{opening} as follows: " + "; ".join(numbered[:-1]) + f"; and {numbered[-1]}."
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, get_column_letter
@@ -18,9 +19,10 @@ from xl_placement.report.cells import CellWriter
 from xl_placement.report.chart import link_formats
 from xl_placement.report.checks_sheet import fill_checks
 from xl_placement.report.context_fill import fill_context, fill_public_float, market_data_text
-from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding
+from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding, hide_workings
 from xl_placement.report.grid_sheet import fill_grid
 from xl_placement.report.history_sheet import fill_history
+from xl_placement.report.layout import leave_off_unknowns
 from xl_placement.report.marking import (
     add_disclaimer,
     draft_header,
@@ -56,10 +58,20 @@ PRINT_LAST_COLUMN = {
 def verdict(checks: CheckReport) -> str:
     """One line on the checks, starting with the outcome: "Checks passed", "failed" or "incomplete"."""
     if checks.outcome == INCOMPLETE:
-        names = ", ".join(g.split(" (")[0] for g in checks.gaps)
+        names = ", ".join(gap_names(checks.gaps))
         count = len(checks.gaps)
         return f"Checks incomplete: {count} check{'s' if count != 1 else ''} could not be made for want of data ({names})"
     return "Checks " + checks.verdict
+
+
+def gap_names(gaps: Sequence[str]) -> list[str]:
+    """The checks not made, as a reader knows them: the rules by name, the stated figures counted."""
+    names = [g.split(" (")[0] for g in gaps]
+    rules = [n for n in names if not n.startswith("stated.")]
+    stated = len(names) - len(rules)
+    if stated:
+        rules.append(f"{stated} figure{'s' if stated != 1 else ''} stated in the announcement")
+    return rules
 
 
 def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
@@ -83,7 +95,7 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
             else ""
         ),
         "basis": (
-            "net proceeds, not given (amounts: the same split of gross)"
+            "net proceeds (net proceeds not published: amounts split the gross proceeds)"
             if figures.allocation_basis == NET_NOT_GIVEN_BASIS
             else deal.proceeds.basis + " proceeds"
         ),
@@ -102,7 +114,7 @@ def _cap_basis(figures: Figures) -> str:
     if m.market_cap_basis:
         return f" ({m.market_cap_basis})"
     if m.market_cap is None and m.market_cap_missing.startswith("the shares in issue are not split"):
-        return " (class split not given)"
+        return " (shares by class not available)"
     return " before the placing"
 
 
@@ -150,6 +162,7 @@ def render_report(
     sheet.fill()
     fill_context(sheet)
     fill_proceeds(wb, figures, out)
+    hide_workings(wb)
     holding_last = fill_shareholding(wb, figures, out)
     fill_public_float(wb, figures, out)
     grid_last = fill_grid(wb, figures, out)
@@ -160,6 +173,8 @@ def render_report(
             precedents = for_deal(precedents, figures.deal)
         fill_precedents(wb, precedents, figures, out)
     out.keep_template_formulas(wb)
+    for ws in wb.worksheets:
+        leave_off_unknowns(ws, out.expected)
     last_columns = PRINT_LAST_COLUMN | {"Pricing grid": grid_last, "Shareholding": holding_last}
     for ws in wb.worksheets:
         last = last_columns.get(ws.title, get_column_letter(ws.max_column))

@@ -16,12 +16,13 @@ from xl_placement.figures import NOT_GIVEN, Figures
 from xl_placement.proceeds import to_quote
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter
-from xl_placement.report.fill import BLANK, DealSheet, cell
+from xl_placement.report.fill import BLANK, ROUNDED_TOTAL, DealSheet, adds_up_as_shown, cell
+from xl_placement.report.layout import sheet_date
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import area
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of spreadsheet date serials (1900 system)
-NO_VOLUMES = "No volumes given: add market.adtv_20d, or volumes to [[market.history]]"
+NO_VOLUMES = "Trading volumes were not available"
 
 
 def serial(day: dt.date) -> int:
@@ -30,9 +31,9 @@ def serial(day: dt.date) -> int:
 
 
 def market_data_text(figures: Figures) -> str:
-    """The page header: "Market data as of 2025-03-14", or that the date is not given."""
+    """The page header: "Market data as of 14 Mar 2025" (as the sheets write dates), or nothing."""
     day = figures.market.as_of
-    return f"Market data as of {day.isoformat()}" if day else "Market data date not given"
+    return f"Market data as of {sheet_date(day)}" if day else ""
 
 
 def fill_context(sheet: DealSheet) -> None:
@@ -66,10 +67,14 @@ def _market(sheet: DealSheet) -> None:
         sheet.out.number(ws, ref, serial(m.as_of), is_input=False)
     last = sheet._reference_cell("last_close")
     placed = m.placed_class_shares
+    if m.as_of is None and m.market_cap is None:  # the rows print blank: the band says so
+        found = area(sheet.wb, "MarketDate")
+        band = found.ws.cell(found.min_row - 1, found.min_col - 1)
+        band.value = "Market context: not available"
     if last is None or m.market_cap is None or placed is None:
-        sheet.na("MarketCap", NOT_GIVEN if last is not None else "needs the last close")
+        sheet.na("MarketCap", NOT_GIVEN)  # without the last close either: left off the printed page
         sheet.na("MarketCapQuote", BLANK)
-        sheet.na("GrossToMarketCap", NOT_GIVEN if last is not None else "n/a")
+        sheet.na("GrossToMarketCap", NOT_GIVEN)
         return
     p = f.deal.placing
     # The placed class at the last close, in cells when the deal sheet holds its share count;
@@ -124,6 +129,9 @@ def _timetable(sheet: DealSheet) -> None:
     p = sheet.figures.deal.placing
     days = {"lock_up_end": p.lock_up_days, "vendor_lock_up_end": p.vendor_lock_up_days}
     agreement: str | None = None
+    if not any(e.when is not None for e in entries):  # the rows print blank: the band says so
+        band = ws.cell(rows[0] - 1, proto.min_col)
+        band.value = f"{band.value}: no dates were available"
     for entry, row in zip(entries, rows, strict=True):
         out.text(ws, f"{c[0]}{row}", entry.label)
         date_cell, days_cell = f"{c[1]}{row}", f"{c[2]}{row}"
@@ -164,7 +172,7 @@ def _cost_items(sheet: DealSheet) -> None:
     c = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(3)]
     total_row = area(sheet.wb, "CostItemTotal").min_row
     if not items:
-        out.text(ws, f"{c[0]}{rows[0]}", "Not itemised in the deal file ([[costs.items]])")
+        out.text(ws, f"{c[0]}{rows[0]}", "Other costs were not itemised")
         return
     rate = deal.fx.rate if deal.fx else None
     for item, row in zip(items, rows, strict=True):
@@ -181,7 +189,11 @@ def _cost_items(sheet: DealSheet) -> None:
             )
     first, last = f"{c[1]}{rows[0]}", f"{c[1]}{rows[-1]}"
     total = sum((i.amount for i in items), Decimal(0))
-    out.text(ws, f"{c[0]}{total_row}", "Total: the other costs above")
+    rounded = not adds_up_as_shown([i.amount for i in items], total) or (
+        rate is not None
+        and not adds_up_as_shown([to_quote(i.amount, rate) for i in items], to_quote(total, rate))
+    )
+    out.text(ws, f"{c[0]}{total_row}", ROUNDED_TOTAL if rounded else "Total: the other costs above")
     out.formula(ws, f"{c[1]}{total_row}", fx.total(first, last), total)
     if rate is None:
         out.not_applicable(ws, f"{c[2]}{total_row}", BLANK)
@@ -210,7 +222,11 @@ def fill_public_float(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     held = [h for h in figures.deal.shareholders if not h.public]
     pf = figures.public_float
     if not held or pf is None:
-        out.text(ws, f"{c[0]}{row}", "Public float: no holder is marked public = false in the deal file")
+        out.text(
+            ws,
+            f"{c[0]}{row}",
+            "Public float: every shareholder is counted as public; none is listed as outside the float",
+        )
         return
     holding_rows = area(wb, "HoldingRow").min_row
     holders = figures.deal.shareholders

@@ -20,15 +20,22 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.capital import PLACEES, Holding
 from xl_placement.deal import KIND_LABELS, MANDATE_LABELS, UNDERWRITING_LABELS, Deal, Fx
-from xl_placement.figures import NOT_GIVEN, Figures, Reference
-from xl_placement.formats import MILLION, percent_text, price_text
+from xl_placement.figures import NET_NOT_GIVEN_BASIS, NOT_GIVEN, Figures, Reference
+from xl_placement.formats import MILLION, percent_text, price_places, price_text
 from xl_placement.money import LargestRemainder, largest_remainder, round_half_up, to_minor_units
 from xl_placement.proceeds import SHARE_DECIMALS, to_quote
 from xl_placement.report import formulas as fx
 from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cells import CHARS_PER_WIDTH, CellWriter, fit_height, wrapped_lines
 from xl_placement.report.chart import Bars, ChartRow, add_waterfall, label_size, wrap_label
-from xl_placement.report.layout import close_up, price_format
+from xl_placement.report.layout import (
+    REPORT_PRICE_DECIMALS,
+    close_up,
+    computed_price_format,
+    dates_as_sheets,
+    for_reader,
+    price_format,
+)
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import area
 from xl_placement.wording import authority_text, net_price_places
@@ -72,12 +79,13 @@ def costs_note(deal: Deal, figures: Figures) -> str:
     """Say plainly what the costs are: given, given as zero, or not given (and so no net)."""
     if not deal.costs.given:
         return (
-            f"Costs are not given ({' and '.join(deal.costs.missing)}), so net proceeds and the net price "
-            "per share are not given either; write 0 in the deal file for a cost that is nil."
+            "Costs and net proceeds were not published."
+            if len(deal.costs.missing) > 1
+            else "The costs were not published in full, so net proceeds are not shown."
         )
     if figures.proceeds.costs == 0:
-        return "Zero costs, as the deal file states: net proceeds equal gross proceeds."
-    return "Costs as given in the deal file: commission on gross proceeds plus other costs."
+        return "No costs: net proceeds equal gross proceeds."
+    return "Costs: commission on gross proceeds plus other costs."
 
 
 def net_format(deal: Deal) -> str:
@@ -88,6 +96,14 @@ def net_format(deal: Deal) -> str:
 def shown_millions(value: Decimal) -> Decimal:
     """An amount as the report shows it: millions to one decimal (format ``#,##0.0,,``)."""
     return round_half_up(value / MILLION, 1)
+
+
+def adds_up_as_shown(parts: Sequence[Decimal], total: Decimal) -> bool:
+    """True when the parts, each shown in millions to one decimal, add up to the total as shown."""
+    return sum((shown_millions(p) for p in parts), Decimal(0)) == shown_millions(total)
+
+
+ROUNDED_TOTAL = "Total (rows rounded separately)"  # the rows as shown do not add up to it exactly
 
 
 def footing_notes(gross: Decimal, costs: Decimal, net: Decimal, currency: str) -> list[str]:
@@ -117,8 +133,8 @@ def mandate_text(deal: Deal) -> str:
         names = {"7.1": "LR 7.1", "7.1A": "LR 7.1A", "approval": "holder approval"}
         used = [names[c] for c in names if any(t.capacity == c for t in tranches)]
         return f"{' + '.join(used)} ({len(tranches)} tranches)"
-    words = authority_text(deal)
-    return words[0].upper() + words[1:]
+    words = for_reader(authority_text(deal))  # "Placement capacity not given (placing.capacity)": None
+    return NOT_GIVEN if words is None else words[0].upper() + words[1:]
 
 
 def structure_note(figures: Figures) -> str:
@@ -143,8 +159,8 @@ def structure_note(figures: Figures) -> str:
         parts.append(f"Attached warrants for {p.attached_warrants:,} shares{exercise}.")
     if figures.has_warrants:
         diluted = figures.percent_fully_diluted
-        size = NOT_GIVEN if diluted is None else percent_text(diluted)
-        parts.append(f"New and warrant shares ({figures.potential_shares:,}): {size} fully diluted.")
+        size = "" if diluted is None else f": {percent_text(diluted)} fully diluted"
+        parts.append(f"New and warrant shares: {figures.potential_shares:,}{size}.")
     return " ".join(parts)
 
 
@@ -244,12 +260,12 @@ class DealSheet:
             self.out.text(
                 ws,
                 f"{col[0]}{rows[0]}",
-                "No reference prices given (market.last_close or [[market.history]])",
+                "No market prices were available",
             )
             return
         where = {r.key: f"{col[1]}{row}" for r, row in zip(refs, rows, strict=True)}
         for ref, row in zip(refs, rows, strict=True):
-            self.out.text(ws, f"{col[0]}{row}", ref.label)
+            self.out.text(ws, f"{col[0]}{row}", dates_as_sheets(ref.label))
             price_cell = f"{col[1]}{row}"
             source = self._reference_price(ws, price_cell, ref, where)
             price = fx.written_double(self.figures.deal.placing.price)
@@ -269,8 +285,13 @@ class DealSheet:
             ws[target].number_format = price_format(ref.price)
             return "higher of close, 5-day"
         self.out.number(ws, target, ref.price)
-        ws[target].number_format = price_format(ref.price)
-        return "from history" if ref.origin == "from history" else "given"
+        if ref.origin != "from history":
+            ws[target].number_format = price_format(ref.price)
+            return "given"
+        shown = computed_price_format(self.figures.deal.placing.price)
+        ws[target].number_format = shown
+        rounded = price_places(ref.price, most=REPORT_PRICE_DECIMALS + 1) > len(shown.split(".")[1])
+        return f"from history, to {len(shown.split('.')[1])} decimals" if rounded else "from history"
 
     def _proceeds(self) -> None:
         deal, money = self.figures.deal, self.figures.proceeds
@@ -398,6 +419,7 @@ class DealSheet:
         target = self.out.text(ws, f"{note.column_letter}{row}", structure)
         target.font = copy(note.font)
         target.alignment = copy(note.alignment)
+        target.number_format = note.number_format  # not the "Source of the rate: " of a row moved up
         fit_height(ws, row, chars_scale=NOTE_SCALE)
 
     def _fit_source(self, source: str) -> None:
@@ -416,6 +438,10 @@ class DealSheet:
         p = self.figures.deal.placing
         if p.shares_outstanding is None:
             self.na("SharesOutstanding", NOT_GIVEN)
+            # The rows print blank: the band says in one line what is missing.
+            found = area(self.wb, "SharesOutstanding")
+            band = found.ws.cell(found.min_row - 1, found.min_col - 1)
+            band.value = "Share capital: not available"
             for key in ("Enlarged", "PctExisting", "PctEnlarged", "TheoreticalPrice", "TheoreticalEffect"):
                 self.na(key, NEEDS_OUTSTANDING)
         else:
@@ -481,7 +507,7 @@ class DealSheet:
             self.put_number("MandateUsed", p.mandate_used)
         if p.mandate_limit is None:
             self.na("MandateLimit", NOT_GIVEN)
-            self.na("MandateHeadroom")
+            self.na("MandateHeadroom", NOT_GIVEN)  # needs the limit
         else:
             self.put_number("MandateLimit", p.mandate_limit)
             # Nothing given as used: the headroom counts none, as the check says.
@@ -538,6 +564,8 @@ class DealSheet:
         self.put_formula(
             "TheoreticalPrice", fx.theoretical_price(bench, "SharesOutstanding", "NewShares", "Price"), price
         )
+        ws, ref = cell(self.wb, "TheoreticalPrice")
+        ws[ref].number_format = computed_price_format(p.price)
         self.put_formula(
             "TheoreticalEffect",
             fx.discount("TheoreticalPrice", bench),
@@ -606,7 +634,7 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # n
     plan = deal.proceeds
     ws, ref = cell(wb, "AllocBasis")
     basis = figures.allocation_basis  # "gross (net not given)": net basis without the costs
-    out.text(ws, ref, basis)
+    out.text(ws, ref, "gross (net not published)" if basis == NET_NOT_GIVEN_BASIS else basis)
     _, base_ref = cell(wb, "AllocBase")
     out.formula(ws, base_ref, fx.copy_of("Net" if basis == "net" else "Gross"), figures.allocation_base)
     _, dec_ref = cell(wb, "AllocDecimals")
@@ -700,6 +728,17 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # n
     )
 
 
+def hide_workings(wb: Workbook) -> None:
+    """Hide the rounding's decimal places and the zero difference below the uses' total.
+
+    They are workings for the preparer: the rows stay (formulas refer to them) but do not
+    print. Called once every table of the sheet has its rows (inserting rows moves them).
+    """
+    for key in ("AllocDecimals", "AllocCheck"):
+        found = area(wb, key)
+        found.ws.row_dimensions[found.min_row].hidden = True
+
+
 def _use_totals(wb: Workbook, figures: Figures, out: CellWriter, uc: list[str], use_rows: list[int]) -> None:
     """The total row of the uses (the check that they add up is a cell of its own, in units)."""
     ws = area(wb, "UseTotal").ws
@@ -730,6 +769,9 @@ def _use_totals(wb: Workbook, figures: Figures, out: CellWriter, uc: list[str], 
             fx.to_quote(f"{uc[2]}{total_row}", "FxRate"),
             fx.ratio_double(float(allocated), float(rate)),
         )
+        quotes = [to_quote(a.amount, rate) for a in figures.allocations]
+        if not adds_up_as_shown(quotes, to_quote(allocated, rate)):
+            out.text(ws, f"{uc[0]}{total_row}", ROUNDED_TOTAL)
 
 
 def _no_uses(wb: Workbook, out: CellWriter) -> None:
@@ -737,9 +779,8 @@ def _no_uses(wb: Workbook, out: CellWriter) -> None:
     use_proto, (use_row,) = table_rows(wb, "UseRow", 1)
     ws = use_proto.ws
     uc = [ws.cell(1, use_proto.min_col + i).column_letter for i in range(4)]
-    out.text(ws, f"{uc[0]}{use_row}", "Uses of proceeds not given ([[proceeds.uses]])")
-    for column in uc[1:]:
-        out.not_applicable(ws, f"{column}{use_row}", NOT_GIVEN)
+    # The line says what is missing, so it prints; the total row below ("not given") does not.
+    out.text(ws, f"{uc[0]}{use_row}", "The use of proceeds was not published")
     total_row = area(wb, "UseTotal").min_row
     out.text(ws, f"{uc[0]}{total_row}", "Total")
     for column in uc[1:]:
@@ -980,9 +1021,9 @@ def _no_holdings(wb: Workbook, out: CellWriter) -> None:
     proto, (row,) = table_rows(wb, "HoldingRow", 1)
     ws = proto.ws
     c = [ws.cell(1, proto.min_col + i).column_letter for i in range(5)]
-    out.text(ws, f"{c[0]}{row}", "Shareholding not given: needs placing.shares_outstanding")
+    # The line says what is missing, so it prints; the total row below ("not given") does not.
+    out.text(ws, f"{c[0]}{row}", "The number of shares in issue was not available")
     total_row = area(wb, "HoldingTotal").min_row
     out.text(ws, f"{c[0]}{total_row}", "Total")
-    for line in (row, total_row):
-        for column in c[1:]:
-            out.not_applicable(ws, f"{column}{line}", NOT_GIVEN)
+    for column in c[1:]:
+        out.not_applicable(ws, f"{column}{total_row}", NOT_GIVEN)

@@ -21,6 +21,7 @@ from xl_placement.formats import in_sentence, percent_places
 from xl_placement.grid import PASS, GridRow, PricingGrid, pricing_grid, rule_limit
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter, fit_height
+from xl_placement.report.layout import for_reader
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import Area, area
 from xl_placement.rules.nasdaq import SIZE, shares_counted
@@ -44,7 +45,13 @@ def fill_grid(wb: Workbook, figures: Figures, out: CellWriter) -> str:
     columns = _columns(figures, grid)
     last_col = str(get_column_letter(head.min_col + len(columns)))
     if grid.problem is not None:
-        out.text(ws, note.ref, f"No pricing grid: {grid.problem}.")
+        # The preparer reads the problem itself from `check`; the page says it in a reader's words.
+        why = (
+            "the last close was not available"
+            if grid.problem.startswith("not enough data")
+            else "the range of prices set for it gives no usable grid"
+        )
+        out.text(ws, note.ref, f"No pricing grid: {why}.")
         table_rows(wb, "GridRow", 1)
         out.text(ws, area(wb, "GridFoot").ref, "")
         return str(get_column_letter(head.max_col))
@@ -192,13 +199,12 @@ def _rule_cell(
 def _note(figures: Figures, grid: PricingGrid) -> str:
     ccy = figures.deal.issuer.currency
     rule = grid.rule
-    why = f" ({rule.why})" if rule.why else ""
+    reason = for_reader(rule.why) if rule.why else None
+    why = f" ({reason})" if reason else ""
     outcome = "" if rule.status == PASS else f": {rule.status}{why}"
-    g = figures.deal.grid
-    how = "as set in [grid]" if (g.start, g.stop, g.step) != (None, None, None) else "default range"
     return (
         f"Price rule: {rule.title}{outcome}. Prices from {ccy} {grid.start} to {ccy} {grid.stop} "
-        f"in steps of {ccy} {grid.step} ({how}), with the deal's price."
+        f"in steps of {ccy} {grid.step}, with the deal's price."
     )
 
 
@@ -207,10 +213,9 @@ def _foot(figures: Figures, ccy: str) -> str:
     net = (
         "with the deal sheet's commission rate and other costs"
         if figures.deal.costs.given
-        else f"net {NOT_GIVEN}: the costs are not given ({', '.join(figures.deal.costs.missing)})"
+        else "net proceeds not shown: the costs were not published"
     )
     return (
         f"Gross and net proceeds are for the deal's {p.new_shares:,} new shares at each price, {net}. New shares for the deal's gross proceeds: the shares that "
-        f"raise the deal sheet's gross proceeds ({ccy}) at each price, rounded up. Change a blue price and its "
-        "row follows; change the deal sheet and every row follows."
+        f"raise the deal sheet's gross proceeds ({ccy}) at each price, rounded up."
     )

@@ -20,9 +20,9 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.context import AFTER_MARKET_DAYS
-from xl_placement.figures import NOT_GIVEN, Figures
+from xl_placement.figures import Figures
 from xl_placement.prices import Close
-from xl_placement.report.layout import price_format
+from xl_placement.report.layout import DATE_CELL, computed_price_format, price_format, sheet_date
 
 SHEET = "Price history"
 CHART_DAYS = 126  # about six months of trading days
@@ -50,7 +50,7 @@ def fill_history(wb: Workbook, figures: Figures) -> None:
     ws.row_dimensions[2].height = 30
     ws["A2"] = (
         f"Closes and volumes of the last {len(shown)} trading days of the history, "
-        f"{shown[0].date.isoformat()} to {shown[-1].date.isoformat()}; the placing price and the "
+        f"{sheet_date(shown[0].date)} to {sheet_date(shown[-1].date)}; the placing price and the "
         f"reference prices as lines ({ccy})."
     )
     _after_market(ws, figures, money)
@@ -63,13 +63,16 @@ def fill_history(wb: Workbook, figures: Figures) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for offset, day in enumerate(shown, start=1):
         row = TABLE_ROW + offset
-        ws.cell(row, 1, day.date).number_format = "yyyy-mm-dd"
+        ws.cell(row, 1, day.date).number_format = DATE_CELL
         ws.cell(row, 2, day.close).number_format = money
         if day.volume is not None:
             ws.cell(row, 3, day.volume).number_format = "#,##0"
         ws.cell(row, 4, deal.placing.price).number_format = money
         for column, ref in enumerate(refs, start=5):
-            ws.cell(row, column, ref.price).number_format = price_format(ref.price)
+            fmt = price_format(ref.price)
+            if ref.origin == "from history":  # an average of closes: at the stated precision, not in full
+                fmt = computed_price_format(deal.placing.price)
+            ws.cell(row, column, ref.price).number_format = fmt
     for column in range(1, max(len(headers), 8) + 1):
         ws.column_dimensions[get_column_letter(column)].width = 14 if column > 1 else 12
     ws.row_dimensions[TABLE_ROW].height = 60
@@ -114,7 +117,7 @@ def _after_market(ws: Worksheet, figures: Figures, money: str) -> None:
         if after is None:
             ws.cell(offset, 2, _why_not(day, last))
             continue
-        ws.cell(offset, 2, after.date).number_format = "yyyy-mm-dd"
+        ws.cell(offset, 2, after.date).number_format = DATE_CELL
         ws.cell(offset, 3, after.close).number_format = money
         ws.cell(offset, 4, after.change).number_format = "+0.00%;-0.00%;0.00%"
     ws["A9"] = (
@@ -127,8 +130,8 @@ def _after_market(ws: Worksheet, figures: Figures, money: str) -> None:
 
 def _why_not(day: dt.date | None, last: dt.date) -> str:
     if day is None:
-        return f"{NOT_GIVEN}: needs placing.agreement_date"
-    return f"{NOT_GIVEN}: the history ends on {last.isoformat()}"
+        return "no placing date to count from"
+    return f"after the history, which ends on {sheet_date(last)}"
 
 
 def _chart(ws: Worksheet, shown: list[Close], columns: int, volumes: bool) -> None:

@@ -25,10 +25,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xl_placement.deal import Deal
 from xl_placement.errors import InputError
 from xl_placement.report.cells import CellWriter, fit_height
+from xl_placement.report.layout import sheet_date
 from xl_placement.report.openpyxl_private import SizedImage
 from xl_placement.report.template import optional_area
 
-DATE_FORMAT = "%-d %b %Y"  # 20 Oct 2025, as the sheets' dates ("d mmm yyyy")
 PRINTED_TODAY = "&D"  # the page header's code for the date the page is printed
 MAX_LOGO_BYTES = 1_000_000
 MAX_LOGO_PIXELS = 4_000  # each side
@@ -68,7 +68,7 @@ def draft_header(deal: Deal) -> str:
 
 
 def _date(day: dt.date) -> str:
-    return day.strftime(DATE_FORMAT)
+    return sheet_date(day)
 
 
 def flag_illustrative(wb: Workbook, deal: Deal) -> None:

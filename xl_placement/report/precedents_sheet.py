@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 from copy import copy
 from decimal import Decimal
+from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from openpyxl import Workbook
@@ -33,6 +34,7 @@ from xl_placement.figures import Figures
 from xl_placement.proceeds import to_quote
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter
+from xl_placement.report.layout import dates_as_sheets, for_reader
 from xl_placement.report.tables import table_rows
 from xl_placement.report.template import REGENERATE, area
 
@@ -117,14 +119,14 @@ def fill_precedents(wb: Workbook, selection: pr.Selection, figures: Figures, out
 
 def _selection_text(selection: pr.Selection) -> str:
     count = len(selection.rows)
-    return (
-        f"{count} precedent{'s' if count != 1 else ''} from {selection.path} "
-        f"({selection.read} read) · filters: {selection.filters}"
-    )
+    filters = for_reader(selection.filters) or "none"
+    # The file's name: a path on the preparer's disk tells a reader nothing.
+    source = PurePath(str(selection.path)).name
+    return f"{count} precedent{'s' if count != 1 else ''} from {source} ({selection.read} read) · filters: {filters}"
 
 
 def _notes(selection: pr.Selection) -> str:
-    parts = list(selection.notes)
+    parts = [dates_as_sheets(n) for n in selection.notes]
     if any(row.reported for row in selection.rows):
         parts.append(
             "Figures from a precedents file are as reported by each row's source, not checked "
@@ -315,10 +317,9 @@ def _statistics(
         ref = f"{letter}{first + len(STATISTICS)}"
         value = mine[measure]
         if value is None:
-            # The after-market columns are narrow: "n/a" (the deal's row above them is blank).
             out.not_applicable(
-                ws, ref, "n/a" if measure in pr.AFTER_MARKET else "n/a: not given for this deal"
-            )
+                ws, ref, "n/a"
+            )  # the deal lacks this figure (the after-market columns are narrow)
             continue
         rank = pr.percentile_rank(values, value)
         out.formula(ws, ref, fx.percentile_rank(cells, f"{letter}{deal_row}"), NA if rank is None else rank)

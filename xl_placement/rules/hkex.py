@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from xl_placement.figures import Figures, Reference
-from xl_placement.formats import date_text, percent_beside, price_text
+from xl_placement.formats import computed_price_text, date_text, percent_beside, price_text
 from xl_placement.rules.base import (
     BREACH,
     FRACTION,
@@ -165,7 +165,7 @@ def dilution(figures: Figures) -> RuleCheck:
         return unchecked(rule, title, limit, NOT_ENOUGH_DATA, benchmark_missing(deal))
     ccy = deal.issuer.currency
     figure = (
-        f"{percent_beside(effect, TDE_CAP)} (theoretical diluted price {price_text(diluted, ccy)} "
+        f"{percent_beside(effect, TDE_CAP)} (theoretical diluted price {computed_price_text(diluted, ccy, deal.placing.price)} "
         f"against the benchmarked price {price_text(ref.price, ccy)})"
     )
     if general:
@@ -266,13 +266,14 @@ def _benchmark_detail(figures: Figures, ref: Reference) -> str:
     window = figures.benchmark
     bench = price_text(ref.price, ccy)
     if window is not None:
+        bench = computed_price_text(ref.price, ccy, deal.placing.price)
         prior = ", ".join(f"{c.date.isoformat()} {price_text(c.close, ccy)}" for c in window.prior)
         average = sum((c.close for c in window.prior), Decimal(0)) / len(window.prior)
         return (
             f"Benchmarked price {bench}: the higher of the close on the agreement date "
             f"{window.agreement_close.date.isoformat()} ({price_text(window.agreement_close.close, ccy)}) "
             f"and the average close of the 5 trading days before {window.earliest_date.isoformat()} "
-            f"({prior}; average {price_text(average, ccy)}), from market.history."
+            f"({prior}; average {computed_price_text(average, ccy, deal.placing.price)}), from market.history."
         )
     last = figures.reference("last_close")
     average_ref = figures.reference("average_close_5d")
