@@ -177,7 +177,9 @@ def test_a_toy_exchange_added_through_its_module_alone_is_checked_gridded_and_do
 
 def test_the_deal_files_exchanges_are_the_registered_ones():
     """The deal file accepts exactly the registered exchanges and "other" (its list sits below the rules layer)."""
-    assert set(model.EXCHANGES) == {*EXCHANGES, "other"}
+    assert set(model.EXCHANGES) == {e.code for e in EXCHANGES.values()} | {"other"}
+    boarded = {(e.code, e.board) for e in EXCHANGES.values() if e.board}
+    assert boarded == {(code, board) for code, boards in model.BOARDS.items() for board in boards[1:]}
 
 
 # --- Tick tables --------------------------------------------------------------------------------
@@ -520,6 +522,7 @@ def test_placement_check_takes_every_input_a_price_rule_needs():
 
     arguments = set(CHECK_FIELDS.values())
     for code, exchange in EXCHANGES.items():
-        limit = exchange.price_rule(compute(deal_from_mapping(mapping(issuer={"exchange": code})))).limit
+        issuer = {"exchange": exchange.code} | ({"board": exchange.board} if exchange.board else {})
+        limit = exchange.price_rule(compute(deal_from_mapping(mapping(issuer=issuer)))).limit
         assert limit is not None, code
         assert set(limit.inputs) <= arguments, (code, set(limit.inputs) - arguments)

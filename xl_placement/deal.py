@@ -12,6 +12,14 @@ from xl_placement.prices import Close
 from xl_placement.proceeds import ALLOCATION_DECIMALS
 
 EXCHANGES = ("HKEX", "SGX", "NASDAQ", "ASX", "other")
+# The boards (markets) of an exchange that have rules of their own, by ``issuer.exchange``;
+# the first is the default when ``issuer.board`` is left out.
+BOARDS = {"HKEX": ("Main Board", "GEM")}
+BOARD_NAMES = tuple(dict.fromkeys(board for boards in BOARDS.values() for board in boards))
+# HKEX GEM: the GEM Listing Rules' number for each Main Board rule the checks and the wording
+# name (GEM 17.42B is Main Board 13.36(5), 17.41(2) is 13.36(2)(b), 10.44A is 7.27B, 20.90(4)
+# is 14A.92(4)): https://en-rules.hkex.com.hk/rulebook/1742b, FAQ 024-2018 (7.27B / 10.44A).
+GEM_RULES = {"13.36(5)": "17.42B", "13.36(2)(b)": "17.41(2)", "7.27B": "10.44A", "14A.92(4)": "20.90(4)"}
 KINDS = ("placing", "top-up")
 MANDATES = ("general", "specific")
 UNDERWRITINGS = ("best efforts", "fully underwritten")
@@ -69,6 +77,16 @@ class Issuer:
     share_class: str | None = None
     sp_asx_300: bool | None = None  # ASX: in the S&P/ASX 300 index (None: not given)
     other_classes: tuple[OtherClass, ...] = ()  # the issuer's other share classes, each at its own price
+    board: str | None = None  # the exchange's board ("GEM"); None: the exchange's main board
+
+    @property
+    def gem(self) -> bool:
+        """True for a company listed on HKEX's GEM (GEM Listing Rules, not the Main Board's)."""
+        return self.exchange == "HKEX" and self.board == "GEM"
+
+    def hk_rule(self, main: str) -> str:
+        """A Hong Kong Listing Rule as the issuer's board numbers it: "Rule 13.36(5)" or "GEM Rule 17.42B"."""
+        return f"GEM Rule {GEM_RULES[main]}" if self.gem else f"Rule {main}"
 
 
 @dataclass(frozen=True)

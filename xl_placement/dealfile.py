@@ -335,7 +335,7 @@ def deal_from_mapping(
     report = reader.fields(reader.section(data, "report"), f.REPORT, "report")
 
     _cross_checks(reader, placing, history, uses, holders)
-    _exchange_checks(reader, issuer.get("exchange"), placing, tranches)
+    _exchange_checks(reader, issuer, placing, tranches)
     _structure_checks(reader, placing, tranches, market)
     _check_costs(reader, costs, costs_raw, items)
     _check_classes(reader, issuer, placing, classes)
@@ -707,10 +707,15 @@ def _derived_checks(
 
 
 def _exchange_checks(
-    reader: _Reader, exchange: str | None, placing: dict[str, Any], tranches: list[tuple[int, dict[str, Any]]]
+    reader: _Reader,
+    issuer: dict[str, Any],
+    placing: dict[str, Any],
+    tranches: list[tuple[int, dict[str, Any]]],
 ) -> None:
     """Fields that mean something only on some exchanges: refused elsewhere, never silently ignored."""
     problems = reader.problems
+    exchange: str | None = issuer.get("exchange")
+    _check_board(reader, issuer)
     asx_only: list[str] = [key for key in ("capacity", "remaining_7_1", "remaining_7_1a") if key in placing]
     if exchange is not None and exchange != "ASX":
         for key in asx_only:
@@ -750,6 +755,20 @@ def _exchange_checks(
                 f"is used by the Nasdaq Rule 5635(d) check only; it means nothing for an {exchange} deal, "
                 "so remove it",
             )
+        )
+
+
+def _check_board(reader: _Reader, issuer: dict[str, Any]) -> None:
+    """A board is one of its exchange's boards: never a board the checks would silently ignore."""
+    board, exchange = issuer.get("board"), issuer.get("exchange")
+    if board is None or exchange is None:
+        return
+    boards = model.BOARDS.get(exchange, ())
+    if board not in boards:
+        choices = " or ".join(f'"{b}"' for b in boards)
+        fix = f"use {choices}" if boards else "remove it (the rules checked do not differ by board)"
+        reader.problems.append(
+            Problem("issuer.board", board, f"is not a board of {exchange} whose rules are checked; {fix}")
         )
 
 

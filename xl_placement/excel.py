@@ -934,7 +934,11 @@ MAX_TEXT = 255  # xlwings' classic add-in turns a whole array into #VALUE! for a
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("exchange", doc='Exchange whose rules apply: "HKEX", "SGX", "NASDAQ", "ASX" or "other".', **_READ)
+@xw.arg(
+    "exchange",
+    doc="Exchange whose rules apply: " + ", ".join(f'"{key}"' for key in EXCHANGES) + ' or "other".',
+    **_READ,
+)
 @xw.arg("price", doc="Placing price per share, e.g. 1.91.", **_READ)
 @xw.arg("new_shares", doc="New shares issued by the placing, e.g. 1700000000.", **_READ)
 @xw.arg("shares_outstanding", doc="Shares in issue before the placing, excluding treasury shares.", **_READ)
@@ -1093,6 +1097,9 @@ def _check_deal_from(arguments: dict[str, Cell]) -> Deal:
                 value = format(value, "g")
             mapping[section][key] = _excel_number(value)
     exchange = str(mapping["issuer"].get("exchange", "")).strip().upper()
+    boarded = next((e for key, e in EXCHANGES.items() if e.board and key.upper() == exchange), None)
+    if boarded is not None:  # "HKEX GEM": the exchange and its board, as a deal file gives them
+        mapping["issuer"] |= {"exchange": boarded.code, "board": boarded.board}
     mapping["issuer"].setdefault("currency", EXCHANGE_CURRENCIES.get(exchange, NO_CURRENCY))
     try:
         return deal_from_mapping(mapping)

@@ -455,6 +455,14 @@ ISSUER = (
         "Currency of the price and of every amount in the file.",
         required=True,
     ),
+    _f(
+        "board",
+        choice(model.BOARD_NAMES),
+        "choice",
+        'The exchange\'s board, where its rules differ: HKEX "Main Board" (the default) or "GEM" '
+        "(the GEM Listing Rules: Rule 17.42B, 17.41(2), 10.44A and 20.90(4) for the Main Board's 13.36(5), "
+        "13.36(2)(b), 7.27B and 14A.92(4)).",
+    ),
     _f("share_class", text, "text", 'Class of the new shares ("B"), for dual-class issuers.'),
     _f(
         "sp_asx_300",

@@ -301,7 +301,9 @@ def _reference_words(figures: Figures, ref: Reference) -> str:
         else:
             when = f"for trades done on {date_text(day)}, the preceding market day"
         return f"the volume-weighted average price of {price} per Share {when}"
-    return f"the benchmarked price of {price} per Share under Rule 13.36(5) of the Listing Rules"
+    issuer = figures.deal.issuer
+    rules = "GEM Listing Rules" if issuer.gem else "Listing Rules"
+    return f"the benchmarked price of {price} per Share under {issuer.hk_rule('13.36(5)')} of the {rules}"
 
 
 def _last_day(deal: Deal) -> str:

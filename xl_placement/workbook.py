@@ -46,6 +46,7 @@ STATED_PATTERNS = {
 #: The fixed choices behind each dropdown (the fields' parsers accept exactly these).
 CHOICES = {
     "issuer.exchange": model.EXCHANGES,
+    "issuer.board": model.BOARD_NAMES,
     "placing.kind": model.KINDS,
     "placing.mandate": model.MANDATES,
     "placing.underwriting": model.UNDERWRITINGS,
