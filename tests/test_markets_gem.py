@@ -154,3 +154,26 @@ def test_placement_check_takes_hkex_gem():
     assert not any("13.36" in name for name in rows)
     passing = placement.PLACEMENT_CHECK("HKEX GEM", 0.81, 100.0, 1000.0, 1.0, 0.9, "general")
     assert {row[0]: row[2] for row in passing[1:]}["HKEX GEM Rule 17.42B"] == PASS
+
+
+def test_placement_checks_exchange_help_names_every_registered_exchange():
+    """The exchange argument's help (a literal the functions page reads) lists each registry key."""
+    import ast  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from xl_placement.rules import EXCHANGES  # noqa: PLC0415
+
+    source = (Path(__file__).resolve().parent.parent / "xl_placement" / "excel.py").read_text("utf-8")
+    docs = [
+        kw.value.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and node.args[0].value == "exchange"
+        for kw in node.keywords
+        if kw.arg == "doc" and isinstance(kw.value, ast.Constant)
+    ]
+    assert docs
+    for key in EXCHANGES:
+        assert f'"{key}"' in docs[0], key

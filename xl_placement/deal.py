@@ -24,6 +24,16 @@ KINDS = ("placing", "top-up")
 MANDATES = ("general", "specific")
 UNDERWRITINGS = ("best efforts", "fully underwritten")
 ASX_CAPACITIES = ("7.1", "7.1A", "approval")  # ASX Listing Rule 7.1, 7.1A, or holder approval
+# The authority an earlier issue of the ledger ([[placing.prior_issues]]) was made under, and
+# the exchanges whose rules count each (an authority another exchange's rules count is refused).
+GENERAL_MANDATE = "general mandate"
+AUTHORITIES = (GENERAL_MANDATE, "7.1", "7.1A", "PEG general", "PEG acquisition", "specific")
+LEDGER_AUTHORITIES = {
+    "HKEX": (GENERAL_MANDATE, "specific"),
+    "SGX": (GENERAL_MANDATE, "specific"),
+    "ASX": ("7.1", "7.1A", "specific"),
+    "other": (GENERAL_MANDATE, "specific"),
+}
 PROCEEDS_BASES = ("net", "gross")
 DEFAULT_MARKING = "Strictly private and confidential"
 # Parts of the deal sheet a [report] table may flag as illustrative (not from the announcement).
@@ -99,6 +109,16 @@ class Tranche:
 
 
 @dataclass(frozen=True)
+class PriorIssue:
+    """An earlier issue of shares, for the ledger the mandate and capacity usage is added up from."""
+
+    date: dt.date
+    shares: int
+    authority: str  # one of AUTHORITIES
+    price: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class Placing:
     """The terms of the placing (only ``new_shares`` and ``price`` are always given)."""
 
@@ -124,6 +144,9 @@ class Placing:
     remaining_7_1: int | None = None
     remaining_7_1a: int | None = None
     tranches: tuple[Tranche, ...] = ()
+    prior_issues: tuple[PriorIssue, ...] = ()  # the ledger of earlier issues (used mandate and capacity)
+    mandate_date: dt.date | None = None  # the general meeting that granted the general mandate
+    shares_at_period_start: int | None = None  # ASX: fully paid ordinary shares 12 months before the deal
     agreement_date: dt.date | None = None
     announcement_date: dt.date | None = None
     price_fixing_date: dt.date | None = None
@@ -137,6 +160,11 @@ class Placing:
     lock_up_days: int | None = None
     vendor_lock_up_days: int | None = None
     vendor: str | None = None  # top-up: the [[shareholders]] name of the holder who places and subscribes
+
+    @property
+    def day(self) -> dt.date | None:
+        """The day the deal is priced: agreement, else price-fixing, else announcement (None: no date given)."""
+        return self.agreement_date or self.price_fixing_date or self.announcement_date
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,13 @@ MAX_ROWS = 10_000  # rows in a price history (and the default for any table)
 # stay within the 32,767 characters a cell holds (a real placing lists a handful).
 # Tranches are listed in one sentence of the Checks sheet the same way.
 # Cost items are rows of a report table: a real deal has a handful.
-ROW_LIMITS = {"proceeds.uses": 100, "shareholders": 100, "placing.tranches": 100, "costs.items": 100}
+ROW_LIMITS = {
+    "proceeds.uses": 100,
+    "shareholders": 100,
+    "placing.tranches": 100,
+    "placing.prior_issues": 500,
+    "costs.items": 100,
+}
 # Agents share one report cell and one sentence: 20 names of 200 characters fit both.
 MAX_AGENTS = 20
 # Dates a deal can have: a price history, an agreement, a lock-up end.
@@ -608,7 +614,28 @@ PLACING = (
         "plus any repurchase extension) and SGX (Rule 806); ASX: the capacity of placing.capacity. "
         "Refused for Nasdaq, which has no general mandate.",
     ),
-    _f("mandate_used", non_negative_whole, "shares", "Shares already issued under the same general mandate."),
+    _f(
+        "mandate_used",
+        non_negative_whole,
+        "shares",
+        "Shares already issued under the same general mandate. With [[placing.prior_issues]] and "
+        "mandate_date it is computed; a typed value the ledger disagrees with is refused, naming both.",
+    ),
+    _f(
+        "mandate_date",
+        date,
+        "date",
+        "The general meeting that granted the general mandate: [[placing.prior_issues]] under the "
+        '"general mandate" from that day count as used (HKEX, GEM, SGX).',
+    ),
+    _f(
+        "shares_at_period_start",
+        positive_whole,
+        "shares",
+        "ASX: fully paid ordinary shares on issue 12 months before the deal (the first term of the "
+        "Listing Rule 7.1 formula's A); with [[placing.prior_issues]] the 7.1 and 7.1A capacity left "
+        "is computed (A x 15% less C, A x 10% less E).",
+    ),
     _f("completion_date", date, "date", "Date the placing completes (the new shares are issued)."),
     _f(
         "subscription_date",
@@ -687,6 +714,21 @@ TRANCHE = (
         '"7.1", "7.1A", or "approval" (issued with shareholders\' approval, outside both capacities).',
         required=True,
     ),
+)
+
+PRIOR_ISSUE = (
+    _f("date", date, "date", "Date the shares were issued (or agreed to be issued).", required=True),
+    _f("shares", positive_whole, "shares", "Shares issued.", required=True),
+    _f(
+        "authority",
+        choice(model.AUTHORITIES),
+        "choice",
+        'Under what they were issued: "general mandate" (HKEX, GEM, SGX), "7.1" or "7.1A" (ASX '
+        'placement capacity), "PEG general" or "PEG acquisition" (UK pre-emption disapplication), or '
+        '"specific" (holders approved the issue).',
+        required=True,
+    ),
+    _f("price", price, "issuer currency per share", "Issue price (shown; not used in the counts)."),
 )
 
 MARKET = (
@@ -957,6 +999,7 @@ FILE_ONLY_SECTIONS: dict[str, tuple[Field, ...]] = {"report": REPORT}
 # Tables inside a section that only deal files hold (the workbook's Inputs sheet has no room for them).
 FILE_ONLY_TABLES: dict[str, tuple[Field, ...]] = {
     "placing.tranches": TRANCHE,
+    "placing.prior_issues": PRIOR_ISSUE,
     "issuer.other_classes": OTHER_CLASS,
 }
 
@@ -982,6 +1025,13 @@ _SECTION_DOCS = {
         "table per tranche; the tranches' shares add up to `placing.new_shares`. The 75% price floor "
         "is checked for 7.1A shares only. Deal files and batch CSVs only: the workbook's Inputs sheet has "
         "no tranche table (give `placing.capacity` there)."
+    ),
+    "placing.prior_issues": (
+        "Optional: the ledger of earlier issues, one table per issue, from which the tool adds up what "
+        "is used: HKEX and GEM general-mandate issues since `placing.mandate_date` (`mandate_used`), "
+        "ASX 7.1 and 7.1A capacity over the 12 months before the deal (with "
+        "`placing.shares_at_period_start`: `remaining_7_1`, `remaining_7_1a`). A typed figure the "
+        "ledger disagrees with is refused, naming both. Deal files only."
     ),
     "market": (
         "Optional market prices before the deal. Give `last_close` and any averages as published, "
@@ -1098,6 +1148,7 @@ def markdown_reference() -> str:
         "issuer.other_classes",
         "placing",
         "placing.tranches",
+        "placing.prior_issues",
         "market",
         "market.history",
         "costs",

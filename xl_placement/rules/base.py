@@ -241,8 +241,7 @@ class Exchange:
 
 def deal_day(deal: Deal) -> dt.date | None:
     """The day a deal is priced, for the tick table in force: agreement, else price-fixing, else announcement."""
-    p = deal.placing
-    return p.agreement_date or p.price_fixing_date or p.announcement_date
+    return deal.placing.day
 
 
 def benchmark_missing(deal: Deal) -> str:
