@@ -11,10 +11,10 @@ from decimal import Decimal
 from xl_placement.prices import Close
 from xl_placement.proceeds import ALLOCATION_DECIMALS
 
-EXCHANGES = ("HKEX", "SGX", "NASDAQ", "ASX", "other")
+EXCHANGES = ("HKEX", "SGX", "NASDAQ", "ASX", "LSE", "other")
 # The boards (markets) of an exchange that have rules of their own, by ``issuer.exchange``;
 # the first is the default when ``issuer.board`` is left out.
-BOARDS = {"HKEX": ("Main Board", "GEM")}
+BOARDS = {"HKEX": ("Main Board", "GEM"), "LSE": ("Main Market", "AIM")}
 BOARD_NAMES = tuple(dict.fromkeys(board for boards in BOARDS.values() for board in boards))
 # HKEX GEM: the GEM Listing Rules' number for each Main Board rule the checks and the wording
 # name (GEM 17.42B is Main Board 13.36(5), 17.41(2) is 13.36(2)(b), 10.44A is 7.27B, 20.90(4)
@@ -32,8 +32,10 @@ LEDGER_AUTHORITIES = {
     "HKEX": (GENERAL_MANDATE, "specific"),
     "SGX": (GENERAL_MANDATE, "specific"),
     "ASX": ("7.1", "7.1A", "specific"),
+    "LSE": ("PEG general", "PEG acquisition", "specific"),
     "other": (GENERAL_MANDATE, "specific"),
 }
+PURPOSES = ("general", "acquisition")  # LSE: what the placing's proceeds are for (the PEG limbs)
 PROCEEDS_BASES = ("net", "gross")
 DEFAULT_MARKING = "Strictly private and confidential"
 # Parts of the deal sheet a [report] table may flag as illustrative (not from the announcement).
@@ -146,6 +148,10 @@ class Placing:
     tranches: tuple[Tranche, ...] = ()
     prior_issues: tuple[PriorIssue, ...] = ()  # the ledger of earlier issues (used mandate and capacity)
     mandate_date: dt.date | None = None  # the general meeting that granted the general mandate
+    purpose: str | None = (
+        None  # LSE: "acquisition" (or specified capital investment) uses the second PEG limb
+    )
+    follow_on_shares: int | None = None  # LSE: shares of a follow-on offer to retail and existing holders
     shares_at_period_start: int | None = None  # ASX: fully paid ordinary shares 12 months before the deal
     agreement_date: dt.date | None = None
     announcement_date: dt.date | None = None

@@ -758,6 +758,16 @@ def _exchange_checks(
                         "issues of 20% or more below the Minimum Price instead), so remove it",
                     )
                 )
+    for key in ("purpose", "follow_on_shares"):
+        if key in placing and exchange not in (None, "LSE"):
+            problems.append(
+                Problem(
+                    f"placing.{key}",
+                    placing[key],
+                    f"is used by the London checks (the Pre-Emption Group's limits) only; it means nothing for "
+                    f"an {exchange} deal, so remove it",
+                )
+            )
     if "public_offering" in placing and exchange not in (None, "NASDAQ"):
         problems.append(
             Problem(

@@ -157,11 +157,11 @@ def positive(value: object) -> Decimal:
     return result
 
 
-_CENTS_TEXT = re.compile(r"^(.*?)\s*(c|¢|cents?)$", re.IGNORECASE)
+_CENTS_TEXT = re.compile(r"^(.*?)\s*(c|¢|cents?|p|pence)$", re.IGNORECASE)
 
 
 def price(value: object) -> Decimal:
-    """A price above zero; text in cents ("5.7c", "5.7 cents") is read as hundredths (0.057)."""
+    """A price above zero; text in cents or pence ("5.7c", "5.7 cents", "55p") is read as hundredths (0.057)."""
     if isinstance(value, str):
         found = _CENTS_TEXT.match(value.strip())
         if found and _NUMBER_TEXT.match(found.group(1).replace("_", "")):
@@ -524,7 +524,7 @@ PLACING = (
         "price",
         price,
         "issuer currency per share",
-        'Placing price ("5.7c" is 5.7 cents); per ADS when ads_ratio is given.',
+        'Placing price ("5.7c" is 5.7 cents, "55p" 55 pence); per ADS when ads_ratio is given.',
         required=True,
     ),
     _f(
@@ -627,6 +627,20 @@ PLACING = (
         "date",
         "The general meeting that granted the general mandate: [[placing.prior_issues]] under the "
         '"general mandate" from that day count as used (HKEX, GEM, SGX).',
+    ),
+    _f(
+        "purpose",
+        choice(model.PURPOSES),
+        "choice",
+        'LSE: "acquisition" when the proceeds fund an acquisition or specified capital investment (the PEG '
+        "principles' second 10%); general (the default) for any purpose.",
+    ),
+    _f(
+        "follow_on_shares",
+        positive_whole,
+        "shares",
+        "LSE: shares of a follow-on offer to retail and existing holders beside the placing (PEG: up to 2% "
+        "per limb, at most 20% of the shares placed).",
     ),
     _f(
         "shares_at_period_start",

@@ -25,6 +25,11 @@ ASX_7_1 = Decimal("0.15")  # LR 7.1: 15% of A
 ASX_7_1A = Decimal("0.10")  # LR 7.1A: a further 10% of A (the D of its formula)
 
 
+def share_of(rate: Decimal, shares: int) -> int:
+    """``rate`` of ``shares`` in whole shares, rounded down (a limit is never rounded up past its rule)."""
+    return int((rate * shares).to_integral_value(rounding=ROUND_FLOOR))
+
+
 @dataclass(frozen=True)
 class Usage:
     """A count from the ledger: ``value`` (None when it cannot be made), the issues counted, and why not."""
@@ -84,12 +89,12 @@ class AsxCapacity:
     @property
     def remaining_7_1(self) -> int:
         """A x 15% (whole shares, rounded down) less C."""
-        return int((self.a * ASX_7_1).to_integral_value(rounding=ROUND_FLOOR)) - self.c
+        return share_of(ASX_7_1, self.a) - self.c
 
     @property
     def remaining_7_1a(self) -> int:
         """A x 10% (whole shares, rounded down) less E."""
-        return int((self.a * ASX_7_1A).to_integral_value(rounding=ROUND_FLOOR)) - self.e
+        return share_of(ASX_7_1A, self.a) - self.e
 
 
 def asx_capacity(deal: Deal) -> AsxCapacity | str:

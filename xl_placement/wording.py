@@ -116,6 +116,11 @@ def authority_text(deal: Deal) -> str:
         )
     if exchange == "ASX":
         return _asx_authority(deal)
+    if exchange == "LSE":
+        return {
+            "general": "the existing authority to allot shares for cash on a non-pre-emptive basis",
+            "specific": "a specific shareholder approval",
+        }.get(p.mandate or "", "authority not given (placing.mandate)")
     if p.mandate is None:
         return "shareholders' approval not given (placing.mandate)"
     return "with shareholders' approval" if p.mandate == "specific" else "without shareholders' approval"
@@ -143,6 +148,8 @@ def _asx_capacity_words(capacity: str) -> str:
 def _issued(deal: Deal) -> str:
     """The end of the terms sentence: ", to be issued under the general mandate"."""
     authority = authority_text(deal)
+    if authority.startswith(("the ", "a ")) and deal.issuer.exchange == "LSE":
+        return f", to be issued pursuant to {authority}"
     if authority.startswith(("the ", "a ")):
         return f", to be issued under {authority}"
     if deal.issuer.exchange == "ASX" and deal.placing.tranches:

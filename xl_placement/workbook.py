@@ -51,6 +51,7 @@ CHOICES = {
     "placing.mandate": model.MANDATES,
     "placing.underwriting": model.UNDERWRITINGS,
     "placing.capacity": model.ASX_CAPACITIES[:2],
+    "placing.purpose": model.PURPOSES,
     "proceeds.basis": model.PROCEEDS_BASES,
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures
-from xl_placement.rules import asx, hkex, nasdaq, sgx
+from xl_placement.rules import asx, hkex, lse, nasdaq, sgx
 from xl_placement.rules.base import NOT_APPLICABLE, Exchange, PriceRule, RuleCheck, mandate_check, not_applied
 
 EXCHANGES: dict[str, Exchange] = {}
@@ -21,7 +21,14 @@ def register(exchange: Exchange) -> Exchange:
     return exchange
 
 
-for _exchange in (hkex.EXCHANGE, hkex.GEM_EXCHANGE, sgx.EXCHANGE, nasdaq.EXCHANGE, asx.EXCHANGE):
+for _exchange in (
+    hkex.EXCHANGE,
+    hkex.GEM_EXCHANGE,
+    sgx.EXCHANGE,
+    nasdaq.EXCHANGE,
+    asx.EXCHANGE,
+    lse.EXCHANGE,
+):
     register(_exchange)
 
 
