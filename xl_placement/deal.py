@@ -11,7 +11,7 @@ from decimal import Decimal
 from xl_placement.prices import Close
 from xl_placement.proceeds import ALLOCATION_DECIMALS
 
-EXCHANGES = ("HKEX", "SGX", "NASDAQ", "ASX", "LSE", "other")
+EXCHANGES = ("HKEX", "SGX", "NASDAQ", "ASX", "LSE", "TSX", "other")
 # The boards (markets) of an exchange that have rules of their own, by ``issuer.exchange``;
 # the first is the default when ``issuer.board`` is left out.
 BOARDS = {"HKEX": ("Main Board", "GEM"), "LSE": ("Main Market", "AIM")}
@@ -27,12 +27,21 @@ ASX_CAPACITIES = ("7.1", "7.1A", "approval")  # ASX Listing Rule 7.1, 7.1A, or h
 # The authority an earlier issue of the ledger ([[placing.prior_issues]]) was made under, and
 # the exchanges whose rules count each (an authority another exchange's rules count is refused).
 GENERAL_MANDATE = "general mandate"
-AUTHORITIES = (GENERAL_MANDATE, "7.1", "7.1A", "PEG general", "PEG acquisition", "specific")
+AUTHORITIES = (
+    GENERAL_MANDATE,
+    "7.1",
+    "7.1A",
+    "PEG general",
+    "PEG acquisition",
+    "private placement",
+    "specific",
+)
 LEDGER_AUTHORITIES = {
     "HKEX": (GENERAL_MANDATE, "specific"),
     "SGX": (GENERAL_MANDATE, "specific"),
     "ASX": ("7.1", "7.1A", "specific"),
     "LSE": ("PEG general", "PEG acquisition", "specific"),
+    "TSX": ("private placement", "specific"),
     "other": (GENERAL_MANDATE, "specific"),
 }
 PURPOSES = ("general", "acquisition")  # LSE: what the placing's proceeds are for (the PEG limbs)
@@ -118,6 +127,7 @@ class PriorIssue:
     shares: int
     authority: str  # one of AUTHORITIES
     price: Decimal | None = None
+    insider_shares: int | None = None  # TSX: the shares of the issue insiders took
 
 
 @dataclass(frozen=True)
@@ -151,7 +161,10 @@ class Placing:
     purpose: str | None = (
         None  # LSE: "acquisition" (or specified capital investment) uses the second PEG limb
     )
-    follow_on_shares: int | None = None  # LSE: shares of a follow-on offer to retail and existing holders
+    follow_on_shares: int | None = None
+    insider_shares: int | None = (
+        None  # TSX: shares of this placing that insiders take  # LSE: shares of a follow-on offer to retail and existing holders
+    )
     shares_at_period_start: int | None = None  # ASX: fully paid ordinary shares 12 months before the deal
     agreement_date: dt.date | None = None
     announcement_date: dt.date | None = None

@@ -758,6 +758,14 @@ def _exchange_checks(
                         "issues of 20% or more below the Minimum Price instead), so remove it",
                     )
                 )
+    if "insider_shares" in placing and exchange not in (None, "TSX"):
+        problems.append(
+            Problem(
+                "placing.insider_shares",
+                placing["insider_shares"],
+                f"is used by the TSX s.607 check only; it means nothing for an {exchange} deal, so remove it",
+            )
+        )
     for key in ("purpose", "follow_on_shares"):
         if key in placing and exchange not in (None, "LSE"):
             problems.append(

@@ -925,6 +925,7 @@ CHECK_FIELDS = {
     "warrant_shares": "placing.warrant_shares",
     "public_offering": "placing.public_offering",
     "sp_asx_300": "issuer.sp_asx_300",
+    "vwap_5d": "market.vwap_5d",  # after header, so existing formulas keep their argument positions
 }
 # The currency the check texts show prices in, unless the currency_code argument says otherwise.
 EXCHANGE_CURRENCIES = {code: exchange.currency for code, exchange in EXCHANGES.items()}
@@ -936,7 +937,7 @@ MAX_TEXT = 255  # xlwings' classic add-in turns a whole array into #VALUE! for a
 @xw.func(category=CATEGORY)
 @xw.arg(
     "exchange",
-    doc='Exchange whose rules apply: "HKEX", "HKEX GEM", "SGX", "NASDAQ", "ASX", "LSE" or "other".',
+    doc='Exchange whose rules apply: "HKEX", "HKEX GEM", "SGX", "NASDAQ", "ASX", "LSE", "TSX" or "other".',
     **_READ,
 )
 @xw.arg("price", doc="Placing price per share, e.g. 1.91.", **_READ)
@@ -982,6 +983,7 @@ MAX_TEXT = 255  # xlwings' classic add-in turns a whole array into #VALUE! for a
     **_READ,
 )
 @xw.arg("header", doc="Optional: FALSE to leave out the header row (default TRUE).", **_READ)
+@xw.arg("vwap_5d", doc="Optional: 5-day VWAP before the relevant date (TSX s.607 market price).", **_READ)
 @_cell_function
 def PLACEMENT_CHECK(
     exchange: Cell,
@@ -1002,6 +1004,7 @@ def PLACEMENT_CHECK(
     public_offering: Cell = None,
     sp_asx_300: Cell = None,
     header: Cell = None,
+    vwap_5d: Cell = None,
 ) -> Any:
     """Listing-rule checks of a placing: rule, check, status (pass, breach, not applicable, not enough data, information), figure and limit as numbers, unit, short detail."""
     arguments = dict(
@@ -1025,6 +1028,7 @@ def PLACEMENT_CHECK(
                 warrant_shares,
                 public_offering,
                 sp_asx_300,
+                vwap_5d,
             ),
             strict=True,
         )

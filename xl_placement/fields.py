@@ -643,6 +643,13 @@ PLACING = (
         "per limb, at most 20% of the shares placed).",
     ),
     _f(
+        "insider_shares",
+        non_negative_whole,
+        "shares",
+        "TSX: shares of this placing that insiders take (s.607: 10% or more of the outstanding shares, with "
+        "the previous six months' insider placements, needs shareholders' approval); 0 when none.",
+    ),
+    _f(
         "shares_at_period_start",
         positive_whole,
         "shares",
@@ -738,11 +745,17 @@ PRIOR_ISSUE = (
         choice(model.AUTHORITIES),
         "choice",
         'Under what they were issued: "general mandate" (HKEX, GEM, SGX), "7.1" or "7.1A" (ASX '
-        'placement capacity), "PEG general" or "PEG acquisition" (UK pre-emption disapplication), or '
-        '"specific" (holders approved the issue).',
+        'placement capacity), "PEG general" or "PEG acquisition" (UK pre-emption disapplication), '
+        '"private placement" (TSX), or "specific" (holders approved the issue).',
         required=True,
     ),
     _f("price", price, "issuer currency per share", "Issue price (shown; not used in the counts)."),
+    _f(
+        "insider_shares",
+        non_negative_whole,
+        "shares",
+        "TSX: shares of the issue that insiders took (aggregated over six months for s.607(g)(ii)).",
+    ),
 )
 
 MARKET = (
