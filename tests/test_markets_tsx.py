@@ -123,7 +123,9 @@ def test_placement_check_takes_tsx_with_the_5_day_vwap():
     import placement  # noqa: PLC0415
 
     def status(price: float) -> str:
-        table = placement.PLACEMENT_CHECK("TSX", price, 100.0, 1000.0, 4.2, vwap_5d=4.0)
+        table = placement.PLACEMENT_CHECK(
+            "TSX", price, 100.0, 1000.0, 4.2, *[None] * 13, 4.0
+        )  # vwap_5d: last
         return {row[0]: row[2] for row in table[1:]}["TSX Company Manual s.607(e)"]
 
     assert status(3.40) == PASS
