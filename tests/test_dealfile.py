@@ -471,7 +471,7 @@ CASES: list[tuple[str, object, str]] = [
     (
         "issuer.exchange",
         "XETRA",
-        'issuer.exchange = \'XETRA\': must be one of "HKEX", "SGX", "NASDAQ", "ASX", "LSE", "TSX", "other"',
+        'issuer.exchange = \'XETRA\': must be one of "HKEX", "SGX", "NASDAQ", "ASX", "LSE", "TSX", "Bursa", "other"',
     ),
     ("placing.kind", "rights issue", 'placing.kind = \'rights issue\': must be one of "placing", "top-up"'),
     ("placing.mandate", 1, 'placing.mandate = 1: must be one of "general", "specific"'),

@@ -11,10 +11,10 @@ from decimal import Decimal
 from xl_placement.prices import Close
 from xl_placement.proceeds import ALLOCATION_DECIMALS
 
-EXCHANGES = ("HKEX", "SGX", "NASDAQ", "ASX", "LSE", "TSX", "other")
+EXCHANGES = ("HKEX", "SGX", "NASDAQ", "ASX", "LSE", "TSX", "Bursa", "other")
 # The boards (markets) of an exchange that have rules of their own, by ``issuer.exchange``;
 # the first is the default when ``issuer.board`` is left out.
-BOARDS = {"HKEX": ("Main Board", "GEM"), "LSE": ("Main Market", "AIM")}
+BOARDS = {"HKEX": ("Main Board", "GEM"), "LSE": ("Main Market", "AIM"), "Bursa": ("Main", "ACE")}
 BOARD_NAMES = tuple(dict.fromkeys(board for boards in BOARDS.values() for board in boards))
 # HKEX GEM: the GEM Listing Rules' number for each Main Board rule the checks and the wording
 # name (GEM 17.42B is Main Board 13.36(5), 17.41(2) is 13.36(2)(b), 10.44A is 7.27B, 20.90(4)
@@ -42,6 +42,7 @@ LEDGER_AUTHORITIES = {
     "ASX": ("7.1", "7.1A", "specific"),
     "LSE": ("PEG general", "PEG acquisition", "specific"),
     "TSX": ("private placement", "specific"),
+    "Bursa": (GENERAL_MANDATE, "specific"),
     "other": (GENERAL_MANDATE, "specific"),
 }
 PURPOSES = ("general", "acquisition")  # LSE: what the placing's proceeds are for (the PEG limbs)

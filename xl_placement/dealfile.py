@@ -836,8 +836,21 @@ def _from_ledger(deal: model.Deal, source: str) -> model.Deal:
     changes: dict[str, Any] = {}
     if deal.issuer.exchange == "ASX":
         _asx_ledger(deal, problems, changes)
-    else:
+    elif deal.issuer.exchange != "Bursa":  # Bursa counts 12 months in its check (rules/bursa.py)
         _mandate_ledger(deal, problems, changes)
+    elif p.mandate_used is not None and p.day is not None:
+        used = ledger.total(
+            ledger.within(p.prior_issues, ledger.months_before(p.day, 12), p.day), model.GENERAL_MANDATE
+        )
+        if used != p.mandate_used:
+            problems.append(
+                Problem(
+                    "placing.mandate_used",
+                    p.mandate_used,
+                    f"differs from the {used:,} shares [[placing.prior_issues]] lists under the general mandate in "
+                    f"the 12 months to {p.day.isoformat()}; correct one of them",
+                )
+            )
     if problems:
         raise DealError(problems, source)
     return dataclasses.replace(deal, placing=dataclasses.replace(p, **changes)) if changes else deal

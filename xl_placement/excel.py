@@ -937,7 +937,7 @@ MAX_TEXT = 255  # xlwings' classic add-in turns a whole array into #VALUE! for a
 @xw.func(category=CATEGORY)
 @xw.arg(
     "exchange",
-    doc='Exchange whose rules apply: "HKEX", "HKEX GEM", "SGX", "NASDAQ", "ASX", "LSE", "TSX" or "other".',
+    doc='Exchange whose rules apply: "HKEX", "HKEX GEM", "SGX", "NASDAQ", "ASX", "LSE", "TSX", "Bursa" or "other".',
     **_READ,
 )
 @xw.arg("price", doc="Placing price per share, e.g. 1.91.", **_READ)

@@ -110,7 +110,7 @@ def authority_text(deal: Deal) -> str:
     7.1 or 7.1A (or the tranches); Nasdaq and others: shareholders' approval, when given.
     """
     p, exchange = deal.placing, deal.issuer.exchange
-    if exchange in ("HKEX", "SGX"):
+    if exchange in ("HKEX", "SGX", "Bursa"):  # each calls it a general mandate
         return {"general": "the general mandate", "specific": "a specific mandate"}.get(
             p.mandate or "", MANDATE_NOT_GIVEN
         )

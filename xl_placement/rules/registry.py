@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures
-from xl_placement.rules import asx, hkex, lse, nasdaq, sgx, tsx
+from xl_placement.rules import asx, bursa, hkex, lse, nasdaq, sgx, tsx
 from xl_placement.rules.base import NOT_APPLICABLE, Exchange, PriceRule, RuleCheck, mandate_check, not_applied
 
 EXCHANGES: dict[str, Exchange] = {}
@@ -29,6 +29,7 @@ for _exchange in (
     asx.EXCHANGE,
     lse.EXCHANGE,
     tsx.EXCHANGE,
+    bursa.EXCHANGE,
 ):
     register(_exchange)
 
