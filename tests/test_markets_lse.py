@@ -100,7 +100,9 @@ def test_the_main_market_discount_limit_is_marked_not_checked_and_aim_not_applic
 
 def test_pence_prices_and_pound_amounts():
     """55p is £0.55: 1,000 shares raise £550; prices are written in pence, no HKEX words."""
-    figures = compute(deal_from_mapping(_lse(1_000, []), "t"))
+    data = _lse(1_000, [])
+    data["costs"] = {"commission_rate": 0, "other_costs": 5}
+    figures = compute(deal_from_mapping(data, "t"))
     assert figures.deal.placing.price == Decimal("0.55")
     assert figures.proceeds.gross == Decimal(550)
     assert price_text(Decimal("0.55"), "GBP") == "55.00p"
@@ -110,6 +112,7 @@ def test_pence_prices_and_pound_amounts():
     for hong_kong in ("general mandate", "Listing Rules", "HK$", "benchmarked"):
         assert hong_kong not in words
     assert "non-pre-emptive" in words
+    assert "net price per Placing Share is approximately 54.50p" in words  # £545 net / 1,000, in pence
 
 
 def test_peg_fields_are_refused_elsewhere():

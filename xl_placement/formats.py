@@ -11,7 +11,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from xl_placement.money import in_context, round_half_up
 
-SYMBOLS = {"HKD": "HK$", "USD": "US$", "SGD": "S$", "AUD": "A$", "GBP": "£"}
+SYMBOLS = {"HKD": "HK$", "USD": "US$", "SGD": "S$", "AUD": "A$", "GBP": "£", "CAD": "C$", "MYR": "RM"}
 NUMBER_WORDS = {
     1: "one",
     2: "two",

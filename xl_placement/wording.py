@@ -350,7 +350,11 @@ def _proceeds(figures: Figures) -> list[str]:
             f"{millions_text(money.net, ccy)}."
         )
     # At the decimals the report's headline shows (net_price_places), trailing zeros kept.
-    per_share = f"{symbol(ccy)}{round_half_up(money.net_price_per_share, net_price_places(deal)):,}"
+    per_share = (
+        price_text(money.net_price_per_share, ccy)  # sterling: in pence, as London quotes prices
+        if ccy == "GBP"
+        else f"{symbol(ccy)}{round_half_up(money.net_price_per_share, net_price_places(deal)):,}"
+    )
     noun = "ordinary share" if deal.placing.ads_ratio is not None else _noun(deal)[:-1]
     sentences.append(f"The net price per {noun} is approximately {per_share}.")
     return sentences
