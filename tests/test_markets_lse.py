@@ -105,14 +105,15 @@ def test_pence_prices_and_pound_amounts():
     figures = compute(deal_from_mapping(data, "t"))
     assert figures.deal.placing.price == Decimal("0.55")
     assert figures.proceeds.gross == Decimal(550)
-    assert price_text(Decimal("0.55"), "GBP") == "55.00p"
-    assert price_text(Decimal("10.7"), "GBP") == "1,070.00p"
+    assert price_text(Decimal("0.55"), "GBP") == "55p"
+    assert price_text(Decimal("10.7"), "GBP") == "1,070p"
+    assert price_text(Decimal("0.5285"), "GBP") == "52.85p"
     words = " ".join(announcement_sentences(figures))
-    assert "55.00p per Placing Share" in words
+    assert "55p per Placing Share" in words
     for hong_kong in ("general mandate", "Listing Rules", "HK$", "benchmarked"):
         assert hong_kong not in words
     assert "non-pre-emptive" in words
-    assert "net price per Placing Share is approximately 54.50p" in words  # £545 net / 1,000, in pence
+    assert "net price per Placing Share is approximately 54.5p" in words  # £545 net / 1,000, in pence
 
 
 def test_peg_fields_are_refused_elsewhere():
@@ -122,3 +123,17 @@ def test_peg_fields_are_refused_elsewhere():
     with pytest.raises(DealError) as caught:
         deal_from_mapping(_lse(1_000, [{"date": D(2025, 6, 1), "shares": 1, "authority": "7.1"}]), "t")
     assert "placing.prior_issues[0].authority" in str(caught.value)
+
+
+def test_diploma_example_matches_its_announcement():
+    """Diploma PLC, March 2023: 9,297,005 shares at 2,525p, "gross proceeds of approximately £235 million"."""
+    from deal_maps import EXAMPLES  # noqa: PLC0415
+
+    from xl_placement import load_deal  # noqa: PLC0415
+    from xl_placement.checks import check_deal  # noqa: PLC0415
+
+    figures = compute(load_deal(EXAMPLES / "diploma-lse.toml"))
+    assert figures.proceeds.gross == Decimal(9_297_005) * Decimal("25.25")
+    report = check_deal(figures)
+    assert [s.status for s in report.stated] == ["matches"]
+    assert "2,525p per Placing Share" in " ".join(report.sentences)

@@ -47,10 +47,11 @@ def price_places(value: Decimal, most: int = MAX_PRICE_DECIMALS) -> int:
 
 @in_context
 def price_text(value: Decimal, currency: str) -> str:
-    """A price with at least 2 and at most 4 decimals: HK$1.91, HK$2.021, S$0.1234; sterling in pence (55.00p)."""
-    if currency == "GBP":  # London quotes share prices in pence (GBX); amounts stay in pounds
+    """A price with at least 2 and at most 4 decimals: HK$1.91, HK$2.021, S$0.1234; sterling in pence (55p, 52.85p)."""
+    if currency == "GBP":  # London quotes share prices in pence (GBX), as given; amounts stay in pounds
         pence = value * 100
-        return f"{round_half_up(pence, price_places(pence)):,}p"
+        places = min(max(-int(pence.normalize().as_tuple().exponent), 0), MAX_PRICE_DECIMALS)
+        return f"{round_half_up(pence, places):,}p"
     return f"{symbol(currency)}{round_half_up(value, price_places(value)):,}"
 
 
