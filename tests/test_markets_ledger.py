@@ -177,3 +177,23 @@ def test_months_before():
     assert months_before(D(2024, 2, 29), 12) == D(2023, 2, 28)
     assert months_before(D(2025, 3, 31), 1) == D(2025, 2, 28)
     assert months_before(D(2025, 1, 31), 6) == D(2024, 7, 31)
+
+
+@pytest.mark.parametrize(
+    ("exchange", "currency", "field", "value"),
+    [
+        ("TSX", "CAD", "mandate_limit", 100),
+        ("TSX", "CAD", "mandate_date", D(2025, 1, 1)),
+        ("LSE", "GBP", "mandate_used", 0),
+        ("ASX", "AUD", "mandate_date", D(2025, 1, 1)),
+    ],
+)
+def test_mandate_fields_an_exchange_does_not_read_are_refused(exchange, currency, field, value):
+    """A field the exchange's checks would not read is refused naming it, never silently ignored."""
+    placing: dict[str, Any] = {field: value}
+    if field == "mandate_used":
+        placing["mandate_limit"] = 100
+    data = mapping(issuer={"exchange": exchange, "currency": currency}, placing=placing)
+    with pytest.raises(DealError) as caught:
+        deal_from_mapping(data, "t")
+    assert f"placing.{field}" in str(caught.value)

@@ -711,6 +711,22 @@ def _derived_checks(
         )
 
 
+# Mandate fields an exchange's checks do not read: refused, never silently ignored.
+MANDATE_FIELDS_UNUSED = {
+    "TSX": ("mandate_limit", "mandate_used", "mandate_date"),
+    "LSE": ("mandate_limit", "mandate_used"),
+    "ASX": ("mandate_date",),
+}
+MANDATE_FIELDS_WHY = {
+    "TSX": "means nothing for a TSX deal: there is no general mandate (s.607 limits the discount, the size "
+    "below market price and insiders' take instead), so remove it",
+    "LSE": "is not read for a London deal: the PEG limits are computed from placing.shares_outstanding and "
+    "the ledger's PEG issues since placing.mandate_date, so remove it",
+    "ASX": "is not read for an ASX deal: the capacity counts the 12 months before the deal "
+    "(placing.shares_at_period_start and [[placing.prior_issues]]), so remove it",
+}
+
+
 def _exchange_checks(
     reader: _Reader,
     issuer: dict[str, Any],
@@ -758,6 +774,9 @@ def _exchange_checks(
                         "issues of 20% or more below the Minimum Price instead), so remove it",
                     )
                 )
+    for key in MANDATE_FIELDS_UNUSED.get(exchange or "", ()):
+        if key in placing:
+            problems.append(Problem(f"placing.{key}", placing[key], MANDATE_FIELDS_WHY[exchange or ""]))
     if "insider_shares" in placing and exchange not in (None, "TSX"):
         problems.append(
             Problem(
