@@ -45,6 +45,13 @@ _SECTION_DOCS = {
         "is checked for 7.1A shares only. Deal files and batch CSVs only: the workbook's Inputs sheet has "
         "no tranche table (give `placing.capacity` there)."
     ),
+    "placing.prior_issues": (
+        "Optional: the ledger of earlier issues, one table per issue, from which the tool adds up what "
+        "is used: HKEX and GEM general-mandate issues since `placing.mandate_date` (`mandate_used`), "
+        "ASX 7.1 and 7.1A capacity over the 12 months before the deal (with "
+        "`placing.shares_at_period_start`: `remaining_7_1`, `remaining_7_1a`). A typed figure the "
+        "ledger disagrees with is refused, naming both. Deal files only."
+    ),
     "market": (
         "Optional market prices before the deal. Give `last_close` and any averages as published, "
         "or a dated `[[market.history]]` to compute them from (or both: given figures win). "
@@ -162,6 +169,7 @@ def markdown_reference() -> str:
         "issuer.other_classes",
         "placing",
         "placing.tranches",
+        "placing.prior_issues",
         "market",
         "market.history",
         "costs",

@@ -376,7 +376,7 @@ def demo_job(tmp_path: Path, column: str, value: str, *, row: int = 7) -> Job:
         ),
         ("issuer.name", "x" * 40_000, "is 40,000 characters long; the limit is 200"),
         ("issuer.currency", "HK$", 'must be a three-letter currency code like "HKD"'),
-        ("issuer.exchange", "LSE", "issuer.exchange = 'LSE': must be one of"),
+        ("issuer.exchange", "XETRA", "issuer.exchange = 'XETRA': must be one of"),
         ("placing.agreement_date", "2025-13-01", "must be a date in the form YYYY-MM-DD"),
         ("placing.pirce", "1.91", "placing.pirce: is not a known field; did you mean placing.price?"),
     ],

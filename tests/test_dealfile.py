@@ -327,7 +327,7 @@ CASES: list[tuple[str, object, str]] = [
     (
         "placing.price",
         DELETE,
-        'placing.price: is required (issuer currency per share): Placing price ("5.7c" is 5.7 cents); '
+        'placing.price: is required (issuer currency per share): Placing price ("5.7c" is 5.7 cents, "55p" 55 pence); '
         "per ADS when ads_ratio is given.",
     ),
     (
@@ -470,8 +470,8 @@ CASES: list[tuple[str, object, str]] = [
     ),
     (
         "issuer.exchange",
-        "LSE",
-        'issuer.exchange = \'LSE\': must be one of "HKEX", "SGX", "NASDAQ", "ASX", "other"',
+        "XETRA",
+        'issuer.exchange = \'XETRA\': must be one of "HKEX", "SGX", "NASDAQ", "ASX", "LSE", "TSX", "Bursa", "other"',
     ),
     ("placing.kind", "rights issue", 'placing.kind = \'rights issue\': must be one of "placing", "top-up"'),
     ("placing.mandate", 1, 'placing.mandate = 1: must be one of "general", "specific"'),

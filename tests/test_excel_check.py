@@ -179,8 +179,8 @@ def test_currency_defaults_to_the_exchange_and_can_be_given():
     ("args", "message"),
     [
         (
-            ("LSE", 1.91, 100.0, 1000.0, 2.09),
-            '#VALUE! exchange must be one of "HKEX", "SGX", "NASDAQ", "ASX", "other", got \'LSE\'',
+            ("XETRA", 1.91, 100.0, 1000.0, 2.09),
+            '#VALUE! exchange must be one of "HKEX", "SGX", "NASDAQ", "ASX", "LSE", "TSX", "Bursa", "other", got \'XETRA\'',
         ),
         (
             ("HKEX", -1.0, 100.0, None, 2.09),

@@ -43,7 +43,9 @@ def test_a_long_text_in_any_argument_gives_a_short_message(name):
 def test_every_problem_of_placement_check_fits_in_one_cell():
     """Every argument bad: whole problems while they fit, then how many more, in at most 255 characters."""
     bad = ["abc"] * (len(excel.CHECK_FIELDS) - 1)  # every deal argument (header, a switch, apart)
-    result = placement.PLACEMENT_CHECK("HKEX", *bad)
+    result = placement.PLACEMENT_CHECK(
+        "HKEX", *bad[:-1], None, bad[-1]
+    )  # header blank; vwap_5d comes after it
     assert len(result) <= LIMIT
     assert result.startswith("#VALUE! ")
     shown, more = result.removeprefix("#VALUE! ").rsplit("; and ", 1)

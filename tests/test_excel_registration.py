@@ -32,7 +32,7 @@ EXPECTED_SIGNATURES = {
         "exchange, price, new_shares, shares_outstanding, last_close, Optional average_close_5d, "
         "Optional mandate, Optional min_placees, Optional mandate_limit, Optional mandate_used, "
         "Optional day_vwap, Optional vwap_15d, Optional currency_code, Optional capacity, "
-        "Optional warrant_shares, Optional public_offering, Optional sp_asx_300, Optional header"
+        "Optional warrant_shares, Optional public_offering, Optional sp_asx_300, Optional header, Optional vwap_5d"
     ),
 }
 

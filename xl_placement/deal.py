@@ -11,11 +11,41 @@ from decimal import Decimal
 from xl_placement.prices import Close
 from xl_placement.proceeds import ALLOCATION_DECIMALS
 
-EXCHANGES = ("HKEX", "SGX", "NASDAQ", "ASX", "other")
+EXCHANGES = ("HKEX", "SGX", "NASDAQ", "ASX", "LSE", "TSX", "Bursa", "other")
+# The boards (markets) of an exchange that have rules of their own, by ``issuer.exchange``;
+# the first is the default when ``issuer.board`` is left out.
+BOARDS = {"HKEX": ("Main Board", "GEM"), "LSE": ("Main Market", "AIM"), "Bursa": ("Main", "ACE")}
+BOARD_NAMES = tuple(dict.fromkeys(board for boards in BOARDS.values() for board in boards))
+# HKEX GEM: the GEM Listing Rules' number for each Main Board rule the checks and the wording
+# name (GEM 17.42B is Main Board 13.36(5), 17.41(2) is 13.36(2)(b), 10.44A is 7.27B, 20.90(4)
+# is 14A.92(4)): https://en-rules.hkex.com.hk/rulebook/1742b, FAQ 024-2018 (7.27B / 10.44A).
+GEM_RULES = {"13.36(5)": "17.42B", "13.36(2)(b)": "17.41(2)", "7.27B": "10.44A", "14A.92(4)": "20.90(4)"}
 KINDS = ("placing", "top-up")
 MANDATES = ("general", "specific")
 UNDERWRITINGS = ("best efforts", "fully underwritten")
 ASX_CAPACITIES = ("7.1", "7.1A", "approval")  # ASX Listing Rule 7.1, 7.1A, or holder approval
+# The authority an earlier issue of the ledger ([[placing.prior_issues]]) was made under, and
+# the exchanges whose rules count each (an authority another exchange's rules count is refused).
+GENERAL_MANDATE = "general mandate"
+AUTHORITIES = (
+    GENERAL_MANDATE,
+    "7.1",
+    "7.1A",
+    "PEG general",
+    "PEG acquisition",
+    "private placement",
+    "specific",
+)
+LEDGER_AUTHORITIES = {
+    "HKEX": (GENERAL_MANDATE, "specific"),
+    "SGX": (GENERAL_MANDATE, "specific"),
+    "ASX": ("7.1", "7.1A", "specific"),
+    "LSE": ("PEG general", "PEG acquisition", "specific"),
+    "TSX": ("private placement", "specific"),
+    "Bursa": (GENERAL_MANDATE, "specific"),
+    "other": (GENERAL_MANDATE, "specific"),
+}
+PURPOSES = ("general", "acquisition")  # LSE: what the placing's proceeds are for (the PEG limbs)
 PROCEEDS_BASES = ("net", "gross")
 # The choices above as the report names them (a precedent may also be a subscription).
 KIND_LABELS = {"placing": "Placing of new shares", "top-up": "Top-up placing", "subscription": "Subscription"}
@@ -73,6 +103,16 @@ class Issuer:
     share_class: str | None = None
     sp_asx_300: bool | None = None  # ASX: in the S&P/ASX 300 index (None: not given)
     other_classes: tuple[OtherClass, ...] = ()  # the issuer's other share classes, each at its own price
+    board: str | None = None  # the exchange's board ("GEM"); None: the exchange's main board
+
+    @property
+    def gem(self) -> bool:
+        """True for a company listed on HKEX's GEM (GEM Listing Rules, not the Main Board's)."""
+        return self.exchange == "HKEX" and self.board == "GEM"
+
+    def hk_rule(self, main: str) -> str:
+        """A Hong Kong Listing Rule as the issuer's board numbers it: "Rule 13.36(5)" or "GEM Rule 17.42B"."""
+        return f"GEM Rule {GEM_RULES[main]}" if self.gem else f"Rule {main}"
 
 
 @dataclass(frozen=True)
@@ -82,6 +122,17 @@ class Tranche:
     name: str
     shares: int
     capacity: str
+
+
+@dataclass(frozen=True)
+class PriorIssue:
+    """An earlier issue of shares, for the ledger the mandate and capacity usage is added up from."""
+
+    date: dt.date
+    shares: int
+    authority: str  # one of AUTHORITIES
+    price: Decimal | None = None
+    insider_shares: int | None = None  # TSX: the shares of the issue insiders took
 
 
 @dataclass(frozen=True)
@@ -110,6 +161,16 @@ class Placing:
     remaining_7_1: int | None = None
     remaining_7_1a: int | None = None
     tranches: tuple[Tranche, ...] = ()
+    prior_issues: tuple[PriorIssue, ...] = ()  # the ledger of earlier issues (used mandate and capacity)
+    mandate_date: dt.date | None = None  # the general meeting that granted the general mandate
+    purpose: str | None = (
+        None  # LSE: "acquisition" (or specified capital investment) uses the second PEG limb
+    )
+    follow_on_shares: int | None = None
+    insider_shares: int | None = (
+        None  # TSX: shares of this placing that insiders take  # LSE: shares of a follow-on offer to retail and existing holders
+    )
+    shares_at_period_start: int | None = None  # ASX: fully paid ordinary shares 12 months before the deal
     agreement_date: dt.date | None = None
     announcement_date: dt.date | None = None
     price_fixing_date: dt.date | None = None
@@ -123,6 +184,11 @@ class Placing:
     lock_up_days: int | None = None
     vendor_lock_up_days: int | None = None
     vendor: str | None = None  # top-up: the [[shareholders]] name of the holder who places and subscribes
+
+    @property
+    def day(self) -> dt.date | None:
+        """The day the deal is priced: agreement, else price-fixing, else announcement (None: no date given)."""
+        return self.agreement_date or self.price_fixing_date or self.announcement_date
 
 
 @dataclass(frozen=True)

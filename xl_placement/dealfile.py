@@ -6,6 +6,7 @@ the value and the expected form.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import itertools
 import json
@@ -18,7 +19,7 @@ from typing import Any
 
 from xl_placement import deal as model
 from xl_placement import fields as f
-from xl_placement import pricefile
+from xl_placement import ledger, pricefile
 from xl_placement.errors import MISSING, DealError, InputError, Problem
 from xl_placement.money import in_context
 from xl_placement.prices import Close
@@ -307,7 +308,10 @@ def deal_from_mapping(
     classes = reader.table((issuer_raw or {}).get("other_classes"), f.OTHER_CLASS, "issuer.other_classes")
     placing_raw = reader.section(data, "placing")
     placing = reader.fields(placing_raw, f.PLACING, "placing")
-    tranches = reader.table((placing_raw or {}).get("tranches"), f.TRANCHE, "placing.tranches")
+    tranches, prior = (
+        reader.table((placing_raw or {}).get(name), spec, f"placing.{name}")
+        for name, spec in (("tranches", f.TRANCHE), ("prior_issues", f.PRIOR_ISSUE))
+    )
     market_raw = reader.section(data, "market")
     price_options = pricefile.Options()
     try:
@@ -335,7 +339,7 @@ def deal_from_mapping(
     report = reader.fields(reader.section(data, "report"), f.REPORT, "report")
 
     _cross_checks(reader, placing, history, uses, holders)
-    _exchange_checks(reader, issuer.get("exchange"), placing, tranches)
+    _exchange_checks(reader, issuer, placing, tranches, prior)
     _structure_checks(reader, placing, tranches, market)
     _check_costs(reader, costs, costs_raw, items)
     _check_classes(reader, issuer, placing, classes)
@@ -355,6 +359,7 @@ def deal_from_mapping(
         placing=model.Placing(
             **placing,
             tranches=tuple(model.Tranche(t["name"], t["shares"], t["capacity"]) for _, t in tranches),
+            prior_issues=tuple(model.PriorIssue(**row) for _, row in prior),
         ),
         market=_market(market, history),
         proceeds=model.ProceedsPlan(
@@ -370,7 +375,7 @@ def deal_from_mapping(
         grid=model.Grid(grid.get("from"), grid.get("to"), grid.get("step")),
         report=model.ReportSettings(**report),
     )
-    return pricefile.apply_price_file(built, price_options)
+    return pricefile.apply_price_file(_from_ledger(built, source), price_options)
 
 
 def _costs(costs: dict[str, Any], items: list[tuple[int, dict[str, Any]]]) -> model.Costs:
@@ -706,12 +711,39 @@ def _derived_checks(
         )
 
 
+# Mandate fields an exchange's checks do not read: refused, never silently ignored.
+MANDATE_FIELDS_UNUSED = {
+    "TSX": ("mandate_limit", "mandate_used", "mandate_date"),
+    "LSE": ("mandate_limit", "mandate_used"),
+    "ASX": ("mandate_date",),
+}
+MANDATE_FIELDS_WHY = {
+    "TSX": "means nothing for a TSX deal: there is no general mandate (s.607 limits the discount, the size "
+    "below market price and insiders' take instead), so remove it",
+    "LSE": "is not read for a London deal: the PEG limits are computed from placing.shares_outstanding and "
+    "the ledger's PEG issues since placing.mandate_date, so remove it",
+    "ASX": "is not read for an ASX deal: the capacity counts the 12 months before the deal "
+    "(placing.shares_at_period_start and [[placing.prior_issues]]), so remove it",
+}
+
+
 def _exchange_checks(
-    reader: _Reader, exchange: str | None, placing: dict[str, Any], tranches: list[tuple[int, dict[str, Any]]]
+    reader: _Reader,
+    issuer: dict[str, Any],
+    placing: dict[str, Any],
+    tranches: list[tuple[int, dict[str, Any]]],
+    prior: list[tuple[int, dict[str, Any]]],
 ) -> None:
     """Fields that mean something only on some exchanges: refused elsewhere, never silently ignored."""
     problems = reader.problems
-    asx_only: list[str] = [key for key in ("capacity", "remaining_7_1", "remaining_7_1a") if key in placing]
+    exchange: str | None = issuer.get("exchange")
+    _check_board(reader, issuer)
+    _check_prior_issues(reader, exchange, placing, prior)
+    asx_only: list[str] = [
+        key
+        for key in ("capacity", "remaining_7_1", "remaining_7_1a", "shares_at_period_start")
+        if key in placing
+    ]
     if exchange is not None and exchange != "ASX":
         for key in asx_only:
             problems.append(
@@ -732,7 +764,7 @@ def _exchange_checks(
                 )
             )
     if exchange == "NASDAQ":
-        for key in ("mandate_limit", "mandate_used"):
+        for key in ("mandate_limit", "mandate_used", "mandate_date"):
             if key in placing:
                 problems.append(
                     Problem(
@@ -742,6 +774,27 @@ def _exchange_checks(
                         "issues of 20% or more below the Minimum Price instead), so remove it",
                     )
                 )
+    for key in MANDATE_FIELDS_UNUSED.get(exchange or "", ()):
+        if key in placing:
+            problems.append(Problem(f"placing.{key}", placing[key], MANDATE_FIELDS_WHY[exchange or ""]))
+    if "insider_shares" in placing and exchange not in (None, "TSX"):
+        problems.append(
+            Problem(
+                "placing.insider_shares",
+                placing["insider_shares"],
+                f"is used by the TSX s.607 check only; it means nothing for an {exchange} deal, so remove it",
+            )
+        )
+    for key in ("purpose", "follow_on_shares"):
+        if key in placing and exchange not in (None, "LSE"):
+            problems.append(
+                Problem(
+                    f"placing.{key}",
+                    placing[key],
+                    f"is used by the London checks (the Pre-Emption Group's limits) only; it means nothing for "
+                    f"an {exchange} deal, so remove it",
+                )
+            )
     if "public_offering" in placing and exchange not in (None, "NASDAQ"):
         problems.append(
             Problem(
@@ -750,6 +803,149 @@ def _exchange_checks(
                 f"is used by the Nasdaq Rule 5635(d) check only; it means nothing for an {exchange} deal, "
                 "so remove it",
             )
+        )
+
+
+def _check_prior_issues(
+    reader: _Reader, exchange: str | None, placing: dict[str, Any], prior: list[tuple[int, dict[str, Any]]]
+) -> None:
+    """Each earlier issue is under an authority its exchange's rules count, and dated no later than the deal."""
+    day = (
+        placing.get("agreement_date") or placing.get("price_fixing_date") or placing.get("announcement_date")
+    )
+    allowed = model.LEDGER_AUTHORITIES.get(exchange or "", ())
+    for index, row in prior:
+        where = f"placing.prior_issues[{index}]"
+        authority = row.get("authority")
+        if exchange is not None and authority is not None and authority not in allowed:
+            choices = ", ".join(f'"{a}"' for a in allowed) or "none"
+            reader.problems.append(
+                Problem(
+                    f"{where}.authority",
+                    authority,
+                    f"is not an authority the {exchange} rules count (use {choices}), so remove the issue "
+                    "or correct its authority",
+                )
+            )
+        if day is not None and row.get("date") is not None and row["date"] > day:
+            reader.problems.append(
+                Problem(
+                    f"{where}.date",
+                    row["date"].isoformat(),
+                    f"is after the deal ({day.isoformat()}); the ledger lists earlier issues only",
+                )
+            )
+    mandate_day = placing.get("mandate_date")
+    if mandate_day is not None and day is not None and mandate_day > day:
+        reader.problems.append(
+            Problem(
+                "placing.mandate_date",
+                mandate_day.isoformat(),
+                f"is after the deal ({day.isoformat()}); give the meeting that granted the mandate in use",
+            )
+        )
+
+
+def _from_ledger(deal: model.Deal, source: str) -> model.Deal:
+    """The used mandate and capacity the ledger adds up, filled in where not typed; a typed figure it contradicts is refused."""
+    p = deal.placing
+    if not p.prior_issues and p.shares_at_period_start is None:
+        return deal
+    problems: list[Problem] = []
+    changes: dict[str, Any] = {}
+    if deal.issuer.exchange == "ASX":
+        _asx_ledger(deal, problems, changes)
+    elif deal.issuer.exchange != "Bursa":  # Bursa counts 12 months in its check (rules/bursa.py)
+        _mandate_ledger(deal, problems, changes)
+    elif p.mandate_used is not None and p.day is not None:
+        used = ledger.total(
+            ledger.within(p.prior_issues, ledger.months_before(p.day, 12), p.day), model.GENERAL_MANDATE
+        )
+        if used != p.mandate_used:
+            problems.append(
+                Problem(
+                    "placing.mandate_used",
+                    p.mandate_used,
+                    f"differs from the {used:,} shares [[placing.prior_issues]] lists under the general mandate in "
+                    f"the 12 months to {p.day.isoformat()}; correct one of them",
+                )
+            )
+    if problems:
+        raise DealError(problems, source)
+    return dataclasses.replace(deal, placing=dataclasses.replace(p, **changes)) if changes else deal
+
+
+def _asx_ledger(deal: model.Deal, problems: list[Problem], changes: dict[str, Any]) -> None:
+    """ASX: what remains of 7.1 and 7.1A from the ledger (A x 15% less C, A x 10% less E)."""
+    p = deal.placing
+    capacity = ledger.asx_capacity(deal)
+    if isinstance(capacity, str):
+        uses_capacity = p.shares_at_period_start is not None or any(
+            i.authority in ("7.1", "7.1A") for i in p.prior_issues
+        )
+        if uses_capacity and p.remaining_7_1 is None and p.remaining_7_1a is None:
+            problems.append(Problem("placing.prior_issues", MISSING, capacity))
+        return
+    for name, typed, computed, formula in (
+        ("remaining_7_1", p.remaining_7_1, capacity.remaining_7_1, "A x 15% less C"),
+        ("remaining_7_1a", p.remaining_7_1a, capacity.remaining_7_1a, "A x 10% less E"),
+    ):
+        if typed is None:
+            changes[name] = computed
+        elif typed != computed:
+            problems.append(
+                Problem(
+                    f"placing.{name}",
+                    typed,
+                    f"differs from the {computed:,} the ledger gives ({formula}: A = {capacity.a:,}, "
+                    f"C = {capacity.c:,}, E = {capacity.e:,}, 12 months from {capacity.start.isoformat()}); "
+                    "correct placing.shares_at_period_start, [[placing.prior_issues]] or this figure",
+                )
+            )
+
+
+def _mandate_ledger(deal: model.Deal, problems: list[Problem], changes: dict[str, Any]) -> None:
+    """A general mandate: the shares issued under it since placing.mandate_date."""
+    p = deal.placing
+    usage = ledger.general_mandate_used(deal)
+    if usage.value is None:
+        if p.mandate_date is None and any(i.authority == model.GENERAL_MANDATE for i in p.prior_issues):
+            problems.append(Problem("placing.mandate_date", MISSING, usage.why))
+        return
+    if p.mandate_used is not None and usage.value != p.mandate_used:
+        problems.append(
+            Problem(
+                "placing.mandate_used",
+                p.mandate_used,
+                f"differs from the {usage.value:,} shares [[placing.prior_issues]] lists under the general "
+                f"mandate since placing.mandate_date ({p.mandate_date}); correct one of them",
+            )
+        )
+    elif p.mandate_used is None and p.mandate_limit is not None:
+        if usage.value > p.mandate_limit:
+            problems.append(
+                Problem(
+                    "placing.prior_issues",
+                    usage.value,
+                    "the general-mandate issues since placing.mandate_date exceed placing.mandate_limit "
+                    f"({p.mandate_limit:,}); correct one of them",
+                )
+            )
+        else:
+            changes["mandate_used"] = usage.value
+
+
+def _check_board(reader: _Reader, issuer: dict[str, Any]) -> None:
+    """A board is one of its exchange's boards: never a board the checks would silently ignore."""
+    board, exchange = issuer.get("board"), issuer.get("exchange")
+    if board is None or exchange is None:
+        return
+    boards = model.BOARDS.get(exchange, ())
+    if board not in boards:
+        choices = " or ".join(f'"{b}"' for b in boards)
+        fix = f"use {choices}" if boards else "remove it (the rules checked do not differ by board)"
+        reader.problems.append(
+            Problem("issuer.board", board, f"is not a board of {exchange} whose rules are checked; {fix}")
         )
 
 

@@ -934,6 +934,7 @@ CHECK_FIELDS = {
     "warrant_shares": "placing.warrant_shares",
     "public_offering": "placing.public_offering",
     "sp_asx_300": "issuer.sp_asx_300",
+    "vwap_5d": "market.vwap_5d",  # after header, so existing formulas keep their argument positions
 }
 # The currency the check texts show prices in, unless the currency_code argument says otherwise.
 EXCHANGE_CURRENCIES = {code: exchange.currency for code, exchange in EXCHANGES.items()}
@@ -943,7 +944,11 @@ MAX_TEXT = 255  # xlwings' classic add-in turns a whole array into #VALUE! for a
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("exchange", doc='Exchange whose rules apply: "HKEX", "SGX", "NASDAQ", "ASX" or "other".', **_READ)
+@xw.arg(
+    "exchange",
+    doc='Exchange whose rules apply: "HKEX", "HKEX GEM", "SGX", "NASDAQ", "ASX", "LSE", "TSX", "Bursa" or "other".',
+    **_READ,
+)
 @xw.arg("price", doc="Placing price per share, e.g. 1.91.", **_READ)
 @xw.arg("new_shares", doc="New shares issued by the placing, e.g. 1700000000.", **_READ)
 @xw.arg("shares_outstanding", doc="Shares in issue before the placing, excluding treasury shares.", **_READ)
@@ -987,6 +992,7 @@ MAX_TEXT = 255  # xlwings' classic add-in turns a whole array into #VALUE! for a
     **_READ,
 )
 @xw.arg("header", doc="Optional: FALSE to leave out the header row (default TRUE).", **_READ)
+@xw.arg("vwap_5d", doc="Optional: 5-day VWAP before the relevant date (TSX s.607 market price).", **_READ)
 @_cell_function
 def PLACEMENT_CHECK(
     exchange: Cell,
@@ -1007,6 +1013,7 @@ def PLACEMENT_CHECK(
     public_offering: Cell = None,
     sp_asx_300: Cell = None,
     header: Cell = None,
+    vwap_5d: Cell = None,
 ) -> Any:
     """Listing-rule checks of a placing: rule, check, status (pass, breach, not applicable, not enough data, information), figure and limit as numbers, unit, short detail."""
     arguments = dict(
@@ -1030,6 +1037,7 @@ def PLACEMENT_CHECK(
                 warrant_shares,
                 public_offering,
                 sp_asx_300,
+                vwap_5d,
             ),
             strict=True,
         )
@@ -1102,6 +1110,9 @@ def _check_deal_from(arguments: dict[str, Cell]) -> Deal:
                 value = format(value, "g")
             mapping[section][key] = _excel_number(value)
     exchange = str(mapping["issuer"].get("exchange", "")).strip().upper()
+    boarded = next((e for key, e in EXCHANGES.items() if e.board and key.upper() == exchange), None)
+    if boarded is not None:  # "HKEX GEM": the exchange and its board, as a deal file gives them
+        mapping["issuer"] |= {"exchange": boarded.code, "board": boarded.board}
     mapping["issuer"].setdefault("currency", EXCHANGE_CURRENCIES.get(exchange, NO_CURRENCY))
     try:
         return deal_from_mapping(mapping)

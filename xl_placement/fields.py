@@ -32,7 +32,13 @@ MAX_ROWS = 10_000  # rows in a price history (and the default for any table)
 # stay within the 32,767 characters a cell holds (a real placing lists a handful).
 # Tranches are listed in one sentence of the Checks sheet the same way.
 # Cost items are rows of a report table: a real deal has a handful.
-ROW_LIMITS = {"proceeds.uses": 100, "shareholders": 100, "placing.tranches": 100, "costs.items": 100}
+ROW_LIMITS = {
+    "proceeds.uses": 100,
+    "shareholders": 100,
+    "placing.tranches": 100,
+    "placing.prior_issues": 500,
+    "costs.items": 100,
+}
 # Agents share one report cell and one sentence: 20 names of 200 characters fit both.
 MAX_AGENTS = 20
 # Dates a deal can have: a price history, an agreement, a lock-up end.
@@ -152,11 +158,11 @@ def positive(value: object) -> Decimal:
     return result
 
 
-_CENTS_TEXT = re.compile(r"^(.*?)\s*(c|¢|cents?)$", re.IGNORECASE)
+_CENTS_TEXT = re.compile(r"^(.*?)\s*(c|¢|cents?|p|pence)$", re.IGNORECASE)
 
 
 def price(value: object) -> Decimal:
-    """A price above zero; text in cents ("5.7c", "5.7 cents") is read as hundredths (0.057)."""
+    """A price above zero; text in cents or pence ("5.7c", "5.7 cents", "55p") is read as hundredths (0.057)."""
     if isinstance(value, str):
         found = _CENTS_TEXT.match(value.strip())
         if found and _NUMBER_TEXT.match(found.group(1).replace("_", "")):
@@ -487,6 +493,14 @@ ISSUER = (
         "Currency of the price and of every amount in the file.",
         required=True,
     ),
+    _f(
+        "board",
+        choice(model.BOARD_NAMES),
+        "choice",
+        'The exchange\'s board, where its rules differ: HKEX "Main Board" (the default) or "GEM" '
+        "(the GEM Listing Rules: Rule 17.42B, 17.41(2), 10.44A and 20.90(4) for the Main Board's 13.36(5), "
+        "13.36(2)(b), 7.27B and 14A.92(4)).",
+    ),
     _f("share_class", text, "text", 'Class of the new shares ("B"), for dual-class issuers.'),
     _f(
         "sp_asx_300",
@@ -542,7 +556,7 @@ PLACING = (
         "price",
         price,
         "issuer currency per share",
-        'Placing price ("5.7c" is 5.7 cents); per ADS when ads_ratio is given.',
+        'Placing price ("5.7c" is 5.7 cents, "55p" 55 pence); per ADS when ads_ratio is given.',
         required=True,
     ),
     _f(
@@ -632,7 +646,49 @@ PLACING = (
         "plus any repurchase extension) and SGX (Rule 806); ASX: the capacity of placing.capacity. "
         "Refused for Nasdaq, which has no general mandate.",
     ),
-    _f("mandate_used", non_negative_whole, "shares", "Shares already issued under the same general mandate."),
+    _f(
+        "mandate_used",
+        non_negative_whole,
+        "shares",
+        "Shares already issued under the same general mandate. With [[placing.prior_issues]] and "
+        "mandate_date it is computed; a typed value the ledger disagrees with is refused, naming both.",
+    ),
+    _f(
+        "mandate_date",
+        date,
+        "date",
+        "The general meeting that granted the general mandate: [[placing.prior_issues]] under the "
+        '"general mandate" from that day count as used (HKEX, GEM, SGX).',
+    ),
+    _f(
+        "purpose",
+        choice(model.PURPOSES),
+        "choice",
+        'LSE: "acquisition" when the proceeds fund an acquisition or specified capital investment (the PEG '
+        "principles' second 10%); general (the default) for any purpose.",
+    ),
+    _f(
+        "follow_on_shares",
+        positive_whole,
+        "shares",
+        "LSE: shares of a follow-on offer to retail and existing holders beside the placing (PEG: up to 2% "
+        "per limb, at most 20% of the shares placed).",
+    ),
+    _f(
+        "insider_shares",
+        non_negative_whole,
+        "shares",
+        "TSX: shares of this placing that insiders take (s.607: 10% or more of the outstanding shares, with "
+        "the previous six months' insider placements, needs shareholders' approval); 0 when none.",
+    ),
+    _f(
+        "shares_at_period_start",
+        positive_whole,
+        "shares",
+        "ASX: fully paid ordinary shares on issue 12 months before the deal (the first term of the "
+        "Listing Rule 7.1 formula's A); with [[placing.prior_issues]] the 7.1 and 7.1A capacity left "
+        "is computed (A x 15% less C, A x 10% less E).",
+    ),
     _f("completion_date", date, "date", "Date the placing completes (the new shares are issued)."),
     _f(
         "subscription_date",
@@ -710,6 +766,27 @@ TRANCHE = (
         "choice",
         '"7.1", "7.1A", or "approval" (issued with shareholders\' approval, outside both capacities).',
         required=True,
+    ),
+)
+
+PRIOR_ISSUE = (
+    _f("date", date, "date", "Date the shares were issued (or agreed to be issued).", required=True),
+    _f("shares", positive_whole, "shares", "Shares issued.", required=True),
+    _f(
+        "authority",
+        choice(model.AUTHORITIES),
+        "choice",
+        'Under what they were issued: "general mandate" (HKEX, GEM, SGX), "7.1" or "7.1A" (ASX '
+        'placement capacity), "PEG general" or "PEG acquisition" (UK pre-emption disapplication), '
+        '"private placement" (TSX), or "specific" (holders approved the issue).',
+        required=True,
+    ),
+    _f("price", price, "issuer currency per share", "Issue price (shown; not used in the counts)."),
+    _f(
+        "insider_shares",
+        non_negative_whole,
+        "shares",
+        "TSX: shares of the issue that insiders took (aggregated over six months for s.607(g)(ii)).",
     ),
 )
 
@@ -980,5 +1057,6 @@ REPORT_SECTIONS: dict[str, tuple[Field, ...]] = {"report": REPORT}
 # Tables inside a section that only deal files hold (the workbook's Inputs sheet has no room for them).
 FILE_ONLY_TABLES: dict[str, tuple[Field, ...]] = {
     "placing.tranches": TRANCHE,
+    "placing.prior_issues": PRIOR_ISSUE,
     "issuer.other_classes": OTHER_CLASS,
 }

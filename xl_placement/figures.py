@@ -263,10 +263,11 @@ def _references(deal: Deal) -> tuple[tuple[Reference, ...], BenchmarkWindow | No
     if deal.issuer.exchange != "HKEX":  # the benchmarked price is a Hong Kong Listing Rules term
         return tuple(refs), None
     window = _benchmark(deal)
+    label = f"Benchmarked price ({deal.issuer.hk_rule('13.36(5)')})"
     if window is not None:
-        add("benchmarked_price", "Benchmarked price (Rule 13.36(5))", window.price, "from history")
+        add("benchmarked_price", label, window.price, "from history")
     elif last is not None and 5 in m.average_closes:
-        add("benchmarked_price", "Benchmarked price (Rule 13.36(5))", max(last, m.average_closes[5]), "given")
+        add("benchmarked_price", label, max(last, m.average_closes[5]), "given")
     return tuple(refs), window
 
 

@@ -12,7 +12,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from xl_placement.money import in_context, round_half_up
 
-SYMBOLS = {"HKD": "HK$", "USD": "US$", "SGD": "S$", "AUD": "A$"}
+SYMBOLS = {"HKD": "HK$", "USD": "US$", "SGD": "S$", "AUD": "A$", "GBP": "£", "CAD": "C$", "MYR": "RM"}
 NUMBER_WORDS = {
     1: "one",
     2: "two",
@@ -49,7 +49,11 @@ def price_places(value: Decimal, most: int = MAX_PRICE_DECIMALS) -> int:
 
 @in_context
 def price_text(value: Decimal, currency: str) -> str:
-    """A price with at least 2 and at most 4 decimals: HK$1.91, HK$2.021, S$0.1234."""
+    """A price with at least 2 and at most 4 decimals: HK$1.91, HK$2.021, S$0.1234; sterling in pence (55p, 52.85p)."""
+    if currency == "GBP":  # London quotes share prices in pence (GBX), as given; amounts stay in pounds
+        pence = value * 100
+        places = min(max(-int(pence.normalize().as_tuple().exponent), 0), MAX_PRICE_DECIMALS)
+        return f"{round_half_up(pence, places):,}p"
     return f"{symbol(currency)}{round_half_up(value, price_places(value)):,}"
 
 

@@ -19,7 +19,15 @@ from xl_placement.figures import Figures, Reference
 from xl_placement.money import PRECISION, round_half_up
 from xl_placement.prices import discount
 from xl_placement.proceeds import MINOR_UNIT_DECIMALS, gross_proceeds
-from xl_placement.rules import BREACH, EXCHANGES, NOT_APPLICABLE, NOT_ENOUGH_DATA, PASS, PriceRule, TickTable
+from xl_placement.rules import (
+    BREACH,
+    NOT_APPLICABLE,
+    NOT_ENOUGH_DATA,
+    PASS,
+    PriceRule,
+    TickTable,
+    exchange_of,
+)
 from xl_placement.rules import price_rule as exchange_price_rule
 from xl_placement.rules.base import deal_day
 
@@ -111,7 +119,7 @@ def outcome(rule: PriceRule, price: Decimal) -> str:
 
 def ticks_of(deal: Deal) -> TickTable | None:
     """The tick table of the deal's exchange in force on the deal's day (None for an exchange without one here)."""
-    exchange = EXCHANGES.get(deal.issuer.exchange)
+    exchange = exchange_of(deal)
     return exchange.ticks_on(deal_day(deal)) if exchange is not None else None
 
 

@@ -114,12 +114,17 @@ def authority_text(deal: Deal) -> str:
     7.1 or 7.1A (or the tranches); Nasdaq and others: shareholders' approval, when given.
     """
     p, exchange = deal.placing, deal.issuer.exchange
-    if exchange in ("HKEX", "SGX"):
+    if exchange in ("HKEX", "SGX", "Bursa"):  # each calls it a general mandate
         return {"general": "the general mandate", "specific": "a specific mandate"}.get(
             p.mandate or "", MANDATE_NOT_GIVEN
         )
     if exchange == "ASX":
         return _asx_authority(deal)
+    if exchange == "LSE":
+        return {
+            "general": "the existing authority to allot shares for cash on a non-pre-emptive basis",
+            "specific": "a specific shareholder approval",
+        }.get(p.mandate or "", "authority not given (placing.mandate)")
     if p.mandate is None:
         return "shareholders' approval not given (placing.mandate)"
     return "with shareholders' approval" if p.mandate == "specific" else "without shareholders' approval"
@@ -147,6 +152,8 @@ def _asx_capacity_words(capacity: str) -> str:
 def _issued(deal: Deal) -> str:
     """The end of the terms sentence: ", to be issued under the general mandate"."""
     authority = authority_text(deal)
+    if authority.startswith(("the ", "a ")) and deal.issuer.exchange == "LSE":
+        return f", to be issued pursuant to {authority}"
     if authority.startswith(("the ", "a ")):
         return f", to be issued under {authority}"
     if deal.issuer.exchange == "ASX" and deal.placing.tranches:
@@ -309,7 +316,9 @@ def _reference_words(figures: Figures, ref: Reference) -> str:
         else:
             when = f"for trades done on {date_text(day)}, the preceding market day"
         return f"the volume-weighted average price of {price} per Share {when}"
-    return f"the benchmarked price of {price} per Share under Rule 13.36(5) of the Listing Rules"
+    issuer = figures.deal.issuer
+    rules = "GEM Listing Rules" if issuer.gem else "Listing Rules"
+    return f"the benchmarked price of {price} per Share under {issuer.hk_rule('13.36(5)')} of the {rules}"
 
 
 def _last_day(deal: Deal) -> str:
@@ -355,7 +364,11 @@ def _proceeds(figures: Figures) -> list[str]:
             f"{millions_text(money.net, ccy, places)}."
         )
     # At the decimals the report's headline shows (net_price_places), trailing zeros kept.
-    per_share = f"{symbol(ccy)}{round_half_up(money.net_price_per_share, net_price_places(deal)):,}"
+    per_share = (
+        price_text(money.net_price_per_share, ccy)  # sterling: in pence, as London quotes prices
+        if ccy == "GBP"
+        else f"{symbol(ccy)}{round_half_up(money.net_price_per_share, net_price_places(deal)):,}"
+    )
     noun = "ordinary share" if deal.placing.ads_ratio is not None else _noun(deal)[:-1]
     sentences.append(f"The net price per {noun} is approximately {per_share}.")
     return sentences

@@ -49,10 +49,12 @@ STATED_PATTERNS = {
 #: The fixed choices behind each dropdown (the fields' parsers accept exactly these).
 CHOICES = {
     "issuer.exchange": model.EXCHANGES,
+    "issuer.board": model.BOARD_NAMES,
     "placing.kind": model.KINDS,
     "placing.mandate": model.MANDATES,
     "placing.underwriting": model.UNDERWRITINGS,
     "placing.capacity": model.ASX_CAPACITIES[:2],
+    "placing.purpose": model.PURPOSES,
     "proceeds.basis": model.PROCEEDS_BASES,
 }
 

@@ -3,7 +3,7 @@
 ``base`` holds what every exchange is made of (statuses, ``RuleCheck``, ``PriceLimit``,
 ``TickTable``, ``Exchange``); ``hkex``, ``sgx``, ``asx`` and ``nasdaq`` each define one
 exchange's checks, price limit, tick table and docs rows; ``registry`` keeps them by
-``issuer.exchange``. Limits are compared exactly (Decimal arithmetic, cross-multiplied so no
+``issuer.exchange`` (and ``issuer.board`` where a board has rules of its own: HKEX GEM). Limits are compared exactly (Decimal arithmetic, cross-multiplied so no
 division rounds): a discount of exactly 20.000% breaches Rule 13.36(5), 19.99% passes.
 """
 
@@ -24,7 +24,7 @@ from xl_placement.rules.base import (
     benchmark_missing,
     cap,
 )
-from xl_placement.rules.registry import EXCHANGES, price_rule, register, rule_checks
+from xl_placement.rules.registry import EXCHANGES, exchange_of, price_rule, register, rule_checks
 
 __all__ = [
     "BREACH",
@@ -41,6 +41,7 @@ __all__ = [
     "TickTable",
     "benchmark_missing",
     "cap",
+    "exchange_of",
     "price_rule",
     "register",
     "rule_checks",

@@ -237,7 +237,8 @@ def _capacity(figures: Figures, capacity: str, size: str) -> RuleCheck:
             NOT_ENOUGH_DATA,
             f"Not enough data: needs {field} (the shares still available under LR {capacity} before this "
             f"deal, as the issuer discloses it; the {size} is of the ordinary securities on issue 12 months "
-            "before, adjusted under the rule, so it is not computed from placing.shares_outstanding).",
+            "before, adjusted under the rule, so it is not computed from placing.shares_outstanding; or give "
+            "placing.shares_at_period_start with [[placing.prior_issues]] to compute it).",
             figure=figure,
         )
     headroom = remaining - used

@@ -217,12 +217,18 @@ class Exchange:
     checks: tuple[Callable[[Figures], RuleCheck], ...]
     price_rule: Callable[[Figures], PriceRule]
     ticks: TickTable
+    board: str = ""  # a board with rules of its own ("GEM"); "" for the exchange's main board
     docs: tuple[DocRow, ...] = ()
     price_check: str = ""
     file_only: tuple[str, ...] = field(default=())  # phrases naming inputs PLACEMENT_CHECK cannot take
     earlier_ticks: tuple[
         tuple[dt.date, TickTable], ...
     ] = ()  # (in force before this day, table), oldest first
+
+    @property
+    def key(self) -> str:
+        """The name it is registered under: "HKEX", or "HKEX GEM" for a board with rules of its own."""
+        return f"{self.code} {self.board}" if self.board else self.code
 
     def ticks_on(self, day: dt.date | None) -> TickTable:
         """The tick table in force on ``day`` (the current one when the day is not known)."""
@@ -235,8 +241,7 @@ class Exchange:
 
 def deal_day(deal: Deal) -> dt.date | None:
     """The day a deal is priced, for the tick table in force: agreement, else price-fixing, else announcement."""
-    p = deal.placing
-    return p.agreement_date or p.price_fixing_date or p.announcement_date
+    return deal.placing.day
 
 
 def benchmark_missing(deal: Deal) -> str:

@@ -1,10 +1,16 @@
-"""The Stock Exchange of Hong Kong (Main Board): Rules 13.36(5), 13.36(2)(b), 7.27B, placee disclosure, 14A.92(4)."""
+"""The Stock Exchange of Hong Kong: Main Board Rules 13.36(5), 13.36(2)(b), 7.27B, placee disclosure, 14A.92(4).
+
+GEM (``issuer.board = "GEM"``) has the same rules under the GEM Listing Rules' numbers
+(17.42B, 17.41(2), 10.44A, 20.90(4): ``deal.GEM_RULES``), so both boards are built here from
+one set of checks; each check names the rule as the issuer's board numbers it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+from xl_placement.deal import GEM_RULES
 from xl_placement.figures import Figures, Reference
 from xl_placement.formats import computed_price_text, date_text, percent_beside, price_text
 from xl_placement.rules.base import (
@@ -40,15 +46,30 @@ MIN_UNNAMED_PLACEES = 6  # fewer than six placees must be named
 GENERAL_MANDATE = Decimal("0.20")  # 13.36(2)(b): a general mandate covers up to 20% of the issued shares
 TOP_UP_DAYS = 14  # Rule 14A.92(4): the top-up subscription completes within 14 days of the placing agreement
 
-DISCOUNT = PriceLimit(
-    rule="HKEX Rule 13.36(5)",
-    title="Discount to the benchmarked price",
-    reference="benchmarked_price",
-    max_discount=DISCOUNT_CAP,
-    breach_at_limit=True,
-    wording=f"discount to the benchmarked price below {cap(DISCOUNT_CAP)}",
-    inputs=("market.last_close", "market.average_close_5d", "placing.mandate"),
-)
+
+def _discount_limit(rule: str) -> PriceLimit:
+    return PriceLimit(
+        rule=rule,
+        title="Discount to the benchmarked price",
+        reference="benchmarked_price",
+        max_discount=DISCOUNT_CAP,
+        breach_at_limit=True,
+        wording=f"discount to the benchmarked price below {cap(DISCOUNT_CAP)}",
+        inputs=("market.last_close", "market.average_close_5d", "placing.mandate"),
+    )
+
+
+def _rule(figures: Figures, main: str) -> str:
+    """The check's rule name on the deal's board: "HKEX Rule 13.36(5)" or "HKEX GEM Rule 17.42B"."""
+    return f"HKEX {figures.deal.issuer.hk_rule(main)}"
+
+
+DISCOUNT = _discount_limit("HKEX Rule 13.36(5)")
+GEM_DISCOUNT = _discount_limit(f"HKEX GEM Rule {GEM_RULES['13.36(5)']}")
+
+
+def _discount(figures: Figures) -> PriceLimit:
+    return GEM_DISCOUNT if figures.deal.issuer.gem else DISCOUNT
 
 
 def _spread_table(bands: tuple[tuple[str, str], ...], source: str) -> TickTable:
@@ -97,28 +118,30 @@ TICKS_BEFORE_PHASE_1 = _spread_table(
 
 
 def price_rule(figures: Figures) -> PriceRule:
-    """Rule 13.36(5) as it applies to the deal: general-mandate issues, against the benchmarked price."""
+    """Rule 13.36(5) (GEM 17.42B) as it applies to the deal: general-mandate issues, against the benchmarked price."""
     deal = figures.deal
+    limit = _discount(figures)
     if deal.placing.mandate == "specific":
         return not_applied(
-            DISCOUNT,
+            limit,
             NOT_APPLICABLE,
-            "The shares are issued under a specific mandate; Rule 13.36(5) limits issues for cash "
-            "under a general mandate.",
+            f"The shares are issued under a specific mandate; {deal.issuer.hk_rule('13.36(5)')} limits issues "
+            "for cash under a general mandate.",
         )
-    ref = figures.reference(DISCOUNT.reference)
+    ref = figures.reference(limit.reference)
     if ref is None:
-        return not_applied(DISCOUNT, NOT_ENOUGH_DATA, benchmark_missing(deal))
-    return PriceRule(DISCOUNT, PASS, reference_price=ref.price)
+        return not_applied(limit, NOT_ENOUGH_DATA, benchmark_missing(deal))
+    return PriceRule(limit, PASS, reference_price=ref.price)
 
 
 def discount_check(figures: Figures) -> RuleCheck:
     """Rule 13.36(5): no general-mandate issue for cash at a discount of 20% or more."""
     rule = price_rule(figures)
-    ref = figures.reference(DISCOUNT.reference)
-    most = DISCOUNT.max_discount
+    limit = _discount(figures)
+    ref = figures.reference(limit.reference)
+    most = limit.max_discount
     if rule.status != PASS or ref is None:
-        return unchecked(DISCOUNT.rule, DISCOUNT.title, limit_words(DISCOUNT), rule.status, rule.why)
+        return unchecked(limit.rule, limit.title, limit_words(limit), rule.status, rule.why)
     return price_check(
         figures,
         rule,
@@ -132,7 +155,7 @@ def mandate(figures: Figures) -> RuleCheck:
     """General-mandate headroom: new shares against the mandate limit less what is used."""
     return mandate_check(
         figures,
-        "HKEX Rule 13.36(2)(b)",
+        _rule(figures, "13.36(2)(b)"),
         f"{cap(GENERAL_MANDATE)} of the issued shares at the date of the resolution, plus any repurchase extension",
     )
 
@@ -141,14 +164,14 @@ def dilution(figures: Figures) -> RuleCheck:
     """Rule 7.27B: a theoretical dilution effect of 25% or more (specific-mandate placings)."""
     deal = figures.deal
     p = deal.placing
-    rule, title = "HKEX Rule 7.27B", "Theoretical dilution effect"
+    rule, title = _rule(figures, "7.27B"), "Theoretical dilution effect"
     limit = f"below {cap(TDE_CAP)}"
     effect, diluted = figures.theoretical_dilution_effect, figures.theoretical_diluted_price
     ref = figures.reference("benchmarked_price")
     existing = p.shares_outstanding
     general = p.mandate == "general"
     why_not = (
-        "Rule 7.27B applies to rights issues, open offers and specific-mandate placings; for a "
+        f"{deal.issuer.hk_rule('7.27B')} applies to rights issues, open offers and specific-mandate placings; for a "
         "general-mandate placing the effect is shown for information."
     )
     if existing is None or effect is None or diluted is None or ref is None:
@@ -207,7 +230,7 @@ def placees(figures: Figures) -> RuleCheck:
 def top_up(figures: Figures) -> RuleCheck:
     """Rule 14A.92(4): a top-up placing's subscription completes within 14 days of the placing agreement."""
     p = figures.deal.placing
-    rule, title = "HKEX Rule 14A.92(4)", "Top-up subscription within 14 days"
+    rule, title = _rule(figures, "14A.92(4)"), "Top-up subscription within 14 days"
     limit = f"within {TOP_UP_DAYS} days after the placing agreement"
     if p.kind != "top-up":
         return unchecked(
@@ -287,54 +310,66 @@ def _benchmark_detail(figures: Figures, ref: Reference) -> str:
     )
 
 
-EXCHANGE = Exchange(
-    code="HKEX",
-    currency="HKD",
-    checks=(discount_check, mandate, dilution, placees, top_up),
-    price_rule=price_rule,
-    ticks=TICKS,
-    earlier_ticks=((PHASE_1, TICKS_BEFORE_PHASE_1),),
-    price_check=DISCOUNT.rule,
-    file_only=(OR_HISTORY_WITH_DATE,),
-    docs=(
-        DocRow(
-            "Rule 13.36(5)",
-            "discount to the **benchmarked price**: the higher of the agreement-date close and the average close "
-            "of the 5 trading days before the earliest of the agreement, announcement and price-fixing dates",
-            f"a discount of **{cap(DISCOUNT_CAP)} or more** breaches (exactly {cap(DISCOUNT_CAP)} breaches)",
-            "pass, breach (also when `placing.mandate` is not given: checked as a general-mandate issue); not "
-            "applicable under a specific mandate; not enough data without a 5-day average or a dated history",
+def _exchange(board: str) -> Exchange:
+    """The HKEX rules on one board: "Main Board" or "GEM" (the same checks, each board's rule numbers)."""
+    gem = board == "GEM"
+
+    def number(main: str) -> str:
+        return f"GEM Rule {GEM_RULES[main]}" if gem else f"Rule {main}"
+
+    return Exchange(
+        code="HKEX",
+        board="GEM" if gem else "",
+        currency="HKD",
+        checks=(discount_check, mandate, dilution, placees, top_up),
+        price_rule=price_rule,
+        ticks=TICKS,
+        earlier_ticks=((PHASE_1, TICKS_BEFORE_PHASE_1),),
+        price_check=(GEM_DISCOUNT if gem else DISCOUNT).rule,
+        file_only=(OR_HISTORY_WITH_DATE,),
+        docs=(
+            DocRow(
+                number("13.36(5)"),
+                "discount to the **benchmarked price**: the higher of the agreement-date close and the average close "
+                "of the 5 trading days before the earliest of the agreement, announcement and price-fixing dates",
+                f"a discount of **{cap(DISCOUNT_CAP)} or more** breaches (exactly {cap(DISCOUNT_CAP)} breaches)",
+                "pass, breach (also when `placing.mandate` is not given: checked as a general-mandate issue); not "
+                "applicable under a specific mandate; not enough data without a 5-day average or a dated history",
+            ),
+            DocRow(
+                number("13.36(2)(b)"),
+                "general-mandate headroom: new shares against `mandate_limit` \u2212 `mandate_used`",
+                "new shares up to what is left",
+                "pass (headroom 0 passes), breach (\u22121 breaches); not applicable under a specific mandate; not enough "
+                "data without `placing.mandate_limit`, or when the shares fit only if `placing.mandate_used` (not "
+                "given) is 0",
+            ),
+            DocRow(
+                number("7.27B"),
+                "theoretical dilution effect: (benchmarked price \u00d7 existing + funds raised) ÷ (existing + new), as a "
+                "discount to the benchmarked price",
+                f"**{cap(TDE_CAP)} or more** breaches",
+                "pass or breach for a specific-mandate placing (and when `placing.mandate` is not given); information "
+                "for a general-mandate placing (not applicable when its inputs are not given: the rule does not govern "
+                "it); not enough data without a benchmarked price or `placing.shares_outstanding` otherwise",
+            ),
+            DocRow(
+                "placing disclosure",
+                "`placing.min_placees`",
+                f"fewer than {MIN_UNNAMED_PLACEES} placees must each be named",
+                "pass (six or more), information (fewer: name them), not enough data",
+            ),
+            DocRow(
+                number("14A.92(4)"),
+                "top-up placing: the vendor's subscription for new shares (`placing.subscription_date`) against "
+                "`placing.agreement_date`",
+                f"within **{TOP_UP_DAYS} days** after the placing agreement (day {TOP_UP_DAYS} passes, day "
+                f"{TOP_UP_DAYS + 1} breaches)",
+                'pass, breach; not applicable unless `placing.kind = "top-up"`; not enough data without both dates',
+            ),
         ),
-        DocRow(
-            "Rule 13.36(2)(b)",
-            "general-mandate headroom: new shares against `mandate_limit` \u2212 `mandate_used`",
-            "new shares up to what is left",
-            "pass (headroom 0 passes), breach (\u22121 breaches); not applicable under a specific mandate; not enough "
-            "data without `placing.mandate_limit`, or when the shares fit only if `placing.mandate_used` (not "
-            "given) is 0",
-        ),
-        DocRow(
-            "Rule 7.27B",
-            "theoretical dilution effect: (benchmarked price \u00d7 existing + funds raised) ÷ (existing + new), as a "
-            "discount to the benchmarked price",
-            f"**{cap(TDE_CAP)} or more** breaches",
-            "pass or breach for a specific-mandate placing (and when `placing.mandate` is not given); information "
-            "for a general-mandate placing (not applicable when its inputs are not given: the rule does not govern "
-            "it); not enough data without a benchmarked price or `placing.shares_outstanding` otherwise",
-        ),
-        DocRow(
-            "placing disclosure",
-            "`placing.min_placees`",
-            f"fewer than {MIN_UNNAMED_PLACEES} placees must each be named",
-            "pass (six or more), information (fewer: name them), not enough data",
-        ),
-        DocRow(
-            "Rule 14A.92(4)",
-            "top-up placing: the vendor's subscription for new shares (`placing.subscription_date`) against "
-            "`placing.agreement_date`",
-            f"within **{TOP_UP_DAYS} days** after the placing agreement (day {TOP_UP_DAYS} passes, day "
-            f"{TOP_UP_DAYS + 1} breaches)",
-            'pass, breach; not applicable unless `placing.kind = "top-up"`; not enough data without both dates',
-        ),
-    ),
-)
+    )
+
+
+EXCHANGE = _exchange("Main Board")
+GEM_EXCHANGE = _exchange("GEM")

@@ -10,20 +10,41 @@ from __future__ import annotations
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures
 from xl_placement.formats import listed
-from xl_placement.rules import asx, hkex, nasdaq, sgx
+from xl_placement.rules import asx, bursa, hkex, lse, nasdaq, sgx, tsx
 from xl_placement.rules.base import NOT_APPLICABLE, Exchange, PriceRule, RuleCheck, mandate_check, not_applied
 
 EXCHANGES: dict[str, Exchange] = {}
 
 
 def register(exchange: Exchange) -> Exchange:
-    """Add (or replace) an exchange's rules under its code; returns it."""
-    EXCHANGES[exchange.code] = exchange
+    """Add (or replace) an exchange's rules under its key ("HKEX", "HKEX GEM"); returns it."""
+    EXCHANGES[exchange.key] = exchange
     return exchange
 
 
-for _module in (hkex, sgx, nasdaq, asx):
-    register(_module.EXCHANGE)
+for _exchange in (
+    hkex.EXCHANGE,
+    hkex.GEM_EXCHANGE,
+    sgx.EXCHANGE,
+    nasdaq.EXCHANGE,
+    asx.EXCHANGE,
+    lse.EXCHANGE,
+    tsx.EXCHANGE,
+    bursa.EXCHANGE,
+):
+    register(_exchange)
+
+
+def key_of(deal: Deal) -> str:
+    """The registry key of the deal's rules: ``issuer.exchange``, with ``issuer.board`` when it has rules of its own."""
+    issuer = deal.issuer
+    boarded = f"{issuer.exchange} {issuer.board}" if issuer.board else issuer.exchange
+    return boarded if boarded in EXCHANGES else issuer.exchange
+
+
+def exchange_of(deal: Deal) -> Exchange | None:
+    """The rules of the deal's exchange and board (None for an exchange without rules here)."""
+    return EXCHANGES.get(key_of(deal))
 
 
 def checked_codes() -> str:
@@ -41,7 +62,7 @@ def rule_checks(figures: Figures) -> tuple[RuleCheck, ...]:
         The checks of ``deal.issuer.exchange``; for an exchange without rules here, one
         "not applicable" check saying that nothing was checked.
     """
-    exchange = EXCHANGES.get(figures.deal.issuer.exchange)
+    exchange = exchange_of(figures.deal)
     if exchange is None:
         found = [_no_rules(figures.deal)]
         if figures.deal.placing.mandate_limit is not None:  # a limit given is checked, never ignored
@@ -53,7 +74,7 @@ def rule_checks(figures: Figures) -> tuple[RuleCheck, ...]:
 def price_rule(figures: Figures) -> PriceRule:
     """The price rule of the deal's exchange, as the pricing grid applies it to every price."""
     code = figures.deal.issuer.exchange
-    exchange = EXCHANGES.get(code)
+    exchange = exchange_of(figures.deal)
     if exchange is None:
         return not_applied(
             None,
@@ -90,7 +111,7 @@ def rules_markdown() -> str:
     lines = ["| exchange | rule | the check | limit | statuses |", "|---|---|---|---|---|"]
     for exchange in EXCHANGES.values():
         lines += [
-            f"| {exchange.code} | {r.rule} | {r.check} | {r.limit} | {r.statuses} |" for r in exchange.docs
+            f"| {exchange.key} | {r.rule} | {r.check} | {r.limit} | {r.statuses} |" for r in exchange.docs
         ]
     lines += [
         "| other | mandate limit | new shares against `mandate_limit` \u2212 `mandate_used`, when a limit is given "
@@ -103,10 +124,15 @@ def rules_markdown() -> str:
 def ticks_markdown() -> str:
     """The docs' tick tables, from the exchanges' modules: each band's start, its tick, and the source."""
     lines: list[str] = []
+    shown: dict[int, str] = {}
     for exchange in EXCHANGES.values():
+        if id(exchange.ticks) in shown:  # a board that trades on its exchange's table (HKEX GEM)
+            lines += [f"**{exchange.key}**: the {shown[id(exchange.ticks)]} table above.", ""]
+            continue
+        shown[id(exchange.ticks)] = exchange.key
         bands = exchange.ticks.bands
         lines += [
-            f"**{exchange.code}** ({exchange.ticks.source})",
+            f"**{exchange.key}** ({exchange.ticks.source})",
             "",
             "| from | up to | tick |",
             "|---|---|---|",

@@ -1,0 +1,106 @@
+"""Bursa Malaysia (issue 30): Para 6.03(1) over 12 months from the ledger, 10% below the 5-market-day VWAP.
+
+Expected figures from Fraction arithmetic on Bursa's bid sizes (RM0.005 below RM1, RM0.01 to RM9.99).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from deal_maps import mapping
+
+from xl_placement.dealfile import deal_from_mapping
+from xl_placement.errors import DealError
+from xl_placement.figures import Figures, compute
+from xl_placement.grid import lowest_within_rule, pricing_grid
+from xl_placement.rules import BREACH, NOT_ENOUGH_DATA, PASS, rule_checks
+from xl_placement.wording import announcement_sentences
+
+D = dt.date
+SHARES = 1_234_567  # 10% is 123,456.7: the limit rounds down to 123,456
+TEN = math.floor(Fraction(SHARES) / 10)
+LEDGER = [
+    {"date": D(2024, 8, 31), "shares": 9_000, "authority": "general mandate"},  # more than 12 months before
+    {"date": D(2025, 1, 15), "shares": 3_456, "authority": "general mandate"},
+    {"date": D(2025, 3, 1), "shares": 50_000, "authority": "specific"},
+]
+
+
+def _bursa(vwap: str = "0.855", **placing: Any) -> dict[str, Any]:
+    return mapping(
+        issuer={"exchange": "Bursa", "currency": "MYR", "board": "ACE"},
+        placing={
+            "new_shares": 100,
+            "price": "0.80",
+            "shares_outstanding": SHARES,
+            "mandate": "general",
+            "price_fixing_date": D(2025, 9, 1),
+            **placing,
+        },
+        market={"last_close": "0.86", "vwap_5d": vwap},
+    )
+
+
+def _figures(data: dict[str, Any]) -> Figures:
+    return compute(deal_from_mapping(data, "t"))
+
+
+def _status(figures: Figures, rule: str) -> str:
+    return next(c for c in rule_checks(figures) if rule in c.rule).status
+
+
+def _at(figures: Figures, price: Decimal) -> Figures:
+    deal = figures.deal
+    return compute(dataclasses.replace(deal, placing=dataclasses.replace(deal.placing, price=price)))
+
+
+def _dec(value: Fraction) -> Decimal:
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+@pytest.mark.parametrize(
+    ("vwap", "tick"), [("0.855", Fraction(5, 1000)), ("4.13", Fraction(1, 100)), ("2.00", Fraction(1, 100))]
+)
+def test_pricing_boundaries(vwap, tick):
+    """90% of the VWAP passes (exactly 10% is allowed), the tick below breaches; the grid's lowest is the first tick."""
+    figures = _figures(_bursa(vwap))
+    bound = Fraction(9, 10) * Fraction(vwap)
+    first = math.ceil(bound / tick) * tick
+    assert Fraction(lowest_within_rule(figures)) == first
+    assert _status(_at(figures, _dec(first)), "pricing") == PASS
+    assert _status(_at(figures, _dec(first - tick)), "pricing") == BREACH
+    if first == bound:
+        assert _status(_at(figures, _dec(bound)), "pricing") == PASS
+    for row in pricing_grid(figures).rows:
+        assert row.outcome == _status(_at(figures, row.price), "pricing"), row.price
+
+
+@pytest.mark.parametrize(("extra", "status"), [(0, PASS), (-1, PASS), (1, BREACH)])
+def test_6_03_1_over_twelve_months(extra, status):
+    """123,456 less the 3,456 of the 12 months to 1 Sept 2025 (the August 2024 issue is older, the approved one uses none)."""
+    shares = TEN - 3_456 + extra
+    assert _status(_figures(_bursa(new_shares=shares, prior_issues=LEDGER)), "6.03(1)") == status
+
+
+def test_unknown_use_is_not_enough_data():
+    assert _status(_figures(_bursa()), "6.03(1)") == NOT_ENOUGH_DATA
+
+
+def test_a_typed_use_the_ledger_contradicts_is_refused():
+    with pytest.raises(DealError) as caught:
+        deal_from_mapping(_bursa(prior_issues=LEDGER, mandate_limit=TEN, mandate_used=1_000), "t")
+    text = str(caught.value)
+    assert "placing.mandate_used" in text
+    assert "3,456" in text
+
+
+def test_wording_has_no_hong_kong_terms():
+    words = " ".join(announcement_sentences(_figures(_bursa())))
+    for hong_kong in ("Listing Rules", "HK$", "benchmarked"):
+        assert hong_kong not in words

@@ -1,0 +1,181 @@
+"""Bursa Malaysia (Main Market and ACE Market Listing Requirements, Chapter 6).
+
+Para 6.03(1): no issue under the general mandate if, aggregated with the general-mandate
+issues of the preceding 12 months, it exceeds 10% of the issued shares (excluding treasury
+shares); the ledger (``[[placing.prior_issues]]``, "general mandate") gives the 12 months'
+issues. Pricing: not more than a 10% discount to the volume-weighted average market price of
+the 5 market days immediately before the price-fixing date (``market.vwap_5d``); the paragraph
+number (often cited as 6.04) was not confirmed from the Listing Requirements' text, so the
+check names Chapter 6 only. The 20% mandate was a temporary relief (16 April 2020 to
+31 December 2022) and is not applied.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from xl_placement.figures import Figures
+from xl_placement.formats import price_text
+from xl_placement.ledger import months_before, share_of, total, within
+from xl_placement.rules.base import (
+    BREACH,
+    NOT_APPLICABLE,
+    NOT_ENOUGH_DATA,
+    PASS,
+    SHARES,
+    DocRow,
+    Exchange,
+    PriceLimit,
+    PriceRule,
+    RuleCheck,
+    Shown,
+    TickTable,
+    cap,
+    discount_words,
+    not_applied,
+    price_check,
+    unchecked,
+)
+
+GENERAL_MANDATE = Decimal("0.10")  # Para 6.03(1)
+DISCOUNT_CAP = Decimal("0.10")  # not more than 10% below the 5-market-day VWAP
+
+DISCOUNT = PriceLimit(
+    rule="Bursa LR Chapter 6 pricing",
+    title="Discount to the 5-market-day VWAP before price-fixing",
+    reference="vwap_5d",
+    max_discount=DISCOUNT_CAP,
+    breach_at_limit=False,
+    wording=f"discount to the 5-market-day VWAP of {cap(DISCOUNT_CAP)} or less",
+    inputs=("market.vwap_5d", "placing.mandate"),
+)
+
+# Minimum bid sizes for shares (Bursa Malaysia, from 3 August 2009; as brokers publish them).
+TICKS = TickTable(
+    bands=(
+        (Decimal(0), Decimal("0.005")),
+        (Decimal(1), Decimal("0.01")),
+        (Decimal(10), Decimal("0.02")),
+        (Decimal(100), Decimal("0.10")),
+    ),
+    source="Bursa Malaysia minimum bid sizes for shares (RM0.005 below RM1.00, 0.01 to RM9.99, 0.02 to RM99.98, "
+    "0.10 from RM100), as published by RHB (https://www.rhbinvest.com/Bursa_Malaysia-trading.html) and OCBC "
+    "(https://iocbc.com/research/market-information-malaysia.html)",
+)
+
+
+def price_rule(figures: Figures) -> PriceRule:
+    """The 10% pricing limit as it applies: general-mandate placings, against the 5-market-day VWAP."""
+    if figures.deal.placing.mandate == "specific":
+        return not_applied(
+            DISCOUNT,
+            NOT_APPLICABLE,
+            "Shareholders approved the precise terms of the issue (placing.mandate = specific).",
+        )
+    ref = figures.reference(DISCOUNT.reference)
+    if ref is None:
+        return not_applied(
+            DISCOUNT,
+            NOT_ENOUGH_DATA,
+            "Not enough data: needs market.vwap_5d (the volume-weighted average market price of the 5 market "
+            "days immediately before the price-fixing date).",
+        )
+    return PriceRule(DISCOUNT, PASS, reference_price=ref.price)
+
+
+def discount_check(figures: Figures) -> RuleCheck:
+    """Not more than 10% below the 5-market-day VWAP before the price-fixing date."""
+    rule = price_rule(figures)
+    ref = figures.reference(DISCOUNT.reference)
+    if rule.status != PASS or ref is None:
+        return unchecked(DISCOUNT.rule, DISCOUNT.title, f"{cap(DISCOUNT_CAP)} or less", rule.status, rule.why)
+    return price_check(
+        figures,
+        rule,
+        Shown(discount_words(ref, DISCOUNT_CAP), ref.discount, DISCOUNT_CAP),
+        f"5-market-day VWAP {price_text(ref.price, figures.deal.issuer.currency)} before the price-fixing date "
+        "(paragraph number not confirmed: Chapter 6 of the Listing Requirements).",
+        f" A discount of more than {cap(DISCOUNT_CAP)} needs shareholders' approval of the precise terms.",
+    )
+
+
+def twelve_month_used(figures: Figures) -> int | None:
+    """General-mandate shares issued in the 12 months before the deal: the ledger's, else placing.mandate_used."""
+    p = figures.deal.placing
+    if p.prior_issues and p.day is not None:
+        return total(within(p.prior_issues, months_before(p.day, 12), p.day), "general mandate")
+    return p.mandate_used
+
+
+def mandate(figures: Figures) -> RuleCheck:
+    """Para 6.03(1): the issue with the preceding 12 months' general-mandate issues within 10% of issued shares."""
+    p = figures.deal.placing
+    rule, title = "Bursa LR 6.03(1)", "General mandate over 12 months"
+    words = f"{cap(GENERAL_MANDATE)} of the issued shares (excluding treasury shares) over 12 months"
+    if p.mandate == "specific":
+        return unchecked(rule, title, words, NOT_APPLICABLE, "Shareholders approved the precise terms.")
+    if p.shares_outstanding is None:
+        return unchecked(
+            rule,
+            title,
+            words,
+            NOT_ENOUGH_DATA,
+            "Not enough data: needs placing.shares_outstanding (issued shares excluding treasury shares).",
+        )
+    if p.prior_issues and p.day is None:
+        return unchecked(
+            rule,
+            title,
+            words,
+            NOT_ENOUGH_DATA,
+            "Not enough data: needs placing.price_fixing_date (or another deal date) to choose the 12 months of "
+            "[[placing.prior_issues]].",
+        )
+    limit_shares = share_of(GENERAL_MANDATE, p.shares_outstanding)
+    if p.mandate_limit is not None:  # the resolution's own number, never above the 10%
+        limit_shares = min(limit_shares, p.mandate_limit)
+    used = twelve_month_used(figures)
+    headroom = limit_shares - (used or 0) - p.new_shares
+    used_words = f"{used:,} used in the 12 months" if used is not None else "12 months' use not given"
+    limit = f"{limit_shares - (used or 0):,} shares available ({limit_shares:,} less {used_words})"
+    figure = f"{p.new_shares:,} new shares"
+    if headroom >= 0 and used is None:
+        status = NOT_ENOUGH_DATA
+        detail = (
+            "The placing fits only if no shares were issued under the general mandate in the preceding 12 months; "
+            "needs [[placing.prior_issues]] or placing.mandate_used (0 when none were)."
+        )
+    elif headroom >= 0:
+        status, detail = PASS, f"{headroom:,} shares of the 10% remain after the placing."
+    else:
+        status = BREACH
+        detail = f"Over the 10% by {-headroom:,} shares: needs shareholders' approval of the precise terms."
+    return RuleCheck(rule, title, figure, limit, status, detail, Decimal(headroom), Decimal(0), SHARES)
+
+
+EXCHANGE = Exchange(
+    code="Bursa",
+    currency="MYR",
+    checks=(discount_check, mandate),
+    price_rule=price_rule,
+    ticks=TICKS,
+    price_check=DISCOUNT.rule,
+    docs=(
+        DocRow(
+            "Chapter 6 pricing (paragraph not confirmed)",
+            "discount to the 5-market-day VWAP immediately before the price-fixing date (`market.vwap_5d`)",
+            f"**more than {cap(DISCOUNT_CAP)}** breaches (exactly {cap(DISCOUNT_CAP)} passes)",
+            'pass, breach; not applicable with approval of the precise terms (`mandate = "specific"`); not enough '
+            "data without `vwap_5d`",
+        ),
+        DocRow(
+            "Para 6.03(1)",
+            "new shares plus the general-mandate issues of the preceding 12 months (the ledger, or "
+            "`mandate_used`) against 10% of `shares_outstanding` (whole shares, rounded down; `mandate_limit`, "
+            "when given and lower, instead)",
+            "up to 10% (0 left passes, 1 over breaches)",
+            "pass, breach; not applicable under a specific approval; not enough data without `shares_outstanding`, "
+            "or when the shares fit only if none were used",
+        ),
+    ),
+)
