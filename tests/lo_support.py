@@ -110,8 +110,9 @@ class Session:
             for name, data in made[key].items():
                 digest = hashlib.sha256(data).hexdigest()
                 if digest not in unique:
-                    # a number for a stem: names from different modules may clash
-                    unique[digest] = sources / f"{len(unique):04}{Path(name).suffix}"
+                    # a number for a stem: names from different modules may clash; a name without a
+                    # suffix is a report (LibreOffice picks its import filter by the file's suffix)
+                    unique[digest] = sources / f"{len(unique):04}{Path(name).suffix or '.xlsx'}"
                     unique[digest].write_bytes(data)
         paths = list(unique.values())
         budget = timeout if timeout is not None else 60 + 3 * len(paths)

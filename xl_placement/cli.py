@@ -605,7 +605,7 @@ def _readable(data: object) -> object:
     ``"value": "0.0861244019139"`` and ``"exact": "0.086124401913875598..."``; another key ``k``
     gets ``k_exact``. Shorter numbers (prices, share counts, amounts to the cent) stay as they are.
     """
-    from decimal import ROUND_HALF_EVEN, Decimal  # noqa: PLC0415 - light start-up
+    from decimal import ROUND_HALF_UP, Decimal  # noqa: PLC0415 - light start-up
 
     if isinstance(data, list | tuple):
         return [_readable(item) for item in data]
@@ -615,7 +615,7 @@ def _readable(data: object) -> object:
     for key, value in data.items():
         if isinstance(value, Decimal) and _long(value):
             unit = Decimal(1).scaleb(value.adjusted() - JSON_DIGITS + 1)
-            out[key] = format(value.quantize(unit, rounding=ROUND_HALF_EVEN).normalize(), "f")
+            out[key] = format(value.quantize(unit, rounding=ROUND_HALF_UP).normalize(), "f")
             out["exact" if key == "value" else f"{key}_exact"] = str(value)
         else:
             out[key] = _readable(value)

@@ -234,6 +234,18 @@ def _table(path: Path, source: str) -> list[list[str]]:
 
         if path.suffix.lower() in WORKBOOK_EXTENSIONS:
             return _workbook_rows(path, source)
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4)
+    except OSError:
+        head = b""  # the CSV reader says why the file cannot be read
+    if head == b"\xd0\xcf\x11\xe0":  # an OLE compound file: an old .xls, or an encrypted workbook
+        raise _fail(
+            source,
+            "file",
+            MISSING,
+            "is an old Excel .xls or a password-protected workbook; save it as .xlsx (no password) or CSV",
+        )
     return _rows(path)
 
 
