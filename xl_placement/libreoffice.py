@@ -161,7 +161,7 @@ def convert_many(
     destinations = [Path(out_dir) / f"{stem}.{extension}" for stem in stems]
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     with temp_dir("convert") as work:
-        produced = _run(program, resolved, Path(work), target_format, extension, timeout)
+        produced = _run_chunked(program, resolved, Path(work), target_format, extension, timeout)
         failed = [str(source) for source, made in zip(resolved, produced, strict=True) if made is None]
         if produced.error or failed:
             names = ", ".join(failed) or ", ".join(map(str, resolved))
@@ -244,7 +244,46 @@ def convert_into(sources: Sequence[Path], work: Path, target_format: str, *, tim
     """
     program = require_soffice(f"converting to {target_format}")
     extension = target_format.split(":", 1)[0]
-    return _run(program, [Path(s).resolve() for s in sources], work, target_format, extension, timeout)
+    return _run_chunked(
+        program, [Path(s).resolve() for s in sources], work, target_format, extension, timeout
+    )
+
+
+#: Characters of file names one LibreOffice start is given. Past about 19,000 (246 names of 80
+#: characters) LibreOffice converts the first files, silently drops the rest and exits 0, so a
+#: longer list is converted in several starts (tests/test_libreoffice.py holds the bound).
+MAX_NAMES_CHARS = 8_000
+
+
+def _chunks(sources: list[Path]) -> list[list[Path]]:
+    """The sources in runs whose names add up to at most ``MAX_NAMES_CHARS`` (at least one each)."""
+    runs: list[list[Path]] = [[]]
+    size = 0
+    for source in sources:
+        length = len(str(source)) + 1
+        if runs[-1] and size + length > MAX_NAMES_CHARS:
+            runs.append([])
+            size = 0
+        runs[-1].append(source)
+        size += length
+    return runs
+
+
+def _run_chunked(
+    program: str, sources: list[Path], work: Path, target_format: str, extension: str, timeout: float
+) -> Produced:
+    """``_run`` over runs of sources short enough for one LibreOffice start; a hang stops the rest."""
+    files: list[Path | None] = []
+    errors: list[str] = []
+    for run in _chunks(sources):
+        produced = _run(program, run, work, target_format, extension, timeout)
+        files += produced
+        if produced.error:
+            errors.append(produced.error)
+        if produced.hung:  # not asked again: the files of the later runs are not made
+            files += [None] * (len(sources) - len(files))
+            return Produced(files, "; ".join(errors), hung=True)
+    return Produced(files, "; ".join(errors))
 
 
 def _complete(path: Path) -> bool:
