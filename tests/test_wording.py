@@ -244,3 +244,13 @@ def test_a_use_s_share_reads_as_an_announcement_writes_it():
     assert share_text(Decimal("0.40")) == "40%"
     assert share_text(Decimal("0.125")) == "12.5%"
     assert share_text(Decimal("0.00005")) == "0.01%"
+
+
+def test_uses_on_a_net_basis_without_net_name_what_they_split():
+    """Net not given: the uses split the gross proceeds, and the sentence says gross (not "net proceeds" over a gross amount)."""
+    figures = example("diploma-lse")
+    assert figures.deal.proceeds.basis == "net"
+    assert not figures.deal.costs.given
+    sentence = next(s for s in check_deal(figures).sentences if "intends to use" in s)
+    assert "intends to use the gross proceeds from the Placing" in sentence
+    assert "net proceeds from the Placing" not in sentence

@@ -377,7 +377,8 @@ def _proceeds(figures: Figures) -> list[str]:
 def _uses(figures: Figures) -> str:
     deal = figures.deal
     ccy, places = deal.issuer.currency, _places(figures)
-    basis = "net" if deal.proceeds.basis == "net" else "gross"
+    # The amounts split what they split: gross when the uses are on a net basis but net is not given.
+    basis = "net" if deal.proceeds.basis == "net" and figures.allocation_basis == "net" else "gross"
     opening = f"The Company intends to use the {basis} proceeds from {_event(deal)}"
     if not figures.allocations:
         return "[The use of proceeds is not given: needs [[proceeds.uses]].]"
