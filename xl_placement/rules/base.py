@@ -155,6 +155,21 @@ def not_applied(limit: PriceLimit | None, status: str, why: str, title: str = ""
     return PriceRule(limit, status, why, title_text=title)
 
 
+def unless_approved(figures: Figures, limit: PriceLimit, approved: str, missing: str) -> PriceRule:
+    """A price limit that binds issues without specific approval, against its reference price.
+
+    Not applicable under a specific mandate (``approved`` says why), not enough data without the
+    reference price (``missing`` names the fields), else applied at that price. An exchange's
+    ``price_rule`` adds what else it needs (a price tier, a capacity).
+    """
+    if figures.deal.placing.mandate == "specific":
+        return not_applied(limit, NOT_APPLICABLE, approved)
+    ref = figures.reference(limit.reference)
+    if ref is None:
+        return not_applied(limit, NOT_ENOUGH_DATA, missing)
+    return PriceRule(limit, PASS, reference_price=ref.price)
+
+
 @dataclass(frozen=True)
 class TickTable:
     """An exchange's price steps: ``bands`` of (from this price, the tick), from the lowest price up.

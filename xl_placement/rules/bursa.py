@@ -32,9 +32,9 @@ from xl_placement.rules.base import (
     TickTable,
     cap,
     discount_words,
-    not_applied,
     price_check,
     unchecked,
+    unless_approved,
 )
 
 GENERAL_MANDATE = Decimal("0.10")  # Para 6.03(1)
@@ -66,21 +66,13 @@ TICKS = TickTable(
 
 def price_rule(figures: Figures) -> PriceRule:
     """The 10% pricing limit as it applies: general-mandate placings, against the 5-market-day VWAP."""
-    if figures.deal.placing.mandate == "specific":
-        return not_applied(
-            DISCOUNT,
-            NOT_APPLICABLE,
-            "Shareholders approved the precise terms of the issue (placing.mandate = specific).",
-        )
-    ref = figures.reference(DISCOUNT.reference)
-    if ref is None:
-        return not_applied(
-            DISCOUNT,
-            NOT_ENOUGH_DATA,
-            "Not enough data: needs market.vwap_5d (the volume-weighted average market price of the 5 market "
-            "days immediately before the price-fixing date).",
-        )
-    return PriceRule(DISCOUNT, PASS, reference_price=ref.price)
+    return unless_approved(
+        figures,
+        DISCOUNT,
+        "Shareholders approved the precise terms of the issue (placing.mandate = specific).",
+        "Not enough data: needs market.vwap_5d (the volume-weighted average market price of the 5 market "
+        "days immediately before the price-fixing date).",
+    )
 
 
 def discount_check(figures: Figures) -> RuleCheck:

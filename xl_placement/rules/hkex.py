@@ -35,9 +35,9 @@ from xl_placement.rules.base import (
     exact,
     limit_words,
     mandate_check,
-    not_applied,
     price_check,
     unchecked,
+    unless_approved,
 )
 
 DISCOUNT_CAP = Decimal("0.20")  # Rule 13.36(5): 20% or more is a breach
@@ -121,17 +121,13 @@ def price_rule(figures: Figures) -> PriceRule:
     """Rule 13.36(5) (GEM 17.42B) as it applies to the deal: general-mandate issues, against the benchmarked price."""
     deal = figures.deal
     limit = _discount(figures)
-    if deal.placing.mandate == "specific":
-        return not_applied(
-            limit,
-            NOT_APPLICABLE,
-            f"The shares are issued under a specific mandate; {deal.issuer.hk_rule('13.36(5)')} limits issues "
-            "for cash under a general mandate.",
-        )
-    ref = figures.reference(limit.reference)
-    if ref is None:
-        return not_applied(limit, NOT_ENOUGH_DATA, benchmark_missing(deal))
-    return PriceRule(limit, PASS, reference_price=ref.price)
+    return unless_approved(
+        figures,
+        limit,
+        f"The shares are issued under a specific mandate; {deal.issuer.hk_rule('13.36(5)')} limits issues "
+        "for cash under a general mandate.",
+        benchmark_missing(deal),
+    )
 
 
 def discount_check(figures: Figures) -> RuleCheck:

@@ -7,8 +7,6 @@ from decimal import Decimal
 from xl_placement.figures import Figures
 from xl_placement.formats import date_text, price_text
 from xl_placement.rules.base import (
-    NOT_APPLICABLE,
-    NOT_ENOUGH_DATA,
     PASS,
     DocRow,
     Exchange,
@@ -20,9 +18,9 @@ from xl_placement.rules.base import (
     cap,
     discount_words,
     mandate_check,
-    not_applied,
     price_check,
     unchecked,
+    unless_approved,
 )
 
 DISCOUNT_CAP = Decimal("0.10")  # Rule 811: more than 10% is a breach
@@ -53,23 +51,15 @@ TICKS = TickTable(
 
 def price_rule(figures: Figures) -> PriceRule:
     """Rule 811 as it applies to the deal: without specific approval, against the day's VWAP."""
-    if figures.deal.placing.mandate == "specific":
-        return not_applied(
-            DISCOUNT,
-            NOT_APPLICABLE,
-            f"The placing has specific shareholder approval (placing.mandate = specific), so the {cap(DISCOUNT_CAP)} "
-            "limit does not apply.",
-        )
-    ref = figures.reference(DISCOUNT.reference)
-    if ref is None:
-        return not_applied(
-            DISCOUNT,
-            NOT_ENOUGH_DATA,
-            "Not enough data: needs market.day_vwap (the volume-weighted average price of trades on the "
-            "full market day the placing agreement is signed, or of the preceding market day up to signing "
-            "when there was no full market day of trading) and market.day_vwap_date (that day).",
-        )
-    return PriceRule(DISCOUNT, PASS, reference_price=ref.price)
+    return unless_approved(
+        figures,
+        DISCOUNT,
+        f"The placing has specific shareholder approval (placing.mandate = specific), so the {cap(DISCOUNT_CAP)} "
+        "limit does not apply.",
+        "Not enough data: needs market.day_vwap (the volume-weighted average price of trades on the "
+        "full market day the placing agreement is signed, or of the preceding market day up to signing "
+        "when there was no full market day of trading) and market.day_vwap_date (that day).",
+    )
 
 
 def discount_check(figures: Figures) -> RuleCheck:

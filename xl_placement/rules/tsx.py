@@ -37,6 +37,7 @@ from xl_placement.rules.base import (
     not_applied,
     price_check,
     unchecked,
+    unless_approved,
 )
 
 DISCOUNT_CAP = Decimal("0.15")  # s.607(e): the maximum discount where the market price is above $2.00
@@ -76,23 +77,16 @@ TICKS = TickTable(
 
 def price_rule(figures: Figures) -> PriceRule:
     """s.607(e) as it applies: without shareholders' approval, against the 5-day VWAP, 15% tier only."""
-    if figures.deal.placing.mandate == "specific":
-        return not_applied(
-            DISCOUNT,
-            NOT_APPLICABLE,
-            "Shareholders approved the placing (placing.mandate = specific): a larger discount is allowed.",
-        )
-    ref = figures.reference(DISCOUNT.reference)
-    if ref is None:
-        return not_applied(
-            DISCOUNT,
-            NOT_ENOUGH_DATA,
-            "Not enough data: needs market.vwap_5d (the market price: the 5-day VWAP on TSX immediately "
-            "before the relevant date).",
-        )
-    if ref.price <= TOP_TIER_FROM:
+    rule = unless_approved(
+        figures,
+        DISCOUNT,
+        "Shareholders approved the placing (placing.mandate = specific): a larger discount is allowed.",
+        "Not enough data: needs market.vwap_5d (the market price: the 5-day VWAP on TSX immediately "
+        "before the relevant date).",
+    )
+    if rule.reference_price is not None and rule.reference_price <= TOP_TIER_FROM:
         return not_applied(DISCOUNT, NOT_ENOUGH_DATA, TIER_NOT_CONFIRMED)
-    return PriceRule(DISCOUNT, PASS, reference_price=ref.price)
+    return rule
 
 
 def discount_check(figures: Figures) -> RuleCheck:
