@@ -137,3 +137,26 @@ def test_diploma_example_matches_its_announcement():
     report = check_deal(figures)
     assert [s.status for s in report.stated] == ["matches"]
     assert "2,525p per Placing Share" in " ".join(report.sentences)
+
+
+def test_the_deal_sheet_s_mandate_cell_is_short_enough_to_print_whole():
+    """Diploma's deal sheet names its authority in a few words (the full sentence, cut off mid-word in
+    the cell before, stays in the announcement wording)."""
+    import io  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    import openpyxl  # noqa: PLC0415
+
+    from xl_placement import load_deal  # noqa: PLC0415
+    from xl_placement.report import render_report  # noqa: PLC0415
+
+    deal = load_deal(Path(__file__).resolve().parent.parent / "examples" / "diploma-lse.toml")
+    book = openpyxl.load_workbook(io.BytesIO(render_report(compute(deal))))
+    (title, ref), *_ = book.defined_names["Mandate"].destinations
+    shown = book[title][ref.replace("$", "")].value
+    assert shown == "Existing non-pre-emptive authority"
+    assert len(shown) <= 40
+    assert any(
+        "existing authority to allot shares for cash on a non-pre-emptive basis" in s
+        for s in announcement_sentences(compute(deal))
+    )

@@ -121,6 +121,13 @@ def footing_notes(gross: Decimal, costs: Decimal, net: Decimal, currency: str) -
     ]
 
 
+#: London's authority in the deal sheet's few words (the announcement sentence says it in full).
+LSE_MANDATE_CELL = {
+    "general": "Existing non-pre-emptive authority",
+    "specific": "Specific shareholder approval",
+}
+
+
 def mandate_text(deal: Deal) -> str:
     """The deal sheet's "Mandate" cell, in the exchange's terms (Hong Kong terms for HKEX and SGX only)."""
     if deal.issuer.exchange in ("HKEX", "SGX"):
@@ -133,6 +140,10 @@ def mandate_text(deal: Deal) -> str:
         names = {"7.1": "LR 7.1", "7.1A": "LR 7.1A", "approval": "holder approval"}
         used = [names[c] for c in names if any(t.capacity == c for t in tranches)]
         return f"{' + '.join(used)} ({len(tranches)} tranches)"
+    if (
+        deal.issuer.exchange == "LSE" and deal.placing.mandate in LSE_MANDATE_CELL
+    ):  # the sentence is too long for the cell
+        return LSE_MANDATE_CELL[deal.placing.mandate]
     words = for_reader(authority_text(deal))  # "Placement capacity not given (placing.capacity)": None
     return NOT_GIVEN if words is None else words[0].upper() + words[1:]
 
