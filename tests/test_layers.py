@@ -8,11 +8,18 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def _contracts() -> list[dict[str, Any]]:
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        contracts: list[dict[str, Any]] = tomllib.load(handle)["tool"]["importlinter"]["contracts"]
+    return contracts
 
 
 def _lint(package_parent: Path) -> subprocess.CompletedProcess[str]:
@@ -32,7 +39,7 @@ def test_the_package_keeps_its_layers() -> None:
     """lint-imports passes on the package as it is (make test runs it too)."""
     run = _lint(ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "3 kept, 0 broken" in run.stdout
+    assert f"{len(_contracts())} kept, 0 broken" in run.stdout
 
 
 @pytest.mark.parametrize(
@@ -68,14 +75,13 @@ def test_an_upward_or_sideways_import_breaks_the_check(
     target.write_text(target.read_text("utf-8") + f"\n{line}  # noqa\n", "utf-8")
     run = _lint(tmp_path)
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "2 kept, 1 broken" in run.stdout
+    assert f"{len(_contracts()) - 1} kept, 1 broken" in run.stdout
     assert broken in run.stdout
 
 
 def test_every_module_has_a_declared_layer() -> None:
     """A module missing from the contracts would escape them: each module of the package is in a layer."""
-    with (ROOT / "pyproject.toml").open("rb") as handle:
-        contracts = tomllib.load(handle)["tool"]["importlinter"]["contracts"]
+    contracts = _contracts()
     declared = {
         f"{container}.{name.strip()}"
         for contract in contracts
@@ -89,7 +95,7 @@ def test_every_module_has_a_declared_layer() -> None:
         for path in package.rglob("*.py")
         if path.name != "__init__.py"
     }
-    packages = ("xl_placement.report", "xl_placement.rules")
+    packages = ("xl_placement.batch", "xl_placement.report", "xl_placement.rules")
     modules = {m for m in modules if m.count(".") == 1 or m.startswith(tuple(f"{p}." for p in packages))}
     modules |= set(packages)
     assert modules - declared == set()

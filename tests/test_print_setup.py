@@ -13,10 +13,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xl_placement import batch as batch_module
 from xl_placement import load_deal
 from xl_placement import pdf as pdf_module
 from xl_placement.batch import ERROR, Outcome, run_batch, summary_xlsx
+from xl_placement.batch import run as batch_run
 from xl_placement.errors import DependencyMissingError
 from xl_placement.inputs import defined_name
 from xl_placement.workbook import CONF_SHEET, workbook_bytes
@@ -209,7 +209,7 @@ def test_batch_pdf_without_libreoffice_stops_before_any_work(tmp_path, monkeypat
     def missing(purpose):
         raise DependencyMissingError(f"{purpose} needs LibreOffice, which was not found")
 
-    monkeypatch.setattr(batch_module, "require_soffice", missing)
+    monkeypatch.setattr(batch_run, "require_soffice", missing)
     with pytest.raises(DependencyMissingError, match="batch --pdf needs LibreOffice"):
         run_batch(deals_folder(tmp_path, 1), tmp_path / "out", workers=1, pdf=True)
     assert not (tmp_path / "out").exists()
