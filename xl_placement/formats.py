@@ -58,6 +58,36 @@ def price_text(value: Decimal, currency: str) -> str:
 
 
 @in_context
+def quoted_price_text(value: Decimal, currency: str, places: int | None = None) -> str:
+    """A price as the command line writes it beside its code: "HKD 1.80"; sterling in pence ("2,525p").
+
+    ``places`` rounds half up first (a net price per share to 4 decimals of the currency);
+    without it the price keeps the decimals it has. London quotes share prices in pence
+    (GBX), so a sterling price is never written "GBP 25.25".
+    """
+    shown = value if places is None else round_half_up(value, places)
+    if currency == "GBP":
+        return price_text(shown, currency)
+    return f"{currency} {shown}"
+
+
+@in_context
+def quoted_millions_text(value: Decimal, currency: str) -> str:
+    """An amount in millions to one decimal beside its code: "HKD 3,247.0m"; sterling in pounds ("£234.7m")."""
+    return f"{quoted_prefix(currency)}{round_half_up(value / MILLION, 1):,}m"
+
+
+def quoted_prefix(currency: str) -> str:
+    """What the command line writes before an amount: "HKD ", or "£" for sterling (amounts in pounds)."""
+    return "£" if currency == "GBP" else f"{currency} "
+
+
+def quoted_unit(currency: str) -> str:
+    """The unit a table's price column is headed with: the code, or "p" for sterling (prices in pence)."""
+    return "p" if currency == "GBP" else currency
+
+
+@in_context
 def computed_price_text(value: Decimal, currency: str, price: Decimal) -> str:
     """A price computed from others (an average of closes, a theoretical price) at a stated precision.
 
