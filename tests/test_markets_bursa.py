@@ -104,3 +104,22 @@ def test_wording_has_no_hong_kong_terms():
     words = " ".join(announcement_sentences(_figures(_bursa())))
     for hong_kong in ("Listing Rules", "HK$", "benchmarked"):
         assert hong_kong not in words
+
+
+def test_bursa_example_matches_its_announcement():
+    """Gabungan AQRS, July 2017: 19.48 million shares at RM1.35, "about 5.59%" below the 5-day VWAP of RM1.43."""
+    from deal_maps import example  # noqa: PLC0415
+
+    from xl_placement.checks import check_deal  # noqa: PLC0415
+
+    figures = example("gabungan-aqrs-bursa")
+    discount = 1 - Fraction(135, 100) / Fraction(143, 100)
+    assert round(discount * 100, 2) == Fraction(559, 100)
+    assert figures.proceeds.gross == Decimal(19_480_000) * Decimal("1.35") == Decimal(26_298_000)
+    check = next(c for c in rule_checks(figures) if "6.04(a)" in c.rule)
+    assert check.status == PASS  # 5.59% is within 10%
+    assert check.value is not None
+    assert abs(Fraction(check.value) - discount) < Fraction(1, 10**45)  # to the project's 50 digits
+    assert [s.status for s in check_deal(figures).stated] == ["matches"]
+    six_03 = next(c for c in rule_checks(figures) if "6.03(1)" in c.rule)
+    assert six_03.status == NOT_ENOUGH_DATA  # the shares in issue were not in the source
