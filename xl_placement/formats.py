@@ -51,10 +51,18 @@ def price_places(value: Decimal, most: int = MAX_PRICE_DECIMALS) -> int:
 def price_text(value: Decimal, currency: str) -> str:
     """A price with at least 2 and at most 4 decimals: HK$1.91, HK$2.021, S$0.1234; sterling in pence (55p, 52.85p)."""
     if currency == "GBP":  # London quotes share prices in pence (GBX), as given; amounts stay in pounds
-        pence = value * 100
-        places = min(max(-int(pence.normalize().as_tuple().exponent), 0), MAX_PRICE_DECIMALS)
-        return f"{round_half_up(pence, places):,}p"
+        return f"{round_half_up(value * 100, pence_places(value)):,}p"
     return f"{symbol(currency)}{round_half_up(value, price_places(value)):,}"
+
+
+def pence_places(pounds: Decimal, most: int = MAX_PRICE_DECIMALS) -> int:
+    """The decimals a sterling price is shown with in pence: as given, at most ``most`` (£25.25: 2525p, 0)."""
+    return min(max(-int((pounds * 100).normalize().as_tuple().exponent), 0), most)
+
+
+def unit_label(currency: str) -> str:
+    """The currency as a report's labels name it: the code ("HKD m"), or "£" for sterling ("£ m", "Price (£)")."""
+    return "£" if currency == "GBP" else currency
 
 
 @in_context
