@@ -867,7 +867,7 @@ def _fill_chart(
         ws,
         ChartRow(proto.min_col, lines[0], lines[-1]),
         area(wb, "ChartAnchor").ref,
-        figures.deal.issuer.currency,
+        unit_label(figures.deal.issuer.currency),
         Bars(titles, tuple(labels), segments),
     )
 
