@@ -123,3 +123,33 @@ def test_bursa_example_matches_its_announcement():
     assert [s.status for s in check_deal(figures).stated] == ["matches"]
     six_03 = next(c for c in rule_checks(figures) if "6.03(1)" in c.rule)
     assert six_03.status == NOT_ENOUGH_DATA  # the shares in issue were not in the source
+
+
+@pytest.mark.parametrize(
+    ("price", "tick"),
+    [
+        # Bursa's minimum bids, Table I: 0.5 sen below RM1.00, 1 sen RM1.00 to RM9.99, 2 sen RM10.00 to RM99.98,
+        # 10 sen from RM100.00: each band's last price, first price and the price one tick inside it
+        ("0.995", "0.005"),
+        ("1.00", "0.01"),
+        ("1.01", "0.01"),
+        ("9.99", "0.01"),
+        ("10.00", "0.02"),
+        ("10.02", "0.02"),
+        ("99.98", "0.02"),
+        ("100.00", "0.10"),
+        ("100.10", "0.10"),
+    ],
+)
+def test_tick_sizes_are_bursa_s_minimum_bids(price: str, tick: str) -> None:
+    from xl_placement.rules.bursa import TICKS  # noqa: PLC0415
+
+    assert TICKS.tick(Decimal(price)) == Decimal(tick)
+    assert TICKS.on_tick(Decimal(price))
+    # one tick up from each band's last price is the next band's first price
+    assert TICKS.next_up(Decimal("0.995")) == Decimal("1.00")
+    assert TICKS.next_up(Decimal("9.99")) == Decimal("10.00")
+    assert TICKS.next_up(Decimal("99.98")) == Decimal("100.00")
+    assert not TICKS.on_tick(Decimal("1.005"))  # half a sen is not a price from RM1.00
+    assert not TICKS.on_tick(Decimal("10.01"))  # nor an odd sen from RM10.00
+    assert not TICKS.on_tick(Decimal("100.05"))
