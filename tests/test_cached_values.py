@@ -76,6 +76,12 @@ def _workbooks(folder: Path) -> dict[str, bytes]:
     books["report-rate-only.xlsx"] = render(example_mapping("byd", costs={"commission_rate": "0.25%"}))
     books["report-byd-classes.xlsx"] = render(byd_with_a_shares())
     books["report-topup.xlsx"] = render("topup-illustrative")
+    for name in (
+        "diploma-lse",
+        "gem-8360",
+        "gabungan-aqrs-bursa",
+    ):  # London's placing price in pence beside it
+        books[f"report-{name}.xlsx"] = render(name)
     books["report-hostile.xlsx"] = render(hostile())
     books["report-history.xlsx"] = render(history_deal())
     books["inputs-history.xlsm"] = workbook_bytes(deal=deal_from_mapping(history_deal(), "history"))

@@ -73,12 +73,12 @@ def test_pricing_boundaries(vwap, tick):
     bound = Fraction(9, 10) * Fraction(vwap)
     first = math.ceil(bound / tick) * tick
     assert Fraction(lowest_within_rule(figures)) == first
-    assert _status(_at(figures, _dec(first)), "pricing") == PASS
-    assert _status(_at(figures, _dec(first - tick)), "pricing") == BREACH
+    assert _status(_at(figures, _dec(first)), "6.04(a)") == PASS
+    assert _status(_at(figures, _dec(first - tick)), "6.04(a)") == BREACH
     if first == bound:
-        assert _status(_at(figures, _dec(bound)), "pricing") == PASS
+        assert _status(_at(figures, _dec(bound)), "6.04(a)") == PASS
     for row in pricing_grid(figures).rows:
-        assert row.outcome == _status(_at(figures, row.price), "pricing"), row.price
+        assert row.outcome == _status(_at(figures, row.price), "6.04(a)"), row.price
 
 
 @pytest.mark.parametrize(("extra", "status"), [(0, PASS), (-1, PASS), (1, BREACH)])
@@ -104,3 +104,52 @@ def test_wording_has_no_hong_kong_terms():
     words = " ".join(announcement_sentences(_figures(_bursa())))
     for hong_kong in ("Listing Rules", "HK$", "benchmarked"):
         assert hong_kong not in words
+
+
+def test_bursa_example_matches_its_announcement():
+    """Gabungan AQRS, July 2017: 19.48 million shares at RM1.35, "about 5.59%" below the 5-day VWAP of RM1.43."""
+    from deal_maps import example  # noqa: PLC0415
+
+    from xl_placement.checks import check_deal  # noqa: PLC0415
+
+    figures = example("gabungan-aqrs-bursa")
+    discount = 1 - Fraction(135, 100) / Fraction(143, 100)
+    assert round(discount * 100, 2) == Fraction(559, 100)
+    assert figures.proceeds.gross == Decimal(19_480_000) * Decimal("1.35") == Decimal(26_298_000)
+    check = next(c for c in rule_checks(figures) if "6.04(a)" in c.rule)
+    assert check.status == PASS  # 5.59% is within 10%
+    assert check.value is not None
+    assert abs(Fraction(check.value) - discount) < Fraction(1, 10**45)  # to the project's 50 digits
+    assert [s.status for s in check_deal(figures).stated] == ["matches"]
+    six_03 = next(c for c in rule_checks(figures) if "6.03(1)" in c.rule)
+    assert six_03.status == NOT_ENOUGH_DATA  # the shares in issue were not in the source
+
+
+@pytest.mark.parametrize(
+    ("price", "tick"),
+    [
+        # Bursa's minimum bids, Table I: 0.5 sen below RM1.00, 1 sen RM1.00 to RM9.99, 2 sen RM10.00 to RM99.98,
+        # 10 sen from RM100.00: each band's last price, first price and the price one tick inside it
+        ("0.995", "0.005"),
+        ("1.00", "0.01"),
+        ("1.01", "0.01"),
+        ("9.99", "0.01"),
+        ("10.00", "0.02"),
+        ("10.02", "0.02"),
+        ("99.98", "0.02"),
+        ("100.00", "0.10"),
+        ("100.10", "0.10"),
+    ],
+)
+def test_tick_sizes_are_bursa_s_minimum_bids(price: str, tick: str) -> None:
+    from xl_placement.rules.bursa import TICKS  # noqa: PLC0415
+
+    assert TICKS.tick(Decimal(price)) == Decimal(tick)
+    assert TICKS.on_tick(Decimal(price))
+    # one tick up from each band's last price is the next band's first price
+    assert TICKS.next_up(Decimal("0.995")) == Decimal("1.00")
+    assert TICKS.next_up(Decimal("9.99")) == Decimal("10.00")
+    assert TICKS.next_up(Decimal("99.98")) == Decimal("100.00")
+    assert not TICKS.on_tick(Decimal("1.005"))  # half a sen is not a price from RM1.00
+    assert not TICKS.on_tick(Decimal("10.01"))  # nor an odd sen from RM10.00
+    assert not TICKS.on_tick(Decimal("100.05"))

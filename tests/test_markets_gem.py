@@ -177,3 +177,29 @@ def test_placement_checks_exchange_help_names_every_registered_exchange():
     assert docs
     for key in EXCHANGES:
         assert f'"{key}"' in docs[0], key
+
+
+def test_gem_example_matches_its_announcement():
+    """GEM 8360, 17 August 2020: 141,400,000 shares at HK$0.037, 9.76% below HK$0.041, 14.75% below HK$0.0434,
+    gross "约5,232,000港元"; the benchmarked price is the 5-day average (the higher), well inside 17.42B's 20%."""
+    from deal_maps import example  # noqa: PLC0415
+
+    figures = example("gem-8360")
+    gross = Fraction(141_400_000) * Fraction(37, 1000)
+    assert gross == 5_231_800
+    assert figures.proceeds.gross == Decimal(5_231_800)
+    assert round(gross, -3) == 5_232_000  # the announcement's figure, to the nearest thousand
+    bench = max(Fraction(41, 1000), Fraction(434, 10_000))
+    discount = 1 - Fraction(37, 1000) / bench
+    assert round(discount * 100, 2) == Fraction(1475, 100)
+    report = check_deal(figures)
+    check = rule(report, "17.42B")
+    assert check.status == PASS
+    assert check.value is not None
+    assert abs(Fraction(check.value) - discount) < Fraction(1, 10**45)  # to the project's 50 digits
+    assert [s.status for s in report.stated] == ["matches"] * 5
+    # the lowest price within the rule: the first HK$0.001 tick above 80% of the benchmarked price
+    # (a price exactly at 80% is a 20% discount, which breaches)
+    lowest = Fraction(math.floor(bench * Fraction(4, 5) * 1000) + 1, 1000)
+    assert lowest == Fraction(35, 1000)
+    assert lowest_within_rule(figures) == Decimal("0.035")

@@ -160,3 +160,56 @@ def test_the_deal_sheet_s_mandate_cell_is_short_enough_to_print_whole():
         "existing authority to allot shares for cash on a non-pre-emptive basis" in s
         for s in announcement_sentences(compute(deal))
     )
+
+
+def test_the_command_line_summary_writes_pence_and_pounds():
+    """check's summary: a London price in pence ("55p", never "GBP 0.55"), amounts in pounds ("£0.0m")."""
+    from xl_placement.summary import grid_lines, summary_lines  # noqa: PLC0415
+
+    data = _lse(1_000_000, [])
+    data["costs"] = {"commission_rate": "0.02", "other_costs": 1_000}
+    figures = compute(deal_from_mapping(data, "t"))
+    text = "\n".join(summary_lines(figures) + grid_lines(figures))
+    assert "1,000,000 new shares at 55p" in text
+    assert "(60p)" in text  # the last close, £0.60
+    # gross £550,000 = 0.55 x 1,000,000; net = gross less 2% less £1,000 = £538,000; per share 53.8p
+    gross = Fraction(55, 100) * 1_000_000
+    net = gross - gross * Fraction(2, 100) - 1_000
+    assert net / 1_000_000 == Fraction(538, 1000)
+    assert "gross proceeds: £0.6m" in text  # 0.55 rounds half up to 0.6
+    assert "net price per share 53.8p" in text
+    assert "GBP" not in text
+    assert "gross £m" in text
+
+
+def test_the_deal_sheet_shows_the_placing_price_in_pence_beside_pounds():
+    """London quotes prices in pence: beside the price cell in pounds (what the formulas take), =Price*100 in
+    pence at the price's decimals in pence; labels name pounds "£", never "GBP"."""
+    import io  # noqa: PLC0415
+
+    import openpyxl  # noqa: PLC0415
+
+    from xl_placement.report import render_report  # noqa: PLC0415
+
+    for price, pounds, fmt in (
+        ("2525p", Fraction(2525, 100), '#,##0"p"'),
+        ("52.85p", Fraction(5285, 10_000), '#,##0.00"p"'),
+    ):
+        data = _lse(1_000, [], price=price)
+        raw = render_report(compute(deal_from_mapping(data, "t")))
+        wb, cached = (
+            openpyxl.load_workbook(io.BytesIO(raw)),
+            openpyxl.load_workbook(io.BytesIO(raw), data_only=True),
+        )
+        (title, ref), *_ = wb.defined_names["Price"].destinations
+        ws = wb[title]
+        price_cell = ws[ref.replace("$", "")]
+        assert price_cell.value == float(pounds)  # the input stays in pounds
+        beside = ws.cell(price_cell.row, price_cell.column + 1)
+        assert beside.value == "=Price*100"
+        assert beside.number_format == fmt
+        shown = cached[title].cell(price_cell.row, price_cell.column + 1).value
+        assert abs(Fraction(shown) - pounds * 100) < Fraction(1, 10**9)  # 2525 and 52.85 pence
+        assert ws.cell(price_cell.row, price_cell.column - 1).value == "Placing price (£)"
+        texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        assert not any("GBP" in t for t in texts), [t for t in texts if "GBP" in t]

@@ -51,10 +51,48 @@ def price_places(value: Decimal, most: int = MAX_PRICE_DECIMALS) -> int:
 def price_text(value: Decimal, currency: str) -> str:
     """A price with at least 2 and at most 4 decimals: HK$1.91, HK$2.021, S$0.1234; sterling in pence (55p, 52.85p)."""
     if currency == "GBP":  # London quotes share prices in pence (GBX), as given; amounts stay in pounds
-        pence = value * 100
-        places = min(max(-int(pence.normalize().as_tuple().exponent), 0), MAX_PRICE_DECIMALS)
-        return f"{round_half_up(pence, places):,}p"
+        return f"{round_half_up(value * 100, pence_places(value)):,}p"
     return f"{symbol(currency)}{round_half_up(value, price_places(value)):,}"
+
+
+def pence_places(pounds: Decimal, most: int = MAX_PRICE_DECIMALS) -> int:
+    """The decimals a sterling price is shown with in pence: as given, at most ``most`` (£25.25: 2525p, 0)."""
+    return min(max(-int((pounds * 100).normalize().as_tuple().exponent), 0), most)
+
+
+def unit_label(currency: str) -> str:
+    """The currency as a report's labels name it: the code ("HKD m"), or "£" for sterling ("£ m", "Price (£)")."""
+    return "£" if currency == "GBP" else currency
+
+
+@in_context
+def quoted_price_text(value: Decimal, currency: str, places: int | None = None) -> str:
+    """A price as the command line writes it beside its code: "HKD 1.80"; sterling in pence ("2,525p").
+
+    ``places`` rounds half up first (a net price per share to 4 decimals of the currency);
+    without it the price keeps the decimals it has. London quotes share prices in pence
+    (GBX), so a sterling price is never written "GBP 25.25".
+    """
+    shown = value if places is None else round_half_up(value, places)
+    if currency == "GBP":
+        return price_text(shown, currency)
+    return f"{currency} {shown}"
+
+
+@in_context
+def quoted_millions_text(value: Decimal, currency: str) -> str:
+    """An amount in millions to one decimal beside its code: "HKD 3,247.0m"; sterling in pounds ("£234.7m")."""
+    return f"{quoted_prefix(currency)}{round_half_up(value / MILLION, 1):,}m"
+
+
+def quoted_prefix(currency: str) -> str:
+    """What the command line writes before an amount: "HKD ", or "£" for sterling (amounts in pounds)."""
+    return "£" if currency == "GBP" else f"{currency} "
+
+
+def quoted_unit(currency: str) -> str:
+    """The unit a table's price column is headed with: the code, or "p" for sterling (prices in pence)."""
+    return "p" if currency == "GBP" else currency
 
 
 @in_context

@@ -6,7 +6,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from xl_placement.figures import NET_NOT_GIVEN_BASIS, Figures, net_not_given_text
-from xl_placement.formats import in_sentence, percent_beside, percent_text
+from xl_placement.formats import (
+    in_sentence,
+    percent_beside,
+    percent_text,
+    quoted_millions_text,
+    quoted_prefix,
+    quoted_price_text,
+    quoted_unit,
+)
 from xl_placement.grid import price_rule, pricing_grid, rule_limit
 from xl_placement.money import in_context, round_half_up
 from xl_placement.precedents import deal_cut_off
@@ -17,8 +25,8 @@ if TYPE_CHECKING:  # checks imports figures and wording; only the type is needed
 
 @in_context
 def amount(value: Decimal, currency: str) -> str:
-    """Format an amount in millions: 3247000000 -> "HKD 3,247.0m"."""
-    return f"{currency} {round_half_up(value / 1_000_000, 1):,}m"
+    """Format an amount in millions: 3247000000 -> "HKD 3,247.0m" (sterling "£3,247.0m")."""
+    return quoted_millions_text(value, currency)
 
 
 @in_context
@@ -29,7 +37,7 @@ def summary_lines(figures: Figures) -> list[str]:
     p = deal.placing
     lines = [
         f"{deal.issuer.name} ({deal.issuer.stock_code}.{deal.issuer.exchange}): "
-        f"{p.new_shares:,} new shares at {ccy} {p.price}"
+        f"{p.new_shares:,} new shares at {quoted_price_text(p.price, ccy)}"
         + (f" per ADS ({p.ads_ratio} ordinary shares per ADS)" if p.ads_ratio is not None else ""),
     ]
     if not figures.references:
@@ -39,7 +47,7 @@ def summary_lines(figures: Figures) -> list[str]:
         word = "discount" if ref.discount >= 0 else "premium"
         limit = rule_limit(rule)
         shown = percent_text(abs(ref.discount)) if limit is None else percent_beside(abs(ref.discount), limit)
-        lines.append(f"  {word} to {in_sentence(ref.label)} ({ccy} {ref.price}): {shown}")
+        lines.append(f"  {word} to {in_sentence(ref.label)} ({quoted_price_text(ref.price, ccy)}): {shown}")
     existing, enlarged = figures.percent_of_existing, figures.percent_of_enlarged
     if existing is None or enlarged is None:
         lines.append("  new shares as % of share capital: not given (needs placing.shares_outstanding)")
@@ -67,7 +75,7 @@ def summary_lines(figures: Figures) -> list[str]:
     else:
         lines.append(
             f"  net proceeds: {amount(money.net, ccy)}, "
-            f"net price per share {ccy} {round_half_up(money.net_price_per_share, 4)}"
+            f"net price per share {quoted_price_text(money.net_price_per_share, ccy, 4)}"
         )
     if figures.allocation_basis == NET_NOT_GIVEN_BASIS and figures.allocations:
         lines.append(
@@ -114,7 +122,7 @@ def context_lines(figures: Figures) -> list[str]:
             f"{pf.shares_after:,} ({percent_text(pf.percent_after)}) after"
         )
     for cost in deal.costs.items:
-        lines.append(f"  cost: {cost.name}: {ccy} {cost.amount:,}")
+        lines.append(f"  cost: {cost.name}: {quoted_prefix(ccy)}{cost.amount:,}")
     for entry in figures.timetable:
         if entry.when is not None or entry.key in ("lock_up_end", "vendor_lock_up_end"):
             when = entry.when.isoformat() if entry.when else "-"
@@ -126,11 +134,12 @@ def context_lines(figures: Figures) -> list[str]:
     else:
         breaches = [r.price for r in grid.rows if r.outcome == "breach"]
         lowest = next((r.price for r in grid.rows if r.is_lowest), None)
-        text = f"  pricing grid: {len(grid.rows)} prices from {ccy} {grid.rows[-1].price} to {ccy} {grid.rows[0].price}"
+        low, high = quoted_price_text(grid.rows[-1].price, ccy), quoted_price_text(grid.rows[0].price, ccy)
+        text = f"  pricing grid: {len(grid.rows)} prices from {low} to {high}"
         if lowest is not None:
-            text += f"; lowest price within {grid.rule.title.split(':')[0]}: {ccy} {lowest}"
+            text += f"; lowest price within {grid.rule.title.split(':')[0]}: {quoted_price_text(lowest, ccy)}"
         if breaches:
-            text += f"; {len(breaches)} breach it (at or below {ccy} {max(breaches)})"
+            text += f"; {len(breaches)} breach it (at or below {quoted_price_text(max(breaches), ccy)})"
         lines.append(text)
     return lines
 
@@ -141,7 +150,7 @@ def after_market_lines(figures: Figures) -> list[str]:
         return []
     ccy = figures.deal.issuer.currency
     shown = "; ".join(
-        f"T+{a.days} ({a.date.isoformat()}) close {ccy} {a.close} ({a.change * 100:+.2f}% on the placing price)"
+        f"T+{a.days} ({a.date.isoformat()}) close {quoted_price_text(a.close, ccy)} ({a.change * 100:+.2f}% on the placing price)"
         for a in figures.after_market
     )
     return [f"  after the deal: {shown}"]
@@ -161,14 +170,15 @@ def grid_lines(figures: Figures) -> list[str]:
         return [f"pricing grid: {grid.problem}"]
     keys = [r.key for r in grid.references]
     heads = ["price", *(f"disc. {k.replace('average_close_', 'avg ').replace('_', ' ')}" for k in keys)]
-    heads += [f"gross {ccy} m", "shares needed", "% enlarged", "rule"]
+    heads[0] = f"price ({quoted_unit(ccy)})" if ccy == "GBP" else "price"
+    heads += [f"gross {quoted_prefix(ccy)}m", "shares needed", "% enlarged", "rule"]
     table = [heads]
     limits = [rule_limit(grid.rule)] * len(keys)
     for row in grid.rows:
         mark = " <- deal" if row.is_deal else (" <- lowest within rule" if row.is_lowest else "")
         table.append(
             [
-                str(row.price),
+                quoted_price_text(row.price, ccy).removesuffix("p") if ccy == "GBP" else str(row.price),
                 *(
                     percent_text(d) if limit is None else percent_beside(d, limit)
                     for d, limit in zip(row.discounts, limits, strict=True)

@@ -11,6 +11,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, g
 
 from xl_placement.checks import INCOMPLETE, CheckReport, check_deal
 from xl_placement.figures import NET_NOT_GIVEN_BASIS, Figures
+from xl_placement.formats import unit_label
 from xl_placement.money import in_context
 from xl_placement.precedents import Selection, for_deal
 from xl_placement.report import openpyxl_private as private
@@ -82,7 +83,7 @@ def placeholder_values(figures: Figures, checks: CheckReport) -> dict[str, str]:
         "issuer": deal.issuer.name,
         "stock_code": deal.issuer.stock_code,
         "exchange": deal.issuer.exchange,
-        "currency": deal.issuer.currency,
+        "currency": unit_label(deal.issuer.currency),  # sterling labels say "£": the cells hold pounds
         "quote_currency": deal.fx.quote_currency if deal.fx else "",
         "quote_head": f"{deal.fx.quote_currency} m" if deal.fx else "",
         "rate_unit": f"{deal.issuer.currency} per {deal.fx.quote_currency}" if deal.fx else "none given",

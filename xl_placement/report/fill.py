@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xl_placement.capital import PLACEES, Holding
 from xl_placement.deal import KIND_LABELS, MANDATE_LABELS, UNDERWRITING_LABELS, Deal, Fx
 from xl_placement.figures import NET_NOT_GIVEN_BASIS, NOT_GIVEN, Figures, Reference
-from xl_placement.formats import MILLION, percent_text, price_places, price_text
+from xl_placement.formats import MILLION, percent_text, price_places, price_text, quoted_prefix, unit_label
 from xl_placement.money import LargestRemainder, largest_remainder, round_half_up, to_minor_units
 from xl_placement.proceeds import SHARE_DECIMALS, to_quote
 from xl_placement.report import formulas as fx
@@ -34,6 +34,7 @@ from xl_placement.report.layout import (
     computed_price_format,
     dates_as_sheets,
     for_reader,
+    pence_beside,
     price_format,
 )
 from xl_placement.report.tables import table_rows
@@ -116,7 +117,7 @@ def footing_notes(gross: Decimal, costs: Decimal, net: Decimal, currency: str) -
     if g - c == n:
         return []
     return [
-        f"{currency} m shown rounded: {g:,} less {c:,} is {g - c:,}, against net {n:,} "
+        f"{unit_label(currency)} m shown rounded: {g:,} less {c:,} is {g - c:,}, against net {n:,} "
         f"(a rounding difference of {abs(g - c - n):,}m; the cells hold the exact amounts)."
     ]
 
@@ -254,6 +255,10 @@ class DealSheet:
         self.number_format("Price", price_format(p.price))
         shown = [key for key in TERMS if texts.get(key, "x")]
         close_up(self.wb, TERMS, shown, "B", "E")
+        if (
+            self.figures.deal.issuer.currency == "GBP"
+        ):  # London quotes prices in pence: shown beside the pounds
+            pence_beside(*cell(self.wb, "Price"), self.out, p.price)
 
     def number_format(self, name: str, fmt: str) -> None:
         """Give a named cell a number format decided by the deal (a price's decimals)."""
@@ -627,14 +632,12 @@ def rounding_note(base: Decimal, rounded: Decimal, decimals: int, currency: str)
     """Say how an amount that is not a whole number of the rounding unit is split."""
     unit = f"{Decimal(1).scaleb(-decimals):f}" if decimals > 0 else f"{10**-decimals:,}"
     places = max(decimals, 0)
+    ccy = quoted_prefix(currency)  # "HKD ", or "£" (amounts in pounds)
     if rounded == base:
-        return (
-            f"The amount is a whole number of the rounding unit ({currency} {unit}), "
-            "so the uses add up to it exactly."
-        )
+        return f"The amount is a whole number of the rounding unit ({ccy}{unit}), so the uses add up to it exactly."
     return (
-        f"The amount, {currency} {base:,.2f}, is not a whole number of the rounding unit ({currency} {unit}): "
-        f"it is rounded half up to {currency} {rounded:,.{places}f} before it is split, so the uses add up "
+        f"The amount, {ccy}{base:,.2f}, is not a whole number of the rounding unit ({ccy}{unit}): "
+        f"it is rounded half up to {ccy}{rounded:,.{places}f} before it is split, so the uses add up "
         f"to that ({rounded - base:+,.2f})."
     )
 
@@ -864,7 +867,7 @@ def _fill_chart(
         ws,
         ChartRow(proto.min_col, lines[0], lines[-1]),
         area(wb, "ChartAnchor").ref,
-        figures.deal.issuer.currency,
+        unit_label(figures.deal.issuer.currency),
         Bars(titles, tuple(labels), segments),
     )
 

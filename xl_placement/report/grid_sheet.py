@@ -17,7 +17,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.figures import NOT_GIVEN, Figures
-from xl_placement.formats import in_sentence, percent_places
+from xl_placement.formats import in_sentence, percent_places, quoted_price_text, unit_label
 from xl_placement.grid import PASS, GridRow, PricingGrid, pricing_grid, rule_limit
 from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter, fit_height
@@ -40,7 +40,7 @@ def fill_grid(wb: Workbook, figures: Figures, out: CellWriter) -> str:
     grid = pricing_grid(figures)
     head = area(wb, "GridHead")
     ws = head.ws
-    ccy = figures.deal.issuer.currency
+    ccy = unit_label(figures.deal.issuer.currency)
     note = area(wb, "GridNote")
     columns = _columns(figures, grid)
     last_col = str(get_column_letter(head.min_col + len(columns)))
@@ -109,7 +109,7 @@ def reference_cells(wb: Workbook, figures: Figures) -> dict[str, str]:
 
 def _columns(figures: Figures, grid: PricingGrid) -> list[tuple[str, str]]:
     """The heads and number formats after the price column."""
-    ccy = figures.deal.issuer.currency
+    ccy = unit_label(figures.deal.issuer.currency)
     heads = [(f"Discount to {in_sentence(r.label)}", DISCOUNT) for r in grid.references]
     return [
         *heads,
@@ -198,14 +198,14 @@ def _rule_cell(
 
 def _note(figures: Figures, grid: PricingGrid) -> str:
     ccy = figures.deal.issuer.currency
+    start, stop, step = (
+        quoted_price_text(v, ccy) if v is not None else "-" for v in (grid.start, grid.stop, grid.step)
+    )
     rule = grid.rule
     reason = for_reader(rule.why) if rule.why else None
     why = f" ({reason})" if reason else ""
     outcome = "" if rule.status == PASS else f": {rule.status}{why}"
-    return (
-        f"Price rule: {rule.title}{outcome}. Prices from {ccy} {grid.start} to {ccy} {grid.stop} "
-        f"in steps of {ccy} {grid.step}, with the deal's price."
-    )
+    return f"Price rule: {rule.title}{outcome}. Prices from {start} to {stop} in steps of {step}, with the deal's price."
 
 
 def _foot(figures: Figures, ccy: str) -> str:

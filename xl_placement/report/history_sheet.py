@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.context import AFTER_MARKET_DAYS
 from xl_placement.figures import Figures
+from xl_placement.formats import unit_label
 from xl_placement.prices import Close
 from xl_placement.report.layout import DATE_CELL, computed_price_format, price_format, sheet_date
 
@@ -40,7 +41,7 @@ def fill_history(wb: Workbook, figures: Figures) -> None:
         return
     index = wb.sheetnames.index("Checks") + 1 if "Checks" in wb.sheetnames else len(wb.sheetnames)
     ws = wb.create_sheet(SHEET, index)
-    deal, ccy = figures.deal, figures.deal.issuer.currency
+    deal, ccy = figures.deal, unit_label(figures.deal.issuer.currency)
     shown = history[-CHART_DAYS:]
     money = price_format(deal.placing.price)
     ws["A1"] = f"{deal.issuer.name}: price history"

@@ -20,8 +20,10 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.figures import NOT_GIVEN
-from xl_placement.formats import AVERAGE_DECIMALS, price_places
+from xl_placement.formats import AVERAGE_DECIMALS, pence_places, price_places
+from xl_placement.report import formulas as fx
 from xl_placement.report import openpyxl_private as private
+from xl_placement.report.cells import CellWriter
 from xl_placement.report.template import area
 
 DATE_CELL = "d mmm yyyy"  # every date on the sheets and in the page header: 20 Oct 2025
@@ -44,6 +46,35 @@ def computed_price_format(placing_price: Decimal) -> str:
     A price computed from others (12.679333...) shows at that stated precision, not in full.
     """
     return "#,##0." + "0" * max(AVERAGE_DECIMALS, price_places(placing_price, most=REPORT_PRICE_DECIMALS))
+
+
+PENCE_FORMULA = "Price*100"  # the placing price in pence, from the cell in pounds the formulas use
+
+
+def pence_format(pounds: Decimal) -> str:
+    """A sterling price shown in pence, at the decimals it has in pence: 2,525p for £25.25, 52.85p for £0.5285."""
+    places = pence_places(pounds, most=REPORT_PRICE_DECIMALS)
+    return "#,##0" + ("." + "0" * places if places else "") + '"p"'
+
+
+def pence_beside(ws: Worksheet, price_ref: str, out: CellWriter, pounds: Decimal) -> None:
+    """London quotes share prices in pence: show the placing price in pence beside its cell in pounds.
+
+    The price cell (``price_ref``, merged over the two columns to its right in the template)
+    keeps the pounds every formula takes; it is unmerged and the two columns beside it hold
+    ``=Price*100`` formatted in pence, its cached value the product LibreOffice computes.
+    """
+    cell = ws[price_ref]
+    row, column = cell.row, cell.column
+    for merged in list(ws.merged_cells.ranges):
+        if merged.min_row == row and merged.min_col == column:
+            ws.unmerge_cells(str(merged))
+    first, last = ws.cell(row, column + 1), ws.cell(row, column + 2)
+    for beside in (first, last):
+        private.copy_style(cell, beside)  # the row's borders and font, as the merged cell had them
+    ws.merge_cells(f"{first.coordinate}:{last.coordinate}")
+    shown = out.formula(ws, first.coordinate, PENCE_FORMULA, fx.written_double(pounds) * 100)
+    shown.number_format = pence_format(pounds)
 
 
 def close_up(wb: Workbook, names: Sequence[str], shown: Sequence[str], first: str, last: str) -> None:

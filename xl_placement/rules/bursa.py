@@ -4,10 +4,10 @@ Para 6.03(1): no issue under the general mandate if, aggregated with the general
 issues of the preceding 12 months, it exceeds 10% of the issued shares (excluding treasury
 shares); the ledger (``[[placing.prior_issues]]``, "general mandate") gives the 12 months'
 issues. Pricing: not more than a 10% discount to the volume-weighted average market price of
-the 5 market days immediately before the price-fixing date (``market.vwap_5d``); the paragraph
-number (often cited as 6.04) was not confirmed from the Listing Requirements' text, so the
-check names Chapter 6 only. The 20% mandate was a temporary relief (16 April 2020 to
-31 December 2022) and is not applied.
+the 5 market days immediately before the price-fixing date (``market.vwap_5d``): Paragraph
+6.04(a), as issuers' announcements cite it (the Listing Requirements' own text was not found in
+the sources searched). The 20% mandate was a temporary relief (16 April 2020 to 31 December
+2022) and is not applied. Tick sizes: Bursa's own table of minimum bids.
 """
 
 from __future__ import annotations
@@ -40,8 +40,16 @@ from xl_placement.rules.base import (
 GENERAL_MANDATE = Decimal("0.10")  # Para 6.03(1)
 DISCOUNT_CAP = Decimal("0.10")  # not more than 10% below the 5-market-day VWAP
 
+PRICING_SOURCE = (
+    "Paragraph 6.04(a) as cited in issuers' announcements, e.g. Alam Maritim Resources Berhad's proposed private "
+    'placement ("Based on Paragraph 6.04(a) of the Listing Requirements, the Placement Shares I may be issued based '
+    'on a discount of not more than 10% to the 5-day volume weighted average market price", quoted at '
+    "https://boston2.i3investor.com/web/forum/forum-thread/800000888?p=245); the Listing Requirements' own text "
+    "was not found in the sources searched (December 2026)"
+)
+
 DISCOUNT = PriceLimit(
-    rule="Bursa LR Chapter 6 pricing",
+    rule="Bursa LR 6.04(a)",
     title="Discount to the 5-market-day VWAP before price-fixing",
     reference="vwap_5d",
     max_discount=DISCOUNT_CAP,
@@ -50,7 +58,7 @@ DISCOUNT = PriceLimit(
     inputs=("market.vwap_5d", "placing.mandate"),
 )
 
-# Minimum bid sizes for shares (Bursa Malaysia, from 3 August 2009; as brokers publish them).
+# Minimum bid sizes for shares (Bursa Malaysia, from 3 August 2009): Bursa's own table, Table I.
 TICKS = TickTable(
     bands=(
         (Decimal(0), Decimal("0.005")),
@@ -58,8 +66,10 @@ TICKS = TickTable(
         (Decimal(10), Decimal("0.02")),
         (Decimal(100), Decimal("0.10")),
     ),
-    source="Bursa Malaysia minimum bid sizes for shares (RM0.005 below RM1.00, 0.01 to RM9.99, 0.02 to RM99.98, "
-    "0.10 from RM100), as published by RHB (https://www.rhbinvest.com/Bursa_Malaysia-trading.html) and OCBC "
+    source="Bursa Malaysia, minimum bids (Bidaan Minimum), Table I: 0.5 sen below RM1.00, 1 sen RM1.00 to RM9.99, "
+    "2 sen RM10.00 to RM99.98, 10 sen from RM100.00 "
+    "(http://www.bursamalaysia.com/bm/market/securities/equities/trading/minimum-bids/); the same table at RHB "
+    "(https://www.rhbinvest.com/Bursa_Malaysia-trading.html) and OCBC "
     "(https://iocbc.com/research/market-information-malaysia.html)",
 )
 
@@ -86,7 +96,7 @@ def discount_check(figures: Figures) -> RuleCheck:
         rule,
         Shown(discount_words(ref, DISCOUNT_CAP), ref.discount, DISCOUNT_CAP),
         f"5-market-day VWAP {price_text(ref.price, figures.deal.issuer.currency)} before the price-fixing date "
-        "(paragraph number not confirmed: Chapter 6 of the Listing Requirements).",
+        "(Paragraph 6.04(a) of the Listing Requirements).",
         f" A discount of more than {cap(DISCOUNT_CAP)} needs shareholders' approval of the precise terms.",
     )
 
@@ -154,8 +164,9 @@ EXCHANGE = Exchange(
     price_check=DISCOUNT.rule,
     docs=(
         DocRow(
-            "Chapter 6 pricing (paragraph not confirmed)",
-            "discount to the 5-market-day VWAP immediately before the price-fixing date (`market.vwap_5d`)",
+            "Para 6.04(a)",
+            "discount to the 5-market-day VWAP immediately before the price-fixing date (`market.vwap_5d`); the "
+            f"paragraph: {PRICING_SOURCE}",
             f"**more than {cap(DISCOUNT_CAP)}** breaches (exactly {cap(DISCOUNT_CAP)} passes)",
             'pass, breach; not applicable with approval of the precise terms (`mandate = "specific"`); not enough '
             "data without `vwap_5d`",

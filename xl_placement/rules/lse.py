@@ -9,9 +9,13 @@ authority's period. Use of the authority is added up from the ledger
 ``placing.mandate_date``, the meeting that granted it).
 
 The Main Market discount limit (10% to the middle-market price at the time of agreeing the
-placing, LR 9.5.10 before July 2024) is NOT checked: its text in the UK Listing Rules in force
-since July 2024 was not confirmed when this was written, so the check says so ("information"),
-and the pricing grid applies no price rule.
+placing, LR 9.5.10 before July 2024) is NOT checked: no text of the UK Listing Rules (UKLR, in
+force since 29 July 2024) stating a discount limit was found in the sources searched (December
+2026: the FCA Handbook's LR 9.5 as at 13 September 2021, and a copy of UKLR 9.4 with the
+rights-issue placing rule, but no UKLR discount provision), so neither the rule's number nor the
+listing categories it covers are known here. The check says so ("information"), and the pricing
+grid applies no price rule. The LSE's tick sizes (the UK tick size regime's price and liquidity
+bands) were not found either: the grid steps by 0.01p and says so.
 """
 
 from __future__ import annotations
@@ -49,10 +53,12 @@ PEG_SOURCE = (
     "Travers Smith, https://traverssmith.com/knowledge/knowledge-container/disapplication-of-pre-emption-"
     "rights-back-to-the-future)"
 )
+LR_9_5_SOURCE = "https://handbook.fca.org.uk/handbook/LR/9/5.html?date=2021-09-13"
 UKLR_NOT_CHECKED = (
     "Not checked: the Listing Rules limited a Main Market placing to a discount of 10% to the middle-market "
-    "price at the time of agreeing the placing (LR 9.5.10 before July 2024); the equivalent provision of the "
-    "UK Listing Rules (UKLR) in force since July 2024 was not confirmed here. Check the UKLR yourself."
+    "price at the time of agreeing the placing (LR 9.5.10 before July 2024); no discount limit in the UK Listing "
+    "Rules (UKLR) in force since 29 July 2024 was found, nor which listing categories it would cover. Check the "
+    "UKLR yourself."
 )
 
 # Not confirmed: the LSE's tick size follows the UK tick size regime by price and liquidity band
@@ -60,8 +66,9 @@ UKLR_NOT_CHECKED = (
 # know. The grid therefore steps in hundredths of a penny, and says so; no price rule is applied.
 TICKS = TickTable(
     bands=((Decimal(0), Decimal("0.0001")),),
-    source="not confirmed: the LSE tick depends on the UK tick size regime's liquidity band; the grid steps "
-    "by 0.01p, which may be finer than the share's tick",
+    source="not confirmed: the LSE tick depends on the UK tick size regime's price and liquidity bands, and no "
+    "table of them was found in the sources searched; the grid steps by 0.01p, which may be finer than the "
+    "share's tick",
 )
 
 
@@ -237,8 +244,19 @@ EXCHANGE = Exchange(
         DocRow(
             "UK Listing Rules discount limit",
             "Main Market placing: discount to the middle-market price",
-            "**not checked** (LR 9.5.10's 10% before July 2024; the UKLR provision was not confirmed)",
+            "**not checked**: LR 9.5.10 set 10% to the middle-market price at the time of agreeing the placing "
+            f"until 28 July 2024 ({LR_9_5_SOURCE}); no discount limit in the UKLR (in force since 29 July 2024) "
+            "was found in the sources searched, so neither its rule number nor the listing categories it covers "
+            "are known here",
             "information (Main Market), not applicable (AIM); the pricing grid applies no price rule",
+        ),
+        DocRow(
+            "LSE tick sizes",
+            "the pricing grid's price step",
+            "**not confirmed**: the UK tick size regime sets the tick by price and liquidity band; no table of "
+            "the bands was found in the sources searched, so the grid steps by 0.01p (possibly finer than the "
+            "share's tick)",
+            "-",
         ),
     ),
 )

@@ -4,7 +4,9 @@ Market price is the 5-day VWAP on TSX immediately before the relevant date (``ma
 A placing may not be priced below market price less the maximum allowable discount without
 shareholders' approval; the maximum is 15% where the market price is above $2.00. The lower
 tiers often quoted (25% up to $0.50, 20% from $0.51 to $2.00) were not confirmed from the
-Manual's text when this was written, so below $2.00 the check says it cannot be made.
+Manual's text: the sources searched (December 2026) give those tiers for the TSX Venture
+Exchange (Policy 4.1, on the last close), a different rulebook, and the one copy of s.607 found
+stops at s.607(c). So at $2.00 or less the check says it cannot be made.
 Shareholders' approval is also needed when a placing priced below market price is for more
 than 25% of the outstanding shares (non-diluted), or when insiders take 10% or more of them,
 aggregated with insider placements of the previous six months (the ledger's
@@ -53,8 +55,15 @@ SOURCES = (
 )
 TIER_NOT_CONFIRMED = (
     "Not checked: the maximum discount for a market price of $2.00 or less (often quoted as 25% up to $0.50 and "
-    "20% from $0.51 to $2.00) was not confirmed from the Company Manual here; only the 15% tier above $2.00 is "
-    "checked."
+    "20% from $0.51 to $2.00, the TSX Venture Exchange's tiers) was not confirmed from the TSX Company Manual's "
+    "s.607(e) here; only the 15% tier above $2.00 is checked."
+)
+TIERS_SOURCE = (
+    "searched December 2026: the 25%/20%/15% tiers were found for the TSX Venture Exchange (Policy 4.1, on the "
+    "closing price: https://stockhouse.com/companies/bullboard?postid=35049761&symbol=v.snv); TSX Staff Notice "
+    "2016-0003 refers to s.607(e)'s applicable allowable discounts without the table "
+    "(http://tmx.complinet.com/en/display/display_main.html?rbid=2072&element_id=1063); the one copy of s.607 found "
+    "(https://stockhouse.com/companies/bullboard?postid=23002755&symbol=cudbf) stops at s.607(c)"
 )
 
 DISCOUNT = PriceLimit(
@@ -226,7 +235,8 @@ EXCHANGE = Exchange(
             "discount to the **market price**: the 5-day VWAP on TSX immediately before the relevant date "
             "(`market.vwap_5d`)",
             f"**more than {cap(DISCOUNT_CAP)}** breaches where the market price is above $2.00 (exactly "
-            f"{cap(DISCOUNT_CAP)} passes); at $2.00 or less **not checked** (the lower tiers were not confirmed)",
+            f"{cap(DISCOUNT_CAP)} passes); at $2.00 or less **not checked**: the lower tiers were not confirmed "
+            f"from the Manual ({TIERS_SOURCE})",
             'pass, breach; not applicable with shareholders\' approval (`mandate = "specific"`); not enough data '
             "without `vwap_5d`, or at a market price of $2.00 or less",
         ),
