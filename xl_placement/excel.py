@@ -42,7 +42,7 @@ try:
 except ImportError:  # no xlwings: plain Python functions, registered with no Excel
     from xl_placement import _no_xlwings as xw  # type: ignore[no-redef]
 
-from xl_placement import capital, fields, ranges
+from xl_placement import capital, parsers, ranges
 from xl_placement import prices as market  # not `prices`: VWAP has an argument of that name
 from xl_placement.checks import check_deal
 from xl_placement.deal import Deal
@@ -354,7 +354,7 @@ def _parse(name: str, value: object, parse: Callable[[object], Any]) -> Any:
         raise InputError(f"{name} is blank; give a value")
     try:
         return parse(_excel_number(value))
-    except fields.Invalid as exc:
+    except parsers.Invalid as exc:
         raise _bad(name, value, str(exc)) from exc
 
 
@@ -382,9 +382,9 @@ def _prices(name: str, value: Cell) -> list[Decimal]:
     """
     cells = _cells(name, value)
     if len(cells) == 1:
-        return [_parse(name, cells[0], fields.positive)]
+        return [_parse(name, cells[0], parsers.positive)]
     parsed = [
-        _parse(_cell_name(name, i), cell, fields.positive)
+        _parse(_cell_name(name, i), cell, parsers.positive)
         for i, cell in enumerate(cells)
         if not _is_blank(cell)
     ]
@@ -400,13 +400,13 @@ def _cell_name(name: str, index: int) -> str:
 
 def _basis(value: object) -> str:
     """The dilution basis: "enlarged" (the default) or "existing"."""
-    result: str = _optional("basis", value, fields.choice(capital.BASES), "enlarged")
+    result: str = _optional("basis", value, parsers.choice(capital.BASES), "enlarged")
     return result
 
 
 def _decimals(value: object) -> int:
     """Digits of rounding for ALLOCATE_PROCEEDS (default whole units, as in the deal file)."""
-    result: int = _optional("decimals", value, fields.decimals, ALLOCATION_DECIMALS)
+    result: int = _optional("decimals", value, parsers.decimals, ALLOCATION_DECIMALS)
     return result
 
 
@@ -525,13 +525,13 @@ def _within_limit(result: Any) -> Any:
 @_cell_function
 def PLACEMENT_DISCOUNT(price: Cell, reference: Cell, days: Cell = None, dates: Cell = None) -> Any:
     """Discount of the placing price to a reference price or to the average of a range of closes, as a fraction: 1 - price / reference. Negative is a premium."""
-    p = _parse("price", price, fields.positive)
+    p = _parse("price", price, parsers.positive)
     cells = _by_date("reference", reference, dates)
     average = _fast_average(cells, days)
     if average is not None:
         return _to_excel(market.discount(p, average))
     closes = _prices("reference", cells)
-    n = _optional("days", days, fields.positive_whole, len(closes))
+    n = _optional("days", days, parsers.positive_whole, len(closes))
     if n > len(closes):
         raise InputError(
             f"days is {n} but reference has {len(closes)} close(s); select more closes or ask for fewer days"
@@ -550,8 +550,8 @@ def PLACEMENT_DISCOUNT(price: Cell, reference: Cell, days: Cell = None, dates: C
 @_cell_function
 def DILUTION(new_shares: Cell, existing_shares: Cell, basis: Cell = None) -> Any:
     """New shares as a fraction of the enlarged share capital (default) or of the existing share capital."""
-    new = _parse("new_shares", new_shares, fields.positive_whole)
-    existing = _parse("existing_shares", existing_shares, fields.positive_whole)
+    new = _parse("new_shares", new_shares, parsers.positive_whole)
+    existing = _parse("existing_shares", existing_shares, parsers.positive_whole)
     return _to_excel(capital.dilution(new, existing, _basis(basis)))
 
 
@@ -575,7 +575,7 @@ def DILUTION(new_shares: Cell, existing_shares: Cell, basis: Cell = None) -> Any
 @_cell_function
 def ALLOCATE_PROCEEDS(amount: Cell, weights: Cell, labels: Cell = None, decimals: Cell = None) -> Any:
     """Split an amount by weights into amounts that add up to it exactly at the given decimals (largest remainder). Spills one amount per weight, as the weights lie (a column or a row)."""
-    total = _parse("amount", amount, fields.non_negative)
+    total = _parse("amount", amount, parsers.non_negative)
     places = _decimals(decimals)
     raw, is_row = _line("weights", weights)
     names = None if labels is None else _labels(labels, _count("weights", weights))
@@ -645,8 +645,8 @@ def _date_cell(name: str, value: object) -> dt.date:
             raise _bad(name, value, "must be a date")
         value = _EXCEL_EPOCH + dt.timedelta(days=int(value))
     try:
-        return fields.date(value)
-    except fields.Invalid as exc:
+        return parsers.date(value)
+    except parsers.Invalid as exc:
         raise _bad(name, value, str(exc)) from exc
 
 
@@ -668,7 +668,7 @@ def _labels(labels: Cell, count: int) -> list[str] | None:
     return [_label(_cell_name("labels", index), cell) for index, cell in enumerate(cells)]
 
 
-_TINIEST = float(fields.MIN_MAGNITUDE)
+_TINIEST = float(parsers.MIN_MAGNITUDE)
 
 
 def _fast_cells(value: Cell) -> list[float] | None:
@@ -690,7 +690,7 @@ def _fast_average(reference: Cell, days: Cell) -> Decimal | None:
     cells = _fast_cells(reference)
     if cells is None:
         return None
-    count = _optional("days", days, fields.positive_whole, len(cells))
+    count = _optional("days", days, parsers.positive_whole, len(cells))
     if count > len(cells):
         return None
     parts = ranges.decimal_parts(cells[-count:])
@@ -751,7 +751,7 @@ def _weights(cells: dict[int, object]) -> list[Decimal]:
     """Weights as fractions: percentages when any plain number is above 1; the sum must be 100%."""
     values = []
     for index, cell in cells.items():
-        value = _parse(_cell_name("weights", index), cell, fields.fraction)
+        value = _parse(_cell_name("weights", index), cell, parsers.fraction)
         if value < 0:
             raise _bad(_cell_name("weights", index), cell, "must be zero or positive")
         values.append(value)
@@ -815,11 +815,11 @@ def PLACEMENT_PROCEEDS(
     """Gross proceeds, commission, other costs, net proceeds, net price per share and the quote-currency amounts, as a two-column table of label and value."""
     try:
         money = placing_proceeds(
-            _parse("new_shares", new_shares, fields.positive_whole),
-            _parse("price", price, fields.positive),
-            _optional("commission_rate", commission_rate, fields.rate, Decimal(0)),
-            _optional("other_costs", other_costs, fields.non_negative, Decimal(0)),
-            _optional("fx_rate", fx_rate, fields.positive, None),
+            _parse("new_shares", new_shares, parsers.positive_whole),
+            _parse("price", price, parsers.positive),
+            _optional("commission_rate", commission_rate, parsers.rate, Decimal(0)),
+            _optional("other_costs", other_costs, parsers.non_negative, Decimal(0)),
+            _optional("fx_rate", fx_rate, parsers.positive, None),
         )
     except CostsExceedGrossError as exc:
         raise InputError(
@@ -854,7 +854,7 @@ def PLACEMENT_PROCEEDS(
 @_cell_function
 def BENCHMARKED_PRICE(agreement_close: Cell, prior_closes: Cell, dates: Cell = None) -> Any:
     """HKEX Rule 13.36(5) benchmarked price: the higher of the agreement-date close and the average of the 5 closes before the earliest key date."""
-    close = _parse("agreement_close", agreement_close, fields.positive)
+    close = _parse("agreement_close", agreement_close, parsers.positive)
     closes = _prices("prior_closes", _by_date("prior_closes", prior_closes, dates))
     if len(closes) < 5:
         raise InputError(
@@ -879,10 +879,10 @@ def THEORETICAL_DILUTION(
     """HKEX Rule 7.27B theoretical dilution effect: the discount of (benchmarked price x existing + funds raised) / (existing + new) to the benchmarked price."""
     return _to_excel(
         capital.theoretical_dilution_effect(
-            _parse("benchmarked_price", benchmarked_price, fields.positive),
-            _parse("existing_shares", existing_shares, fields.positive_whole),
-            _parse("new_shares", new_shares, fields.positive_whole),
-            _parse("price", price, fields.positive),
+            _parse("benchmarked_price", benchmarked_price, parsers.positive),
+            _parse("existing_shares", existing_shares, parsers.positive_whole),
+            _parse("new_shares", new_shares, parsers.positive_whole),
+            _parse("price", price, parsers.positive),
         )
     )
 
@@ -910,8 +910,8 @@ def VWAP(prices: Cell, volumes: Cell) -> Any:
     fast = _fast_vwap(price_cells, volume_cells)
     if fast is not None:
         return _to_excel(fast)
-    p_values = [_parse(_cell_name("prices", i), p, fields.positive) for i, p, _ in pairs]
-    v_values = [_parse(_cell_name("volumes", i), v, fields.non_negative) for i, _, v in pairs]
+    p_values = [_parse(_cell_name("prices", i), p, parsers.positive) for i, p, _ in pairs]
+    v_values = [_parse(_cell_name("volumes", i), v, parsers.non_negative) for i, _, v in pairs]
     return _to_excel(market.vwap(p_values, v_values))
 
 
@@ -1042,7 +1042,7 @@ def PLACEMENT_CHECK(
             strict=True,
         )
     )
-    with_header = _parse("header", _single("header", header), fields.flag) if not _is_blank(header) else True
+    with_header = _parse("header", _single("header", header), parsers.flag) if not _is_blank(header) else True
     report = check_deal(compute(_check_deal_from(arguments)))
     rows: list[Row] = [
         [

@@ -35,7 +35,7 @@ DIGITS = 15  # significant digits Excel holds
 # from 1e-8 up to 1e15 are handled; others take the cell-by-cell path.
 MAX_SCALE = 22
 POWERS = [10.0**i for i in range(MAX_SCALE + 1)]  # exact doubles
-SMALLEST, LARGEST = 1e-8, 1e14  # below 1e15 (fields.MAX_MAGNITUDE) with room to spare
+SMALLEST, LARGEST = 1e-8, 1e14  # below 1e15 (parsers.MAX_MAGNITUDE) with room to spare
 
 Parts = tuple[list[int], list[int]]  # (k, s): each value is k / 10**s
 
