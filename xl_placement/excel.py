@@ -126,7 +126,7 @@ def _error_text(value: object) -> str | None:
     return None
 
 
-def _shown(value: object) -> str:
+def _as_in_cell(value: object) -> str:
     """Show a value in an error message the way the user sees it in the cell."""
     error = _error_text(value)
     if error is not None:
@@ -134,9 +134,9 @@ def _shown(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float | Decimal):
-        return _number_shown(value)
+        return _in_general_format(value)
     if isinstance(value, dt.date):
-        return _date_shown(value)
+        return _date_as_in_cell(value)
     if isinstance(value, str):
         # Escaped first, then shortened: an escape such as \U0001f600 must not make it longer.
         text = value.encode("unicode_escape").decode("ascii")
@@ -144,20 +144,20 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def _date_shown(value: dt.date) -> str:
+def _date_as_in_cell(value: dt.date) -> str:
     """A date (and its time, if any) as ``the date 2025-01-01``."""
     time = value.time() if isinstance(value, dt.datetime) else dt.time(0)
     return f"the date {value:%Y-%m-%d}" + ("" if time == dt.time(0) else f" {time:%H:%M:%S}")
 
 
-def _number_shown(value: float | Decimal) -> str:
+def _in_general_format(value: float | Decimal) -> str:
     """A number as Excel's General format shows it, to 15 significant digits: 8000000000, 0.5, -1, 1e+300."""
     return format(float(value), ".15g")
 
 
 def _bad(name: str, value: object, expected: str) -> InputError:
     """The error for one argument: its name, what is expected and what it got."""
-    return InputError(f"{name} {expected}, got {_shown(value)}")
+    return InputError(f"{name} {expected}, got {_as_in_cell(value)}")
 
 
 def _is_blank(value: object) -> bool:
@@ -773,10 +773,10 @@ def _label(name: str, value: object) -> str:
     if _is_blank(value):
         return ""
     if isinstance(value, float | int) and not isinstance(value, bool):
-        return _shown(float(value))
+        return _as_in_cell(float(value))
     if isinstance(value, str):
         return value
-    raise InputError(f"{name} must be text or a number, got {_shown(value)}; type the label as text")
+    raise InputError(f"{name} must be text or a number, got {_as_in_cell(value)}; type the label as text")
 
 
 PROCEEDS_LABELS = (
@@ -823,8 +823,8 @@ def PLACEMENT_PROCEEDS(
         )
     except CostsExceedGrossError as exc:
         raise InputError(
-            f"other_costs ({_shown(exc.other_costs)}) plus the commission ({_shown(exc.commission)}, "
-            f"commission_rate x gross) exceed the gross proceeds ({_shown(exc.gross)}, new_shares x price); "
+            f"other_costs ({_as_in_cell(exc.other_costs)}) plus the commission ({_as_in_cell(exc.commission)}, "
+            f"commission_rate x gross) exceed the gross proceeds ({_as_in_cell(exc.gross)}, new_shares x price); "
             "lower other_costs or commission_rate"
         ) from exc
     values = (
@@ -1150,7 +1150,7 @@ def _argument_problem(problem: Problem, arguments: dict[str, Cell]) -> str:
     else:
         # "got <value>" goes before the fix: "mandate_used cannot exceed ..., got 9000000000; correct ..."
         expected, _, fix = problem.expected.partition("; ")
-        got = _shown(_single(name, arguments[name]))
+        got = _as_in_cell(_single(name, arguments[name]))
         text = f"{name} {expected}, got {got}" + (f"; {fix}" if fix else "")
     # Numbers as Excel's General format shows them (8000000000, not the deal file's 8,000,000,000).
     text = _GROUPED.sub(lambda found: found[0].replace(",", ""), text)
