@@ -28,6 +28,7 @@ from pathlib import Path
 from xl_placement import parsers
 from xl_placement.dealfile import deal_from_mapping, parse_text
 from xl_placement.errors import AnnouncementError, DealError
+from xl_placement.money import in_context
 
 MAX_ANNOUNCEMENT_BYTES = 20_000_000
 MAX_PDF_PAGES = 300
@@ -1238,6 +1239,7 @@ class Imported:
     problems: tuple[str, ...]
 
 
+@in_context
 def import_announcement(path: str | Path) -> Imported:
     """Read an announcement and make the deal file's text (nothing is written).
 

@@ -742,9 +742,7 @@ def _fast_vwap(prices: list[Any], volumes: list[Any]) -> Decimal | None:
     turnover = ranges.exact_sum(*ranges.common_scale(products), PRECISION)
     if total_volume is None or not total_volume or turnover is None:
         return None
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return turnover / total_volume
+    return turnover / total_volume
 
 
 def _weights(cells: dict[int, object]) -> list[Decimal]:

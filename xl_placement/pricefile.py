@@ -21,7 +21,7 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
@@ -35,7 +35,6 @@ from xl_placement.errors import (
     Problem,
     UnsafeWorkbookError,
 )
-from xl_placement.money import PRECISION
 from xl_placement.prices import Close, average_close, vwap
 from xl_placement.safe_csv import PRICE_FILE, csv_rows
 
@@ -480,9 +479,7 @@ def day_vwap(row: Close) -> Decimal | None:
     if row.vwap is not None:
         return row.vwap
     if row.turnover is not None and row.volume:
-        with localcontext() as ctx:
-            ctx.prec = PRECISION
-            return row.turnover / row.volume
+        return row.turnover / row.volume
     return None
 
 

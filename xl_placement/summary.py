@@ -15,7 +15,6 @@ if TYPE_CHECKING:  # checks imports figures and wording; only the type is needed
     from xl_placement.stated import StatedCheck
 
 
-@in_context
 def amount(value: Decimal, currency: str) -> str:
     """Format an amount in millions: 3247000000 -> "HKD 3,247.0m"."""
     return f"{currency} {round_half_up(value / 1_000_000, 1):,}m"
@@ -92,7 +91,6 @@ def _market_cap_line(figures: Figures) -> str:
     return cap
 
 
-@in_context
 def context_lines(figures: Figures) -> list[str]:
     """Market context, liquidity, public float, itemised costs, timetable and the pricing grid's summary."""
     deal, m = figures.deal, figures.market
