@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from xl_placement.deal import Deal
-from xl_placement.money import round_half_up
+from xl_placement.money import in_context, round_half_up
 from xl_placement.prices import Close
 from xl_placement.proceeds import MINOR_UNIT_DECIMALS
 
@@ -76,6 +76,7 @@ class AfterMarket:
     change: Decimal  # close / placing price - 1: positive when the shares trade above the price
 
 
+@in_context
 def after_market(deal: Deal) -> tuple[AfterMarket, ...]:
     """The closes on T+1, T+5 and T+20 trading days against the placing price.
 
@@ -171,6 +172,7 @@ def ratio(part: Decimal | int, whole: Decimal | int | None) -> Decimal | None:
     return Decimal(part) / Decimal(whole)
 
 
+@in_context
 def adtv(closes: Sequence[Close], days: int) -> tuple[Decimal, Decimal] | None:
     """Average daily volume and traded value over the last ``days`` closes.
 
@@ -185,6 +187,7 @@ def adtv(closes: Sequence[Close], days: int) -> tuple[Decimal, Decimal] | None:
     return volume, value
 
 
+@in_context
 def market_context(
     deal: Deal, closes: Sequence[Close], last_close: Decimal | None, gross: Decimal
 ) -> MarketContext:
@@ -285,6 +288,7 @@ def lock_up_end(completion: dt.date | None, days: int | None) -> tuple[dt.date |
     return completion + dt.timedelta(days=days), f"{days} days from completion"
 
 
+@in_context
 def public_float(deal: Deal) -> PublicFloat | None:
     """Public float before and after: shares in issue less holders marked ``public = false``.
 

@@ -16,7 +16,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures, Reference
-from xl_placement.money import round_half_up
+from xl_placement.money import in_context, round_half_up
 from xl_placement.prices import discount
 from xl_placement.proceeds import MINOR_UNIT_DECIMALS, gross_proceeds
 from xl_placement.rules import (
@@ -236,6 +236,7 @@ def lowest_within_rule(figures: Figures) -> Decimal | None:
     return lowest
 
 
+@in_context
 def pricing_grid(figures: Figures) -> PricingGrid:
     """The pricing grid of a deal.
 
