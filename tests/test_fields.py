@@ -118,3 +118,10 @@ def test_readme_error_example_is_what_validation_prints():
 def test_patterned_names(name, expected):
     """average_close_<N>d and vwap_<N>d match N from 1 to 999 and nothing else."""
     assert model.match_pattern(name, ["average_close_<N>d", "vwap_<N>d"]) == expected
+
+
+def test_the_reference_refuses_a_stated_key_without_its_docs(monkeypatch):
+    """A [stated] key added to fields.STATED_KEYS without its form and meaning fails the generator, naming it."""
+    monkeypatch.setattr(field_reference, "STATED_KEYS", (*fields.STATED_KEYS, "discount_to_open"))
+    with pytest.raises(ValueError, match=r"without docs: \['discount_to_open'\]"):
+        field_reference.markdown_reference()

@@ -553,39 +553,25 @@ SHAREHOLDER = (
     ),
 )
 
-_PERCENT = 'percentage ("8.6%", "approximately 8.6%", "約8.6%") or exact fraction'
-_AMOUNT = 'amount as published ("HK$3,150 million", "HK$3.25bn", "3,150m") or exact number'
-
-# Figures an announcement may state, checked against the computed ones: key -> (form, meaning).
-STATED_DOCS: dict[str, tuple[str, str]] = {
-    "discount_to_last_close": (_PERCENT, "Discount to the last close (negative for a premium)."),
-    "discount_to_average_close_<N>d": (_PERCENT, "Discount to the N-day average close."),
-    "discount_to_vwap_<N>d": (_PERCENT, "Discount to the N-day VWAP."),
-    "discount_to_day_vwap": (_PERCENT, "Discount to the VWAP of the agreement day."),
-    "discount_to_benchmarked_price": (_PERCENT, "Discount to the HKEX benchmarked price (Rule 13.36(5))."),
-    "percent_of_existing": (_PERCENT, "New shares as a percentage of the existing share capital."),
-    "percent_of_enlarged": (_PERCENT, "New shares as a percentage of the enlarged share capital."),
-    "percent_of_existing_class": (_PERCENT, "The same, of the existing shares of the placed class."),
-    "percent_of_enlarged_class": (_PERCENT, "The same, of the enlarged shares of the placed class."),
-    "gross_proceeds": (
-        _AMOUNT + ", issuer currency",
-        'Gross proceeds: "HK$3.25bn" is to the nearest HK$10m; 3_250_000_000 is exact. '
-        '"HK$3.25 billion (approximately US$415.2 million)" states gross_proceeds_quote too.',
-    ),
-    "net_proceeds": (_AMOUNT + ", issuer currency", "Net proceeds as published."),
-    "net_price_per_share": (
-        'price ("approximately HK$1.49", "5.7c") or exact number, issuer currency',
-        "Net proceeds divided by the new shares.",
-    ),
-    "gross_proceeds_quote": (
-        'amount ("US$415.2 million"), [fx] quote currency',
-        "Gross proceeds in the [fx] quote currency.",
-    ),
-    "net_proceeds_quote": ("amount, [fx] quote currency", "Net proceeds in the [fx] quote currency."),
-    "theoretical_dilution_effect": (_PERCENT, "Theoretical dilution effect (Rule 7.27B)."),
-}
-
-STATED_KEYS = tuple(STATED_DOCS)
+# Figures an announcement may state ([stated]), checked against the computed ones; the field
+# reference (scripts/field_reference.py) documents each one's form and meaning.
+STATED_KEYS = (
+    "discount_to_last_close",
+    "discount_to_average_close_<N>d",
+    "discount_to_vwap_<N>d",
+    "discount_to_day_vwap",
+    "discount_to_benchmarked_price",
+    "percent_of_existing",
+    "percent_of_enlarged",
+    "percent_of_existing_class",
+    "percent_of_enlarged_class",
+    "gross_proceeds",
+    "net_proceeds",
+    "net_price_per_share",
+    "gross_proceeds_quote",
+    "net_proceeds_quote",
+    "theoretical_dilution_effect",
+)
 
 # Sections a deal file must have; the others may be left out.
 REQUIRED_SECTIONS = ("issuer", "placing")
