@@ -17,7 +17,7 @@ from xl_placement.fields import (
     REPORT_SECTIONS,
     REQUIRED_SECTIONS,
     SECTIONS,
-    STATED_DOCS,
+    STATED_KEYS,
     TABLES,
     Field,
 )
@@ -109,6 +109,39 @@ _CONDITIONS = {
 }
 
 
+_PERCENT = 'percentage ("8.6%", "approximately 8.6%", "約8.6%") or exact fraction'
+_AMOUNT = 'amount as published ("HK$3,150 million", "HK$3.25bn", "3,150m") or exact number'
+
+# The form and meaning of each key of fields.STATED_KEYS, for the reference's [stated] table.
+_STATED_DOCS: dict[str, tuple[str, str]] = {
+    "discount_to_last_close": (_PERCENT, "Discount to the last close (negative for a premium)."),
+    "discount_to_average_close_<N>d": (_PERCENT, "Discount to the N-day average close."),
+    "discount_to_vwap_<N>d": (_PERCENT, "Discount to the N-day VWAP."),
+    "discount_to_day_vwap": (_PERCENT, "Discount to the VWAP of the agreement day."),
+    "discount_to_benchmarked_price": (_PERCENT, "Discount to the HKEX benchmarked price (Rule 13.36(5))."),
+    "percent_of_existing": (_PERCENT, "New shares as a percentage of the existing share capital."),
+    "percent_of_enlarged": (_PERCENT, "New shares as a percentage of the enlarged share capital."),
+    "percent_of_existing_class": (_PERCENT, "The same, of the existing shares of the placed class."),
+    "percent_of_enlarged_class": (_PERCENT, "The same, of the enlarged shares of the placed class."),
+    "gross_proceeds": (
+        _AMOUNT + ", issuer currency",
+        'Gross proceeds: "HK$3.25bn" is to the nearest HK$10m; 3_250_000_000 is exact. '
+        '"HK$3.25 billion (approximately US$415.2 million)" states gross_proceeds_quote too.',
+    ),
+    "net_proceeds": (_AMOUNT + ", issuer currency", "Net proceeds as published."),
+    "net_price_per_share": (
+        'price ("approximately HK$1.49", "5.7c") or exact number, issuer currency',
+        "Net proceeds divided by the new shares.",
+    ),
+    "gross_proceeds_quote": (
+        'amount ("US$415.2 million"), [fx] quote currency',
+        "Gross proceeds in the [fx] quote currency.",
+    ),
+    "net_proceeds_quote": ("amount, [fx] quote currency", "Net proceeds in the [fx] quote currency."),
+    "theoretical_dilution_effect": (_PERCENT, "Theoretical dilution effect (Rule 7.27B)."),
+}
+
+
 def _defaults() -> dict[str, object]:
     """Default values of optional fields, read from the deal model so the docs cannot drift from it."""
     classes = {
@@ -151,6 +184,18 @@ def _field_table(path: str, specs: Sequence[Field], defaults: dict[str, object])
             need = "optional"
         lines.append(f"| `{spec.name}` | {_cell(_unit(spec))} | {need} | {_cell(spec.doc)} |")
     return lines
+
+
+def _stated_docs() -> list[tuple[str, tuple[str, str]]]:
+    """The form and meaning of each ``[stated]`` key, in the order of ``fields.STATED_KEYS``.
+
+    Raises:
+        ValueError: a key without its form and meaning here, or one here the deal file no longer takes.
+    """
+    if set(_STATED_DOCS) != set(STATED_KEYS):
+        missing, extra = set(STATED_KEYS) - set(_STATED_DOCS), set(_STATED_DOCS) - set(STATED_KEYS)
+        raise ValueError(f"[stated] keys without docs: {sorted(missing)}; docs of no key: {sorted(extra)}")
+    return [(key, _STATED_DOCS[key]) for key in STATED_KEYS]
 
 
 def markdown_reference() -> str:
@@ -205,7 +250,7 @@ def markdown_reference() -> str:
         "",
         "| Key | Form | Meaning |",
         "|---|---|---|",
-        *(f"| `{key}` | {_cell(form)} | {_cell(doc)} |" for key, (form, doc) in STATED_DOCS.items()),
+        *(f"| `{key}` | {_cell(form)} | {_cell(doc)} |" for key, (form, doc) in _stated_docs()),
     ]
     blocks.append(stated)
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"

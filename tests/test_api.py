@@ -57,7 +57,7 @@ def test_every_exception_class_lives_in_errors_and_is_exported() -> None:
     for name in defined:
         assert getattr(xl_placement, name) is getattr(errors, name), name
     # No public exception class anywhere else in the package (private control-flow signals start with _
-    # or never leave their module: fields.Invalid becomes a Problem inside the deal-file reader).
+    # or never leave their module: parsers.Invalid becomes a Problem inside the deal-file reader).
     elsewhere = set()
     for info in pkgutil.walk_packages(xl_placement.__path__, "xl_placement."):
         module = importlib.import_module(info.name)

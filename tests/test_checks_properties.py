@@ -201,7 +201,7 @@ def test_any_valid_deal_gives_a_full_report(
 def test_figure_with_too_many_decimals_is_a_mismatch_not_an_error() -> None:
     """A stated amount to 50 decimal places cannot be compared within 50 digits: a mismatch, not a traceback."""
     base = figures()
-    # Built directly: a deal file refuses numbers below 1E-9 (fields.MIN_MAGNITUDE).
+    # Built directly: a deal file refuses numbers below 1E-9 (parsers.MIN_MAGNITUDE).
     tiny = StatedFigure(Decimal("1.8E-49"), Decimal("1E-50"), "1.8E-49")
     deal = dataclasses.replace(base.deal, stated={"gross_proceeds": tiny})
     check = check_deal(dataclasses.replace(base, deal=deal)).stated[0]

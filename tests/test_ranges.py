@@ -69,7 +69,7 @@ def test_floats_whose_15th_digit_is_a_half_read_right():
 )
 def test_discount_over_a_large_range_equals_the_core_path(price, closes, column, days):
     """PLACEMENT_DISCOUNT on a large range of closes (row or column, any days) is bit-for-bit the core's result."""
-    assume(min(closes) >= 1e-9)  # a smaller close is refused (fields.MIN_MAGNITUDE), cell by cell
+    assume(min(closes) >= 1e-9)  # a smaller close is refused (parsers.MIN_MAGNITUDE), cell by cell
     reference = [[c] for c in closes] if column else closes
     fast = placement.PLACEMENT_DISCOUNT(price, reference, days)
     assert excel._fast_average(reference, days) is not None  # the fast path was taken

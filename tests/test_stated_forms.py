@@ -23,7 +23,7 @@ import openpyxl
 import pytest
 from deal_maps import mapping, report_of
 
-from xl_placement import fields, load_deal
+from xl_placement import load_deal, parsers
 from xl_placement import precedents as pr
 from xl_placement import published as pub
 from xl_placement.batch import parse_header, row_mapping
@@ -104,7 +104,7 @@ def test_every_form_on_the_page_reads_as_the_page_says(
 @pytest.mark.parametrize(("written", "figure", "says"), REFUSED, ids=[r[0] for r in REFUSED])
 def test_every_refused_form_on_the_page_is_refused_saying_why(written: str, figure: str, says: str) -> None:
     """Each refused example raises Invalid whose message holds the page's words, naming the field."""
-    with pytest.raises(fields.Invalid) as caught:
+    with pytest.raises(parsers.Invalid) as caught:
         parse_published(_code(written), field="stated.x", **FIGURES[figure])  # type: ignore[arg-type]
     assert says in str(caught.value)
     assert str(caught.value).startswith(f'stated.x = "{_code(written)}": ')
@@ -227,7 +227,7 @@ def test_every_chinese_currency_word_names_its_currency(word: str, code: str) ->
         code,
     )
     other = "USD" if code != "USD" else "HKD"
-    with pytest.raises(fields.Invalid, match=f"this figure is in {other}"):
+    with pytest.raises(parsers.Invalid, match=f"this figure is in {other}"):
         parse_published(f"32.47億{word}", kind="amount", currency=other)
     assert word in _grammar()
     assert set(pub.CURRENCY_WORDS) == set(CURRENCY_WORDS)
@@ -248,7 +248,7 @@ def test_every_hedge_changes_nothing(hedge: str) -> None:
 @pytest.mark.parametrize("bound", BOUNDS)
 def test_every_bound_is_refused(bound: str) -> None:
     """<bound> 10% says where the figure lies, not what it is: refused, naming the word; listed on the page."""
-    with pytest.raises(fields.Invalid, match=f'says "{re.escape(bound)}": a bound, not the figure'):
+    with pytest.raises(parsers.Invalid, match=f'says "{re.escape(bound)}": a bound, not the figure'):
         parse_published(f"{bound} 10%", kind="percent")
     assert bound in " ".join(PAGE.split("**Refused**", 1)[1].split())
     assert set(pub._BOUNDS) == set(BOUNDS)
@@ -256,7 +256,7 @@ def test_every_bound_is_refused(bound: str) -> None:
 
 def test_a_word_that_only_starts_like_a_bound_is_not_one() -> None:
     """ "overall 8%" is not "over": it is refused as an unknown word, not as a bound, and "Aboveground" likewise."""
-    with pytest.raises(fields.Invalid, match="must be a percentage"):
+    with pytest.raises(parsers.Invalid, match="must be a percentage"):
         parse_published("overall 8%", kind="percent")
 
 

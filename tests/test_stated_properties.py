@@ -15,7 +15,7 @@ from deal_maps import mapping, report_of
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from xl_placement import fields
+from xl_placement import parsers
 from xl_placement.published import parse_published
 from xl_placement.stated import round_to
 
@@ -66,8 +66,8 @@ def test_any_rounding_of_an_amount_matches_and_one_step_away_differs(
             continue
         text = f"{prefix}{symbol}{_shown(value / scale, places)}{unit}"
         digits = len(_shown(value / scale, places).replace(",", "").replace(".", "").strip("0"))
-        if digits > fields.MAX_SIGNIFICANT:  # more than Excel holds exactly: refused, saying so
-            with pytest.raises(fields.Invalid, match="significant digits"):
+        if digits > parsers.MAX_SIGNIFICANT:  # more than Excel holds exactly: refused, saying so
+            with pytest.raises(parsers.Invalid, match="significant digits"):
                 parse_published(text, kind="amount", currency="HKD")
             continue
         figure = parse_published(text, kind="amount", currency="HKD")
@@ -204,7 +204,7 @@ def test_any_other_word_after_the_number_is_refused(word: str, symbol: str) -> N
     known = {"k", "thousand", "thousands", "m", "mn", "mln", "mil", "mio", "million", "millions", "b", "bn",
              "bln", "billion", "billions", "c", "cent", "cents", "percent", "pct", "discount", "premium"}  # fmt: skip
     assume(word not in known)
-    with pytest.raises(fields.Invalid) as caught:
+    with pytest.raises(parsers.Invalid) as caught:
         parse_published(f"{symbol}3.25 {word}", kind="amount")
     assert f'"{word}' in str(caught.value)
 
@@ -224,7 +224,7 @@ def test_a_premium_of_any_rate_is_that_rate_as_a_negative_discount(
     figure = parse_published(text, kind="percent", discount=True)
     assert Fraction(figure.value) == -rate / 100
     assert Fraction(figure.quantum) == Fraction(1, 1000)
-    with pytest.raises(fields.Invalid, match="not a discount"):
+    with pytest.raises(parsers.Invalid, match="not a discount"):
         parse_published(text, kind="percent")
 
 
@@ -235,7 +235,7 @@ ZEROS = (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0xFF10, 0x1D7CE)
 
 @settings(max_examples=200, deadline=None)
 @given(number=st.integers(min_value=0, max_value=10**12), zero=st.sampled_from(ZEROS), field=st.sampled_from(
-    (fields.number, fields.positive_whole, fields.price, fields.fraction)))  # fmt: skip
+    (parsers.number, parsers.positive_whole, parsers.price, parsers.fraction)))  # fmt: skip
 def test_a_number_in_another_scripts_digits_is_refused_with_the_number_in_0_to_9(
     number: int, zero: int, field: object
 ) -> None:
@@ -243,7 +243,7 @@ def test_a_number_in_another_scripts_digits_is_refused_with_the_number_in_0_to_9
     and giving the same number in 0-9 as the fix."""
     plain = str(number)
     other = "".join(chr(zero + int(d)) for d in plain)
-    with pytest.raises(fields.Invalid) as caught:
+    with pytest.raises(parsers.Invalid) as caught:
         field(other)  # type: ignore[operator]
     assert "holds the digit" in str(caught.value)
     assert f'write "{plain}"' in str(caught.value)

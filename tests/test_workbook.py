@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xl_placement import cli, load_deal
+from xl_placement import cli, load_deal, parsers
 from xl_placement import fields as f
 from xl_placement.deal import Use
 from xl_placement.errors import InputError, OutputExistsError
@@ -146,7 +146,7 @@ def test_every_choice_field_has_a_dropdown_with_exactly_the_accepted_values(book
         listed = validation.formula1.strip('"').split(",")
         assert listed == list(options)
         assert [specs[path].parse(option) for option in listed] == listed
-        with pytest.raises(f.Invalid):
+        with pytest.raises(parsers.Invalid):
             specs[path].parse("none of these")
 
 

@@ -244,7 +244,7 @@ class _Reader:
         found = _REFERENCE.match(text.lstrip("="))
         if found is None:
             raise self.refuse(
-                "xl/workbook.xml", f"{where} refers to {_shown(text)}, not a cell range; {expected}"
+                "xl/workbook.xml", f"{where} refers to {_short_repr(text)}, not a cell range; {expected}"
             )
         sheet = found["quoted"].replace("''", "'") if found["quoted"] else found["plain"]
         top, left = self.cell(found["first"], where, text)
@@ -255,13 +255,13 @@ class _Reader:
         if count > MAX_NAME_CELLS:
             raise self.refuse(
                 "xl/workbook.xml",
-                f"{where} refers to {_shown(text)}, {count:,} cells; an input name covers at most "
+                f"{where} refers to {_short_repr(text)}, {count:,} cells; an input name covers at most "
                 f"{MAX_NAME_CELLS:,} cells",
             )
         if sheet not in sheets:
             raise self.refuse(
                 "xl/workbook.xml",
-                f"{where} refers to {_shown(text)}, but the workbook has no sheet {sheet!r}; {expected}",
+                f"{where} refers to {_short_repr(text)}, but the workbook has no sheet {sheet!r}; {expected}",
             )
         return _Area(name, text, sheet, top, left, bottom, right)
 
@@ -272,7 +272,7 @@ class _Reader:
         if not 1 <= row <= MAX_ROW or not 1 <= column <= MAX_COLUMN:
             raise self.refuse(
                 "xl/workbook.xml",
-                f"{where} refers to {_shown(reference)}, outside the sheet (rows 1 to {MAX_ROW:,}, "
+                f"{where} refers to {_short_repr(reference)}, outside the sheet (rows 1 to {MAX_ROW:,}, "
                 "columns A to XFD); point it at the input cell again",
             )
         return row, column
@@ -471,7 +471,9 @@ class _SheetValues:
         if text is None:
             return default
         if not _is_int(text) or not 1 <= int(text) <= MAX_ROW:
-            raise self.reader.refuse(self.part, f"a {what} is numbered {_shown(text)}, outside the sheet")
+            raise self.reader.refuse(
+                self.part, f"a {what} is numbered {_short_repr(text)}, outside the sheet"
+            )
         return int(text)
 
     def position(self, reference: str | None) -> tuple[int, int]:
@@ -482,7 +484,8 @@ class _SheetValues:
             column = _column_number(found["col"]) if found else 0
             if found is None or int(found["row"]) != self.row or not 1 <= column <= MAX_COLUMN:
                 raise self.reader.refuse(
-                    self.part, f"the cell reference {_shown(reference)} in row {self.row} is not a cell of it"
+                    self.part,
+                    f"the cell reference {_short_repr(reference)} in row {self.row} is not a cell of it",
                 )
             self.column = column
         if self.column > MAX_COLUMN:
@@ -510,9 +513,9 @@ class _SheetValues:
             return None
         if kind != "n":
             return self.typed(position, kind, value, strings)
-        number = _number(value)
+        number = _cell_number(value)
         if number is None:
-            raise self.refuse(position, f"is a number cell holding {_shown(value)}, not a number")
+            raise self.refuse(position, f"is a number cell holding {_short_repr(value)}, not a number")
         if is_date:
             return self.date(position, number)
         return number
@@ -523,7 +526,7 @@ class _SheetValues:
             if not _is_int(value) or int(value) not in strings:
                 raise self.refuse(
                     position,
-                    f"refers to shared string {_shown(value)}, which xl/sharedStrings.xml does not have; "
+                    f"refers to shared string {_short_repr(value)}, which xl/sharedStrings.xml does not have; "
                     "save the workbook again from Excel",
                 )
             return strings[int(value)]
@@ -531,14 +534,16 @@ class _SheetValues:
             return value
         if kind == "b":
             if value.strip() not in {"0", "1"}:
-                raise self.refuse(position, f"is a true/false cell holding {_shown(value)}")
+                raise self.refuse(position, f"is a true/false cell holding {_short_repr(value)}")
             return value.strip() == "1"
         if kind == "d":
             try:
                 return dt.datetime.fromisoformat(value.strip())
             except ValueError:
-                raise self.refuse(position, f"is a date cell holding {_shown(value)}, not a date") from None
-        raise self.refuse(position, f"has the unknown cell type {_shown(kind)}")
+                raise self.refuse(
+                    position, f"is a date cell holding {_short_repr(value)}, not a date"
+                ) from None
+        raise self.refuse(position, f"has the unknown cell type {_short_repr(kind)}")
 
     def date(self, position: tuple[int, int], serial: float) -> dt.datetime:
         if not 0 <= serial <= MAX_DATE_SERIAL:
@@ -649,7 +654,7 @@ class _Styles:
         if not _is_int(style) or not 0 <= int(style) < max(len(self.formats), 1):
             raise refuse(
                 position,
-                f"uses style {_shown(style)}, which {self.part} does not have ({len(self.formats)} styles); "
+                f"uses style {_short_repr(style)}, which {self.part} does not have ({len(self.formats)} styles); "
                 "save the workbook again from Excel",
             )
         return int(style) in self.dates
@@ -743,7 +748,7 @@ def _is_int(text: str | None) -> bool:
     return text is not None and re.fullmatch(r"\s*-?[0-9]{1,18}\s*", text) is not None
 
 
-def _number(text: str) -> int | float | None:
+def _cell_number(text: str) -> int | float | None:
     """A cell's number as openpyxl gives it: an int for digits only, else a float."""
     stripped = text.strip()
     if re.fullmatch(r"-?[0-9]{1,30}", stripped):
@@ -769,7 +774,7 @@ def _column_letters(number: int) -> str:
     return letters
 
 
-def _shown(text: str) -> str:
+def _short_repr(text: str) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from xl_placement import fields as f
+from xl_placement import parsers
 from xl_placement.dealfile import deal_from_mapping, parse_text
 from xl_placement.errors import AnnouncementError, DealError
+from xl_placement.money import in_context
 
 MAX_ANNOUNCEMENT_BYTES = 20_000_000
 MAX_PDF_PAGES = 300
@@ -706,7 +707,7 @@ def _agents(doc: _Text, out: Extracted) -> None:
             quote = quote or (paragraph if heading.string == paragraph else f"{paragraph} {following}")
     names = [n for n in names if n and n.lower() not in ("the company",)]
     if names:
-        out.put("placing.agents", names[: f.MAX_AGENTS], quote)
+        out.put("placing.agents", names[: parsers.MAX_AGENTS], quote)
     else:
         out.missing["placing.agents"] = (
             '"<name> (the "Placing Agent")", "<name> is acting as placement agent"'
@@ -1238,6 +1239,7 @@ class Imported:
     problems: tuple[str, ...]
 
 
+@in_context
 def import_announcement(path: str | Path) -> Imported:
     """Read an announcement and make the deal file's text (nothing is written).
 

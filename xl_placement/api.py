@@ -202,6 +202,7 @@ def _selection(
 
 
 @checked
+@in_context
 def load_precedents(
     path: str | Path,
     *,
@@ -232,6 +233,7 @@ def load_precedents(
 
 
 @checked
+@in_context
 def precedents_frame(
     path: str | Path | Selection,
     *,

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 from xl_placement.errors import CalculationError
-from xl_placement.money import PRECISION, Number, dec, in_context
+from xl_placement.money import Number, dec, in_context
 
 BASES = ("enlarged", "existing")
 
@@ -32,12 +32,10 @@ def dilution(new_shares: Number, existing_shares: Number, basis: str = "enlarged
         raise CalculationError(f"new_shares must be zero or positive, got {new_shares}")
     if existing <= 0:
         raise CalculationError(f"existing_shares must be positive, got {existing_shares}")
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        if basis == "enlarged":
-            return new / (existing + new)
-        if basis == "existing":
-            return new / existing
+    if basis == "enlarged":
+        return new / (existing + new)
+    if basis == "existing":
+        return new / existing
     raise CalculationError(f'basis must be "enlarged" or "existing", got {basis!r}')
 
 
@@ -59,9 +57,7 @@ def theoretical_diluted_price(
         raise CalculationError(f"existing_shares must be positive, got {existing_shares}")
     if new < 0 or p < 0:
         raise CalculationError("new_shares and price must be zero or positive")
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return (bench * existing + new * p) / (existing + new)
+    return (bench * existing + new * p) / (existing + new)
 
 
 @in_context
@@ -73,14 +69,14 @@ def theoretical_dilution_effect(
     The discount of the theoretical diluted price to the benchmarked price (the Exchange's FAQ example gives 8.33%).
     """
     diluted = theoretical_diluted_price(benchmarked_price, existing_shares, new_shares, price)
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return 1 - diluted / dec(benchmarked_price)
+    return 1 - diluted / dec(benchmarked_price)
 
 
-@in_context
 def mandate_headroom(mandate_limit: int, mandate_used: int, new_shares: int) -> int:
-    """Shares the general mandate still allows after this deal (negative means exceeded)."""
+    """Shares the general mandate still allows after this deal (negative means exceeded).
+
+    Whole numbers only, so no decimal context is needed.
+    """
     return mandate_limit - mandate_used - new_shares
 
 
@@ -140,17 +136,15 @@ def shareholding(
             raise CalculationError(
                 f"the vendor {vendor!r} holds {held[vendor]:,} shares, fewer than the {new_shares:,} it places"
             )
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return [
-            Holding(
-                name,
-                before,
-                Decimal(before) / existing_shares,
-                after,
-                Decimal(after) / enlarged,
-                between if vendor is not None else None,
-                Decimal(between) / existing_shares if vendor is not None else None,
-            )
-            for name, before, after, between in rows
-        ]
+    return [
+        Holding(
+            name,
+            before,
+            Decimal(before) / existing_shares,
+            after,
+            Decimal(after) / enlarged,
+            between if vendor is not None else None,
+            Decimal(between) / existing_shares if vendor is not None else None,
+        )
+        for name, before, after, between in rows
+    ]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 from xl_placement.deal import Deal
-from xl_placement.money import PRECISION, round_half_up
+from xl_placement.money import in_context, round_half_up
 from xl_placement.prices import Close
 from xl_placement.proceeds import MINOR_UNIT_DECIMALS
 
@@ -76,6 +76,7 @@ class AfterMarket:
     change: Decimal  # close / placing price - 1: positive when the shares trade above the price
 
 
+@in_context
 def after_market(deal: Deal) -> tuple[AfterMarket, ...]:
     """The closes on T+1, T+5 and T+20 trading days against the placing price.
 
@@ -92,9 +93,7 @@ def after_market(deal: Deal) -> tuple[AfterMarket, ...]:
     for n in AFTER_MARKET_DAYS:
         if n <= len(after):
             close = after[n - 1]
-            with localcontext() as ctx:
-                ctx.prec = PRECISION
-                change = close.close / price - 1
+            change = close.close / price - 1
             out.append(AfterMarket(n, close.date, close.close, change))
     return tuple(out)
 
@@ -163,20 +162,17 @@ def _all_classes(deal: Deal, last_close: Decimal) -> Capitalisation:
     if placed is None:
         why = "needs placing.class_shares_outstanding (or shares_outstanding) beside [[issuer.other_classes]]"
         return Capitalisation(None, "", why, None, others)
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return Capitalisation(last_close * placed + others, "all classes", "", placed, others)
+    return Capitalisation(last_close * placed + others, "all classes", "", placed, others)
 
 
 def ratio(part: Decimal | int, whole: Decimal | int | None) -> Decimal | None:
     """``part / whole`` at full precision; None when ``whole`` is missing or zero."""
     if whole is None or whole == 0:
         return None
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return Decimal(part) / Decimal(whole)
+    return Decimal(part) / Decimal(whole)
 
 
+@in_context
 def adtv(closes: Sequence[Close], days: int) -> tuple[Decimal, Decimal] | None:
     """Average daily volume and traded value over the last ``days`` closes.
 
@@ -186,13 +182,12 @@ def adtv(closes: Sequence[Close], days: int) -> tuple[Decimal, Decimal] | None:
     window = list(closes[-days:])
     if days < 1 or len(window) < days or any(c.volume is None for c in window):
         return None
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        volume = sum((c.volume or Decimal(0) for c in window), Decimal(0)) / days
-        value = sum((c.close * (c.volume or Decimal(0)) for c in window), Decimal(0)) / days
+    volume = sum((c.volume or Decimal(0) for c in window), Decimal(0)) / days
+    value = sum((c.close * (c.volume or Decimal(0)) for c in window), Decimal(0)) / days
     return volume, value
 
 
+@in_context
 def market_context(
     deal: Deal, closes: Sequence[Close], last_close: Decimal | None, gross: Decimal
 ) -> MarketContext:
@@ -293,6 +288,7 @@ def lock_up_end(completion: dt.date | None, days: int | None) -> tuple[dt.date |
     return completion + dt.timedelta(days=days), f"{days} days from completion"
 
 
+@in_context
 def public_float(deal: Deal) -> PublicFloat | None:
     """Public float before and after: shares in issue less holders marked ``public = false``.
 
@@ -305,11 +301,9 @@ def public_float(deal: Deal) -> PublicFloat | None:
         return None
     before = existing - sum(held)
     after = before + deal.placing.new_shares
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return PublicFloat(
-            before,
-            Decimal(before) / existing,
-            after,
-            Decimal(after) / (existing + deal.placing.new_shares),
-        )
+    return PublicFloat(
+        before,
+        Decimal(before) / existing,
+        after,
+        Decimal(after) / (existing + deal.placing.new_shares),
+    )

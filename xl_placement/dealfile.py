@@ -19,7 +19,7 @@ from typing import Any
 
 from xl_placement import deal as model
 from xl_placement import fields as f
-from xl_placement import ledger, pricefile
+from xl_placement import ledger, parsers, pricefile
 from xl_placement.errors import MISSING, DealError, InputError, Problem
 from xl_placement.money import in_context
 from xl_placement.prices import Close
@@ -139,7 +139,7 @@ def parse_text(content: str, fmt: str, source: str = "") -> dict[str, Any]:
         shown = f"names {key} twice in one table; JSON would keep only the last, so give it once"
         raise DealError([Problem("file", MISSING, shown)], source) from exc
     except ValueError as exc:  # Python refuses to read a whole number of more than 4,300 digits
-        expected = f"holds a number thousands of digits long; numbers may have at most {f.MAX_SIGNIFICANT} significant digits"
+        expected = f"holds a number thousands of digits long; numbers may have at most {parsers.MAX_SIGNIFICANT} significant digits"
         raise DealError([Problem("file", MISSING, expected)], source) from exc
     if not isinstance(data, dict):
         raise DealError([Problem("file", MISSING, "must hold a table of sections at the top")], source)
@@ -220,10 +220,10 @@ class _Reader:
                 )
         return result
 
-    def value(self, value: object, parse: f.Parser, path: str) -> Any:
+    def value(self, value: object, parse: parsers.Parser, path: str) -> Any:
         try:
             return parse(value)
-        except f.Invalid as exc:
+        except parsers.Invalid as exc:
             self.problems.append(Problem(path, value, str(exc)))
             return None
 
@@ -673,7 +673,7 @@ def _derived_checks(
         placing.get("prefunded_warrants", 0),
         placing.get("prefunded_price", 0),
     )
-    if gross >= f.MAX_MAGNITUDE:
+    if gross >= parsers.MAX_MAGNITUDE:
         problems.append(
             Problem(
                 "placing.price",
@@ -684,7 +684,7 @@ def _derived_checks(
         )
         return
     outstanding = placing.get("shares_outstanding")
-    if outstanding is not None and outstanding + shares >= f.MAX_MAGNITUDE:
+    if outstanding is not None and outstanding + shares >= parsers.MAX_MAGNITUDE:
         problems.append(
             Problem(
                 "placing.new_shares",
@@ -693,7 +693,7 @@ def _derived_checks(
             )
         )
     rate = fx.get("rate")
-    if rate is not None and to_quote(gross, rate) >= f.MAX_MAGNITUDE:
+    if rate is not None and to_quote(gross, rate) >= parsers.MAX_MAGNITUDE:
         problems.append(
             Problem(
                 "fx.rate", rate, f"gives gross proceeds of {to_quote(gross, rate):,.2f} {quote}, {beyond}"
@@ -1098,7 +1098,7 @@ def _stated_figure(
         result[key] = parse_published(
             text, kind=stated_kind(key), currency=currency, discount=key.startswith("discount_to_")
         )
-    except f.Invalid as exc:
+    except parsers.Invalid as exc:
         if written_under:
             expected = f"the figure in brackets is stated.{key}, and it {exc}"
             reader.problems.append(Problem(f"stated.{written_under}", value, expected))

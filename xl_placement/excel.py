@@ -42,7 +42,7 @@ try:
 except ImportError:  # no xlwings: plain Python functions, registered with no Excel
     from xl_placement import _no_xlwings as xw  # type: ignore[no-redef]
 
-from xl_placement import capital, fields, ranges
+from xl_placement import capital, parsers, ranges
 from xl_placement import prices as market  # not `prices`: VWAP has an argument of that name
 from xl_placement.checks import check_deal
 from xl_placement.deal import Deal
@@ -126,7 +126,7 @@ def _error_text(value: object) -> str | None:
     return None
 
 
-def _shown(value: object) -> str:
+def _as_in_cell(value: object) -> str:
     """Show a value in an error message the way the user sees it in the cell."""
     error = _error_text(value)
     if error is not None:
@@ -134,9 +134,9 @@ def _shown(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float | Decimal):
-        return _number_shown(value)
+        return _in_general_format(value)
     if isinstance(value, dt.date):
-        return _date_shown(value)
+        return _date_as_in_cell(value)
     if isinstance(value, str):
         # Escaped first, then shortened: an escape such as \U0001f600 must not make it longer.
         text = value.encode("unicode_escape").decode("ascii")
@@ -144,20 +144,20 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def _date_shown(value: dt.date) -> str:
+def _date_as_in_cell(value: dt.date) -> str:
     """A date (and its time, if any) as ``the date 2025-01-01``."""
     time = value.time() if isinstance(value, dt.datetime) else dt.time(0)
     return f"the date {value:%Y-%m-%d}" + ("" if time == dt.time(0) else f" {time:%H:%M:%S}")
 
 
-def _number_shown(value: float | Decimal) -> str:
+def _in_general_format(value: float | Decimal) -> str:
     """A number as Excel's General format shows it, to 15 significant digits: 8000000000, 0.5, -1, 1e+300."""
     return format(float(value), ".15g")
 
 
 def _bad(name: str, value: object, expected: str) -> InputError:
     """The error for one argument: its name, what is expected and what it got."""
-    return InputError(f"{name} {expected}, got {_shown(value)}")
+    return InputError(f"{name} {expected}, got {_as_in_cell(value)}")
 
 
 def _is_blank(value: object) -> bool:
@@ -354,7 +354,7 @@ def _parse(name: str, value: object, parse: Callable[[object], Any]) -> Any:
         raise InputError(f"{name} is blank; give a value")
     try:
         return parse(_excel_number(value))
-    except fields.Invalid as exc:
+    except parsers.Invalid as exc:
         raise _bad(name, value, str(exc)) from exc
 
 
@@ -382,9 +382,9 @@ def _prices(name: str, value: Cell) -> list[Decimal]:
     """
     cells = _cells(name, value)
     if len(cells) == 1:
-        return [_parse(name, cells[0], fields.positive)]
+        return [_parse(name, cells[0], parsers.positive)]
     parsed = [
-        _parse(_cell_name(name, i), cell, fields.positive)
+        _parse(_cell_name(name, i), cell, parsers.positive)
         for i, cell in enumerate(cells)
         if not _is_blank(cell)
     ]
@@ -400,13 +400,13 @@ def _cell_name(name: str, index: int) -> str:
 
 def _basis(value: object) -> str:
     """The dilution basis: "enlarged" (the default) or "existing"."""
-    result: str = _optional("basis", value, fields.choice(capital.BASES), "enlarged")
+    result: str = _optional("basis", value, parsers.choice(capital.BASES), "enlarged")
     return result
 
 
 def _decimals(value: object) -> int:
     """Digits of rounding for ALLOCATE_PROCEEDS (default whole units, as in the deal file)."""
-    result: int = _optional("decimals", value, fields.decimals, ALLOCATION_DECIMALS)
+    result: int = _optional("decimals", value, parsers.decimals, ALLOCATION_DECIMALS)
     return result
 
 
@@ -525,13 +525,13 @@ def _within_limit(result: Any) -> Any:
 @_cell_function
 def PLACEMENT_DISCOUNT(price: Cell, reference: Cell, days: Cell = None, dates: Cell = None) -> Any:
     """Discount of the placing price to a reference price or to the average of a range of closes, as a fraction: 1 - price / reference. Negative is a premium."""
-    p = _parse("price", price, fields.positive)
+    p = _parse("price", price, parsers.positive)
     cells = _by_date("reference", reference, dates)
     average = _fast_average(cells, days)
     if average is not None:
         return _to_excel(market.discount(p, average))
     closes = _prices("reference", cells)
-    n = _optional("days", days, fields.positive_whole, len(closes))
+    n = _optional("days", days, parsers.positive_whole, len(closes))
     if n > len(closes):
         raise InputError(
             f"days is {n} but reference has {len(closes)} close(s); select more closes or ask for fewer days"
@@ -550,8 +550,8 @@ def PLACEMENT_DISCOUNT(price: Cell, reference: Cell, days: Cell = None, dates: C
 @_cell_function
 def DILUTION(new_shares: Cell, existing_shares: Cell, basis: Cell = None) -> Any:
     """New shares as a fraction of the enlarged share capital (default) or of the existing share capital."""
-    new = _parse("new_shares", new_shares, fields.positive_whole)
-    existing = _parse("existing_shares", existing_shares, fields.positive_whole)
+    new = _parse("new_shares", new_shares, parsers.positive_whole)
+    existing = _parse("existing_shares", existing_shares, parsers.positive_whole)
     return _to_excel(capital.dilution(new, existing, _basis(basis)))
 
 
@@ -575,7 +575,7 @@ def DILUTION(new_shares: Cell, existing_shares: Cell, basis: Cell = None) -> Any
 @_cell_function
 def ALLOCATE_PROCEEDS(amount: Cell, weights: Cell, labels: Cell = None, decimals: Cell = None) -> Any:
     """Split an amount by weights into amounts that add up to it exactly at the given decimals (largest remainder). Spills one amount per weight, as the weights lie (a column or a row)."""
-    total = _parse("amount", amount, fields.non_negative)
+    total = _parse("amount", amount, parsers.non_negative)
     places = _decimals(decimals)
     raw, is_row = _line("weights", weights)
     names = None if labels is None else _labels(labels, _count("weights", weights))
@@ -645,8 +645,8 @@ def _date_cell(name: str, value: object) -> dt.date:
             raise _bad(name, value, "must be a date")
         value = _EXCEL_EPOCH + dt.timedelta(days=int(value))
     try:
-        return fields.date(value)
-    except fields.Invalid as exc:
+        return parsers.date(value)
+    except parsers.Invalid as exc:
         raise _bad(name, value, str(exc)) from exc
 
 
@@ -668,7 +668,7 @@ def _labels(labels: Cell, count: int) -> list[str] | None:
     return [_label(_cell_name("labels", index), cell) for index, cell in enumerate(cells)]
 
 
-_TINIEST = float(fields.MIN_MAGNITUDE)
+_TINIEST = float(parsers.MIN_MAGNITUDE)
 
 
 def _fast_cells(value: Cell) -> list[float] | None:
@@ -690,7 +690,7 @@ def _fast_average(reference: Cell, days: Cell) -> Decimal | None:
     cells = _fast_cells(reference)
     if cells is None:
         return None
-    count = _optional("days", days, fields.positive_whole, len(cells))
+    count = _optional("days", days, parsers.positive_whole, len(cells))
     if count > len(cells):
         return None
     parts = ranges.decimal_parts(cells[-count:])
@@ -742,16 +742,14 @@ def _fast_vwap(prices: list[Any], volumes: list[Any]) -> Decimal | None:
     turnover = ranges.exact_sum(*ranges.common_scale(products), PRECISION)
     if total_volume is None or not total_volume or turnover is None:
         return None
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return turnover / total_volume
+    return turnover / total_volume
 
 
 def _weights(cells: dict[int, object]) -> list[Decimal]:
     """Weights as fractions: percentages when any plain number is above 1; the sum must be 100%."""
     values = []
     for index, cell in cells.items():
-        value = _parse(_cell_name("weights", index), cell, fields.fraction)
+        value = _parse(_cell_name("weights", index), cell, parsers.fraction)
         if value < 0:
             raise _bad(_cell_name("weights", index), cell, "must be zero or positive")
         values.append(value)
@@ -773,10 +771,10 @@ def _label(name: str, value: object) -> str:
     if _is_blank(value):
         return ""
     if isinstance(value, float | int) and not isinstance(value, bool):
-        return _shown(float(value))
+        return _as_in_cell(float(value))
     if isinstance(value, str):
         return value
-    raise InputError(f"{name} must be text or a number, got {_shown(value)}; type the label as text")
+    raise InputError(f"{name} must be text or a number, got {_as_in_cell(value)}; type the label as text")
 
 
 PROCEEDS_LABELS = (
@@ -815,16 +813,16 @@ def PLACEMENT_PROCEEDS(
     """Gross proceeds, commission, other costs, net proceeds, net price per share and the quote-currency amounts, as a two-column table of label and value."""
     try:
         money = placing_proceeds(
-            _parse("new_shares", new_shares, fields.positive_whole),
-            _parse("price", price, fields.positive),
-            _optional("commission_rate", commission_rate, fields.rate, Decimal(0)),
-            _optional("other_costs", other_costs, fields.non_negative, Decimal(0)),
-            _optional("fx_rate", fx_rate, fields.positive, None),
+            _parse("new_shares", new_shares, parsers.positive_whole),
+            _parse("price", price, parsers.positive),
+            _optional("commission_rate", commission_rate, parsers.rate, Decimal(0)),
+            _optional("other_costs", other_costs, parsers.non_negative, Decimal(0)),
+            _optional("fx_rate", fx_rate, parsers.positive, None),
         )
     except CostsExceedGrossError as exc:
         raise InputError(
-            f"other_costs ({_shown(exc.other_costs)}) plus the commission ({_shown(exc.commission)}, "
-            f"commission_rate x gross) exceed the gross proceeds ({_shown(exc.gross)}, new_shares x price); "
+            f"other_costs ({_as_in_cell(exc.other_costs)}) plus the commission ({_as_in_cell(exc.commission)}, "
+            f"commission_rate x gross) exceed the gross proceeds ({_as_in_cell(exc.gross)}, new_shares x price); "
             "lower other_costs or commission_rate"
         ) from exc
     values = (
@@ -854,7 +852,7 @@ def PLACEMENT_PROCEEDS(
 @_cell_function
 def BENCHMARKED_PRICE(agreement_close: Cell, prior_closes: Cell, dates: Cell = None) -> Any:
     """HKEX Rule 13.36(5) benchmarked price: the higher of the agreement-date close and the average of the 5 closes before the earliest key date."""
-    close = _parse("agreement_close", agreement_close, fields.positive)
+    close = _parse("agreement_close", agreement_close, parsers.positive)
     closes = _prices("prior_closes", _by_date("prior_closes", prior_closes, dates))
     if len(closes) < 5:
         raise InputError(
@@ -879,10 +877,10 @@ def THEORETICAL_DILUTION(
     """HKEX Rule 7.27B theoretical dilution effect: the discount of (benchmarked price x existing + funds raised) / (existing + new) to the benchmarked price."""
     return _to_excel(
         capital.theoretical_dilution_effect(
-            _parse("benchmarked_price", benchmarked_price, fields.positive),
-            _parse("existing_shares", existing_shares, fields.positive_whole),
-            _parse("new_shares", new_shares, fields.positive_whole),
-            _parse("price", price, fields.positive),
+            _parse("benchmarked_price", benchmarked_price, parsers.positive),
+            _parse("existing_shares", existing_shares, parsers.positive_whole),
+            _parse("new_shares", new_shares, parsers.positive_whole),
+            _parse("price", price, parsers.positive),
         )
     )
 
@@ -910,8 +908,8 @@ def VWAP(prices: Cell, volumes: Cell) -> Any:
     fast = _fast_vwap(price_cells, volume_cells)
     if fast is not None:
         return _to_excel(fast)
-    p_values = [_parse(_cell_name("prices", i), p, fields.positive) for i, p, _ in pairs]
-    v_values = [_parse(_cell_name("volumes", i), v, fields.non_negative) for i, _, v in pairs]
+    p_values = [_parse(_cell_name("prices", i), p, parsers.positive) for i, p, _ in pairs]
+    v_values = [_parse(_cell_name("volumes", i), v, parsers.non_negative) for i, _, v in pairs]
     return _to_excel(market.vwap(p_values, v_values))
 
 
@@ -1042,7 +1040,7 @@ def PLACEMENT_CHECK(
             strict=True,
         )
     )
-    with_header = _parse("header", _single("header", header), fields.flag) if not _is_blank(header) else True
+    with_header = _parse("header", _single("header", header), parsers.flag) if not _is_blank(header) else True
     report = check_deal(compute(_check_deal_from(arguments)))
     rows: list[Row] = [
         [
@@ -1150,7 +1148,7 @@ def _argument_problem(problem: Problem, arguments: dict[str, Cell]) -> str:
     else:
         # "got <value>" goes before the fix: "mandate_used cannot exceed ..., got 9000000000; correct ..."
         expected, _, fix = problem.expected.partition("; ")
-        got = _shown(_single(name, arguments[name]))
+        got = _as_in_cell(_single(name, arguments[name]))
         text = f"{name} {expected}, got {got}" + (f"; {fix}" if fix else "")
     # Numbers as Excel's General format shows them (8000000000, not the deal file's 8,000,000,000).
     text = _GROUPED.sub(lambda found: found[0].replace(",", ""), text)

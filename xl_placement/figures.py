@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from xl_placement import capital as dil
-from xl_placement import context as ctx
+from xl_placement import context
 from xl_placement.deal import Deal, match_pattern
 from xl_placement.errors import CalculationError
 from xl_placement.money import in_context
@@ -79,13 +79,13 @@ class Figures:
     theoretical_dilution_effect: Decimal | None
     mandate_headroom: int | None
     shareholding: tuple[dil.Holding, ...]  # empty without placing.shares_outstanding
-    market: ctx.MarketContext
-    timetable: tuple[ctx.TimetableEntry, ...]
-    public_float: ctx.PublicFloat | None
+    market: context.MarketContext
+    timetable: tuple[context.TimetableEntry, ...]
+    public_float: context.PublicFloat | None
     potential_shares: int = 0  # new shares + pre-funded and attached warrant shares
     percent_fully_diluted: Decimal | None = None  # potential shares / (existing + potential)
     warrant_exercise_proceeds: Decimal | None = None  # attached warrants x exercise price
-    after_market: tuple[ctx.AfterMarket, ...] = ()  # closes on T+1, T+5, T+20 against the price
+    after_market: tuple[context.AfterMarket, ...] = ()  # closes on T+1, T+5, T+20 against the price
 
     @property
     def allocation_basis(self) -> str:
@@ -179,13 +179,13 @@ def compute(deal: Deal) -> Figures:
             if existing
             else ()
         ),
-        market=ctx.market_context(deal, _closes_to_last_trading_day(deal), last, money.gross),
-        timetable=ctx.timetable(deal),
-        public_float=ctx.public_float(deal),
+        market=context.market_context(deal, _closes_to_last_trading_day(deal), last, money.gross),
+        timetable=context.timetable(deal),
+        public_float=context.public_float(deal),
         potential_shares=potential,
         percent_fully_diluted=dil.dilution(potential, existing, "enlarged") if existing else None,
         warrant_exercise_proceeds=exercise,
-        after_market=ctx.after_market(deal),
+        after_market=context.after_market(deal),
     )
 
 

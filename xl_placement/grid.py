@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures, Reference
-from xl_placement.money import PRECISION, round_half_up
+from xl_placement.money import in_context, round_half_up
 from xl_placement.prices import discount
 from xl_placement.proceeds import MINOR_UNIT_DECIMALS, gross_proceeds
 from xl_placement.rules import (
@@ -160,10 +160,8 @@ def shares_needed(amount: Decimal, price: Decimal) -> int:
     amount: the steps of the sheet's formula (``formulas.shares_for``), so both give one
     number, and the deal's own shares at its own price are exactly enough.
     """
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        shares = int(round_half_up(amount / price, 0))
-        raised = round_half_up(shares * price, MINOR_UNIT_DECIMALS)
+    shares = int(round_half_up(amount / price, 0))
+    raised = round_half_up(shares * price, MINOR_UNIT_DECIMALS)
     return shares + (1 if raised < amount else 0)
 
 
@@ -232,14 +230,13 @@ def lowest_within_rule(figures: Figures) -> Decimal | None:
         return None
     if ticks is None:  # pragma: no cover - every registered exchange has a tick table
         return None
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        lowest = ticks.up(limit.floor * reference)
-        while rule.verdict(lowest) == BREACH:  # at most one tick: the limit itself breaches
-            lowest = ticks.next_up(lowest)
+    lowest = ticks.up(limit.floor * reference)
+    while rule.verdict(lowest) == BREACH:  # at most one tick: the limit itself breaches
+        lowest = ticks.next_up(lowest)
     return lowest
 
 
+@in_context
 def pricing_grid(figures: Figures) -> PricingGrid:
     """The pricing grid of a deal.
 
@@ -262,13 +259,9 @@ def pricing_grid(figures: Figures) -> PricingGrid:
         gross = gross_proceeds(p.new_shares, price)
         needed = shares_needed(target, price)
         discounts = tuple(discount(price, r.price) for r in refs)
-        with localcontext() as ctx:
-            ctx.prec = PRECISION
-            enlarged = (
-                Decimal(needed) / (p.shares_outstanding + needed)
-                if p.shares_outstanding is not None
-                else None
-            )
+        enlarged = (
+            Decimal(needed) / (p.shares_outstanding + needed) if p.shares_outstanding is not None else None
+        )
         rows.append(
             GridRow(
                 price=price,

@@ -104,14 +104,12 @@ def round_half_up(value: Number, decimals: int = 0) -> Decimal:
         The rounded Decimal.
     """
     number = dec(value)
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        try:
-            return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-        except InvalidOperation as exc:
-            raise CalculationError(
-                f"{value} has too many digits to round to {decimals} decimals (limit {PRECISION} digits)"
-            ) from exc
+    try:
+        return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:
+        raise CalculationError(
+            f"{value} has too many digits to round to {decimals} decimals (limit {PRECISION} digits)"
+        ) from exc
 
 
 @in_context

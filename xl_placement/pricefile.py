@@ -21,7 +21,7 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
@@ -35,7 +35,6 @@ from xl_placement.errors import (
     Problem,
     UnsafeWorkbookError,
 )
-from xl_placement.money import PRECISION
 from xl_placement.prices import Close, average_close, vwap
 from xl_placement.safe_csv import PRICE_FILE, csv_rows
 
@@ -202,14 +201,16 @@ def read_price_file(path: str | Path, date_order: str | None = None) -> PriceFil
                 cells["date"],
                 "is not a date this reader knows (2025-12-05, 05/12/2025, 05 Dec 2025, Dec 05, 2025)",
             )
-        close = _number(cells["close"], scales["close"], source, line, rows[header_at][columns["close"]])
+        close = _exported_number(
+            cells["close"], scales["close"], source, line, rows[header_at][columns["close"]]
+        )
         if close is None:  # a holiday or a day without a trade: no close to use
             skipped += 1
             continue
         if close <= 0:
             raise _fail(source, f"row {line}", cells["close"], "a close must be positive")
         values = {
-            what: _number(cells[what], scales[what], source, line, rows[header_at][columns[what]])
+            what: _exported_number(cells[what], scales[what], source, line, rows[header_at][columns[what]])
             for what in ("volume", "turnover", "vwap", "open", "high", "low")
             if what in columns
         }
@@ -343,7 +344,7 @@ def _scale(header: str) -> Decimal:
     return Decimal(1)
 
 
-def _number(text: str, scale: Decimal, source: str, line: int, column: str) -> Decimal | None:
+def _exported_number(text: str, scale: Decimal, source: str, line: int, column: str) -> Decimal | None:
     """A number as exports write it ("1,234.5", "151.2M", "-" for none)."""
     if text.strip().lower() in _EMPTY or text.strip().lower().startswith("#n/a"):
         return None
@@ -478,9 +479,7 @@ def day_vwap(row: Close) -> Decimal | None:
     if row.vwap is not None:
         return row.vwap
     if row.turnover is not None and row.volume:
-        with localcontext() as ctx:
-            ctx.prec = PRECISION
-            return row.turnover / row.volume
+        return row.turnover / row.volume
     return None
 
 
@@ -633,7 +632,7 @@ def _with_day_vwap(
     if found is None:
         return market, "day VWAP not computed: the file has neither a VWAP column nor turnover with volume"
     day = "the agreement day" if row.date == agreed else "the preceding market day"
-    note = f"day VWAP {_shown(found)} of {row.date.isoformat()} ({day}) from the price file"
+    note = f"day VWAP {_to_six_places(found)} of {row.date.isoformat()} ({day}) from the price file"
     return dataclasses.replace(market, day_vwap=found, day_vwap_date=row.date), note
 
 
@@ -654,9 +653,9 @@ def _compare(
         if found is None:
             return
         if _agrees(given, found):
-            agree.append(f"market.{key} = {given} agrees with the price file ({_shown(found)})")
+            agree.append(f"market.{key} = {given} agrees with the price file ({_to_six_places(found)})")
         else:
-            differs.append((key, given, _shown(found), how))
+            differs.append((key, given, _to_six_places(found), how))
 
     if not used:
         return differs, agree
@@ -694,7 +693,7 @@ def _agrees(typed: Decimal, found: Decimal) -> bool:
     return found.quantize(places, rounding=ROUND_HALF_UP) == typed
 
 
-def _shown(value: Decimal) -> str:
+def _to_six_places(value: Decimal) -> str:
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return text or "0"
 
@@ -737,8 +736,8 @@ def describe_lines(deal: model.Deal) -> list[str]:
     if found["high_52w"] is not None:
         high, low = found["high_52w"], found["low_52w"]
         lines.append(
-            f"  52-week high {_shown(high['price'])} ({high['date'].isoformat()}), "
-            f"low {_shown(low['price'])} ({low['date'].isoformat()}), from {found['range_basis']}"
+            f"  52-week high {_to_six_places(high['price'])} ({high['date'].isoformat()}), "
+            f"low {_to_six_places(low['price'])} ({low['date'].isoformat()}), from {found['range_basis']}"
         )
     lines.extend(f"  note: {note}" for note in found["notes"])
     return lines

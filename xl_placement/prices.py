@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 from xl_placement.errors import CalculationError
-from xl_placement.money import PRECISION, Number, dec, in_context
+from xl_placement.money import Number, dec, in_context
 
 
 @in_context
@@ -25,9 +25,7 @@ def discount(price: Number, reference: Number) -> Decimal:
         raise CalculationError(f"reference price must be positive, got {reference}")
     if p < 0:
         raise CalculationError(f"price must be zero or positive, got {price}")
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return 1 - p / r
+    return 1 - p / r
 
 
 @in_context
@@ -44,9 +42,7 @@ def average_close(closes: Sequence[Number], days: int | None = None) -> Decimal:
         CalculationError: no closes, too few for ``days``, or a close that is not positive.
     """
     window = _last(closes, days, "closes")
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return sum(window, Decimal(0)) / len(window)
+    return sum(window, Decimal(0)) / len(window)
 
 
 @in_context
@@ -67,10 +63,8 @@ def vwap(prices: Sequence[Number], volumes: Sequence[Number], days: int | None =
     total_volume = sum(window_v, Decimal(0))
     if total_volume == 0:
         raise CalculationError("volumes add up to zero, so there is no VWAP")
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        turnover = sum((p * v for p, v in zip(window_p, window_v, strict=True)), Decimal(0))
-        return turnover / total_volume
+    turnover = sum((p * v for p, v in zip(window_p, window_v, strict=True)), Decimal(0))
+    return turnover / total_volume
 
 
 @in_context

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 from xl_placement.errors import CalculationError, CostsExceedGrossError
-from xl_placement.money import PRECISION, Number, allocate, dec, in_context, round_half_up
+from xl_placement.money import Number, allocate, dec, in_context, round_half_up
 
 # Digits after the point of allocated amounts when none are given: whole units. One default
 # for the deal file, the Inputs sheet (a blank decimals cell) and ALLOCATE_PROCEEDS.
@@ -76,9 +76,7 @@ def to_quote(amount: Number, rate: Number) -> Decimal:
     r = dec(rate, "fx rate")
     if r <= 0:
         raise CalculationError(f"fx rate must be positive, got {rate}")
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return dec(amount, "amount") / r
+    return dec(amount, "amount") / r
 
 
 @in_context
@@ -103,12 +101,11 @@ def structured_gross(
     ratio = Decimal(1) if ads_ratio is None else dec(ads_ratio, "ads_ratio")
     if ratio <= 0:
         raise CalculationError(f"ads_ratio must be positive, got {ads_ratio}")
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        amount = (shares * p + warrants * warrant_price) / ratio
+    amount = (shares * p + warrants * warrant_price) / ratio
     return round_half_up(amount, MINOR_UNIT_DECIMALS)
 
 
+@in_context
 def costs(gross: Decimal, commission_rate: Number, other_costs: Number) -> tuple[Decimal, Decimal]:
     """The commission (a rate of gross) and the other costs, each rounded half up to the minor unit."""
     commission = round_half_up(gross * dec(commission_rate, "commission_rate"), MINOR_UNIT_DECIMALS)
@@ -160,9 +157,7 @@ def proceeds(
     net = gross - commission - other
     if net < 0:
         raise CostsExceedGrossError(gross, commission, other)
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        per_share = net / (shares + dec(prefunded, "prefunded_warrants"))
+    per_share = net / (shares + dec(prefunded, "prefunded_warrants"))
     if fx_rate is None:
         return Proceeds(gross, commission, other, net, per_share)
     return Proceeds(

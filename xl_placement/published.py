@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from xl_placement import fields
+from xl_placement import parsers
 from xl_placement.deal import StatedFigure
 from xl_placement.money import in_context
 
@@ -214,7 +214,7 @@ def normalise(text: str) -> str:
     """Announcement text as this module reads it: full-width forms as ASCII, one space between words.
 
     The minus sign (U+2212) is "-", a no-break space is a space. Digits of other scripts
-    (Arabic-Indic "٣") are refused by ``fields.plain_digits``, naming the digit.
+    (Arabic-Indic "٣") are refused by ``parsers.plain_digits``, naming the digit.
     """
     folded = text.translate(_FULL_WIDTH).replace("\u2212", "-").replace("\u00a0", " ")
     return " ".join(folded.split())
@@ -281,7 +281,7 @@ def parse_published(
         The Published figure.
 
     Raises:
-        fields.Invalid: the value is not such a figure, is a rate above 1 without a percent
+        parsers.Invalid: the value is not such a figure, is a rate above 1 without a percent
             sign, has a unit, word or symbol its kind cannot have, or is in another currency.
             The message names the fix (and the field, when given).
     """
@@ -289,9 +289,9 @@ def parse_published(
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     try:
         return _parse(value, kind, currency, discount=discount)
-    except fields.Invalid as exc:
+    except parsers.Invalid as exc:
         if field:
-            raise fields.Invalid(f"{field} = {_quoted(value)}: {exc}") from exc
+            raise parsers.Invalid(f"{field} = {_quoted(value)}: {exc}") from exc
         raise
 
 
@@ -303,10 +303,10 @@ def _parse(value: object, kind: str, currency: str | None, *, discount: bool) ->
     if isinstance(value, str):
         return _parse_text(value, kind, currency, discount=discount)
     try:
-        number = fields.number(value)  # refuses bools, None, NaN and what Excel cannot hold
-    except fields.Invalid as exc:
+        number = parsers.number(value)  # refuses bools, None, NaN and what Excel cannot hold
+    except parsers.Invalid as exc:
         if str(exc) == "must be a number":
-            raise fields.Invalid(_expected(kind)) from exc
+            raise parsers.Invalid(_expected(kind)) from exc
         raise
     shown = f"{value:,}" if isinstance(value, int) else str(value)
     if isinstance(value, float):
@@ -323,7 +323,7 @@ _EXACT = {"amount": Decimal("0.01"), "price": Decimal("1E-6"), "percent": Decima
 def _bare(number: Decimal, shown: str, kind: str) -> Published:
     """A number with no unit, symbol or word: exact (see ``_EXACT``)."""
     if kind == "percent" and abs(number) > 1:
-        raise fields.Invalid(f'a rate above 1 needs a percent sign; did you mean "{shown}%"?')
+        raise parsers.Invalid(f'a rate above 1 needs a percent sign; did you mean "{shown}%"?')
     own = Decimal(1).scaleb(min(int(number.as_tuple().exponent), 0))
     return Published(number, min(own, _EXACT[kind]), shown)
 
@@ -359,7 +359,7 @@ def _leading(text: str, kind: str) -> tuple[_Words, str]:
         rest = rest[len(found) :].lstrip()
     bound = _starts(rest, _BOUNDS)
     if bound:
-        raise fields.Invalid(
+        raise parsers.Invalid(
             f'says "{bound}": a bound, not the figure; give the figure as published '
             '(like "approximately 8.6%") or leave it out'
         )
@@ -382,54 +382,54 @@ def _starts(text: str, words: tuple[str, ...]) -> str:
 def _parse_text(raw: str, kind: str, currency: str | None, *, discount: bool) -> Published:
     text = normalise(raw)
     if not text:
-        raise fields.Invalid("must not be empty")
-    if len(text) > fields.MAX_TEXT:
-        raise fields.Invalid(f"is {len(text):,} characters long; the limit is {fields.MAX_TEXT}")
-    fields.plain_digits(text)
+        raise parsers.Invalid("must not be empty")
+    if len(text) > parsers.MAX_TEXT:
+        raise parsers.Invalid(f"is {len(text):,} characters long; the limit is {parsers.MAX_TEXT}")
+    parsers.plain_digits(text)
     bracketed = split_equivalent(text)[1]
     if bracketed is not None or "(" in text or ")" in text:
         inside = f' ("{bracketed}")' if bracketed else ""
-        raise fields.Invalid(
+        raise parsers.Invalid(
             f"holds a second figure in brackets{inside}; give one figure here (only gross_proceeds "
             "and net_proceeds in [stated] take their other currency's figure in brackets)"
         )
     words, rest = _leading(text.replace("_", ""), kind)
     found = _NUMBER.match(rest)
     if found is None:
-        raise fields.Invalid(_expected(kind))
+        raise parsers.Invalid(_expected(kind))
     if found["sign1"] and found["sign2"]:
-        raise fields.Invalid(_expected(kind))
+        raise parsers.Invalid(_expected(kind))
     negative = (found["sign1"] or found["sign2"]) == "-"
     digits = Decimal(found["digits"].replace(",", ""))
     unit_word, after, tail = _trailing(found["rest"], kind)
     before = found["symbol"] or found["word"] or found["code"] or ""
-    if found["code"] and found["code"].upper() not in fields.iso_currencies():
-        raise fields.Invalid(
+    if found["code"] and found["code"].upper() not in parsers.iso_currencies():
+        raise parsers.Invalid(
             f'has "{found["code"]}" before the number, which is not a currency; {_expected(kind)}'
         )
     if tail == "元" and not found["word"]:
-        raise fields.Invalid(
+        raise parsers.Invalid(
             f'has "{tail}" after the number without a currency word before it; write 港元 or 人民幣'
         )
     _check_clause(words, tail, negative, discount)
     if not (unit_word or before or after or words.hedge or words.up_to or words.clause or tail):
         # Digits alone are a bare number, exact ("3,250,000,000", "0.086").
-        number = fields.number(-digits if negative else digits)
+        number = parsers.number(-digits if negative else digits)
         return _bare(number, text, kind)
     power, unit = _UNITS[unit_word.lower()] if unit_word else (0, "")
     codes = _written(before, after)
     symbol = _shown_symbol(before, after)
     _check_kind(kind, unit, symbol, text, tail)
     if currency is not None and codes and currency.upper() not in codes:
-        raise fields.Invalid(
+        raise parsers.Invalid(
             f"is written in {symbol} ({' or '.join(codes)}), but this figure is in {currency.upper()}; "
             f"write it in {currency.upper()}"
         )
     if kind == "percent" and unit == "" and abs(digits) > 1:
-        raise fields.Invalid(f'a rate above 1 needs a percent sign; did you mean "{text}%"?')
+        raise parsers.Invalid(f'a rate above 1 needs a percent sign; did you mean "{text}%"?')
     signed = -digits if negative or words.premium else digits
     exponent = min(int(digits.as_tuple().exponent), 0)
-    value = fields.number(_plain(signed.scaleb(power)))
+    value = parsers.number(_plain(signed.scaleb(power)))
     written = codes[0] if len(codes) == 1 else (currency.upper() if currency and codes else None)
     return Published(value, _plain(Decimal(1).scaleb(exponent + power)), text, written, unit, symbol)
 
@@ -441,7 +441,7 @@ def _trailing(rest: str, kind: str) -> tuple[str, str, str]:
     if found:
         unit, rest = found.group(), rest[found.end() :].lstrip()
     found = _CODE_AFTER.match(rest)
-    if found and (found["word"] or found["code"] in fields.iso_currencies()):
+    if found and (found["word"] or found["code"] in parsers.iso_currencies()):
         after, rest = found.group(), rest[found.end() :].lstrip()
     if rest.startswith("元"):
         tail, rest = "元", rest[1:].lstrip()
@@ -451,7 +451,7 @@ def _trailing(rest: str, kind: str) -> tuple[str, str, str]:
             tail, rest = found.group(), rest[found.end() :].lstrip()
             break
     if rest:
-        raise fields.Invalid(
+        raise parsers.Invalid(
             f'has "{rest}" after the number, which is not a unit or currency this reads; {_UNIT_WORDS[kind]}'
         )
     return unit, after, tail
@@ -473,11 +473,11 @@ def _check_clause(words: _Words, tail: str, negative: bool, discount: bool) -> N
     if not clause:
         return
     if not discount:
-        raise fields.Invalid(
+        raise parsers.Invalid(
             f'says "{clause}", but this figure is not a discount; write the figure alone, like "8.6%"'
         )
     if negative:
-        raise fields.Invalid(
+        raise parsers.Invalid(
             f'says "{clause}" and has a sign; write "a premium of 1.1%" or "-1.1%", not both'
         )
     if tail.lower() == "premium":
@@ -490,7 +490,7 @@ def _written(before: str, after: str) -> tuple[str, ...]:
     if first and second:
         both = tuple(code for code in first if code in second)
         if not both:
-            raise fields.Invalid(
+            raise parsers.Invalid(
                 f"is written in {_named(before, first)} and in {_named(after, second)}; "
                 "give the figure in one currency"
             )
@@ -530,17 +530,17 @@ def _codes(symbol: str) -> tuple[str, ...]:
 def _check_kind(kind: str, unit: str, symbol: str, text: str, tail: str) -> None:
     """Refuse a unit, symbol or word the kind cannot have, saying how to write the figure."""
     if kind == "percent" and (unit not in ("%", "") or symbol):
-        raise fields.Invalid(f'is a rate: write it as a percentage like "8.6%", not "{text}"')
+        raise parsers.Invalid(f'is a rate: write it as a percentage like "8.6%", not "{text}"')
     if kind != "percent" and unit == "%":
-        raise fields.Invalid(f'is money, not a rate: write it like "{_EXAMPLES[kind]}"')
+        raise parsers.Invalid(f'is money, not a rate: write it like "{_EXAMPLES[kind]}"')
     if kind == "price" and unit in ("k", "m", "bn"):
-        raise fields.Invalid(
+        raise parsers.Invalid(
             f'is a price per share: write it like "{_EXAMPLES[kind]}" (no thousand, million or billion)'
         )
     if kind == "amount" and unit == "c":
-        raise fields.Invalid(f'is an amount: write it like "{_EXAMPLES[kind]}" (cents are for prices)')
+        raise parsers.Invalid(f'is an amount: write it like "{_EXAMPLES[kind]}" (cents are for prices)')
     if kind != "price" and tail.lower().startswith("per"):
-        raise fields.Invalid(
+        raise parsers.Invalid(
             f'says "{tail}", but this figure is not a price per share; write it like "{_EXAMPLES[kind]}"'
         )
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Sequence
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from itertools import chain, repeat
 from typing import Any
 
-from xl_placement.money import PRECISION, largest_remainder_parts, to_minor_units
+from xl_placement.money import PRECISION, in_context, largest_remainder_parts, to_minor_units
 
 MIN_CELLS = 64  # below this the cell-by-cell path is as fast
 DIGITS = 15  # significant digits Excel holds
@@ -35,7 +35,7 @@ DIGITS = 15  # significant digits Excel holds
 # from 1e-8 up to 1e15 are handled; others take the cell-by-cell path.
 MAX_SCALE = 22
 POWERS = [10.0**i for i in range(MAX_SCALE + 1)]  # exact doubles
-SMALLEST, LARGEST = 1e-8, 1e14  # below 1e15 (fields.MAX_MAGNITUDE) with room to spare
+SMALLEST, LARGEST = 1e-8, 1e14  # below 1e15 (parsers.MAX_MAGNITUDE) with room to spare
 
 Parts = tuple[list[int], list[int]]  # (k, s): each value is k / 10**s
 
@@ -141,6 +141,7 @@ def common_scale(parts: Parts) -> tuple[list[int], int]:
     return list(map(operator.mul, ks, map(powers.__getitem__, ss))), top
 
 
+@in_context
 def exact_sum(numerators: Sequence[int], scale: int, precision: int) -> Decimal | None:
     """The sum of the values ``numerator / 10**scale``; None if adding them at ``precision`` digits would round.
 
@@ -150,19 +151,16 @@ def exact_sum(numerators: Sequence[int], scale: int, precision: int) -> Decimal 
     total = sum(numerators)
     if len(str(total)) > precision:
         return None
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return Decimal(total).scaleb(-scale)
+    return Decimal(total).scaleb(-scale)
 
 
+@in_context
 def average(parts: Parts) -> Decimal | None:
     """The simple average as ``prices.average_close`` computes it (sum over count at 50 digits)."""
     total = exact_sum(*common_scale(parts), PRECISION)
     if total is None:
         return None
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return total / len(parts[0])
+    return total / len(parts[0])
 
 
 def allocate(amount: Decimal, weights: Sequence[int], decimals: int) -> list[int] | None:

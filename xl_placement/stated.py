@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from xl_placement import fields
 from xl_placement.deal import match_pattern
 from xl_placement.figures import Figures, day_vwap_label
 from xl_placement.formats import in_sentence
-from xl_placement.money import PRECISION, in_context, round_half_up
+from xl_placement.money import in_context, round_half_up
 from xl_placement.published import Published, stated_kind
 from xl_placement.rules import NOT_ENOUGH_DATA, benchmark_missing
 
@@ -78,7 +78,6 @@ def stated_checks(figures: Figures) -> tuple[StatedCheck, ...]:
     return tuple(check_stated(figures, key, figure) for key, figure in figures.deal.stated.items())
 
 
-@in_context
 def check_stated(figures: Figures, key: str, figure: Published) -> StatedCheck:
     """Compare one stated figure with the computed one."""
     spec = _spec(figures, key)
@@ -133,10 +132,8 @@ def round_to(value: Decimal, quantum: Decimal) -> Decimal:
 
     Quantum is a step, not an exponent: 10,000,000 rounds 3,247,000,000 to 3,250,000,000.
     """
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        steps = (value / quantum).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        return steps * quantum
+    steps = (value / quantum).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return steps * quantum
 
 
 def _prefix(figures: Figures, key: str, figure: Published) -> str:

@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # checks imports figures and wording; only the type is needed
     from xl_placement.stated import StatedCheck
 
 
-@in_context
 def amount(value: Decimal, currency: str) -> str:
     """Format an amount in millions: 3247000000 -> "HKD 3,247.0m" (sterling "£3,247.0m")."""
     return quoted_millions_text(value, currency)
@@ -100,7 +99,6 @@ def _market_cap_line(figures: Figures) -> str:
     return cap
 
 
-@in_context
 def context_lines(figures: Figures) -> list[str]:
     """Market context, liquidity, public float, itemised costs, timetable and the pricing grid's summary."""
     deal, m = figures.deal, figures.market

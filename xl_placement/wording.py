@@ -59,7 +59,7 @@ def announcement_sentences(figures: Figures) -> tuple[str, ...]:
         sentences.append(placees)
     sentences.extend(_size(figures))
     sentences.extend(_warrants(figures))
-    sentences.extend(_price(figures, ref) for ref in figures.references if _shown(figures, ref))
+    sentences.extend(_price(figures, ref) for ref in figures.references if _has_sentence(figures, ref))
     sentences.extend(_proceeds(figures))
     sentences.append(_uses(figures))
     sentences.extend(_subscription_deadline(figures))
@@ -265,7 +265,7 @@ def _size(figures: Figures) -> list[str]:
     return sentences
 
 
-def _shown(figures: Figures, ref: Reference) -> bool:
+def _has_sentence(figures: Figures, ref: Reference) -> bool:
     """Every reference price, except a benchmarked price that repeats another one or is not HKEX's."""
     if ref.key != "benchmarked_price":
         return True

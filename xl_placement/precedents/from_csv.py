@@ -15,7 +15,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from xl_placement import fields as f
+from xl_placement import parsers as f
 from xl_placement.context import AFTER_MARKET_DAYS
 from xl_placement.deal import KIND_LABELS
 from xl_placement.errors import PrecedentsError
@@ -84,7 +84,7 @@ def published(value: str, *, kind: str, currency: str | None = None, discount: b
         discount: the figure is a discount ("a premium of 1.1%" reads as -1.1%).
 
     Raises:
-        fields.Invalid: the text is not a figure in a form announcements use.
+        parsers.Invalid: the text is not a figure in a form announcements use.
     """
     return parse_published(value, kind=kind, currency=currency, discount=discount).value
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from xl_placement import fields as f
+from xl_placement import parsers as f
 from xl_placement.errors import PrecedentsError
 from xl_placement.precedents.from_csv import read_csv
 from xl_placement.precedents.from_deals import read_folder

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 from xl_placement.deal import ASX_CAPACITIES, Deal
 from xl_placement.figures import Figures
 from xl_placement.formats import millions_text, percent_beside, percent_text, price_text
-from xl_placement.money import PRECISION
 from xl_placement.rules.base import (
     BREACH,
     NOT_APPLICABLE,
@@ -113,9 +112,7 @@ def floor_check(figures: Figures) -> RuleCheck:
     if rule.status != PASS or rule.reference_price is None or shares is None:
         return unchecked(VWAP_FLOOR.rule, VWAP_FLOOR.title, limit, rule.status, rule.why)
     vwap = rule.reference_price
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        ratio = p.price / vwap
+    ratio = p.price / vwap
     ref = figures.reference(VWAP_FLOOR.reference)
     origin = f" ({ref.origin})" if ref is not None else ""
     detail = (
@@ -217,9 +214,7 @@ def _capacity(figures: Figures, capacity: str, size: str) -> RuleCheck:
         return unchecked(rule, title, "-", NOT_APPLICABLE, f"No shares are issued under LR {capacity}.")
     figure = f"{used:,} shares under LR {capacity}"
     if p.shares_outstanding is not None:
-        with localcontext() as ctx:
-            ctx.prec = PRECISION
-            figure += f" ({percent_text(Decimal(used) / p.shares_outstanding)} of the shares outstanding)"
+        figure += f" ({percent_text(Decimal(used) / p.shares_outstanding)} of the shares outstanding)"
     remaining = p.remaining_7_1 if capacity == "7.1" else p.remaining_7_1a
     field = "placing.remaining_7_1" if capacity == "7.1" else "placing.remaining_7_1a"
     unconfirmed = False  # the capacity from mandate_limit with mandate_used not given

@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from xl_placement.deal import Deal
 from xl_placement.errors import CalculationError
 from xl_placement.figures import Figures, Reference
 from xl_placement.formats import in_sentence, percent_beside
-from xl_placement.money import PRECISION
 from xl_placement.prices import benchmark_window
 
 PASS = "pass"  # noqa: S105 - a check status, not a password
@@ -37,13 +36,6 @@ PLACEES = "placees"
 def cap(limit: Decimal) -> str:
     """A rule's cap as its wording shows it: ``Decimal("0.20")`` -> "20%" (the one source of the number)."""
     return f"{(limit * 100).normalize():f}%"
-
-
-def exact(test: Callable[[], bool]) -> bool:
-    """Run a comparison with enough digits that no product is rounded."""
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return test()
 
 
 @dataclass(frozen=True)
@@ -98,8 +90,8 @@ class PriceLimit:
     def breaches(self, price: Decimal, reference: Decimal) -> bool:
         """True when ``price`` is beyond the limit against ``reference``, compared exactly (no division)."""
         if self.breach_at_limit:
-            return exact(lambda: price <= self.floor * reference)
-        return exact(lambda: price < self.floor * reference)
+            return price <= self.floor * reference
+        return price < self.floor * reference
 
 
 @dataclass(frozen=True)

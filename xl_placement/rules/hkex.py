@@ -32,7 +32,6 @@ from xl_placement.rules.base import (
     benchmark_missing,
     cap,
     discount_words,
-    exact,
     limit_words,
     mandate_check,
     price_check,
@@ -189,11 +188,8 @@ def dilution(figures: Figures) -> RuleCheck:
     )
     if general:
         return RuleCheck(rule, title, figure, limit, INFORMATION, why_not, effect, TDE_CAP, FRACTION)
-    breach = exact(
-        lambda: (
-            ref.price * existing + p.price * p.new_shares
-            <= (1 - TDE_CAP) * ref.price * (existing + p.new_shares)
-        )
+    breach = ref.price * existing + p.price * p.new_shares <= (1 - TDE_CAP) * ref.price * (
+        existing + p.new_shares
     )
     detail = (
         f"A theoretical dilution effect of {cap(TDE_CAP)} or more is not allowed, alone or aggregated over 12 months."

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 from xl_placement.deal import Deal
 from xl_placement.figures import Figures
 from xl_placement.formats import listed, percent_beside, price_text
-from xl_placement.money import PRECISION
 from xl_placement.prices import discount
 from xl_placement.rules.base import (
     NOT_APPLICABLE,
@@ -21,7 +20,6 @@ from xl_placement.rules.base import (
     Shown,
     TickTable,
     cap,
-    exact,
     not_applied,
     price_check,
     unchecked,
@@ -72,7 +70,7 @@ def is_large(deal: Deal) -> bool:
     """True when the shares counted are 20% or more of the shares outstanding (which must be given)."""
     outstanding = deal.placing.shares_outstanding or 0
     count = shares_counted(deal)
-    return exact(lambda: count >= SIZE * outstanding)
+    return count >= SIZE * outstanding
 
 
 def price_rule(figures: Figures) -> PriceRule:
@@ -121,9 +119,7 @@ def minimum_price_check(figures: Figures) -> RuleCheck:
     minimum = rule.reference_price
     count = shares_counted(deal)
     outstanding = p.shares_outstanding or 1
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        size = percent_beside(Decimal(count) / outstanding, SIZE)
+    size = percent_beside(Decimal(count) / outstanding, SIZE)
     warrants = count - p.new_shares
     counted = (
         f"{count:,} shares ({p.new_shares:,} new shares and {warrants:,} warrant shares)"

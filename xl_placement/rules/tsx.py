@@ -35,7 +35,6 @@ from xl_placement.rules.base import (
     TickTable,
     cap,
     discount_words,
-    exact,
     not_applied,
     price_check,
     unchecked,
@@ -138,7 +137,7 @@ def dilution(figures: Figures) -> RuleCheck:
     outstanding = p.shares_outstanding
     share = Decimal(p.new_shares) / outstanding
     figure = f"{p.new_shares:,} shares, {percent_text(share)} of {outstanding:,}"
-    over = exact(lambda: p.new_shares > DILUTION_CAP * outstanding)
+    over = p.new_shares > DILUTION_CAP * outstanding
     if not over:
         return RuleCheck(
             rule,
@@ -211,7 +210,7 @@ def insiders(figures: Figures) -> RuleCheck:
     figure = (
         f"{taken:,} shares to insiders ({p.insider_shares:,} now, {earlier:,} in the previous six months)"
     )
-    breach = exact(lambda: taken >= INSIDER_CAP * outstanding)
+    breach = taken >= INSIDER_CAP * outstanding
     detail = (
         f"Insiders take {cap(INSIDER_CAP)} or more over six months: needs shareholders' approval."
         if breach
