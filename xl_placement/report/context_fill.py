@@ -11,10 +11,10 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
+from xl_placement import formulas
 from xl_placement.context import TOP_UP_SUBSCRIPTION_DAYS, lock_up_end
 from xl_placement.figures import NOT_GIVEN, Figures
 from xl_placement.proceeds import to_quote
-from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter
 from xl_placement.report.fill import BLANK, ROUNDED_TOTAL, DealSheet, adds_up_as_shown, cell
 from xl_placement.report.layout import sheet_date
@@ -52,8 +52,8 @@ def _headline_quote(sheet: DealSheet) -> None:
         sheet.out.not_applicable(ws, ref, BLANK)
         return
     # The same double as the GrossQuote cell it copies (Gross / FxRate, as a spreadsheet computes it).
-    quote = fx.ratio_double(float(money.gross), float(deal.fx.rate))
-    sheet.out.formula(ws, ref, fx.copy_of("GrossQuote"), quote)
+    quote = formulas.ratio_double(float(money.gross), float(deal.fx.rate))
+    sheet.out.formula(ws, ref, formulas.copy_of("GrossQuote"), quote)
     ws[ref].number_format = f'"{deal.fx.quote_currency} "#,##0.0,,"m"'
 
 
@@ -86,8 +86,8 @@ def _market(sheet: DealSheet) -> None:
     else:  # shares outstanding less the other classes
         shares_cell = f"(SharesOutstanding-{sum(c.shares for c in f.deal.issuer.other_classes)})"
     close = f.reference("last_close")
-    cap = fx.written_double(close.price if close else 0) * float(placed)
-    formula = fx.product(last, shares_cell)
+    cap = formulas.written_double(close.price if close else 0) * float(placed)
+    formula = formulas.product(last, shares_cell)
     if f.deal.issuer.other_classes:
         formula += f"+{m.other_classes_value}"
         cap += float(m.other_classes_value)
@@ -95,10 +95,10 @@ def _market(sheet: DealSheet) -> None:
     if f.deal.fx is None or m.market_cap_quote is None:
         sheet.na("MarketCapQuote", BLANK)
     else:
-        quote = fx.ratio_double(cap, float(f.deal.fx.rate))
-        sheet.put_formula("MarketCapQuote", fx.to_quote("MarketCap", "FxRate"), quote)
-    share = fx.ratio_double(float(f.proceeds.gross), cap)
-    sheet.put_formula("GrossToMarketCap", fx.ratio("Gross", "MarketCap"), share)
+        quote = formulas.ratio_double(cap, float(f.deal.fx.rate))
+        sheet.put_formula("MarketCapQuote", formulas.to_quote("MarketCap", "FxRate"), quote)
+    share = formulas.ratio_double(float(f.proceeds.gross), cap)
+    sheet.put_formula("GrossToMarketCap", formulas.ratio("Gross", "MarketCap"), share)
 
 
 def _liquidity(sheet: DealSheet) -> None:
@@ -116,8 +116,8 @@ def _liquidity(sheet: DealSheet) -> None:
             out.not_applicable(ws, f"{c[2]}{row}", "n/a")
         else:
             out.number(ws, f"{c[2]}{row}", item.value)
-        days = fx.ratio_double(float(sheet.figures.deal.placing.new_shares), float(item.volume))
-        out.formula(ws, f"{c[3]}{row}", fx.ratio("NewShares", f"{c[1]}{row}"), days)
+        days = formulas.ratio_double(float(sheet.figures.deal.placing.new_shares), float(item.volume))
+        out.formula(ws, f"{c[3]}{row}", formulas.ratio("NewShares", f"{c[1]}{row}"), days)
 
 
 def _timetable(sheet: DealSheet) -> None:
@@ -140,7 +140,7 @@ def _timetable(sheet: DealSheet) -> None:
                 out.not_applicable(ws, date_cell, NOT_GIVEN)
                 continue
             out.number(ws, days_cell, TOP_UP_SUBSCRIPTION_DAYS, is_input=False)
-            out.formula(ws, date_cell, fx.days_after(agreement, days_cell), serial(entry.when))
+            out.formula(ws, date_cell, formulas.days_after(agreement, days_cell), serial(entry.when))
             continue
         if entry.key in days:
             length = days[entry.key]
@@ -152,7 +152,7 @@ def _timetable(sheet: DealSheet) -> None:
             if completion is None or end is None:
                 out.not_applicable(ws, date_cell, "no completion date")
             else:
-                out.formula(ws, date_cell, fx.days_after(completion, days_cell), serial(end))
+                out.formula(ws, date_cell, formulas.days_after(completion, days_cell), serial(end))
             continue
         if entry.when is None:
             out.not_applicable(ws, date_cell, NOT_GIVEN)
@@ -184,8 +184,8 @@ def _cost_items(sheet: DealSheet) -> None:
             out.formula(
                 ws,
                 f"{c[2]}{row}",
-                fx.to_quote(f"{c[1]}{row}", "FxRate"),
-                fx.ratio_double(float(item.amount), float(rate)),
+                formulas.to_quote(f"{c[1]}{row}", "FxRate"),
+                formulas.ratio_double(float(item.amount), float(rate)),
             )
     first, last = f"{c[1]}{rows[0]}", f"{c[1]}{rows[-1]}"
     total = sum((i.amount for i in items), Decimal(0))
@@ -194,18 +194,20 @@ def _cost_items(sheet: DealSheet) -> None:
         and not adds_up_as_shown([to_quote(i.amount, rate) for i in items], to_quote(total, rate))
     )
     out.text(ws, f"{c[0]}{total_row}", ROUNDED_TOTAL if rounded else "Total: the other costs above")
-    out.formula(ws, f"{c[1]}{total_row}", fx.total(first, last), total)
+    out.formula(ws, f"{c[1]}{total_row}", formulas.total(first, last), total)
     if rate is None:
         out.not_applicable(ws, f"{c[2]}{total_row}", BLANK)
     else:
         out.formula(
             ws,
             f"{c[2]}{total_row}",
-            fx.total(f"{c[2]}{rows[0]}", f"{c[2]}{rows[-1]}"),
+            formulas.total(f"{c[2]}{rows[0]}", f"{c[2]}{rows[-1]}"),
             sum((to_quote(i.amount, rate) for i in items), Decimal(0)),
         )
     # The proceeds block's other costs follow the items.
-    sheet.put_formula("OtherCosts", fx.rounded_total(first, last, "2"), sheet.figures.proceeds.other_costs)
+    sheet.put_formula(
+        "OtherCosts", formulas.rounded_total(first, last, "2"), sheet.figures.proceeds.other_costs
+    )
 
 
 def fill_public_float(wb: Workbook, figures: Figures, out: CellWriter) -> None:
@@ -239,9 +241,9 @@ def fill_public_float(wb: Workbook, figures: Figures, out: CellWriter) -> None:
     )
     total = holdings[-1]
     cells = "+".join(f"{c[1]}{holding_rows + i}" for i, h in enumerate(holders) if not h.public)
-    out.formula(ws, f"{c[1]}{row}", fx.subtract("SharesOutstanding", f"({cells})"), pf.shares_before)
-    before = fx.ratio_double(pf.shares_before, total.shares_before)
-    out.formula(ws, f"{c[2]}{row}", fx.share_of(f"{c[1]}{row}", f"{c[1]}{total_row}"), before)
+    out.formula(ws, f"{c[1]}{row}", formulas.subtract("SharesOutstanding", f"({cells})"), pf.shares_before)
+    before = formulas.ratio_double(pf.shares_before, total.shares_before)
+    out.formula(ws, f"{c[2]}{row}", formulas.share_of(f"{c[1]}{row}", f"{c[1]}{total_row}"), before)
     after_col, after_pct = (c[5], c[6]) if staged else (c[3], c[4])
     if staged:
         between_cells = "+".join(f"{c[3]}{holding_rows + i}" for i, h in enumerate(holders) if not h.public)
@@ -250,9 +252,11 @@ def fill_public_float(wb: Workbook, figures: Figures, out: CellWriter) -> None:
         between = between_total - sum(
             h.shares_between or 0 for h in holdings[: len(holders)] if h.name in not_public
         )
-        out.formula(ws, f"{c[3]}{row}", fx.subtract("SharesOutstanding", f"({between_cells})"), between)
-        share = fx.ratio_double(between, between_total)
-        out.formula(ws, f"{c[4]}{row}", fx.share_of(f"{c[3]}{row}", f"{c[3]}{total_row}"), share)
-    out.formula(ws, f"{after_col}{row}", fx.add(f"{c[1]}{row}", "NewShares"), pf.shares_after)
-    after = fx.ratio_double(pf.shares_after, total.shares_after)
-    out.formula(ws, f"{after_pct}{row}", fx.share_of(f"{after_col}{row}", f"{after_col}{total_row}"), after)
+        out.formula(ws, f"{c[3]}{row}", formulas.subtract("SharesOutstanding", f"({between_cells})"), between)
+        share = formulas.ratio_double(between, between_total)
+        out.formula(ws, f"{c[4]}{row}", formulas.share_of(f"{c[3]}{row}", f"{c[3]}{total_row}"), share)
+    out.formula(ws, f"{after_col}{row}", formulas.add(f"{c[1]}{row}", "NewShares"), pf.shares_after)
+    after = formulas.ratio_double(pf.shares_after, total.shares_after)
+    out.formula(
+        ws, f"{after_pct}{row}", formulas.share_of(f"{after_col}{row}", f"{after_col}{total_row}"), after
+    )

@@ -18,13 +18,13 @@ from openpyxl import Workbook
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xl_placement import formulas
 from xl_placement.capital import PLACEES, Holding
 from xl_placement.deal import KIND_LABELS, MANDATE_LABELS, UNDERWRITING_LABELS, Deal, Fx
 from xl_placement.figures import NET_NOT_GIVEN_BASIS, NOT_GIVEN, Figures, Reference
 from xl_placement.formats import MILLION, percent_text, price_places, price_text
 from xl_placement.money import LargestRemainder, largest_remainder, round_half_up, to_minor_units
 from xl_placement.proceeds import SHARE_DECIMALS, to_quote
-from xl_placement.report import formulas as fx
 from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cells import CHARS_PER_WIDTH, CellWriter, fit_height, wrapped_lines
 from xl_placement.report.chart import Bars, ChartRow, add_waterfall, label_size, wrap_label
@@ -279,9 +279,9 @@ class DealSheet:
             self.out.text(ws, f"{col[0]}{row}", dates_as_sheets(ref.label))
             price_cell = f"{col[1]}{row}"
             source = self._reference_price(ws, price_cell, ref, where)
-            price = fx.written_double(self.figures.deal.placing.price)
-            discount = fx.discount_double(price, fx.written_double(ref.price))
-            self.out.formula(ws, f"{col[2]}{row}", fx.discount("Price", price_cell), discount)
+            price = formulas.written_double(self.figures.deal.placing.price)
+            discount = formulas.discount_double(price, formulas.written_double(ref.price))
+            self.out.formula(ws, f"{col[2]}{row}", formulas.discount("Price", price_cell), discount)
             self.out.text(ws, f"{col[3]}{row}", source)
 
     def _reference_price(self, ws: Worksheet, target: str, ref: Reference, where: dict[str, str]) -> str:
@@ -291,7 +291,7 @@ class DealSheet:
             and ref.origin == "given"
             and {"last_close", "average_close_5d"} <= set(where)
         ):
-            formula = fx.higher(where["last_close"], where["average_close_5d"])
+            formula = formulas.higher(where["last_close"], where["average_close_5d"])
             self.out.formula(ws, target, formula, ref.price)
             ws[target].number_format = price_format(ref.price)
             return "higher of close, 5-day"
@@ -308,11 +308,11 @@ class DealSheet:
         deal, money = self.figures.deal, self.figures.proceeds
         p = deal.placing
         if p.ads_ratio is None and not p.prefunded_warrants:
-            self.put_formula("Gross", fx.gross("NewShares", "Price"), money.gross)
+            self.put_formula("Gross", formulas.gross("NewShares", "Price"), money.gross)
         else:  # the structure's counts and prices are numbers from the deal file, never user text
             self.put_formula(
                 "Gross",
-                fx.structured_gross(
+                formulas.structured_gross(
                     "NewShares",
                     "Price",
                     _number(p.ads_ratio or 1),
@@ -341,7 +341,7 @@ class DealSheet:
                 self.na(key, NOT_GIVEN)
         else:
             self.put_number("CommissionRate", rate)
-            self.put_formula("Commission", fx.commission("Gross", "CommissionRate"), money.commission)
+            self.put_formula("Commission", formulas.commission("Gross", "CommissionRate"), money.commission)
         if money.other_costs is None:
             self.na("OtherCosts", NOT_GIVEN)
         else:
@@ -361,15 +361,17 @@ class DealSheet:
         self._fx_source(deal.fx)
         self.put_formula(
             "GrossQuote",
-            fx.to_quote("Gross", "FxRate"),
-            fx.ratio_double(float(money.gross), float(deal.fx.rate)),
+            formulas.to_quote("Gross", "FxRate"),
+            formulas.ratio_double(float(money.gross), float(deal.fx.rate)),
         )
         for key, (base, value) in quotes.items():
             if value is None:
                 self.na(key, NOT_GIVEN)
             else:
                 self.put_formula(
-                    key, fx.to_quote(base, "FxRate"), fx.ratio_double(float(value), float(deal.fx.rate))
+                    key,
+                    formulas.to_quote(base, "FxRate"),
+                    formulas.ratio_double(float(value), float(deal.fx.rate)),
                 )
 
     def _fx_source(self, fx_: Fx) -> None:
@@ -382,10 +384,10 @@ class DealSheet:
         deal, gross = self.figures.deal, self.figures.proceeds.gross
         total = commission + other
         self.put_number("CommissionRate", deal.costs.commission_rate or Decimal(0))
-        self.put_formula("Commission", fx.commission("Gross", "CommissionRate"), commission)
+        self.put_formula("Commission", formulas.commission("Gross", "CommissionRate"), commission)
         self.put_number("OtherCosts", other)
-        self.put_formula("TotalCosts", fx.add("Commission", "OtherCosts"), total)
-        self.put_formula("Net", fx.subtract("Gross", "TotalCosts"), net)
+        self.put_formula("TotalCosts", formulas.add("Commission", "OtherCosts"), total)
+        self.put_formula("Net", formulas.subtract("Gross", "TotalCosts"), net)
         shares = (
             "NewShares"
             if not deal.placing.prefunded_warrants
@@ -394,10 +396,10 @@ class DealSheet:
         # The amounts as a spreadsheet holds them (doubles), for the ratios' cached values.
         costs = float(commission) + float(other)
         net_double = float(gross) - costs
-        per_share = fx.ratio_double(
+        per_share = formulas.ratio_double(
             net_double, deal.placing.new_shares + (deal.placing.prefunded_warrants or 0)
         )
-        self.put_formula("NetPerShare", fx.per_share("Net", shares), per_share)
+        self.put_formula("NetPerShare", formulas.per_share("Net", shares), per_share)
         self.number_format("NetPerShare", net_format(deal))
         quotes = {
             "GrossQuote": ("Gross", float(gross)),
@@ -413,7 +415,9 @@ class DealSheet:
             return notes
         self._fx_source(deal.fx)
         for key, (base, value) in quotes.items():
-            self.put_formula(key, fx.to_quote(base, "FxRate"), fx.ratio_double(value, float(deal.fx.rate)))
+            self.put_formula(
+                key, formulas.to_quote(base, "FxRate"), formulas.ratio_double(value, float(deal.fx.rate))
+            )
         rate = deal.fx.rate
         gross_q, costs_q, net_q = (to_quote(v, rate) for v in (gross, total, net))
         return notes + footing_notes(gross_q, costs_q, net_q, deal.fx.quote_currency)
@@ -474,17 +478,17 @@ class DealSheet:
         f, p = self.figures, self.figures.deal.placing
         assert p.shares_outstanding is not None  # noqa: S101 - _capital checked it
         self.put_number("SharesOutstanding", p.shares_outstanding)
-        self.put_formula("Enlarged", fx.enlarged("SharesOutstanding", "NewShares"), f.enlarged_shares)
+        self.put_formula("Enlarged", formulas.enlarged("SharesOutstanding", "NewShares"), f.enlarged_shares)
         new, existing = p.new_shares, p.shares_outstanding
         self.put_formula(
             "PctExisting",
-            fx.dilution_existing("NewShares", "SharesOutstanding"),
-            fx.ratio_double(new, existing),
+            formulas.dilution_existing("NewShares", "SharesOutstanding"),
+            formulas.ratio_double(new, existing),
         )
         self.put_formula(
             "PctEnlarged",
-            fx.dilution_enlarged("NewShares", "SharesOutstanding"),
-            fx.dilution_enlarged_double(new, existing),
+            formulas.dilution_enlarged("NewShares", "SharesOutstanding"),
+            formulas.dilution_enlarged_double(new, existing),
         )
         self._theoretical()
 
@@ -499,18 +503,18 @@ class DealSheet:
             self.put_number("ClassShares", p.class_shares_outstanding)
             self.put_formula(
                 "ClassEnlarged",
-                fx.enlarged("ClassShares", "NewShares"),
+                formulas.enlarged("ClassShares", "NewShares"),
                 p.class_shares_outstanding + p.new_shares,
             )
             self.put_formula(
                 "PctExistingClass",
-                fx.dilution_existing("NewShares", "ClassShares"),
-                fx.ratio_double(p.new_shares, p.class_shares_outstanding),
+                formulas.dilution_existing("NewShares", "ClassShares"),
+                formulas.ratio_double(p.new_shares, p.class_shares_outstanding),
             )
             self.put_formula(
                 "PctEnlargedClass",
-                fx.dilution_enlarged("NewShares", "ClassShares"),
-                fx.dilution_enlarged_double(p.new_shares, p.class_shares_outstanding),
+                formulas.dilution_enlarged("NewShares", "ClassShares"),
+                formulas.dilution_enlarged_double(p.new_shares, p.class_shares_outstanding),
             )
         if p.mandate_used is None:
             self.na("MandateUsed", NOT_GIVEN)
@@ -524,12 +528,12 @@ class DealSheet:
             # Nothing given as used: the headroom counts none, as the check says.
             used = "MandateUsed" if p.mandate_used is not None else "0"
             self.put_formula(
-                "MandateHeadroom", fx.headroom("MandateLimit", used, "NewShares"), f.mandate_headroom
+                "MandateHeadroom", formulas.headroom("MandateLimit", used, "NewShares"), f.mandate_headroom
             )
 
     def _key_figures(self) -> None:
         f = self.figures
-        self.put_formula("KeyGross", fx.copy_of("Gross"), f.proceeds.gross)
+        self.put_formula("KeyGross", formulas.copy_of("Gross"), f.proceeds.gross)
         last = self._reference_cell("last_close", column=2)
         ref = f.reference("last_close")
         if last is None or ref is None:
@@ -538,21 +542,21 @@ class DealSheet:
             price = float(f.deal.placing.price)
             self.put_formula(
                 "KeyDiscount",
-                fx.copy_of(last),
-                fx.discount_double(fx.written_double(price), fx.written_double(ref.price)),
+                formulas.copy_of(last),
+                formulas.discount_double(formulas.written_double(price), formulas.written_double(ref.price)),
             )
         p, money = f.deal.placing, f.proceeds
         if p.shares_outstanding is None or f.percent_of_enlarged is None:
             self.na("KeyEnlarged", NOT_GIVEN)
         else:
-            enlarged = fx.dilution_enlarged_double(p.new_shares, p.shares_outstanding)
-            self.put_formula("KeyEnlarged", fx.copy_of("PctEnlarged"), enlarged)
+            enlarged = formulas.dilution_enlarged_double(p.new_shares, p.shares_outstanding)
+            self.put_formula("KeyEnlarged", formulas.copy_of("PctEnlarged"), enlarged)
         if money.commission is None or money.other_costs is None:
             self.na("KeyNetPrice", NOT_GIVEN)
             return
         net = float(money.gross) - (float(money.commission) + float(money.other_costs))
-        per_share = fx.ratio_double(net, p.new_shares + (p.prefunded_warrants or 0))
-        self.put_formula("KeyNetPrice", fx.copy_of("NetPerShare"), per_share)
+        per_share = formulas.ratio_double(net, p.new_shares + (p.prefunded_warrants or 0))
+        self.put_formula("KeyNetPrice", formulas.copy_of("NetPerShare"), per_share)
         self.number_format("KeyNetPrice", net_format(f.deal))
 
     def _theoretical(self) -> None:
@@ -570,17 +574,19 @@ class DealSheet:
             return
         p = f.deal.placing
         bench_ref = f.reference("benchmarked_price")
-        bench_price = fx.written_double(bench_ref.price) if bench_ref is not None else math.nan
-        price = fx.theoretical_price_double(bench_price, outstanding, p.new_shares, float(p.price))
+        bench_price = formulas.written_double(bench_ref.price) if bench_ref is not None else math.nan
+        price = formulas.theoretical_price_double(bench_price, outstanding, p.new_shares, float(p.price))
         self.put_formula(
-            "TheoreticalPrice", fx.theoretical_price(bench, "SharesOutstanding", "NewShares", "Price"), price
+            "TheoreticalPrice",
+            formulas.theoretical_price(bench, "SharesOutstanding", "NewShares", "Price"),
+            price,
         )
         ws, ref = cell(self.wb, "TheoreticalPrice")
         ws[ref].number_format = computed_price_format(p.price)
         self.put_formula(
             "TheoreticalEffect",
-            fx.discount("TheoreticalPrice", bench),
-            fx.discount_double(price, bench_price),
+            formulas.discount("TheoreticalPrice", bench),
+            formulas.discount_double(price, bench_price),
         )
 
     def _reference_cell(self, key: str, column: int = 1) -> str | None:
@@ -647,7 +653,7 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # n
     basis = figures.allocation_basis  # "gross (net not given)": net basis without the costs
     out.text(ws, ref, "gross (net not published)" if basis == NET_NOT_GIVEN_BASIS else basis)
     _, base_ref = cell(wb, "AllocBase")
-    out.formula(ws, base_ref, fx.copy_of("Net" if basis == "net" else "Gross"), figures.allocation_base)
+    out.formula(ws, base_ref, formulas.copy_of("Net" if basis == "net" else "Gross"), figures.allocation_base)
     _, dec_ref = cell(wb, "AllocDecimals")
     out.number(ws, dec_ref, plan.decimals)
     if not plan.uses:
@@ -658,8 +664,8 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # n
     rounded = Decimal(units).scaleb(-plan.decimals)
     _, units_ref = cell(wb, "AllocUnits")
     _, rounded_ref = cell(wb, "AllocRounded")
-    out.formula(ws, units_ref, fx.units("AllocBase", "AllocDecimals"), units)
-    out.formula(ws, rounded_ref, fx.from_units(units_ref, "AllocDecimals"), rounded)
+    out.formula(ws, units_ref, formulas.units("AllocBase", "AllocDecimals"), units)
+    out.formula(ws, rounded_ref, formulas.from_units(units_ref, "AllocDecimals"), rounded)
     _, note_ref = cell(wb, "AllocNote")
     note = rounding_note(figures.allocation_base, rounded, plan.decimals, deal.issuer.currency)
 
@@ -678,9 +684,9 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # n
     if steps is not None:
         out.number(ws, k_ref, SHARE_DECIMALS, is_input=False)
         first_s, last_s = f"{wc[0]}{work_rows[0]}", f"{wc[0]}{work_rows[-1]}"
-        out.formula(ws, total_ref, fx.total(first_s, last_s), steps.total)
-        out.formula(ws, left_ref, fx.left(units_ref, floors), steps.left)
-        out.formula(ws, check_ref, fx.units_check(floors, extras, units_ref), 0)
+        out.formula(ws, total_ref, formulas.total(first_s, last_s), steps.total)
+        out.formula(ws, left_ref, formulas.left(units_ref, floors), steps.left)
+        out.formula(ws, check_ref, formulas.units_check(floors, extras, units_ref), 0)
     else:
         for ref_ in (k_ref, total_ref, left_ref, check_ref):
             out.not_applicable(ws, ref_)
@@ -703,20 +709,20 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # n
         if steps is None:
             out.number(ws, amount_cell, allocation.amount, is_input=False)
         else:
-            out.formula(ws, s_, fx.share_units(share_cell, k_ref), steps.weights[i])
-            out.formula(ws, f, fx.floor_units(units_ref, s_, total_ref), steps.floors[i])
-            out.formula(ws, r, fx.remainder_units(units_ref, s_, total_ref), steps.remainders[i])
-            out.formula(ws, k, fx.rank(r, remainders), steps.ranks[i])
-            out.formula(ws, e, fx.extra_unit(k, left_ref), steps.extras[i])
-            out.formula(ws, amount_cell, fx.amount(f, e, "AllocDecimals"), allocation.amount)
+            out.formula(ws, s_, formulas.share_units(share_cell, k_ref), steps.weights[i])
+            out.formula(ws, f, formulas.floor_units(units_ref, s_, total_ref), steps.floors[i])
+            out.formula(ws, r, formulas.remainder_units(units_ref, s_, total_ref), steps.remainders[i])
+            out.formula(ws, k, formulas.rank(r, remainders), steps.ranks[i])
+            out.formula(ws, e, formulas.extra_unit(k, left_ref), steps.extras[i])
+            out.formula(ws, amount_cell, formulas.amount(f, e, "AllocDecimals"), allocation.amount)
         if rate is None:
             out.not_applicable(ws, f"{uc[3]}{use_row}", BLANK)
         else:
             out.formula(
                 ws,
                 f"{uc[3]}{use_row}",
-                fx.to_quote(amount_cell, "FxRate"),
-                fx.ratio_double(float(allocation.amount), float(rate)),
+                formulas.to_quote(amount_cell, "FxRate"),
+                formulas.ratio_double(float(allocation.amount), float(rate)),
             )
     _use_totals(wb, figures, out, uc, use_rows)
     left_after = None
@@ -727,7 +733,7 @@ def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # n
             """The amount still to split after the first i + 1 uses, from whole units (exact)."""
             row = work_rows[i]
             used = f"SUM({first_f}:${wc[1]}${row})-SUM({first_e}:${wc[4]}${row})"  # units - floors - extras
-            return fx.from_units(f"({units_ref}-{used})", "AllocDecimals")
+            return formulas.from_units(f"({units_ref}-{used})", "AllocDecimals")
 
     _fill_chart(
         wb,
@@ -761,14 +767,14 @@ def _use_totals(wb: Workbook, figures: Figures, out: CellWriter, uc: list[str], 
     out.formula(
         ws,
         f"{uc[1]}{total_row}",
-        fx.total(f"{uc[1]}{first}", f"{uc[1]}{last}"),
+        formulas.total(f"{uc[1]}{first}", f"{uc[1]}{last}"),
         sum(u.share for u in plan.uses),
     )
     allocated = sum((a.amount for a in figures.allocations), Decimal(0))
     out.formula(
         ws,
         f"{uc[2]}{total_row}",
-        fx.rounded_total(f"{uc[2]}{first}", f"{uc[2]}{last}", "AllocDecimals"),
+        formulas.rounded_total(f"{uc[2]}{first}", f"{uc[2]}{last}", "AllocDecimals"),
         allocated,
     )
     if rate is None:
@@ -777,8 +783,8 @@ def _use_totals(wb: Workbook, figures: Figures, out: CellWriter, uc: list[str], 
         out.formula(
             ws,
             f"{uc[3]}{total_row}",
-            fx.to_quote(f"{uc[2]}{total_row}", "FxRate"),
-            fx.ratio_double(float(allocated), float(rate)),
+            formulas.to_quote(f"{uc[2]}{total_row}", "FxRate"),
+            formulas.ratio_double(float(allocated), float(rate)),
         )
         quotes = [to_quote(a.amount, rate) for a in figures.allocations]
         if not adds_up_as_shown(quotes, to_quote(allocated, rate)):
@@ -880,7 +886,7 @@ def _thin_label(
     cell_ref, value, name_cell = amount
     shown = "none" if value == 0 else f"{shown_millions(value):,}"
     name = name_cell if name_cell else f'"{label}"'
-    formula = fx.bar_label(name, cell_ref)
+    formula = formulas.bar_label(name, cell_ref)
     text = f"{label}\n{shown}"
     out.formula(ws, target, formula, text)
     return text
@@ -933,29 +939,31 @@ def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> str:
         if index < listed:
             out.number(ws, before, holding.shares_before)
             if staged and holding.name == vendor:
-                out.formula(ws, between, fx.subtract(before, "NewShares"), _staged(holding.shares_between))
-                out.formula(ws, after, fx.add(between, "NewShares"), holding.shares_after)
+                out.formula(
+                    ws, between, formulas.subtract(before, "NewShares"), _staged(holding.shares_between)
+                )
+                out.formula(ws, after, formulas.add(between, "NewShares"), holding.shares_after)
             else:
                 if staged:
-                    out.formula(ws, between, fx.copy_of(before), _staged(holding.shares_between))
-                out.formula(ws, after, fx.copy_of(before), holding.shares_after)
+                    out.formula(ws, between, formulas.copy_of(before), _staged(holding.shares_between))
+                out.formula(ws, after, formulas.copy_of(before), holding.shares_after)
         elif holding.name == PLACEES:  # nothing before the deal: shown as dashes, not "0 / 0.00%"
             out.number(ws, before, 0, is_input=False)
             ws[before].number_format = DASH_ZERO_SHARES
             ws[f"{c[2]}{row}"].number_format = DASH_ZERO_PERCENT
             if staged:
-                out.formula(ws, between, fx.copy_of("NewShares"), _staged(holding.shares_between))
-            out.formula(ws, after, fx.copy_of("NewShares"), holding.shares_after)
+                out.formula(ws, between, formulas.copy_of("NewShares"), _staged(holding.shares_between))
+            out.formula(ws, after, formulas.copy_of("NewShares"), holding.shares_after)
         else:  # the other public shareholders: what the listed holders do not hold
             formula = (
-                fx.subtract("SharesOutstanding", f"SUM({c[1]}{rows[0]}:{c[1]}{rows[listed - 1]})")
+                formulas.subtract("SharesOutstanding", f"SUM({c[1]}{rows[0]}:{c[1]}{rows[listed - 1]})")
                 if listed
-                else fx.copy_of("SharesOutstanding")
+                else formulas.copy_of("SharesOutstanding")
             )
             out.formula(ws, before, formula, holding.shares_before)
             if staged:
-                out.formula(ws, between, fx.copy_of(before), _staged(holding.shares_between))
-            out.formula(ws, after, fx.copy_of(before), holding.shares_after)
+                out.formula(ws, between, formulas.copy_of(before), _staged(holding.shares_between))
+            out.formula(ws, after, formulas.copy_of(before), holding.shares_after)
         _holding_percents(ws, out, row, stages, total_row, holding, total)
     out.text(ws, f"{c[0]}{total_row}", "Total")
     totals = [
@@ -967,13 +975,13 @@ def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> str:
         out.formula(
             ws,
             f"{shares_col}{total_row}",
-            fx.total(f"{shares_col}{rows[0]}", f"{shares_col}{rows[-1]}"),
+            formulas.total(f"{shares_col}{rows[0]}", f"{shares_col}{rows[-1]}"),
             shares,
         )
         out.formula(
             ws,
             f"{percent_col}{total_row}",
-            fx.total(f"{percent_col}{rows[0]}", f"{percent_col}{rows[-1]}"),
+            formulas.total(f"{percent_col}{rows[0]}", f"{percent_col}{rows[-1]}"),
             percent,
         )
     return str(c[-1])
@@ -1007,8 +1015,8 @@ def _holding_percents(
         out.formula(
             ws,
             f"{percent_col}{row}",
-            fx.share_of(f"{shares_col}{row}", f"${shares_col}${total_row}"),
-            fx.ratio_double(part, whole),
+            formulas.share_of(f"{shares_col}{row}", f"${shares_col}${total_row}"),
+            formulas.ratio_double(part, whole),
         )
 
 
