@@ -23,7 +23,7 @@ import pytest
 from lo_support import Session, in_session
 
 from xl_placement import capital, formulas, grid, money, prices
-from xl_placement.report.fill import workings
+from xl_placement.report.proceeds_sheet import workings
 
 pytestmark = pytest.mark.libreoffice
 

@@ -31,7 +31,7 @@ from xl_placement.cli import main
 from xl_placement.errors import OutputExistsError
 from xl_placement.money import allocate
 from xl_placement.report import render_report
-from xl_placement.report.fill import workings
+from xl_placement.report.proceeds_sheet import workings
 
 ALLOWED_FUNCTIONS = {
     "ROUND", "ROUNDUP", "INT", "MOD", "SUM", "SUMPRODUCT", "MAX", "MIN", "ROW", "IF", "AND", "CHAR", "FIXED",

@@ -18,8 +18,7 @@ from xl_placement.report.cache import cached_parts
 from xl_placement.report.cells import CellWriter
 from xl_placement.report.chart import link_formats
 from xl_placement.report.checks_sheet import fill_checks
-from xl_placement.report.context_fill import fill_context, fill_public_float, market_data_text
-from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding, hide_workings
+from xl_placement.report.deal_sheet import fill_deal
 from xl_placement.report.grid_sheet import fill_grid
 from xl_placement.report.history_sheet import fill_history
 from xl_placement.report.layout import leave_off_unknowns
@@ -28,11 +27,14 @@ from xl_placement.report.marking import (
     draft_header,
     draft_text,
     flag_illustrative,
+    market_data_text,
     place_logo,
     read_logo,
 )
 from xl_placement.report.precedents_sheet import check_names, fill_precedents, remove_sheet
+from xl_placement.report.proceeds_sheet import fill_proceeds
 from xl_placement.report.save import deterministic_zip, order_merged_cells
+from xl_placement.report.shareholding_sheet import fill_shareholding
 from xl_placement.report.template import check_placeholders, fill_placeholders, load_template
 
 # The title of every sheet names the kind of issue: "placing of new shares", "top-up placing".
@@ -158,13 +160,9 @@ def render_report(
     if logo is not None:
         place_logo(wb, logo)
     out = CellWriter()
-    sheet = DealSheet(wb, figures, out)
-    sheet.fill()
-    fill_context(sheet)
+    fill_deal(wb, figures, out)
     fill_proceeds(wb, figures, out)
-    hide_workings(wb)
     holding_last = fill_shareholding(wb, figures, out)
-    fill_public_float(wb, figures, out)
     grid_last = fill_grid(wb, figures, out)
     fill_checks(wb, checks, out)
     fill_history(wb, figures)

@@ -20,11 +20,13 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.figures import NOT_GIVEN
-from xl_placement.formats import AVERAGE_DECIMALS, price_places
+from xl_placement.formats import AVERAGE_DECIMALS, MILLION, price_places
+from xl_placement.money import round_half_up
 from xl_placement.report import openpyxl_private as private
 from xl_placement.report.template import area
 
 DATE_CELL = "d mmm yyyy"  # every date on the sheets and in the page header: 20 Oct 2025
+BLANK = ""  # a quote-currency cell when the deal has no quote currency
 REPORT_PRICE_DECIMALS = 6  # a price finer than this is shown rounded (6.03 cents, 0.0603, shows in full)
 
 
@@ -44,6 +46,19 @@ def computed_price_format(placing_price: Decimal) -> str:
     A price computed from others (12.679333...) shows at that stated precision, not in full.
     """
     return "#,##0." + "0" * max(AVERAGE_DECIMALS, price_places(placing_price, most=REPORT_PRICE_DECIMALS))
+
+
+def shown_millions(value: Decimal) -> Decimal:
+    """An amount as the report shows it: millions to one decimal (format ``#,##0.0,,``)."""
+    return round_half_up(value / MILLION, 1)
+
+
+def adds_up_as_shown(parts: Sequence[Decimal], total: Decimal) -> bool:
+    """True when the parts, each shown in millions to one decimal, add up to the total as shown."""
+    return sum((shown_millions(p) for p in parts), Decimal(0)) == shown_millions(total)
+
+
+ROUNDED_TOTAL = "Total (rows rounded separately)"  # the rows as shown do not add up to it exactly
 
 
 def close_up(wb: Workbook, names: Sequence[str], shown: Sequence[str], first: str, last: str) -> None:

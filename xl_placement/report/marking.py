@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.deal import Deal
 from xl_placement.errors import InputError
+from xl_placement.figures import Figures
 from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.layout import sheet_date
 from xl_placement.report.openpyxl_private import SizedImage
@@ -47,6 +48,12 @@ PART_BANDS: dict[str, tuple[tuple[str, int], ...]] = {
     "use of proceeds": (("UseRow", 0), ("ChartAnchor", 0)),  # the table and the waterfall's heading
     "shareholders": (("HoldingRow", 0),),
 }
+
+
+def market_data_text(figures: Figures) -> str:
+    """The page header: "Market data as of 14 Mar 2025" (as the sheets write dates), or nothing."""
+    day = figures.market.as_of
+    return f"Market data as of {sheet_date(day)}" if day else ""
 
 
 def draft_text(deal: Deal) -> str:

@@ -218,6 +218,12 @@ def area(wb: Workbook, name: str) -> Area:
     return found
 
 
+def named_cell(wb: Workbook, name: str) -> tuple[Worksheet, str]:
+    """The sheet and cell reference of a single-cell defined name."""
+    found = area(wb, name)
+    return found.ws, found.ref
+
+
 def optional_area(wb: Workbook, name: str) -> Area | None:
     """The sheet and cells of a name a template may leave out (``LogoAnchor``), or None."""
     return _destination(wb, name)

@@ -1,48 +1,49 @@
-"""Filling the template: the deal sheet, the use of proceeds and the shareholding.
+"""The deal sheet: terms, pricing, proceeds, share capital, key figures, market context, timetable.
 
 Inputs (the deal's figures) are written as values in blue; every derived figure
 is a native formula in black that refers to those inputs, registered with the value
-Python computed, so Excel follows a changed price and a reader sees the numbers.
+Python computed (``figures``, ``context``), so Excel follows a changed price and a reader
+sees the numbers; "n/a" or a reason where the deal lacks a figure.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Callable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
 
 from openpyxl import Workbook
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement import formulas
-from xl_placement.capital import PLACEES, Holding
+from xl_placement.context import TOP_UP_SUBSCRIPTION_DAYS, lock_up_end
 from xl_placement.deal import KIND_LABELS, MANDATE_LABELS, UNDERWRITING_LABELS, Deal, Fx
-from xl_placement.figures import NET_NOT_GIVEN_BASIS, NOT_GIVEN, Figures, Reference
-from xl_placement.formats import MILLION, percent_text, price_places, price_text
-from xl_placement.money import LargestRemainder, largest_remainder, round_half_up, to_minor_units
-from xl_placement.proceeds import SHARE_DECIMALS, to_quote
+from xl_placement.figures import NOT_GIVEN, Figures, Reference
+from xl_placement.formats import percent_text, price_places, price_text
+from xl_placement.proceeds import to_quote
 from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cells import CHARS_PER_WIDTH, CellWriter, fit_height, wrapped_lines
-from xl_placement.report.chart import Bars, ChartRow, add_waterfall, label_size, wrap_label
 from xl_placement.report.layout import (
+    BLANK,
     REPORT_PRICE_DECIMALS,
+    ROUNDED_TOTAL,
+    adds_up_as_shown,
     close_up,
     computed_price_format,
     dates_as_sheets,
     for_reader,
     price_format,
+    shown_millions,
 )
 from xl_placement.report.tables import table_rows
-from xl_placement.report.template import area
+from xl_placement.report.template import area, named_cell
 from xl_placement.wording import authority_text, net_price_places
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 NEEDS_OUTSTANDING = NOT_GIVEN  # the Checks sheet and the command line name placing.shares_outstanding
-BLANK = ""  # a quote-currency cell when the deal has no quote currency
 TERMS = (
     "IssuerName", "StockCode", "Exchange", "ShareClass", "Kind", "Mandate", "Underwriting",
     "Agents", "Placees", "Offering", "NewShares", "Price",
@@ -53,15 +54,18 @@ MANDATE_ROWS = ("MandateLimit", "MandateUsed", "MandateHeadroom")
 NOTE_SCALE = (
     1.3  # the notes are 9-point italic: LibreOffice fits about 1.3 times the 10-point estimate on a line
 )
-T = TypeVar("T")
-DASH_ZERO_SHARES = '#,##0;(#,##0);"\u2013"'  # zero as an en dash, the banker's blank
-DASH_ZERO_PERCENT = '0.00%;(0.00%);"\u2013"'
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of spreadsheet date serials (1900 system)
+NO_VOLUMES = "Trading volumes were not available"
 
 
-def cell(wb: Workbook, name: str) -> tuple[Worksheet, str]:
-    """The sheet and cell reference of a single-cell defined name."""
-    found = area(wb, name)
-    return found.ws, found.ref
+def fill_deal(wb: Workbook, figures: Figures, out: CellWriter) -> None:
+    """Fill the deal sheet: every block, the rows of figures the deal does not give left out."""
+    DealSheet(wb, figures, out).fill()
+
+
+def serial(day: dt.date) -> int:
+    """A date as a spreadsheet serial number (the cached value of a date formula)."""
+    return (day - EXCEL_EPOCH).days
 
 
 def placees_text(minimum: int | None, *, independent: bool = False) -> str:
@@ -91,19 +95,6 @@ def costs_note(deal: Deal, figures: Figures) -> str:
 def net_format(deal: Deal) -> str:
     """The net price's number format: the placing price's decimals, as the announcement wording has it."""
     return "#,##0." + "0" * net_price_places(deal)
-
-
-def shown_millions(value: Decimal) -> Decimal:
-    """An amount as the report shows it: millions to one decimal (format ``#,##0.0,,``)."""
-    return round_half_up(value / MILLION, 1)
-
-
-def adds_up_as_shown(parts: Sequence[Decimal], total: Decimal) -> bool:
-    """True when the parts, each shown in millions to one decimal, add up to the total as shown."""
-    return sum((shown_millions(p) for p in parts), Decimal(0)) == shown_millions(total)
-
-
-ROUNDED_TOTAL = "Total (rows rounded separately)"  # the rows as shown do not add up to it exactly
 
 
 def footing_notes(gross: Decimal, costs: Decimal, net: Decimal, currency: str) -> list[str]:
@@ -175,6 +166,11 @@ def structure_note(figures: Figures) -> str:
     return " ".join(parts)
 
 
+def _formula_literal(value: Decimal | int) -> str:
+    """A validated deal-file number as formula text (plain digits, no exponent)."""
+    return format(Decimal(value), "f")
+
+
 @dataclass
 class DealSheet:
     """Fills the deal sheet and remembers where the reference prices went."""
@@ -185,32 +181,37 @@ class DealSheet:
     left_out: set[str] = field(default_factory=set)  # names whose rows were left out: never written
 
     def fill(self) -> None:
-        """Fill the terms, pricing, proceeds and share capital blocks."""
+        """Fill every block: terms, pricing, proceeds, share capital, key figures, market, timetable, costs."""
         self._terms()
         self._references()
         self._proceeds()
         self._capital()
         self._key_figures()
+        self._headline_quote()
+        self._market()
+        self._liquidity()
+        self._timetable()
+        self._cost_items()
 
     def put_text(self, name: str, value: str, *, is_input: bool = True) -> None:
         """Write a text input (blue) or a label (black) into a named cell."""
         if name in self.left_out:
             return
-        ws, ref = cell(self.wb, name)
+        ws, ref = named_cell(self.wb, name)
         self.out.text(ws, ref, value, is_input=is_input)
 
     def put_number(self, name: str, value: Decimal | int) -> None:
         """Write an input number (blue) into a named cell."""
         if name in self.left_out:
             return
-        ws, ref = cell(self.wb, name)
+        ws, ref = named_cell(self.wb, name)
         self.out.number(ws, ref, value)
 
     def put_formula(self, name: str, formula: str, expected: Decimal | int | float | None) -> None:
         """Write a formula into a named cell, or "n/a" when the deal does not give the figure."""
         if name in self.left_out:
             return
-        ws, ref = cell(self.wb, name)
+        ws, ref = named_cell(self.wb, name)
         if expected is None:
             self.out.not_applicable(ws, ref)
         else:
@@ -220,7 +221,7 @@ class DealSheet:
         """Mark a named cell "n/a" (or ``text``): the deal does not give this figure."""
         if name in self.left_out:
             return
-        ws, ref = cell(self.wb, name)
+        ws, ref = named_cell(self.wb, name)
         self.out.not_applicable(ws, ref, text)
 
     def _terms(self) -> None:
@@ -259,7 +260,7 @@ class DealSheet:
         """Give a named cell a number format decided by the deal (a price's decimals)."""
         if name in self.left_out:
             return
-        ws, ref = cell(self.wb, name)
+        ws, ref = named_cell(self.wb, name)
         ws[ref].number_format = fmt
 
     def _references(self) -> None:
@@ -315,9 +316,9 @@ class DealSheet:
                 formulas.structured_gross(
                     "NewShares",
                     "Price",
-                    _number(p.ads_ratio or 1),
-                    _number(p.prefunded_warrants or 0),
-                    _number(p.prefunded_price or 0),
+                    _formula_literal(p.ads_ratio or 1),
+                    _formula_literal(p.prefunded_warrants or 0),
+                    _formula_literal(p.prefunded_price or 0),
                 ),
                 money.gross,
             )
@@ -327,7 +328,7 @@ class DealSheet:
         else:
             notes += self._costs_and_net(money.commission, money.other_costs, money.net)
         self.put_text("CostsNote", " ".join(notes), is_input=False)
-        ws, ref = cell(self.wb, "CostsNote")
+        ws, ref = named_cell(self.wb, "CostsNote")
         fit_height(ws, ws[ref].row, chars_scale=NOTE_SCALE)
         close_up(self.wb, FX_ROWS, FX_ROWS if deal.fx else FX_ROWS[2:], "G", "I")
         self._structure_note()
@@ -427,7 +428,7 @@ class DealSheet:
         structure = structure_note(self.figures)
         if not structure:
             return
-        ws, ref = cell(self.wb, "CostsNote")
+        ws, ref = named_cell(self.wb, "CostsNote")
         note = ws[ref]
         row = note.row + 1
         private.merge_cells(ws, row, note.column, row, note.column + 2)
@@ -439,7 +440,7 @@ class DealSheet:
 
     def _fit_source(self, source: str) -> None:
         """Grow the source's row to show it whole (its format adds "Source of the rate: ")."""
-        ws, ref = cell(self.wb, "FxSource")
+        ws, ref = named_cell(self.wb, "FxSource")
         row = ws[ref].row
         merged = next((m for m in ws.merged_cells.ranges if ref in m), None)
         columns = range(merged.min_col, merged.max_col + 1) if merged else [ws[ref].column]
@@ -581,7 +582,7 @@ class DealSheet:
             formulas.theoretical_price(bench, "SharesOutstanding", "NewShares", "Price"),
             price,
         )
-        ws, ref = cell(self.wb, "TheoreticalPrice")
+        ws, ref = named_cell(self.wb, "TheoreticalPrice")
         ws[ref].number_format = computed_price_format(p.price)
         self.put_formula(
             "TheoreticalEffect",
@@ -598,451 +599,162 @@ class DealSheet:
                 return f"${letter}${proto.min_row + offset}"
         return None
 
+    def _headline_quote(self) -> None:
+        money, deal = self.figures.proceeds, self.figures.deal
+        ws, ref = named_cell(self.wb, "KeyGrossQuote")
+        if deal.fx is None or money.gross_quote is None:
+            self.out.not_applicable(ws, ref, BLANK)
+            return
+        # The same double as the GrossQuote cell it copies (Gross / FxRate, as a spreadsheet computes it).
+        quote = formulas.ratio_double(float(money.gross), float(deal.fx.rate))
+        self.out.formula(ws, ref, formulas.copy_of("GrossQuote"), quote)
+        ws[ref].number_format = f'"{deal.fx.quote_currency} "#,##0.0,,"m"'
 
-#: The use-of-proceeds formulas are exact in a spreadsheet's doubles while the units to split
-#: stay below 10^14 and the shares' total below 1.1 x 10^7 units of 10^-7 (shares add up to
-#: about 100%): every product is then below 1.3 x 10^14 < 2^53, and every MOD quotient below
-#: 1.1 x 10^7, where LibreOffice's 15-digit rounding inside MOD cannot reach a whole number
-#: and Excel's MOD limit (2^27) is far away.
-EXACT_LIMIT = 10**14
-SHARES_UNITS_LIMIT = 11 * 10**6
-
-
-def share_units(shares: Sequence[Decimal]) -> list[int] | None:
-    """Each share in whole units of 10^-SHARE_DECIMALS, or None when one has more decimals."""
-    scaled = [share.scaleb(SHARE_DECIMALS) for share in shares]
-    if any(value != value.to_integral_value() for value in scaled):
-        return None
-    return [int(value) for value in scaled]
-
-
-def workings(base: Decimal, shares: Sequence[Decimal], decimals: int) -> LargestRemainder | None:
-    """The steps of ``money.allocate`` as the sheet shows them, or None when the sheet cannot be exact.
-
-    The sheet counts shares in units of 10^-7 and needs every product below 10^14; a deal
-    outside that (shares with more decimals, a very large amount) gets its amounts as figures.
-    """
-    weights = share_units(shares)
-    units = to_minor_units(base, decimals)
-    if weights is None or not 0 <= units < EXACT_LIMIT or sum(weights) > SHARES_UNITS_LIMIT:
-        return None
-    return largest_remainder(units, weights)
-
-
-def rounding_note(base: Decimal, rounded: Decimal, decimals: int, currency: str) -> str:
-    """Say how an amount that is not a whole number of the rounding unit is split."""
-    unit = f"{Decimal(1).scaleb(-decimals):f}" if decimals > 0 else f"{10**-decimals:,}"
-    places = max(decimals, 0)
-    if rounded == base:
-        return (
-            f"The amount is a whole number of the rounding unit ({currency} {unit}), "
-            "so the uses add up to it exactly."
-        )
-    return (
-        f"The amount, {currency} {base:,.2f}, is not a whole number of the rounding unit ({currency} {unit}): "
-        f"it is rounded half up to {currency} {rounded:,.{places}f} before it is split, so the uses add up "
-        f"to that ({rounded - base:+,.2f})."
-    )
-
-
-def fill_proceeds(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # noqa: PLR0915 - one table, step by step
-    """The use-of-proceeds table, its workings and the waterfall chart."""
-    deal = figures.deal
-    plan = deal.proceeds
-    ws, ref = cell(wb, "AllocBasis")
-    basis = figures.allocation_basis  # "gross (net not given)": net basis without the costs
-    out.text(ws, ref, "gross (net not published)" if basis == NET_NOT_GIVEN_BASIS else basis)
-    _, base_ref = cell(wb, "AllocBase")
-    out.formula(ws, base_ref, formulas.copy_of("Net" if basis == "net" else "Gross"), figures.allocation_base)
-    _, dec_ref = cell(wb, "AllocDecimals")
-    out.number(ws, dec_ref, plan.decimals)
-    if not plan.uses:
-        _no_uses(wb, out)
-        _fill_chart(wb, figures, out, [], [], None)
-        return
-    units = to_minor_units(figures.allocation_base, plan.decimals)
-    rounded = Decimal(units).scaleb(-plan.decimals)
-    _, units_ref = cell(wb, "AllocUnits")
-    _, rounded_ref = cell(wb, "AllocRounded")
-    out.formula(ws, units_ref, formulas.units("AllocBase", "AllocDecimals"), units)
-    out.formula(ws, rounded_ref, formulas.from_units(units_ref, "AllocDecimals"), rounded)
-    _, note_ref = cell(wb, "AllocNote")
-    note = rounding_note(figures.allocation_base, rounded, plan.decimals, deal.issuer.currency)
-
-    steps = workings(figures.allocation_base, [u.share for u in plan.uses], plan.decimals)
-    work_proto, work_rows = table_rows(wb, "WorkRow", len(plan.uses))
-    use_proto, use_rows = table_rows(wb, "UseRow", len(plan.uses))
-    wc = [ws.cell(1, work_proto.min_col + i).column_letter for i in range(5)]
-    uc = [ws.cell(1, use_proto.min_col + i).column_letter for i in range(4)]
-    floors = f"${wc[1]}${work_rows[0]}:${wc[1]}${work_rows[-1]}"
-    remainders = f"${wc[2]}${work_rows[0]}:${wc[2]}${work_rows[-1]}"
-    extras = f"${wc[4]}${work_rows[0]}:${wc[4]}${work_rows[-1]}"
-    _, left_ref = cell(wb, "AllocLeft")
-    _, k_ref = cell(wb, "ShareDecimals")
-    _, total_ref = cell(wb, "SharesUnits")
-    _, check_ref = cell(wb, "AllocCheck")
-    if steps is not None:
-        out.number(ws, k_ref, SHARE_DECIMALS, is_input=False)
-        first_s, last_s = f"{wc[0]}{work_rows[0]}", f"{wc[0]}{work_rows[-1]}"
-        out.formula(ws, total_ref, formulas.total(first_s, last_s), steps.total)
-        out.formula(ws, left_ref, formulas.left(units_ref, floors), steps.left)
-        out.formula(ws, check_ref, formulas.units_check(floors, extras, units_ref), 0)
-    else:
-        for ref_ in (k_ref, total_ref, left_ref, check_ref):
-            out.not_applicable(ws, ref_)
-        note += (
-            " The shares have more than seven decimals or the amount is too large for exact spreadsheet"
-            " arithmetic, so the amounts are xl-placement's figures, not formulas."
-        )
-    _, note_ref = cell(wb, "AllocNote")
-    out.text(ws, note_ref, note)
-    fit_height(ws, ws[note_ref].row)
-    rate = deal.fx.rate if deal.fx else None
-    for i, (allocation, use_row, work_row) in enumerate(
-        zip(figures.allocations, use_rows, work_rows, strict=True)
-    ):
-        s_, f, r, k, e = (f"{c}{work_row}" for c in wc)
-        share_cell = f"{uc[1]}{use_row}"
-        out.text(ws, f"{uc[0]}{use_row}", allocation.name, is_input=True)
-        out.number(ws, share_cell, allocation.share)
-        amount_cell = f"{uc[2]}{use_row}"
-        if steps is None:
-            out.number(ws, amount_cell, allocation.amount, is_input=False)
+    def _market(self) -> None:
+        f = self.figures
+        m = f.market
+        ws, ref = named_cell(self.wb, "MarketDate")
+        if m.as_of is None:
+            self.out.text(ws, ref, NOT_GIVEN)
         else:
-            out.formula(ws, s_, formulas.share_units(share_cell, k_ref), steps.weights[i])
-            out.formula(ws, f, formulas.floor_units(units_ref, s_, total_ref), steps.floors[i])
-            out.formula(ws, r, formulas.remainder_units(units_ref, s_, total_ref), steps.remainders[i])
-            out.formula(ws, k, formulas.rank(r, remainders), steps.ranks[i])
-            out.formula(ws, e, formulas.extra_unit(k, left_ref), steps.extras[i])
-            out.formula(ws, amount_cell, formulas.amount(f, e, "AllocDecimals"), allocation.amount)
+            self.out.number(ws, ref, serial(m.as_of), is_input=False)
+        last = self._reference_cell("last_close")
+        placed = m.placed_class_shares
+        if m.as_of is None and m.market_cap is None:  # the rows print blank: the band says so
+            found = area(self.wb, "MarketDate")
+            band = found.ws.cell(found.min_row - 1, found.min_col - 1)
+            band.value = "Market context: not available"
+        if last is None or m.market_cap is None or placed is None:
+            self.na("MarketCap", NOT_GIVEN)  # without the last close either: left off the printed page
+            self.na("MarketCapQuote", BLANK)
+            self.na("GrossToMarketCap", NOT_GIVEN)
+            return
+        p = f.deal.placing
+        # The placed class at the last close, in cells when the deal sheet holds its share count;
+        # the other classes (shares x close x rate, from the deal file) as one number.
+        if m.market_cap_basis == "" or placed == p.shares_outstanding:
+            shares_cell = "SharesOutstanding"
+        elif placed == p.class_shares_outstanding:
+            shares_cell = "ClassShares"
+        else:  # shares outstanding less the other classes
+            shares_cell = f"(SharesOutstanding-{sum(c.shares for c in f.deal.issuer.other_classes)})"
+        close = f.reference("last_close")
+        cap = formulas.written_double(close.price if close else 0) * float(placed)
+        formula = formulas.product(last, shares_cell)
+        if f.deal.issuer.other_classes:
+            formula += f"+{m.other_classes_value}"
+            cap += float(m.other_classes_value)
+        self.put_formula("MarketCap", formula, cap)
+        if f.deal.fx is None or m.market_cap_quote is None:
+            self.na("MarketCapQuote", BLANK)
+        else:
+            quote = formulas.ratio_double(cap, float(f.deal.fx.rate))
+            self.put_formula("MarketCapQuote", formulas.to_quote("MarketCap", "FxRate"), quote)
+        share = formulas.ratio_double(float(f.proceeds.gross), cap)
+        self.put_formula("GrossToMarketCap", formulas.ratio("Gross", "MarketCap"), share)
+
+    def _liquidity(self) -> None:
+        rows_of = self.figures.market.liquidity
+        proto, rows = table_rows(self.wb, "LiquidityRow", len(rows_of))
+        ws, out = proto.ws, self.out
+        c = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(4)]
+        if not rows_of:
+            out.text(ws, f"{c[0]}{rows[0]}", NO_VOLUMES)
+            return
+        for item, row in zip(rows_of, rows, strict=True):
+            out.text(ws, f"{c[0]}{row}", f"{item.days} trading days ({item.origin})")
+            out.number(ws, f"{c[1]}{row}", item.volume)
+            if item.value is None:
+                out.not_applicable(ws, f"{c[2]}{row}", "n/a")
+            else:
+                out.number(ws, f"{c[2]}{row}", item.value)
+            days = formulas.ratio_double(float(self.figures.deal.placing.new_shares), float(item.volume))
+            out.formula(ws, f"{c[3]}{row}", formulas.ratio("NewShares", f"{c[1]}{row}"), days)
+
+    def _timetable(self) -> None:
+        entries = self.figures.timetable
+        proto, rows = table_rows(self.wb, "TimetableRow", len(entries))
+        ws, out = proto.ws, self.out
+        c = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(3)]
+        completion: str | None = None
+        p = self.figures.deal.placing
+        days = {"lock_up_end": p.lock_up_days, "vendor_lock_up_end": p.vendor_lock_up_days}
+        agreement: str | None = None
+        if not any(e.when is not None for e in entries):  # the rows print blank: the band says so
+            band = ws.cell(rows[0] - 1, proto.min_col)
+            band.value = f"{band.value}: no dates were available"
+        for entry, row in zip(entries, rows, strict=True):
+            out.text(ws, f"{c[0]}{row}", entry.label)
+            date_cell, days_cell = f"{c[1]}{row}", f"{c[2]}{row}"
+            if entry.key == "subscription_deadline":
+                if agreement is None or entry.when is None:
+                    out.not_applicable(ws, date_cell, NOT_GIVEN)
+                    continue
+                out.number(ws, days_cell, TOP_UP_SUBSCRIPTION_DAYS, is_input=False)
+                out.formula(ws, date_cell, formulas.days_after(agreement, days_cell), serial(entry.when))
+                continue
+            if entry.key in days:
+                length = days[entry.key]
+                if length is None:
+                    out.not_applicable(ws, date_cell, NOT_GIVEN)
+                    continue
+                out.number(ws, days_cell, length)
+                end, _ = lock_up_end(p.completion_date, length)
+                if completion is None or end is None:
+                    out.not_applicable(ws, date_cell, "no completion date")
+                else:
+                    out.formula(ws, date_cell, formulas.days_after(completion, days_cell), serial(end))
+                continue
+            if entry.when is None:
+                out.not_applicable(ws, date_cell, NOT_GIVEN)
+                continue
+            out.number(ws, date_cell, serial(entry.when))
+            if entry.key == "completion_date":
+                completion = date_cell
+            if entry.key == "agreement_date":
+                agreement = date_cell
+
+    def _cost_items(self) -> None:
+        deal, out = self.figures.deal, self.out
+        items = deal.costs.items
+        proto, rows = table_rows(self.wb, "CostItemRow", len(items))
+        ws = proto.ws
+        c = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(3)]
+        total_row = area(self.wb, "CostItemTotal").min_row
+        if not items:
+            out.text(ws, f"{c[0]}{rows[0]}", "Other costs were not itemised")
+            return
+        rate = deal.fx.rate if deal.fx else None
+        for item, row in zip(items, rows, strict=True):
+            out.text(ws, f"{c[0]}{row}", item.name, is_input=True)
+            out.number(ws, f"{c[1]}{row}", item.amount)
+            if rate is None:
+                out.not_applicable(ws, f"{c[2]}{row}", BLANK)
+            else:
+                out.formula(
+                    ws,
+                    f"{c[2]}{row}",
+                    formulas.to_quote(f"{c[1]}{row}", "FxRate"),
+                    formulas.ratio_double(float(item.amount), float(rate)),
+                )
+        first, last = f"{c[1]}{rows[0]}", f"{c[1]}{rows[-1]}"
+        total = sum((i.amount for i in items), Decimal(0))
+        rounded = not adds_up_as_shown([i.amount for i in items], total) or (
+            rate is not None
+            and not adds_up_as_shown([to_quote(i.amount, rate) for i in items], to_quote(total, rate))
+        )
+        out.text(ws, f"{c[0]}{total_row}", ROUNDED_TOTAL if rounded else "Total: the other costs above")
+        out.formula(ws, f"{c[1]}{total_row}", formulas.total(first, last), total)
         if rate is None:
-            out.not_applicable(ws, f"{uc[3]}{use_row}", BLANK)
+            out.not_applicable(ws, f"{c[2]}{total_row}", BLANK)
         else:
             out.formula(
                 ws,
-                f"{uc[3]}{use_row}",
-                formulas.to_quote(amount_cell, "FxRate"),
-                formulas.ratio_double(float(allocation.amount), float(rate)),
+                f"{c[2]}{total_row}",
+                formulas.total(f"{c[2]}{rows[0]}", f"{c[2]}{rows[-1]}"),
+                sum((to_quote(i.amount, rate) for i in items), Decimal(0)),
             )
-    _use_totals(wb, figures, out, uc, use_rows)
-    left_after = None
-    if steps is not None:
-        first_f, first_e = f"${wc[1]}${work_rows[0]}", f"${wc[4]}${work_rows[0]}"
-
-        def left_after(i: int) -> str:
-            """The amount still to split after the first i + 1 uses, from whole units (exact)."""
-            row = work_rows[i]
-            used = f"SUM({first_f}:${wc[1]}${row})-SUM({first_e}:${wc[4]}${row})"  # units - floors - extras
-            return formulas.from_units(f"({units_ref}-{used})", "AllocDecimals")
-
-    _fill_chart(
-        wb,
-        figures,
-        out,
-        [f"${uc[2]}${row}" for row in use_rows],
-        [f"${uc[0]}${row}" for row in use_rows],
-        left_after,
-    )
-
-
-def hide_workings(wb: Workbook) -> None:
-    """Hide the rounding's decimal places and the zero difference below the uses' total.
-
-    They are workings for the preparer: the rows stay (formulas refer to them) but do not
-    print. Called once every table of the sheet has its rows (inserting rows moves them).
-    """
-    for key in ("AllocDecimals", "AllocCheck"):
-        found = area(wb, key)
-        found.ws.row_dimensions[found.min_row].hidden = True
-
-
-def _use_totals(wb: Workbook, figures: Figures, out: CellWriter, uc: list[str], use_rows: list[int]) -> None:
-    """The total row of the uses (the check that they add up is a cell of its own, in units)."""
-    ws = area(wb, "UseTotal").ws
-    plan, deal = figures.deal.proceeds, figures.deal
-    rate = deal.fx.rate if deal.fx else None
-    total_row = area(wb, "UseTotal").min_row
-    first, last = use_rows[0], use_rows[-1]
-    out.text(ws, f"{uc[0]}{total_row}", "Total")
-    out.formula(
-        ws,
-        f"{uc[1]}{total_row}",
-        formulas.total(f"{uc[1]}{first}", f"{uc[1]}{last}"),
-        sum(u.share for u in plan.uses),
-    )
-    allocated = sum((a.amount for a in figures.allocations), Decimal(0))
-    out.formula(
-        ws,
-        f"{uc[2]}{total_row}",
-        formulas.rounded_total(f"{uc[2]}{first}", f"{uc[2]}{last}", "AllocDecimals"),
-        allocated,
-    )
-    if rate is None:
-        out.not_applicable(ws, f"{uc[3]}{total_row}", BLANK)
-    else:
-        out.formula(
-            ws,
-            f"{uc[3]}{total_row}",
-            formulas.to_quote(f"{uc[2]}{total_row}", "FxRate"),
-            formulas.ratio_double(float(allocated), float(rate)),
+        # The proceeds block's other costs follow the items.
+        self.put_formula(
+            "OtherCosts", formulas.rounded_total(first, last, "2"), self.figures.proceeds.other_costs
         )
-        quotes = [to_quote(a.amount, rate) for a in figures.allocations]
-        if not adds_up_as_shown(quotes, to_quote(allocated, rate)):
-            out.text(ws, f"{uc[0]}{total_row}", ROUNDED_TOTAL)
-
-
-def _no_uses(wb: Workbook, out: CellWriter) -> None:
-    """The use-of-proceeds table of a deal without [[proceeds.uses]]: it says so, with no made-up rows."""
-    use_proto, (use_row,) = table_rows(wb, "UseRow", 1)
-    ws = use_proto.ws
-    uc = [ws.cell(1, use_proto.min_col + i).column_letter for i in range(4)]
-    # The line says what is missing, so it prints; the total row below ("not given") does not.
-    out.text(ws, f"{uc[0]}{use_row}", "The use of proceeds was not published")
-    total_row = area(wb, "UseTotal").min_row
-    out.text(ws, f"{uc[0]}{total_row}", "Total")
-    for column in uc[1:]:
-        out.not_applicable(ws, f"{column}{total_row}", NOT_GIVEN)
-    for name in ("AllocUnits", "AllocLeft", "AllocCheck"):
-        sheet, ref = cell(wb, name)
-        out.not_applicable(sheet, ref, NOT_GIVEN)
-
-
-Bar = tuple[str, Decimal]  # a formula (without "=") and its value; "" for an empty segment
-EMPTY: Bar = ("", Decimal(0))
-
-
-def _fill_chart(
-    wb: Workbook,
-    figures: Figures,
-    out: CellWriter,
-    amount_cells: list[str],
-    name_cells: list[str],
-    left_after: Callable[[int], str] | None,
-) -> None:
-    """The waterfall's data: gross, costs, net, then each use stepping down from the base.
-
-    Each bar has four stacked segments: the invisible base, a total, a cost and a use.
-    ``left_after(i)`` is the formula of what is left after use i (None: write the figures).
-    A thin bar's label carries its amount (a formula, so it follows edits), see ``chart``.
-    """
-    money = figures.proceeds
-    bars: list[tuple[str, Bar, Bar, Bar, Bar]] = [
-        ("Gross proceeds", EMPTY, ("Gross", money.gross), EMPTY, EMPTY)
-    ]
-    amounts: list[tuple[str, Decimal, str]] = [("Gross", money.gross, "")]  # amount cell, value, name cell
-    if figures.allocation_basis == "net" and money.net is not None and money.costs is not None:
-        if money.costs:  # no empty slot for costs of zero: gross steps straight to net
-            bars.append(("Costs", ("Net", money.net), EMPTY, ("TotalCosts", money.costs), EMPTY))
-            amounts.append(("TotalCosts", money.costs, ""))
-        bars.append(("Net proceeds", EMPTY, ("Net", money.net), EMPTY, EMPTY))
-        amounts.append(("Net", money.net, ""))
-    # The uses step down from the amount split (the base rounded to the rounding unit).
-    remaining = sum((a.amount for a in figures.allocations), Decimal(0))
-    uses = zip(figures.allocations, amount_cells, name_cells, strict=True)
-    for index, (allocation, amount_cell, name_cell) in enumerate(uses):
-        remaining -= allocation.amount
-        step = (left_after(index) if left_after else "", remaining)
-        bars.append((allocation.name, step, EMPTY, EMPTY, (amount_cell, allocation.amount)))
-        amounts.append((amount_cell, allocation.amount, name_cell))
-    proto, lines = table_rows(wb, "ChartRow", len(bars))
-    ws = proto.ws
-    cols = [ws.cell(1, proto.min_col + i).column_letter for i in range(5)]
-    segments = tuple((b[1][1], b[2][1], b[3][1], b[4][1]) for b in bars)
-    names = [label for label, *_ in bars]
-    size = label_size(names)
-    thin = Bars(("", "", "", ""), (), segments).thin
-    labels: list[str] = []
-    for index, (line, (label, *segs)) in enumerate(zip(lines, bars, strict=True)):
-        target = f"{cols[0]}{line}"
-        if index in thin:
-            labels.append(_thin_label(ws, out, target, label, amounts[index]))
-        else:
-            labels.append(wrap_label(label, len(bars), size))
-            out.text(ws, target, labels[-1])
-        for column, (formula, value) in zip(cols[1:], segs, strict=True):
-            if formula:
-                out.formula(ws, f"{column}{line}", formula, value)
-            else:
-                out.number(ws, f"{column}{line}", value, is_input=False)
-    head = [str(ws.cell(proto.min_row - 1, proto.min_col + i).value or "") for i in range(1, 5)]
-    titles = (head[0], head[1], head[2], head[3])
-    add_waterfall(
-        ws,
-        ChartRow(proto.min_col, lines[0], lines[-1]),
-        area(wb, "ChartAnchor").ref,
-        figures.deal.issuer.currency,
-        Bars(titles, tuple(labels), segments),
-    )
-
-
-def _thin_label(
-    ws: Worksheet, out: CellWriter, target: str, label: str, amount: tuple[str, Decimal, str]
-) -> str:
-    """A thin bar's category label with its amount in millions on a second line ("none" for zero).
-
-    The name comes from the use table's cell (or is the fixed word of a total or the costs),
-    so no user text is ever written into a formula.
-    """
-    cell_ref, value, name_cell = amount
-    shown = "none" if value == 0 else f"{shown_millions(value):,}"
-    name = name_cell if name_cell else f'"{label}"'
-    formula = formulas.bar_label(name, cell_ref)
-    text = f"{label}\n{shown}"
-    out.formula(ws, target, formula, text)
-    return text
-
-
-# A top-up's shareholding in three stages: the heads of its six figure columns, and the widths
-# that keep the sheet as wide in print as the deal sheet (A:I) when it prints to column H.
-STAGED_HEADS = (
-    "Shares before",
-    "% before",
-    "After the vendor's placing of existing shares",
-    "%",
-    "After the vendor's subscription for new shares",
-    "%",
-)
-STAGED_WIDTHS = {"B": 58, "C": 19, "D": 12, "E": 19, "F": 12, "G": 19, "H": 12}
-
-
-def fill_shareholding(wb: Workbook, figures: Figures, out: CellWriter) -> str:
-    """Before and after per listed holder, the placees, the public and the total.
-
-    A top-up whose vendor is named shows the stage between: after the vendor's placing of
-    existing shares, before its subscription for new ones.
-
-    Returns:
-        The last column to print: F, or H for a top-up in three stages.
-    """
-    holdings = figures.shareholding
-    if not holdings:
-        _no_holdings(wb, out)
-        return "F"
-    staged = holdings[0].shares_between is not None
-    lines = holdings[:-1]  # listed holders, placees, public; the total comes last
-    proto, rows = table_rows(wb, "HoldingRow", len(lines))
-    ws = proto.ws
-    c = [ws.cell(1, proto.min_col + i).column_letter for i in range(7 if staged else 5)]
-    total_row = area(wb, "HoldingTotal").min_row
-    total = holdings[-1]
-    # (shares column, percent column) of each stage; "after" is the last.
-    before_col, after_col = c[1], c[5] if staged else c[3]
-    stages = [(c[1], c[2]), (c[3], c[4])] + ([(c[5], c[6])] if staged else [])
-    if staged:
-        _staged_layout(ws, proto.min_row - 1, c)
-    vendor = figures.deal.placing.vendor
-    listed = len(lines) - 2
-    for index, (holding, row) in enumerate(zip(lines, rows, strict=True)):
-        out.text(ws, f"{c[0]}{row}", holding.name, is_input=index < listed)
-        before, after = f"{before_col}{row}", f"{after_col}{row}"
-        between = f"{c[3]}{row}"
-        if index < listed:
-            out.number(ws, before, holding.shares_before)
-            if staged and holding.name == vendor:
-                out.formula(
-                    ws, between, formulas.subtract(before, "NewShares"), _staged(holding.shares_between)
-                )
-                out.formula(ws, after, formulas.add(between, "NewShares"), holding.shares_after)
-            else:
-                if staged:
-                    out.formula(ws, between, formulas.copy_of(before), _staged(holding.shares_between))
-                out.formula(ws, after, formulas.copy_of(before), holding.shares_after)
-        elif holding.name == PLACEES:  # nothing before the deal: shown as dashes, not "0 / 0.00%"
-            out.number(ws, before, 0, is_input=False)
-            ws[before].number_format = DASH_ZERO_SHARES
-            ws[f"{c[2]}{row}"].number_format = DASH_ZERO_PERCENT
-            if staged:
-                out.formula(ws, between, formulas.copy_of("NewShares"), _staged(holding.shares_between))
-            out.formula(ws, after, formulas.copy_of("NewShares"), holding.shares_after)
-        else:  # the other public shareholders: what the listed holders do not hold
-            formula = (
-                formulas.subtract("SharesOutstanding", f"SUM({c[1]}{rows[0]}:{c[1]}{rows[listed - 1]})")
-                if listed
-                else formulas.copy_of("SharesOutstanding")
-            )
-            out.formula(ws, before, formula, holding.shares_before)
-            if staged:
-                out.formula(ws, between, formulas.copy_of(before), _staged(holding.shares_between))
-            out.formula(ws, after, formulas.copy_of(before), holding.shares_after)
-        _holding_percents(ws, out, row, stages, total_row, holding, total)
-    out.text(ws, f"{c[0]}{total_row}", "Total")
-    totals = [
-        (total.shares_before, total.percent_before),
-        *([(_staged(total.shares_between), _staged(total.percent_between))] if staged else []),
-        (total.shares_after, total.percent_after),
-    ]
-    for (shares_col, percent_col), (shares, percent) in zip(stages, totals, strict=True):
-        out.formula(
-            ws,
-            f"{shares_col}{total_row}",
-            formulas.total(f"{shares_col}{rows[0]}", f"{shares_col}{rows[-1]}"),
-            shares,
-        )
-        out.formula(
-            ws,
-            f"{percent_col}{total_row}",
-            formulas.total(f"{percent_col}{rows[0]}", f"{percent_col}{rows[-1]}"),
-            percent,
-        )
-    return str(c[-1])
-
-
-def _staged(value: T | None) -> T:
-    """A stage-between figure of a top-up in three stages, which has every stage."""
-    if value is None:
-        raise ValueError("a top-up's shareholding in three stages lacks its stage between")
-    return value
-
-
-def _holding_percents(
-    ws: Worksheet,
-    out: CellWriter,
-    row: int,
-    stages: Sequence[tuple[str, str]],
-    total_row: int,
-    holding: Holding,
-    total: Holding,
-) -> None:
-    """Each stage's percentage of the line: its shares over the stage's total."""
-    middle = len(stages) == 3
-    shares = [
-        holding.shares_before,
-        *([_staged(holding.shares_between)] if middle else []),
-        holding.shares_after,
-    ]
-    totals = [total.shares_before, *([_staged(total.shares_between)] if middle else []), total.shares_after]
-    for (shares_col, percent_col), part, whole in zip(stages, shares, totals, strict=True):
-        out.formula(
-            ws,
-            f"{percent_col}{row}",
-            formulas.share_of(f"{shares_col}{row}", f"${shares_col}${total_row}"),
-            formulas.ratio_double(part, whole),
-        )
-
-
-def _staged_layout(ws: Worksheet, head_row: int, columns: Sequence[str]) -> None:
-    """A top-up's heads over its three stages, and column widths that print at the deal sheet's scale."""
-    for column, head in zip(columns[1:], STAGED_HEADS, strict=True):
-        ws[f"{column}{head_row}"].value = head
-        ws[f"{column}{head_row}"].data_type = "s"
-    ws.row_dimensions[head_row].height = 42
-    for column, width in STAGED_WIDTHS.items():
-        ws.column_dimensions[column].width = width
-
-
-def _number(value: Decimal | int) -> str:
-    """A validated deal-file number as formula text (plain digits, no exponent)."""
-    return format(Decimal(value), "f")
-
-
-def _no_holdings(wb: Workbook, out: CellWriter) -> None:
-    """The shareholding table without placing.shares_outstanding: it says so, with no made-up rows."""
-    proto, (row,) = table_rows(wb, "HoldingRow", 1)
-    ws = proto.ws
-    c = [ws.cell(1, proto.min_col + i).column_letter for i in range(5)]
-    # The line says what is missing, so it prints; the total row below ("not given") does not.
-    out.text(ws, f"{c[0]}{row}", "The number of shares in issue was not available")
-    total_row = area(wb, "HoldingTotal").min_row
-    out.text(ws, f"{c[0]}{total_row}", "Total")
-    for column in c[1:]:
-        out.not_applicable(ws, f"{column}{total_row}", NOT_GIVEN)
