@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.styles import Border, Font
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -39,7 +41,7 @@ from xl_placement.report.layout import (
     shown_millions,
 )
 from xl_placement.report.tables import table_rows
-from xl_placement.report.template import area, named_cell
+from xl_placement.report.template import Area, area, named_cell
 from xl_placement.wording import authority_text, net_price_places
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -49,6 +51,18 @@ TERMS = (
     "Agents", "Placees", "Offering", "NewShares", "Price",
 )  # fmt: skip
 FX_ROWS = ("FxRate", "FxSource", "CostsNote")
+PROCEEDS_ROWS = (
+    "Gross",
+    "CommissionRate",
+    "Commission",
+    "OtherCosts",
+    "TotalCosts",
+    "Net",
+    "NetPerShare",
+    *FX_ROWS,
+)
+CAPITAL_ROWS = ("SharesOutstanding", "Enlarged", "PctExisting", "PctEnlarged")  # then HKEX_ROWS
+MARKET_ROWS = ("MarketDate", "MarketCap", "GrossToMarketCap")
 HKEX_ROWS = ("TheoreticalPrice", "TheoreticalEffect", "MandateLimit", "MandateUsed", "MandateHeadroom")
 MANDATE_ROWS = ("MandateLimit", "MandateUsed", "MandateHeadroom")
 NOTE_SCALE = (
@@ -166,6 +180,12 @@ def structure_note(figures: Figures) -> str:
     return " ".join(parts)
 
 
+def clear_heads(ws: Worksheet, row: int, first: int, last: int) -> None:
+    """Clear a band's column heads (columns after ``first`` up to ``last``): no heads over nothing."""
+    for column in range(first + 1, last + 1):
+        ws.cell(row, column).value = None
+
+
 def _formula_literal(value: Decimal | int) -> str:
     """A validated deal-file number as formula text (plain digits, no exponent)."""
     return format(Decimal(value), "f")
@@ -179,6 +199,7 @@ class DealSheet:
     figures: Figures
     out: CellWriter
     left_out: set[str] = field(default_factory=set)  # names whose rows were left out: never written
+    cleared: set[int] = field(default_factory=set)  # rows a block left empty when it closed up
 
     def fill(self) -> None:
         """Fill every block: terms, pricing, proceeds, share capital, key figures, market, timetable, costs."""
@@ -192,6 +213,7 @@ class DealSheet:
         self._liquidity()
         self._timetable()
         self._cost_items()
+        self._hide_empty_rows()
 
     def put_text(self, name: str, value: str, *, is_input: bool = True) -> None:
         """Write a text input (blue) or a label (black) into a named cell."""
@@ -235,10 +257,7 @@ class DealSheet:
             "ShareClass": issuer.share_class,
             "Kind": KIND_LABELS.get(p.kind, p.kind),
             "Mandate": mandate_text(deal),
-            # Underwriting is a term a reader needs: shown as "not given" rather than left out.
-            "Underwriting": UNDERWRITING_LABELS.get(p.underwriting, NOT_GIVEN)
-            if p.underwriting
-            else NOT_GIVEN,
+            "Underwriting": UNDERWRITING_LABELS.get(p.underwriting, "") if p.underwriting else "",
             "Agents": ", ".join(p.agents),
             "Placees": (
                 placees_text(p.min_placees, independent=p.independent_placees)
@@ -248,13 +267,13 @@ class DealSheet:
             "Offering": p.offering,
         }
         for key, text in texts.items():
-            if text:
+            if text and text != NOT_GIVEN:
                 self.put_text(key, text)
         self.put_number("NewShares", p.new_shares)
         self.put_number("Price", p.price)
         self.number_format("Price", price_format(p.price))
-        shown = [key for key in TERMS if texts.get(key, "x")]
-        close_up(self.wb, TERMS, shown, "B", "E")
+        shown = [key for key in TERMS if texts.get(key, "x") not in (None, "", NOT_GIVEN)]
+        self._close_up(TERMS, shown, "B", "E")
 
     def number_format(self, name: str, fmt: str) -> None:
         """Give a named cell a number format decided by the deal (a price's decimals)."""
@@ -263,17 +282,72 @@ class DealSheet:
         ws, ref = named_cell(self.wb, name)
         ws[ref].number_format = fmt
 
+    def _close_up(self, names: Sequence[str], shown: Sequence[str], first: str, last: str) -> None:
+        """Leave the rows of ``names`` not in ``shown`` off the sheet; the rows below them move up."""
+        kept = [key for key in names if key not in self.left_out]
+        if len(shown) < len(kept):
+            rows = sorted(area(self.wb, key).min_row for key in kept)
+            self.left_out |= set(close_up(self.wb, kept, shown, first, last, self.out))
+            self.cleared |= set(rows[len(shown) :])
+
+    def _hide_empty_rows(self) -> None:
+        """Hide the rows the blocks on both sides left empty, so the blocks below move up.
+
+        Tables grow below their own rows, so a row a block cleared keeps its number.
+        """
+        ws = area(self.wb, "IssuerName").ws
+        for row in sorted(self.cleared):
+            if all(cell.value in (None, "") for cell in ws[row]):
+                ws.row_dimensions[row].hidden = True
+
+    def _leave_off_not_given(
+        self, names: Sequence[str], first: str, last: str, *, also: Sequence[str] = ()
+    ) -> None:
+        """Leave off the rows of a block whose figures are not given (and the rows ``also``): the rest close up.
+
+        A row is left off when it holds "not given" and no figure beside it (a class column's
+        "n/a" or an empty quote cell is no figure). When no row is left, the block's band
+        keeps its title (which says what is missing) but not its column heads.
+        """
+        kept = [key for key in names if key not in self.left_out]
+        shown = [key for key in kept if key not in also and not self._not_given(key, first, last)]
+        if shown or not kept:
+            self._close_up(kept, shown, first, last)
+            return
+        found = area(self.wb, kept[0])
+        self._close_up(kept, shown, first, last)
+        clear_heads(found.ws, found.min_row - 1, found.ws[f"{first}1"].column, found.ws[f"{last}1"].column)
+
+    def _not_given(self, name: str, first: str, last: str) -> bool:
+        """True when the named cell's row, between ``first`` and ``last``, holds "not given" and no figure."""
+        found = area(self.wb, name)
+        ws = found.ws
+        values = []
+        for column in range(ws[f"{first}1"].column, ws[f"{last}1"].column + 1):
+            cell = ws.cell(found.min_row, column)
+            if column == ws[f"{first}1"].column and column != found.min_col:
+                continue  # the row's label
+            value = (
+                self.out.expected.get((ws.title, cell.coordinate)) if cell.data_type == "f" else cell.value
+            )
+            values.append(value)
+        return NOT_GIVEN in values and all(v in (None, BLANK, NOT_GIVEN, "n/a") for v in values)
+
+    def _key_missing(self, name: str, text: str) -> None:
+        """A key figure the deal cannot give: one short line in its tile says what is missing (never an empty tile)."""
+        ws, ref = named_cell(self.wb, name)
+        target = self.out.text(ws, ref, text)
+        font = target.font
+        target.font = Font(name=font.name, sz=9, i=True, color=copy(font.color))
+
     def _references(self) -> None:
         refs = self.figures.references
         proto, rows = table_rows(self.wb, "RefRow", len(refs))
         ws = proto.ws
         col = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(4)]
         if not refs:
-            self.out.text(
-                ws,
-                f"{col[0]}{rows[0]}",
-                "No market prices were available",
-            )
+            self.out.text(ws, f"{col[0]}{rows[0]}", "No market prices were available")
+            clear_heads(ws, rows[0] - 1, proto.min_col, proto.min_col + 3)
             return
         where = {r.key: f"{col[1]}{row}" for r, row in zip(refs, rows, strict=True)}
         for ref, row in zip(refs, rows, strict=True):
@@ -330,7 +404,7 @@ class DealSheet:
         self.put_text("CostsNote", " ".join(notes), is_input=False)
         ws, ref = named_cell(self.wb, "CostsNote")
         fit_height(ws, ws[ref].row, chars_scale=NOTE_SCALE)
-        close_up(self.wb, FX_ROWS, FX_ROWS if deal.fx else FX_ROWS[2:], "G", "I")
+        self._leave_off_not_given(PROCEEDS_ROWS, "G", "I", also=() if deal.fx else FX_ROWS[:2])
         self._structure_note()
 
     def _costs_not_given(self) -> None:
@@ -454,7 +528,7 @@ class DealSheet:
         p = self.figures.deal.placing
         if p.shares_outstanding is None:
             self.na("SharesOutstanding", NOT_GIVEN)
-            # The rows print blank: the band says in one line what is missing.
+            # The rows are left off: the band says in one line what is missing.
             found = area(self.wb, "SharesOutstanding")
             band = found.ws.cell(found.min_row - 1, found.min_col - 1)
             band.value = "Share capital: not available"
@@ -463,6 +537,7 @@ class DealSheet:
         else:
             self._dilution()
         self._class_and_mandate()
+        self._leave_off_not_given((*CAPITAL_ROWS, *HKEX_ROWS), "G", "I")
 
     def _leave_out_foreign_rows(self) -> None:
         """Rule 7.27B rows only for HKEX; the mandate rows where a general mandate exists (HKEX, SGX).
@@ -472,8 +547,7 @@ class DealSheet:
         exchange = self.figures.deal.issuer.exchange
         kept = [key for key in HKEX_ROWS if exchange == "HKEX" or (exchange == "SGX" and key in MANDATE_ROWS)]
         if len(kept) < len(HKEX_ROWS):
-            close_up(self.wb, HKEX_ROWS, kept, "G", "I")
-            self.left_out |= set(HKEX_ROWS) - set(kept)
+            self._close_up(HKEX_ROWS, kept, "G", "I")
 
     def _dilution(self) -> None:
         f, p = self.figures, self.figures.deal.placing
@@ -538,7 +612,7 @@ class DealSheet:
         last = self._reference_cell("last_close", column=2)
         ref = f.reference("last_close")
         if last is None or ref is None:
-            self.na("KeyDiscount", NOT_GIVEN)
+            self._key_missing("KeyDiscount", "Last close not available")
         else:
             price = float(f.deal.placing.price)
             self.put_formula(
@@ -548,12 +622,13 @@ class DealSheet:
             )
         p, money = f.deal.placing, f.proceeds
         if p.shares_outstanding is None or f.percent_of_enlarged is None:
-            self.na("KeyEnlarged", NOT_GIVEN)
+            self._key_missing("KeyEnlarged", "Shares in issue not available")
         else:
             enlarged = formulas.dilution_enlarged_double(p.new_shares, p.shares_outstanding)
             self.put_formula("KeyEnlarged", formulas.copy_of("PctEnlarged"), enlarged)
         if money.commission is None or money.other_costs is None:
-            self.na("KeyNetPrice", NOT_GIVEN)
+            in_full = len(f.deal.costs.missing) < 2  # as the costs note says it
+            self._key_missing("KeyNetPrice", "Costs not published" + (" in full" if in_full else ""))
             return
         net = float(money.gross) - (float(money.commission) + float(money.other_costs))
         per_share = formulas.ratio_double(net, p.new_shares + (p.prefunded_warrants or 0))
@@ -582,8 +657,7 @@ class DealSheet:
             formulas.theoretical_price(bench, "SharesOutstanding", "NewShares", "Price"),
             price,
         )
-        ws, ref = named_cell(self.wb, "TheoreticalPrice")
-        ws[ref].number_format = computed_price_format(p.price)
+        self.number_format("TheoreticalPrice", computed_price_format(p.price))
         self.put_formula(
             "TheoreticalEffect",
             formulas.discount("TheoreticalPrice", bench),
@@ -611,6 +685,14 @@ class DealSheet:
         ws[ref].number_format = f'"{deal.fx.quote_currency} "#,##0.0,,"m"'
 
     def _market(self) -> None:
+        """The market data's date, the capitalisation and the deal against it; the rows not given left off."""
+        self._market_figures()
+        self._leave_off_not_given(MARKET_ROWS, "B", "E")
+        if "MarketCap" in self.left_out and "MarketDate" not in self.left_out:  # the heads are the cap's
+            found = area(self.wb, "MarketDate")
+            clear_heads(found.ws, found.min_row - 1, found.min_col - 1, found.min_col + 2)
+
+    def _market_figures(self) -> None:
         f = self.figures
         m = f.market
         ws, ref = named_cell(self.wb, "MarketDate")
@@ -620,12 +702,12 @@ class DealSheet:
             self.out.number(ws, ref, serial(m.as_of), is_input=False)
         last = self._reference_cell("last_close")
         placed = m.placed_class_shares
-        if m.as_of is None and m.market_cap is None:  # the rows print blank: the band says so
+        if m.as_of is None and m.market_cap is None:  # the rows are left off: the band says so
             found = area(self.wb, "MarketDate")
             band = found.ws.cell(found.min_row - 1, found.min_col - 1)
             band.value = "Market context: not available"
         if last is None or m.market_cap is None or placed is None:
-            self.na("MarketCap", NOT_GIVEN)  # without the last close either: left off the printed page
+            self.na("MarketCap", NOT_GIVEN)  # without the last close either: the row is left off
             self.na("MarketCapQuote", BLANK)
             self.na("GrossToMarketCap", NOT_GIVEN)
             return
@@ -672,18 +754,21 @@ class DealSheet:
             out.formula(ws, f"{c[3]}{row}", formulas.ratio("NewShares", f"{c[1]}{row}"), days)
 
     def _timetable(self) -> None:
-        entries = self.figures.timetable
+        """The deal's dates in its order, lock-ups from completion; a date not given is left off."""
+        p = self.figures.deal.placing
+        days = {"lock_up_end": p.lock_up_days, "vendor_lock_up_end": p.vendor_lock_up_days}
+        entries = [
+            e
+            for e in self.figures.timetable
+            if (days[e.key] is not None if e.key in days else e.when is not None)
+        ]
         proto, rows = table_rows(self.wb, "TimetableRow", len(entries))
         ws, out = proto.ws, self.out
         c = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(3)]
         completion: str | None = None
-        p = self.figures.deal.placing
-        days = {"lock_up_end": p.lock_up_days, "vendor_lock_up_end": p.vendor_lock_up_days}
         agreement: str | None = None
-        if not any(e.when is not None for e in entries):  # the rows print blank: the band says so
-            band = ws.cell(rows[0] - 1, proto.min_col)
-            band.value = f"{band.value}: no dates were available"
-        for entry, row in zip(entries, rows, strict=True):
+        self._timetable_band(proto, shown=bool(entries))
+        for entry, row in zip(entries, rows[: len(entries)], strict=True):  # none: one empty row
             out.text(ws, f"{c[0]}{row}", entry.label)
             date_cell, days_cell = f"{c[1]}{row}", f"{c[2]}{row}"
             if entry.key == "subscription_deadline":
@@ -714,6 +799,17 @@ class DealSheet:
             if entry.key == "agreement_date":
                 agreement = date_cell
 
+    def _timetable_band(self, proto: Area, *, shown: bool) -> None:
+        """The band says when no date was available; over no row at all it stands alone (no heads, no empty row)."""
+        ws, row = proto.ws, proto.min_row
+        if not any(e.when is not None for e in self.figures.timetable):
+            band = ws.cell(row - 1, proto.min_col)
+            band.value = f"{band.value}: no dates were available"
+        if not shown:
+            clear_heads(ws, row - 1, proto.min_col, proto.min_col + 2)
+            for column in range(proto.min_col, proto.min_col + 3):
+                ws.cell(row, column).border = Border()
+
     def _cost_items(self) -> None:
         deal, out = self.figures.deal, self.out
         items = deal.costs.items
@@ -721,8 +817,11 @@ class DealSheet:
         ws = proto.ws
         c = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(3)]
         total_row = area(self.wb, "CostItemTotal").min_row
-        if not items:
+        if not items:  # one line says so: no column heads over nothing, no empty total
             out.text(ws, f"{c[0]}{rows[0]}", "Other costs were not itemised")
+            clear_heads(ws, rows[0] - 1, proto.min_col, proto.min_col + 2)
+            for column in c:
+                ws[f"{column}{total_row}"].border = Border()
             return
         rate = deal.fx.rate if deal.fx else None
         for item, row in zip(items, rows, strict=True):
