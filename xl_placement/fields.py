@@ -903,7 +903,7 @@ REPORT = (
         "draft_date",
         date,
         "date",
-        'Date of the draft shown beside "Draft"; left out, the page shows the date it is printed.',
+        'Date of the draft shown beside "Draft"; left out, the day the report is built.',
     ),
     _f(
         "disclaimer",

@@ -24,7 +24,6 @@ from xl_placement.report.history_sheet import fill_history
 from xl_placement.report.layout import leave_off_unknowns
 from xl_placement.report.marking import (
     add_disclaimer,
-    draft_header,
     draft_text,
     flag_illustrative,
     market_data_text,
@@ -130,7 +129,8 @@ def render_report(
 ) -> bytes:
     """Fill the report template for one deal and return the workbook's bytes.
 
-    The same figures give the same bytes. Every formula cell carries its computed value.
+    The same figures give the same bytes on the same day, or on any day with ``[report] draft_date``
+    or ``SOURCE_DATE_EPOCH`` set (the draft mark's date). Every formula cell carries its computed value.
 
     Args:
         figures: the deal's figures from ``figures.compute``.
@@ -144,6 +144,7 @@ def render_report(
 
     Raises:
         TemplateError: the template lacks a sheet or name, or holds a placeholder with no value.
+        InputError: ``SOURCE_DATE_EPOCH`` is set but is not a time.
     """
     checks = check_deal(figures) if checks is None else checks
     logo = read_logo(figures.deal)  # before any work: a bad logo path is the user's to fix
@@ -155,7 +156,7 @@ def render_report(
     values = placeholder_values(figures, checks)
     per_sheet = {title: {"sheet": title} for title in wb.sheetnames}
     check_placeholders(wb, set(values) | {"sheet"})
-    fill_placeholders(wb, values, per_sheet, {"draft": draft_header(figures.deal)})
+    fill_placeholders(wb, values, per_sheet)
     flag_illustrative(wb, figures.deal)
     if logo is not None:
         place_logo(wb, logo)
