@@ -529,7 +529,7 @@ PLACING = (
         "underwriting",
         choice(model.UNDERWRITINGS),
         "choice",
-        "best efforts or fully underwritten; left out, the report says it was not given.",
+        "best efforts or fully underwritten; left out, the deal sheet has no underwriting row.",
     ),
     _f("agents", texts, "list of text", "Placing agents and coordinators (at most 20)."),
     _f(
