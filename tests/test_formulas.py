@@ -1,4 +1,4 @@
-"""Each Excel formula of ``report/formulas.py`` beside the core function it mirrors.
+"""Each Excel formula of ``xl_placement/formulas.py`` beside the core function it mirrors.
 
 One workbook holds, for seeded random inputs, each formula next to its inputs; LibreOffice
 recalculates it and every result must be the core function's value: exactly for whole
@@ -22,9 +22,8 @@ import openpyxl
 import pytest
 from lo_support import Session, in_session
 
-from xl_placement import capital, grid, money, prices
-from xl_placement.report import formulas as fx
-from xl_placement.report.fill import workings
+from xl_placement import capital, formulas, grid, money, prices
+from xl_placement.report.proceeds_sheet import workings
 
 pytestmark = pytest.mark.libreoffice
 
@@ -91,85 +90,90 @@ FORMULAS: dict[
         Callable[[random.Random], Inputs], Callable[..., str], Callable[..., Any], Callable[..., float] | None
     ],
 ] = {
-    "discount": (lambda r: [_price(r), _price(r)], fx.discount, prices.discount, fx.discount_double),
+    "discount": (
+        lambda r: [_price(r), _price(r)],
+        formulas.discount,
+        prices.discount,
+        formulas.discount_double,
+    ),
     "higher": (
         lambda r: [_price(r), _price(r)],
-        fx.higher,
+        formulas.higher,
         lambda a, b: prices.benchmarked_price(a, [b] * 5),
         None,
     ),
-    "gross": (lambda r: [_shares(r), _price(r)], fx.gross, proceeds.gross_proceeds, None),
+    "gross": (lambda r: [_shares(r), _price(r)], formulas.gross, proceeds.gross_proceeds, None),
     "commission": (
         lambda r: [_gross(r), _rate(r)],
-        fx.commission,
+        formulas.commission,
         lambda g, rate: proceeds.proceeds(1, g, rate).commission,
         None,
     ),
     "net": (
         lambda r: [_shares(r) // 10, _price(r), _rate(r), Decimal(repr(round(r.uniform(0, 10**6), 3)))],
-        lambda s, p, rate, other: fx.net(fx.gross(s, p), rate, other),
+        lambda s, p, rate, other: formulas.net(formulas.gross(s, p), rate, other),
         lambda s, p, rate, other: proceeds.proceeds(s, p, rate, other).net,
         None,
     ),
-    "net_at": (_half_cent, fx.net_at, grid.net_at, None),
+    "net_at": (_half_cent, formulas.net_at, grid.net_at, None),
     "allocation_base (net)": (
         lambda r: [_shares(r) // 10, _price(r), _rate(r), Decimal(repr(round(r.uniform(0, 10**6), 3)))],
-        lambda s, p, rate, other: fx.allocation_base('"net"', s, p, rate, other),
+        lambda s, p, rate, other: formulas.allocation_base('"net"', s, p, rate, other),
         lambda s, p, rate, other: proceeds.proceeds(s, p, rate, other).net,
         None,
     ),
     "allocation_base (gross)": (
         lambda r: [_shares(r) // 10, _price(r), _rate(r), Decimal(0)],
-        lambda s, p, rate, other: fx.allocation_base('"gross"', s, p, rate, other),
+        lambda s, p, rate, other: formulas.allocation_base('"gross"', s, p, rate, other),
         lambda s, p, rate, other: proceeds.proceeds(s, p, rate, other).gross,
         None,
     ),
     "per_share": (
         lambda r: [_shares(r) // 10, _price(r)],
-        lambda s, p: fx.per_share(fx.gross(s, p), s),
+        lambda s, p: formulas.per_share(formulas.gross(s, p), s),
         lambda s, p: proceeds.proceeds(s, p).net_price_per_share,
-        lambda s, p: fx.ratio_double(float(proceeds.gross_proceeds(s, p)), s),
+        lambda s, p: formulas.ratio_double(float(proceeds.gross_proceeds(s, p)), s),
     ),
     "to_quote": (
         lambda r: [_gross(r), Decimal(repr(round(r.uniform(6, 8.5), 4)))],
-        fx.to_quote,
+        formulas.to_quote,
         proceeds.to_quote,
-        fx.ratio_double,
+        formulas.ratio_double,
     ),
-    "enlarged": (lambda r: [_shares(r), _shares(r)], fx.enlarged, lambda a, b: a + b, None),
+    "enlarged": (lambda r: [_shares(r), _shares(r)], formulas.enlarged, lambda a, b: a + b, None),
     "dilution_existing": (
         lambda r: [_shares(r), _shares(r)],
-        fx.dilution_existing,
+        formulas.dilution_existing,
         lambda new, old: capital.dilution(new, old, "existing"),
-        fx.ratio_double,
+        formulas.ratio_double,
     ),
     "dilution_enlarged": (
         lambda r: [_shares(r), _shares(r)],
-        fx.dilution_enlarged,
+        formulas.dilution_enlarged,
         lambda new, old: capital.dilution(new, old, "enlarged"),
-        fx.dilution_enlarged_double,
+        formulas.dilution_enlarged_double,
     ),
     "theoretical_price": (
         lambda r: [_price(r), _shares(r), _shares(r) // 5, _price(r)],
-        fx.theoretical_price,
+        formulas.theoretical_price,
         capital.theoretical_diluted_price,
-        fx.theoretical_price_double,
+        formulas.theoretical_price_double,
     ),
     "headroom": (
         lambda r: [10**9 + _shares(r), r.randrange(0, 10**8), r.randrange(0, 10**8)],
-        fx.headroom,
+        formulas.headroom,
         capital.mandate_headroom,
         None,
     ),
     "units": (
         lambda r: [Decimal(repr(round(r.uniform(0, 10**9), 2))), r.randint(-3, 2)],
-        fx.units,
+        formulas.units,
         money.to_minor_units,
         None,
     ),
     "from_units": (
         lambda r: [r.randrange(0, 10**13), r.randint(-3, 2)],
-        fx.from_units,
+        formulas.from_units,
         lambda u, d: Decimal(u).scaleb(-d),
         None,
     ),
@@ -218,21 +222,21 @@ def _allocation_book(path: Path) -> list[tuple[list[str], list[Decimal], str]]:
         if workings(base, shares, decimals) is None:
             continue
         sheet["B1"], sheet["B2"], sheet["B3"] = float(base), decimals, 7
-        sheet["B4"] = "=" + fx.units("B1", "B2")
+        sheet["B4"] = "=" + formulas.units("B1", "B2")
         rows = list(range(10, 10 + count))
         for r, share in zip(rows, shares, strict=True):
             sheet[f"A{r}"] = float(share)
-            sheet[f"B{r}"] = "=" + fx.share_units(f"A{r}", "$B$3")
-        sheet["B5"] = "=" + fx.total(f"B{rows[0]}", f"B{rows[-1]}")
+            sheet[f"B{r}"] = "=" + formulas.share_units(f"A{r}", "$B$3")
+        sheet["B5"] = "=" + formulas.total(f"B{rows[0]}", f"B{rows[-1]}")
         floors, remainders = f"$C${rows[0]}:$C${rows[-1]}", f"$D${rows[0]}:$D${rows[-1]}"
-        sheet["B6"] = "=" + fx.left("B4", floors)
+        sheet["B6"] = "=" + formulas.left("B4", floors)
         for r in rows:
-            sheet[f"C{r}"] = "=" + fx.floor_units("$B$4", f"B{r}", "$B$5")
-            sheet[f"D{r}"] = "=" + fx.remainder_units("$B$4", f"B{r}", "$B$5")
-            sheet[f"E{r}"] = "=" + fx.rank(f"D{r}", remainders)
-            sheet[f"F{r}"] = "=" + fx.extra_unit(f"E{r}", "$B$6")
-            sheet[f"G{r}"] = "=" + fx.amount(f"C{r}", f"F{r}", "$B$2")
-        sheet["B7"] = "=" + fx.units_check(floors, f"$F${rows[0]}:$F${rows[-1]}", "B4")
+            sheet[f"C{r}"] = "=" + formulas.floor_units("$B$4", f"B{r}", "$B$5")
+            sheet[f"D{r}"] = "=" + formulas.remainder_units("$B$4", f"B{r}", "$B$5")
+            sheet[f"E{r}"] = "=" + formulas.rank(f"D{r}", remainders)
+            sheet[f"F{r}"] = "=" + formulas.extra_unit(f"E{r}", "$B$6")
+            sheet[f"G{r}"] = "=" + formulas.amount(f"C{r}", f"F{r}", "$B$2")
+        sheet["B7"] = "=" + formulas.units_check(floors, f"$F${rows[0]}:$F${rows[-1]}", "B4")
         cases.append(([f"G{r}" for r in rows], money.allocate(base, shares, decimals), sheet.title))
     book.save(path)
     return cases

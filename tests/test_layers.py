@@ -59,8 +59,8 @@ def test_the_package_keeps_its_layers() -> None:
         ),
         (
             "report/cells.py",
-            "from xl_placement.report import fill",
-            "xl_placement.report.cells -> xl_placement.report.fill",
+            "from xl_placement.report import deal_sheet",
+            "xl_placement.report.cells -> xl_placement.report.deal_sheet",
         ),
     ],
 )

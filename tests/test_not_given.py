@@ -17,7 +17,7 @@ from xl_placement.checks import INCOMPLETE, check_deal
 from xl_placement.summary import summary_lines
 from xl_placement.wording import announcement_sentences
 
-NET_CELLS = ("TotalCosts", "Net", "NetPerShare", "KeyNetPrice", "NetQuote", "TotalCostsQuote")
+NET_CELLS = ("TotalCosts", "Net", "NetPerShare", "NetQuote", "TotalCostsQuote", "KeyNetPrice")
 
 
 def byd_without_costs() -> dict[str, Any]:
@@ -109,21 +109,25 @@ def test_summary_and_api_frames_say_not_given() -> None:
     assert rows["gross_proceeds"].value == 43_508_960_000
 
 
-def test_report_cells_say_not_given_and_no_formula_uses_them() -> None:
-    """Net, total costs, net per share and their quotes are the text "not given"; no formula refers to them,
-    the uses are a split of Gross labelled "gross (net not given)", and the grid's net column says not given."""
+def test_report_leaves_net_off_and_no_formula_uses_it() -> None:
+    """Net, total costs, net per share and their quotes have no cell at all (their rows are left off the deal
+    sheet, never a number); the net price's tile says the costs were not published; no formula refers to
+    them, the uses are a split of Gross labelled "gross (net not given)", and the grid's net column says not given."""
     data = render(example_mapping("sensetime", costs=None))
     book = openpyxl.load_workbook(io.BytesIO(data))
     cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     for name in (
-        *NET_CELLS,
+        *NET_CELLS[:-1],
         "CommissionRate",
         "Commission",
         "OtherCosts",
         "CommissionQuote",
         "OtherCostsQuote",
     ):
-        assert named(cached, name) == "not given", name
+        assert name not in book.defined_names, name
+    labels = {c.value for row in cached["Deal sheet"].iter_rows() for c in row}
+    assert not labels & {"Net proceeds", "Total costs", "Placing commission", "not given"}
+    assert named(cached, "KeyNetPrice") == "Costs not published"
     assert named(cached, "AllocBasis") == "gross (net not published)"
     assert named(book, "AllocBase") == "=Gross"
     assert named(cached, "AllocBase") == 3_247_000_000
@@ -173,7 +177,8 @@ def test_a_mandate_not_given_is_never_called_general() -> None:
     assert "general mandate" not in text
     assert "specific mandate" not in text
     book = openpyxl.load_workbook(io.BytesIO(render(data)), data_only=True)
-    assert named(book, "Mandate") == "not given"
+    assert "Mandate" not in book.defined_names  # the term's row is left off the deal sheet
+    assert not any(c.value == "Mandate" for row in book["Deal sheet"].iter_rows() for c in row)
     details = " ".join(r.detail for r in check_deal(figures).rules)
     assert "issued under a specific mandate" not in details
     assert "issued under the general mandate" not in details
@@ -193,7 +198,7 @@ def test_frames_hold_none_with_the_reason() -> None:
 
 
 def test_the_market_cap_label_says_what_it_counts() -> None:
-    """BYD: "(H shares only)"; with its A shares: "(all classes)"; SenseTime, a class without its count: "(class split not given)"."""
+    """BYD: "(H shares only)"; with its A shares: "(all classes)"; SenseTime, a class without its count: no row."""
     from report_support import byd_with_a_shares  # noqa: PLC0415
 
     def label(data: dict[str, Any] | str) -> str:
@@ -204,10 +209,10 @@ def test_the_market_cap_label_says_what_it_counts() -> None:
             for c in row
             if str(c.value).startswith("Market capitalisation")
         ]
-        assert len(found) == 1
-        return str(found[0])
+        assert len(found) <= 1
+        return str(found[0]) if found else ""
 
     assert label("byd") == "Market capitalisation (H shares only)"
     assert label(byd_with_a_shares()) == "Market capitalisation (all classes)"
-    assert label("sensetime") == "Market capitalisation (shares by class not available)"
+    assert label("sensetime") == ""  # not computed: the row is left off (`check` says why)
     assert label("topup-illustrative") == "Market capitalisation before the placing"

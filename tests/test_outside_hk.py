@@ -390,15 +390,14 @@ def test_command_line_says_not_given(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_report_of_a_minimal_deal_says_not_given_and_caches_no_fake_numbers() -> None:
-    """Cells whose inputs are missing hold "not given" text, never a 0 or a formula over a blank."""
+    """Figures whose inputs are missing have no cell (their rows are left off), never a 0 or a formula over a blank."""
     data = render(copy.deepcopy(MINIMAL))
     book = values(data)
-    assert named(book, "SharesOutstanding") == "not given"
-    for name in ("Enlarged", "PctExisting", "PctEnlarged", "TheoreticalPrice"):
-        assert named(book, name) == "not given"
+    for name in ("SharesOutstanding", "Enlarged", "PctExisting", "PctEnlarged", "TheoreticalPrice"):
+        assert name not in book.defined_names, name
     assert named_cell(formulas(data), "Price").number_format == "#,##0.0000"  # 6.03 cents shows as 0.0603
-    assert named(book, "KeyEnlarged") == "not given"
-    assert named(book, "KeyDiscount") == "not given"
+    assert named(book, "KeyEnlarged") == "Shares in issue not available"
+    assert named(book, "KeyDiscount") == "Last close not available"
     assert named(book, "Gross") == pytest.approx(10_251_000)
     assert named(book, "AllocCheck") == "not given"
     holding = book["Shareholding"]
@@ -459,12 +458,12 @@ def test_report_terms_use_the_exchange_words() -> None:
     assert named(asx_book, "Mandate") == "LR 7.1 + LR 7.1A + holder approval (3 tranches)"
     single = values(render(asx(tranches=None, capacity="7.1A")))
     assert named(single, "Mandate") == "Under Listing Rule 7.1A"
-    assert named(asx_book, "Underwriting") == "not given"
+    assert "Underwriting" not in asx_book.defined_names  # not given: the term's row is left off
     nasdaq_book = values(render(kazia_rdo()))
     # The Kazia deal file does not say (placing.mandate): nothing claims there was no approval, and
-    # the cell holds "not given", which the printed page leaves off.
-    assert named(nasdaq_book, "Mandate") == "not given"
-    assert named(values(render(jiutian())), "Mandate") == "not given"  # the deal file does not say
+    # the term's row is left off the deal sheet.
+    assert "Mandate" not in nasdaq_book.defined_names
+    assert "Mandate" not in values(render(jiutian())).defined_names  # the deal file does not say
 
 
 def test_batch_summary_says_not_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

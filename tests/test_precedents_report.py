@@ -18,11 +18,11 @@ from lo_support import Session, formula_errors, in_session
 from report_support import hostile, undated_demo
 from test_precedents_after_market import AFTER_CSV, EXPECTED, after_deal, expected_after
 
+from xl_placement import formulas
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.figures import compute
 from xl_placement.pdf import export_pdf
 from xl_placement.precedents import load_precedents
-from xl_placement.report import formulas as fx
 from xl_placement.report import render_report
 from xl_placement.report.template import SHEETS
 
@@ -230,7 +230,7 @@ def test_computed_figures_are_formulas_in_italic_and_published_ones_inputs(repor
     gross = book.cell(row, head_column(book, "Gross proceeds (m)"))
     assert gross.data_type == "f"
     shares, price = (f"{column}{row}" for column in ("H", "I"))
-    assert gross.value == "=" + fx.gross(shares, price)  # the report's one gross formula
+    assert gross.value == "=" + formulas.gross(shares, price)  # the report's one gross formula
     assert gross.font.i
     assert cached[gross.coordinate].value == 42_600_000_000
     discount = book.cell(row, head_column(book, "Discount to last close"))

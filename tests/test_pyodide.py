@@ -151,6 +151,7 @@ def pyodide_found(pyodide_run: Any) -> tuple[dict[str, Any], Path, dict[str, Any
         "reports": EXAMPLES,
         "lite_cases": LITE_CASES,
         "announcements": ANNOUNCEMENTS,
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }
     found, work = pyodide_run(job)
     return found, work, job

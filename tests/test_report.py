@@ -24,14 +24,14 @@ from report_support import (
     values,
 )
 
+import xl_placement.formulas
 from xl_placement import build_report, load_deal
 from xl_placement.checks import check_deal
 from xl_placement.cli import main
 from xl_placement.errors import OutputExistsError
 from xl_placement.money import allocate
-from xl_placement.report import formulas as fx
 from xl_placement.report import render_report
-from xl_placement.report.fill import workings
+from xl_placement.report.proceeds_sheet import workings
 
 ALLOWED_FUNCTIONS = {
     "ROUND", "ROUNDUP", "INT", "MOD", "SUM", "SUMPRODUCT", "MAX", "MIN", "ROW", "IF", "AND", "CHAR", "FIXED",
@@ -134,7 +134,7 @@ def test_every_formula_is_one_a_user_could_type(demo):
                     used |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", cell.value))
     assert used <= ALLOWED_FUNCTIONS
     gross = named_cell(book, "Gross").value
-    assert gross == "=" + fx.gross("NewShares", "Price")
+    assert gross == "=" + xl_placement.formulas.gross("NewShares", "Price")
     assert gross.startswith("=((NewShares-MOD(NewShares,10^6))/10^6*ROUND(Price*10^6,0)*100")
 
 

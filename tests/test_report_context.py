@@ -17,10 +17,10 @@ import pytest
 from lo_support import Session, in_session
 from report_support import figures_of, formulas, named, named_cell, render, values
 
+import xl_placement.formulas
 from xl_placement.dealfile import deal_from_mapping
 from xl_placement.figures import compute
 from xl_placement.grid import pricing_grid
-from xl_placement.report import formulas as fx
 from xl_placement.report import render_report
 
 
@@ -44,8 +44,10 @@ def test_grid_rows_are_live_formulas_on_the_deal_sheet():
     deal_row = next(r for r in rows if sheet.cell(r, 2).value == "=Price")
     assert sheet.cell(deal_row, 3).value == f"=1-B{deal_row}/'Deal sheet'!$C$24"
     n = len(pricing_grid(figures).references)
-    assert sheet.cell(deal_row, 3 + n).value == "=" + fx.gross("NewShares", f"B{deal_row}")
-    assert sheet.cell(deal_row, 5 + n).value == "=" + fx.shares_for("Gross", f"B{deal_row}")
+    assert sheet.cell(deal_row, 3 + n).value == "=" + xl_placement.formulas.gross("NewShares", f"B{deal_row}")
+    assert sheet.cell(deal_row, 5 + n).value == "=" + xl_placement.formulas.shares_for(
+        "Gross", f"B{deal_row}"
+    )
     assert sheet.cell(deal_row, 7 + n).value == (
         f'=IF(ROUND(B{deal_row}/\'Deal sheet\'!$C$27,12)<=0.8,"breach","pass")'
     )

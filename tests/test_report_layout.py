@@ -61,29 +61,54 @@ def test_blank_text_format_keeps_numbers_and_hides_text(number_format: str, expe
 
 
 def test_rows_with_nothing_given_are_hidden_and_keep_their_cells() -> None:
-    """The demo's timetable: "Price fixing" and "Long stop date" are hidden rows still holding "not given"."""
-    data = render("sensetime")
+    """A deal without uses: the uses' total row ("not given" in every column) is hidden and keeps its cells."""
+    data = render(example_mapping("sensetime", proceeds=None))
     book, cached = formulas(data), values(data)
-    sheet = book["Deal sheet"]
-    for label in ("Price fixing", "Long stop date"):
-        row = find_row(sheet, label, column=7)
-        assert sheet.row_dimensions[row].hidden, label
-        assert cached["Deal sheet"].cell(row, 8).value == "not given"
-    assert not sheet.row_dimensions[find_row(sheet, "Completion", column=7)].hidden
+    sheet = book["Use of proceeds"]
+    row = find_row(sheet, "Total")
+    assert sheet.row_dimensions[row].hidden
+    assert cached["Use of proceeds"].cell(row, 3).value == "not given"
+    assert not sheet.row_dimensions[find_row(sheet, "The use of proceeds was not published")].hidden
 
 
-def test_a_not_given_figure_beside_a_given_one_prints_blank() -> None:
-    """Without costs, net proceeds (beside the terms) keep "not given" and a format that shows text blank."""
+def test_the_demo_timetable_lists_only_the_dates_it_gives() -> None:
+    """The demo gives no price-fixing or long stop date: the timetable has no row for them, none hidden."""
+    sheet = values(render("sensetime"))["Deal sheet"]
+    labels = [sheet.cell(row, 7).value for row in range(1, sheet.max_row + 1)]
+    assert "Price fixing" not in labels
+    assert "Long stop date" not in labels
+    completion = find_row(sheet, "Completion", column=7)
+    assert sheet.cell(completion + 1, 7).value == "Issuer's lock-up ends"
+
+
+def test_a_row_not_given_beside_given_ones_is_left_off_and_the_rest_move_up() -> None:
+    """Without costs the proceeds block is gross, the rate, its source and the note, one under the other;
+    the commission, costs and net rows are left off (no cell says "not given") and the terms beside stay put."""
     data = render(example_mapping("sensetime", costs=None))
     book, cached = formulas(data), values(data)
-    assert named(cached, "Net") == "not given"
-    cell = named_cell(book, "Net")
-    assert cell.number_format.endswith(";")  # an empty text section
-    assert not book["Deal sheet"].row_dimensions[cell.row].hidden  # the terms on the left still print
-    label = book["Deal sheet"].cell(cell.row, cell.column - 1)
-    assert label.value == "Net proceeds"
-    assert label.number_format.endswith(";")
+    gross = named_cell(book, "Gross").row
+    assert [named_cell(book, key).row for key in ("FxRate", "FxSource", "CostsNote")] == [
+        gross + 1,
+        gross + 2,
+        gross + 3,
+    ]
+    assert find_row(book["Deal sheet"], "Issuer") == gross  # the block beside keeps its rows
+    sheet = cached["Deal sheet"]
+    assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.value == "not given"]
     assert named(cached, "CostsNote") == "Costs and net proceeds were not published."
+
+
+def test_a_formula_that_moves_up_keeps_its_value() -> None:
+    """Other costs given without a commission rate: their row and its quote formula move up two rows, the
+    formula's cached value with them."""
+    data = render(example_mapping("sensetime", costs={"other_costs": 1_000_000}))
+    book, cached = formulas(data), values(data)
+    assert named_cell(book, "OtherCosts").row == named_cell(book, "Gross").row + 1
+    quote = named_cell(book, "OtherCostsQuote")
+    assert quote.row == named_cell(book, "Gross").row + 1
+    assert quote.value == "=OtherCosts/FxRate"
+    assert named(cached, "OtherCostsQuote") == pytest.approx(1_000_000 / 7.8203, rel=1e-12)
+    assert "CommissionQuote" not in book.defined_names
 
 
 def test_preparer_workings_do_not_print() -> None:

@@ -52,12 +52,19 @@ def with_report(**report: object) -> dict:
 # --- page headers and footers ----------------------------------------------------------------
 
 
-def test_every_page_is_marked_confidential_and_draft_with_the_print_date():
-    """By default each sheet's header: the marking left, "Draft, printed &D" centre, the market date right; footer pages."""
+# tests/conftest.py pins the build day: SOURCE_DATE_EPOCH 1750032000 is 20,255 days after
+# 1 Jan 1970, 16 Jun 2025 at midnight UTC.
+PINNED_DRAFT = "Draft of 16 Jun 2025"
+
+
+def test_every_page_is_marked_confidential_and_draft_with_the_build_date():
+    """By default each sheet's header: the marking left, "Draft of <build day>" centre (as the body writes
+    dates, not the header's locale-dependent &D), the market date right; footer pages."""
     book = formulas(render("sensetime"))
     for sheet in book.worksheets:
         assert sheet.oddHeader.left.text == "Strictly private and confidential", sheet.title
-        assert sheet.oddHeader.center.text == "Draft, printed &D", sheet.title
+        assert sheet.oddHeader.center.text == PINNED_DRAFT, sheet.title
+        assert "&D" not in sheet.oddHeader.center.text
         assert sheet.oddHeader.right.text == "Market data as of 10 Jun 2025", sheet.title
         assert "page &P of &N" in sheet.oddFooter.right.text, sheet.title
 
@@ -71,9 +78,47 @@ def test_a_marking_with_an_ampersand_is_text_not_a_header_code():
 
 
 def test_a_draft_date_is_printed_as_a_date_not_the_print_date():
-    """[report] draft_date 2025-06-09 gives "Draft of 9 Jun 2025" in every header."""
+    """[report] draft_date 2025-06-09 gives "Draft of 9 Jun 2025" in every header, over SOURCE_DATE_EPOCH's day."""
     book = formulas(render(with_report(draft_date=dt.date(2025, 6, 9))))
     assert {s.oddHeader.center.text for s in book.worksheets} == {"Draft of 9 Jun 2025"}
+
+
+def test_without_a_draft_date_or_source_date_epoch_the_draft_is_of_today(monkeypatch):
+    """Unpinned, the draft mark is the day the report is built, written as the sheets write dates."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    before = dt.date.today()
+    book = formulas(render("sensetime"))
+    after = dt.date.today()  # a build across midnight may carry either day
+    days = {f"Draft of {day.day} {day:%b %Y}" for day in (before, after)}
+    assert {s.oddHeader.center.text for s in book.worksheets} <= days
+
+
+@pytest.mark.parametrize("value", ["tomorrow", "1.5e9", "99999999999999999999"])
+def test_a_source_date_epoch_that_is_not_a_time_is_refused(monkeypatch, tmp_path, capsys, value):
+    """`build` exits 2 with one line naming SOURCE_DATE_EPOCH, its value and the fix; no report is written."""
+    from xl_placement import cli  # noqa: PLC0415
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    out = tmp_path / "deal.xlsx"
+    assert cli.main(["build", str(EXAMPLES / "sensetime.toml"), "-o", str(out)]) == 2
+    _, err = capsys.readouterr()
+    assert f"SOURCE_DATE_EPOCH = '{value}'" in err
+    assert "seconds since 1970-01-01 UTC" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_the_batch_marks_its_reports_as_build_does(tmp_path):
+    """A batch's report carries the same page headers as `build`'s of the same deal (one draft date)."""
+    folder = tmp_path / "deals"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "sensetime.toml", folder / "sensetime.toml")
+    run_batch(folder, tmp_path / "out", workers=1)
+    batch = openpyxl.load_workbook(tmp_path / "out" / "sensetime.xlsx")
+    built = formulas(render("sensetime"))
+    headers = {s.title: s.oddHeader.center.text for s in built.worksheets}
+    assert {s.title: s.oddHeader.center.text for s in batch.worksheets} == headers
+    assert set(headers.values()) == {PINNED_DRAFT}
 
 
 @pytest.mark.parametrize(
@@ -399,7 +444,7 @@ def test_printed_pages_are_marked_and_free_of_the_removed_phrases(tmp_path):
         assert len(pages) >= 5, source.name
         for number, page in enumerate(pages, start=1):
             assert "Strictly private and confidential" in page, (source.name, number)
-            assert "Draft, printed" in page, (source.name, number)
+            assert PINNED_DRAFT in page, (source.name, number)
             assert f"page {number} of {len(pages)}" in page, (source.name, number)
         text = " ".join(" ".join(page.split()) for page in pages)
         assert "Costs none" not in text

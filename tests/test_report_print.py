@@ -134,10 +134,18 @@ def test_exchange_rate_rows_appear_only_with_an_exchange_rate():
     assert named(book, "FxRate") == pytest.approx(1.35)
 
 
+def with_mandate(exchange: str) -> dict[str, Any]:
+    """The plain deal with its general mandate's limit and use given where a general mandate exists."""
+    mapping = deal(exchange)
+    if exchange in ("HKEX", "SGX"):
+        mapping["placing"] |= {"mandate_limit": 120_000_000, "mandate_used": 5_000_000}
+    return mapping
+
+
 @pytest.mark.parametrize("exchange", ["SGX", "ASX", "NASDAQ", "other"])
 def test_non_hkex_deals_show_no_hong_kong_rule_rows(exchange):
     """No Rule 7.27B rows outside HKEX; the general-mandate rows only where there is one (SGX Rule 806)."""
-    shown = " | ".join(texts(values(render(deal(exchange)))["Deal sheet"]))
+    shown = " | ".join(texts(values(render(with_mandate(exchange)))["Deal sheet"]))
     assert "Rule 7.27B" not in shown
     for label in HKEX_ONLY[1:]:
         assert (label in shown) == (exchange == "SGX"), (exchange, label)
@@ -158,7 +166,7 @@ def test_sgx_mandate_rows_move_up_and_keep_their_formula():
 
 def test_hkex_deal_keeps_its_rule_rows():
     """The same deal on HKEX shows the Rule 7.27B and mandate rows."""
-    shown = " | ".join(texts(values(render(deal("HKEX")))["Deal sheet"]))
+    shown = " | ".join(texts(values(render(with_mandate("HKEX")))["Deal sheet"]))
     for label in HKEX_ONLY:
         assert label in shown, label
 

@@ -140,7 +140,8 @@ def build_report(
 ) -> Path:
     """Compute a deal's figures and checks, fill the report template and save the workbook atomically.
 
-    The same deal, template and precedents give the same bytes; every formula cell carries its value.
+    The same deal, template and precedents give the same bytes on the same day, or on any day with
+    ``[report] draft_date`` or ``SOURCE_DATE_EPOCH`` set; every formula cell carries its value.
 
     Args:
         deal: the validated deal (from ``load_deal``).

@@ -325,7 +325,7 @@ class ReportSettings:
 
     marking: str = DEFAULT_MARKING
     final: bool = False  # False: every page says "Draft"
-    draft_date: dt.date | None = None  # the draft's date; None prints the date of printing
+    draft_date: dt.date | None = None  # the draft's date; None: the day the report is built
     disclaimer: str = ""
     logo: str = ""  # path of a PNG or JPEG, relative to the deal file (or workbook) in ``source``
     illustrative: tuple[str, ...] = ()  # parts of ILLUSTRATIVE_PARTS not taken from the announcement

@@ -101,7 +101,7 @@ PLACING = (
         "underwriting",
         parsers.choice(model.UNDERWRITINGS),
         "choice",
-        "best efforts or fully underwritten; left out, the report says it was not given.",
+        "best efforts or fully underwritten; left out, the deal sheet has no underwriting row.",
     ),
     _f("agents", parsers.texts, "list of text", "Placing agents and coordinators (at most 20)."),
     _f(
@@ -457,7 +457,7 @@ REPORT = (
         "draft_date",
         parsers.date,
         "date",
-        'Date of the draft shown beside "Draft"; left out, the page shows the date it is printed.',
+        'Date of the draft shown beside "Draft"; left out, the day the report is built.',
     ),
     _f(
         "disclaimer",

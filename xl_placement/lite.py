@@ -5,7 +5,7 @@ its "Build report" (``build_report`` in lite/main.py) writes the report into new
 of the open workbook instead of a file. It reads the deal from the workbook's Inputs
 sheet by its defined names, as placement.xlsm's button does (``button.deal_from_book``),
 builds the very report the command line builds (``render_report``: the same template,
-cell map and formulas from ``report/formulas.py``), and copies every sheet's cells
+cell map and formulas from ``formulas.py``), and copies every sheet's cells
 into the workbook through xlwings' Book API: values and formulas, number formats,
 bold and italic text, font and fill colours, and the report's defined names that the
 formulas use. Excel calculates the formulas live.

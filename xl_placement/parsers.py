@@ -225,7 +225,7 @@ def rate(value: object) -> Decimal:
 
 
 #: Decimals a commission rate may have as a fraction (0.0001%): the report's exact commission
-#: formula counts the rate in millionths (report/formulas.py ``commission``).
+#: formula counts the rate in millionths (xl_placement/formulas.py ``commission``).
 COMMISSION_DECIMALS = 6
 
 

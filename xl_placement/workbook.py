@@ -24,12 +24,12 @@ import xlsxwriter
 
 from xl_placement import deal as model
 from xl_placement import fields as f
+from xl_placement import formulas
 from xl_placement.dealfile import deal_from_mapping, parse_text
 from xl_placement.errors import InputError
 from xl_placement.figures import Figures, compute
 from xl_placement.inputs import LIST_FIELDS, LIST_SEPARATOR, SHEET, TABLE_ROWS, defined_name
 from xl_placement.output import write_atomic
-from xl_placement.report import formulas as fx
 from xl_placement.report.cache import DIV0
 from xl_placement.report.cells import wrapped_lines
 from xl_placement.vba import MACRO_NAME, build_vba_project
@@ -499,7 +499,7 @@ class _Inputs:
             "average_close_30d": market.average_closes.get(30),
         }
         discounts = {
-            key: fx.discount_double(float(placing.price), float(value))
+            key: formulas.discount_double(float(placing.price), float(value))
             for key, value in typed.items()
             if value is not None
         }
@@ -509,7 +509,7 @@ class _Inputs:
             (
                 f"Discount to {label}",
                 f"=PLACEMENT_DISCOUNT({price},market_{key})",
-                "=" + fx.discount(price, f"market_{key}"),
+                "=" + formulas.discount(price, f"market_{key}"),
                 discounts.get(key),
                 "percent",
             )
@@ -523,28 +523,28 @@ class _Inputs:
             (
                 ENLARGED_LABEL,
                 f"=DILUTION({shares},{existing})",
-                "=" + fx.dilution_enlarged(shares, existing),
+                "=" + formulas.dilution_enlarged(shares, existing),
                 # A blank share count: blank + new = new, so the plain formula gives 100%.
                 None
                 if placing.shares_outstanding is None
-                else fx.dilution_enlarged_double(placing.new_shares, placing.shares_outstanding),
+                else formulas.dilution_enlarged_double(placing.new_shares, placing.shares_outstanding),
                 "percent",
             ),
             (
                 "New shares, % of existing share capital",
                 f'=DILUTION({shares},{existing},"existing")',
-                "=" + fx.dilution_existing(shares, existing),
+                "=" + formulas.dilution_existing(shares, existing),
                 None
                 if placing.shares_outstanding is None
-                else fx.ratio_double(placing.new_shares, placing.shares_outstanding),
+                else formulas.ratio_double(placing.new_shares, placing.shares_outstanding),
                 "percent",
             ),
-            ("Gross proceeds", None, "=" + fx.gross(shares, price), gross, "amount"),
+            ("Gross proceeds", None, "=" + formulas.gross(shares, price), gross, "amount"),
             (
                 "Proceeds the uses share (net or gross, per the basis; gross when a cost is blank)",
                 None,
                 "="
-                + fx.allocation_base(
+                + formulas.allocation_base(
                     "proceeds_basis", shares, price, "costs_commission_rate", "costs_other_costs"
                 ),
                 figures.allocation_base,

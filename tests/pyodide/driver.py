@@ -7,6 +7,7 @@ imports NumPy, pandas or the real xlwings: Pyodide has none of them loaded.
 """
 
 import json
+import os
 import runpy
 import sys
 import types
@@ -21,6 +22,9 @@ sys.path.insert(0, "/work")
 from lite_book import FakeBook  # tests/lite_book.py, copied beside this driver
 
 job = json.loads(Path("/work/cases.json").read_text(encoding="utf-8"))
+# The build day the native reports are pinned to (tests/conftest.py): Node does not pass it on.
+if job.get("source_date_epoch"):
+    os.environ["SOURCE_DATE_EPOCH"] = job["source_date_epoch"]
 # The functions as a user of xlwings Lite gets them: from the main.py of lite/.
 functions = runpy.run_path("/work/main.py")
 results = [functions[name](*args) for name, args in job["cases"]]

@@ -1,8 +1,8 @@
 """The report workbook: a template filled from a deal, with live formulas that carry their values.
 
-Data flow: ``template`` (load and check the template) -> ``fill`` and ``checks_sheet``
-(write values and ``formulas`` through ``cells``, tables by ``tables``, the
-``chart``) -> ``cache`` (cached values into the saved XML) -> ``save`` (deterministic
+Data flow: ``template`` (load and check the template) -> one ``<name>_sheet`` module per
+sheet, each with its ``fill_<name>`` (write values and ``xl_placement.formulas`` through
+``cells``, tables by ``tables``, the ``chart``) -> ``cache`` (cached values into the saved XML) -> ``save`` (deterministic
 bytes) -> ``build`` (``render_report``). Saving the file is ``xl_placement.build_report``'s.
 """
 

@@ -19,21 +19,22 @@ from xl_placement.report.cache import cached_parts
 from xl_placement.report.cells import CellWriter
 from xl_placement.report.chart import link_formats
 from xl_placement.report.checks_sheet import fill_checks
-from xl_placement.report.context_fill import fill_context, fill_public_float, market_data_text
-from xl_placement.report.fill import DealSheet, fill_proceeds, fill_shareholding, hide_workings
+from xl_placement.report.deal_sheet import fill_deal
 from xl_placement.report.grid_sheet import fill_grid
 from xl_placement.report.history_sheet import fill_history
 from xl_placement.report.layout import leave_off_unknowns
 from xl_placement.report.marking import (
     add_disclaimer,
-    draft_header,
     draft_text,
     flag_illustrative,
+    market_data_text,
     place_logo,
     read_logo,
 )
 from xl_placement.report.precedents_sheet import check_names, fill_precedents, remove_sheet
+from xl_placement.report.proceeds_sheet import fill_proceeds
 from xl_placement.report.save import deterministic_zip, order_merged_cells
+from xl_placement.report.shareholding_sheet import fill_shareholding
 from xl_placement.report.template import check_placeholders, fill_placeholders, load_template
 
 # The title of every sheet names the kind of issue: "placing of new shares", "top-up placing".
@@ -129,7 +130,8 @@ def render_report(
 ) -> bytes:
     """Fill the report template for one deal and return the workbook's bytes.
 
-    The same figures give the same bytes. Every formula cell carries its computed value.
+    The same figures give the same bytes on the same day, or on any day with ``[report] draft_date``
+    or ``SOURCE_DATE_EPOCH`` set (the draft mark's date). Every formula cell carries its computed value.
 
     Args:
         figures: the deal's figures from ``figures.compute``.
@@ -143,6 +145,7 @@ def render_report(
 
     Raises:
         TemplateError: the template lacks a sheet or name, or holds a placeholder with no value.
+        InputError: ``SOURCE_DATE_EPOCH`` is set but is not a time.
     """
     checks = check_deal(figures) if checks is None else checks
     logo = read_logo(figures.deal)  # before any work: a bad logo path is the user's to fix
@@ -154,18 +157,14 @@ def render_report(
     values = placeholder_values(figures, checks)
     per_sheet = {title: {"sheet": title} for title in wb.sheetnames}
     check_placeholders(wb, set(values) | {"sheet"})
-    fill_placeholders(wb, values, per_sheet, {"draft": draft_header(figures.deal)})
+    fill_placeholders(wb, values, per_sheet)
     flag_illustrative(wb, figures.deal)
     if logo is not None:
         place_logo(wb, logo)
     out = CellWriter()
-    sheet = DealSheet(wb, figures, out)
-    sheet.fill()
-    fill_context(sheet)
+    fill_deal(wb, figures, out)
     fill_proceeds(wb, figures, out)
-    hide_workings(wb)
     holding_last = fill_shareholding(wb, figures, out)
-    fill_public_float(wb, figures, out)
     grid_last = fill_grid(wb, figures, out)
     fill_checks(wb, checks, out)
     fill_history(wb, figures)

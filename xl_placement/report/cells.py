@@ -6,6 +6,7 @@ registry of formula cells and the values Python computed for them (see ``cache``
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from copy import copy
 from decimal import Decimal
 
@@ -69,6 +70,26 @@ class CellWriter:
         self.colour(cell, FORMULA_COLOR)
         self.expected[(ws.title, cell.coordinate)] = expected
         return cell
+
+    def move_rows(self, ws: Worksheet, moves: Mapping[int, int], rows: Iterable[int], columns: range) -> None:
+        """Follow rows that moved: each formula of ``rows`` (in ``columns``) is registered where it went.
+
+        Args:
+            ws: the sheet.
+            moves: the row each row that stays moved to (a row of ``rows`` missing here was cleared:
+                its formulas are forgotten).
+            rows: every row of the block.
+            columns: the block's columns.
+        """
+        taken: dict[tuple[int, int], CachedValue | None] = {}
+        for row in rows:
+            for column in columns:
+                key = (ws.title, ws.cell(row, column).coordinate)
+                if key in self.expected:
+                    taken[(row, column)] = self.expected.pop(key)
+        for (row, column), value in taken.items():
+            if row in moves:
+                self.expected[(ws.title, ws.cell(moves[row], column).coordinate)] = value
 
     def colour(self, cell: Cell, rgb: str) -> None:
         """Give the cell's font the colour ``rgb``, keeping the rest of its font.

@@ -125,14 +125,17 @@ def _cache(series: Series, bars: Bars, index: int) -> None:
     """Store the values and the series name with the series, as Excel does."""
     values = [segment[index] for segment in bars.segments]
     series.val.numRef.numCache = NumData(
-        formatCode="General", ptCount=len(values), pt=[NumVal(i, v=_number(v)) for i, v in enumerate(values)]
+        formatCode="General",
+        ptCount=len(values),
+        pt=[NumVal(i, v=_cached_number_text(v)) for i, v in enumerate(values)],
     )
     title = series.tx.strRef if isinstance(series.tx, SeriesLabel) else None
     if title is not None:
         title.strCache = StrData(ptCount=1, pt=[StrVal(0, bars.titles[index])])
 
 
-def _number(value: Decimal) -> str:
+def _cached_number_text(value: Decimal) -> str:
+    """A segment's value as the chart's cached number: plain digits, no exponent, no trailing zeros."""
     return format(value.normalize(), "f") if value else "0"
 
 

@@ -16,10 +16,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xl_placement import formulas
 from xl_placement.figures import NOT_GIVEN, Figures
 from xl_placement.formats import in_sentence, percent_places, quoted_price_text, unit_label
 from xl_placement.grid import PASS, GridRow, PricingGrid, pricing_grid, rule_limit
-from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.layout import for_reader
 from xl_placement.report.tables import table_rows
@@ -134,32 +134,34 @@ def _row(
 ) -> None:
     price = f"{letters[0]}{row}"
     if item.is_deal:
-        out.formula(ws, price, fx.copy_of("Price"), item.price)
+        out.formula(ws, price, formulas.copy_of("Price"), item.price)
     else:
         out.number(ws, price, item.price)
     n = len(grid.references)
     # Ratios cache what a spreadsheet computes in doubles (see formulas.discount_double).
     for i, ref in enumerate(grid.references):
-        value = fx.discount_double(fx.written_double(item.price), fx.written_double(ref.price))
-        out.formula(ws, f"{letters[1 + i]}{row}", fx.discount(price, refs[ref.key]), value)
+        value = formulas.discount_double(
+            formulas.written_double(item.price), formulas.written_double(ref.price)
+        )
+        out.formula(ws, f"{letters[1 + i]}{row}", formulas.discount(price, refs[ref.key]), value)
         limit = rule_limit(grid.rule)
         places = percent_places(item.discounts[i], limit) if limit is not None else 2
         if places > 2:  # more decimals where 2 would round the discount onto or across the rule's limit
             zeros = "0" * places
             ws[f"{letters[1 + i]}{row}"].number_format = f"0.{zeros}%;(0.{zeros}%);0.{zeros}%"
     gross, net, needed, pct, rule, mark = (f"{letters[n + k]}{row}" for k in range(1, 7))
-    out.formula(ws, gross, fx.gross("NewShares", price), item.gross)
+    out.formula(ws, gross, formulas.gross("NewShares", price), item.gross)
     if item.net is None:  # costs not given: never a net equal to gross
         out.not_applicable(ws, net, NOT_GIVEN)
     else:
-        out.formula(ws, net, fx.net_at(gross, "CommissionRate", "OtherCosts"), item.net)
-    out.formula(ws, needed, fx.shares_for("Gross", price), item.shares_needed)
+        out.formula(ws, net, formulas.net_at(gross, "CommissionRate", "OtherCosts"), item.net)
+    out.formula(ws, needed, formulas.shares_for("Gross", price), item.shares_needed)
     if item.percent_of_enlarged is None:
         out.not_applicable(ws, pct)
     else:
         outstanding = figures.deal.placing.shares_outstanding or 0
-        enlarged = fx.dilution_enlarged_double(item.shares_needed, outstanding)
-        out.formula(ws, pct, fx.dilution_enlarged(needed, "SharesOutstanding"), enlarged)
+        enlarged = formulas.dilution_enlarged_double(item.shares_needed, outstanding)
+        out.formula(ws, pct, formulas.dilution_enlarged(needed, "SharesOutstanding"), enlarged)
     _rule_cell(ws, out, figures, grid, item, price, rule, refs)
     marks = [
         text for flag, text in ((item.is_deal, "deal price"), (item.is_lowest, "lowest within rule")) if flag
@@ -184,15 +186,15 @@ def _rule_cell(
         return
     limit = format(rule.limit.floor.normalize(), "f")
     if rule.reference == "minimum_price":
-        reference = fx.lower(refs["last_close"], refs["average_close_5d"])
+        reference = formulas.lower(refs["last_close"], refs["average_close_5d"])
         count = shares_counted(figures.deal)
         shares = "NewShares" if count == figures.deal.placing.new_shares else str(count)
         part, whole = SIZE.as_integer_ratio()  # 20% as 1/5: shares*5>=1*outstanding, exact in doubles
         # Shareholders' approval (a specific mandate) means no price breaches.
         large = "FALSE" if rule.approved else f"{shares}*{whole}>={part}*SharesOutstanding"
-        formula = fx.price_rule(price, reference, limit, inclusive=False, large=large)
+        formula = formulas.price_rule(price, reference, limit, inclusive=False, large=large)
     else:
-        formula = fx.price_rule(price, refs[str(rule.reference)], limit, inclusive=rule.inclusive)
+        formula = formulas.price_rule(price, refs[str(rule.reference)], limit, inclusive=rule.inclusive)
     out.formula(ws, target, formula, item.outcome)
 
 

@@ -19,14 +19,16 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xl_placement import formulas
 from xl_placement.figures import NOT_GIVEN
-from xl_placement.formats import AVERAGE_DECIMALS, pence_places, price_places
-from xl_placement.report import formulas as fx
+from xl_placement.formats import AVERAGE_DECIMALS, MILLION, pence_places, price_places
+from xl_placement.money import round_half_up
 from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cells import CellWriter
-from xl_placement.report.template import area
+from xl_placement.report.template import area, optional_area
 
 DATE_CELL = "d mmm yyyy"  # every date on the sheets and in the page header: 20 Oct 2025
+BLANK = ""  # a quote-currency cell when the deal has no quote currency
 REPORT_PRICE_DECIMALS = 6  # a price finer than this is shown rounded (6.03 cents, 0.0603, shows in full)
 
 
@@ -73,11 +75,31 @@ def pence_beside(ws: Worksheet, price_ref: str, out: CellWriter, pounds: Decimal
     for beside in (first, last):
         private.copy_style(cell, beside)  # the row's borders and font, as the merged cell had them
     ws.merge_cells(f"{first.coordinate}:{last.coordinate}")
-    shown = out.formula(ws, first.coordinate, PENCE_FORMULA, fx.written_double(pounds) * 100)
+    shown = out.formula(ws, first.coordinate, PENCE_FORMULA, formulas.written_double(pounds) * 100)
     shown.number_format = pence_format(pounds)
 
 
-def close_up(wb: Workbook, names: Sequence[str], shown: Sequence[str], first: str, last: str) -> None:
+def shown_millions(value: Decimal) -> Decimal:
+    """An amount as the report shows it: millions to one decimal (format ``#,##0.0,,``)."""
+    return round_half_up(value / MILLION, 1)
+
+
+def adds_up_as_shown(parts: Sequence[Decimal], total: Decimal) -> bool:
+    """True when the parts, each shown in millions to one decimal, add up to the total as shown."""
+    return sum((shown_millions(p) for p in parts), Decimal(0)) == shown_millions(total)
+
+
+ROUNDED_TOTAL = "Total (rows rounded separately)"  # the rows as shown do not add up to it exactly
+
+
+def close_up(
+    wb: Workbook,
+    names: Sequence[str],
+    shown: Sequence[str],
+    first: str,
+    last: str,
+    out: CellWriter | None = None,
+) -> list[str]:
     """Move the rows of ``shown`` up over the rows of the other ``names``, then clear the rows left over.
 
     Args:
@@ -86,9 +108,16 @@ def close_up(wb: Workbook, names: Sequence[str], shown: Sequence[str], first: st
         shown: the names whose rows stay (in the same order); the others are left out.
         first: the first column of the block (its labels), e.g. ``B``.
         last: the last column of the block.
+        out: the writer that registered the block's formulas, when it has any: they are
+            registered again where they moved.
 
-    Nothing may refer to the cells of a row that moves except its defined name, which
-    moves with it (formulas refer to names, so they follow).
+    Returns:
+        The names left out. Their defined names are removed, with any other name on their rows
+        in the block (a quote column's): a name left pointing at its old row would give another
+        row's figure.
+
+    Nothing may refer to the cells of a row that moves except the defined names of its cells,
+    which move with it (formulas refer to names, so they follow).
     """
     areas = [area(wb, key) for key in names]
     ws = areas[0].ws
@@ -98,9 +127,10 @@ def close_up(wb: Workbook, names: Sequence[str], shown: Sequence[str], first: st
     for row in rows:
         for start, end in merges[row]:
             ws.unmerge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
-    moved = [(key, areas[names.index(key)]) for key in shown]
+    moved = [areas[names.index(key)] for key in shown]
+    riders = _names_on(wb, ws, rows, columns)
     snapshot = {row: [_copy(ws.cell(row, c)) for c in columns] for row in rows}
-    for target, (key, source) in zip(rows, moved, strict=False):
+    for target, source in zip(rows, moved, strict=False):
         for column, (value, data_type, style) in zip(columns, snapshot[source.min_row], strict=True):
             cell = ws.cell(target, column)
             cell.value = value
@@ -110,13 +140,38 @@ def close_up(wb: Workbook, names: Sequence[str], shown: Sequence[str], first: st
             private.merge_cells(ws, target, start, target, end)
         if source.min_row != target:
             ws.row_dimensions[target].height = ws.row_dimensions[source.min_row].height
-        _point(wb, key, ws, target, source.min_col)
+    targets = {source.min_row: target for target, source in zip(rows, moved, strict=False)}
+    for rider, (row, column) in riders.items():
+        if row in targets:
+            _point(wb, rider, ws, targets[row], column)
+        else:
+            del wb.defined_names[rider]
+    if out is not None:
+        out.move_rows(ws, targets, rows, columns)
     for row in rows[len(moved) :]:
         for column in columns:
             cell = ws.cell(row, column)
             cell.value = None
             cell.border = Border()
         ws.row_dimensions[row].height = None
+    return [key for key in names if key not in shown]
+
+
+def _names_on(wb: Workbook, ws: Worksheet, rows: Sequence[int], columns: range) -> dict[str, tuple[int, int]]:
+    """The single-cell defined names on ``rows`` of the block, with the (row, column) of each."""
+    found = {}
+    for key in list(wb.defined_names):
+        where = optional_area(wb, key)
+        if (
+            where is not None
+            and where.ws is ws
+            and where.min_row == where.max_row
+            and where.min_col == where.max_col
+            and where.min_row in rows
+            and where.min_col in columns
+        ):
+            found[key] = (where.min_row, where.min_col)
+    return found
 
 
 def _row_merges(ws: Worksheet, row: int, columns: range) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ which escape ``&`` (the header's code character); it is never a formula anywhere
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import struct
 from dataclasses import dataclass
@@ -24,12 +25,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.deal import Deal
 from xl_placement.errors import InputError
+from xl_placement.figures import Figures
 from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.layout import sheet_date
 from xl_placement.report.openpyxl_private import SizedImage
 from xl_placement.report.template import optional_area
 
-PRINTED_TODAY = "&D"  # the page header's code for the date the page is printed
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"  # the environment variable that pins the build date
 MAX_LOGO_BYTES = 1_000_000
 MAX_LOGO_PIXELS = 4_000  # each side
 LOGO_HEIGHT_PX = 36  # about 0.95 cm on the page: the height of the subtitle rows
@@ -49,26 +51,48 @@ PART_BANDS: dict[str, tuple[tuple[str, int], ...]] = {
 }
 
 
+def market_data_text(figures: Figures) -> str:
+    """The page header: "Market data as of 14 Mar 2025" (as the sheets write dates), or nothing."""
+    day = figures.market.as_of
+    return f"Market data as of {sheet_date(day)}" if day else ""
+
+
 def draft_text(deal: Deal) -> str:
-    """The draft mark as text ("Draft of 20 Oct 2025", "Draft"), or "" for a final report."""
+    """The draft mark: "Draft of 20 Oct 2025" (``[report] draft_date``, else the build date), or "" when final.
+
+    Written as text in the sheets' date format, never the page header's ``&D`` (which prints
+    the date in the printer's locale, 12/06/2026 beside a body that writes 10 Jun 2025).
+
+    Raises:
+        InputError: ``SOURCE_DATE_EPOCH`` is set but not a time (see ``build_date``).
+    """
     settings = deal.report
     if settings.final:
         return ""
-    if settings.draft_date is None:
-        return "Draft"
-    return f"Draft of {_date(settings.draft_date)}"
+    day = settings.draft_date if settings.draft_date is not None else build_date()
+    return f"Draft of {sheet_date(day)}"
 
 
-def draft_header(deal: Deal) -> str:
-    """The draft mark in page-header code: with no draft date, the date the page is printed."""
-    settings = deal.report
-    if settings.final or settings.draft_date is not None:
-        return draft_text(deal).replace("&", "&&")
-    return f"Draft, printed {PRINTED_TODAY}"
+def build_date() -> dt.date:
+    """The day the report is built: today, or the day of ``SOURCE_DATE_EPOCH`` when it is set.
 
+    ``SOURCE_DATE_EPOCH`` (seconds since 1970-01-01 UTC, the reproducible-builds convention,
+    https://reproducible-builds.org/specs/source-date-epoch/) pins it, so a deal gives the same
+    bytes on any day; its day is taken in UTC.
 
-def _date(day: dt.date) -> str:
-    return sheet_date(day)
+    Raises:
+        InputError: ``SOURCE_DATE_EPOCH`` is set but is not a whole number of seconds in range.
+    """
+    text = os.environ.get(SOURCE_DATE_EPOCH, "")
+    if not text:
+        return dt.date.today()  # the local day, as the reader dates a draft
+    try:
+        return dt.datetime.fromtimestamp(int(text), dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise InputError(
+            f"{SOURCE_DATE_EPOCH} = {text!r}: not a time; set it to whole seconds since 1970-01-01 UTC "
+            "(e.g. 1749513600 for 10 Jun 2025) or unset it to date drafts today"
+        ) from None
 
 
 def flag_illustrative(wb: Workbook, deal: Deal) -> None:

@@ -27,12 +27,12 @@ from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphPrope
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xl_placement import formulas
 from xl_placement import precedents as pr
 from xl_placement.deal import KIND_LABELS
 from xl_placement.errors import TemplateError
 from xl_placement.figures import Figures
 from xl_placement.proceeds import to_quote
-from xl_placement.report import formulas as fx
 from xl_placement.report.cells import CellWriter
 from xl_placement.report.layout import dates_as_sheets, for_reader
 from xl_placement.report.tables import table_rows
@@ -162,7 +162,7 @@ def _precedent_row(ws: Worksheet, cols: _Cols, row: int, p: pr.Precedent, out: C
         value = getattr(p, key)
         if value is not None:
             out.number(ws, c[key], value)
-    formulas = _row_formulas(p, c)
+    row_formulas = _row_formulas(p, c)
     for key in (
         "discount_to_last_close",
         "discount_to_average_close_5d",
@@ -182,7 +182,7 @@ def _precedent_row(ws: Worksheet, cols: _Cols, row: int, p: pr.Precedent, out: C
         # A figure computed here from the row's cells is a live formula; one xl-placement
         # computed from a deal (a deal file, a batch summary) is its value, in black.
         if p.reported:
-            cell = out.formula(ws, c[key], formulas[key](), value)
+            cell = out.formula(ws, c[key], row_formulas[key](), value)
         else:
             cell = out.number(ws, c[key], value, is_input=False)
         font = copy(cell.font)
@@ -199,17 +199,21 @@ def _precedent_row(ws: Worksheet, cols: _Cols, row: int, p: pr.Precedent, out: C
 def _row_formulas(p: pr.Precedent, c: dict[str, str]) -> dict[str, Callable[[], str]]:
     """The formula of each computable figure, from the same inputs ``precedents.complete`` used."""
     result: dict[str, Callable[[], str]] = {
-        "discount_to_last_close": lambda: fx.discount(c["price"], c["last_close"]),
-        "discount_to_average_close_5d": lambda: fx.discount(c["price"], c["average_close_5d"]),
-        "gross_proceeds": lambda: fx.gross(c["new_shares"], c["price"]),
-        "gross_proceeds_usd": lambda: fx.to_quote(c["gross_proceeds"], c["usd_rate"]),
+        "discount_to_last_close": lambda: formulas.discount(c["price"], c["last_close"]),
+        "discount_to_average_close_5d": lambda: formulas.discount(c["price"], c["average_close_5d"]),
+        "gross_proceeds": lambda: formulas.gross(c["new_shares"], c["price"]),
+        "gross_proceeds_usd": lambda: formulas.to_quote(c["gross_proceeds"], c["usd_rate"]),
     }
     if p.new_shares is not None and p.shares_outstanding is not None:
-        result["percent_of_existing"] = lambda: fx.dilution_existing(c["new_shares"], c["shares_outstanding"])
-        result["percent_of_enlarged"] = lambda: fx.dilution_enlarged(c["new_shares"], c["shares_outstanding"])
+        result["percent_of_existing"] = lambda: formulas.dilution_existing(
+            c["new_shares"], c["shares_outstanding"]
+        )
+        result["percent_of_enlarged"] = lambda: formulas.dilution_enlarged(
+            c["new_shares"], c["shares_outstanding"]
+        )
     else:
-        result["percent_of_existing"] = lambda: fx.existing_from_enlarged(c["percent_of_enlarged"])
-        result["percent_of_enlarged"] = lambda: fx.enlarged_from_existing(c["percent_of_existing"])
+        result["percent_of_existing"] = lambda: formulas.existing_from_enlarged(c["percent_of_enlarged"])
+        result["percent_of_enlarged"] = lambda: formulas.enlarged_from_existing(c["percent_of_existing"])
     return result
 
 
@@ -245,8 +249,8 @@ def _deal_row(wb: Workbook, ws: Worksheet, cols: _Cols, row: int, figures: Figur
     out.text(ws, c["kind"], p.kind)
     out.text(ws, c["share_class"], deal.issuer.share_class or "")
     out.text(ws, c["currency"], deal.issuer.currency)
-    out.formula(ws, c["new_shares"], fx.copy_of("NewShares"), p.new_shares)
-    out.formula(ws, c["price"], fx.copy_of("Price"), p.price)
+    out.formula(ws, c["new_shares"], formulas.copy_of("NewShares"), p.new_shares)
+    out.formula(ws, c["price"], formulas.copy_of("Price"), p.price)
     for key, column, target in (
         ("last_close", 1, "last_close"),
         ("last_close", 2, "discount_to_last_close"),
@@ -255,21 +259,21 @@ def _deal_row(wb: Workbook, ws: Worksheet, cols: _Cols, row: int, figures: Figur
         ref = figures.reference(key)
         where = _deal_cell(wb, figures, key, column)
         if ref is not None and where is not None:
-            out.formula(ws, c[target], fx.copy_of(where), ref.price if column == 1 else ref.discount)
+            out.formula(ws, c[target], formulas.copy_of(where), ref.price if column == 1 else ref.discount)
     for key, name, value in (
         ("percent_of_existing", "PctExisting", figures.percent_of_existing),
         ("percent_of_enlarged", "PctEnlarged", figures.percent_of_enlarged),
     ):
         if value is not None:  # None: the deal gives no shares in issue (the Deal sheet says n/a)
-            out.formula(ws, c[key], fx.copy_of(name), value)
-    out.formula(ws, c["gross_proceeds"], fx.copy_of("Gross"), money.gross)
+            out.formula(ws, c[key], formulas.copy_of(name), value)
+    out.formula(ws, c["gross_proceeds"], formulas.copy_of("Gross"), money.gross)
     if money.net is not None:  # None: costs not given (the Deal sheet says not given)
-        out.formula(ws, c["net_proceeds"], fx.copy_of("Net"), money.net)
+        out.formula(ws, c["net_proceeds"], formulas.copy_of("Net"), money.net)
     if deal.fx is not None and deal.fx.quote_currency == "USD" and money.gross_quote is not None:
-        out.formula(ws, c["usd_rate"], fx.copy_of("FxRate"), deal.fx.rate)
+        out.formula(ws, c["usd_rate"], formulas.copy_of("FxRate"), deal.fx.rate)
         # The Deal sheet's GrossQuote cell (gross / rate, unrounded), which this cell copies.
         out.formula(
-            ws, c["gross_proceeds_usd"], fx.copy_of("GrossQuote"), to_quote(money.gross, deal.fx.rate)
+            ws, c["gross_proceeds_usd"], formulas.copy_of("GrossQuote"), to_quote(money.gross, deal.fx.rate)
         )
     for after in figures.after_market:  # from the deal's history (the Price history sheet shows the closes)
         cell = out.number(ws, c[f"after_market_t{after.days}"], after.change, is_input=False)
@@ -312,7 +316,7 @@ def _statistics(
         letter = cols[measure]
         for offset, key in enumerate(STATISTICS):
             expected = getattr(stats, key)
-            formula = fx.statistic(key, cells)
+            formula = formulas.statistic(key, cells)
             out.formula(ws, f"{letter}{first + offset}", formula, NA if expected is None else expected)
         ref = f"{letter}{first + len(STATISTICS)}"
         value = mine[measure]
@@ -322,7 +326,9 @@ def _statistics(
             )  # the deal lacks this figure (the after-market columns are narrow)
             continue
         rank = pr.percentile_rank(values, value)
-        out.formula(ws, ref, fx.percentile_rank(cells, f"{letter}{deal_row}"), NA if rank is None else rank)
+        out.formula(
+            ws, ref, formulas.percentile_rank(cells, f"{letter}{deal_row}"), NA if rank is None else rank
+        )
 
 
 # How the scatter tells the kinds apart: (legend name, marker, colour) per kind of precedent.

@@ -218,6 +218,12 @@ def area(wb: Workbook, name: str) -> Area:
     return found
 
 
+def named_cell(wb: Workbook, name: str) -> tuple[Worksheet, str]:
+    """The sheet and cell reference of a single-cell defined name."""
+    found = area(wb, name)
+    return found.ws, found.ref
+
+
 def optional_area(wb: Workbook, name: str) -> Area | None:
     """The sheet and cells of a name a template may leave out (``LogoAnchor``), or None."""
     return _destination(wb, name)
@@ -295,17 +301,13 @@ def fill_placeholders(
     wb: Workbook,
     values: Mapping[str, str],
     per_sheet: Mapping[str, Mapping[str, str]],
-    header_codes: Mapping[str, str] | None = None,
 ) -> None:
     """Replace every placeholder in text cells and footers with its value, in one pass.
 
     Values are inserted as text, never scanned again, so deal text holding ``{{`` is safe;
     in page headers and footers each ``&`` is doubled, so text never becomes a header code.
-    ``per_sheet`` adds values that differ by sheet (the sheet's own name). ``header_codes``
-    gives a placeholder's value in headers and footers as header code, used as it is (the
-    draft mark's ``&D``, the date of printing); only the generator writes these.
+    ``per_sheet`` adds values that differ by sheet (the sheet's own name).
     """
-    codes = header_codes or {}
     for ws in wb.worksheets:
         known = {**values, **per_sheet.get(ws.title, {})}
 
@@ -313,8 +315,6 @@ def fill_placeholders(
             return known[match.group(1)]
 
         def sub_footer(match: re.Match[str], known: Mapping[str, str] = known) -> str:
-            if match.group(1) in codes:
-                return codes[match.group(1)]
             return known[match.group(1)].replace("&", "&&")  # "&" starts a footer code
 
         for row in ws.iter_rows():

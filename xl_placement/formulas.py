@@ -1,4 +1,6 @@
-"""The report's native formulas, one builder per figure, each mirroring a core function.
+"""The native spreadsheet formulas, one builder per figure, each mirroring a core function.
+
+The report and placement.xlsm (``workbook``) both write them, so they sit below both.
 
 Each builder returns formula text without the leading ``=``, built only from cell
 references, defined names and functions every spreadsheet has (ROUND, ROUNDUP, INT, MOD,
