@@ -119,3 +119,19 @@ def test_the_draft_mark_is_dated_as_the_body_dates(first_pages: dict[str, list[s
     page = "\n".join(lines)
     assert not re.search(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b", page)  # no locale date anywhere on the page
     assert "printed" not in header
+
+
+def test_a_deal_without_fx_or_volumes_prints_no_empty_strip_or_heads_over_nothing() -> None:
+    """London's Diploma has no exchange rate and no volumes: the gross tile's quote strip is unshaded
+    (a grey strip with nothing in it looked broken) and the liquidity band keeps its title only."""
+    book = values(render("diploma-lse"))
+    (title, ref), *_ = book.defined_names["KeyGrossQuote"].destinations
+    assert book[title][ref].fill.fill_type is None
+    assert book[title][ref].value in (None, "")
+    sheet = book["Deal sheet"]
+    row = next(r for r in sheet.iter_rows() for c in r if c.value == "Trading volumes were not available")[0].row
+    heads = [c.value for c in sheet[row - 1] if c.value not in (None, "")]
+    assert len(heads) == 1, heads  # the band's title alone
+    shaded = values(render("sensetime"))
+    (title, ref), *_ = shaded.defined_names["KeyGrossQuote"].destinations
+    assert shaded[title][ref].fill.fill_type == "solid"  # with an exchange rate the strip keeps its tile's shade

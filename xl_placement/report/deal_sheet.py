@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Border, Font
+from openpyxl.styles import Border, Font, PatternFill
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -71,6 +71,7 @@ NOTE_SCALE = (
 )
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of spreadsheet date serials (1900 system)
 NO_VOLUMES = "Trading volumes were not available"
+NO_FILL = PatternFill(fill_type=None)
 
 
 def fill_deal(wb: Workbook, figures: Figures, out: CellWriter) -> None:
@@ -683,6 +684,7 @@ class DealSheet:
         ws, ref = named_cell(self.wb, "KeyGrossQuote")
         if deal.fx is None or money.gross_quote is None:
             self.out.not_applicable(ws, ref, BLANK)
+            ws[ref].fill = NO_FILL  # no shaded strip under the tile with nothing in it
             return
         # The same double as the GrossQuote cell it copies (Gross / FxRate, as a spreadsheet computes it).
         quote = formulas.ratio_double(float(money.gross), float(deal.fx.rate))
@@ -745,8 +747,9 @@ class DealSheet:
         proto, rows = table_rows(self.wb, "LiquidityRow", len(rows_of))
         ws, out = proto.ws, self.out
         c = [ws.cell(proto.min_row, proto.min_col + i).column_letter for i in range(4)]
-        if not rows_of:
+        if not rows_of:  # one line says so, with no column heads over nothing
             out.text(ws, f"{c[0]}{rows[0]}", NO_VOLUMES)
+            clear_heads(ws, rows[0] - 1, proto.min_col, proto.min_col + 3)
             return
         for item, row in zip(rows_of, rows, strict=True):
             out.text(ws, f"{c[0]}{row}", f"{item.days} trading days ({item.origin})")
