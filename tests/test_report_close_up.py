@@ -129,9 +129,13 @@ def test_a_deal_without_fx_or_volumes_prints_no_empty_strip_or_heads_over_nothin
     assert book[title][ref].fill.fill_type is None
     assert book[title][ref].value in (None, "")
     sheet = book["Deal sheet"]
-    row = next(r for r in sheet.iter_rows() for c in r if c.value == "Trading volumes were not available")[0].row
+    row = next(r for r in sheet.iter_rows() for c in r if c.value == "Trading volumes were not available")[
+        0
+    ].row
     heads = [c.value for c in sheet[row - 1] if c.value not in (None, "")]
     assert len(heads) == 1, heads  # the band's title alone
     shaded = values(render("sensetime"))
     (title, ref), *_ = shaded.defined_names["KeyGrossQuote"].destinations
-    assert shaded[title][ref].fill.fill_type == "solid"  # with an exchange rate the strip keeps its tile's shade
+    assert (
+        shaded[title][ref].fill.fill_type == "solid"
+    )  # with an exchange rate the strip keeps its tile's shade
