@@ -19,23 +19,39 @@ other module of the project uses one.
 - ``Worksheet._cells``, ``Workbook._borders``, ``Workbook._protections`` and the
   ``borderId`` and ``protectionId`` of ``Cell._style``: merging cells with each distinct
   style looked up once (:func:`merge_cells`), not once per cell.
+- ``Cell._value`` and ``Cell._comment``, ``Worksheet._comments``, ``Worksheet._charts``, ``Worksheet._images``,
+  ``Worksheet._drawing`` and ``Worksheet._rels``, ``ExcelWriter._archive`` and
+  ``WorksheetWriter._rels``, and openpyxl's ``cell._writer._set_attributes``: saving
+  (:func:`save_parts`) into memory rather than through a zip and a temporary file per sheet,
+  with each sheet's cells handed over as data (:func:`sheet_rows`) instead of written as
+  XML that the cached values' step would parse again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from copy import copy
+from io import BytesIO
+from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
+from openpyxl import LXML, Workbook
+from openpyxl.cell._writer import _set_attributes
 from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.cell.rich_text import CellRichText
+from openpyxl.comments.comment_sheet import CommentRecord
+from openpyxl.compat import safe_string
 from openpyxl.drawing.image import Image
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Border
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 #: (class, attribute) for every private attribute this module uses.
 PRIVATE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
@@ -52,6 +68,14 @@ PRIVATE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("Workbook", "_protections"),
     ("StyleArray", "borderId"),
     ("StyleArray", "protectionId"),
+    ("Cell", "_value"),
+    ("Cell", "_comment"),
+    ("Worksheet", "_comments"),
+    ("Worksheet", "_images"),
+    ("Worksheet", "_drawing"),
+    ("Worksheet", "_rels"),
+    ("ExcelWriter", "_archive"),
+    ("WorksheetWriter", "_rels"),
 )
 
 
@@ -166,3 +190,145 @@ def merge_cells(ws: Worksheet, start_row: int, start_column: int, end_row: int, 
         if cell._style is None:
             cell._style = StyleArray()
         cell._style.protectionId = protection
+
+
+# --- saving into memory --------------------------------------------------------------
+
+#: A sheet's rows as openpyxl would write them: (row attributes, cells), each cell
+#: (attributes, kind, text). Kinds: "empty" (no content), "f" (a formula; the text without
+#: its "="), "s" (inline text), "s preserve" (inline text whose spaces are kept, xml:space),
+#: "v" (a number, a boolean, an error or a date, as openpyxl writes its value).
+SheetRow = tuple[dict[str, str], list[tuple[dict[str, str], str, str]]]
+
+
+def sheet_rows(ws: Worksheet) -> list[SheetRow] | None:
+    """The sheet's rows and cells as openpyxl's writer writes them, with the same side effects.
+
+    openpyxl's ``WorksheetWriter.write_row`` decides per cell which cells it writes, with
+    which attributes (``_set_attributes``: the style's index, added to the workbook's style
+    table in this order, and the type) and what content; it collects comments and
+    hyperlinks on the way. This does the same and returns the result as data. None, with
+    nothing done, when a cell holds what this does not cover (rich text, an array or
+    data-table formula, text with a carriage return, which an XML reader reads back as a
+    line feed): the caller then lets openpyxl write the sheet.
+    """
+    cells = ws._cells
+    if not all(_covered(cell) for cell in cells.values()):
+        return None
+    by_row: dict[int, list[Cell]] = {}
+    for key in sorted(cells):
+        by_row.setdefault(key[0], []).append(cells[key])
+    for row in ws.row_dimensions.keys() - by_row.keys():
+        by_row[row] = []
+    dims = ws.row_dimensions
+    rows: list[SheetRow] = []
+    for row_index, row in sorted(by_row.items()):
+        attrs = {"r": f"{row_index}"}
+        attrs.update(dims.get(row_index, {}))
+        written: list[tuple[dict[str, str], str, str]] = []
+        for cell in row:
+            if cell._comment is not None:
+                ws._comments.append(CommentRecord.from_cell(cell))
+            styled = cell.has_style
+            if cell._value is None and not styled and not cell._comment:
+                continue
+            value, cell_attrs = _set_attributes(cell, styled)
+            if value is None or value == "":
+                written.append((cell_attrs, "empty", ""))
+            elif cell.data_type == "f":
+                written.append((cell_attrs, "f", value[1:]))
+            elif cell.data_type == "s":
+                written.append((cell_attrs, "s preserve" if _preserve(value) else "s", value))
+            else:
+                written.append((cell_attrs, "v", safe_string(value)))
+        rows.append((attrs, written))
+    return rows
+
+
+def _covered(cell: Cell) -> bool:
+    """Whether :func:`sheet_rows` writes the cell as openpyxl would (see there)."""
+    value = cell._value
+    if isinstance(value, CellRichText | ArrayFormula | DataTableFormula):
+        return False
+    if isinstance(value, str):
+        return "\r" not in value
+    return value is None or cell.data_type not in ("s", "f")
+
+
+def _preserve(text: str) -> bool:
+    """Whether openpyxl marks inline text xml:space="preserve" (its two writers differ for blank text)."""
+    if LXML:
+        return text != text.strip()
+    stripped = text.strip()
+    return bool(stripped) and text != stripped
+
+
+class _Parts:
+    """What openpyxl's ExcelWriter needs of a zip archive, keeping the parts in memory, in order."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[str, bytes]] = []
+
+    def writestr(self, name: str, data: str | bytes) -> None:
+        self.parts.append((name, data.encode("utf-8") if isinstance(data, str) else bytes(data)))
+
+    def write(self, filename: str, arcname: str) -> None:
+        self.writestr(arcname, Path(filename).read_bytes())
+
+    def namelist(self) -> list[str]:
+        return [name for name, _ in self.parts]
+
+    def close(self) -> None:
+        pass
+
+
+class _SheetWriter(WorksheetWriter):  # type: ignore[misc] # openpyxl is untyped
+    """openpyxl's sheet writer into memory; its rows, when :func:`sheet_rows` covers them, as data."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.row_data: list[SheetRow] | None = None
+        super().__init__(ws, out=BytesIO())
+
+    def write_rows(self) -> None:
+        self.row_data = sheet_rows(self.ws)
+        if self.row_data is None:
+            super().write_rows()
+            return
+        xf = self.xf.send(True)
+        with xf.element("sheetData"):
+            pass  # the rows go in later, with their cached values
+        self.xf.send(None)
+
+
+class _MemoryWriter(ExcelWriter):  # type: ignore[misc] # openpyxl is untyped
+    """openpyxl's ExcelWriter with each sheet written by :class:`_SheetWriter`."""
+
+    def __init__(self, workbook: Workbook, archive: _Parts) -> None:
+        super().__init__(workbook, archive)
+        self.rows: dict[str, list[SheetRow] | None] = {}
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        # openpyxl's ExcelWriter.write_worksheet, for a workbook that is not write-only.
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = _SheetWriter(ws)
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.rows[ws.path[1:]] = writer.row_data
+        self.manifest.append(ws)
+
+
+def save_parts(wb: Workbook) -> tuple[list[tuple[str, bytes]], dict[str, list[SheetRow] | None]]:
+    """What ``wb.save`` would put in the xlsx package, as (name, bytes) in openpyxl's order.
+
+    Each worksheet part whose rows :func:`sheet_rows` covers has an empty ``sheetData``;
+    its rows come back separately, by part name (None: openpyxl wrote them in the part).
+    """
+    if wb.write_only:
+        raise TypeError("save_parts writes an ordinary workbook, not a write-only one")
+    archive = _Parts()
+    writer = _MemoryWriter(wb, archive)
+    writer.write_data()
+    return archive.parts, writer.rows
