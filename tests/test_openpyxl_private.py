@@ -35,6 +35,7 @@ def _objects() -> dict[str, object]:
         "Image": Image,  # the class: an instance needs Pillow
         "ExcelWriter": ExcelWriter(book, None),
         "WorksheetWriter": _closed_writer(),
+        "NamedStyle": book._named_styles[0],
     }
 
 

@@ -153,3 +153,20 @@ def test_the_checks_hold_on_rows_written_as_data(change, message):
     parts, rows = private.save_parts(wb)
     with pytest.raises(ValueError, match=message):
         filled_parts(dict(parts), expected, rows)  # type: ignore[arg-type]
+
+
+def test_a_kept_stylesheet_is_the_one_openpyxl_writes():
+    """Workbooks saved in turn, each with its own styles: every styles part equals openpyxl's own, never another's."""
+    from openpyxl.styles.stylesheet import write_stylesheet  # noqa: PLC0415
+    from openpyxl.xml.functions import tostring  # noqa: PLC0415
+
+    colours = ["FF0000FF", "FFFF0000", "FF0000FF", "FF00FF00", "FFFF0000"]
+    seen = set()
+    for colour in colours:
+        wb, _ = _book(odd_sheet=False)
+        wb.active["A1"].font = Font(color=colour)
+        wb.active["A2"].number_format = "0.00%" if colour == "FF00FF00" else "General"
+        xml = private.stylesheet_xml(wb)
+        assert xml == tostring(write_stylesheet(wb))
+        seen.add(xml)
+    assert len(seen) == 3  # three distinct states of the style tables, three stylesheets
