@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import multiprocessing
 import os
 import re
 import signal
@@ -570,6 +571,7 @@ def _run_all(
         for job in jobs:
             yield run_job(job, force, precedents)
         return
+    _share_with_workers()
     pool = ProcessPoolExecutor(
         max_workers=min(workers, len(jobs)), initializer=_start_worker, initargs=(os.getpid(),)
     )
@@ -591,6 +593,21 @@ def _run_all(
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+def _share_with_workers() -> None:
+    """Import the report's modules and parse its template once, here, when workers are forked from this process.
+
+    A forked worker starts with what its parent has loaded: the imports (about 0.3 s of
+    processor time) and the parsed template (about 60 ms) are then paid once per batch,
+    not once per worker. Workers that are spawned instead import and parse for themselves.
+    """
+    if multiprocessing.get_start_method() != "fork":
+        return
+    from xl_placement.report.template import load_template  # noqa: PLC0415 - openpyxl only for a pool
+
+    with contextlib.suppress(PlacementError):  # a template that cannot be read fails each deal, as before
+        load_template()
 
 
 def _gross_usd(deal: Any, rows: Mapping[str, Decimal | None]) -> Decimal | None:
