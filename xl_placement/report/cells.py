@@ -88,7 +88,7 @@ class CellWriter:
     def keep_template_formulas(self, wb: Workbook) -> None:
         """Register formulas the template itself holds (a user's additions): they keep no cached value."""
         for ws in wb.worksheets:
-            for row in ws.iter_rows():
+            for row in private.rows_of(ws):
                 for cell in row:
                     key = (ws.title, cell.coordinate)
                     if cell.data_type == "f" and key not in self.expected:

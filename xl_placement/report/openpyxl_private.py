@@ -19,6 +19,8 @@ other module of the project uses one.
 - ``Worksheet._cells``, ``Workbook._borders``, ``Workbook._protections`` and the
   ``borderId`` and ``protectionId`` of ``Cell._style``: merging cells with each distinct
   style looked up once (:func:`merge_cells`), not once per cell.
+- ``Worksheet._cells`` and ``Worksheet._current_row``: walking a sheet as ``iter_rows`` does,
+  faster (:func:`rows_of`).
 - ``Cell._value`` and ``Cell._comment``, ``Worksheet._comments``, ``Worksheet._charts``, ``Worksheet._images``,
   ``Worksheet._drawing`` and ``Worksheet._rels``, ``ExcelWriter._archive`` and
   ``WorksheetWriter._rels``, and openpyxl's ``cell._writer._set_attributes``: saving
@@ -33,7 +35,7 @@ other module of the project uses one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from copy import copy
 from io import BytesIO
 from pathlib import Path
@@ -105,7 +107,32 @@ PRIVATE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("Workbook", "_named_styles"),
     ("Workbook", "_table_styles"),
     ("NamedStyle", "_style"),
+    ("Worksheet", "_current_row"),
 )
+
+
+def rows_of(ws: Worksheet, min_row: int | None = None) -> Iterator[tuple[Cell, ...]]:
+    """``ws.iter_rows()`` (or ``ws.iter_rows(min_row=...)``): the same cells, created where missing, faster.
+
+    openpyxl's ``iter_rows`` goes through ``ws.cell`` for every position from column A to the
+    last column, row by row, creating the cells that are missing; the report walks whole
+    sheets this way several times. Here a cell that exists is read from the sheet's table
+    directly; a missing one is created by ``ws.cell`` as before, at the same point.
+    """
+    if ws._current_row == 0 and not min_row:
+        return iter(())
+    return _rows(ws, min_row or 1, ws.max_column, ws.max_row)
+
+
+def _rows(ws: Worksheet, min_row: int, max_col: int, max_row: int) -> Iterator[tuple[Cell, ...]]:
+    cells = ws._cells
+    columns = range(1, max_col + 1)
+    for row in range(min_row, max_row + 1):
+        line = []
+        for column in columns:
+            cell = cells.get((row, column))
+            line.append(ws.cell(row=row, column=column) if cell is None else cell)
+        yield tuple(line)
 
 
 def font_table(wb: Workbook) -> Any:
