@@ -40,6 +40,7 @@ from copy import copy
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl import LXML, Workbook
 from openpyxl.cell._writer import _set_attributes
@@ -200,6 +201,35 @@ class SizedImage(Image):  # type: ignore[misc]  # openpyxl ships no type hints
         return bytes(self.ref)
 
 
+def _add_edge(
+    ws: Worksheet, merged: MergedCellRange, name: str, known: dict[tuple[int | str, ...], int]
+) -> None:
+    """Give the cells along one edge of a merged range that edge of the top-left cell's border."""
+    wb, cells, start = ws.parent, ws._cells, merged.start_cell
+    start_border = int(start._style.borderId)  # re-read for each edge: an edge may change it
+    side = getattr(wb._borders[start_border], name)
+    if side and side.style is None:
+        return  # no border style: nothing to do
+    border = None
+    for row, column in getattr(merged, name):
+        cell = cells.get((row, column))
+        if cell is None:
+            cell = cells[row, column] = MergedCell(ws, row, column)
+        if cell._style is None:
+            cell._style = StyleArray()
+        old = int(cell._style.borderId)
+        key = (start_border, name, old)  # the edge added to the cell's border
+        if key not in known:
+            border = border or Border(**{name: side})
+            known[key] = wb._borders.add(wb._borders[old] + border)
+        cell._style.borderId = known[key]
+
+
+# Per workbook: (start cell's border, edge, cell's border) -> the cell's new border, and
+# ("protection", start cell's protection) -> the merged cells' protection, in its style tables.
+_MERGE_STYLES: WeakKeyDictionary[Workbook, dict[tuple[int | str, ...], int]] = WeakKeyDictionary()
+
+
 def merge_cells(ws: Worksheet, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
     """``ws.merge_cells(...)``: the same merged range, cells and styles, faster.
 
@@ -208,7 +238,8 @@ def merge_cells(ws: Worksheet, start_row: int, start_column: int, end_row: int, 
     descriptors, hashing the style into the workbook's table once per cell (about 4 ms a
     merge, a tenth of a report). Here each distinct style is added once and its index
     given to the cells; the tables gain the same entries in the same order, so the
-    workbook's bytes are the same (tests/test_openpyxl_private.py compares them).
+    workbook's bytes are the same (tests/test_openpyxl_private.py compares them). Each
+    lookup is kept for the workbook: a report merges the same styles many times.
     """
     coord = f"{get_column_letter(start_column)}{start_row}:{get_column_letter(end_column)}{end_row}"
     merged = MergedCellRange(ws, coord)  # moves the bottom-right cell's borders to the top-left one
@@ -222,23 +253,14 @@ def merge_cells(ws: Worksheet, start_row: int, start_column: int, end_row: int, 
     start = merged.start_cell
     if start._style is None:
         start._style = StyleArray()  # as openpyxl's style descriptors do on first read
+    # The style tables only grow, so an index looked up once holds for the rest of the workbook's life.
+    known = _MERGE_STYLES.setdefault(wb, {})
     for name in ("top", "left", "right", "bottom"):
-        side = getattr(wb._borders[start._style.borderId], name)  # re-read: an edge may change it
-        if side and side.style is None:
-            continue  # no border style: nothing to do
-        border = Border(**{name: side})
-        added: dict[int, int] = {}  # a cell's border index -> the index with this edge added
-        for row, column in getattr(merged, name):
-            cell = cells.get((row, column))
-            if cell is None:
-                cell = cells[row, column] = MergedCell(ws, row, column)
-            if cell._style is None:
-                cell._style = StyleArray()
-            old = int(cell._style.borderId)
-            if old not in added:
-                added[old] = wb._borders.add(wb._borders[old] + border)
-            cell._style.borderId = added[old]
-    protection = wb._protections.add(copy(wb._protections[start._style.protectionId]))
+        _add_edge(ws, merged, name, known)
+    protection_key = ("protection", int(start._style.protectionId))
+    if protection_key not in known:
+        known[protection_key] = wb._protections.add(copy(wb._protections[start._style.protectionId]))
+    protection = known[protection_key]
     for row, column in merged.cells:
         cell = cells.get((row, column))
         if cell is None:
