@@ -201,6 +201,33 @@ class SizedImage(Image):  # type: ignore[misc]  # openpyxl ships no type hints
         return bytes(self.ref)
 
 
+class _MergedRange(MergedCellRange):  # type: ignore[misc] # openpyxl is untyped
+    """openpyxl's merged range, whose top-left cell's new border is looked up once per workbook."""
+
+    def _get_borders(self) -> None:
+        # MergedCellRange._get_borders (openpyxl 3.1): the top-left cell, created if missing,
+        # takes the right and bottom edges of the bottom-right cell's border, if that cell exists.
+        ws = self.ws
+        self.start_cell = ws._cells.get((self.min_row, self.min_col))
+        if self.start_cell is None:
+            self.start_cell = ws.cell(row=self.min_row, column=self.min_col)
+        end_cell = ws._cells.get((self.max_row, self.max_col))
+        if end_cell is None:
+            return
+        start = self.start_cell
+        for cell in (start, end_cell):  # reading a border gives an unstyled cell an empty style
+            if cell._style is None:
+                cell._style = StyleArray()
+        wb = ws.parent
+        known = _MERGE_STYLES.setdefault(wb, {})
+        key = ("corner", int(start._style.borderId), int(end_cell._style.borderId))
+        if key not in known:
+            end = wb._borders[end_cell._style.borderId]
+            corner = Border(right=end.right, bottom=end.bottom)
+            known[key] = wb._borders.add(wb._borders[start._style.borderId] + corner)
+        start._style.borderId = known[key]
+
+
 def _add_edge(
     ws: Worksheet, merged: MergedCellRange, name: str, known: dict[tuple[int | str, ...], int]
 ) -> None:
@@ -225,8 +252,9 @@ def _add_edge(
         cell._style.borderId = known[key]
 
 
-# Per workbook: (start cell's border, edge, cell's border) -> the cell's new border, and
-# ("protection", start cell's protection) -> the merged cells' protection, in its style tables.
+# Per workbook: (start cell's border, edge, cell's border) -> the cell's new border,
+# ("protection", start cell's protection) -> the merged cells' protection, and ("corner",
+# start cell's border, end cell's border) -> the start cell's border, in its style tables.
 _MERGE_STYLES: WeakKeyDictionary[Workbook, dict[tuple[int | str, ...], int]] = WeakKeyDictionary()
 
 
@@ -242,7 +270,7 @@ def merge_cells(ws: Worksheet, start_row: int, start_column: int, end_row: int, 
     lookup is kept for the workbook: a report merges the same styles many times.
     """
     coord = f"{get_column_letter(start_column)}{start_row}:{get_column_letter(end_column)}{end_row}"
-    merged = MergedCellRange(ws, coord)  # moves the bottom-right cell's borders to the top-left one
+    merged = _MergedRange(ws, coord)  # moves the bottom-right cell's borders to the top-left one
     ws.merged_cells.add(merged)
     cells = ws._cells
     wb = ws.parent
