@@ -125,6 +125,11 @@ def rows_of(ws: Worksheet, min_row: int | None = None) -> Iterator[tuple[Cell, .
     return _rows(ws, min_row or 1, ws.max_column, ws.max_row)
 
 
+def existing_cells(ws: Worksheet) -> list[Cell]:
+    """The cells the sheet holds, without creating any (``iter_rows`` creates the missing ones)."""
+    return list(ws._cells.values())
+
+
 def _rows(ws: Worksheet, min_row: int, max_col: int, max_row: int) -> Iterator[tuple[Cell, ...]]:
     cells = ws._cells
     columns = range(1, max_col + 1)
