@@ -15,6 +15,7 @@ import contextlib
 import csv
 import datetime as dt
 import functools
+import gc
 import io
 import multiprocessing
 import os
@@ -569,7 +570,9 @@ def _run_all(
 ) -> Iterator[Outcome]:
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            yield run_job(job, force, precedents)
+            with collector_paused():
+                outcome = run_job(job, force, precedents)
+            yield outcome
         return
     _share_with_workers()
     pool = ProcessPoolExecutor(
@@ -593,6 +596,28 @@ def _run_all(
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while one deal is built, then collect once.
+
+    A report is hundreds of thousands of short-lived objects (openpyxl keeps every cell,
+    style and XML element as one), so the collector would run hundreds of times during a
+    deal, each time walking the objects still alive: about a fifth of a deal's processor
+    time. Paused, it runs once after the deal, which frees the deal's workbook (a web of
+    reference cycles) at once, so memory stays flat however many deals a worker builds. A
+    deal that fails is collected with the next one.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+    if enabled:
+        gc.collect()
 
 
 def _share_with_workers() -> None:
@@ -636,6 +661,7 @@ def _start_worker(main_pid: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_worker)
+    gc.freeze()  # what the worker starts with (modules, the parsed template) is never garbage: see collector_paused
     if sys.platform.startswith("linux"):
         _die_with_parent()
     threading.Thread(target=_watch_main, args=(main_pid,), name="watch-main", daemon=True).start()
@@ -650,7 +676,8 @@ def _run_in_worker(job: Job, force: bool, precedents: Selection | None = None) -
     """run_job in a worker; a SIGTERM in the middle lets the deal's files be finished or removed, then ends."""
     _building.append(True)
     try:
-        return run_job(job, force, precedents)
+        with collector_paused():
+            return run_job(job, force, precedents)
     except SystemExit:
         os._exit(128 + signal.SIGTERM)
     finally:
