@@ -73,13 +73,17 @@ def value_xml(value: CachedValue) -> tuple[str | None, str]:
     return None, repr(number)
 
 
-def _namespaces(xml: bytes) -> list[tuple[str, str]]:
-    """The namespace declarations of a part, in document order (prefix, uri)."""
+def _parse(xml: bytes) -> tuple[ET.Element, list[tuple[str, str]]]:
+    """The part's tree and its namespace declarations in document order (prefix, uri), from one parse."""
     found = []
-    for _, declaration in ET.iterparse(io.BytesIO(xml), events=("start-ns",)):  # noqa: S314 - openpyxl's output
+    events = ET.iterparse(io.BytesIO(xml), events=("start-ns",))  # noqa: S314 - openpyxl's output
+    for _, declaration in events:
         prefix, uri = declaration
         found.append((str(prefix), str(uri)))
-    return found
+    root = events.root  # type: ignore[attr-defined] # set by iterparse when the parse ends
+    if root is None:
+        raise ValueError("the part has no root element")
+    return root, found
 
 
 def fill_sheet(
@@ -102,8 +106,7 @@ def fill_sheet(
     Raises:
         ValueError: a formula cell has no registered value, or a registered cell has no formula.
     """
-    declared = _namespaces(xml)
-    root = ET.fromstring(xml)  # noqa: S314 - openpyxl's own output
+    root, declared = _parse(xml)
     seen: set[str] = set()
     for cell in root.iter(f"{_MAIN}c"):
         formula = cell.find(f"{_MAIN}f")
