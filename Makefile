@@ -9,7 +9,7 @@ LXML_VENV := .venv-lxml
 LXML_STAMP := $(LXML_VENV)/.installed
 # The report written with lxml is byte for byte the golden one (test_report_golden), so LibreOffice
 # need not recalculate it a second time: the main run's recalculation holds for these bytes too.
-LXML_TESTS := tests/test_lxml.py tests/test_report_cache.py tests/test_report.py tests/test_report_golden.py \
+LXML_TESTS := tests/test_lxml.py tests/test_report_cache.py tests/test_report_save.py tests/test_report.py tests/test_report_golden.py \
 	tests/test_cli_build.py tests/test_workbook.py tests/test_workbook_inputs.py tests/test_batch.py \
 	tests/test_decimal_context.py
 # Two workers (pytest-xdist): the tests reading the session's one LibreOffice run are one group on

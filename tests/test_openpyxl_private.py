@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from openpyxl.drawing.image import Image
 from openpyxl.styles import Font
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 
 from xl_placement.report import openpyxl_private as private
 
@@ -30,7 +33,16 @@ def _objects() -> dict[str, object]:
         "IndexedList": IndexedList(["a"]),
         "Worksheet": sheet,
         "Image": Image,  # the class: an instance needs Pillow
+        "ExcelWriter": ExcelWriter(book, None),
+        "WorksheetWriter": _closed_writer(),
+        "NamedStyle": book._named_styles[0],
     }
+
+
+def _closed_writer() -> WorksheetWriter:
+    writer = WorksheetWriter(openpyxl.Workbook().active, out=io.BytesIO())
+    writer.close()
+    return writer
 
 
 @pytest.mark.parametrize(("owner", "attribute"), private.PRIVATE_ATTRIBUTES)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from xl_placement.batch.build import run_job
 from xl_placement.batch.jobs import ERROR, BatchResult, Job, Outcome
 from xl_placement.batch.names import safe_name
+from xl_placement.batch.pool import collector_paused
 from xl_placement.batch.progress import ProgressBar
 from xl_placement.batch.rows import parse_header, read_jobs, row_mapping
 from xl_placement.batch.run import run_batch
@@ -41,6 +42,7 @@ __all__ = [
     "Job",
     "Outcome",
     "ProgressBar",
+    "collector_paused",
     "parse_header",
     "read_jobs",
     "row_mapping",

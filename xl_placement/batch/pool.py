@@ -7,6 +7,8 @@ is stopped is finished or its temporary file removed.
 from __future__ import annotations
 
 import contextlib
+import gc
+import multiprocessing
 import os
 import signal
 import sys
@@ -17,6 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 
 from xl_placement.batch.build import run_job
 from xl_placement.batch.jobs import ERROR, Job, Outcome
+from xl_placement.errors import PlacementError
 from xl_placement.libreoffice import stop_all
 from xl_placement.precedents import Selection
 
@@ -27,8 +30,11 @@ def run_all(
     """Build the deals, in ``workers`` processes (or this one), yielding each outcome as it is known."""
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            yield run_job(job, force, precedents)
+            with collector_paused():
+                outcome = run_job(job, force, precedents)
+            yield outcome
         return
+    _share_with_workers()
     pool = ProcessPoolExecutor(
         max_workers=min(workers, len(jobs)), initializer=start_worker, initargs=(os.getpid(),)
     )
@@ -52,6 +58,44 @@ def run_all(
     pool.shutdown()
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while one deal is built, then collect its objects once.
+
+    A report is hundreds of thousands of short-lived objects (openpyxl keeps every cell,
+    style and XML element as one), so the collector would run hundreds of times during a
+    deal, each time walking the objects still alive: about a fifth of a deal's processor
+    time. Paused, every object the deal makes stays in the youngest generation, and one
+    collection of that generation after the deal frees its workbook (a web of reference
+    cycles) without walking the rest of the heap, so memory stays flat however many deals
+    a worker builds. A deal that fails is collected with the next one.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+    if enabled:
+        gc.collect(0)
+
+
+def _share_with_workers() -> None:
+    """Import the report's modules and parse its template once, here, when workers are forked from this process.
+
+    A forked worker starts with what its parent has loaded: the imports (about 0.3 s of
+    processor time) and the parsed template (about 60 ms) are then paid once per batch,
+    not once per worker. Workers that are spawned instead import and parse for themselves.
+    """
+    if multiprocessing.get_start_method() != "fork":
+        return
+    from xl_placement.report.template import load_template  # noqa: PLC0415 - openpyxl only for a pool
+
+    with contextlib.suppress(PlacementError):  # a template that cannot be read fails each deal, as before
+        load_template()
+
+
 #: How often (seconds) a worker checks that the batch's main process is still there.
 WATCH_INTERVAL = 0.5
 _PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent ends
@@ -69,6 +113,7 @@ def start_worker(main_pid: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_worker)
+    gc.freeze()  # what the worker starts with (modules, the parsed template) is never garbage: no collection walks it
     if sys.platform.startswith("linux"):
         _die_with_parent()
     threading.Thread(target=_watch_main, args=(main_pid,), name="watch-main", daemon=True).start()
@@ -83,7 +128,8 @@ def _run_in_worker(job: Job, force: bool, precedents: Selection | None = None) -
     """run_job in a worker; a SIGTERM in the middle lets the deal's files be finished or removed, then ends."""
     _building.append(True)
     try:
-        return run_job(job, force, precedents)
+        with collector_paused():
+            return run_job(job, force, precedents)
     except SystemExit:
         os._exit(128 + signal.SIGTERM)
     finally:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, get_column_letter
@@ -15,7 +13,7 @@ from xl_placement.formats import unit_label
 from xl_placement.money import in_context
 from xl_placement.precedents import Selection, for_deal
 from xl_placement.report import openpyxl_private as private
-from xl_placement.report.cache import cached_parts
+from xl_placement.report.cache import filled_parts
 from xl_placement.report.cells import CellWriter
 from xl_placement.report.chart import link_formats
 from xl_placement.report.checks_sheet import fill_checks
@@ -33,7 +31,7 @@ from xl_placement.report.marking import (
 )
 from xl_placement.report.precedents_sheet import check_names, fill_precedents, remove_sheet
 from xl_placement.report.proceeds_sheet import fill_proceeds
-from xl_placement.report.save import deterministic_zip, order_merged_cells
+from xl_placement.report.save import deterministic_package, order_merged_cells
 from xl_placement.report.shareholding_sheet import fill_shareholding
 from xl_placement.report.template import check_placeholders, fill_placeholders, load_template
 
@@ -184,19 +182,18 @@ def render_report(
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True
     order_merged_cells(wb)
-    stream = io.BytesIO()
-    wb.save(stream)
-    data = stream.getvalue()
+    # What wb.save would zip, kept in memory; the sheets' rows as data, written with their cached values.
+    parts, rows = private.save_parts(wb)
+    package = dict(parts)
     title = f"{figures.deal.issuer.name}: {values['kind_title']}"
-    parts = cached_parts(data, out.expected) | chart_parts(data)
-    return deterministic_zip(data, title=title, replace=parts)
+    replaced = filled_parts(package, out.expected, rows) | chart_parts(package)
+    return deterministic_package(parts, title=title, replace=replaced)
 
 
-def chart_parts(data: bytes) -> dict[str, bytes]:
-    """The chart parts with their number formats marked as the chart's own."""
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        names = [n for n in package.namelist() if n.startswith("xl/charts/chart")]
-        return {n: link_formats(package.read(n).decode("utf-8")).encode("utf-8") for n in names}
+def chart_parts(package: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The chart parts (of a package: part name -> bytes) with their number formats marked as the chart's own."""
+    names = [n for n in package if n.startswith("xl/charts/chart")]
+    return {n: link_formats(package[n].decode("utf-8")).encode("utf-8") for n in names}
 
 
 def _chart_bottom(ws: object) -> int:

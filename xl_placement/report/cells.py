@@ -108,11 +108,13 @@ class CellWriter:
 
     def keep_template_formulas(self, wb: Workbook) -> None:
         """Register formulas the template itself holds (a user's additions): they keep no cached value."""
+        # Only the cells that exist: a missing one holds no formula. (Walking whole rows would
+        # create the missing ones; leave_off_unknowns, run on every sheet next, does that.)
         for ws in wb.worksheets:
-            for row in ws.iter_rows():
-                for cell in row:
+            for cell in private.existing_cells(ws):
+                if cell.data_type == "f":
                     key = (ws.title, cell.coordinate)
-                    if cell.data_type == "f" and key not in self.expected:
+                    if key not in self.expected:
                         self.expected[key] = None
 
     def not_applicable(self, ws: Worksheet, ref: str, why: str = "n/a") -> Cell:

@@ -205,7 +205,7 @@ def leave_off_unknowns(ws: Worksheet, cached: Mapping[tuple[str, str], object]) 
         ws: a filled sheet.
         cached: each formula cell's cached value by (sheet title, coordinate).
     """
-    for cells in ws.iter_rows():
+    for cells in private.rows_of(ws):
         shown = [(c, cached.get((ws.title, c.coordinate)) if c.data_type == "f" else c.value) for c in cells]
         shown = [(c, v) for c, v in shown if v not in (None, "")]
         if not any(v == NOT_GIVEN for _, v in shown):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
@@ -50,19 +50,33 @@ def deterministic_zip(data: bytes, *, title: str = "", replace: dict[str, bytes]
         The xlsx bytes: ``[Content_Types].xml`` first, then the other parts in the order
         openpyxl wrote them, each dated 1980-01-01, with fixed core properties.
     """
-    replace = dict(replace or {})
-    replace["docProps/core.xml"] = core_properties(title)
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         names = source.namelist()
-        ordered = sorted(names, key=lambda n: n != "[Content_Types].xml")
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            for part in ordered:
-                info = zipfile.ZipInfo(part, date_time=ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o600 << 16
-                info.create_system = 3
-                target.writestr(info, replace.get(part, source.read(part)))
+        return deterministic_package(
+            [(name, source.read(name)) for name in names], title=title, replace=replace
+        )
+
+
+def deterministic_package(
+    parts: Sequence[tuple[str, bytes]], *, title: str = "", replace: Mapping[str, bytes] | None = None
+) -> bytes:
+    """:func:`deterministic_zip` of the parts openpyxl would have zipped, (name, bytes) in its order.
+
+    A package built from the parts in memory gives the same bytes as one saved by openpyxl
+    and re-packed, without compressing every part twice and reading it back.
+    """
+    contents = dict(parts)  # a name written twice: the zip reads back its last content
+    contents.update(replace or {})
+    contents["docProps/core.xml"] = core_properties(title)
+    ordered = sorted((name for name, _ in parts), key=lambda n: n != "[Content_Types].xml")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for part in ordered:
+            info = zipfile.ZipInfo(part, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            info.create_system = 3
+            target.writestr(info, contents[part])
     return out.getvalue()
 
 

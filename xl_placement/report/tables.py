@@ -114,7 +114,7 @@ def _inside(bounds: tuple[int, int, int, int], proto: Area) -> bool:
 
 def _only_table_below(ws: Worksheet, proto: Area) -> bool:
     """Row heights are whole rows: move them only when nothing outside the table's columns is below."""
-    for row in ws.iter_rows(min_row=proto.min_row + 1):
+    for row in private.rows_of(ws, min_row=proto.min_row + 1):
         for cell in row:
             outside = cell.column < proto.min_col or cell.column > proto.max_col
             if outside and (cell.value is not None or cell.has_style):

@@ -273,7 +273,7 @@ def _destination(wb: Workbook, name: str) -> Area | None:
 def placeholders(wb: Workbook) -> Iterator[tuple[str, str]]:
     """Every placeholder in the template's text cells and page footers: (where, key)."""
     for ws in wb.worksheets:
-        for row in ws.iter_rows():
+        for row in private.rows_of(ws):
             for cell in row:
                 if isinstance(cell.value, str):
                     for match in PLACEHOLDER.finditer(cell.value):
@@ -317,7 +317,7 @@ def fill_placeholders(
         def sub_footer(match: re.Match[str], known: Mapping[str, str] = known) -> str:
             return known[match.group(1)].replace("&", "&&")  # "&" starts a footer code
 
-        for row in ws.iter_rows():
+        for row in private.rows_of(ws):
             for cell in row:
                 if isinstance(cell.value, str) and PLACEHOLDER.search(cell.value):
                     cell.value = PLACEHOLDER.sub(sub, cell.value)
