@@ -27,13 +27,42 @@ def _soffice_or_skip() -> str:
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
-    """Tests that read the session's LibreOffice run are marked ``libreoffice`` and grouped on one worker.
+    """Group tests that share a costly fixture on one worker; keep bulk property tests out of coverage.
 
-    Marked as each test is collected, before pytest-xdist reads the groups.
+    Marked as each test is collected, before pytest-xdist reads the groups:
+
+    - tests that read the session's LibreOffice run are marked ``libreoffice`` and grouped
+      together, so LibreOffice starts once;
+    - tests of a module that builds something once for the module (a fixture of module or
+      session scope defined in that module: a printed set of reports, Pyodide, a demo
+      report) are grouped by module, so the second worker does not build it again;
+    - a hypothesis test (hundreds of generated examples of code the example tests run
+      too) is marked ``no_cover``: pytest-cov pauses line and branch tracing for it, which
+      more than doubles such a test's time. The tests are the same; docs/development.md
+      says how the coverage report is checked to be unchanged.
     """
+    grouped = item.config.pluginmanager.hasplugin("xdist")  # not with -p no:xdist
     if "lo_session" in getattr(item, "fixturenames", ()):
         item.add_marker(pytest.mark.libreoffice)
-        item.add_marker(pytest.mark.xdist_group(LO_GROUP))
+        if grouped:
+            item.add_marker(pytest.mark.xdist_group(LO_GROUP))
+    elif grouped and _builds_once_per_module(item):
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+        item.add_marker(pytest.mark.no_cover)
+
+
+def _builds_once_per_module(item: pytest.Item) -> bool:
+    """Whether the test uses a module- or session-scoped fixture defined in its own module."""
+    module = getattr(getattr(item, "module", None), "__name__", None)
+    info = getattr(item, "_fixtureinfo", None)
+    if module is None or info is None:
+        return False
+    return any(
+        definition.scope in ("module", "session") and getattr(definition.func, "__module__", None) == module
+        for definitions in info.name2fixturedefs.values()
+        for definition in definitions
+    )
 
 
 @pytest.hookimpl(trylast=True)
