@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import sys
+from typing import Any
 
+import openpyxl
 import pytest
 from _pytest.nodeid import coerce_node_id
+from coverage_pause import coverage_paused
 from lo_support import Session
 
 from xl_placement.libreoffice import INSTALL_HINT, find_soffice
@@ -24,6 +29,29 @@ def _soffice_or_skip() -> str:
             pytest.fail(f"CI must run the LibreOffice tests: {message}")
         pytest.skip(message)
     return program
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """``openpyxl.load_workbook`` called by a test runs without coverage's tracing (tests/coverage_pause.py).
+
+    Only openpyxl's code runs inside it (no line of the package), and traced, loading a report
+    takes twice as long; the tests read workbooks with it a few hundred times. Called by the
+    package it stays traced: tracing paused inside a call does not resume in the calling
+    frame, so the package's lines after the call would be lost from the coverage report.
+    """
+    del config
+    load = openpyxl.load_workbook
+    if not getattr(load, "untraced", False):
+
+        @functools.wraps(load)
+        def load_untraced(*args: Any, **kwargs: Any) -> Any:
+            if sys._getframe(1).f_globals.get("__name__", "").startswith("xl_placement"):
+                return load(*args, **kwargs)
+            with coverage_paused():
+                return load(*args, **kwargs)
+
+        load_untraced.untraced = True  # type: ignore[attr-defined]
+        openpyxl.load_workbook = load_untraced
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
