@@ -55,7 +55,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
-    """Group tests that share a costly fixture on one worker; keep bulk property tests out of coverage.
+    """Group tests that share a costly fixture on one worker.
 
     Marked as each test is collected, before pytest-xdist reads the groups:
 
@@ -63,11 +63,10 @@ def pytest_itemcollected(item: pytest.Item) -> None:
       together, so LibreOffice starts once;
     - tests of a module that builds something once for the module (a fixture of module or
       session scope defined in that module: a printed set of reports, Pyodide, a demo
-      report) are grouped by module, so the second worker does not build it again;
-    - a hypothesis test (hundreds of generated examples of code the example tests run
-      too) is marked ``no_cover``: pytest-cov pauses line and branch tracing for it, which
-      more than doubles such a test's time. The tests are the same; docs/development.md
-      says how the coverage report is checked to be unchanged.
+      report) are grouped by module, so the second worker does not build it again.
+
+    Hypothesis tests stay under coverage: some lines (of ranges, dealfile, excel, the Bursa
+    rules) are reached by their generated examples alone.
     """
     grouped = item.config.pluginmanager.hasplugin("xdist")  # not with -p no:xdist
     if "lo_session" in getattr(item, "fixturenames", ()):
@@ -76,8 +75,6 @@ def pytest_itemcollected(item: pytest.Item) -> None:
             item.add_marker(pytest.mark.xdist_group(LO_GROUP))
     elif grouped and _builds_once_per_module(item):
         item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-    if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
-        item.add_marker(pytest.mark.no_cover)
 
 
 def _builds_once_per_module(item: pytest.Item) -> bool:

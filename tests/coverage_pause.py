@@ -1,13 +1,17 @@
 """Run a block of bulk repetition without coverage's tracing.
 
 Line and branch coverage (pytest-cov, Python 3.11's tracer) more than doubles the time of
-code run under it. A test that runs the same code over hundreds of generated inputs (the
-200 random deals test_cached_values recalculates, a hypothesis property) gains nothing
-for the coverage report from the repetition: the example tests run that code too. Such a
-test keeps every assertion; only the making of its inputs is left out of the report.
-Hypothesis tests are marked ``no_cover`` in tests/conftest.py; a fixture that makes bulk
-inputs uses :func:`coverage_paused`. docs/development.md says how the report is checked
-to be unchanged.
+code run under it. Paused, for code that adds nothing to the coverage report:
+
+- reading workbooks with openpyxl (no line of the package runs; tests/conftest.py wraps
+  ``openpyxl.load_workbook`` when a test calls it);
+- the 224 random deals test_cached_values renders after the examples: the same report code
+  the examples and the other report tests run under coverage. Every assertion is kept.
+
+Tracing paused inside a call does not resume in the calling frame: pause only in test code,
+never around a call the package makes. make test's coverage report was compared line by line
+before and after (docs/development.md). Hypothesis tests stay traced: some lines are reached by
+their generated examples alone.
 """
 
 from __future__ import annotations
