@@ -38,6 +38,7 @@ def pytest_configure(config: pytest.Config) -> None:
     takes twice as long; the tests read workbooks with it a few hundred times. Called by the
     package it stays traced: tracing paused inside a call does not resume in the calling
     frame, so the package's lines after the call would be lost from the coverage report.
+    A forked child stops tracing at once (:func:`_stop_coverage`).
     """
     del config
     load = openpyxl.load_workbook
