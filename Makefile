@@ -12,6 +12,13 @@ LXML_STAMP := $(LXML_VENV)/.installed
 LXML_TESTS := tests/test_lxml.py tests/test_report_cache.py tests/test_report_save.py tests/test_report.py tests/test_report_golden.py \
 	tests/test_cli_build.py tests/test_workbook.py tests/test_workbook_inputs.py tests/test_batch.py \
 	tests/test_decimal_context.py
+# Of those, the tests about processes (a pool of workers, racing runs, Ctrl-C, a terminal) and the PDF
+# (LibreOffice printing bytes test_report_golden proves identical) run in the main run only: the
+# workbooks they write come from the same code the in-process tests run here. (--deselect takes a
+# prefix: test_build_pdf also leaves out test_build_pdf_without_libreoffice, an error before any PDF.)
+LXML_DESELECT := $(addprefix --deselect tests/test_cli_build.py::,test_many_rows_in_parallel \
+	test_two_runs_building_the_same_report_at_once test_two_runs_creating_the_same_new_report \
+	test_ctrl_c_stops_a_batch_cleanly test_progress_bar_on_a_terminal test_build_pdf)
 # Two workers (pytest-xdist): the tests reading the session's one LibreOffice run are one group on
 # one worker (tests/conftest.py), the rest are shared out; see docs/development.md.
 PYTEST_WORKERS := -n 2 --dist loadgroup
@@ -65,7 +72,7 @@ test: $(STAMP) $(PYODIDE_STAMP) $(LXML_STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site-check
 	$(BIN)/python -m pytest $(PYTEST_WORKERS) --cov --cov-report=term-missing:skip-covered --durations=25
-	XL_PLACEMENT_EXPECT_LXML=1 $(LXML_VENV)/bin/python -m pytest $(PYTEST_WORKERS) -q -p no:cacheprovider $(LXML_TESTS)
+	XL_PLACEMENT_EXPECT_LXML=1 $(LXML_VENV)/bin/python -m pytest $(PYTEST_WORKERS) -q -p no:cacheprovider $(LXML_TESTS) $(LXML_DESELECT)
 
 ## docs: build the documentation site into site/ (open site/index.html, or run .venv/bin/mkdocs serve)
 docs: $(STAMP)

@@ -76,14 +76,27 @@ def _everything(source: str | dict[str, Any], tmp: Path) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="module")
+def in_default_context(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict[str, Any]]]:
+    """Each deal's faces in the default context, made once for the three hostile contexts, and their folder."""
+    made = {}
+    for source in ("byd", "sensetime", "hostile", "history"):
+        folder = tmp_path_factory.mktemp(source)
+        made[source] = (folder, _everything(_source(source), folder))
+    return made
+
+
+def _source(source: str) -> str | dict[str, Any]:
+    return {"hostile": hostile(), "history": history_deal()}.get(source, source)
+
+
 @pytest.mark.parametrize("source", ["byd", "sensetime", "hostile", "history"])
 @pytest.mark.parametrize("context", HOSTILE_CONTEXTS)
-def test_a_callers_decimal_context_changes_nothing(source, context, tmp_path):
+def test_a_callers_decimal_context_changes_nothing(source, context, in_default_context):
     """Figures, checks, words, report bytes, Excel functions and batch summaries ignore the caller's context."""
-    deal = {"hostile": hostile(), "history": history_deal()}.get(source, source)
-    expected = _everything(deal, tmp_path)
+    folder, expected = in_default_context[source]  # the batch summary names the report's path: same folder
     with caller_context(HOSTILE_CONTEXTS[context]):
-        got = _everything(deal, tmp_path)
+        got = _everything(_source(source), folder)
     for key, value in expected.items():
         assert got[key] == value, key
 
