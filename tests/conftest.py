@@ -66,7 +66,7 @@ def _stop_coverage() -> None:
     """In a forked child (a batch's worker processes): stop coverage's tracing.
 
     A forked child's coverage data is never saved (the report has no line of the batch's
-    worker side, ``batch._run_in_worker``), yet traced it builds each report twice as slowly.
+    worker side, ``batch.pool._run_in_worker``), yet traced it builds each report twice as slowly.
     Should the coverage configuration ever measure forked children, remove this hook.
     """
     try:
