@@ -6,8 +6,6 @@ The public surface, all importable from here: ``load_deal`` (a deal file or a wo
 (``xl_placement.errors``). Anything else is internal and may change between versions.
 """
 
-from importlib import metadata as _metadata
-
 from xl_placement._arguments import checked as _checked
 from xl_placement.api import (
     FigureRow,
@@ -76,11 +74,23 @@ theoretical_diluted_price = _checked(theoretical_diluted_price)
 theoretical_dilution_effect = _checked(theoretical_dilution_effect)
 vwap = _checked(vwap)
 
-try:
-    # The version is written once, in pyproject.toml; the installed metadata carries it.
-    __version__ = _metadata.version("xl-placement")
-except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    """``xl_placement.__version__``, read from the installed metadata when first asked for.
+
+    The version is written once, in pyproject.toml; the installed metadata carries it.
+    importlib.metadata brings the email package and its imports (about 40 ms of a cold
+    start), which a report or a check never needs: so it is imported only here.
+    """
+    if name != "__version__":
+        raise AttributeError(f"module 'xl_placement' has no attribute {name!r}")
+    from importlib import metadata  # noqa: PLC0415 - only for the version (see above)
+
+    try:
+        return metadata.version("xl-placement")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+        return "0+unknown"
+
 
 __all__ = [
     "AnnouncementError",

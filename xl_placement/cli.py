@@ -22,7 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xl_placement import __version__, api
+import xl_placement
+from xl_placement import api
 from xl_placement._lean import import_openpyxl_without_numpy
 from xl_placement.api import figure_rows, grid_records
 from xl_placement.checks import FAILED, INCOMPLETE, OUTCOMES
@@ -84,6 +85,21 @@ exit status:
 143  stopped by SIGTERM; the files written so far are complete"""
 
 
+class _Version(argparse.Action):
+    """``--version``: the version read when asked for, not at every start (see ``xl_placement.__getattr__``)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:  # noqa: ARG002 - argparse passes it; nothing is stored
+        super().__init__(
+            option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        sys.stdout.write(
+            f"{parser.prog} {xl_placement.__version__}\n"
+        )  # on standard output, as argparse's own
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
     debug = argparse.ArgumentParser(add_help=False)
@@ -103,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
         parents=[debug],
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the program's version number and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     build = commands.add_parser(

@@ -90,10 +90,10 @@ def _share_with_workers() -> None:
     """
     if multiprocessing.get_start_method() != "fork":
         return
-    from xl_placement.report.template import load_template  # noqa: PLC0415 - openpyxl only for a pool
+    from xl_placement.report.template import keep_template  # noqa: PLC0415 - openpyxl only for a pool
 
     with contextlib.suppress(PlacementError):  # a template that cannot be read fails each deal, as before
-        load_template()
+        keep_template()
 
 
 #: How often (seconds) a worker checks that the batch's main process is still there.

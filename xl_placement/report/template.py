@@ -103,7 +103,20 @@ def load_template(path: str | Path | None = None) -> Workbook:
     return _load(Path(path))
 
 
-def _load(source: Path) -> Workbook:
+def keep_template(path: str | Path | None = None) -> None:
+    """Parse the template now and keep it for this process (and the workers forked from it).
+
+    A batch calls this before its workers start, so each unpickles the template from its
+    first deal on (see ``_PARSED``).
+    """
+    if path is None:
+        with resources.as_file(DEFAULT_TEMPLATE) as packaged:
+            _load(packaged, keep=True)
+    else:
+        _load(Path(path), keep=True)
+
+
+def _load(source: Path, *, keep: bool = False) -> Workbook:
     if not source.is_file():
         raise TemplateError(f"report template {source} not found; {REGENERATE.split(' or ', maxsplit=1)[0]}")
     status = source.stat()
@@ -120,16 +133,22 @@ def _load(source: Path) -> Workbook:
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, UserWarning) as exc:
         raise TemplateError(f"report template {source} cannot be read: {exc}") from exc
     check_template(wb, str(source))
-    _remember(key, wb)
+    if keep or key in _SEEN:  # the second load in this process: later ones unpickle
+        _remember(key, wb)
+    else:  # a process that builds one report never pays for pickling (8 ms of a cold report)
+        _SEEN.add(key)
     return wb
 
 
 # Parsing the template is a third of a report's time; a batch builds hundreds in one
-# process. Each checked template is kept, pickled, for this process only (never on
-# disk), and every later load unpickles a fresh copy: about ten times faster than
-# parsing, and the same workbook (tests/test_report_template_cache.py compares the bytes).
+# process. A template loaded a second time (or kept for a batch's workers) is kept,
+# pickled, for this process only (never on disk), and every later load unpickles a fresh
+# copy: about ten times faster than parsing, and the same workbook
+# (tests/test_report_template_cache.py compares the bytes). The first load is not
+# pickled: a command that builds one report would pay for a copy it never uses.
 # A template file that changes (time or size) is parsed again.
 _PARSED: dict[tuple[str, int, int], tuple[bytes, dict[str, list[int]]]] = {}
+_SEEN: set[tuple[str, int, int]] = set()  # parsed once in this process, not yet kept
 _PARSED_MAX = 4
 
 
