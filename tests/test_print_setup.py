@@ -3,6 +3,7 @@ and batch PDFs, rendered with one LibreOffice run per worker."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
 import re
 import shutil
@@ -180,7 +181,9 @@ def test_work_is_shared_one_share_per_worker(monkeypatch, tmp_path):
             shares.extend(paths)
             return [{} for _ in paths]
 
-    monkeypatch.setattr(pdf_module, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(
+        concurrent.futures, "ProcessPoolExecutor", Pool
+    )  # export_pdfs imports it at first use
     reports = [tmp_path / f"r{i}.xlsx" for i in range(5)]
     assert pdf_module.export_pdfs(reports, workers=2) == {}
     assert sorted(len(s) for s in shares) == [2, 3]
