@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import types
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -142,6 +145,31 @@ def test_currencies_read_from_the_table_are_the_iso4217_packages_own(monkeypatch
         monkeypatch.setattr("importlib.util.find_spec", lambda _name: None)
         parsers.iso_currencies.cache_clear()
         assert parsers.iso_currencies() == expected
+    finally:
+        parsers.iso_currencies.cache_clear()
+
+
+def test_a_table_the_pattern_cannot_read_whole_goes_to_elementtree(monkeypatch, tmp_path):
+    """An entry in another shape (its number missing) is not dropped: the whole file is parsed as XML."""
+    from iso4217 import raw_table  # noqa: PLC0415
+
+    source = Path(next(iter(importlib.util.find_spec("iso4217").submodule_search_locations))) / "table.xml"
+    text = source.read_text(encoding="utf-8").replace("<CcyNbr>344</CcyNbr>", "", 1)  # HKD's number
+    assert text != source.read_text(encoding="utf-8")
+    (tmp_path / "table.xml").write_text(text, encoding="utf-8")
+
+    spec = types.SimpleNamespace(submodule_search_locations=[str(tmp_path)])
+    monkeypatch.setattr("importlib.util.find_spec", lambda _name: spec)
+    parsers.iso_currencies.cache_clear()
+    try:
+        assert "HKD" in parsers.iso_currencies()
+        assert len(parsers.iso_currencies()) == len(
+            {
+                c
+                for c, e in raw_table.items()
+                if isinstance(c, str) and (e["CcyMnrUnts"] != "N.A." or c == "XXX")
+            }
+        )
     finally:
         parsers.iso_currencies.cache_clear()
 
