@@ -397,7 +397,7 @@ def test_report_of_a_minimal_deal_says_not_given_and_caches_no_fake_numbers() ->
         assert name not in book.defined_names, name
     assert named_cell(formulas(data), "Price").number_format == "#,##0.0000"  # 6.03 cents shows as 0.0603
     assert named(book, "KeyEnlarged") == "Shares in issue not available"
-    assert named(book, "KeyDiscount") == "Last close not available"
+    assert named(book, "KeyDiscount") == "Market prices not available"
     assert named(book, "Gross") == pytest.approx(10_251_000)
     assert named(book, "AllocCheck") == "not given"
     holding = book["Shareholding"]

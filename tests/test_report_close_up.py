@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from random_deals import random_deal
 from report_support import example_mapping, render, values
+from report_support import formulas as formulas_of
 
 from xl_placement.libreoffice import convert_many
 
@@ -104,9 +105,9 @@ def test_the_proceeds_block_closes_up_on_the_printed_page(first_pages: dict[str,
 
 @pytest.mark.libreoffice
 def test_a_key_figure_tile_without_its_figure_says_what_is_missing(first_pages: dict[str, list[str]]) -> None:
-    """The tiles' line: gross, then "Last close not available", the percentage, "Costs not published"."""
-    tiles = first_pages["incomplete"][_line(first_pages["incomplete"], r"43,509\.0\s{3,}Last close")]
-    assert re.search(r"43,509\.0\s+Last close not available\s+4\.27%\s+Costs not published$", tiles.strip())
+    """The tiles' line: gross, then "Market prices not available", the percentage, "Costs not published"."""
+    tiles = first_pages["incomplete"][_line(first_pages["incomplete"], r"43,509\.0\s{3,}Market prices")]
+    assert re.search(r"43,509\.0\s+Market prices not available\s+4\.27%\s+Costs not published$", tiles.strip())
 
 
 @pytest.mark.libreoffice
@@ -139,3 +140,27 @@ def test_a_deal_without_fx_or_volumes_prints_no_empty_strip_or_heads_over_nothin
     assert (
         shaded[title][ref].fill.fill_type == "solid"
     )  # with an exchange rate the strip keeps its tile's shade
+
+
+def test_without_a_last_close_the_discount_tile_shows_the_rules_reference() -> None:
+    """Bursa measures from the 5-day VWAP and the example gives no last close: the tile shows that discount
+    (it said "Last close not available" beside a known discount), under a label that says so."""
+    from fractions import Fraction  # noqa: PLC0415
+
+    data = render("gabungan-aqrs-bursa")
+    book, cells = values(data), formulas_of(data)
+    (title, ref), *_ = book.defined_names["KeyDiscount"].destinations
+    tile = book[title][ref]
+    assert tile.offset(row=-1).value == "Discount to 5-day VWAP"
+    assert float(tile.value) == pytest.approx(float(1 - Fraction("1.35") / Fraction("1.43")), abs=1e-12)
+    assert cells[title][ref].value.startswith(
+        "="
+    )  # a copy of the pricing table's discount, not a typed number
+    sheet = book["Deal sheet"]
+    mandate = next(c for row in sheet.iter_rows() for c in row if c.value == "Mandate")
+    assert (
+        mandate.offset(column=1).value == "General mandate"
+    )  # as HKEX and SGX write it, not "The general mandate"
+    london = values(render("diploma-lse"))
+    (title, ref), *_ = london.defined_names["KeyDiscount"].destinations
+    assert london[title][ref].value == "Market prices not available"

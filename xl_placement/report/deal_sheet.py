@@ -24,7 +24,7 @@ from xl_placement import formulas
 from xl_placement.context import TOP_UP_SUBSCRIPTION_DAYS, lock_up_end
 from xl_placement.deal import KIND_LABELS, MANDATE_LABELS, UNDERWRITING_LABELS, Deal, Fx
 from xl_placement.figures import NOT_GIVEN, Figures, Reference
-from xl_placement.formats import percent_text, price_places, price_text, unit_label
+from xl_placement.formats import in_sentence, percent_text, price_places, price_text, unit_label
 from xl_placement.proceeds import to_quote
 from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cells import CHARS_PER_WIDTH, CellWriter, fit_height, wrapped_lines
@@ -72,6 +72,8 @@ NOTE_SCALE = (
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of spreadsheet date serials (1900 system)
 NO_VOLUMES = "Trading volumes were not available"
 NO_FILL = PatternFill(fill_type=None)
+# The discount tile: to the last close, else to the price the exchange's rule measures from.
+TILE_REFERENCES = ("last_close", "benchmarked_price", "vwap_5d")
 
 
 def fill_deal(wb: Workbook, figures: Figures, out: CellWriter) -> None:
@@ -136,8 +138,8 @@ LSE_MANDATE_CELL = {
 
 
 def mandate_text(deal: Deal) -> str:
-    """The deal sheet's "Mandate" cell, in the exchange's terms (Hong Kong terms for HKEX and SGX only)."""
-    if deal.issuer.exchange in ("HKEX", "SGX"):
+    """The deal sheet's "Mandate" cell, in the exchange's terms (a mandate on HKEX, SGX and Bursa)."""
+    if deal.issuer.exchange in ("HKEX", "SGX", "Bursa"):  # each calls it a general or specific mandate
         mandate = deal.placing.mandate
         return NOT_GIVEN if mandate is None else MANDATE_LABELS.get(mandate, mandate)
     tranches = deal.placing.tranches
@@ -615,15 +617,22 @@ class DealSheet:
     def _key_figures(self) -> None:
         f = self.figures
         self.put_formula("KeyGross", formulas.copy_of("Gross"), f.proceeds.gross)
-        last = self._reference_cell("last_close", column=2)
-        ref = f.reference("last_close")
-        if last is None or ref is None:
-            self._key_missing("KeyDiscount", "Last close not available")
+        ref = next((r for key in TILE_REFERENCES for r in f.references if r.key == key), None)
+        if ref is None and f.references:
+            ref = f.references[0]
+        if ref is None:
+            self._key_missing("KeyDiscount", "Market prices not available")
         else:
+            if ref.key != "last_close":  # no last close: the tile shows the discount the deal does have
+                ws, figure_ref = named_cell(self.wb, "KeyDiscount")
+                label = ws[figure_ref].offset(
+                    row=-1
+                )  # a tile's label is the row above its figure (make_template)
+                label.value = f"Discount to {dates_as_sheets(in_sentence(ref.label))}"
             price = float(f.deal.placing.price)
             self.put_formula(
                 "KeyDiscount",
-                formulas.copy_of(last),
+                formulas.copy_of(self._reference_cell(ref.key, column=2) or ""),
                 formulas.discount_double(formulas.written_double(price), formulas.written_double(ref.price)),
             )
         p, money = f.deal.placing, f.proceeds
