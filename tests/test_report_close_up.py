@@ -107,7 +107,9 @@ def test_the_proceeds_block_closes_up_on_the_printed_page(first_pages: dict[str,
 def test_a_key_figure_tile_without_its_figure_says_what_is_missing(first_pages: dict[str, list[str]]) -> None:
     """The tiles' line: gross, then "Market prices not available", the percentage, "Costs not published"."""
     tiles = first_pages["incomplete"][_line(first_pages["incomplete"], r"43,509\.0\s{3,}Market prices")]
-    assert re.search(r"43,509\.0\s+Market prices not available\s+4\.27%\s+Costs not published$", tiles.strip())
+    assert re.search(
+        r"43,509\.0\s+Market prices not available\s+4\.27%\s+Costs not published$", tiles.strip()
+    )
 
 
 @pytest.mark.libreoffice
