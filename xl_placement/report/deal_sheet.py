@@ -39,6 +39,7 @@ from xl_placement.report.layout import (
     for_reader,
     pence_beside,
     price_format,
+    quote_cell,
     shown_millions,
 )
 from xl_placement.report.tables import table_rows
@@ -844,15 +845,7 @@ class DealSheet:
         for item, row in zip(items, rows, strict=True):
             out.text(ws, f"{c[0]}{row}", item.name, is_input=True)
             out.number(ws, f"{c[1]}{row}", item.amount)
-            if rate is None:
-                out.not_applicable(ws, f"{c[2]}{row}", BLANK)
-            else:
-                out.formula(
-                    ws,
-                    f"{c[2]}{row}",
-                    formulas.to_quote(f"{c[1]}{row}", "FxRate"),
-                    formulas.ratio_double(float(item.amount), float(rate)),
-                )
+            quote_cell(out, ws, f"{c[2]}{row}", f"{c[1]}{row}", item.amount, rate)
         first, last = f"{c[1]}{rows[0]}", f"{c[1]}{rows[-1]}"
         total = sum((i.amount for i in items), Decimal(0))
         rounded = not adds_up_as_shown([i.amount for i in items], total) or (

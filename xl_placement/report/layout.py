@@ -79,6 +79,18 @@ def pence_beside(ws: Worksheet, price_ref: str, out: CellWriter, pounds: Decimal
     shown.number_format = pence_format(pounds)
 
 
+def quote_cell(
+    out: CellWriter, ws: Worksheet, ref: str, source: str, amount: Decimal, rate: Decimal | None
+) -> None:
+    """An amount's quote-currency cell beside it: ``=source/FxRate``, or blank with no exchange rate."""
+    if rate is None:
+        out.not_applicable(ws, ref, BLANK)
+    else:
+        out.formula(
+            ws, ref, formulas.to_quote(source, "FxRate"), formulas.ratio_double(float(amount), float(rate))
+        )
+
+
 def shown_millions(value: Decimal) -> Decimal:
     """An amount as the report shows it: millions to one decimal (format ``#,##0.0,,``)."""
     return round_half_up(value / MILLION, 1)

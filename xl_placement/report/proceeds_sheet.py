@@ -19,8 +19,8 @@ from xl_placement.money import LargestRemainder, largest_remainder, to_minor_uni
 from xl_placement.proceeds import SHARE_DECIMALS, to_quote
 from xl_placement.report.cells import CellWriter, fit_height
 from xl_placement.report.chart import Bars, ChartRow, add_waterfall, label_size, wrap_label
-from xl_placement.report.layout import BLANK, ROUNDED_TOTAL, adds_up_as_shown, shown_millions
-from xl_placement.report.tables import table_rows
+from xl_placement.report.layout import ROUNDED_TOTAL, adds_up_as_shown, quote_cell, shown_millions
+from xl_placement.report.tables import empty_table, table_rows
 from xl_placement.report.template import area, named_cell
 
 #: The use-of-proceeds formulas are exact in a spreadsheet's doubles while the units to split
@@ -143,15 +143,7 @@ def _uses(wb: Workbook, figures: Figures, out: CellWriter) -> None:  # noqa: PLR
             out.formula(ws, k, formulas.rank(r, remainders), steps.ranks[i])
             out.formula(ws, e, formulas.extra_unit(k, left_ref), steps.extras[i])
             out.formula(ws, amount_cell, formulas.amount(f, e, "AllocDecimals"), allocation.amount)
-        if rate is None:
-            out.not_applicable(ws, f"{uc[3]}{use_row}", BLANK)
-        else:
-            out.formula(
-                ws,
-                f"{uc[3]}{use_row}",
-                formulas.to_quote(amount_cell, "FxRate"),
-                formulas.ratio_double(float(allocation.amount), float(rate)),
-            )
+        quote_cell(out, ws, f"{uc[3]}{use_row}", amount_cell, allocation.amount, rate)
     _use_totals(wb, figures, out, uc, use_rows)
     left_after = None
     if steps is not None:
@@ -205,15 +197,8 @@ def _use_totals(wb: Workbook, figures: Figures, out: CellWriter, uc: list[str], 
         formulas.rounded_total(f"{uc[2]}{first}", f"{uc[2]}{last}", "AllocDecimals"),
         allocated,
     )
-    if rate is None:
-        out.not_applicable(ws, f"{uc[3]}{total_row}", BLANK)
-    else:
-        out.formula(
-            ws,
-            f"{uc[3]}{total_row}",
-            formulas.to_quote(f"{uc[2]}{total_row}", "FxRate"),
-            formulas.ratio_double(float(allocated), float(rate)),
-        )
+    quote_cell(out, ws, f"{uc[3]}{total_row}", f"{uc[2]}{total_row}", allocated, rate)
+    if rate is not None:
         quotes = [to_quote(a.amount, rate) for a in figures.allocations]
         if not adds_up_as_shown(quotes, to_quote(allocated, rate)):
             out.text(ws, f"{uc[0]}{total_row}", ROUNDED_TOTAL)
@@ -221,15 +206,7 @@ def _use_totals(wb: Workbook, figures: Figures, out: CellWriter, uc: list[str], 
 
 def _no_uses(wb: Workbook, out: CellWriter) -> None:
     """The use-of-proceeds table of a deal without [[proceeds.uses]]: it says so, with no made-up rows."""
-    use_proto, (use_row,) = table_rows(wb, "UseRow", 1)
-    ws = use_proto.ws
-    uc = [ws.cell(1, use_proto.min_col + i).column_letter for i in range(4)]
-    # The line says what is missing, so it prints; the total row below ("not given") does not.
-    out.text(ws, f"{uc[0]}{use_row}", "The use of proceeds was not published")
-    total_row = area(wb, "UseTotal").min_row
-    out.text(ws, f"{uc[0]}{total_row}", "Total")
-    for column in uc[1:]:
-        out.not_applicable(ws, f"{column}{total_row}", NOT_GIVEN)
+    empty_table(wb, out, "UseRow", "UseTotal", 4, "The use of proceeds was not published")
     for name in ("AllocUnits", "AllocLeft", "AllocCheck"):
         sheet, ref = named_cell(wb, name)
         out.not_applicable(sheet, ref, NOT_GIVEN)

@@ -14,9 +14,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement import formulas
 from xl_placement.capital import PLACEES, Holding
-from xl_placement.figures import NOT_GIVEN, Figures
+from xl_placement.figures import Figures
 from xl_placement.report.cells import CellWriter
-from xl_placement.report.tables import table_rows
+from xl_placement.report.tables import empty_table, table_rows
 from xl_placement.report.template import area
 
 T = TypeVar("T")
@@ -175,15 +175,7 @@ def _staged_layout(ws: Worksheet, head_row: int, columns: Sequence[str]) -> None
 
 def _no_holdings(wb: Workbook, out: CellWriter) -> None:
     """The shareholding table without placing.shares_outstanding: it says so, with no made-up rows."""
-    proto, (row,) = table_rows(wb, "HoldingRow", 1)
-    ws = proto.ws
-    c = [ws.cell(1, proto.min_col + i).column_letter for i in range(5)]
-    # The line says what is missing, so it prints; the total row below ("not given") does not.
-    out.text(ws, f"{c[0]}{row}", "The number of shares in issue was not available")
-    total_row = area(wb, "HoldingTotal").min_row
-    out.text(ws, f"{c[0]}{total_row}", "Total")
-    for column in c[1:]:
-        out.not_applicable(ws, f"{column}{total_row}", NOT_GIVEN)
+    empty_table(wb, out, "HoldingRow", "HoldingTotal", 5, "The number of shares in issue was not available")
 
 
 def _public_float(wb: Workbook, figures: Figures, out: CellWriter) -> None:

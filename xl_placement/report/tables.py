@@ -15,8 +15,28 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_placement.errors import TemplateError
+from xl_placement.figures import NOT_GIVEN
 from xl_placement.report import openpyxl_private as private
+from xl_placement.report.cells import CellWriter
 from xl_placement.report.template import Area, area, destination
+
+
+def empty_table(
+    wb: Workbook, out: CellWriter, row_name: str, total_name: str, columns: int, text: str
+) -> None:
+    """A table with nothing to list: one line says what is missing, with no made-up rows.
+
+    The line prints; the total row under it holds "not given" in each figure column, which
+    the printed page leaves off (a row with nothing given is hidden).
+    """
+    proto, (row,) = table_rows(wb, row_name, 1)
+    ws = proto.ws
+    letters = [ws.cell(1, proto.min_col + i).column_letter for i in range(columns)]
+    out.text(ws, f"{letters[0]}{row}", text)
+    total_row = area(wb, total_name).min_row
+    out.text(ws, f"{letters[0]}{total_row}", "Total")
+    for column in letters[1:]:
+        out.not_applicable(ws, f"{column}{total_row}", NOT_GIVEN)
 
 
 def table_rows(wb: Workbook, name: str, count: int) -> tuple[Area, list[int]]:
