@@ -47,10 +47,20 @@ def price_places(value: Decimal, most: int = MAX_PRICE_DECIMALS) -> int:
     return min(max(digits, 2), most)
 
 
+#: Currencies whose share prices the market quotes in the minor unit: London quotes in pence
+#: (GBX) while amounts stay in pounds. Every "in pence" decision reads this one set.
+QUOTED_IN_PENCE = frozenset({"GBP"})
+
+
+def in_pence(currency: str) -> bool:
+    """Whether share prices in ``currency`` are shown in pence (sterling), amounts staying in pounds."""
+    return currency in QUOTED_IN_PENCE
+
+
 @in_context
 def price_text(value: Decimal, currency: str) -> str:
     """A price with at least 2 and at most 4 decimals: HK$1.91, HK$2.021, S$0.1234; sterling in pence (55p, 52.85p)."""
-    if currency == "GBP":  # London quotes share prices in pence (GBX), as given; amounts stay in pounds
+    if in_pence(currency):  # as given, in pence; amounts stay in pounds
         return f"{round_half_up(value * 100, pence_places(value)):,}p"
     return f"{symbol(currency)}{round_half_up(value, price_places(value)):,}"
 
@@ -62,7 +72,7 @@ def pence_places(pounds: Decimal, most: int = MAX_PRICE_DECIMALS) -> int:
 
 def unit_label(currency: str) -> str:
     """The currency as a report's labels name it: the code ("HKD m"), or "£" for sterling ("£ m", "Price (£)")."""
-    return "£" if currency == "GBP" else currency
+    return symbol(currency) if in_pence(currency) else currency
 
 
 @in_context
@@ -74,7 +84,7 @@ def quoted_price_text(value: Decimal, currency: str, places: int | None = None) 
     (GBX), so a sterling price is never written "GBP 25.25".
     """
     shown = value if places is None else round_half_up(value, places)
-    if currency == "GBP":
+    if in_pence(currency):
         return price_text(shown, currency)
     return f"{currency} {shown}"
 
@@ -87,12 +97,12 @@ def quoted_millions_text(value: Decimal, currency: str) -> str:
 
 def quoted_prefix(currency: str) -> str:
     """What the command line writes before an amount: "HKD ", or "£" for sterling (amounts in pounds)."""
-    return "£" if currency == "GBP" else f"{currency} "
+    return symbol(currency) if in_pence(currency) else f"{currency} "
 
 
 def quoted_unit(currency: str) -> str:
     """The unit a table's price column is headed with: the code, or "p" for sterling (prices in pence)."""
-    return "p" if currency == "GBP" else currency
+    return "p" if in_pence(currency) else currency
 
 
 @in_context

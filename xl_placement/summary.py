@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from xl_placement.figures import NET_NOT_GIVEN_BASIS, Figures, net_not_given_text
 from xl_placement.formats import (
+    in_pence,
     in_sentence,
     percent_beside,
     percent_text,
@@ -168,7 +169,7 @@ def grid_lines(figures: Figures) -> list[str]:
         return [f"pricing grid: {grid.problem}"]
     keys = [r.key for r in grid.references]
     heads = ["price", *(f"disc. {k.replace('average_close_', 'avg ').replace('_', ' ')}" for k in keys)]
-    heads[0] = f"price ({quoted_unit(ccy)})" if ccy == "GBP" else "price"
+    heads[0] = f"price ({quoted_unit(ccy)})" if in_pence(ccy) else "price"
     heads += [f"gross {quoted_prefix(ccy)}m", "shares needed", "% enlarged", "rule"]
     table = [heads]
     limits = [rule_limit(grid.rule)] * len(keys)
@@ -176,7 +177,7 @@ def grid_lines(figures: Figures) -> list[str]:
         mark = " <- deal" if row.is_deal else (" <- lowest within rule" if row.is_lowest else "")
         table.append(
             [
-                quoted_price_text(row.price, ccy).removesuffix("p") if ccy == "GBP" else str(row.price),
+                quoted_price_text(row.price, ccy).removesuffix("p") if in_pence(ccy) else str(row.price),
                 *(
                     percent_text(d) if limit is None else percent_beside(d, limit)
                     for d, limit in zip(row.discounts, limits, strict=True)

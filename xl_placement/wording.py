@@ -13,6 +13,7 @@ from xl_placement.formats import (
     MAX_PRICE_DECIMALS,
     computed_price_text,
     date_text,
+    in_pence,
     in_sentence,
     listed,
     millions_places,
@@ -366,7 +367,7 @@ def _proceeds(figures: Figures) -> list[str]:
     # At the decimals the report's headline shows (net_price_places), trailing zeros kept.
     per_share = (
         price_text(money.net_price_per_share, ccy)  # sterling: in pence, as London quotes prices
-        if ccy == "GBP"
+        if in_pence(ccy)
         else f"{symbol(ccy)}{round_half_up(money.net_price_per_share, net_price_places(deal)):,}"
     )
     noun = "ordinary share" if deal.placing.ads_ratio is not None else _noun(deal)[:-1]

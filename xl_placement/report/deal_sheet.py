@@ -24,7 +24,7 @@ from xl_placement import formulas
 from xl_placement.context import TOP_UP_SUBSCRIPTION_DAYS, lock_up_end
 from xl_placement.deal import KIND_LABELS, MANDATE_LABELS, UNDERWRITING_LABELS, Deal, Fx
 from xl_placement.figures import NOT_GIVEN, Figures, Reference
-from xl_placement.formats import in_sentence, percent_text, price_places, price_text, unit_label
+from xl_placement.formats import in_pence, in_sentence, percent_text, price_places, price_text, unit_label
 from xl_placement.proceeds import to_quote
 from xl_placement.report import openpyxl_private as private
 from xl_placement.report.cells import CHARS_PER_WIDTH, CellWriter, fit_height, wrapped_lines
@@ -279,9 +279,7 @@ class DealSheet:
         self.number_format("Price", price_format(p.price))
         shown = [key for key in TERMS if texts.get(key, "x") not in (None, "", NOT_GIVEN)]
         self._close_up(TERMS, shown, "B", "E")
-        if (
-            self.figures.deal.issuer.currency == "GBP"
-        ):  # London quotes prices in pence: shown beside the pounds
+        if in_pence(self.figures.deal.issuer.currency):  # shown in pence beside the pounds the formulas take
             pence_beside(*named_cell(self.wb, "Price"), self.out, p.price)
 
     def number_format(self, name: str, fmt: str) -> None:
