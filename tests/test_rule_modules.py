@@ -533,3 +533,28 @@ def test_placement_check_takes_every_input_a_price_rule_needs():
             assert not exchange.price_check, code
             continue
         assert set(limit.inputs) <= arguments, (code, set(limit.inputs) - arguments)
+
+
+@pytest.mark.parametrize(
+    ("headroom", "use_known", "status"),
+    [
+        (-1, True, "breach"),
+        (-1, False, "breach"),
+        (0, True, "pass"),
+        (0, False, "not enough data"),
+        (5, False, "not enough data"),
+    ],
+)
+def test_one_headroom_verdict_for_every_limit_of_shares(headroom: int, use_known: bool, status: str) -> None:
+    """Mandates (HKEX, SGX), ASX capacity, the PEG disapplication and Bursa's 10% share one verdict: over the
+    limit breaches whatever was used; within it passes only when the earlier use is known (unknown is not zero)."""
+    from xl_placement.rules.base import headroom_check  # noqa: PLC0415
+
+    check = headroom_check(
+        ("R", "T", "f", "l"), headroom, use_known=use_known, unknown_use="u", remains="r", exceeds="e"
+    )
+    assert (check.status, check.detail) == (
+        status,
+        {"breach": "e", "pass": "r", "not enough data": "u"}[status],
+    )
+    assert check.value == headroom

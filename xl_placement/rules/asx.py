@@ -12,7 +12,6 @@ from xl_placement.rules.base import (
     NOT_APPLICABLE,
     NOT_ENOUGH_DATA,
     PASS,
-    SHARES,
     DocRow,
     Exchange,
     PriceLimit,
@@ -21,6 +20,7 @@ from xl_placement.rules.base import (
     Shown,
     TickTable,
     cap,
+    headroom_check,
     not_applied,
     price_check,
     unchecked,
@@ -237,21 +237,16 @@ def _capacity(figures: Figures, capacity: str, size: str) -> RuleCheck:
             figure=figure,
         )
     headroom = remaining - used
-    if headroom >= 0 and unconfirmed:  # unknown use is not zero: a pass cannot be confirmed
-        status = NOT_ENOUGH_DATA
-        detail = (
-            f"The placing fits LR {capacity} only if no shares were issued under it before; "
-            "needs placing.mandate_used (0 when none were)."
-        )
-    elif headroom >= 0:
-        status, detail = PASS, f"{headroom:,} shares of the LR {capacity} capacity remain after the placing."
-    else:
-        status = BREACH
-        detail = (
-            f"The placing exceeds the LR {capacity} capacity by {-headroom:,} shares; the excess needs "
-            "shareholders' approval."
-        )
-    return RuleCheck(rule, title, figure, limit, status, detail, Decimal(headroom), Decimal(0), SHARES)
+    return headroom_check(
+        (rule, title, figure, limit),
+        headroom,
+        use_known=not unconfirmed,
+        unknown_use=f"The placing fits LR {capacity} only if no shares were issued under it before; "
+        "needs placing.mandate_used (0 when none were).",
+        remains=f"{headroom:,} shares of the LR {capacity} capacity remain after the placing.",
+        exceeds=f"The placing exceeds the LR {capacity} capacity by {-headroom:,} shares; the excess needs "
+        "shareholders' approval.",
+    )
 
 
 EXCHANGE = Exchange(

@@ -306,19 +306,40 @@ def mandate_check(
     headroom = figures.mandate_headroom
     figure = f"{p.new_shares:,} new shares"
     limit = f"{available:,} shares available ({p.mandate_limit:,} limit less {used_text(p.mandate_used)})"
-    if headroom >= 0 and p.mandate_used is None:  # unknown use is not zero: a pass cannot be confirmed
-        status = NOT_ENOUGH_DATA
-        detail = (
-            "The placing fits the limit only if no shares were issued under the mandate before it; "
-            "needs placing.mandate_used (0 when none were)."
-        )
-    elif headroom >= 0:
-        status, detail = PASS, f"{headroom:,} shares of the general mandate remain after the placing."
+    return headroom_check(
+        (rule, title, figure, limit),
+        headroom,
+        use_known=p.mandate_used is not None,
+        unknown_use="The placing fits the limit only if no shares were issued under the mandate before it; "
+        "needs placing.mandate_used (0 when none were).",
+        remains=f"{headroom:,} shares of the general mandate remain after the placing.",
+        exceeds=f"The placing exceeds the general mandate by {-headroom:,} shares; it needs a specific mandate.",
+    )
+
+
+def headroom_check(
+    heading: tuple[str, str, str, str],
+    headroom: int,
+    *,
+    use_known: bool,
+    unknown_use: str,
+    remains: str,
+    exceeds: str,
+) -> RuleCheck:
+    """The verdict of shares against what is left of a limit (a mandate, a capacity, a disapplication).
+
+    Over the limit is a breach whatever was used before. Within it, a pass only when the earlier
+    use is known: unknown use is not zero, so the check then needs data (``unknown_use`` says
+    which). ``remains`` and ``exceeds`` are the exchange's words for the other two outcomes;
+    ``heading`` is the check's rule, title, figure and limit as the checks table shows them.
+    """
+    rule, title, figure, limit = heading
+    if headroom < 0:
+        status, detail = BREACH, exceeds
+    elif not use_known:
+        status, detail = NOT_ENOUGH_DATA, unknown_use
     else:
-        status = BREACH
-        detail = (
-            f"The placing exceeds the general mandate by {-headroom:,} shares; it needs a specific mandate."
-        )
+        status, detail = PASS, remains
     return RuleCheck(rule, title, figure, limit, status, detail, Decimal(headroom), Decimal(0), SHARES)
 
 

@@ -18,11 +18,9 @@ from xl_placement.figures import Figures
 from xl_placement.formats import price_text
 from xl_placement.ledger import months_before, share_of, total, within
 from xl_placement.rules.base import (
-    BREACH,
     NOT_APPLICABLE,
     NOT_ENOUGH_DATA,
     PASS,
-    SHARES,
     DocRow,
     Exchange,
     PriceLimit,
@@ -32,6 +30,7 @@ from xl_placement.rules.base import (
     TickTable,
     cap,
     discount_words,
+    headroom_check,
     price_check,
     unchecked,
     unless_approved,
@@ -141,18 +140,15 @@ def mandate(figures: Figures) -> RuleCheck:
     used_words = f"{used:,} used in the 12 months" if used is not None else "12 months' use not given"
     limit = f"{limit_shares - (used or 0):,} shares available ({limit_shares:,} less {used_words})"
     figure = f"{p.new_shares:,} new shares"
-    if headroom >= 0 and used is None:
-        status = NOT_ENOUGH_DATA
-        detail = (
-            "The placing fits only if no shares were issued under the general mandate in the preceding 12 months; "
-            "needs [[placing.prior_issues]] or placing.mandate_used (0 when none were)."
-        )
-    elif headroom >= 0:
-        status, detail = PASS, f"{headroom:,} shares of the 10% remain after the placing."
-    else:
-        status = BREACH
-        detail = f"Over the 10% by {-headroom:,} shares: needs shareholders' approval of the precise terms."
-    return RuleCheck(rule, title, figure, limit, status, detail, Decimal(headroom), Decimal(0), SHARES)
+    return headroom_check(
+        (rule, title, figure, limit),
+        headroom,
+        use_known=used is not None,
+        unknown_use="The placing fits only if no shares were issued under the general mandate in the preceding "
+        "12 months; needs [[placing.prior_issues]] or placing.mandate_used (0 when none were).",
+        remains=f"{headroom:,} shares of the 10% remain after the placing.",
+        exceeds=f"Over the 10% by {-headroom:,} shares: needs shareholders' approval of the precise terms.",
+    )
 
 
 EXCHANGE = Exchange(

@@ -38,6 +38,7 @@ from xl_placement.rules.base import (
     RuleCheck,
     TickTable,
     cap,
+    headroom_check,
     not_applied,
     unchecked,
 )
@@ -132,21 +133,16 @@ def disapplication(figures: Figures) -> RuleCheck:
         else "use not given (placing.mandate_date with [[placing.prior_issues]])"
     )
     limit = f"{room:,} shares available ({limit_words}; {used})"
-    if headroom >= 0 and prior is None:
-        status = NOT_ENOUGH_DATA
-        detail = (
-            "The placing fits only if none of the authority was used before it; needs placing.mandate_date "
-            "(the meeting that granted the disapplication) and [[placing.prior_issues]] (none listed: none used)."
-        )
-    elif headroom >= 0:
-        status, detail = PASS, f"{headroom:,} shares of the disapplication remain after the placing."
-    else:
-        status = BREACH
-        detail = (
-            f"The placing exceeds the disapplication by {-headroom:,} shares: beyond the PEG principles "
-            "(a specific shareholder approval, or consultation with shareholders, is expected)."
-        )
-    return RuleCheck(rule, title, figure, limit, status, detail, Decimal(headroom), Decimal(0), SHARES)
+    return headroom_check(
+        (rule, title, figure, limit),
+        headroom,
+        use_known=prior is not None,
+        unknown_use="The placing fits only if none of the authority was used before it; needs placing.mandate_date "
+        "(the meeting that granted the disapplication) and [[placing.prior_issues]] (none listed: none used).",
+        remains=f"{headroom:,} shares of the disapplication remain after the placing.",
+        exceeds=f"The placing exceeds the disapplication by {-headroom:,} shares: beyond the PEG principles "
+        "(a specific shareholder approval, or consultation with shareholders, is expected).",
+    )
 
 
 def follow_on(figures: Figures) -> RuleCheck:
