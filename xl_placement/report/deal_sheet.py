@@ -616,23 +616,27 @@ class DealSheet:
     def _key_figures(self) -> None:
         f = self.figures
         self.put_formula("KeyGross", formulas.copy_of("Gross"), f.proceeds.gross)
-        ref = next((r for key in TILE_REFERENCES for r in f.references if r.key == key), None)
-        if ref is None and f.references:
-            ref = f.references[0]
-        if ref is None:
+        # The last close, else the price the exchange's rule measures from, else the first one given.
+        ranked = sorted(
+            f.references, key=lambda r: TILE_REFERENCES.index(r.key) if r.key in TILE_REFERENCES else 9
+        )
+        if not ranked:
             self._key_missing("KeyDiscount", "Market prices not available")
         else:
-            if ref.key != "last_close":  # no last close: the tile shows the discount the deal does have
+            ref = ranked[0]
+            source = self._reference_cell(ref.key, column=2)
+            assert source is not None  # every reference has its row in the pricing table  # noqa: S101
+            if ref.key != "last_close":  # the label says which discount the tile shows
                 ws, figure_ref = named_cell(self.wb, "KeyDiscount")
                 label = ws[figure_ref].offset(
                     row=-1
                 )  # a tile's label is the row above its figure (make_template)
                 label.value = f"Discount to {dates_as_sheets(in_sentence(ref.label))}"
-            price = float(f.deal.placing.price)
+            price = formulas.written_double(float(f.deal.placing.price))
             self.put_formula(
                 "KeyDiscount",
-                formulas.copy_of(self._reference_cell(ref.key, column=2) or ""),
-                formulas.discount_double(formulas.written_double(price), formulas.written_double(ref.price)),
+                formulas.copy_of(source),
+                formulas.discount_double(price, formulas.written_double(ref.price)),
             )
         p, money = f.deal.placing, f.proceeds
         if p.shares_outstanding is None or f.percent_of_enlarged is None:
